@@ -1,0 +1,64 @@
+# The two commands of the README: `make run` (set up everything and serve) and `make test`.
+# Set-up steps are file targets, so repeating them is fast and does nothing new.
+SHELL := /bin/bash
+PYTHON ?= python3
+PORT ?= 8000
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMPS := .make
+
+.PHONY: run test lint lock check-prereqs setup migrate data clean-stamps
+
+check-prereqs:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' 2>/dev/null \
+		|| { echo "Python >= 3.11 is needed as '$(PYTHON)' (make run PYTHON=/path/to/python3.11)."; exit 1; }
+	@$(PYTHON) -m venv --help >/dev/null 2>&1 \
+		|| { echo "Python's venv module is missing (Debian/Ubuntu: apt-get install python3-venv)."; exit 1; }
+	@command -v npm >/dev/null 2>&1 \
+		|| { echo "npm (Node.js) is needed for the front-end libraries (Debian/Ubuntu: apt-get install nodejs npm)."; exit 1; }
+
+$(STAMPS):
+	@mkdir -p $(STAMPS)
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+# Runtime and test dependencies from the hashed lock files.
+$(STAMPS)/python-deps: requirements.txt requirements-dev.txt | $(PY) $(STAMPS)
+	$(PY) -m pip install --quiet --require-hashes -r requirements.txt -r requirements-dev.txt
+	@touch $@
+
+# Front-end libraries from the committed npm lock (no CDN, nothing vendored by hand).
+$(STAMPS)/npm-deps: package.json package-lock.json | $(STAMPS)
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+setup: check-prereqs $(STAMPS)/python-deps $(STAMPS)/npm-deps
+
+migrate: setup
+	$(PY) manage.py migrate --noinput
+
+data: migrate
+	$(PY) manage.py load_master_data
+	$(PY) manage.py create_demo_users
+
+run: data
+	@echo "Monitoring IKMA: http://127.0.0.1:$(PORT)/"
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+lint: setup
+	$(VENV)/bin/ruff check .
+
+test: setup
+	$(VENV)/bin/ruff check .
+	$(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# Re-lock after editing requirements*.in (uv writes no registry address into the files).
+lock: | $(PY)
+	$(PY) -m pip install --quiet uv
+	$(VENV)/bin/uv pip compile --python-version 3.11 --generate-hashes -q requirements.in -o requirements.txt
+	$(VENV)/bin/uv pip compile --python-version 3.11 --generate-hashes -q requirements-dev.in -o requirements-dev.txt
+
+clean-stamps:
+	rm -rf $(STAMPS)

@@ -1,0 +1,262 @@
+"""Reading and checking the master data files in ``budgets/data/``.
+
+Everything is parsed and checked before anything is written, so a malformed file changes
+nothing; every problem is reported with its file, line and column.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+
+class MasterDataError(Exception):
+    """One or more rows of the master data files are malformed; ``problems`` lists them all."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+class _Invalid(ValueError):
+    pass
+
+
+def code(pattern: str, description: str) -> Callable[[str], str]:
+    regex = re.compile(pattern)
+
+    def parse(value: str) -> str:
+        if not regex.fullmatch(value):
+            raise _Invalid(f"'{value}' bukan {description}")
+        return value
+
+    return parse
+
+
+def text(value: str) -> str:
+    if not value:
+        raise _Invalid("tidak boleh kosong")
+    return value
+
+
+def percent(value: str) -> Decimal:
+    try:
+        number = Decimal(value)
+    except InvalidOperation:
+        raise _Invalid(f"'{value}' bukan angka") from None
+    if not Decimal(0) <= number <= Decimal(100):
+        raise _Invalid(f"{value} harus di antara 0 dan 100")
+    return number
+
+
+def one_of(*choices: str) -> Callable[[str], str]:
+    def parse(value: str) -> str:
+        if value not in choices:
+            raise _Invalid(f"'{value}' harus salah satu dari: {', '.join(choices)}")
+        return value
+
+    return parse
+
+
+def flag(value: str) -> bool:
+    return one_of("0", "1")(value) == "1"
+
+
+def year(value: str) -> int:
+    if not re.fullmatch(r"20[0-9]{2}", value):
+        raise _Invalid(f"'{value}' bukan tahun (2000-2099)")
+    return int(value)
+
+
+IKPA_INDICATORS = (
+    "DIPA_REVISION",
+    "PAGE3_DEVIATION",
+    "ABSORPTION",
+    "CONTRACT",
+    "INVOICE",
+    "PETTY_CASH",
+    "OUTPUT",
+)
+
+# file name -> column -> parser. The columns must be exactly these (in any order).
+SPECS: dict[str, dict[str, Callable[[str], Any]]] = {
+    "provinces.csv": {
+        "bps_code": code(r"[0-9]{2}", "kode BPS 2 digit"),
+        "kemendagri_code": code(r"[0-9]{2}", "kode Kemendagri 2 digit"),
+        "name": text,
+        "name_en": text,
+        "iso_3166_2": code(r"ID-[A-Z]{2}", "kode ISO 3166-2 (ID-XX)"),
+    },
+    "regencies_kemendagri.csv": {
+        "kemendagri_code": code(r"[0-9]{2}\.[0-9]{2}", "kode kabupaten/kota Kemendagri (PP.RR)"),
+        "province_kemendagri_code": code(r"[0-9]{2}", "kode provinsi Kemendagri 2 digit"),
+        "name": text,
+        "kind": one_of("kabupaten", "kota"),
+    },
+    "satkers.csv": {
+        "code": code(r"[0-9]{6}", "kode satker 6 digit"),
+        "name": text,
+        "province_bps_code": code(r"[0-9]{2}", "kode BPS provinsi 2 digit"),
+        "is_central": flag,
+    },
+    "spending_types.csv": {
+        "code": code(r"5[0-9]", "kode jenis belanja 2 digit (5x)"),
+        "name": text,
+        "name_en": text,
+    },
+    "components.csv": {
+        "code": code(r"[0-9]{3}", "kode komponen 3 digit"),
+        "name": text,
+        "name_en": text,
+    },
+    "accounts.csv": {
+        "code": code(r"[0-9]{6}", "kode akun 6 digit"),
+        "name": text,
+    },
+    "fiscal_years.csv": {
+        "year": year,
+        "below_average_threshold": percent,
+        "target_q1": percent,
+        "target_q2": percent,
+        "target_q3": percent,
+        "target_q4": percent,
+        "deviation_tolerance": percent,
+    },
+    "ikpa_weights.csv": {
+        "year": year,
+        "indicator": one_of(*IKPA_INDICATORS),
+        "weight": percent,
+    },
+}
+
+
+@dataclass(frozen=True)
+class Row:
+    line: int
+    values: dict[str, Any]
+
+
+def read_file(data_dir: Path, name: str, problems: list[str]) -> list[Row]:
+    """Parse one file; append every problem to ``problems`` and return the good rows."""
+    spec = SPECS[name]
+    path = data_dir / name
+    if not path.exists():
+        problems.append(f"{name}: berkas tidak ditemukan di {data_dir}")
+        return []
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        reader = csv.DictReader(handle)
+        header = [column.strip() for column in reader.fieldnames or []]
+        if sorted(header) != sorted(spec):
+            problems.append(f"{name} baris 1: kolom harus {', '.join(spec)}; ditemukan {', '.join(header)}")
+            return []
+        rows: list[Row] = []
+        for line, raw in enumerate(reader, start=2):
+            values: dict[str, Any] = {}
+            row_ok = True
+            for column, parse in spec.items():
+                cell = (raw.get(column) or "").strip()
+                try:
+                    values[column] = parse(cell)
+                except _Invalid as problem:
+                    problems.append(f"{name} baris {line}, kolom {column}: {problem}")
+                    row_ok = False
+            if row_ok:
+                rows.append(Row(line, values))
+    return rows
+
+
+def _unique(name: str, rows: list[Row], column: str, problems: list[str]) -> None:
+    seen: dict[Any, int] = {}
+    for row in rows:
+        key = row.values[column]
+        if key in seen:
+            problems.append(f"{name} baris {row.line}, kolom {column}: '{key}' sudah ada di baris {seen[key]}")
+        seen.setdefault(key, row.line)
+
+
+@dataclass(frozen=True)
+class MasterData:
+    provinces: list[Row]
+    regencies: list[Row]
+    satkers: list[Row]
+    spending_types: list[Row]
+    components: list[Row]
+    accounts: list[Row]
+    fiscal_years: list[Row]
+    ikpa_weights: list[Row]
+
+
+def read_master_data(data_dir: Path = DATA_DIR) -> MasterData:
+    """All master data files, checked within and across files; raises MasterDataError."""
+    problems: list[str] = []
+    data = MasterData(
+        **{
+            field: read_file(data_dir, name, problems)
+            for field, name in [
+                ("provinces", "provinces.csv"),
+                ("regencies", "regencies_kemendagri.csv"),
+                ("satkers", "satkers.csv"),
+                ("spending_types", "spending_types.csv"),
+                ("components", "components.csv"),
+                ("accounts", "accounts.csv"),
+                ("fiscal_years", "fiscal_years.csv"),
+                ("ikpa_weights", "ikpa_weights.csv"),
+            ]
+        }
+    )
+    for name, rows, column in [
+        ("provinces.csv", data.provinces, "bps_code"),
+        ("provinces.csv", data.provinces, "kemendagri_code"),
+        ("provinces.csv", data.provinces, "iso_3166_2"),
+        ("regencies_kemendagri.csv", data.regencies, "kemendagri_code"),
+        ("satkers.csv", data.satkers, "code"),
+        ("spending_types.csv", data.spending_types, "code"),
+        ("components.csv", data.components, "code"),
+        ("accounts.csv", data.accounts, "code"),
+        ("fiscal_years.csv", data.fiscal_years, "year"),
+    ]:
+        _unique(name, rows, column, problems)
+
+    kemendagri_codes = {row.values["kemendagri_code"] for row in data.provinces}
+    for row in data.regencies:
+        parent = row.values["province_kemendagri_code"]
+        if parent not in kemendagri_codes:
+            problems.append(
+                f"regencies_kemendagri.csv baris {row.line}, kolom province_kemendagri_code: "
+                f"provinsi '{parent}' tidak ada di provinces.csv"
+            )
+        elif not row.values["kemendagri_code"].startswith(parent + "."):
+            problems.append(
+                f"regencies_kemendagri.csv baris {row.line}, kolom kemendagri_code: "
+                f"'{row.values['kemendagri_code']}' tidak diawali kode provinsinya '{parent}'"
+            )
+    bps_codes = {row.values["bps_code"] for row in data.provinces}
+    for row in data.satkers:
+        if row.values["province_bps_code"] not in bps_codes:
+            problems.append(
+                f"satkers.csv baris {row.line}, kolom province_bps_code: "
+                f"provinsi '{row.values['province_bps_code']}' tidak ada di provinces.csv"
+            )
+    spending_codes = {row.values["code"] for row in data.spending_types}
+    for row in data.accounts:
+        if row.values["code"][:2] not in spending_codes:
+            problems.append(
+                f"accounts.csv baris {row.line}, kolom code: dua digit pertama '{row.values['code'][:2]}' "
+                "bukan jenis belanja di spending_types.csv"
+            )
+    for row in data.fiscal_years:
+        targets = [row.values[f"target_q{quarter}"] for quarter in range(1, 5)]
+        if targets != sorted(targets):
+            problems.append(
+                f"fiscal_years.csv baris {row.line}: target penyerapan harus kumulatif (TW I <= ... <= TW IV)"
+            )
+    if problems:
+        raise MasterDataError(problems)
+    return data

@@ -1,0 +1,342 @@
+"""Master data: regions, satkers and their authority per year, fiscal years with their
+configurable parameters, and the budget classification (components, spending types, accounts).
+
+Codes are kept as text (leading zeros matter) and checked by the database.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+PERCENT_VALIDATORS = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
+
+
+def digits_check(name: str, field: str, length: int) -> models.CheckConstraint:
+    """A named constraint: ``field`` is exactly ``length`` ASCII digits."""
+    return models.CheckConstraint(
+        name=name,
+        condition=Q(**{f"{field}__regex": rf"^[0-9]{{{length}}}$"}),
+    )
+
+
+class Authority(models.TextChoices):
+    """How a satker receives the directorate's money in a given year."""
+
+    KP = "KP", _("Kantor Pusat")
+    DK = "DK", _("Dekonsentrasi")
+    TP = "TP", _("Tugas Pembantuan")
+
+
+class Province(models.Model):
+    bps_code = models.CharField(_("kode BPS"), max_length=2, unique=True)
+    kemendagri_code = models.CharField(_("kode Kemendagri"), max_length=2, unique=True)
+    name = models.CharField(_("nama"), max_length=100)
+    name_en = models.CharField(_("nama (Inggris)"), max_length=100)
+    iso_code = models.CharField(_("kode ISO 3166-2"), max_length=6, unique=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("provinsi")
+        verbose_name_plural = _("provinsi")
+        ordering = ["bps_code"]
+        constraints = [
+            digits_check("province_bps_code_2_digits", "bps_code", 2),
+            digits_check("province_kemendagri_code_2_digits", "kemendagri_code", 2),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.bps_code} {self.name}"
+
+    @staticmethod
+    def province_scope(province_id: int) -> Q:
+        return Q(pk=province_id)
+
+
+class Regency(models.Model):
+    class Kind(models.TextChoices):
+        KABUPATEN = "kabupaten", _("Kabupaten")
+        KOTA = "kota", _("Kota")
+
+    # Kemendagri's "PP.RR"; BPS regency numbers differ and will be mapped when a source is at hand.
+    kemendagri_code = models.CharField(_("kode Kemendagri"), max_length=5, unique=True)
+    province = models.ForeignKey(
+        Province, verbose_name=_("provinsi"), on_delete=models.PROTECT, related_name="regencies"
+    )
+    name = models.CharField(_("nama"), max_length=100)
+    kind = models.CharField(_("jenis"), max_length=10, choices=Kind.choices)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("kabupaten/kota")
+        verbose_name_plural = _("kabupaten/kota")
+        ordering = ["kemendagri_code"]
+        constraints = [
+            models.CheckConstraint(
+                name="regency_kemendagri_code_format",
+                condition=Q(kemendagri_code__regex=r"^[0-9]{2}\.[0-9]{2}$"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kemendagri_code} {self.name}"
+
+    @staticmethod
+    def province_scope(province_id: int) -> Q:
+        return Q(province_id=province_id)
+
+
+class Satker(models.Model):
+    """A work unit: a provincial Industry Service, or one of the directorate's central units."""
+
+    code = models.CharField(_("kode satker"), max_length=6, unique=True)
+    name = models.CharField(_("nama"), max_length=200)
+    province = models.ForeignKey(Province, verbose_name=_("provinsi"), on_delete=models.PROTECT, related_name="satkers")
+    # Central units sit in DKI Jakarta but are the directorate's own, not the province's:
+    # no provincial officer's scope includes them.
+    is_central = models.BooleanField(_("unit pusat"), default=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("satker")
+        verbose_name_plural = _("satker")
+        ordering = ["code"]
+        constraints = [digits_check("satker_code_6_digits", "code", 6)]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    @staticmethod
+    def province_scope(province_id: int) -> Q:
+        return Q(province_id=province_id, is_central=False)
+
+
+class FiscalYear(models.Model):
+    """A fiscal (= calendar) year and the parameters the directorate sets for it.
+
+    Sources disagree on several of these (DOMAIN.md marks them "?"), so they are data, not code.
+    """
+
+    year = models.PositiveSmallIntegerField(_("tahun"), unique=True)
+    is_closed = models.BooleanField(_("ditutup"), default=False, help_text=_("Tahun yang ditutup hanya dapat dibaca."))
+    below_average_threshold = models.DecimalField(
+        _("ambang realisasi rendah (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("91.20"),
+        validators=PERCENT_VALIDATORS,
+        help_text=_("Satker dengan realisasi di bawah persentase ini ditandai."),
+    )
+    target_q1 = models.DecimalField(
+        _("target penyerapan TW I (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("15"),
+        validators=PERCENT_VALIDATORS,
+    )
+    target_q2 = models.DecimalField(
+        _("target penyerapan TW II (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("50"),
+        validators=PERCENT_VALIDATORS,
+    )
+    target_q3 = models.DecimalField(
+        _("target penyerapan TW III (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("70"),
+        validators=PERCENT_VALIDATORS,
+    )
+    target_q4 = models.DecimalField(
+        _("target penyerapan TW IV (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("90"),
+        validators=PERCENT_VALIDATORS,
+    )
+    deviation_tolerance = models.DecimalField(
+        _("toleransi deviasi halaman III (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("5"),
+        validators=PERCENT_VALIDATORS,
+        help_text=_("Bulan dengan deviasi RPD sampai batas ini mendapat nilai penuh."),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("tahun anggaran")
+        verbose_name_plural = _("tahun anggaran")
+        ordering = ["-year"]
+        constraints = [
+            models.CheckConstraint(name="fiscal_year_plausible", condition=Q(year__gte=2000, year__lte=2100)),
+            models.CheckConstraint(
+                name="fiscal_year_targets_cumulative",
+                condition=Q(target_q1__lte=models.F("target_q2"))
+                & Q(target_q2__lte=models.F("target_q3"))
+                & Q(target_q3__lte=models.F("target_q4"))
+                & Q(target_q4__lte=100)
+                & Q(target_q1__gte=0),
+            ),
+            models.CheckConstraint(
+                name="fiscal_year_threshold_percent",
+                condition=Q(below_average_threshold__gte=0, below_average_threshold__lte=100),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+    def clean(self) -> None:
+        targets = [self.target_q1, self.target_q2, self.target_q3, self.target_q4]
+        if None not in targets and targets != sorted(targets):
+            raise ValidationError(_("Target penyerapan kumulatif: TW I <= TW II <= TW III <= TW IV."))
+
+
+class IkpaIndicator(models.TextChoices):
+    """IKPA (budget execution performance index) indicators; their weights change per year."""
+
+    DIPA_REVISION = "DIPA_REVISION", _("Revisi DIPA")
+    PAGE3_DEVIATION = "PAGE3_DEVIATION", _("Deviasi halaman III DIPA")
+    ABSORPTION = "ABSORPTION", _("Penyerapan anggaran")
+    CONTRACT = "CONTRACT", _("Belanja kontraktual")
+    INVOICE = "INVOICE", _("Penyelesaian tagihan")
+    PETTY_CASH = "PETTY_CASH", _("Pengelolaan UP dan TUP")
+    OUTPUT = "OUTPUT", _("Capaian output")
+
+
+class IkpaWeight(models.Model):
+    fiscal_year = models.ForeignKey(
+        FiscalYear, verbose_name=_("tahun anggaran"), on_delete=models.CASCADE, related_name="ikpa_weights"
+    )
+    indicator = models.CharField(_("indikator"), max_length=20, choices=IkpaIndicator.choices)
+    weight = models.DecimalField(_("bobot (%)"), max_digits=5, decimal_places=2, validators=PERCENT_VALIDATORS)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("bobot IKPA")
+        verbose_name_plural = _("bobot IKPA")
+        ordering = ["fiscal_year", "indicator"]
+        constraints = [
+            models.UniqueConstraint(fields=["fiscal_year", "indicator"], name="ikpa_weight_once_per_year"),
+            models.CheckConstraint(name="ikpa_weight_percent", condition=Q(weight__gte=0, weight__lte=100)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.fiscal_year} {self.get_indicator_display()}: {self.weight}"
+
+
+class SatkerAuthority(models.Model):
+    """The channel a satker's money comes through in one fiscal year (DK until 2023, TP from 2024)."""
+
+    satker = models.ForeignKey(Satker, verbose_name=_("satker"), on_delete=models.CASCADE, related_name="authorities")
+    fiscal_year = models.ForeignKey(
+        FiscalYear, verbose_name=_("tahun anggaran"), on_delete=models.CASCADE, related_name="satker_authorities"
+    )
+    authority = models.CharField(_("kewenangan"), max_length=2, choices=Authority.choices)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("kewenangan satker")
+        verbose_name_plural = _("kewenangan satker")
+        ordering = ["fiscal_year", "satker"]
+        constraints = [
+            models.UniqueConstraint(fields=["satker", "fiscal_year"], name="satker_authority_once_per_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.satker.code} {self.fiscal_year}: {self.authority}"
+
+    @staticmethod
+    def province_scope(province_id: int) -> Q:
+        return Q(satker__province_id=province_id, satker__is_central=False)
+
+
+class BudgetComponent(models.Model):
+    """A component (komponen) of the directorate's outputs: OVOP coaching, extreme poverty..."""
+
+    code = models.CharField(_("kode komponen"), max_length=3, unique=True)
+    name = models.CharField(_("nama"), max_length=200)
+    name_en = models.CharField(_("nama (Inggris)"), max_length=200)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("komponen")
+        verbose_name_plural = _("komponen")
+        ordering = ["code"]
+        constraints = [digits_check("component_code_3_digits", "code", 3)]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class SpendingType(models.Model):
+    """Jenis belanja: the first two digits of an account (51 personnel, 52 goods...)."""
+
+    code = models.CharField(_("kode"), max_length=2, unique=True)
+    name = models.CharField(_("nama"), max_length=100)
+    name_en = models.CharField(_("nama (Inggris)"), max_length=100)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("jenis belanja")
+        verbose_name_plural = _("jenis belanja")
+        ordering = ["code"]
+        constraints = [digits_check("spending_type_code_2_digits", "code", 2)]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class Account(models.Model):
+    """A 6-digit account (akun); its spending type is the one named by its first two digits."""
+
+    code = models.CharField(_("kode akun"), max_length=6, unique=True)
+    name = models.CharField(_("nama"), max_length=200)
+    # Derived from the code (see clean); stored so that reports can group by it with a join.
+    spending_type = models.ForeignKey(
+        SpendingType,
+        verbose_name=_("jenis belanja"),
+        on_delete=models.PROTECT,
+        related_name="accounts",
+        editable=False,
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("akun")
+        verbose_name_plural = _("akun")
+        ordering = ["code"]
+        constraints = [digits_check("account_code_6_digits", "code", 6)]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    def clean(self) -> None:
+        if not (len(self.code) == 6 and self.code.isascii() and self.code.isdigit()):
+            raise ValidationError({"code": _("Kode akun harus 6 digit angka.")})
+        spending_type = SpendingType.objects.filter(code=self.code[:2]).first()
+        if spending_type is None:
+            raise ValidationError(
+                {
+                    "code": _("Dua digit pertama kode akun (%(prefix)s) bukan jenis belanja yang dikenal.")
+                    % {"prefix": self.code[:2]}
+                }
+            )
+        self.spending_type = spending_type

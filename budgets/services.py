@@ -1,0 +1,227 @@
+"""Writes that matter in ``budgets``: keyword-only, atomic, named ``<noun>_<verb>``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import models, transaction
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from budgets.master_data import MasterData
+from budgets.models import (
+    Account,
+    Authority,
+    BudgetComponent,
+    FiscalYear,
+    IkpaWeight,
+    Province,
+    Regency,
+    Satker,
+    SatkerAuthority,
+    SpendingType,
+)
+
+MASTER_DATA_REASON = "load_master_data"
+# The channel switched from deconcentration to co-administration in fiscal year 2024.
+FIRST_TP_YEAR = 2024
+
+
+def default_authority(*, is_central: bool, year: int) -> Authority:
+    """Central units are KP; provincial services were DK until 2023 and are TP from 2024."""
+    if is_central:
+        return Authority.KP
+    return Authority.TP if year >= FIRST_TP_YEAR else Authority.DK
+
+
+@dataclass(frozen=True)
+class SyncCount:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.created} baru, {self.updated} diperbarui, {self.unchanged} tetap"
+
+
+def _sync(model: type[models.Model], key: str, wanted: list[dict[str, Any]]) -> SyncCount:
+    """Create or update ``model`` rows so that each wanted row exists with these values.
+
+    Rows not in ``wanted`` are left alone (admins may add their own). Only rows that differ are
+    written, in bulk and with history, so a second run writes nothing.
+    """
+    existing = {getattr(obj, key): obj for obj in model.objects.filter(**{f"{key}__in": [w[key] for w in wanted]})}
+    to_create, to_update, fields = [], [], set()
+    for values in wanted:
+        obj = existing.get(values[key])
+        if obj is None:
+            to_create.append(model(**values))
+            continue
+        changed = [field for field, value in values.items() if getattr(obj, field) != value]
+        if changed:
+            for field in changed:
+                setattr(obj, field, values[field])
+            fields.update(changed)
+            to_update.append(obj)
+    if to_create:
+        bulk_create_with_history(to_create, model, default_change_reason=MASTER_DATA_REASON)
+    if to_update:
+        bulk_update_with_history(to_update, model, sorted(fields), default_change_reason=MASTER_DATA_REASON)
+    return SyncCount(len(to_create), len(to_update), len(wanted) - len(to_create) - len(to_update))
+
+
+def _create_missing(model: type[models.Model], keys: tuple[str, ...], wanted: list[dict[str, Any]]) -> SyncCount:
+    """Create the wanted rows that do not exist yet; existing rows are configuration owned by
+    the admins and are never overwritten."""
+    existing = set(model.objects.values_list(*keys))
+    to_create = [model(**values) for values in wanted if tuple(values[k] for k in keys) not in existing]
+    if to_create:
+        bulk_create_with_history(to_create, model, default_change_reason=MASTER_DATA_REASON)
+    return SyncCount(created=len(to_create), unchanged=len(wanted) - len(to_create))
+
+
+def _fiscal_year_parameters(data: MasterData, through_year: int) -> list[dict[str, Any]]:
+    """One row per year from the first listed year to ``through_year``; unlisted later years copy
+    the last listed one."""
+    listed = {row.values["year"]: row.values for row in data.fiscal_years}
+    wanted, last = [], None
+    for year in range(min(listed), max(through_year, max(listed)) + 1):
+        last = listed.get(year, last)
+        wanted.append({**last, "year": year})
+    return wanted
+
+
+@transaction.atomic
+def master_data_load(*, data: MasterData, through_year: int) -> dict[str, SyncCount]:
+    """Load the checked master data. Idempotent: reference lists are synced to the files,
+    per-year configuration (fiscal years, authorities, IKPA weights) is only created when missing."""
+    summary: dict[str, SyncCount] = {}
+    summary["provinsi"] = _sync(
+        Province,
+        "bps_code",
+        [
+            {
+                "bps_code": r.values["bps_code"],
+                "kemendagri_code": r.values["kemendagri_code"],
+                "name": r.values["name"],
+                "name_en": r.values["name_en"],
+                "iso_code": r.values["iso_3166_2"],
+            }
+            for r in data.provinces
+        ],
+    )
+    province_by_kemendagri = dict(Province.objects.values_list("kemendagri_code", "pk"))
+    province_by_bps = dict(Province.objects.values_list("bps_code", "pk"))
+    summary["kabupaten/kota"] = _sync(
+        Regency,
+        "kemendagri_code",
+        [
+            {
+                "kemendagri_code": r.values["kemendagri_code"],
+                "province_id": province_by_kemendagri[r.values["province_kemendagri_code"]],
+                "name": r.values["name"],
+                "kind": r.values["kind"],
+            }
+            for r in data.regencies
+        ],
+    )
+    summary["satker"] = _sync(
+        Satker,
+        "code",
+        [
+            {
+                "code": r.values["code"],
+                "name": r.values["name"],
+                "province_id": province_by_bps[r.values["province_bps_code"]],
+                "is_central": r.values["is_central"],
+            }
+            for r in data.satkers
+        ],
+    )
+    summary["jenis belanja"] = _sync(SpendingType, "code", [dict(r.values) for r in data.spending_types])
+    summary["komponen"] = _sync(BudgetComponent, "code", [dict(r.values) for r in data.components])
+    spending_type_by_code = dict(SpendingType.objects.values_list("code", "pk"))
+    summary["akun"] = _sync(
+        Account,
+        "code",
+        [
+            {
+                "code": r.values["code"],
+                "name": r.values["name"],
+                "spending_type_id": spending_type_by_code[r.values["code"][:2]],
+            }
+            for r in data.accounts
+        ],
+    )
+
+    year_rows = _fiscal_year_parameters(data, through_year)
+    summary["tahun anggaran"] = _create_missing(FiscalYear, ("year",), year_rows)
+    fiscal_year_by_year = dict(FiscalYear.objects.values_list("year", "pk"))
+
+    weights = {(r.values["year"], r.values["indicator"]): r.values["weight"] for r in data.ikpa_weights}
+    last_weighted_year = max((year for year, _ in weights), default=None)
+    weight_rows = []
+    for row in year_rows:
+        source_year = row["year"] if row["year"] <= (last_weighted_year or 0) else last_weighted_year
+        for (year, indicator), weight in weights.items():
+            if year == source_year:
+                weight_rows.append(
+                    {"fiscal_year_id": fiscal_year_by_year[row["year"]], "indicator": indicator, "weight": weight}
+                )
+    summary["bobot IKPA"] = _create_missing(IkpaWeight, ("fiscal_year_id", "indicator"), weight_rows)
+
+    authority_rows = []
+    for satker_pk, is_central in Satker.objects.filter(code__in=[r.values["code"] for r in data.satkers]).values_list(
+        "pk", "is_central"
+    ):
+        for row in year_rows:
+            authority_rows.append(
+                {
+                    "satker_id": satker_pk,
+                    "fiscal_year_id": fiscal_year_by_year[row["year"]],
+                    "authority": default_authority(is_central=is_central, year=row["year"]),
+                }
+            )
+    summary["kewenangan satker"] = _create_missing(SatkerAuthority, ("satker_id", "fiscal_year_id"), authority_rows)
+    return summary
+
+
+DEMO_PASSWORD = "demo-ikma-2026"  # CONTRACT: shared by all demo accounts, demo only
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    role: str
+    scope: str
+    created: bool
+
+
+@transaction.atomic
+def demo_users_create(*, password: str = DEMO_PASSWORD) -> list[DemoAccount]:
+    """The demo accounts of CONTRACT: admin, reviewer, viewer and one officer per province.
+
+    Existing accounts are left as they are (a changed password stays changed); the password is
+    hashed once and shared, which keeps a repeated ``make run`` fast.
+    """
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.hashers import make_password
+
+    user_model = get_user_model()
+    role = user_model.Role
+    wanted = [
+        ("admin", role.ADMIN, None),
+        ("reviewer", role.REVIEWER, None),
+        ("viewer", role.VIEWER, None),
+        *((f"officer-{p.bps_code}", role.OFFICER, p) for p in Province.objects.order_by("bps_code")),
+    ]
+    existing = set(user_model.objects.filter(username__in=[w[0] for w in wanted]).values_list("username", flat=True))
+    password_hash = make_password(password)
+    accounts, to_create = [], []
+    for username, user_role, province in wanted:
+        created = username not in existing
+        if created:
+            to_create.append(user_model(username=username, role=user_role, province=province, password=password_hash))
+        accounts.append(DemoAccount(username, user_role.label, province.name if province else "semua", created))
+    bulk_create_with_history(to_create, user_model, default_change_reason="demo_users_create")
+    return accounts

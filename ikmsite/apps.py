@@ -1,0 +1,10 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class IkmsiteConfig(AppConfig):
+    """The project package as an app: site-wide template tags and templates."""
+
+    name = "ikmsite"
+    verbose_name = "IKMA monitoring"

@@ -1,0 +1,14 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import include, path
+
+from ikmsite import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("accounts/", include("ikmsite.accounts.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("", include("budgets.urls")),
+]

@@ -1,0 +1,1 @@
+"""Programme records (OVOP centres, IKM registry, WUB, facilitations): see the programmes issue."""
