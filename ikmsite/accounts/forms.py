@@ -2,10 +2,22 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
 
 
 class IkmaAuthenticationForm(AuthenticationForm):
     """Django's sign-in form, plus: an account without a usable role cannot sign in."""
+
+    # Django's Indonesian catalogue repeats "nama pengguna" here; one clear sentence, with no
+    # hint which of the two was wrong.
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _("Nama pengguna atau kata sandi salah. Periksa keduanya; huruf besar dan kecil dibedakan."),
+    }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["password"].label = _("Kata sandi")
 
     def confirm_login_allowed(self, user) -> None:
         super().confirm_login_allowed(user)

@@ -12,15 +12,20 @@ from simple_history.models import HistoricalRecords
 
 
 class IkmaUserManager(UserManager):
+    """Django's manager, with its is_staff/is_superuser flags replaced by the role (see User.is_staff)."""
+
+    def create_user(
+        self, username: str, email: str | None = None, password: str | None = None, **extra_fields: Any
+    ) -> User:
+        extra_fields.pop("is_staff", None)
+        extra_fields.pop("is_superuser", None)
+        return self._create_user(username, email, password, **extra_fields)
+
     def create_superuser(
         self, username: str, email: str | None = None, password: str | None = None, **extra_fields: Any
     ) -> User:
-        # Django's flags are derived from the role here (see User.is_staff), so a superuser
-        # is simply a user with the ADMIN role.
-        extra_fields.pop("is_staff", None)
-        extra_fields.pop("is_superuser", None)
         extra_fields["role"] = User.Role.ADMIN
-        return self._create_user(username, email, password, **extra_fields)
+        return self.create_user(username, email, password, **extra_fields)
 
 
 class User(AbstractUser):
