@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -60,6 +61,13 @@ class User(AbstractUser):
                 condition=Q(province__isnull=True) | Q(role="OFFICER"),
             ),
         ]
+
+    def clean(self) -> None:
+        super().clean()
+        if self.role == self.Role.OFFICER and self.province_id is None:
+            raise ValidationError({"province": _("Petugas provinsi harus dikaitkan dengan provinsinya.")})
+        if self.role != self.Role.OFFICER and self.province_id is not None:
+            raise ValidationError({"province": _("Hanya petugas provinsi yang dikaitkan dengan provinsi.")})
 
     @property
     def is_admin(self) -> bool:

@@ -131,3 +131,29 @@ def test_createsuperuser_makes_an_admin_role_user(db) -> None:
 def test_only_officers_may_carry_a_province(province) -> None:
     with pytest.raises(IntegrityError):
         get_user_model().objects.create_user("reviewer-x", role="REVIEWER", province=province)
+
+
+def test_admin_creates_an_officer_for_a_province(admin_user, province) -> None:
+    client = client_for(admin_user)
+    url = reverse("admin:accounts_user_add")
+    assert client.get(url).status_code == 200
+    form = {"username": "officer-17b", "password1": "Bengkulu-Officer-2026", "password2": "Bengkulu-Officer-2026"}
+    form["usable_password"] = "true"
+    missing_province = client.post(url, {**form, "role": "OFFICER"})
+    assert missing_province.status_code == 200
+    assert "harus dikaitkan dengan provinsinya" in missing_province.content.decode()
+    reviewer_with_province = client.post(url, {**form, "role": "REVIEWER", "province": province.pk})
+    assert "Hanya petugas provinsi" in reviewer_with_province.content.decode()
+    assert not get_user_model().objects.filter(username="officer-17b").exists()
+    created = client.post(url, {**form, "role": "OFFICER", "province": province.pk})
+    assert created.status_code == 302
+    user = get_user_model().objects.get(username="officer-17b")
+    assert (user.role, user.province) == ("OFFICER", province)
+    assert user.check_password("Bengkulu-Officer-2026")
+
+
+def test_admin_opens_a_user_and_its_history(admin_user, officer) -> None:
+    client = client_for(admin_user)
+    assert client.get(reverse("admin:accounts_user_change", args=[officer.pk])).status_code == 200
+    assert client.get(reverse("admin:accounts_user_history", args=[officer.pk])).status_code == 200
+    assert client.get(reverse("admin:accounts_user_changelist"), {"role": "OFFICER", "q": "officer"}).status_code == 200
