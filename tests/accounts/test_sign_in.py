@@ -137,3 +137,17 @@ def test_password_change_in_indonesian(officer) -> None:
     assert changed.status_code == 302
     officer.refresh_from_db()
     assert officer.check_password(new_password)
+
+
+def test_pages_stay_indonesian_whatever_the_browser_language(anonymous) -> None:
+    page = anonymous.get(reverse("accounts:login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert 'lang="id"' in page
+    assert "Nama pengguna" in page
+
+
+def test_language_switch_is_remembered(anonymous) -> None:
+    response = anonymous.post(reverse("set_language"), {"language": "en", "next": reverse("accounts:login")})
+    assert response.status_code == 302
+    page = anonymous.get(reverse("accounts:login")).content.decode()
+    assert 'lang="en"' in page
+    assert "Username" in page
