@@ -1,0 +1,38 @@
+"""Working days and report due dates (weekends and the Holiday table are not working days)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, timedelta
+
+REPORT_DUE_WORKING_DAY = 5  # the 5th working day of the following month
+
+
+def nth_working_day(year: int, month: int, n: int, holidays: Iterable[date]) -> date:
+    closed = set(holidays)
+    day = date(year, month, 1)
+    counted = 0
+    while True:
+        if day.weekday() < 5 and day not in closed:
+            counted += 1
+            if counted == n:
+                return day
+        day += timedelta(days=1)
+
+
+def following_month(year: int, month: int) -> tuple[int, int]:
+    return (year + 1, 1) if month == 12 else (year, month + 1)
+
+
+def report_due_date(year: int, month: int, holidays: Iterable[date] | None = None) -> date:
+    """Due date of the report for (year, month): the 5th working day of the following month."""
+    from budgets.models import Holiday
+
+    next_year, next_month = following_month(year, month)
+    if holidays is None:
+        holidays = Holiday.objects.filter(date__year=next_year, date__month=next_month).values_list("date", flat=True)
+    return nth_working_day(next_year, next_month, REPORT_DUE_WORKING_DAY, holidays)
+
+
+def quarter_of(month: int) -> int:
+    return (month - 1) // 3 + 1

@@ -1,0 +1,358 @@
+"""Budget execution: pagu per budget line and its revisions, the monthly disbursement plan
+(RPD), monthly realization and the monthly report that carries it through review.
+
+Amounts are whole rupiah (BigIntegerField). Invariants live in named database constraints.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from budgets.models.master import Account, BudgetComponent, FiscalYear, Satker, SpendingType
+
+MONTH_CHOICES = [
+    (1, _("Januari")), (2, _("Februari")), (3, _("Maret")), (4, _("April")),
+    (5, _("Mei")), (6, _("Juni")), (7, _("Juli")), (8, _("Agustus")),
+    (9, _("September")), (10, _("Oktober")), (11, _("November")), (12, _("Desember")),
+]  # fmt: skip
+
+
+def month_check(name: str, field: str = "month") -> models.CheckConstraint:
+    return models.CheckConstraint(name=name, condition=Q(**{f"{field}__gte": 1, f"{field}__lte": 12}))
+
+
+def satker_scope(province_id: int, path: str = "satker") -> Q:
+    """Rows that belong to a provincial satker of the province (never a central unit)."""
+    return Q(**{f"{path}__province_id": province_id, f"{path}__is_central": False})
+
+
+class BudgetLine(models.Model):
+    """One line of a satker's DIPA: component x account, with its pagu and blocked part."""
+
+    satker = models.ForeignKey(Satker, verbose_name=_("satker"), on_delete=models.PROTECT, related_name="budget_lines")
+    fiscal_year = models.ForeignKey(
+        FiscalYear, verbose_name=_("tahun anggaran"), on_delete=models.PROTECT, related_name="budget_lines"
+    )
+    component = models.ForeignKey(
+        BudgetComponent, verbose_name=_("komponen"), on_delete=models.PROTECT, related_name="budget_lines"
+    )
+    account = models.ForeignKey(Account, verbose_name=_("akun"), on_delete=models.PROTECT, related_name="budget_lines")
+    pagu = models.BigIntegerField(_("pagu"), default=0)
+    blokir = models.BigIntegerField(_("blokir"), default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("baris pagu")
+        verbose_name_plural = _("baris pagu")
+        ordering = ["satker", "fiscal_year", "component__code", "account__code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["satker", "fiscal_year", "component", "account"], name="budget_line_once_per_dipa"
+            ),
+            models.CheckConstraint(name="budget_line_pagu_not_negative", condition=Q(pagu__gte=0)),
+            models.CheckConstraint(
+                name="budget_line_blokir_within_pagu", condition=Q(blokir__gte=0, blokir__lte=F("pagu"))
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.component.code}.{self.account.code}"
+
+    @property
+    def label(self) -> str:
+        return f"{self.component.code} {self.component.name} / {self.account.code} {self.account.name}"
+
+    @property
+    def pagu_efektif(self) -> int:
+        return self.pagu - self.blokir
+
+    @staticmethod
+    def province_scope(province_id: int) -> Q:
+        return satker_scope(province_id)
+
+
+class BudgetRevision(models.Model):
+    """A DIPA revision: who changed which lines' pagu or blokir, when and why."""
+
+    class Kind(models.TextChoices):
+        INITIAL = "AWAL", _("DIPA awal")
+        PAGU = "PAGU", _("Revisi pagu")
+        SHIFT = "PERGESERAN", _("Pergeseran antar-akun/komponen")
+        BLOKIR = "BLOKIR", _("Blokir / buka blokir")
+        ADMIN = "ADMINISTRASI", _("Revisi administrasi")
+
+    satker = models.ForeignKey(Satker, verbose_name=_("satker"), on_delete=models.PROTECT, related_name="revisions")
+    fiscal_year = models.ForeignKey(
+        FiscalYear, verbose_name=_("tahun anggaran"), on_delete=models.PROTECT, related_name="revisions"
+    )
+    number = models.PositiveSmallIntegerField(_("revisi ke-"))
+    date = models.DateField(_("tanggal revisi"))
+    kind = models.CharField(_("jenis revisi"), max_length=12, choices=Kind.choices)
+    reason = models.TextField(_("alasan"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("dicatat oleh"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("dicatat pada"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("revisi DIPA")
+        verbose_name_plural = _("revisi DIPA")
+        ordering = ["satker", "fiscal_year", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["satker", "fiscal_year", "number"], name="revision_number_once_per_dipa"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.satker.code} {self.fiscal_year.year} revisi {self.number}"
+
+    @staticmethod
+    def province_scope(province_id: int) -> Q:
+        return satker_scope(province_id)
+
+
+class BudgetRevisionLine(models.Model):
+    """The amounts of one budget line before and after a revision."""
+
+    revision = models.ForeignKey(BudgetRevision, on_delete=models.CASCADE, related_name="lines")
+    line = models.ForeignKey(BudgetLine, on_delete=models.PROTECT, related_name="revision_lines")
+    pagu_before = models.BigIntegerField(_("pagu sebelum"))
+    pagu_after = models.BigIntegerField(_("pagu sesudah"))
+    blokir_before = models.BigIntegerField(_("blokir sebelum"))
+    blokir_after = models.BigIntegerField(_("blokir sesudah"))
+
+    class Meta:
+        verbose_name = _("baris revisi")
+        verbose_name_plural = _("baris revisi")
+        constraints = [models.UniqueConstraint(fields=["revision", "line"], name="revision_line_once")]
+
+    def __str__(self) -> str:
+        return f"{self.revision}: {self.line}"
+
+    @staticmethod
+    def province_scope(province_id: int) -> Q:
+        return satker_scope(province_id, "revision__satker")
+
+
+class RpdWindow(models.Model):
+    """When the RPD may be changed in a quarter. Without a satker it applies to all; an admin
+    opens an extra window for one satker by giving it one."""
+
+    fiscal_year = models.ForeignKey(
+        FiscalYear, verbose_name=_("tahun anggaran"), on_delete=models.CASCADE, related_name="rpd_windows"
+    )
+    quarter = models.PositiveSmallIntegerField(
+        _("triwulan"), choices=[(q, f"TW {r}") for q, r in [(1, "I"), (2, "II"), (3, "III"), (4, "IV")]]
+    )
+    opens_on = models.DateField(_("dibuka"))
+    closes_on = models.DateField(_("ditutup"))
+    satker = models.ForeignKey(
+        Satker,
+        verbose_name=_("khusus satker"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="rpd_windows",
+        help_text=_("Kosongkan untuk semua satker."),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("jendela perubahan RPD")
+        verbose_name_plural = _("jendela perubahan RPD")
+        ordering = ["fiscal_year", "quarter", "opens_on"]
+        constraints = [
+            models.CheckConstraint(name="rpd_window_quarter_1_4", condition=Q(quarter__gte=1, quarter__lte=4)),
+            models.CheckConstraint(name="rpd_window_opens_before_closing", condition=Q(opens_on__lte=F("closes_on"))),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.fiscal_year.year} TW{self.quarter}: {self.opens_on} - {self.closes_on}"
+
+
+class RpdRevision(models.Model):
+    """One save of a satker's RPD; at most one per window (the first one needs no window)."""
+
+    satker = models.ForeignKey(Satker, on_delete=models.PROTECT, related_name="rpd_revisions")
+    fiscal_year = models.ForeignKey(FiscalYear, on_delete=models.PROTECT, related_name="rpd_revisions")
+    window = models.ForeignKey(RpdWindow, null=True, blank=True, on_delete=models.PROTECT, related_name="revisions")
+    saved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    saved_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("perubahan RPD")
+        verbose_name_plural = _("perubahan RPD")
+        ordering = ["satker", "fiscal_year", "saved_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["satker", "window"], name="rpd_revision_once_per_window"),
+        ]
+
+    def __str__(self) -> str:
+        return f"RPD {self.satker.code} {self.fiscal_year.year} {self.saved_at:%Y-%m-%d}"
+
+    @staticmethod
+    def province_scope(province_id: int) -> Q:
+        return satker_scope(province_id)
+
+
+class RpdPlan(models.Model):
+    """Rencana Penarikan Dana (DIPA page III): planned disbursement per month and spending type."""
+
+    satker = models.ForeignKey(Satker, verbose_name=_("satker"), on_delete=models.PROTECT, related_name="rpd_plans")
+    fiscal_year = models.ForeignKey(
+        FiscalYear, verbose_name=_("tahun anggaran"), on_delete=models.PROTECT, related_name="rpd_plans"
+    )
+    month = models.PositiveSmallIntegerField(_("bulan"), choices=MONTH_CHOICES)
+    spending_type = models.ForeignKey(
+        SpendingType, verbose_name=_("jenis belanja"), on_delete=models.PROTECT, related_name="rpd_plans"
+    )
+    amount = models.BigIntegerField(_("rencana"), default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("RPD")
+        verbose_name_plural = _("RPD")
+        ordering = ["satker", "fiscal_year", "spending_type__code", "month"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["satker", "fiscal_year", "month", "spending_type"], name="rpd_once_per_month_and_type"
+            ),
+            month_check("rpd_month_1_12"),
+            models.CheckConstraint(name="rpd_amount_not_negative", condition=Q(amount__gte=0)),
+        ]
+
+    def __str__(self) -> str:
+        return f"RPD {self.satker.code} {self.fiscal_year.year}-{self.month:02d} {self.spending_type.code}"
+
+    @staticmethod
+    def province_scope(province_id: int) -> Q:
+        return satker_scope(province_id)
+
+
+class Holiday(models.Model):
+    """National holidays and collective leave: not working days for due dates."""
+
+    date = models.DateField(_("tanggal"), unique=True)
+    name = models.CharField(_("nama"), max_length=120)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("hari libur")
+        verbose_name_plural = _("hari libur")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.name}"
+
+
+class MonthlyReport(models.Model):
+    """A satker's report for one month: its realization, through submission and review."""
+
+    class Status(models.TextChoices):
+        DRAFT = "DRAFT", _("Draf")
+        SUBMITTED = "SUBMITTED", _("Diajukan")
+        APPROVED = "APPROVED", _("Disetujui")
+        RETURNED = "RETURNED", _("Dikembalikan")
+
+    satker = models.ForeignKey(Satker, verbose_name=_("satker"), on_delete=models.PROTECT, related_name="reports")
+    fiscal_year = models.ForeignKey(
+        FiscalYear, verbose_name=_("tahun anggaran"), on_delete=models.PROTECT, related_name="reports"
+    )
+    month = models.PositiveSmallIntegerField(_("bulan"), choices=MONTH_CHOICES)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    due_date = models.DateField(_("batas waktu"))
+    submitted_at = models.DateTimeField(_("diajukan pada"), null=True, blank=True)
+    submitted_on_time = models.BooleanField(_("tepat waktu"), null=True, blank=True)
+    approved_at = models.DateTimeField(_("disetujui pada"), null=True, blank=True)
+    # Bumped by every write to the report or its entries: a form posted with an older version
+    # was built on data someone else has since changed, and is refused.
+    version = models.PositiveIntegerField(_("versi"), default=1)
+    updated_at = models.DateTimeField(_("diubah pada"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("laporan bulanan")
+        verbose_name_plural = _("laporan bulanan")
+        ordering = ["fiscal_year", "month", "satker"]
+        constraints = [
+            models.UniqueConstraint(fields=["satker", "fiscal_year", "month"], name="report_once_per_satker_month"),
+            month_check("report_month_1_12"),
+        ]
+        indexes = [models.Index(fields=["status", "fiscal_year", "month"], name="report_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.satker.code} {self.fiscal_year.year}-{self.month:02d}"
+
+    @property
+    def is_locked(self) -> bool:
+        """Submitted and approved reports cannot be edited."""
+        return self.status in {self.Status.SUBMITTED, self.Status.APPROVED}
+
+    @staticmethod
+    def province_scope(province_id: int) -> Q:
+        return satker_scope(province_id)
+
+
+class ReportTransition(models.Model):
+    """One step of a report's life, with its comment; submissions keep a snapshot of the entries."""
+
+    report = models.ForeignKey(MonthlyReport, on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField(_("dari"), max_length=10, choices=MonthlyReport.Status.choices, blank=True)
+    to_status = models.CharField(_("menjadi"), max_length=10, choices=MonthlyReport.Status.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("oleh"), on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("waktu"), auto_now_add=True)
+    comment = models.TextField(_("komentar"), blank=True)
+    # {budget line id: amount} as submitted, to show what changed since the previous submission.
+    snapshot = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("riwayat status laporan")
+        verbose_name_plural = _("riwayat status laporan")
+        ordering = ["report", "at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.report}: {self.from_status or '-'} -> {self.to_status}"
+
+    @staticmethod
+    def province_scope(province_id: int) -> Q:
+        return satker_scope(province_id, "report__satker")
+
+
+class Realization(models.Model):
+    """Money disbursed (SP2D) on one budget line in the report's month; not cumulative."""
+
+    report = models.ForeignKey(
+        MonthlyReport, verbose_name=_("laporan bulanan"), on_delete=models.PROTECT, related_name="realizations"
+    )
+    line = models.ForeignKey(
+        BudgetLine, verbose_name=_("baris pagu"), on_delete=models.PROTECT, related_name="realizations"
+    )
+    amount = models.BigIntegerField(_("realisasi"), default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("realisasi")
+        verbose_name_plural = _("realisasi")
+        ordering = ["report", "line"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "line"], name="realization_once_per_line_month"),
+            models.CheckConstraint(name="realization_amount_not_negative", condition=Q(amount__gte=0)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report} {self.line}: {self.amount}"
+
+    @staticmethod
+    def province_scope(province_id: int) -> Q:
+        return satker_scope(province_id, "report__satker")

@@ -1,0 +1,57 @@
+"""Rupiah as officers type it and as the pages show it.
+
+Input accepts plain digits or the Indonesian style (`1.250.000`, `Rp 1.250.000`, `1.250.000,00`);
+amounts are whole rupiah, so a non-zero fraction is refused rather than rounded away.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.utils.translation import gettext as _
+
+MAX_RUPIAH = 10**15  # a quadrillion rupiah: far above any DIPA, well inside BigIntegerField
+
+_GROUPED = re.compile(r"[0-9]{1,3}(\.[0-9]{3})+")
+_PLAIN = re.compile(r"[0-9]+")
+
+
+class RupiahError(ValueError):
+    pass
+
+
+def parse_rupiah(text: str | int | None) -> int:
+    """Whole rupiah from a typed value; raises RupiahError with an Indonesian message."""
+    if isinstance(text, int):
+        value = text
+    else:
+        cleaned = re.sub(r"\s+", "", (text or "")).removeprefix("Rp").removeprefix("rp")
+        if cleaned == "":
+            return 0
+        if cleaned.startswith("-"):
+            raise RupiahError(_("Jumlah tidak boleh negatif."))
+        whole, _sep, fraction = cleaned.partition(",")
+        if fraction and (not fraction.isdigit() or int(fraction) != 0):
+            raise RupiahError(_("Jumlah harus rupiah bulat (tanpa sen)."))
+        if not (_PLAIN.fullmatch(whole) or _GROUPED.fullmatch(whole)):
+            raise RupiahError(
+                _("'%(value)s' bukan jumlah rupiah; tulis angka saja, mis. 1250000 atau 1.250.000.") % {"value": text}
+            )
+        value = int(whole.replace(".", ""))
+    if value < 0:
+        raise RupiahError(_("Jumlah tidak boleh negatif."))
+    if value >= MAX_RUPIAH:
+        raise RupiahError(_("Jumlah terlalu besar."))
+    return value
+
+
+def format_number(value: int | None) -> str:
+    """12345678 -> '12.345.678' (Indonesian thousands separator)."""
+    if value is None:
+        return "-"
+    sign = "-" if value < 0 else ""
+    return sign + f"{abs(int(value)):,}".replace(",", ".")
+
+
+def format_rupiah(value: int | None) -> str:
+    return "-" if value is None else f"Rp{format_number(value)}"

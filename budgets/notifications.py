@@ -1,0 +1,120 @@
+"""E-mail to the people who must act: reviewers on submission, the satker's officers on
+return and approval, and reminders for reports that are due."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mass_mail
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from budgets.models import FiscalYear, MonthlyReport, Satker
+
+logger = logging.getLogger(__name__)
+
+
+def _addresses(users) -> list[str]:
+    return sorted({u.email for u in users if u.email})
+
+
+def reviewer_addresses() -> list[str]:
+    user_model = get_user_model()
+    return _addresses(user_model.objects.filter(is_active=True, role=user_model.Role.REVIEWER))
+
+
+def officer_addresses(satker: Satker) -> list[str]:
+    user_model = get_user_model()
+    return _addresses(
+        user_model.objects.filter(is_active=True, role=user_model.Role.OFFICER, province_id=satker.province_id)
+    )
+
+
+def _send(subject: str, body: str, recipients: list[str]) -> int:
+    if not recipients:
+        logger.info("no recipients for %r", subject)
+        return 0
+    return send_mass_mail([(subject, body, settings.DEFAULT_FROM_EMAIL, [address]) for address in recipients])
+
+
+def _report_url(report: MonthlyReport) -> str:
+    return reverse("budgets:report-detail", args=[report.pk])
+
+
+def _describe(report: MonthlyReport) -> str:
+    return f"{report.satker.code} {report.satker.name}, {report.get_month_display()} {report.fiscal_year.year}"
+
+
+def report_submitted(report: MonthlyReport) -> int:
+    return _send(
+        _("[Monitoring IKMA] Laporan diajukan: %(report)s") % {"report": _describe(report)},
+        _("Laporan bulanan %(report)s telah diajukan dan menunggu tinjauan.\n\nBuka: %(url)s")
+        % {"report": _describe(report), "url": _report_url(report)},
+        reviewer_addresses(),
+    )
+
+
+def report_approved(report: MonthlyReport) -> int:
+    return _send(
+        _("[Monitoring IKMA] Laporan disetujui: %(report)s") % {"report": _describe(report)},
+        _("Laporan bulanan %(report)s telah disetujui.\n\nBuka: %(url)s")
+        % {"report": _describe(report), "url": _report_url(report)},
+        officer_addresses(report.satker),
+    )
+
+
+def report_returned(report: MonthlyReport, comment: str) -> int:
+    return _send(
+        _("[Monitoring IKMA] Laporan dikembalikan: %(report)s") % {"report": _describe(report)},
+        _(
+            "Laporan bulanan %(report)s dikembalikan untuk diperbaiki.\n\n"
+            "Komentar reviewer:\n%(comment)s\n\nBuka: %(url)s"
+        )
+        % {"report": _describe(report), "comment": comment, "url": _report_url(report)},
+        officer_addresses(report.satker),
+    )
+
+
+def due_reports_missing(today: date) -> list[tuple[Satker, FiscalYear, int, date]]:
+    """(satker, year, month, due date) of every report due by ``today`` and not handed in, for
+    satkers with a DIPA in an open year; months whose report was never started count too."""
+    from budgets.calendar import report_due_date
+
+    missing = []
+    for fiscal_year in FiscalYear.objects.filter(is_closed=False, year__lte=today.year):
+        last_month = 12 if fiscal_year.year < today.year else today.month - 1
+        due_months = [m for m in range(1, last_month + 1) if report_due_date(fiscal_year.year, m) <= today]
+        if not due_months:
+            continue
+        satkers = Satker.objects.filter(budget_lines__fiscal_year=fiscal_year).distinct()
+        handed_in = set(
+            MonthlyReport.objects.filter(fiscal_year=fiscal_year, month__in=due_months)
+            .filter(Q(status=MonthlyReport.Status.SUBMITTED) | Q(status=MonthlyReport.Status.APPROVED))
+            .values_list("satker_id", "month")
+        )
+        for satker in satkers:
+            for month in due_months:
+                if (satker.pk, month) not in handed_in:
+                    missing.append((satker, fiscal_year, month, report_due_date(fiscal_year.year, month)))
+    return missing
+
+
+def send_due_reminders(today: date) -> tuple[int, int]:
+    """E-mail each satker's officers the list of their overdue reports; (satkers, e-mails)."""
+    by_satker: dict[Satker, list[tuple[FiscalYear, int, date]]] = {}
+    for satker, fiscal_year, month, due in due_reports_missing(today):
+        by_satker.setdefault(satker, []).append((fiscal_year, month, due))
+    sent = 0
+    for satker, months in by_satker.items():
+        listing = "\n".join(f"- {fy.year}-{month:02d} ({_('batas')} {due:%d-%m-%Y})" for fy, month, due in months)
+        sent += _send(
+            _("[Monitoring IKMA] Pengingat laporan bulanan %(satker)s") % {"satker": satker.code},
+            _("Laporan bulanan berikut sudah melewati batas waktu dan belum diajukan:\n%(listing)s")
+            % {"listing": listing},
+            officer_addresses(satker),
+        )
+    return len(by_satker), sent

@@ -1,0 +1,48 @@
+"""Checks shared by the budget execution services."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext as _
+
+from budgets.models import FiscalYear, MonthlyReport, Satker
+from ikmsite.accounts.scoping import scoped
+
+if TYPE_CHECKING:
+    from ikmsite.accounts.models import User
+
+
+def ensure_year_open(fiscal_year: FiscalYear) -> None:
+    if fiscal_year.is_closed:
+        raise ValidationError(
+            _("Tahun anggaran %(year)s sudah ditutup dan hanya dapat dibaca.") % {"year": fiscal_year.year}
+        )
+
+
+def ensure_month_started(fiscal_year: FiscalYear, month: int, today: date) -> None:
+    if (fiscal_year.year, month) > (today.year, today.month):
+        raise ValidationError(
+            _("Bulan %(month)s/%(year)s belum berjalan; realisasi hanya dapat diisi sampai bulan ini.")
+            % {"month": month, "year": fiscal_year.year}
+        )
+
+
+def ensure_can_edit_satker(user: User, satker: Satker) -> None:
+    """Writes go through the same scoping rule as reads (admins anywhere, officers at home)."""
+    if not scoped(Satker.objects.filter(pk=satker.pk), user, for_edit=True).exists():
+        raise PermissionDenied(_("Anda tidak berhak mengubah data satker ini."))
+
+
+def ensure_report_unlocked(report: MonthlyReport) -> None:
+    if report.is_locked:
+        raise ValidationError(
+            _("Laporan %(report)s berstatus %(status)s dan terkunci; tidak dapat diubah.")
+            % {"report": report_label(report), "status": report.get_status_display()}
+        )
+
+
+def report_label(report: MonthlyReport) -> str:
+    return f"{report.satker.code} {report.get_month_display()} {report.fiscal_year.year}"

@@ -1,0 +1,140 @@
+"""Monthly realization entry, with the rules of the issue and an optimistic version check."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from budgets.calendar import report_due_date
+from budgets.models import BudgetLine, FiscalYear, MonthlyReport, Realization, Satker
+from budgets.money import format_rupiah
+from budgets.services.common import (
+    ensure_can_edit_satker,
+    ensure_month_started,
+    ensure_report_unlocked,
+    ensure_year_open,
+)
+
+if TYPE_CHECKING:
+    from ikmsite.accounts.models import User
+
+
+class StaleVersion(ValidationError):
+    """The form was built on an older version of the report than the one now stored."""
+
+
+def report_get_or_create(*, satker: Satker, fiscal_year: FiscalYear, month: int) -> MonthlyReport:
+    report, _created = MonthlyReport.objects.get_or_create(
+        satker=satker,
+        fiscal_year=fiscal_year,
+        month=month,
+        defaults={"due_date": report_due_date(fiscal_year.year, month)},
+    )
+    return report
+
+
+def lock_report(report: MonthlyReport, expected_version: int | None) -> MonthlyReport:
+    """The report row, locked for this transaction; refuses when someone saved in between."""
+    locked = MonthlyReport.objects.select_for_update().select_related("satker", "fiscal_year").get(pk=report.pk)
+    if expected_version is not None and locked.version != expected_version:
+        last = locked.history.first()
+        who = getattr(last.history_user, "username", None) if last else None
+        raise StaleVersion(
+            _(
+                "Data bulan ini sudah diubah orang lain%(who)s sejak halaman ini dibuka. Perubahan Anda tidak "
+                "disimpan; muat ulang halaman untuk melihat data terbaru, lalu isi kembali."
+            )
+            % {"who": f" ({who})" if who else ""},
+            code="stale",
+        )
+    return locked
+
+
+def realized_elsewhere(report: MonthlyReport) -> dict[int, int]:
+    """Per budget line of the report's satker-year: realization in all the other months."""
+    return dict(
+        Realization.objects.filter(report__satker=report.satker, report__fiscal_year=report.fiscal_year)
+        .exclude(report=report)
+        .values("line")
+        .annotate(total=Sum("amount"))
+        .values_list("line", "total")
+    )
+
+
+@transaction.atomic
+def realization_set(
+    *,
+    report: MonthlyReport,
+    amounts: dict[int, int],
+    expected_version: int | None,
+    by: User,
+    today: date | None = None,
+) -> MonthlyReport:
+    """Store this month's realization per budget line (id -> whole rupiah, not cumulative).
+
+    Every line is checked before anything is written; all problems come back together in one
+    ValidationError keyed ``line-<id>`` (or ``__all__``), and nothing is saved.
+    """
+    today = today or timezone.localdate()
+    ensure_can_edit_satker(by, report.satker)
+    report = lock_report(report, expected_version)
+    ensure_year_open(report.fiscal_year)
+    ensure_report_unlocked(report)
+    ensure_month_started(report.fiscal_year, report.month, today)
+
+    lines = {line.pk: line for line in BudgetLine.objects.filter(satker=report.satker, fiscal_year=report.fiscal_year)
+             .select_related("component", "account")}  # fmt: skip
+    elsewhere = realized_elsewhere(report)
+    errors: dict[str, list[str]] = {}
+    for line_id, amount in amounts.items():
+        line = lines.get(line_id)
+        if line is None:
+            errors.setdefault("__all__", []).append(_("Baris pagu %(id)s bukan milik DIPA ini.") % {"id": line_id})
+            continue
+        if amount < 0:
+            errors[f"line-{line_id}"] = [_("Realisasi tidak boleh negatif.")]
+            continue
+        cumulative = elsewhere.get(line_id, 0) + amount
+        if cumulative > line.pagu_efektif:
+            errors[f"line-{line_id}"] = [
+                _(
+                    "Realisasi kumulatif %(line)s menjadi %(cumulative)s, melebihi pagu efektif %(pagu)s "
+                    "(bulan lain %(before)s, bulan ini %(amount)s)."
+                )
+                % {
+                    "line": line,
+                    "cumulative": format_rupiah(cumulative),
+                    "pagu": format_rupiah(line.pagu_efektif),
+                    "before": format_rupiah(elsewhere.get(line_id, 0)),
+                    "amount": format_rupiah(amount),
+                }
+            ]
+    if errors:
+        raise ValidationError(errors)
+
+    existing = {r.line_id: r for r in report.realizations.all()}
+    to_create, to_update = [], []
+    for line_id, amount in amounts.items():
+        row = existing.get(line_id)
+        if row is None:
+            if amount:
+                to_create.append(Realization(report=report, line_id=line_id, amount=amount))
+        elif row.amount != amount:
+            row.amount = amount
+            to_update.append(row)
+    if to_create:
+        bulk_create_with_history(to_create, Realization, default_user=by)
+    if to_update:
+        bulk_update_with_history(to_update, Realization, ["amount"], default_user=by)
+    if to_create or to_update:
+        report.version += 1
+        report._history_user = by
+        report.save(update_fields=["version", "updated_at"])
+    return report

@@ -1,0 +1,145 @@
+"""The monthly disbursement plan (RPD): a 12-month grid per spending type.
+
+The first plan of a year may be entered at any time while the year is open. After that it may
+be changed once per quarter, inside an RPD window (a general one, or one an admin opened for
+the satker). Each spending type's 12 months must add up to its effective pagu.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from budgets.calendar import quarter_of
+from budgets.models import BudgetLine, FiscalYear, RpdPlan, RpdRevision, RpdWindow, Satker, SpendingType
+from budgets.money import format_rupiah
+from budgets.services.common import ensure_can_edit_satker, ensure_year_open
+
+if TYPE_CHECKING:
+    from ikmsite.accounts.models import User
+
+
+@dataclass(frozen=True)
+class RpdEditability:
+    allowed: bool
+    reason: str
+    window: RpdWindow | None = None
+
+
+def rpd_editability(*, satker: Satker, fiscal_year: FiscalYear, today: date) -> RpdEditability:
+    if fiscal_year.is_closed:
+        return RpdEditability(False, _("Tahun anggaran sudah ditutup."))
+    if not RpdRevision.objects.filter(satker=satker, fiscal_year=fiscal_year).exists():
+        return RpdEditability(True, _("RPD awal dapat diisi kapan saja selama tahun anggaran terbuka."))
+    open_windows = (
+        RpdWindow.objects.filter(fiscal_year=fiscal_year, opens_on__lte=today, closes_on__gte=today)
+        .filter(Q(satker__isnull=True) | Q(satker=satker))
+        .exclude(revisions__satker=satker)
+        .order_by(F("satker").desc(nulls_last=True), "closes_on")
+    )
+    window = open_windows.first()
+    if window is None:
+        used = RpdWindow.objects.filter(
+            fiscal_year=fiscal_year, opens_on__lte=today, closes_on__gte=today, revisions__satker=satker
+        ).exists()
+        if used:
+            return RpdEditability(
+                False, _("RPD sudah diubah satu kali pada jendela triwulan ini; minta admin membuka jendela baru.")
+            )
+        return RpdEditability(
+            False,
+            _("Di luar jendela perubahan RPD triwulan %(q)s; minta admin membuka jendela.")
+            % {"q": quarter_of(today.month) if today.year == fiscal_year.year else "-"},
+        )
+    return RpdEditability(
+        True,
+        _("Jendela perubahan RPD terbuka sampai %(until)s; RPD dapat diubah satu kali.")
+        % {"until": window.closes_on.strftime("%d-%m-%Y")},
+        window,
+    )
+
+
+def effective_pagu_by_spending_type(satker: Satker, fiscal_year: FiscalYear) -> dict[int, int]:
+    return dict(
+        BudgetLine.objects.filter(satker=satker, fiscal_year=fiscal_year)
+        .values("account__spending_type")
+        .annotate(total=Sum(F("pagu") - F("blokir")))
+        .values_list("account__spending_type", "total")
+    )
+
+
+@transaction.atomic
+def rpd_set(
+    *,
+    satker: Satker,
+    fiscal_year: FiscalYear,
+    plan: dict[tuple[int, int], int],
+    by: User,
+    today: date | None = None,
+) -> RpdRevision:
+    """Store the whole plan: {(spending type id, month): amount}. Missing cells are zero."""
+    today = today or timezone.localdate()
+    ensure_can_edit_satker(by, satker)
+    # Serialise saves of the same satker's plan so the once-per-window rule holds under races.
+    Satker.objects.select_for_update().get(pk=satker.pk)
+    ensure_year_open(fiscal_year)
+    editability = rpd_editability(satker=satker, fiscal_year=fiscal_year, today=today)
+    if not editability.allowed:
+        raise ValidationError(editability.reason)
+
+    pagu = effective_pagu_by_spending_type(satker, fiscal_year)
+    names = {st.pk: f"{st.code} {st.name}" for st in SpendingType.objects.all()}
+    errors: dict[str, list[str]] = {}
+    for (spending_type_id, month), amount in plan.items():
+        if spending_type_id not in names or not 1 <= month <= 12:
+            errors.setdefault("__all__", []).append(_("Sel RPD tidak dikenal."))
+        elif amount < 0:
+            errors.setdefault(f"type-{spending_type_id}", []).append(_("Rencana tidak boleh negatif."))
+    for spending_type_id in sorted(set(pagu) | {st for st, _m in plan}):
+        if f"type-{spending_type_id}" in errors or spending_type_id not in names:
+            continue
+        total = sum(amount for (st, _m), amount in plan.items() if st == spending_type_id)
+        expected = pagu.get(spending_type_id, 0)
+        if total != expected:
+            errors[f"type-{spending_type_id}"] = [
+                _("Jumlah RPD %(type)s %(total)s harus sama dengan pagu efektifnya %(pagu)s (selisih %(diff)s).")
+                % {
+                    "type": names[spending_type_id],
+                    "total": format_rupiah(total),
+                    "pagu": format_rupiah(expected),
+                    "diff": format_rupiah(total - expected),
+                }
+            ]
+    if errors:
+        raise ValidationError(errors)
+
+    existing = {
+        (r.spending_type_id, r.month): r for r in RpdPlan.objects.filter(satker=satker, fiscal_year=fiscal_year)
+    }
+    to_create, to_update = [], []
+    for key in set(existing) | set(plan):
+        amount = plan.get(key, 0)
+        row = existing.get(key)
+        if row is None:
+            if amount:
+                to_create.append(
+                    RpdPlan(
+                        satker=satker, fiscal_year=fiscal_year, spending_type_id=key[0], month=key[1], amount=amount
+                    )
+                )
+        elif row.amount != amount:
+            row.amount = amount
+            to_update.append(row)
+    if to_create:
+        bulk_create_with_history(to_create, RpdPlan, default_user=by)
+    if to_update:
+        bulk_update_with_history(to_update, RpdPlan, ["amount"], default_user=by)
+    return RpdRevision.objects.create(satker=satker, fiscal_year=fiscal_year, window=editability.window, saved_by=by)
