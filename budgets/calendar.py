@@ -36,3 +36,10 @@ def report_due_date(year: int, month: int, holidays: Iterable[date] | None = Non
 
 def quarter_of(month: int) -> int:
     return (month - 1) // 3 + 1
+
+
+def last_started_month(year: int, today: date) -> int:
+    """The last month of ``year`` that has started by ``today``: 12 for past years, 0 for future ones."""
+    if year < today.year:
+        return 12
+    return today.month if year == today.year else 0

@@ -2,10 +2,24 @@
 
 from __future__ import annotations
 
-from django.db.models import Count
+from typing import Any
+
+from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from budgets.models import Authority, FiscalYear, SatkerAuthority
+from budgets.models import (
+    Authority,
+    BudgetLine,
+    FiscalYear,
+    MonthlyReport,
+    Realization,
+    RpdPlan,
+    Satker,
+    SatkerAuthority,
+    SpendingType,
+)
+from budgets.models.execution import MONTH_CHOICES
 from ikmsite.accounts.scoping import scoped
 
 
@@ -23,3 +37,146 @@ def satker_count_by_authority(*, user, fiscal_year: FiscalYear) -> list[tuple[st
         .order_by()
     )
     return [(code, label, counts.get(code, 0)) for code, label in Authority.choices]
+
+
+def realization_grid(*, satker: Satker, fiscal_year: FiscalYear, month: int) -> list[BudgetLine]:
+    """The satker-year's budget lines with, in one query: realized before ``month``, in it, and
+    after it (every report status: entries are checked against all months), and what remains."""
+    in_year = Q(realizations__report__fiscal_year=fiscal_year)
+    lines = list(
+        BudgetLine.objects.filter(satker=satker, fiscal_year=fiscal_year)
+        .select_related("component", "account")
+        .annotate(
+            before=Coalesce(Sum("realizations__amount", filter=in_year & Q(realizations__report__month__lt=month)), 0),
+            this_month=Coalesce(Sum("realizations__amount", filter=in_year & Q(realizations__report__month=month)), 0),
+            after=Coalesce(Sum("realizations__amount", filter=in_year & Q(realizations__report__month__gt=month)), 0),
+        )
+        .order_by("component__code", "account__code")
+    )
+    for line in lines:
+        line.remaining = line.pagu_efektif - line.before - line.this_month - line.after
+    return lines
+
+
+def satker_months(*, satker: Satker, fiscal_year: FiscalYear) -> list[dict[str, Any]]:
+    """Twelve rows for the satker-year: report (or None), realization and RPD of the month and
+    both cumulative. Three queries whatever the data."""
+    reports = {r.month: r for r in MonthlyReport.objects.filter(satker=satker, fiscal_year=fiscal_year)}
+    realized = dict(
+        Realization.objects.filter(report__satker=satker, report__fiscal_year=fiscal_year)
+        .values("report__month")
+        .annotate(total=Sum("amount"))
+        .values_list("report__month", "total")
+    )
+    planned = dict(
+        RpdPlan.objects.filter(satker=satker, fiscal_year=fiscal_year)
+        .values("month")
+        .annotate(total=Sum("amount"))
+        .values_list("month", "total")
+    )
+    rows, realized_cumulative, planned_cumulative = [], 0, 0
+    for month, label in MONTH_CHOICES:
+        realized_cumulative += realized.get(month, 0)
+        planned_cumulative += planned.get(month, 0)
+        rows.append(
+            {
+                "month": month,
+                "label": label,
+                "report": reports.get(month),
+                "realisasi": realized.get(month, 0),
+                "realisasi_kumulatif": realized_cumulative,
+                "rpd": planned.get(month, 0),
+                "rpd_kumulatif": planned_cumulative,
+            }
+        )
+    return rows
+
+
+def pagu_summary(*, satker: Satker, fiscal_year: FiscalYear) -> dict[str, int]:
+    totals = BudgetLine.objects.filter(satker=satker, fiscal_year=fiscal_year).aggregate(
+        pagu=Coalesce(Sum("pagu"), 0), blokir=Coalesce(Sum("blokir"), 0)
+    )
+    return {**totals, "pagu_efektif": totals["pagu"] - totals["blokir"]}
+
+
+def rpd_grid(*, satker: Satker, fiscal_year: FiscalYear) -> list[dict[str, Any]]:
+    """One row per spending type with pagu this year: its effective pagu and 12 planned amounts."""
+    pagu = dict(
+        BudgetLine.objects.filter(satker=satker, fiscal_year=fiscal_year)
+        .values("account__spending_type")
+        .annotate(total=Sum(F("pagu") - F("blokir")))
+        .values_list("account__spending_type", "total")
+    )
+    plans: dict[int, dict[int, int]] = {}
+    for spending_type_id, month, amount in RpdPlan.objects.filter(satker=satker, fiscal_year=fiscal_year).values_list(
+        "spending_type", "month", "amount"
+    ):
+        plans.setdefault(spending_type_id, {})[month] = amount
+    rows = []
+    for spending_type in SpendingType.objects.filter(pk__in=set(pagu) | set(plans)).order_by("code"):
+        months = plans.get(spending_type.pk, {})
+        rows.append(
+            {
+                "spending_type": spending_type,
+                "pagu_efektif": pagu.get(spending_type.pk, 0),
+                "months": [months.get(m, 0) for m in range(1, 13)],
+                "total": sum(months.values()),
+            }
+        )
+    return rows
+
+
+def report_changes_since_previous_submission(report: MonthlyReport) -> list[dict[str, Any]] | None:
+    """Lines whose amount differs between the previous submission and now (the latest
+    submission when the report is under review). None when there was no earlier submission."""
+    snapshots = [
+        t.snapshot
+        for t in report.transitions.filter(to_status=MonthlyReport.Status.SUBMITTED).order_by("-at", "-pk")[:2]
+    ]
+    current = {str(k): v for k, v in report.realizations.values_list("line_id", "amount")}
+    if report.status in {MonthlyReport.Status.SUBMITTED, MonthlyReport.Status.APPROVED}:
+        if len(snapshots) < 2:
+            return None
+        previous = snapshots[1] or {}
+    else:
+        if not snapshots:
+            return None
+        previous = snapshots[0] or {}
+    changed_ids = {k for k in set(previous) | set(current) if previous.get(k, 0) != current.get(k, 0)}
+    lines = BudgetLine.objects.filter(pk__in=[int(k) for k in changed_ids]).select_related("component", "account")
+    return [
+        {"line": line, "before": previous.get(str(line.pk), 0), "after": current.get(str(line.pk), 0)}
+        for line in sorted(lines, key=lambda line: (line.component.code, line.account.code))
+    ]
+
+
+def realization_audit(report: MonthlyReport) -> list[dict[str, Any]]:
+    """Every recorded change of the report's entries: when, who, line, old -> new amount."""
+    records = (
+        Realization.history.filter(report_id=report.pk)
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    )
+    lines = {
+        line.pk: line
+        for line in BudgetLine.objects.filter(satker=report.satker, fiscal_year=report.fiscal_year).select_related(
+            "component", "account"
+        )
+    }
+    last: dict[int, int] = {}
+    changes = []
+    for record in records:
+        old = last.get(record.line_id)
+        new = None if record.history_type == "-" else record.amount
+        last[record.line_id] = new or 0
+        changes.append(
+            {
+                "at": record.history_date,
+                "user": record.history_user,
+                "line": lines.get(record.line_id),
+                "old": old,
+                "new": new,
+            }
+        )
+    changes.reverse()
+    return changes

@@ -2,10 +2,22 @@ from __future__ import annotations
 
 from django.urls import path
 
-from budgets.views import SatkerListView
+from budgets.views import entry, pagu, review
+from budgets.views.satkers import SatkerListView
 
 app_name = "budgets"
 
 urlpatterns = [
     path("satkers/", SatkerListView.as_view(), name="satker-list"),
+    path("satkers/<str:code>/<int:year>/", entry.satker_year, name="satker-year"),
+    path("satkers/<str:code>/<int:year>/realization/<int:month>/", entry.realization_entry, name="realization-entry"),
+    path("satkers/<str:code>/<int:year>/rpd/", entry.rpd_entry, name="rpd-entry"),
+    path("satkers/<str:code>/<int:year>/pagu/", pagu.pagu_detail, name="pagu"),
+    path("satkers/<str:code>/<int:year>/pagu/revise/", pagu.pagu_revise_view, name="pagu-revise"),
+    path("monthly-reports/", review.MonthlyReportListView.as_view(), name="report-list"),
+    path("monthly-reports/<int:pk>/", review.report_detail, name="report-detail"),
+    path("monthly-reports/<int:pk>/submit/", review.report_submit_view, name="report-submit"),
+    path("monthly-reports/<int:pk>/approve/", review.report_approve_view, name="report-approve"),
+    path("monthly-reports/<int:pk>/return/", review.report_return_view, name="report-return"),
+    path("monthly-reports/<int:pk>/reopen/", review.report_reopen_view, name="report-reopen"),
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from budgets.models import Province, Satker
+from budgets.models import MonthlyReport, Province, Satker
 from budgets.selectors import current_fiscal_year, satker_count_by_authority
 from ikmsite.accounts.access import data_access_required
 from ikmsite.accounts.scoping import scoped
@@ -23,6 +23,9 @@ def home(request: HttpRequest) -> HttpResponse:
         # Realization figures join this overview with the budget execution and reports issues.
         context["province_count"] = scoped(Province.objects.all(), user).count()
         context["satker_count"] = scoped(Satker.objects.all(), user).count()
+        context["pending_reviews"] = scoped(
+            MonthlyReport.objects.filter(status=MonthlyReport.Status.SUBMITTED), user
+        ).count()
         if fiscal_year is not None:
             context["authority_counts"] = satker_count_by_authority(user=user, fiscal_year=fiscal_year)
     return render(request, "home.html", context)

@@ -30,14 +30,17 @@ class StaleVersion(ValidationError):
     """The form was built on an older version of the report than the one now stored."""
 
 
-def report_get_or_create(*, satker: Satker, fiscal_year: FiscalYear, month: int) -> MonthlyReport:
-    report, _created = MonthlyReport.objects.get_or_create(
+def report_get_or_create(*, satker: Satker, fiscal_year: FiscalYear, month: int) -> tuple[MonthlyReport, bool]:
+    """The month's report, created as a draft with its due date when it does not exist yet.
+
+    Callers inside a transaction lock the satker row first, so two first saves of the same
+    month cannot both try to create it."""
+    return MonthlyReport.objects.get_or_create(
         satker=satker,
         fiscal_year=fiscal_year,
         month=month,
         defaults={"due_date": report_due_date(fiscal_year.year, month)},
     )
-    return report
 
 
 def lock_report(report: MonthlyReport, expected_version: int | None) -> MonthlyReport:
@@ -71,19 +74,27 @@ def realized_elsewhere(report: MonthlyReport) -> dict[int, int]:
 @transaction.atomic
 def realization_set(
     *,
-    report: MonthlyReport,
+    satker: Satker,
+    fiscal_year: FiscalYear,
+    month: int,
     amounts: dict[int, int],
     expected_version: int | None,
     by: User,
     today: date | None = None,
 ) -> MonthlyReport:
-    """Store this month's realization per budget line (id -> whole rupiah, not cumulative).
+    """Store a month's realization per budget line (id -> whole rupiah, not cumulative).
 
-    Every line is checked before anything is written; all problems come back together in one
-    ValidationError keyed ``line-<id>`` (or ``__all__``), and nothing is saved.
+    ``expected_version`` is the report version the form was built on (0: no report existed);
+    a different stored version means someone saved in between, and nothing is written. Every
+    line is checked before anything is written; all problems come back together in one
+    ValidationError keyed ``line-<id>`` (or ``__all__``).
     """
     today = today or timezone.localdate()
-    ensure_can_edit_satker(by, report.satker)
+    ensure_can_edit_satker(by, satker)
+    Satker.objects.select_for_update().get(pk=satker.pk)
+    report, created = report_get_or_create(satker=satker, fiscal_year=fiscal_year, month=month)
+    if created and expected_version == 0:
+        expected_version = report.version
     report = lock_report(report, expected_version)
     ensure_year_open(report.fiscal_year)
     ensure_report_unlocked(report)

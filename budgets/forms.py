@@ -1,0 +1,122 @@
+"""Forms of budget execution: money fields that read Indonesian input, and the entry grids."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from budgets.models import Account, BudgetComponent, BudgetLine, BudgetRevision
+from budgets.money import RupiahError, format_number, parse_rupiah
+
+
+class RupiahInput(forms.TextInput):
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__({"inputmode": "numeric", "class": "text-end rupiah", "autocomplete": "off", **(attrs or {})})
+
+    def format_value(self, value: Any) -> str | None:
+        if isinstance(value, int):
+            return format_number(value)
+        return super().format_value(value)
+
+
+class RupiahField(forms.Field):
+    """Whole rupiah; accepts 1250000, 1.250.000, Rp 1.250.000 and 1.250.000,00."""
+
+    widget = RupiahInput
+
+    def to_python(self, value: Any) -> int | None:
+        if value in (None, ""):
+            return None
+        try:
+            return parse_rupiah(value)
+        except RupiahError as error:
+            raise forms.ValidationError(str(error), code="invalid") from error
+
+
+def line_field_name(line_id: int) -> str:
+    return f"line_{line_id}"
+
+
+class RealizationGridForm(forms.Form):
+    """One amount per budget line for one month, plus the report version it was built on."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def __init__(self, *args: Any, lines: list[BudgetLine], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lines = lines
+        for line in lines:
+            self.fields[line_field_name(line.pk)] = RupiahField(required=False, label=str(line.label))
+
+    def amounts(self) -> dict[int, int]:
+        return {line.pk: self.cleaned_data.get(line_field_name(line.pk)) or 0 for line in self.lines}
+
+
+def rpd_field_name(spending_type_id: int, month: int) -> str:
+    return f"rpd_{spending_type_id}_{month}"
+
+
+class RpdGridForm(forms.Form):
+    def __init__(self, *args: Any, spending_type_ids: list[int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.spending_type_ids = spending_type_ids
+        for st in spending_type_ids:
+            for month in range(1, 13):
+                self.fields[rpd_field_name(st, month)] = RupiahField(required=False, label=f"{st}-{month}")
+
+    def plan(self) -> dict[tuple[int, int], int]:
+        return {
+            (st, month): self.cleaned_data.get(rpd_field_name(st, month)) or 0
+            for st in self.spending_type_ids
+            for month in range(1, 13)
+        }
+
+
+class ReturnForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Alasan pengembalian"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+        help_text=_("Tuliskan apa yang harus diperbaiki satker."),
+    )
+
+
+class ApproveForm(forms.Form):
+    note = forms.CharField(label=_("Catatan (opsional)"), required=False, max_length=4000,
+                           widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Alasan membuka kembali"), widget=forms.Textarea(attrs={"rows": 2}), max_length=4000
+    )
+
+
+class RevisionHeaderForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Jenis revisi"), choices=BudgetRevision.Kind.choices)
+    date = forms.DateField(label=_("Tanggal revisi"), widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(label=_("Alasan"), widget=forms.Textarea(attrs={"rows": 2}), max_length=4000)
+
+
+class ExistingLineForm(forms.Form):
+    pagu = RupiahField(label=_("Pagu"))
+    blokir = RupiahField(label=_("Blokir"), required=False)
+
+
+class NewLineForm(forms.Form):
+    component = forms.ModelChoiceField(label=_("Komponen"), queryset=BudgetComponent.objects.all(), required=False)
+    account = forms.ModelChoiceField(label=_("Akun"), queryset=Account.objects.all(), required=False)
+    pagu = RupiahField(label=_("Pagu"), required=False)
+    blokir = RupiahField(label=_("Blokir"), required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        filled = [data.get("component"), data.get("account"), data.get("pagu")]
+        if any(v not in (None, "") for v in filled) and not all(v not in (None, "") for v in filled):
+            raise forms.ValidationError(_("Baris baru perlu komponen, akun dan pagu."))
+        return data
+
+
+NewLineFormSet = forms.formset_factory(NewLineForm, extra=3)

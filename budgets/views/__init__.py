@@ -1,0 +1,1 @@
+"""budgets' views, one module per subject; urls.py imports from the modules."""

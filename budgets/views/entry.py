@@ -1,0 +1,155 @@
+"""What a provincial officer does every month: the satker-year overview, the realization grid
+of a month and the RPD grid."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from budgets.calendar import last_started_month
+from budgets.forms import RealizationGridForm, RpdGridForm, line_field_name, rpd_field_name
+from budgets.models import MonthlyReport, RpdRevision
+from budgets.models.execution import MONTH_CHOICES
+from budgets.selectors import pagu_summary, realization_grid, rpd_grid, satker_months
+from budgets.services import realization_set, report_submit, rpd_editability, rpd_set
+from budgets.views.common import add_service_errors, month_or_404, satker_year_or_404
+from ikmsite.accounts.access import data_access_required
+
+MONTH_NAMES = dict(MONTH_CHOICES)
+
+
+@data_access_required()
+def satker_year(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    satker, fiscal_year, can_edit = satker_year_or_404(request, code, year)
+    summary = pagu_summary(satker=satker, fiscal_year=fiscal_year)
+    months = satker_months(satker=satker, fiscal_year=fiscal_year)
+    realized = months[-1]["realisasi_kumulatif"]
+    # Months that have not started get no entry link.
+    current_month = last_started_month(fiscal_year.year, timezone.localdate())
+    return render(request, "budgets/satker_year.html", {
+        "satker": satker,
+        "fiscal_year": fiscal_year,
+        "can_edit": can_edit,
+        "summary": summary,
+        "realized": realized,
+        "months": months,
+        "current_month": current_month,
+    })  # fmt: skip
+
+
+def _month_is_editable(fiscal_year, month: int, report: MonthlyReport | None) -> str | None:
+    """Why the month cannot be edited, or None."""
+    today = timezone.localdate()
+    if fiscal_year.is_closed:
+        return _("Tahun anggaran %(year)s sudah ditutup dan hanya dapat dibaca.") % {"year": fiscal_year.year}
+    if (fiscal_year.year, month) > (today.year, today.month):
+        return _("Bulan ini belum berjalan; realisasi hanya dapat diisi sampai bulan berjalan.")
+    if report is not None and report.is_locked:
+        return _("Laporan bulan ini berstatus %(status)s dan terkunci.") % {"status": report.get_status_display()}
+    return None
+
+
+@data_access_required()
+def realization_entry(request: HttpRequest, code: str, year: int, month: int) -> HttpResponse:
+    satker, fiscal_year, can_edit = satker_year_or_404(request, code, year)
+    month = month_or_404(month)
+    report = MonthlyReport.objects.filter(satker=satker, fiscal_year=fiscal_year, month=month).first()
+    lines = realization_grid(satker=satker, fiscal_year=fiscal_year, month=month)
+    locked_reason = _month_is_editable(fiscal_year, month, report)
+    editable = can_edit and locked_reason is None
+    initial = {"version": report.version if report else 0}
+    initial.update({line_field_name(line.pk): line.this_month for line in lines})
+
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied
+        form = RealizationGridForm(request.POST, lines=lines, initial=initial)
+        if form.is_valid():
+            try:
+                report = realization_set(
+                    satker=satker, fiscal_year=fiscal_year, month=month, amounts=form.amounts(),
+                    expected_version=form.cleaned_data["version"], by=request.user,
+                )  # fmt: skip
+                if request.POST.get("action") == "submit":
+                    report_submit(report=report, by=request.user, expected_version=report.version)
+                    messages.success(request, _("Realisasi %(month)s disimpan dan laporan diajukan untuk ditinjau.")
+                                     % {"month": MONTH_NAMES[month]})  # fmt: skip
+                    return redirect("budgets:report-detail", pk=report.pk)
+                messages.success(request, _("Realisasi %(month)s disimpan.") % {"month": MONTH_NAMES[month]})
+                return redirect("budgets:realization-entry", code=satker.code, year=fiscal_year.year, month=month)
+            except ValidationError as error:
+                add_service_errors(form, error, {f"line-{line.pk}": line_field_name(line.pk) for line in lines})
+        messages.error(request, _("Realisasi belum disimpan: periksa pesan pada baris yang ditandai."))
+    else:
+        form = RealizationGridForm(lines=lines, initial=initial)
+
+    rows = [{"line": line, "field": form[line_field_name(line.pk)]} for line in lines]
+    totals = {
+        "pagu_efektif": sum(line.pagu_efektif for line in lines),
+        "before": sum(line.before for line in lines),
+        "this_month": sum(line.this_month for line in lines),
+        "remaining": sum(line.remaining for line in lines),
+    }
+    return_comment = None
+    if report is not None and report.status == MonthlyReport.Status.RETURNED:
+        last = report.transitions.filter(to_status=MonthlyReport.Status.RETURNED).order_by("-at", "-pk").first()
+        return_comment = last.comment if last else None
+    return render(request, "budgets/realization_entry.html", {
+        "satker": satker, "fiscal_year": fiscal_year, "month": month, "month_name": MONTH_NAMES[month],
+        "report": report, "form": form, "rows": rows, "totals": totals, "editable": editable,
+        "can_edit": can_edit, "locked_reason": locked_reason, "return_comment": return_comment,
+        "previous_month": month - 1 if month > 1 else None, "next_month": month + 1 if month < 12 else None,
+    })  # fmt: skip
+
+
+@data_access_required()
+def rpd_entry(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    satker, fiscal_year, can_edit = satker_year_or_404(request, code, year)
+    rows = rpd_grid(satker=satker, fiscal_year=fiscal_year)
+    row_errors: dict[str, list[str]] = {}
+    editability = rpd_editability(satker=satker, fiscal_year=fiscal_year, today=timezone.localdate())
+    spending_type_ids = [row["spending_type"].pk for row in rows]
+    initial = {
+        rpd_field_name(row["spending_type"].pk, month): amount
+        for row in rows
+        for month, amount in enumerate(row["months"], start=1)
+    }
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied
+        form = RpdGridForm(request.POST, spending_type_ids=spending_type_ids, initial=initial)
+        if form.is_valid():
+            try:
+                rpd_set(satker=satker, fiscal_year=fiscal_year, plan=form.plan(), by=request.user)
+                messages.success(request, _("RPD %(year)s disimpan.") % {"year": fiscal_year.year})
+                return redirect("budgets:rpd-entry", code=satker.code, year=fiscal_year.year)
+            except ValidationError as error:
+                # Totals per spending type are shown on their row; anything else above the grid.
+                if hasattr(error, "error_dict"):
+                    row_errors = {k: v for k, v in error.message_dict.items() if k.startswith("type-")}
+                    rest = {k: v for k, v in error.message_dict.items() if not k.startswith("type-")}
+                    if rest:
+                        add_service_errors(form, ValidationError(rest))
+                else:
+                    add_service_errors(form, error)
+        messages.error(request, _("RPD belum disimpan: periksa pesan yang ditandai."))
+    else:
+        form = RpdGridForm(spending_type_ids=spending_type_ids, initial=initial)
+    grid = [
+        {
+            **row,
+            "cells": [form[rpd_field_name(row["spending_type"].pk, month)] for month in range(1, 13)],
+            "errors": row_errors.get(f"type-{row['spending_type'].pk}", []),
+        }
+        for row in rows
+    ]
+    revisions = RpdRevision.objects.filter(satker=satker, fiscal_year=fiscal_year).select_related("saved_by", "window")
+    return render(request, "budgets/rpd_entry.html", {
+        "satker": satker, "fiscal_year": fiscal_year, "form": form, "grid": grid,
+        "editable": can_edit and editability.allowed, "can_edit": can_edit, "editability": editability,
+        "months": MONTH_CHOICES, "revisions": revisions,
+    })  # fmt: skip

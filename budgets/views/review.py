@@ -1,0 +1,165 @@
+"""Monthly reports: the list / review queue, one report's page, and its transitions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import django_filters
+import django_tables2 as tables
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+
+from budgets.forms import ApproveForm, ReopenForm, ReturnForm
+from budgets.models import MonthlyReport, Province
+from budgets.models.execution import MONTH_CHOICES
+from budgets.selectors import realization_audit, realization_grid, report_changes_since_previous_submission
+from budgets.services import report_approve, report_reopen, report_return, report_submit
+from budgets.views.common import add_service_errors
+from ikmsite.accounts.access import DataAccessMixin, data_access_required
+from ikmsite.accounts.scoping import get_scoped_or_404, scoped
+
+
+class MonthlyReportFilter(django_filters.FilterSet):
+    province = django_filters.ModelChoiceFilter(
+        label=gettext_lazy("Provinsi"), field_name="satker__province", queryset=Province.objects.all()
+    )
+    year = django_filters.NumberFilter(label=gettext_lazy("Tahun"), field_name="fiscal_year__year")
+    month = django_filters.ChoiceFilter(label=gettext_lazy("Bulan"), choices=MONTH_CHOICES)
+    status = django_filters.ChoiceFilter(label=gettext_lazy("Status"), choices=MonthlyReport.Status.choices)
+
+    class Meta:
+        model = MonthlyReport
+        fields = ["province", "year", "month", "status"]
+
+
+class MonthlyReportTable(tables.Table):
+    satker = tables.Column(verbose_name=gettext_lazy("Satker"), accessor="satker__code", order_by="satker__code",
+                           linkify=("budgets:report-detail", {"pk": tables.A("pk")}))  # fmt: skip
+    satker_name = tables.Column(verbose_name=gettext_lazy("Nama satker"), accessor="satker__name")
+    province = tables.Column(verbose_name=gettext_lazy("Provinsi"), accessor="satker__province__name",
+                             order_by="satker__province__bps_code")  # fmt: skip
+    period = tables.Column(verbose_name=gettext_lazy("Periode"), accessor="month",
+                           order_by=("fiscal_year__year", "month"), empty_values=())  # fmt: skip
+    status = tables.Column(verbose_name=gettext_lazy("Status"))
+    due_date = tables.DateColumn(verbose_name=gettext_lazy("Batas waktu"), format="d-m-Y")
+    submitted_at = tables.DateTimeColumn(verbose_name=gettext_lazy("Diajukan"), format="d-m-Y H:i")
+    submitted_on_time = tables.BooleanColumn(verbose_name=gettext_lazy("Tepat waktu"))
+
+    class Meta:
+        model = MonthlyReport
+        fields = ["satker", "satker_name", "province", "period", "status", "due_date", "submitted_at",
+                  "submitted_on_time"]  # fmt: skip
+        attrs = {"class": "table table-sm table-striped align-middle"}
+        empty_text = gettext_lazy("Tidak ada laporan yang cocok dengan filter.")
+
+    def render_period(self, record: MonthlyReport) -> str:
+        return f"{record.get_month_display()} {record.fiscal_year.year}"
+
+
+class MonthlyReportListView(DataAccessMixin, SingleTableMixin, FilterView):
+    """Reviewers' queue (default: reports awaiting review, oldest first); officers see their own."""
+
+    model = MonthlyReport
+    table_class = MonthlyReportTable
+    filterset_class = MonthlyReportFilter
+    template_name = "budgets/report_list.html"
+    paginate_by = 50
+
+    def get_queryset(self) -> QuerySet[MonthlyReport]:
+        return scoped(
+            MonthlyReport.objects.select_related("satker__province", "fiscal_year").order_by(
+                "submitted_at", "fiscal_year__year", "month", "satker__code"
+            ),
+            self.request.user,
+        )
+
+    def get_filterset_kwargs(self, filterset_class: type) -> dict:
+        kwargs = super().get_filterset_kwargs(filterset_class)
+        if not self.request.GET and not self.request.user.is_officer:
+            kwargs["data"] = {"status": MonthlyReport.Status.SUBMITTED}
+        return kwargs
+
+    def get_filterset(self, filterset_class: type) -> MonthlyReportFilter:
+        filterset = super().get_filterset(filterset_class)
+        filterset.form.fields["province"].queryset = scoped(Province.objects.all(), self.request.user)
+        return filterset
+
+
+def _report(request: HttpRequest, pk: int) -> MonthlyReport:
+    return get_scoped_or_404(
+        MonthlyReport.objects.select_related("satker__province", "fiscal_year"), request.user, pk=pk
+    )
+
+
+@data_access_required()
+def report_detail(request: HttpRequest, pk: int, forms: dict | None = None) -> HttpResponse:
+    report = _report(request, pk)
+    user = request.user
+    forms = forms or {}
+    can_edit = scoped(MonthlyReport.objects.filter(pk=report.pk), user, for_edit=True).exists()
+    lines = realization_grid(satker=report.satker, fiscal_year=report.fiscal_year, month=report.month)
+    transitions = report.transitions.select_related("by").order_by("at", "pk")
+    last_return = next((t for t in reversed(list(transitions)) if t.to_status == MonthlyReport.Status.RETURNED), None)
+    is_reviewer = (user.is_reviewer or user.is_admin) and report.status == MonthlyReport.Status.SUBMITTED
+    return render(request, "budgets/report_detail.html", {
+        "report": report,
+        "lines": lines,
+        "total_this_month": sum(line.this_month for line in lines),
+        "total_cumulative": sum(line.before + line.this_month for line in lines),
+        "total_pagu_efektif": sum(line.pagu_efektif for line in lines),
+        "transitions": transitions,
+        "last_return": last_return if report.status == MonthlyReport.Status.RETURNED else None,
+        "changes": report_changes_since_previous_submission(report),
+        "audit": realization_audit(report),
+        "can_submit": can_edit and report.status in {MonthlyReport.Status.DRAFT, MonthlyReport.Status.RETURNED}
+        and not report.fiscal_year.is_closed,
+        "can_edit": can_edit and not report.is_locked and not report.fiscal_year.is_closed,
+        "can_review": is_reviewer,
+        "can_reopen": user.is_admin and report.status == MonthlyReport.Status.APPROVED,
+        "approve_form": forms.get("approve") or ApproveForm(),
+        "return_form": forms.get("return") or ReturnForm(),
+        "reopen_form": forms.get("reopen") or ReopenForm(),
+    })  # fmt: skip
+
+
+def _transition_view(
+    form_class: type | None, form_key: str, act: Callable, done: str
+) -> Callable[[HttpRequest, int], HttpResponse]:
+    """A POST-only view that runs one transition service and returns to the report page."""
+
+    @data_access_required()
+    @require_POST
+    def view(request: HttpRequest, pk: int) -> HttpResponse:
+        report = _report(request, pk)
+        form = form_class(request.POST) if form_class else None
+        if form is None or form.is_valid():
+            try:
+                act(report=report, by=request.user, **(form.cleaned_data if form else {}))
+                messages.success(request, done)
+                return redirect("budgets:report-detail", pk=report.pk)
+            except ValidationError as error:
+                if form is None:
+                    for message in error.messages:
+                        messages.error(request, message)
+                    return redirect("budgets:report-detail", pk=report.pk)
+                add_service_errors(form, error)
+        messages.error(request, _("Langkah belum dilakukan: periksa isian formulir."))
+        return report_detail(request, pk, forms={form_key: form})
+
+    return view
+
+
+report_submit_view = _transition_view(None, "submit", report_submit, gettext_lazy("Laporan diajukan untuk ditinjau."))
+report_approve_view = _transition_view(ApproveForm, "approve", report_approve, gettext_lazy("Laporan disetujui."))
+report_return_view = _transition_view(ReturnForm, "return", report_return,
+                                      gettext_lazy("Laporan dikembalikan ke satker dengan komentar Anda."))  # fmt: skip
+report_reopen_view = _transition_view(ReopenForm, "reopen", report_reopen,
+                                      gettext_lazy("Laporan dibuka kembali dan dikembalikan ke satker."))  # fmt: skip
