@@ -7,16 +7,28 @@ from decimal import Decimal
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from budgets.models import (
     Account,
     BudgetComponent,
+    BudgetLine,
+    BudgetRevision,
+    BudgetRevisionLine,
     FiscalYear,
+    Holiday,
     IkpaWeight,
+    MonthlyReport,
     Province,
+    Realization,
     Regency,
+    ReportTransition,
+    RpdPlan,
+    RpdWindow,
     Satker,
     SatkerAuthority,
     SpendingType,
@@ -117,3 +129,117 @@ class AccountAdmin(SimpleHistoryAdmin):
     search_fields = ["code", "name"]
     list_select_related = ["spending_type"]
     readonly_fields = ["spending_type"]
+
+
+# Budget execution. Amounts change only through the services (revision form, entry grids,
+# report transitions), which keep before/after and history; here they are read-only, and the
+# change form links to where the change is made.
+
+
+class ReadOnlyAmountsAdmin(SimpleHistoryAdmin):
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(BudgetLine)
+class BudgetLineAdmin(ReadOnlyAmountsAdmin):
+    list_display = ["satker", "fiscal_year", "component", "account", "pagu", "blokir", "revise_link"]
+    list_filter = ["fiscal_year", "component", "account__spending_type", "satker__province"]
+    search_fields = ["satker__code", "satker__name", "account__code", "component__code"]
+    list_select_related = ["satker", "fiscal_year", "component", "account"]
+
+    @admin.display(description=_("Revisi"))
+    def revise_link(self, line: BudgetLine) -> str:
+        url = reverse("budgets:pagu-revise", args=[line.satker.code, line.fiscal_year.year])
+        return format_html('<a href="{}">{}</a>', url, _("catat revisi"))
+
+
+class BudgetRevisionLineInline(admin.TabularInline):
+    model = BudgetRevisionLine
+    extra = 0
+    can_delete = False
+    fields = ["line", "pagu_before", "pagu_after", "blokir_before", "blokir_after"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(BudgetRevision)
+class BudgetRevisionAdmin(ReadOnlyAmountsAdmin):
+    list_display = ["satker", "fiscal_year", "number", "kind", "date", "created_by", "created_at"]
+    list_filter = ["fiscal_year", "kind", "satker__province"]
+    search_fields = ["satker__code", "satker__name", "reason"]
+    list_select_related = ["satker", "fiscal_year", "created_by"]
+    inlines = [BudgetRevisionLineInline]
+
+
+@admin.register(RpdWindow)
+class RpdWindowAdmin(SimpleHistoryAdmin):
+    list_display = ["fiscal_year", "quarter", "opens_on", "closes_on", "satker"]
+    list_filter = ["fiscal_year", "quarter"]
+    search_fields = ["satker__code", "satker__name"]
+    list_select_related = ["fiscal_year", "satker"]
+    autocomplete_fields = ["satker", "fiscal_year"]
+
+
+@admin.register(RpdPlan)
+class RpdPlanAdmin(ReadOnlyAmountsAdmin):
+    list_display = ["satker", "fiscal_year", "spending_type", "month", "amount"]
+    list_filter = ["fiscal_year", "spending_type", "month", "satker__province"]
+    search_fields = ["satker__code", "satker__name"]
+    list_select_related = ["satker", "fiscal_year", "spending_type"]
+
+
+@admin.register(Holiday)
+class HolidayAdmin(SimpleHistoryAdmin):
+    list_display = ["date", "name"]
+    search_fields = ["name"]
+    date_hierarchy = "date"
+
+
+class ReportTransitionInline(admin.TabularInline):
+    model = ReportTransition
+    extra = 0
+    can_delete = False
+    fields = ["at", "by", "from_status", "to_status", "comment"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(MonthlyReport)
+class MonthlyReportAdmin(ReadOnlyAmountsAdmin):
+    list_display = [
+        "satker",
+        "fiscal_year",
+        "month",
+        "status",
+        "due_date",
+        "submitted_at",
+        "submitted_on_time",
+        "page_link",
+    ]
+    list_filter = ["status", "fiscal_year", "month", "submitted_on_time", "satker__province"]
+    search_fields = ["satker__code", "satker__name"]
+    list_select_related = ["satker", "fiscal_year"]
+    inlines = [ReportTransitionInline]
+
+    @admin.display(description=_("Halaman"))
+    def page_link(self, report: MonthlyReport) -> str:
+        return format_html('<a href="{}">{}</a>', reverse("budgets:report-detail", args=[report.pk]), _("buka"))
+
+
+@admin.register(Realization)
+class RealizationAdmin(ReadOnlyAmountsAdmin):
+    list_display = ["report", "line", "amount"]
+    list_filter = ["report__fiscal_year", "report__month", "report__status", "report__satker__province"]
+    search_fields = ["report__satker__code", "line__account__code"]
+    list_select_related = ["report__satker", "report__fiscal_year", "line__component", "line__account"]

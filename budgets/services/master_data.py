@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django.db import models, transaction
@@ -17,12 +18,15 @@ from budgets.models import (
     IkpaWeight,
     Province,
     Regency,
+    RpdWindow,
     Satker,
     SatkerAuthority,
     SpendingType,
 )
 
 MASTER_DATA_REASON = "load_master_data"
+# Default RPD change window: the first days of each quarter (admins adjust them per year).
+RPD_WINDOW_DAYS = 10
 # The channel switched from deconcentration to co-administration in fiscal year 2024.
 FIRST_TP_YEAR = 2024
 
@@ -183,6 +187,21 @@ def master_data_load(*, data: MasterData, through_year: int) -> dict[str, SyncCo
                 }
             )
     summary["kewenangan satker"] = _create_missing(SatkerAuthority, ("satker_id", "fiscal_year_id"), authority_rows)
+    summary["jendela RPD"] = _create_missing(
+        RpdWindow,
+        ("fiscal_year_id", "quarter", "satker_id"),
+        [
+            {
+                "fiscal_year_id": fiscal_year_by_year[row["year"]],
+                "quarter": quarter,
+                "satker_id": None,
+                "opens_on": date(row["year"], 3 * quarter - 2, 1),
+                "closes_on": date(row["year"], 3 * quarter - 2, RPD_WINDOW_DAYS),
+            }
+            for row in year_rows
+            for quarter in range(1, 5)
+        ],
+    )
     return summary
 
 
