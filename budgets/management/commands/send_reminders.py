@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+from django.utils import timezone
+
+from budgets.notifications import send_due_reminders
+
+
+class Command(BaseCommand):
+    help = (
+        "Kirim e-mail pengingat ke petugas satker yang laporan bulanannya sudah jatuh tempo (hari kerja ke-5 "
+        "bulan berikutnya) dan belum diajukan. Jalankan harian, mis. dari cron."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--date", type=date.fromisoformat, default=None, help="Tanggal acuan YYYY-MM-DD (bawaan: hari ini)."
+        )
+
+    def handle(self, *args: Any, date: date | None, **options: Any) -> None:
+        today = date or timezone.localdate()
+        satkers, emails = send_due_reminders(today)
+        self.stdout.write(
+            f"Pengingat {today:%d-%m-%Y}: {satkers} satker dengan laporan terlambat, {emails} e-mail terkirim."
+        )
