@@ -41,6 +41,7 @@ migrate: setup
 data: migrate
 	$(PY) manage.py load_master_data
 	$(PY) manage.py create_demo_users
+	$(PY) manage.py load_demo_data
 
 run: data
 	@echo "Monitoring IKMA: http://127.0.0.1:$(PORT)/"

@@ -97,29 +97,36 @@ def _with_figures(queryset: QuerySet, filters: RealizationFilter, path: str) -> 
     ).annotate(pagu_efektif=F("pagu") - F("blokir"))
 
 
-def _rows(queryset: QuerySet, keys: list[str]) -> list[dict[str, Any]]:
+def _rows(queryset: QuerySet, keys: dict[str, str]) -> list[dict[str, Any]]:
+    """Rows as dicts with the CONTRACT's keys; ``keys`` maps each key to its lookup (renamed
+    here because names like ``province`` are fields of the models themselves)."""
     rows = []
-    for row in queryset.values(*keys, "pagu", "blokir", "pagu_efektif", "realisasi"):
+    for values in queryset.values(*keys.values(), "pagu", "blokir", "pagu_efektif", "realisasi"):
+        row = {key: values[lookup] for key, lookup in keys.items()}
+        row.update({key: values[key] for key in ("pagu", "blokir", "pagu_efektif", "realisasi")})
         row["persen"] = percent(row["realisasi"], row["pagu_efektif"])
         rows.append(row)
     return rows
 
 
+def _reporting_satkers(filters: RealizationFilter) -> QuerySet[Satker]:
+    """Satkers of the filter that have a DIPA (budget lines) in the year: a satker or province
+    without budget has no percentage to rank."""
+    return Satker.objects.filter(filters.satker_q(), budget_lines__fiscal_year__year=filters.year)
+
+
 def realization_by_province(filters: RealizationFilter) -> list[dict[str, Any]]:
-    """One row per province that has satkers in the year (and authority): pagu ... persen."""
-    provinces = Province.objects.filter(pk__in=Satker.objects.filter(filters.satker_q()).values("province")).order_by(
-        "bps_code"
-    )
-    queryset = _with_figures(provinces, filters, "province").annotate(province=F("bps_code"), province_name=F("name"))
-    return _rows(queryset, ["province", "province_name"])
+    """One row per province that has satkers with a DIPA in the year (and authority)."""
+    provinces = Province.objects.filter(pk__in=_reporting_satkers(filters).values("province")).order_by("bps_code")
+    return _rows(_with_figures(provinces, filters, "province"), {"province": "bps_code", "province_name": "name"})
 
 
 def realization_by_satker(filters: RealizationFilter) -> list[dict[str, Any]]:
-    satkers = Satker.objects.filter(pk__in=Satker.objects.filter(filters.satker_q()).values("pk")).order_by("code")
-    queryset = _with_figures(satkers, filters, "").annotate(
-        satker=F("code"), satker_name=F("name"), province=F("province__bps_code")
+    satkers = Satker.objects.filter(pk__in=_reporting_satkers(filters).values("pk")).order_by("code")
+    return _rows(
+        _with_figures(satkers, filters, ""),
+        {"satker": "code", "satker_name": "name", "province": "province__bps_code"},
     )
-    return _rows(queryset, ["satker", "satker_name", "province"])
 
 
 def realization_total(filters: RealizationFilter) -> dict[str, Any]:

@@ -1,0 +1,280 @@
+"""load_demo_data: the published 2022 and 2023 figures read through budgets.reports, the pagu
+and RPD rules, the report states the screens need, determinism and idempotence."""
+
+from __future__ import annotations
+
+import io
+from collections import defaultdict
+from collections.abc import Iterator
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+from django.db import transaction
+from django.db.models import Count, F, Sum
+from django.utils import timezone
+
+from budgets.calendar import report_due_date
+from budgets.demo_data import year_plan
+from budgets.models import (
+    BudgetLine,
+    BudgetRevision,
+    BudgetRevisionLine,
+    FiscalYear,
+    MonthlyReport,
+    Realization,
+    ReportTransition,
+    RpdPlan,
+    RpdRevision,
+    Satker,
+    SatkerAuthority,
+)
+from budgets.reports import RealizationFilter, realization_by_province, realization_by_satker, realization_total
+
+pytestmark = pytest.mark.django_db
+
+YEARS = (2022, 2023)
+Status = MonthlyReport.Status
+
+
+def run() -> str:
+    out = io.StringIO()
+    call_command("load_demo_data", stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker) -> Iterator[str]:
+    """Master data and demo data, loaded once for the module inside a transaction that is
+    rolled back at its end (what TestCase.setUpTestData does); each test runs in a savepoint."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            call_command("load_master_data", through_year=2026, stdout=io.StringIO())
+            yield run()
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+def dk(year: int) -> RealizationFilter:
+    return RealizationFilter(year=year, authority="DK")
+
+
+def test_first_run_reports_what_it_loaded(demo: str) -> None:
+    assert "TA 2022: 42 satker" in demo and "TA 2023: 42 satker" in demo
+    assert "DK 97,97 %, seluruh Ditjen 98,68 %" in demo
+    assert "dilewati" not in demo
+
+
+def test_2022_dk_and_directorate_totals(demo: str) -> None:
+    assert realization_total(dk(2022))["persen"] == Decimal("97.97")
+    assert realization_total(RealizationFilter(year=2022))["persen"] == Decimal("98.68")
+
+
+def test_2022_province_ranking(demo: str) -> None:
+    rows = realization_by_province(dk(2022))
+    assert len(rows) == 38
+    ranked = sorted(rows, key=lambda row: row["persen"], reverse=True)
+    assert [(row["province"], row["province_name"]) for row in ranked[:5]] == [
+        ("17", "Bengkulu"),
+        ("65", "Kalimantan Utara"),
+        ("53", "Nusa Tenggara Timur"),
+        ("72", "Sulawesi Tengah"),
+        ("76", "Sulawesi Barat"),
+    ]
+    persen = [row["persen"] for row in rows]
+    assert len(set(persen)) == 38
+    total = realization_total(dk(2022))["persen"]
+    assert sum(p > total for p in persen) == 20
+    assert sum(p < Decimal("97.05") for p in persen) == 5
+
+
+def test_2022_one_dk_satker_under_the_threshold(demo: str) -> None:
+    threshold = FiscalYear.objects.get(year=2022).below_average_threshold
+    assert threshold == Decimal("91.20")
+    # Each province has exactly one DK satker, so the province rows are the satker rows.
+    per_province = SatkerAuthority.objects.filter(fiscal_year__year=2022, authority="DK").values("satker__province")
+    assert {row["n"] for row in per_province.annotate(n=Count("pk"))} == {1}
+    under = [row["province"] for row in realization_by_province(dk(2022)) if row["persen"] < threshold]
+    assert under == ["97"]
+
+
+@pytest.mark.parametrize("authority", ["DK", None])
+def test_2022_one_satker_under_the_threshold_by_satker_report(demo: str, authority: str | None) -> None:
+    rows = realization_by_satker(RealizationFilter(year=2022, authority=authority))
+    assert len(rows) == (38 if authority else 42)
+    assert [row["satker"] for row in rows if row["persen"] < Decimal("91.20")] == ["970019"]
+
+
+def test_2023_pagu_and_the_five_provinces_under_90(demo: str) -> None:
+    assert realization_total(dk(2023))["pagu"] == 49_050_000_000
+    rows = realization_by_province(dk(2023))
+    assert len(rows) == 38
+    under = {(row["province"], row["province_name"]): row["persen"] for row in rows if row["persen"] < Decimal("90")}
+    assert under == {
+        ("14", "Riau"): Decimal("81.18"),
+        ("11", "Aceh"): Decimal("86.58"),
+        ("35", "Jawa Timur"): Decimal("88.43"),
+        ("19", "Kepulauan Bangka Belitung"): Decimal("88.59"),
+        ("33", "Jawa Tengah"): Decimal("89.57"),
+    }
+
+
+def test_budget_lines_and_initial_dipa(demo: str) -> None:
+    lines = BudgetLine.objects.filter(fiscal_year__year__in=YEARS)
+    per_satker = lines.values("satker__code", "satker__is_central", "fiscal_year__year").annotate(
+        n=Count("pk"), pagu=Sum("pagu")
+    )
+    assert len(per_satker) == 42 * 2
+    for row in per_satker:
+        if row["satker__is_central"]:
+            assert row["n"] >= 10
+        else:
+            assert 5 <= row["n"] <= 8
+            assert 800_000_000 <= row["pagu"] <= 2_000_000_000
+    provincial = lines.filter(satker__is_central=False)
+    assert set(provincial.values_list("component__code", flat=True)) == {"051", "052", "053", "054", "055"}
+    assert set(provincial.values_list("account__spending_type__code", flat=True)) == {"52"}
+    central_types = set(lines.filter(satker__is_central=True).values_list("account__spending_type__code", flat=True))
+    assert {"51", "52", "53"} <= central_types
+    assert 0 < lines.filter(blokir__gt=0).count() < 20
+    # One initial DIPA per satker-year records every line's amounts.
+    assert BudgetRevision.objects.filter(fiscal_year__year__in=YEARS).count() == 84
+    assert set(BudgetRevision.objects.values_list("number", "kind", "created_by__username")) == {(0, "AWAL", "admin")}
+    revision_lines = BudgetRevisionLine.objects.filter(revision__fiscal_year__year__in=YEARS)
+    assert revision_lines.count() == lines.count()
+    assert not revision_lines.exclude(pagu_before=0, blokir_before=0, pagu_after=F("line__pagu")).exists()
+    assert not revision_lines.exclude(blokir_after=F("line__blokir")).exists()
+
+
+def test_rpd_adds_up_to_the_effective_pagu_of_each_spending_type(demo: str) -> None:
+    effective = {
+        (row["satker"], row["fiscal_year"], row["account__spending_type"]): row["total"]
+        for row in BudgetLine.objects.filter(fiscal_year__year__in=YEARS)
+        .values("satker", "fiscal_year", "account__spending_type")
+        .annotate(total=Sum(F("pagu") - F("blokir")))
+    }
+    planned = {
+        (row["satker"], row["fiscal_year"], row["spending_type"]): (row["total"], row["months"])
+        for row in RpdPlan.objects.values("satker", "fiscal_year", "spending_type").annotate(
+            total=Sum("amount"), months=Count("month")
+        )
+    }
+    assert planned == {key: (total, 12) for key, total in effective.items()}
+    # S-shaped: the last quarter carries more than the first half for goods.
+    goods = RpdPlan.objects.filter(spending_type__code="52")
+    first_half = goods.filter(month__lte=6).aggregate(s=Sum("amount"))["s"]
+    assert goods.filter(month__gte=10).aggregate(s=Sum("amount"))["s"] > first_half
+    revisions = RpdRevision.objects.filter(fiscal_year__year__in=YEARS)
+    assert revisions.count() == revisions.filter(window__isnull=True).count() == 84
+    assert revisions.values("satker", "fiscal_year").distinct().count() == 84
+
+
+def test_realization_never_exceeds_the_effective_pagu(demo: str) -> None:
+    realized = defaultdict(int)
+    for line_id, amount in Realization.objects.values_list("line", "amount"):
+        realized[line_id] += amount
+    lines = BudgetLine.objects.filter(fiscal_year__year__in=YEARS)
+    assert [line for line in lines if realized[line.pk] > line.pagu_efektif] == []
+    assert any(realized[line.pk] == line.pagu_efektif for line in lines)  # some lines fully spent
+    # Each realization belongs to a line of the report's own satker and year.
+    assert not Realization.objects.exclude(line__satker=F("report__satker")).exists()
+    assert not Realization.objects.exclude(line__fiscal_year=F("report__fiscal_year")).exists()
+    assert not Realization.objects.filter(amount__lte=0).exists()
+
+
+def test_reports_give_every_screen_something(demo: str) -> None:
+    reports = MonthlyReport.objects.filter(fiscal_year__year__in=YEARS).select_related("satker", "fiscal_year")
+    assert reports.count() == 42 * 12 * 2
+    by_key = {(r.satker.code, r.fiscal_year.year, r.month): r for r in reports}
+    steps = defaultdict(list)
+    for step in ReportTransition.objects.select_related("by").order_by("at", "pk"):
+        steps[step.report_id].append(step)
+
+    draft = by_key[("019102", 2023, 12)]
+    assert (draft.status, draft.submitted_at, steps[draft.pk]) == (Status.DRAFT, None, [])
+    assert draft.realizations.exists()
+    returned = by_key[("019103", 2023, 12)]
+    assert returned.status == Status.RETURNED and returned.approved_at is None
+    assert [(s.from_status, s.to_status) for s in steps[returned.pk]] == [
+        ("DRAFT", "SUBMITTED"),
+        ("SUBMITTED", "RETURNED"),
+    ]
+    assert steps[returned.pk][1].by.username == "reviewer" and "SP2D" in steps[returned.pk][1].comment
+    waiting = by_key[("019104", 2023, 12)]
+    assert waiting.status == Status.SUBMITTED
+    assert [(s.from_status, s.to_status) for s in steps[waiting.pk]] == [("DRAFT", "SUBMITTED")]
+    not_approved = {key for key, r in by_key.items() if r.status != Status.APPROVED}
+    assert not_approved == {("019102", 2023, 12), ("019103", 2023, 12), ("019104", 2023, 12)}
+
+    late = [key for key, r in by_key.items() if r.submitted_on_time is False]
+    assert ("019102", 2023, 11) in late
+    assert 5 <= len(late) <= 20
+    assert all(by_key[key].status == Status.APPROVED for key in late)
+
+
+def test_report_dates_transitions_and_snapshots(demo: str) -> None:
+    entries = defaultdict(dict)
+    for report_id, line_id, amount in Realization.objects.values_list("report", "line", "amount"):
+        entries[report_id][str(line_id)] = amount
+    steps = defaultdict(list)
+    for step in ReportTransition.objects.select_related("by").order_by("at", "pk"):
+        steps[step.report_id].append(step)
+    for report in MonthlyReport.objects.filter(status=Status.APPROVED).select_related("satker__province"):
+        year, month = report.fiscal_year.year, report.month
+        assert report.due_date == report_due_date(year, month)
+        assert report.version == 3
+        submitted = timezone.localdate(report.submitted_at)
+        assert report.submitted_on_time == (submitted <= report.due_date)
+        assert report.submitted_at < report.approved_at
+        submit, approve = steps[report.pk]
+        officer = "admin" if report.satker.is_central else f"officer-{report.satker.province.bps_code}"
+        assert (submit.to_status, submit.by.username, submit.at) == ("SUBMITTED", officer, report.submitted_at)
+        assert submit.snapshot == entries[report.pk]
+        assert (approve.to_status, approve.by.username, approve.at) == ("APPROVED", "reviewer", report.approved_at)
+        assert report.updated_at == report.approved_at
+    assert str(timezone.get_current_timezone()) == "Asia/Jakarta"
+
+
+def test_the_plan_is_deterministic(demo: str) -> None:
+    provincial = dict(
+        Satker.objects.filter(authorities__fiscal_year__year=2022, authorities__authority="DK").values_list(
+            "code", "province__bps_code"
+        )
+    )
+    assert year_plan(2022, provincial, set()) == year_plan(2022, provincial, set())
+
+
+def counts() -> dict[str, int]:
+    models = [BudgetLine, BudgetRevision, BudgetRevisionLine, RpdPlan, RpdRevision, Realization, MonthlyReport]
+    result = {model.__name__: model.objects.count() for model in [*models, ReportTransition, get_user_model()]}
+    history = [BudgetLine, BudgetRevision, RpdPlan, Realization, MonthlyReport, get_user_model()]
+    result |= {f"{model.__name__} history": model.history.count() for model in history}
+    return result
+
+
+def figures() -> list[object]:
+    return [
+        (realization_total(f), realization_by_province(f))
+        for year in YEARS
+        for f in (dk(year), RealizationFilter(year=year), RealizationFilter(year=year, basis="submitted"))
+    ]
+
+
+def test_second_run_changes_nothing(demo: str) -> None:
+    before, figures_before = counts(), figures()
+    output = run()
+    assert "TA 2022: dilewati" in output and "TA 2023: dilewati" in output
+    assert counts() == before
+    assert figures() == figures_before
+
+
+def test_incomplete_master_data_is_refused_and_nothing_changes(demo: str) -> None:
+    SatkerAuthority.objects.filter(fiscal_year__year=2023, satker__code="170019").delete()
+    before = counts()
+    with pytest.raises(CommandError, match="jalankan load_master_data lebih dulu"):
+        run()
+    assert counts() == before
