@@ -96,6 +96,8 @@ def rpd_set(
         raise ValidationError(editability.reason)
 
     pagu = effective_pagu_by_spending_type(satker, fiscal_year)
+    if not pagu:
+        raise ValidationError(_("Belum ada pagu untuk satker dan tahun ini, sehingga RPD belum dapat diisi."))
     names = {st.pk: f"{st.code} {st.name}" for st in SpendingType.objects.all()}
     errors: dict[str, list[str]] = {}
     for (spending_type_id, month), amount in plan.items():

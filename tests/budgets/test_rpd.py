@@ -126,3 +126,12 @@ def test_bad_cell_is_refused(officer, satker, dipa) -> None:
     response = client_for(officer).post(rpd_url(satker, dipa), data)
     assert "tidak boleh negatif" in response.content.decode()
     assert not RpdPlan.objects.exists()
+
+
+def test_rpd_without_any_pagu_is_refused(officer, satker, dipa) -> None:
+    from budgets.models import BudgetLine
+
+    BudgetLine.objects.filter(satker=satker).delete()
+    response = client_for(officer).post(rpd_url(satker, dipa), {})
+    assert "Belum ada pagu" in response.content.decode()
+    assert not RpdRevision.objects.exists()
