@@ -172,6 +172,16 @@ class FiscalYear(models.Model):
         validators=PERCENT_VALIDATORS,
         help_text=_("Bulan dengan deviasi RPD sampai batas ini mendapat nilai penuh."),
     )
+    # The treasury's penalty above the tolerance is not confirmed (DOMAIN.md "?"): a linear
+    # rule whose slope the directorate sets per year.
+    deviation_penalty = models.DecimalField(
+        _("pengurang nilai deviasi per 1 % di atas toleransi"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("1"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+        help_text=_("Nilai bulan = 100 - (deviasi - toleransi) x angka ini, paling rendah 0."),
+    )
 
     history = HistoricalRecords()
 

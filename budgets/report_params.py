@@ -1,0 +1,124 @@
+"""The query parameters of the realization reports, checked strictly: a malformed or unknown
+parameter is an error with its reason (HTTP 400), never silently ignored."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.http import QueryDict
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from budgets.models import Authority, BudgetComponent, FiscalYear, Province
+from budgets.models.execution import MONTH_CHOICES
+from budgets.selectors import current_fiscal_year
+
+FORMATS = ("html", "xlsx", "csv", "json")
+# Parameters any report page may carry besides its filters: the output format and the
+# HTML table's sort order.
+COMMON = {"format", "sort"}
+
+
+class BadReportParams(Exception):
+    def __init__(self, errors: dict[str, list[str]]) -> None:
+        super().__init__("; ".join(f"{k}: {' '.join(v)}" for k, v in errors.items()))
+        self.errors = errors
+
+
+class ReportParamsForm(forms.Form):
+    year = forms.IntegerField(label=gettext_lazy("Tahun"), required=False)
+    month = forms.TypedChoiceField(
+        label=gettext_lazy("Sampai bulan"), choices=[("", gettext_lazy("Setahun penuh")), *MONTH_CHOICES],
+        coerce=int, required=False, empty_value=None,
+    )  # fmt: skip
+    province = forms.ChoiceField(label=gettext_lazy("Provinsi"), required=False)
+    component = forms.ChoiceField(label=gettext_lazy("Komponen"), required=False)
+    authority = forms.ChoiceField(
+        label=gettext_lazy("Kewenangan"), choices=[("", gettext_lazy("Semua")), *Authority.choices], required=False
+    )
+    basis = forms.ChoiceField(
+        label=gettext_lazy("Dasar angka"),
+        choices=[("approved", gettext_lazy("Laporan disetujui (resmi)")),
+                 ("submitted", gettext_lazy("Disetujui + menunggu tinjauan"))],
+        required=False,
+    )  # fmt: skip
+    below = forms.DecimalField(
+        label=gettext_lazy("Di bawah (%)"), required=False, min_value=0, max_value=100, decimal_places=2,
+        help_text=gettext_lazy("Kosongkan nilainya untuk memakai ambang tahun anggaran."),
+    )  # fmt: skip
+    format = forms.ChoiceField(choices=[(f, f) for f in FORMATS], required=False)
+
+    def __init__(self, *args: Any, provinces: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["province"].choices = [("", _("Semua provinsi")), *provinces]
+        self.fields["component"].choices = [
+            ("", _("Semua komponen")), *BudgetComponent.objects.values_list("code", "name").order_by("code")
+        ]  # fmt: skip
+
+    def clean_year(self) -> int:
+        year = self.cleaned_data.get("year")
+        if year is None:
+            current = current_fiscal_year()
+            if current is None:
+                raise forms.ValidationError(_("Belum ada tahun anggaran."))
+            return current.year
+        if not FiscalYear.objects.filter(year=year).exists():
+            raise forms.ValidationError(_("Tahun anggaran %(year)s tidak ada.") % {"year": year})
+        return year
+
+
+@dataclass(frozen=True)
+class ReportParams:
+    year: int
+    month: int | None
+    province: str | None
+    component: str | None
+    authority: str | None
+    basis: str
+    below: Decimal | None
+    below_given: bool  # ``below`` present (its value may be empty: the year's threshold)
+    format: str
+
+    def as_dict(self) -> dict[str, Any]:
+        """The parameters as applied, for the JSON ``params`` and the XLSX title."""
+        params = {"year": self.year, "month": self.month, "province": self.province, "component": self.component,
+                  "authority": self.authority, "basis": self.basis}  # fmt: skip
+        if self.below_given:
+            params["below"] = float(self.below) if self.below is not None else None
+        return params
+
+
+def parse_report_params(query: QueryDict, *, allowed: set[str]) -> tuple[ReportParams, ReportParamsForm]:
+    """Checked parameters (and the bound form, for the HTML filter bar); raises BadReportParams."""
+    unknown = sorted(set(query) - allowed - COMMON)
+    provinces = list(Province.objects.values_list("bps_code", "name").order_by("bps_code"))
+    form = ReportParamsForm(query, provinces=provinces)
+    errors: dict[str, list[str]] = {}
+    if unknown:
+        errors["__all__"] = [_("Parameter tidak dikenal: %(names)s.") % {"names": ", ".join(unknown)}]
+    for name in query:
+        if len(query.getlist(name)) > 1:
+            errors.setdefault(name, []).append(_("Parameter ini hanya boleh muncul sekali."))
+    if not form.is_valid():
+        for name, messages in form.errors.items():
+            errors.setdefault(name, []).extend(messages)
+    if errors:
+        raise BadReportParams(errors)
+    data = form.cleaned_data
+    return (
+        ReportParams(
+            year=data["year"],
+            month=data["month"],
+            province=data["province"] or None,
+            component=data["component"] or None,
+            authority=data["authority"] or None,
+            basis=data["basis"] or "approved",
+            below=data["below"],
+            below_given="below" in query,
+            format=data["format"] or "html",
+        ),
+        form,
+    )

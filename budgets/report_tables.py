@@ -1,0 +1,107 @@
+"""The HTML renderer of a report: a django-tables2 table built from the report's columns,
+sortable on every column, with a totals footer."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+import django_tables2 as tables
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from budgets.models import MonthlyReport
+from budgets.models.execution import MONTH_CHOICES
+from budgets.report_specs import Column, ReportSpec
+from budgets.reports import ReportResult
+from ikmsite.templatetags.ui import angka, persen
+
+MONTH_NAMES = dict(MONTH_CHOICES)
+STATUS_LABELS = {**dict(MonthlyReport.Status.choices), "MISSING": gettext_lazy("Belum ada")}
+TIMELINESS = {
+    "on_time": ("success", gettext_lazy("Tepat waktu")),
+    "late": ("danger", gettext_lazy("Terlambat")),
+    "missing": ("dark", gettext_lazy("Tidak masuk")),
+    "pending": ("secondary", gettext_lazy("Belum jatuh tempo")),
+}
+NUMERIC = {"money", "percent", "number", "int"}
+
+
+def display(kind: str, value: Any) -> Any:
+    if value is None:
+        return "-"
+    if kind == "money":
+        return angka(value)
+    if kind == "percent":
+        return persen(value)
+    if kind == "number":
+        return f"{Decimal(value):.2f}".replace(".", ",")
+    if kind == "bool":
+        return _("Ya") if value else _("Tidak")
+    if kind == "month":
+        return MONTH_NAMES.get(value, value)
+    if kind == "status":
+        return STATUS_LABELS.get(value, value)
+    if kind == "timeliness":
+        style, label = TIMELINESS.get(value, ("secondary", value))
+        return format_html('<span class="badge text-bg-{}">{}</span>', style, label)
+    if isinstance(value, datetime):
+        return date_format(timezone.localtime(value), "d-m-Y H:i")
+    if isinstance(value, date):
+        return date_format(value, "d-m-Y")
+    return value
+
+
+class ReportColumn(tables.Column):
+    def __init__(self, *, spec_column: Column, footer_value: Any, first: bool, **kwargs: Any) -> None:
+        self.kind = spec_column.kind
+        numeric = self.kind in NUMERIC
+        attrs = {"td": {"class": "num"}, "th": {"class": "num"}, "tf": {"class": "num"}} if numeric else {}
+        footer = _("Jumlah") if first else (display(self.kind, footer_value) if footer_value is not None else "")
+        super().__init__(
+            verbose_name=spec_column.label,
+            accessor=tables.A(spec_column.key),
+            order_by=(f"_sort_{spec_column.key}",),
+            attrs=attrs,
+            footer=footer,
+            empty_values=(),
+            **kwargs,
+        )
+
+    def render(self, value: Any) -> Any:
+        return display(self.kind, value)
+
+
+def sortable(rows: list[dict[str, Any]], columns: tuple[Column, ...]) -> list[dict[str, Any]]:
+    """Rows with a None-safe sort key per column (None sorts last, never a TypeError)."""
+    return [
+        {**row, **{f"_sort_{c.key}": (row.get(c.key) is None, row.get(c.key) or 0) if c.kind in NUMERIC
+                   else (row.get(c.key) is None, str(row.get(c.key) or "")) for c in columns}}
+        for row in rows
+    ]  # fmt: skip
+
+
+def report_table(spec: ReportSpec, result: ReportResult, request: HttpRequest) -> tables.Table:
+    columns = {
+        column.key: ReportColumn(
+            spec_column=column,
+            footer_value=result.totals.get(column.key) if column.kind in NUMERIC else None,
+            first=index == 0,
+        )
+        for index, column in enumerate(spec.columns)
+    }
+    meta = type("Meta", (), {
+        "attrs": {"class": "table table-sm table-striped table-hover align-middle"},
+        "empty_text": _("Tidak ada data untuk filter ini."),
+        "order_by_field": "sort",
+        "show_footer": True,
+    })  # fmt: skip
+    table_class = type("ReportTable", (tables.Table,), {**columns, "Meta": meta})
+    table = table_class(sortable(result.rows, spec.columns))
+    tables.RequestConfig(request, paginate=False).configure(table)
+    return table
