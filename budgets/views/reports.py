@@ -97,7 +97,8 @@ def report_view(request: HttpRequest, name: str) -> HttpResponse:
     return render(request, "reports/report.html", {
         "spec": spec, "result": result, "table": report_table(spec, result, request), "form": form,
         "description": describe(spec, applied, province_name), "exports": exports, "fiscal_year": fiscal_year,
-        "reports": REPORTS.values(), "months": MONTH_CHOICES, "matrix": _submission_matrix(result) if spec.name == "submissions" else None,
+        "reports": REPORTS.values(), "months": MONTH_CHOICES,
+        "matrix": _submission_matrix(result) if spec.name == "submissions" else None,
         "shown_fields": [form[name] for name in FILTER_ORDER if name in spec.params],
     })  # fmt: skip
 
