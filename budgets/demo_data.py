@@ -1,12 +1,14 @@
 """Demo budget data for fiscal years 2022 and 2023: pagu, RPD, realization and monthly reports
-of the 38 provincial satkers (DK) and the 4 central units (KP).
+of the 38 provincial satkers (DK) and the 4 central units (KP); and for the running fiscal year
+(after 2023, provincial satkers TP) the months that have ended, so the monthly work can be tried.
 
 The figures are not random: the directorate's public numbers (2022 absorption 97.97 % DK and
 98.68 % for the whole directorate general, the top five provinces, the five provinces under
 90 % in 2023...) are demonstrated on them, so every number is built to hit them exactly and is
 checked through ``budgets.reports`` before the transaction commits. Everything else (line
 split, months, submission times) comes from a seeded ``random.Random``, so two loads are
-identical.
+identical. The running year has no published figures: it is seeded from its year and shaped by
+today's date (see ``current_year_plan``).
 
 Planning is pure (plain dataclasses, no database); ``demo_data_load`` writes the plan in bulk.
 """
@@ -14,7 +16,7 @@ Planning is pure (plain dataclasses, no database); ``demo_data_load`` writes the
 from __future__ import annotations
 
 import random
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -27,9 +29,10 @@ from zoneinfo import ZoneInfo
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Model, QuerySet
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from budgets.calendar import nth_working_day, report_due_date
+from budgets.calendar import following_month, nth_working_day, report_due_date
 from budgets.models import (
     Account,
     Authority,
@@ -48,13 +51,14 @@ from budgets.models import (
     SatkerAuthority,
     SpendingType,
 )
+from budgets.models.execution import MONTH_CHOICES
 from budgets.reports import (
     RealizationFilter,
     realization_by_province,
     realization_by_satker,
     realization_total,
 )
-from budgets.services import demo_users_create
+from budgets.services import default_authority, demo_users_create
 
 if TYPE_CHECKING:
     from ikmsite.accounts.models import User
@@ -140,6 +144,25 @@ CENTRAL_2023_LATE = ("019102", 11)
 RETURN_COMMENT = (
     "Realisasi Desember belum cocok dengan rekap SP2D dari KPPN (selisih pada belanja modal). "
     "Mohon periksa kembali, lampirkan rekap SP2D, lalu ajukan ulang."
+)
+
+# --- The running fiscal year (after 2023: provincial satkers are TP) ---------------------------
+
+# Provincial total in steps of Rp50 juta: Rp46-54 miliar, the size of the 2022-2023 DIPAs.
+CURRENT_PROVINCIAL_PAGU = (920, 1080)
+CURRENT_PROVINCIAL_PAGU_STEP = 50_000_000
+CURRENT_CENTRAL_GROWTH = (98, 110)  # percent of the 2022 pagu
+CURRENT_LATE_REPORTS = 4  # before last month, among all provincial reports
+CURRENT_LATE_SHARE = 0.15  # of last month's reports, once its due date has passed
+CURRENT_MIN_HANDLING_DAYS = 3  # working days for last month's submissions and reviews
+BENGKULU = "170019"  # officer-17's satker, the account the demo signs in with
+CURRENT_RETURN_COMMENTS = (
+    "Jumlah realisasi bulan ini tidak sama dengan rekap SP2D dari KPPN. Mohon cocokkan kembali per akun, "
+    "lalu ajukan ulang.",
+    "Sebagian realisasi dicatat pada komponen yang keliru (tertukar antarkomponen). Mohon perbaiki "
+    "pembebanannya sesuai SP2D, lalu ajukan ulang.",
+    "Realisasi bulan ini jauh di atas RPD tanpa penjelasan. Mohon periksa kembali angkanya dan sertakan "
+    "penjelasan sebelum mengajukan ulang.",
 )
 
 
@@ -306,8 +329,13 @@ def central_lines(rng: random.Random, satker: str, total: int) -> list[LinePlan]
 
 def dk_pagu_by_satker(rng: random.Random, year: int, satkers: Sequence[str]) -> dict[str, int]:
     """Each provincial satker's pagu, in whole millions, adding up to the year's DK total."""
+    return provincial_pagu_by_satker(rng, DK_PAGU[year], satkers)
+
+
+def provincial_pagu_by_satker(rng: random.Random, total: int, satkers: Sequence[str]) -> dict[str, int]:
+    """Each provincial satker's pagu, in whole millions, adding up to ``total``."""
     low, high = PROVINCE_PAGU_RANGE
-    millions = allocate(DK_PAGU[year] // 1_000_000, [rng.uniform(low, high) for _ in satkers])
+    millions = allocate(total // 1_000_000, [rng.uniform(low, high) for _ in satkers])
     return {satker: amount * 1_000_000 for satker, amount in zip(satkers, millions, strict=True)}
 
 
@@ -441,26 +469,34 @@ def report_plans(rng: random.Random, year: int, satkers: Sequence[str], holidays
     plans = []
     for code in satkers:
         for month in range(1, 13):
-            due = report_due_date(year, month, holidays)
             status = statuses.get((code, month), Status.APPROVED)
-            next_year, next_month = (year + 1, 1) if month == 12 else (year, month + 1)
-            first_working_day = nth_working_day(next_year, next_month, 1, holidays)
-            if (code, month) in late:
-                submit_day = working_day_after(due, rng.randint(1, 5), holidays)
-            else:
-                submit_day = working_day_after(first_working_day, rng.randint(0, 4), holidays)
-                submit_day = min(submit_day, due)
-            submitted_at = at(rng, submit_day, 9, 16)
-            entered_at = submitted_at - timedelta(hours=rng.randint(1, 20))
-            plan = ReportPlan(code, month, status, due, entered_at)
-            if status != Status.DRAFT:
-                plan.submitted_at = submitted_at
-            if status in {Status.APPROVED, Status.RETURNED}:
-                plan.decided_at = at(rng, working_day_after(submit_day, rng.randint(1, 3), holidays), 8, 17)
-            if status == Status.RETURNED:
-                plan.comment = RETURN_COMMENT
-            plans.append(plan)
+            plans.append(report_plan(rng, year, code, month, status, (code, month) in late, holidays))
     return plans
+
+
+def report_plan(
+    rng: random.Random, year: int, code: str, month: int, status: str, late: bool, holidays: set[date]
+) -> ReportPlan:
+    """One report handed in during the first working days of the following month (or a few
+    working days after the due date when ``late``) and reviewed one to three working days later."""
+    due = report_due_date(year, month, holidays)
+    next_year, next_month = following_month(year, month)
+    first_working_day = nth_working_day(next_year, next_month, 1, holidays)
+    if late:
+        submit_day = working_day_after(due, rng.randint(1, 5), holidays)
+    else:
+        submit_day = working_day_after(first_working_day, rng.randint(0, 4), holidays)
+        submit_day = min(submit_day, due)
+    submitted_at = at(rng, submit_day, 9, 16)
+    entered_at = submitted_at - timedelta(hours=rng.randint(1, 20))
+    plan = ReportPlan(code, month, status, due, entered_at)
+    if status != Status.DRAFT:
+        plan.submitted_at = submitted_at
+    if status in {Status.APPROVED, Status.RETURNED}:
+        plan.decided_at = at(rng, working_day_after(submit_day, rng.randint(1, 3), holidays), 8, 17)
+    if status == Status.RETURNED:
+        plan.comment = RETURN_COMMENT
+    return plan
 
 
 def year_plan(year: int, provincial: dict[str, str], holidays: set[date]) -> YearPlan:
@@ -529,6 +565,247 @@ def plan_problems(plan: YearPlan) -> list[str]:
     return problems
 
 
+# --- The running fiscal year ------------------------------------------------------------------
+#
+# The published years are complete; the running year is what the monthly work happens in, so
+# it is loaded only up to the months that have ended: the earlier months reviewed, the last one
+# in every state a reviewer's queue and an officer's overview can be in, the current month empty.
+
+
+def current_demo_year(today: date) -> int | None:
+    """The running fiscal year when it comes after the published ones (2022 and 2023 are
+    loaded whole, so a clock in those years adds nothing)."""
+    return today.year if today.year > max(DEMO_YEARS) else None
+
+
+def demo_years(today: date) -> tuple[int, ...]:
+    current = current_demo_year(today)
+    return DEMO_YEARS if current is None else (*DEMO_YEARS, current)
+
+
+def years_label(years: Sequence[int]) -> str:
+    """``2022, 2023 dan 2026``, for messages."""
+    names = [str(year) for year in years]
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} dan {names[-1]}"
+
+
+def month_name(month: int) -> str:
+    return str(dict(MONTH_CHOICES)[month])
+
+
+def working_days_before(today: date, holidays: set[date]) -> list[date]:
+    """The working days on which last month's reports can have been handed in and reviewed by
+    now: from the first working day of this month to yesterday. Early in a month that leaves
+    too few, so the last working days of the month itself count too (a satker may hand a month
+    in on its last day; the services allow it)."""
+    first = nth_working_day(today.year, today.month, 1, holidays)
+    days: list[date] = []
+    day = today - timedelta(days=1)
+    while day >= first or len(days) < CURRENT_MIN_HANDLING_DAYS:
+        if day.weekday() < 5 and day not in holidays:
+            days.append(day)
+        day -= timedelta(days=1)
+    return sorted(days)
+
+
+def previous_month_statuses(rng: random.Random, satkers: Sequence[str], provincial: Sequence[str]) -> dict[str, str]:
+    """Last month's status per satker; satkers without a report are left out. Bengkulu's report
+    is returned, so officer-17 sees the fix-and-resubmit flow on signing in."""
+    others = [code for code in satkers if code != BENGKULU]
+    rng.shuffle(others)
+    provincial_set = set(provincial)
+    missing = set([code for code in others if code in provincial_set][: rng.choice((2, 3))])
+    rest = [code for code in others if code not in missing]
+    statuses = {BENGKULU: Status.RETURNED} if BENGKULU in satkers else {}
+    start = 0
+    counts = ((Status.DRAFT, rng.choice((3, 4))), (Status.RETURNED, 2), (Status.APPROVED, rng.randint(7, 10)))
+    for status, count in counts:
+        statuses |= dict.fromkeys(rest[start : start + count], status)
+        start += count
+    # Everybody else has handed in and waits for review: the reviewers' queue.
+    statuses |= dict.fromkeys(rest[start:], Status.SUBMITTED)
+    return statuses
+
+
+def previous_month_reports(
+    rng: random.Random, today: date, satkers: Sequence[str], provincial: Sequence[str], holidays: set[date]
+) -> list[ReportPlan]:
+    """Last month's reports, all handled before today: handed in on a working day by the due
+    date (a few after it, once it has passed), reviewed one to three working days later."""
+    year, month = today.year, today.month - 1
+    due = report_due_date(year, month, holidays)
+    window = working_days_before(today, holidays)
+    statuses = previous_month_statuses(rng, satkers, provincial)
+    plans = []
+    for code in satkers:
+        status = statuses.get(code)
+        if status is None:
+            continue
+        decided = status in {Status.APPROVED, Status.RETURNED}
+        # A reviewed report needs a later working day for the review, still before today.
+        days = window[:-1] if decided else window
+        on_time, late = [d for d in days if d <= due], [d for d in days if d > due]
+        submit_day = rng.choice(late if late and rng.random() < CURRENT_LATE_SHARE else on_time)
+        submitted_at = at(rng, submit_day, 9, 16)
+        plan = ReportPlan(code, month, status, due, submitted_at - timedelta(hours=rng.randint(1, 20)))
+        if status != Status.DRAFT:
+            plan.submitted_at = submitted_at
+        if decided:
+            plan.decided_at = at(rng, rng.choice([d for d in window if d > submit_day][:3]), 8, 17)
+        if status == Status.RETURNED:
+            plan.comment = rng.choice(CURRENT_RETURN_COMMENTS)
+        plans.append(plan)
+    return plans
+
+
+def current_report_plans(
+    rng: random.Random, today: date, satkers: Sequence[str], provincial: Sequence[str], holidays: set[date]
+) -> list[ReportPlan]:
+    """Reports of the months that have ended: all approved (a few handed in late) but the last
+    one, which is in every state; none for the current month, which the officers enter."""
+    year, previous = today.year, today.month - 1
+    earlier = [(code, month) for code in provincial for month in range(1, previous)]
+    late = set(rng.sample(earlier, k=min(CURRENT_LATE_REPORTS, len(earlier))))
+    plans = [
+        report_plan(rng, year, code, month, Status.APPROVED, (code, month) in late, holidays)
+        for code in satkers
+        for month in range(1, previous)
+    ]
+    if previous >= 1:
+        plans += previous_month_reports(rng, today, satkers, provincial, holidays)
+    return plans
+
+
+def bengkulu_comment(month: int, lines: Sequence[LinePlan]) -> str:
+    """A return comment that names the line to fix, so the demo's resubmission has a point."""
+    spent = [line for line in lines if line.monthly[month - 1]]
+    if not spent:
+        return (
+            f"Realisasi {month_name(month)} masih kosong, padahal SP2D bulan ini sudah terbit menurut rekap KPPN. "
+            "Mohon isi realisasinya sesuai SP2D, lalu ajukan ulang."
+        )
+    line = max(spent, key=lambda line: (line.monthly[month - 1], line.component, line.account))
+    return (
+        f"Realisasi {month_name(month)} pada baris {line.component}.{line.account} lebih besar daripada rekap "
+        f"SP2D dari KPPN Bengkulu. Mohon cocokkan dengan SP2D {month_name(month)}, perbaiki angka pada baris "
+        "tersebut, lalu ajukan ulang."
+    )
+
+
+def last_working_day_before(day: date, holidays: set[date]) -> date:
+    day -= timedelta(days=1)
+    while day.weekday() >= 5 or day in holidays:
+        day -= timedelta(days=1)
+    return day
+
+
+def current_year_plan(today: date, provincial: dict[str, str], central: Sequence[str], holidays: set[date]) -> YearPlan:
+    """The running year up to ``today`` for the provincial satkers (code -> BPS code) and the
+    central units: a whole DIPA and RPD, realization and reports for the months that have ended.
+    Each line's realization follows its share of a year that would end at 90-99 % of its
+    effective pagu, so the months so far stay well below it."""
+    year = today.year
+    rng = random.Random(f"{SEED}-{year}")  # noqa: S311 - demo figures, not secrets
+    provincial_codes = sorted(provincial)
+    lines: dict[str, list[LinePlan]] = {}
+    if provincial_codes:
+        total = rng.randint(*CURRENT_PROVINCIAL_PAGU) * CURRENT_PROVINCIAL_PAGU_STEP
+        pagu = provincial_pagu_by_satker(rng, total, provincial_codes)
+        lines |= {code: provincial_lines(rng, code, pagu[code]) for code in provincial_codes}
+    for code in sorted(central):
+        growth = rng.randint(*CURRENT_CENTRAL_GROWTH)
+        lines[code] = central_lines(rng, code, CENTRAL_PAGU[code] * growth // 100 // 10**6 * 10**6)
+    provincial_all = [line for code in provincial_codes for line in lines[code]]
+    central_all = [line for code in sorted(central) for line in lines[code]]
+    add_blokir(rng, provincial_all, min(4, len(provincial_all)))
+    add_blokir(rng, central_all, min(2, len(central_all)))
+
+    codes = sorted(lines)
+    reports = current_report_plans(rng, today, codes, provincial_codes, holidays)
+    reported = {(r.satker, r.month) for r in reports}
+    for code in codes:
+        for line in lines[code]:
+            first_month = 1 if line.spending_type == "51" else rng.choice((1, 1, 2, 2, 3, 4))
+            whole_year = allocate(
+                floor(line.effective * rng.uniform(0.90, 0.99)), monthly_weights(rng, line.spending_type, first_month)
+            )
+            # Only the months with a report carry entries (a missing report has none yet).
+            line.monthly = [
+                amount if (code, month) in reported else 0 for month, amount in enumerate(whole_year, start=1)
+            ]
+            line.realization = sum(line.monthly)
+    if BENGKULU in lines:
+        for report in reports:
+            if report.satker == BENGKULU and report.status == Status.RETURNED:
+                report.comment = bengkulu_comment(report.month, lines[BENGKULU])
+
+    all_lines = [line for code in codes for line in lines[code]]
+    # The DIPA is dated on the first working day (New Year's Day is a holiday even where the
+    # Holiday table is empty) and the RPD entered a week later, unless that is still to come
+    # (early January): then the DIPA is the one handed over in December.
+    closed = holidays | {date(year, 1, 1)}
+    dipa_date = nth_working_day(year, 1, 1, closed)
+    if dipa_date >= today:
+        dipa_date = last_working_day_before(today, closed)
+    rpd_day = working_day_after(dipa_date, 6, closed)
+    if rpd_day >= today:
+        rpd_day = max(dipa_date, last_working_day_before(today, closed))
+    return YearPlan(
+        year=year,
+        lines=all_lines,
+        rpd=rpd_plan(rng, all_lines),
+        reports=reports,
+        dipa_date=dipa_date,
+        rpd_saved_at=at(rng, rpd_day, 10, 15),
+    )
+
+
+def current_year_problems(plan: YearPlan, today: date) -> list[str]:
+    """The plan's invariants plus the running year's: nothing for the current month or later,
+    nothing dated today or later, every entry inside a report, every step after the previous."""
+    problems = plan_problems(plan)
+    start_of_today = datetime.combine(today, time(0, 0), tzinfo=JAKARTA)
+    dipa_at = datetime.combine(plan.dipa_date, time(9, 0), tzinfo=JAKARTA)
+    if not dipa_at < plan.rpd_saved_at < start_of_today:
+        problems.append("DIPA dan RPD awal harus tercatat sebelum hari ini")
+    for r in plan.reports:
+        label = f"laporan {r.satker} bulan {r.month}"
+        if not 1 <= r.month < today.month or plan.year != today.year:
+            problems.append(f"{label}: bulannya belum berakhir")
+        steps = [dipa_at, r.entered_at, r.submitted_at, r.decided_at]
+        steps = [step for step in steps if step is not None]
+        if steps != sorted(steps) or steps[-1] >= start_of_today:
+            problems.append(f"{label}: urutan waktu salah atau sesudah hari ini")
+        if (r.submitted_at is None) != (r.status == Status.DRAFT) or (r.decided_at is None) != (
+            r.status in {Status.DRAFT, Status.SUBMITTED}
+        ):
+            problems.append(f"{label}: waktu tidak sesuai status {r.status}")
+        if (r.status == Status.RETURNED) != bool(r.comment):
+            problems.append(f"{label}: komentar pengembalian")
+    reported = {(r.satker, r.month) for r in plan.reports}
+    for line in plan.lines:
+        if any(amount and (line.satker, month) not in reported for month, amount in enumerate(line.monthly, 1)):
+            problems.append(f"{line.satker} {line.component}.{line.account}: realisasi tanpa laporan")
+    return problems
+
+
+def current_year_note(plan: YearPlan, today: date, satker_count: int) -> str:
+    """What the running year offers to try, for the command's summary."""
+    if today.month == 1:
+        return "Belum ada bulan yang berakhir; realisasi Januari diisi petugas"
+    month = today.month - 1
+    statuses = Counter(r.status for r in plan.reports if r.month == month)
+    note = (
+        f"Laporan {month_name(month)}: {statuses[Status.SUBMITTED]} menunggu tinjauan, "
+        f"{statuses[Status.APPROVED]} disetujui, {statuses[Status.RETURNED]} dikembalikan, "
+        f"{statuses[Status.DRAFT]} draf, {satker_count - statuses.total()} belum ada; "
+        f"realisasi {month_name(today.month)} diisi petugas"
+    )
+    if any(r.satker == BENGKULU and r.month == month and r.status == Status.RETURNED for r in plan.reports):
+        note += f". officer-17 (Bengkulu): laporan {month_name(month)} dikembalikan, perbaiki lalu ajukan ulang"
+    return note
+
+
 # --- The published figures, read back through budgets.reports ----------------------------
 
 
@@ -568,11 +845,15 @@ def figure_problems(year: int) -> list[str]:
 # --- Writing ---------------------------------------------------------------------------------
 
 
+MISSING_MASTER_DATA = "Data induk TA %s belum lengkap (%s): jalankan load_master_data lebih dulu."
+
+
 @dataclass(frozen=True)
 class YearResult:
     year: int
     skipped: bool
     counts: dict[str, int] = field(default_factory=dict)
+    note: str = ""  # why a year was skipped, or what the running year offers to try
 
 
 def _backdate(queryset: QuerySet, field_name: str, value_of: dict[int, datetime]) -> list[Model]:
@@ -587,6 +868,8 @@ def _backdate(queryset: QuerySet, field_name: str, value_of: dict[int, datetime]
 
 def _history(objects: list[Model], user_of: dict[int, User], date_of: dict[int, datetime]) -> None:
     """History rows written after backdating, so they carry the historical values too."""
+    if not objects:  # January of the running year has no reports yet
+        return
     for obj in objects:
         obj._history_user = user_of[obj.pk]
         obj._history_date = date_of[obj.pk]
@@ -741,7 +1024,7 @@ def _write_year(
 def _master_data(year: int) -> tuple[FiscalYear, dict[str, Satker], dict[str, str]]:
     """The fiscal year and its satkers (code -> Satker), and provincial code -> BPS code;
     refuses when load_master_data has not set them up as the demo needs."""
-    missing = "Data induk TA %s belum lengkap (%s): jalankan load_master_data lebih dulu."
+    missing = MISSING_MASTER_DATA
     fiscal_year = FiscalYear.objects.filter(year=year).first()
     if fiscal_year is None:
         raise DemoDataError(missing % (year, "tahun anggaran tidak ada"))
@@ -753,25 +1036,77 @@ def _master_data(year: int) -> tuple[FiscalYear, dict[str, Satker], dict[str, st
         raise DemoDataError(missing % (year, "38 satker provinsi berkewenangan DK"))
     if central != set(CENTRAL_PAGU) or any(a.authority != Authority.KP for a in authorities if a.satker.is_central):
         raise DemoDataError(missing % (year, "4 unit pusat berkewenangan KP"))
+    _check_accounts(year)
+    wanted = set(dk) | central
+    return fiscal_year, {code: s for code, s in satkers.items() if code in wanted}, dk
+
+
+def _check_accounts(year: int) -> None:
     needed_accounts = {a for accounts in PROVINCIAL_ACCOUNTS.values() for a in accounts}
     needed_accounts |= {a for lines in CENTRAL_LINES.values() for _c, a, _s in lines}
     needed_components = set(PROVINCIAL_ACCOUNTS) | {c for lines in CENTRAL_LINES.values() for c, _a, _s in lines}
     if Account.objects.filter(code__in=needed_accounts).count() != len(needed_accounts) or (
         BudgetComponent.objects.filter(code__in=needed_components).count() != len(needed_components)
     ):
-        raise DemoDataError(missing % (year, "komponen dan akun"))
-    wanted = set(dk) | central
-    return fiscal_year, {code: s for code, s in satkers.items() if code in wanted}, dk
+        raise DemoDataError(MISSING_MASTER_DATA % (year, "komponen dan akun"))
+
+
+class YearNotSetUp(Exception):
+    """The running year is not in the master data yet; it is skipped, the other years load."""
+
+
+def _current_master_data(year: int) -> tuple[FiscalYear, dict[str, Satker], dict[str, str]]:
+    """The running year and every satker with an authority in it (code -> Satker), and
+    provincial code -> BPS code. Raises YearNotSetUp when the year or its authorities do not
+    exist, DemoDataError when they exist but the demo cannot fill them."""
+    fiscal_year = FiscalYear.objects.filter(year=year).first()
+    if fiscal_year is None:
+        raise YearNotSetUp(f"tahun anggaran {year} belum ada di data induk (jalankan load_master_data)")
+    authorities = SatkerAuthority.objects.filter(fiscal_year=fiscal_year).select_related("satker__province")
+    satkers = {a.satker.code: a.satker for a in authorities}
+    if not satkers:
+        raise YearNotSetUp(f"belum ada satker berkewenangan pada TA {year} (jalankan load_master_data)")
+    unknown = sorted(code for code, satker in satkers.items() if satker.is_central and code not in CENTRAL_LINES)
+    if unknown:
+        raise DemoDataError(
+            f"Unit pusat {', '.join(unknown)} pada TA {year} tidak dikenal data demo; "
+            "muat tahun lain saja dengan --year."
+        )
+    _check_accounts(year)
+    provincial = {code: s.province.bps_code for code, s in satkers.items() if not s.is_central}
+    return fiscal_year, satkers, provincial
+
+
+def _in_use(fiscal_year: FiscalYear, satkers: Iterable[Satker]) -> bool:
+    satkers = list(satkers)
+    return (
+        BudgetLine.objects.filter(fiscal_year=fiscal_year, satker__in=satkers).exists()
+        or RpdPlan.objects.filter(fiscal_year=fiscal_year, satker__in=satkers).exists()
+        or MonthlyReport.objects.filter(fiscal_year=fiscal_year, satker__in=satkers).exists()
+    )
 
 
 @transaction.atomic
-def demo_data_load(*, years: Sequence[int] = DEMO_YEARS) -> list[YearResult]:
-    """Load the demo data of ``years``; a year whose demo satkers already have pagu, RPD or
-    reports is skipped (the demo is never mixed with real or earlier data). All or nothing."""
-    unknown = sorted(set(years) - set(DEMO_YEARS))
+def demo_data_load(*, years: Sequence[int] | None = None, today: date | None = None) -> list[YearResult]:
+    """Load the demo data of ``years`` (default: 2022, 2023 and the running year after 2023,
+    up to ``today``); a year whose demo satkers already have pagu, RPD or reports is skipped
+    (the demo is never mixed with real or earlier data), and so is a running year that the
+    master data does not have yet. All or nothing."""
+    today = today or timezone.localdate()
+    current = current_demo_year(today)
+    available = demo_years(today)
+    wanted = sorted(set(available if years is None else years))
+    unknown = sorted(set(wanted) - set(available))
     if unknown:
-        raise DemoDataError(f"Data demo hanya tersedia untuk TA 2022 dan 2023, bukan {unknown}.")
-    checked = {year: _master_data(year) for year in sorted(set(years))}
+        raise DemoDataError(f"Data demo hanya tersedia untuk TA {years_label(available)}, bukan {unknown}.")
+    # Every year is checked before anything is written, so a refusal leaves the database as it was.
+    checked = {year: _master_data(year) for year in wanted if year != current}
+    not_set_up = ""
+    if current in wanted:
+        try:
+            checked[current] = _current_master_data(current)
+        except YearNotSetUp as reason:
+            not_set_up = str(reason)
     demo_users_create()
     user_model = get_user_model()
     users = {u.username: u for u in user_model.objects.filter(role__in=["ADMIN", "REVIEWER", "OFFICER"])}
@@ -780,20 +1115,27 @@ def demo_data_load(*, years: Sequence[int] = DEMO_YEARS) -> list[YearResult]:
     holidays = set(Holiday.objects.values_list("date", flat=True))
 
     results = []
-    for year, (fiscal_year, satkers, provincial) in checked.items():
-        in_use = (
-            BudgetLine.objects.filter(fiscal_year=fiscal_year, satker__in=satkers.values()).exists()
-            or RpdPlan.objects.filter(fiscal_year=fiscal_year, satker__in=satkers.values()).exists()
-            or MonthlyReport.objects.filter(fiscal_year=fiscal_year, satker__in=satkers.values()).exists()
-        )
-        if in_use:
+    for year in wanted:
+        if year not in checked:
+            results.append(YearResult(year, skipped=True, note=not_set_up))
+            continue
+        fiscal_year, satkers, provincial = checked[year]
+        if _in_use(fiscal_year, satkers.values()):
             results.append(YearResult(year, skipped=True))
             continue
-        plan = year_plan(year, provincial, holidays)
-        problems = plan_problems(plan)
+        if year == current:
+            central = [code for code, satker in satkers.items() if satker.is_central]
+            plan = current_year_plan(today, provincial, central, holidays)
+            problems = current_year_problems(plan, today)
+        else:
+            plan = year_plan(year, provincial, holidays)
+            problems = plan_problems(plan)
         if problems:
             raise DemoDataError(f"Rencana data demo TA {year} tidak konsisten: " + "; ".join(problems[:5]))
         counts = _write_year(plan, fiscal_year, satkers, users)
+        if year == current:
+            results.append(YearResult(year, False, counts, current_year_note(plan, today, len(satkers))))
+            continue
         problems = figure_problems(year)
         if problems:
             raise DemoDataError(f"Angka data demo TA {year} meleset: " + "; ".join(problems))
@@ -802,8 +1144,10 @@ def demo_data_load(*, years: Sequence[int] = DEMO_YEARS) -> list[YearResult]:
 
 
 def published_figures(year: int) -> dict[str, Decimal | None]:
-    """The headline percentages of a loaded year, for the command's summary."""
+    """The headline percentages of a loaded year, for the command's summary, keyed by label:
+    the provincial channel (DK until 2023, TP after) and the whole directorate general."""
+    provincial = default_authority(is_central=False, year=year)
     return {
-        "DK": realization_total(RealizationFilter(year=year, authority=Authority.DK))["persen"],
-        "Ditjen": realization_total(RealizationFilter(year=year))["persen"],
+        provincial.value: realization_total(RealizationFilter(year=year, authority=provincial))["persen"],
+        "seluruh Ditjen": realization_total(RealizationFilter(year=year))["persen"],
     }

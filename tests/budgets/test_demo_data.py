@@ -1,11 +1,13 @@
 """load_demo_data: the published 2022 and 2023 figures read through budgets.reports, the pagu
-and RPD rules, the report states the screens need, determinism and idempotence."""
+and RPD rules, the report states the screens need, determinism and idempotence; and the running
+fiscal year, loaded up to the months that have ended."""
 
 from __future__ import annotations
 
 import io
 from collections import defaultdict
 from collections.abc import Iterator
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
@@ -16,7 +18,15 @@ from django.db.models import Count, F, Sum
 from django.utils import timezone
 
 from budgets.calendar import report_due_date
-from budgets.demo_data import year_plan
+from budgets.demo_data import (
+    BENGKULU,
+    CENTRAL_PAGU,
+    current_demo_year,
+    current_year_plan,
+    current_year_problems,
+    demo_data_load,
+    year_plan,
+)
 from budgets.models import (
     BudgetLine,
     BudgetRevision,
@@ -31,6 +41,7 @@ from budgets.models import (
     SatkerAuthority,
 )
 from budgets.reports import RealizationFilter, realization_by_province, realization_by_satker, realization_total
+from budgets.services import realization_set, report_submit
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +63,9 @@ def demo(django_db_setup, django_db_blocker) -> Iterator[str]:
         outer = transaction.atomic()
         outer.__enter__()
         try:
-            call_command("load_master_data", through_year=2026, stdout=io.StringIO())
+            # The running year too, as `make run` loads it (never fewer than the published years).
+            through_year = max(*YEARS, timezone.localdate().year)
+            call_command("load_master_data", through_year=through_year, stdout=io.StringIO())
             yield run()
         finally:
             transaction.set_rollback(True)
@@ -159,13 +172,13 @@ def test_rpd_adds_up_to_the_effective_pagu_of_each_spending_type(demo: str) -> N
     }
     planned = {
         (row["satker"], row["fiscal_year"], row["spending_type"]): (row["total"], row["months"])
-        for row in RpdPlan.objects.values("satker", "fiscal_year", "spending_type").annotate(
-            total=Sum("amount"), months=Count("month")
-        )
+        for row in RpdPlan.objects.filter(fiscal_year__year__in=YEARS)
+        .values("satker", "fiscal_year", "spending_type")
+        .annotate(total=Sum("amount"), months=Count("month"))
     }
     assert planned == {key: (total, 12) for key, total in effective.items()}
     # S-shaped: the last quarter carries more than the first half for goods.
-    goods = RpdPlan.objects.filter(spending_type__code="52")
+    goods = RpdPlan.objects.filter(spending_type__code="52", fiscal_year__year__in=YEARS)
     first_half = goods.filter(month__lte=6).aggregate(s=Sum("amount"))["s"]
     assert goods.filter(month__gte=10).aggregate(s=Sum("amount"))["s"] > first_half
     revisions = RpdRevision.objects.filter(fiscal_year__year__in=YEARS)
@@ -268,6 +281,8 @@ def test_second_run_changes_nothing(demo: str) -> None:
     before, figures_before = counts(), figures()
     output = run()
     assert "TA 2022: dilewati" in output and "TA 2023: dilewati" in output
+    current = current_demo_year(timezone.localdate())
+    assert current is None or f"TA {current}: dilewati" in output
     assert counts() == before
     assert figures() == figures_before
 
@@ -277,4 +292,224 @@ def test_incomplete_master_data_is_refused_and_nothing_changes(demo: str) -> Non
     before = counts()
     with pytest.raises(CommandError, match="jalankan load_master_data lebih dulu"):
         run()
+    assert counts() == before
+
+
+# --- The running fiscal year -------------------------------------------------------------------
+
+
+@pytest.fixture
+def current(demo: str) -> int:
+    """The running year, when the demo loads it (after 2023); its tests are skipped otherwise."""
+    year = current_demo_year(timezone.localdate())
+    if year is None:
+        pytest.skip("tahun berjalan termasuk tahun data demo yang dipublikasikan")
+    return year
+
+
+@pytest.fixture
+def previous_month(current: int) -> int:
+    """The last month that has ended; in January there is none and its tests are skipped."""
+    month = timezone.localdate().month - 1
+    if month == 0:
+        pytest.skip("Januari: belum ada bulan yang berakhir")
+    return month
+
+
+def test_running_year_is_a_default_year_after_2023() -> None:
+    assert current_demo_year(date(2026, 11, 28)) == 2026
+    assert current_demo_year(date(2027, 1, 1)) == 2027
+    # The published years are loaded whole; a clock in them adds nothing.
+    assert current_demo_year(date(2023, 6, 30)) is None
+    assert current_demo_year(date(2022, 1, 3)) is None
+
+
+def test_running_year_reported_by_the_command(demo: str, current: int) -> None:
+    assert f"TA {current}: 42 satker" in demo
+    assert "Realisasi sejauh ini (laporan disetujui) TP" in demo
+    if timezone.localdate().month > 1:
+        assert "menunggu tinjauan" in demo and "officer-17 (Bengkulu)" in demo
+
+
+def test_running_year_has_a_dipa_for_every_satker_with_an_authority(current: int) -> None:
+    with_authority = set(SatkerAuthority.objects.filter(fiscal_year__year=current).values_list("satker", flat=True))
+    lines = BudgetLine.objects.filter(fiscal_year__year=current)
+    assert set(lines.values_list("satker", flat=True)) == with_authority
+    assert len(with_authority) == 42
+    authorities = set(
+        SatkerAuthority.objects.filter(fiscal_year__year=current).values_list("satker__is_central", "authority")
+    )
+    assert authorities == {(False, "TP"), (True, "KP")}
+    provincial = lines.filter(satker__is_central=False).aggregate(pagu=Sum("pagu"))["pagu"]
+    assert 45_000_000_000 <= provincial <= 55_000_000_000
+    assert 0 < lines.filter(blokir__gt=0).count() <= 6
+    revisions = BudgetRevision.objects.filter(fiscal_year__year=current)
+    assert set(revisions.values_list("number", "kind", "created_by__username")) == {(0, "AWAL", "admin")}
+    assert revisions.count() == 42
+    revision_lines = BudgetRevisionLine.objects.filter(revision__fiscal_year__year=current)
+    assert revision_lines.count() == lines.count()
+    assert not revision_lines.exclude(revision__satker=F("line__satker")).exists()
+    assert not revision_lines.exclude(
+        pagu_before=0, blokir_before=0, pagu_after=F("line__pagu"), blokir_after=F("line__blokir")
+    ).exists()
+    rpd_revisions = RpdRevision.objects.filter(fiscal_year__year=current)
+    assert rpd_revisions.count() == rpd_revisions.filter(window__isnull=True).count() == 42
+
+
+def test_running_year_rpd_adds_up_to_the_effective_pagu(current: int) -> None:
+    effective = {
+        (row["satker"], row["account__spending_type"]): row["total"]
+        for row in BudgetLine.objects.filter(fiscal_year__year=current)
+        .values("satker", "account__spending_type")
+        .annotate(total=Sum(F("pagu") - F("blokir")))
+    }
+    planned = {
+        (row["satker"], row["spending_type"]): (row["total"], row["months"])
+        for row in RpdPlan.objects.filter(fiscal_year__year=current)
+        .values("satker", "spending_type")
+        .annotate(total=Sum("amount"), months=Count("month"))
+    }
+    assert planned == {key: (total, 12) for key, total in effective.items()}
+
+
+def test_running_year_has_nothing_for_the_current_month_or_later(current: int) -> None:
+    month = timezone.localdate().month
+    reports = MonthlyReport.objects.filter(fiscal_year__year=current)
+    assert not reports.filter(month__gte=month).exists()
+    assert not Realization.objects.filter(report__fiscal_year__year=current, report__month__gte=month).exists()
+    # Every month before last month is reviewed for every satker, a few handed in late.
+    earlier = reports.filter(month__lt=month - 1)
+    assert earlier.count() == 42 * max(month - 2, 0)
+    assert not earlier.exclude(status=Status.APPROVED).exists()
+    if month > 3:
+        assert 1 <= earlier.filter(submitted_on_time=False).count() <= 6
+
+
+def test_running_year_last_month_fills_the_review_queue(previous_month: int, current: int) -> None:
+    reports = MonthlyReport.objects.filter(fiscal_year__year=current, month=previous_month)
+    statuses = dict(reports.values("status").annotate(n=Count("pk")).values_list("status", "n"))
+    assert set(statuses) == {Status.SUBMITTED, Status.APPROVED, Status.RETURNED, Status.DRAFT}
+    assert statuses[Status.SUBMITTED] > 42 // 2  # most satkers wait for review
+    assert statuses[Status.RETURNED] >= 2 and statuses[Status.DRAFT] >= 2
+    missing = set(
+        SatkerAuthority.objects.filter(fiscal_year__year=current)
+        .exclude(satker__reports__in=reports)
+        .values_list("satker__code", "satker__is_central")
+    )
+    assert 2 <= len(missing) <= 3
+    assert {is_central for _code, is_central in missing} == {False}
+    assert BENGKULU not in {code for code, _central in missing}
+    for report in reports.filter(status=Status.RETURNED):
+        last = report.transitions.order_by("at", "pk").last()
+        assert (last.to_status, last.by.username) == (Status.RETURNED, "reviewer") and last.comment
+        assert report.approved_at is None and report.version == 4
+    for report in reports.filter(status=Status.DRAFT):
+        assert (report.submitted_at, report.submitted_on_time, report.transitions.count()) == (None, None, 0)
+    waiting = reports.filter(status=Status.SUBMITTED)
+    assert not waiting.exclude(approved_at=None).exists()
+    assert all(r.transitions.get().to_status == Status.SUBMITTED for r in waiting)
+
+
+def test_running_year_dates_are_consistent_and_in_the_past(current: int) -> None:
+    start_of_today = datetime.combine(timezone.localdate(), time(0, 0), tzinfo=timezone.get_current_timezone())
+    reports = MonthlyReport.objects.filter(fiscal_year__year=current)
+    for report in reports:
+        assert report.due_date == report_due_date(current, report.month)
+        assert report.updated_at < start_of_today
+        if report.submitted_at is None:
+            assert report.submitted_on_time is None
+            continue
+        assert report.submitted_at < start_of_today
+        assert report.submitted_on_time == (timezone.localdate(report.submitted_at) <= report.due_date)
+        if report.approved_at is not None:
+            assert report.submitted_at < report.approved_at < start_of_today
+    steps = ReportTransition.objects.filter(report__fiscal_year__year=current)
+    assert steps.exists() == (timezone.localdate().month > 1)
+    assert not steps.filter(at__gte=start_of_today).exists()
+    assert not RpdRevision.objects.filter(fiscal_year__year=current, saved_at__gte=start_of_today).exists()
+    assert not BudgetRevision.objects.filter(fiscal_year__year=current, created_at__gte=start_of_today).exists()
+    assert not MonthlyReport.history.filter(fiscal_year__year=current, history_date__gte=start_of_today).exists()
+    assert not Realization.history.filter(report__fiscal_year__year=current, history_date__gte=start_of_today).exists()
+
+
+def test_running_year_realization_stays_below_the_effective_pagu(current: int) -> None:
+    realized = defaultdict(int)
+    for line_id, amount in Realization.objects.filter(report__fiscal_year__year=current).values_list("line", "amount"):
+        realized[line_id] += amount
+    lines = list(BudgetLine.objects.filter(fiscal_year__year=current))
+    assert [line for line in lines if realized[line.pk] > line.pagu_efektif] == []
+    # The year is not over: every line still has money left, the total well below the pagu.
+    assert all(realized[line.pk] < line.pagu_efektif for line in lines)
+    assert sum(realized.values()) < 0.9 * sum(line.pagu_efektif for line in lines)
+    assert not Realization.objects.exclude(line__satker=F("report__satker")).exists()
+
+
+def test_bengkulu_can_fix_and_resubmit_last_month_and_enter_this_month(previous_month: int, current: int) -> None:
+    officer = get_user_model().objects.get(username="officer-17")
+    satker = Satker.objects.get(code=BENGKULU)
+    fiscal_year = FiscalYear.objects.get(year=current)
+    report = MonthlyReport.objects.get(satker=satker, fiscal_year=fiscal_year, month=previous_month)
+    assert report.status == Status.RETURNED
+    returned = report.transitions.order_by("at", "pk").last()
+    assert (returned.to_status, returned.by.username) == (Status.RETURNED, "reviewer")
+    assert "ajukan ulang" in returned.comment
+    lines = {
+        f"{line.component.code}.{line.account.code}": line
+        for line in satker.budget_lines.filter(fiscal_year=fiscal_year)
+    }
+    named = [key for key in lines if key in returned.comment]
+    entries = dict(report.realizations.values_list("line", "amount"))
+    assert named or not entries  # the comment names the line to fix (or says the month is empty)
+
+    # What the officer does after signing in: correct the line, resubmit, then enter this month.
+    if named:
+        entries[lines[named[0]].pk] //= 2
+    report = realization_set(
+        satker=satker, fiscal_year=fiscal_year, month=previous_month, amounts=entries,
+        expected_version=report.version, by=officer,
+    )  # fmt: skip
+    on_time = report.submitted_on_time
+    report = report_submit(report=report, by=officer, expected_version=report.version)
+    assert (report.status, report.submitted_on_time) == (Status.SUBMITTED, on_time)
+    this_month = realization_set(
+        satker=satker, fiscal_year=fiscal_year, month=timezone.localdate().month,
+        amounts={line.pk: 1_000_000 for line in lines.values()}, expected_version=0, by=officer,
+    )  # fmt: skip
+    assert this_month.status == Status.DRAFT
+
+
+@pytest.mark.parametrize(
+    "today",
+    [
+        date(2027, *month_day)
+        for month_day in [(1, 1), (1, 31), (2, 1), (2, 2), (3, 1), (5, 3), (7, 1), (10, 9), (11, 28), (12, 31)]
+    ],
+)
+def test_running_year_plan_on_any_day(demo: str, today: date) -> None:
+    """The plan is pure: checked for days the clock is not on, January and month starts included."""
+    provincial = dict(
+        Satker.objects.filter(is_central=False).order_by("code").values_list("code", "province__bps_code")
+    )
+    holidays = {date(2027, 1, 1), date(2027, 3, 10), date(2027, 3, 31), date(2027, 5, 1), date(2027, 12, 25)}
+    plan = current_year_plan(today, provincial, sorted(CENTRAL_PAGU), holidays)
+    assert current_year_problems(plan, today) == []
+    assert plan == current_year_plan(today, provincial, sorted(CENTRAL_PAGU), holidays)
+    assert plan.dipa_date < today
+    if today.month == 1:
+        assert plan.reports == [] and all(line.realization == 0 for line in plan.lines)
+        return
+    last = [r for r in plan.reports if r.month == today.month - 1]
+    assert {r.status for r in last} == {Status.SUBMITTED, Status.APPROVED, Status.RETURNED, Status.DRAFT}
+    assert 42 - len(last) in (2, 3)
+    assert max(r.updated_at for r in plan.reports).date() <= today - timedelta(days=1)
+
+
+def test_running_year_not_in_the_master_data_is_skipped(demo: str) -> None:
+    next_year = max(*YEARS, timezone.localdate().year) + 1
+    before = counts()
+    (result,) = demo_data_load(years=(next_year,), today=date(next_year, 3, 10))
+    assert result.skipped and "load_master_data" in result.note and not result.counts
+    FiscalYear.objects.create(year=next_year)
+    (result,) = demo_data_load(years=(next_year,), today=date(next_year, 3, 10))
+    assert result.skipped and "berkewenangan" in result.note
     assert counts() == before
