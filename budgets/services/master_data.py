@@ -15,6 +15,7 @@ from budgets.models import (
     Authority,
     BudgetComponent,
     FiscalYear,
+    Holiday,
     IkpaWeight,
     Province,
     Regency,
@@ -25,6 +26,16 @@ from budgets.models import (
 )
 
 MASTER_DATA_REASON = "load_master_data"
+# National holidays on the same date every year. Holidays that move (Idul Fitri, Nyepi, Waisak,
+# Imlek...) and collective leave are set each year by joint ministerial decree (SKB): admins
+# enter them in the Holiday table.
+FIXED_HOLIDAYS = [
+    ((1, 1), "Tahun Baru Masehi"),
+    ((5, 1), "Hari Buruh Internasional"),
+    ((6, 1), "Hari Lahir Pancasila"),
+    ((8, 17), "Hari Kemerdekaan Republik Indonesia"),
+    ((12, 25), "Hari Raya Natal"),
+]
 # Default RPD change window: the first days of each quarter (admins adjust them per year).
 RPD_WINDOW_DAYS = 10
 # The channel switched from deconcentration to co-administration in fiscal year 2024.
@@ -187,6 +198,12 @@ def master_data_load(*, data: MasterData, through_year: int) -> dict[str, SyncCo
                 }
             )
     summary["kewenangan satker"] = _create_missing(SatkerAuthority, ("satker_id", "fiscal_year_id"), authority_rows)
+    years = sorted({row["year"] for row in year_rows} | {row["year"] + 1 for row in year_rows})
+    summary["hari libur tetap"] = _create_missing(
+        Holiday,
+        ("date",),
+        [{"date": date(year, month, day), "name": name} for year in years for (month, day), name in FIXED_HOLIDAYS],
+    )
     summary["jendela RPD"] = _create_missing(
         RpdWindow,
         ("fiscal_year_id", "quarter", "satker_id"),

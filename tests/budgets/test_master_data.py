@@ -166,3 +166,14 @@ def test_wrong_header_is_refused(data_copy) -> None:
     replace_line(data_copy / "components.csv", "code,name,name_en", "kode,name,name_en")
     with pytest.raises(CommandError, match=re.escape("components.csv baris 1: kolom harus code, name, name_en")):
         load(data_dir=data_copy)
+
+
+def test_fixed_national_holidays_are_loaded_for_each_year_and_the_next() -> None:
+    from datetime import date
+
+    from budgets.models import Holiday
+
+    load()
+    assert Holiday.objects.filter(date=date(2022, 8, 17)).exists()
+    assert Holiday.objects.filter(date=date(THROUGH + 1, 1, 1)).exists()  # December's report is due in January
+    assert Holiday.objects.count() == 5 * (THROUGH + 1 - 2022 + 1)
