@@ -11,6 +11,7 @@ import django_tables2 as tables
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -58,8 +59,12 @@ def display(kind: str, value: Any) -> Any:
 
 
 class ReportColumn(tables.Column):
-    def __init__(self, *, spec_column: Column, footer_value: Any, first: bool, **kwargs: Any) -> None:
+    def __init__(
+        self, *, spec_column: Column, footer_value: Any, first: bool, year: int | None = None, **kwargs: Any
+    ) -> None:
         self.kind = spec_column.kind
+        # Drill-down: a satker code opens that satker's year (its months, then a month's entries).
+        self.link_year = year if spec_column.key == "satker" else None
         numeric = self.kind in NUMERIC
         attrs = {"td": {"class": "num"}, "th": {"class": "num"}, "tf": {"class": "num"}} if numeric else {}
         footer = _("Jumlah") if first else (display(self.kind, footer_value) if footer_value is not None else "")
@@ -74,6 +79,9 @@ class ReportColumn(tables.Column):
         )
 
     def render(self, value: Any) -> Any:
+        if self.link_year is not None and value:
+            url = reverse("budgets:satker-year", args=[value, self.link_year])
+            return format_html('<a href="{}">{}</a>', url, value)
         return display(self.kind, value)
 
 
@@ -86,12 +94,13 @@ def sortable(rows: list[dict[str, Any]], columns: tuple[Column, ...]) -> list[di
     ]  # fmt: skip
 
 
-def report_table(spec: ReportSpec, result: ReportResult, request: HttpRequest) -> tables.Table:
+def report_table(spec: ReportSpec, result: ReportResult, request: HttpRequest, year: int) -> tables.Table:
     columns = {
         column.key: ReportColumn(
             spec_column=column,
             footer_value=result.totals.get(column.key) if column.kind in NUMERIC else None,
             first=index == 0,
+            year=year,
         )
         for index, column in enumerate(spec.columns)
     }

@@ -137,6 +137,7 @@ STATICFILES_DIRS = [
     # Front-end libraries come from npm (package-lock.json) and are served from node_modules
     # under a stable prefix; nothing third-party is copied into the repository.
     ("vendor/bootstrap", BASE_DIR / "node_modules" / "bootstrap" / "dist"),
+    ("vendor/chartjs", BASE_DIR / "node_modules" / "chart.js" / "dist"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -151,6 +152,7 @@ STORAGES = {
 # Outside production whitenoise serves straight from the finders, so `make run` needs no
 # collectstatic; production serves the collected, hashed files.
 WHITENOISE_USE_FINDERS = not IS_PRODUCTION
+WHITENOISE_AUTOREFRESH = not IS_PRODUCTION  # pick up edited static files without a restart
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "media")
 MEDIA_URL = "media/"
 

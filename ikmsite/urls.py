@@ -10,5 +10,6 @@ urlpatterns = [
     path("accounts/", include("ikmsite.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("reports/narrative/", views.narrative, name="narrative"),
     path("", include("budgets.urls")),
 ]

@@ -95,7 +95,7 @@ def report_view(request: HttpRequest, name: str) -> HttpResponse:
         return as_xlsx(spec, result, describe(spec, applied, province_name), filename(spec, applied))
     exports = {fmt: _query_with(request, format=fmt) for fmt in ("xlsx", "csv", "json")}
     return render(request, "reports/report.html", {
-        "spec": spec, "result": result, "table": report_table(spec, result, request), "form": form,
+        "spec": spec, "result": result, "table": report_table(spec, result, request, params.year), "form": form,
         "description": describe(spec, applied, province_name), "exports": exports, "fiscal_year": fiscal_year,
         "reports": REPORTS.values(), "months": MONTH_CHOICES,
         "matrix": _submission_matrix(result) if spec.name == "submissions" else None,

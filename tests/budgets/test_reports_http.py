@@ -224,3 +224,8 @@ def test_export_report_command_writes_the_same_json(demo, tmp_path) -> None:
     data = json.loads(target.read_text())
     assert data["report"] == "provinces"
     assert Decimal(str(data["totals"]["persen"])) == Decimal("97.97")
+
+
+def test_satker_rows_drill_down_to_the_satker_year(demo) -> None:
+    page = signed_in("reviewer").get(URLS["satkers"], {"year": 2022, "province": "17"}).content.decode()
+    assert f'href="{reverse("budgets:satker-year", args=["170019", 2022])}"' in page
