@@ -114,7 +114,9 @@ def narrative_figures(
                 if row["top_five"]
             ],
         )
-    if satkers is not None:
+    # The threshold is a year-end yardstick: in a running year (``as_of`` set) nearly every
+    # satker is still under it, so the text leaves it out rather than list them all.
+    if satkers is not None and as_of is None:
         below = sorted(
             (row for row in satkers.rows if row["below_threshold"]), key=lambda row: (row["persen"], row["satker"])
         )

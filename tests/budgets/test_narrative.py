@@ -227,3 +227,27 @@ def test_2022_tile_map_has_38_tiles(demo) -> None:
     assert len(tiles.bands) == 5
     assert response.context["dashboard"].above_average == 20
     assert [row["satker"] for row in response.context["dashboard"].below_threshold] == ["970019"]
+
+
+def test_running_year_leaves_out_the_year_end_threshold() -> None:
+    from budgets.narrative import narrative_figures
+    from budgets.reports import ReportResult
+
+    satkers = ReportResult(
+        "satkers",
+        [
+            {
+                "satker": "170019",
+                "satker_name": "Dinas Perindustrian Provinsi Bengkulu",
+                "persen": Decimal("53.48"),
+                "below_threshold": True,
+            }
+        ],  # fmt: skip
+        {},
+        {"threshold": Decimal("91.20")},
+    )
+    totals = {"pagu_efektif": 100, "realisasi": 50, "persen": Decimal("50.00")}
+    running = narrative_figures(year=2026, directorate=totals, as_of=date(2026, 11, 28), satkers=satkers)
+    assert running.threshold is None and "91,20" not in narrative_text(running, "id")
+    ended = narrative_figures(year=2025, directorate=totals, satkers=satkers)
+    assert "di bawah 91,20 %" in narrative_text(ended, "id")
