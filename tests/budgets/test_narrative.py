@@ -242,7 +242,7 @@ def test_running_year_leaves_out_the_year_end_threshold() -> None:
                 "persen": Decimal("53.48"),
                 "below_threshold": True,
             }
-        ],  # fmt: skip
+        ],
         {},
         {"threshold": Decimal("91.20")},
     )
