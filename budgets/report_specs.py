@@ -68,6 +68,8 @@ def _satkers(filters: RealizationFilter, context: BuildContext) -> ReportResult:
     return satker_report(filters, below=below, threshold=context.fiscal_year.below_average_threshold)
 
 
+# The reports of CONTRACT, by name. Apps further up (programs) add theirs with register_report()
+# when they are ready, so budgets never imports them.
 REPORTS: dict[str, ReportSpec] = {
     spec.name: spec
     for spec in [
@@ -147,3 +149,7 @@ REPORTS: dict[str, ReportSpec] = {
         ),
     ]
 }
+
+
+def register_report(spec: ReportSpec) -> None:
+    REPORTS[spec.name] = spec

@@ -12,4 +12,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("reports/narrative/", views.narrative, name="narrative"),
     path("", include("budgets.urls")),
+    path("", include("programs.urls")),
 ]

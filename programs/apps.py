@@ -5,7 +5,11 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ProgramsConfig(AppConfig):
-    """OVOP, IKM registry, WUB, poverty handling, facilitations (filled by the programmes issue)."""
+    """OVOP, the IKM registry, WUB, poverty handling, facilitations and output targets."""
 
     name = "programs"
     verbose_name = _("Program")
+
+    def ready(self) -> None:
+        # The programme reports join the report registry of budgets (which cannot import them).
+        from programs import report_specs  # noqa: F401

@@ -1,1 +1,347 @@
-"""Programme records (OVOP centres, IKM registry, WUB, facilitations): see the programmes issue."""
+"""What the money produced: the IKM registry, OVOP centres and their stars, new entrepreneurs
+(WUB), extreme-poverty activities, facilitations and the output targets they are measured by.
+
+Monthly records (WUB, poverty activities, facilitations) belong to their satker's monthly
+report and follow its review: editable while it is a draft or returned, locked once submitted.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from budgets.models import FiscalYear, MonthlyReport, Regency, Satker
+from budgets.models.execution import MONTH_CHOICES, month_check, satker_scope
+
+NIB_CHECK = Q(nib__isnull=True) | Q(nib__regex=r"^[0-9]{13}$")
+
+
+class SizeClass(models.TextChoices):
+    SMALL = "KECIL", _("Kecil")
+    MEDIUM = "MENENGAH", _("Menengah")
+    LARGE = "BESAR", _("Besar")
+
+
+class Enterprise(models.Model):
+    """An industrial enterprise in the IKM registry (the product of "IKM data collection")."""
+
+    nib = models.CharField(_("NIB"), max_length=13, null=True, blank=True, unique=True)
+    name = models.CharField(_("nama usaha"), max_length=200)
+    # Lower-case, single-spaced, without legal-form words: duplicate detection and search.
+    name_normalized = models.CharField(max_length=200, editable=False, db_index=True)
+    owner = models.CharField(_("nama pemilik"), max_length=200, blank=True)
+    regency = models.ForeignKey(Regency, verbose_name=_("kabupaten/kota"), on_delete=models.PROTECT, related_name="+")
+    # Denormalised from the regency: the registry is filtered by province at national scale.
+    province = models.ForeignKey(
+        "budgets.Province", verbose_name=_("provinsi"), on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    address = models.CharField(_("alamat"), max_length=300, blank=True)
+    kbli = models.CharField(_("KBLI"), max_length=5)
+    workers_male = models.PositiveIntegerField(_("tenaga kerja laki-laki"), default=0)
+    workers_female = models.PositiveIntegerField(_("tenaga kerja perempuan"), default=0)
+    investment = models.BigIntegerField(_("investasi (tanpa tanah dan bangunan)"), default=0)
+    production_value = models.BigIntegerField(_("nilai produksi per tahun"), default=0)
+    data_year = models.PositiveSmallIntegerField(_("tahun pendataan"))
+    satker = models.ForeignKey(
+        Satker, verbose_name=_("satker pendata"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    centre = models.ForeignKey(
+        "OvopCentre", verbose_name=_("sentra"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="members",
+    )  # fmt: skip
+    # Derived from workers and investment (DOMAIN.md rule) by the service that writes; stored
+    # so the registry can be filtered and counted by it with an index.
+    size_class = models.CharField(_("skala usaha"), max_length=8, choices=SizeClass.choices, editable=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("IKM")
+        verbose_name_plural = _("registri IKM")
+        ordering = ["name_normalized", "id"]
+        constraints = [
+            models.CheckConstraint(name="enterprise_nib_13_digits", condition=NIB_CHECK),
+            models.CheckConstraint(
+                name="enterprise_kbli_manufacturing", condition=Q(kbli__regex=r"^(1[0-9]|2[0-9]|3[0-3])[0-9]{3}$")
+            ),
+            models.CheckConstraint(
+                name="enterprise_money_not_negative", condition=Q(investment__gte=0, production_value__gte=0)
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["province", "name_normalized", "id"], name="enterprise_province_name_idx"),
+            models.Index(fields=["province", "kbli"], name="enterprise_province_kbli_idx"),
+            models.Index(fields=["province", "size_class"], name="enterprise_province_size_idx"),
+            models.Index(fields=["regency", "name_normalized"], name="enterprise_regency_name_idx"),
+            models.Index(fields=["data_year", "province"], name="enterprise_year_province_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.nib or '-'})"
+
+    @property
+    def workers(self) -> int:
+        return self.workers_male + self.workers_female
+
+    @staticmethod
+    def province_scope(province_id: int) -> Q:
+        return Q(province_id=province_id)
+
+
+class CommodityGroup(models.TextChoices):
+    FOOD = "PANGAN", _("Makanan dan minuman")
+    WOVEN = "TENUN", _("Kain tenun")
+    BATIK = "BATIK", _("Batik")
+    PLAITED = "ANYAMAN", _("Anyaman")
+    POTTERY = "GERABAH", _("Gerabah")
+    OTHER = "LAINNYA", _("Lainnya")
+
+
+class OvopCentre(models.Model):
+    """A sentra: at least five IKM units making similar products in one place, coached by a satker."""
+
+    MIN_UNITS = 5
+
+    satker = models.ForeignKey(Satker, verbose_name=_("satker pembina"), on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(_("nama sentra"), max_length=200)
+    regency = models.ForeignKey(Regency, verbose_name=_("kabupaten/kota"), on_delete=models.PROTECT, related_name="+")
+    village = models.CharField(_("desa/kelurahan"), max_length=120)
+    commodity_group = models.CharField(_("kelompok komoditas"), max_length=8, choices=CommodityGroup.choices)
+    unit_count = models.PositiveIntegerField(_("jumlah unit IKM"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("sentra OVOP")
+        verbose_name_plural = _("sentra OVOP")
+        ordering = ["satker", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["satker", "name", "regency"], name="ovop_centre_once_per_satker"),
+            models.CheckConstraint(name="ovop_centre_at_least_5_units", condition=Q(unit_count__gte=5)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.regency.name})"
+
+    @staticmethod
+    def province_scope(province_id: int) -> Q:
+        return satker_scope(province_id)
+
+
+class CoachingLevel(models.TextChoices):
+    CENTRAL = "PUSAT", _("Pusat")
+    PROVINCE = "PROVINSI", _("Provinsi")
+    REGENCY = "KABKOTA", _("Kabupaten/kota")
+
+
+class OvopRating(models.Model):
+    """A centre's record of a year: coached that year, with its star rating (1-5)."""
+
+    centre = models.ForeignKey(OvopCentre, verbose_name=_("sentra"), on_delete=models.CASCADE, related_name="ratings")
+    year = models.PositiveSmallIntegerField(_("tahun"))
+    stars = models.PositiveSmallIntegerField(_("bintang"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("penilaian OVOP")
+        verbose_name_plural = _("penilaian OVOP")
+        ordering = ["centre", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["centre", "year"], name="ovop_rating_once_per_year"),
+            models.CheckConstraint(name="ovop_stars_1_5", condition=Q(stars__gte=1, stars__lte=5)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.centre} {self.year}: {self.stars}*"
+
+    @property
+    def coaching_level(self) -> str:
+        """4-5 stars are coached by the centre (ministry), 3 by the province, 1-2 by the regency."""
+        return coaching_level_for(self.stars)
+
+    @staticmethod
+    def province_scope(province_id: int) -> Q:
+        return satker_scope(province_id, "centre__satker")
+
+
+def coaching_level_for(stars: int) -> str:
+    if stars >= 4:
+        return CoachingLevel.CENTRAL
+    return CoachingLevel.PROVINCE if stars == 3 else CoachingLevel.REGENCY
+
+
+class MonthlyRecord(models.Model):
+    """A programme record of a satker's month, carried by that month's report."""
+
+    satker = models.ForeignKey(Satker, verbose_name=_("satker"), on_delete=models.PROTECT, related_name="+")
+    fiscal_year = models.ForeignKey(FiscalYear, verbose_name=_("tahun"), on_delete=models.PROTECT, related_name="+")
+    month = models.PositiveSmallIntegerField(_("bulan"), choices=MONTH_CHOICES)
+    report = models.ForeignKey(
+        MonthlyReport, verbose_name=_("laporan bulanan"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        abstract = True
+
+    @staticmethod
+    def province_scope(province_id: int) -> Q:
+        return satker_scope(province_id)
+
+
+class NewEntrepreneur(MonthlyRecord):
+    """A new entrepreneur (WUB) grown by the programme, and whether the business got legality."""
+
+    name = models.CharField(_("nama"), max_length=200)
+    regency = models.ForeignKey(Regency, verbose_name=_("kabupaten/kota"), on_delete=models.PROTECT, related_name="+")
+    business_type = models.CharField(_("jenis usaha"), max_length=200)
+    nib = models.CharField(_("NIB"), max_length=13, null=True, blank=True)  # noqa: DJ001 (absent = NULL, as in the registry)
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("IKM terdaftar"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    legalized_on = models.DateField(_("tanggal memperoleh NIB"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("wirausaha baru (WUB)")
+        verbose_name_plural = _("wirausaha baru (WUB)")
+        ordering = ["satker", "fiscal_year", "month", "name"]
+        constraints = [
+            models.CheckConstraint(name="wub_nib_13_digits", condition=NIB_CHECK),
+            month_check("wub_month_1_12"),
+        ]
+        indexes = [models.Index(fields=["fiscal_year", "satker", "month"], name="wub_year_satker_idx")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PovertyActivity(MonthlyRecord):
+    """An extreme-poverty handling activity in a priority regency."""
+
+    class Kind(models.TextChoices):
+        TRAINING = "PELATIHAN", _("Pelatihan")
+        EQUIPMENT = "PERALATAN", _("Bantuan peralatan")
+        MENTORING = "PENDAMPINGAN", _("Pendampingan")
+        OTHER = "LAINNYA", _("Lainnya")
+
+    regency = models.ForeignKey(Regency, verbose_name=_("kabupaten/kota prioritas"), on_delete=models.PROTECT,
+                                related_name="+")  # fmt: skip
+    kind = models.CharField(_("jenis kegiatan"), max_length=12, choices=Kind.choices)
+    description = models.CharField(_("uraian"), max_length=300, blank=True)
+    beneficiaries = models.PositiveIntegerField(_("jumlah penerima manfaat"))
+    value = models.BigIntegerField(_("nilai (Rp)"), default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("kegiatan penanganan kemiskinan ekstrem")
+        verbose_name_plural = _("kegiatan penanganan kemiskinan ekstrem")
+        ordering = ["satker", "fiscal_year", "month"]
+        constraints = [
+            month_check("poverty_month_1_12"),
+            models.CheckConstraint(name="poverty_value_not_negative", condition=Q(value__gte=0)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.regency.name}"
+
+
+class FacilitationKind(models.TextChoices):
+    SNI = "SNI", _("Sertifikasi SNI")
+    ISO = "ISO", _("Sertifikasi ISO")
+    HACCP = "HACCP", _("Sertifikasi HACCP")
+    HALAL = "HALAL", _("Sertifikasi halal")
+    HKI = "HKI", _("Pendaftaran kekayaan intelektual (HKI)")
+    PRODUCT = "PRODUK", _("Pengembangan produk")
+    EXHIBITION = "PAMERAN", _("Pameran")
+    RESTRUCTURING = "RESTRUKTURISASI", _("Restrukturisasi mesin/peralatan")
+    PARTNERSHIP = "KEMITRAAN", _("Kemitraan")
+    INDUSTRY_40 = "I40", _("Penerapan industri 4.0")
+
+
+# Kinds whose facilitation results in a certificate or registration with a number and a date.
+CERTIFIED_KINDS = {FacilitationKind.SNI, FacilitationKind.ISO, FacilitationKind.HACCP, FacilitationKind.HALAL,
+                   FacilitationKind.HKI}  # fmt: skip
+# Kinds with a money value: exhibition transactions, restructuring reimbursement.
+VALUED_KINDS = {FacilitationKind.EXHIBITION, FacilitationKind.RESTRUCTURING}
+
+
+class Facilitation(MonthlyRecord):
+    kind = models.CharField(_("jenis fasilitasi"), max_length=16, choices=FacilitationKind.choices)
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("IKM"), null=True, blank=True, on_delete=models.PROTECT, related_name="facilitations"
+    )
+    nib = models.CharField(_("NIB"), max_length=13, null=True, blank=True)  # noqa: DJ001 (absent = NULL, as in the registry)
+    enterprise_name = models.CharField(_("nama usaha"), max_length=200)
+    value = models.BigIntegerField(_("nilai (Rp)"), default=0)
+    certificate_number = models.CharField(_("nomor sertifikat/pendaftaran"), max_length=100, blank=True)
+    certificate_date = models.DateField(_("tanggal sertifikat/pendaftaran"), null=True, blank=True)
+    note = models.CharField(_("keterangan"), max_length=300, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("fasilitasi")
+        verbose_name_plural = _("fasilitasi")
+        ordering = ["satker", "fiscal_year", "month", "kind"]
+        constraints = [
+            models.CheckConstraint(name="facilitation_nib_13_digits", condition=NIB_CHECK),
+            models.CheckConstraint(name="facilitation_value_not_negative", condition=Q(value__gte=0)),
+            month_check("facilitation_month_1_12"),
+        ]
+        indexes = [models.Index(fields=["fiscal_year", "kind", "satker"], name="facilitation_year_kind_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.enterprise_name}"
+
+
+class OutputIndicator(models.TextChoices):
+    """The programme outputs of CONTRACT's /reports/outputs/ (keys are the JSON keys)."""
+
+    WUB = "wub", _("Wirausaha baru")
+    WUB_LEGAL = "wub_legal", _("WUB berizin usaha (NIB)")
+    OVOP_CENTRES = "ovop_centres", _("Sentra OVOP dibina")
+    PRODUCT_DEVELOPMENT = "product_development", _("IKM pengembangan produk")
+    EXHIBITION_IKM = "exhibition_ikm", _("IKM difasilitasi pameran")
+    EXHIBITION_VALUE = "exhibition_value", _("Nilai transaksi pameran (Rp)")
+    I40 = "i40", _("IKM penerapan industri 4.0")
+    RESTRUCTURING_IKM = "restructuring_ikm", _("IKM restrukturisasi mesin/peralatan")
+    RESTRUCTURING_VALUE = "restructuring_value", _("Nilai restrukturisasi (Rp)")
+    SNI = "sni", _("IKM sertifikasi SNI")
+    ISO = "iso", _("IKM sertifikasi ISO")
+    HACCP = "haccp", _("IKM sertifikasi HACCP")
+    HALAL = "halal", _("IKM sertifikasi halal")
+    HKI = "hki", _("IKM pendaftaran HKI")
+    PARTNERSHIP = "partnership", _("IKM kemitraan")
+    POVERTY_BENEFICIARIES = "poverty_beneficiaries", _("Penerima manfaat penanganan kemiskinan ekstrem")
+
+
+class OutputTarget(models.Model):
+    satker = models.ForeignKey(Satker, verbose_name=_("satker"), on_delete=models.PROTECT, related_name="+")
+    fiscal_year = models.ForeignKey(FiscalYear, verbose_name=_("tahun"), on_delete=models.PROTECT, related_name="+")
+    indicator = models.CharField(_("indikator"), max_length=24, choices=OutputIndicator.choices)
+    target = models.BigIntegerField(_("target"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("target output")
+        verbose_name_plural = _("target output")
+        ordering = ["fiscal_year", "satker", "indicator"]
+        constraints = [
+            models.UniqueConstraint(fields=["satker", "fiscal_year", "indicator"], name="output_target_once"),
+            models.CheckConstraint(name="output_target_not_negative", condition=Q(target__gte=0)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.satker.code} {self.fiscal_year.year} {self.indicator}: {self.target}"
+
+    @staticmethod
+    def province_scope(province_id: int) -> Q:
+        return satker_scope(province_id)

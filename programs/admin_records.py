@@ -1,0 +1,1 @@
+"""Django admin for OVOP, WUB, poverty activities, facilitations and output targets."""

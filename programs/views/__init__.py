@@ -1,0 +1,1 @@
+"""programs' views, one module per subject; each module lists its own urlpatterns."""
