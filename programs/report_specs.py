@@ -1,4 +1,7 @@
-"""The programme reports of CONTRACT (/reports/outputs/, /reports/ikm/, OVOP), registered in
-budgets' report registry so that one view renders every report in every format."""
+"""The programme reports of CONTRACT (/reports/outputs/, /reports/ikm/, OVOP): each module
+registers its specs in budgets' report registry when imported (from ProgramsConfig.ready), so
+that one view renders every report in every format."""
 
 from __future__ import annotations
+
+from programs import reports_ikm, reports_outputs  # noqa: F401
