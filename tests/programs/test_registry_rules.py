@@ -30,6 +30,6 @@ def test_normalized_name_ignores_legal_form_case_and_punctuation() -> None:
 
 
 @pytest.mark.parametrize(("kbli", "ok"), [("10792", True), ("33121", True), ("09100", False), ("34000", False),
-                                          ("1079", False), ("1079a", False), ("４５６７８", False)])  # fmt: skip
+                                          ("1079", False), ("1079a", False), ("\uff14\uff15\uff16\uff17\uff18", False)])  # fmt: skip
 def test_manufacturing_kbli(kbli: str, ok: bool) -> None:
     assert is_manufacturing_kbli(kbli) is ok
