@@ -29,7 +29,13 @@ def test_normalized_name_ignores_legal_form_case_and_punctuation() -> None:
     assert normalize_name("Kopi Gayo Ãrabika") == "kopi gayo arabika"
 
 
-@pytest.mark.parametrize(("kbli", "ok"), [("10792", True), ("33121", True), ("09100", False), ("34000", False),
-                                          ("1079", False), ("1079a", False), ("\uff14\uff15\uff16\uff17\uff18", False)])  # fmt: skip
+FULLWIDTH_DIGITS = "\uff14\uff15\uff16\uff17\uff18"
+
+
+@pytest.mark.parametrize(
+    ("kbli", "ok"),
+    [("10792", True), ("33121", True), ("09100", False), ("34000", False), ("1079", False), ("1079a", False),
+     (FULLWIDTH_DIGITS, False)],
+)  # fmt: skip
 def test_manufacturing_kbli(kbli: str, ok: bool) -> None:
     assert is_manufacturing_kbli(kbli) is ok
