@@ -12,4 +12,5 @@ class ProgramsConfig(AppConfig):
 
     def ready(self) -> None:
         # The programme reports join the report registry of budgets (which cannot import them).
+        import programs.report_sections  # noqa: F401  (the report page's programme section)
         from programs import report_specs  # noqa: F401

@@ -47,12 +47,13 @@ def describe(spec: ReportSpec, applied: dict, province_name: str | None) -> str:
         parts.append(_("komponen %(c)s") % {"c": applied["component"]})
     if "below" in applied:
         parts.append(_("di bawah %(b)s %%") % {"b": applied["below"] if applied["below"] is not None else "ambang"})
-    parts.append(_("basis %(b)s") % {"b": BASIS_LABELS[applied["basis"]]})
+    if "basis" in spec.params:
+        parts.append(_("basis %(b)s") % {"b": BASIS_LABELS[applied["basis"]]})
     return " · ".join(parts)
 
 
 def filename(spec: ReportSpec, applied: dict) -> str:
-    parts = ["realisasi" if spec.name != "submissions" else "laporan", spec.name, str(applied["year"])]
+    parts = ["laporan", spec.name, str(applied["year"])]
     parts += [str(applied[k]) for k in ("month", "authority", "province", "component") if applied.get(k)]
     return "-".join(parts)
 

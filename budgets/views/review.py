@@ -20,6 +20,7 @@ from django_tables2 import SingleTableMixin
 from budgets.forms import ApproveForm, ReopenForm, ReturnForm
 from budgets.models import MonthlyReport, Province
 from budgets.models.execution import MONTH_CHOICES
+from budgets.report_sections import report_sections
 from budgets.selectors import realization_audit, realization_grid, report_changes_since_previous_submission
 from budgets.services import report_approve, report_reopen, report_return, report_submit
 from budgets.views.common import add_service_errors
@@ -119,6 +120,8 @@ def report_detail(request: HttpRequest, pk: int, forms: dict | None = None) -> H
         "last_return": last_return if report.status == MonthlyReport.Status.RETURNED else None,
         "changes": report_changes_since_previous_submission(report),
         "audit": realization_audit(report),
+        # Sections of the apps above budgets (the month's programme records), after the realization.
+        "sections": report_sections(report, user),
         "can_submit": can_edit and report.status in {MonthlyReport.Status.DRAFT, MonthlyReport.Status.RETURNED}
         and not report.fiscal_year.is_closed,
         "can_edit": can_edit and not report.is_locked and not report.fiscal_year.is_closed,
