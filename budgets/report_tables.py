@@ -36,7 +36,7 @@ NUMERIC = {"money", "percent", "number", "int"}
 def display(kind: str, value: Any) -> Any:
     if value is None:
         return "-"
-    if kind == "money":
+    if kind in {"money", "int"}:
         return angka(value)
     if kind == "percent":
         return persen(value)

@@ -1,25 +1,57 @@
-"""The signed-in home page (each role's dashboard) and the narrative summary download."""
+"""The signed-in home page (each role's dashboard) and the narrative summary download.
+
+The project level may import both apps: the realization figures and text come from budgets,
+the programme outputs and their paragraph from programs (budgets never imports programs)."""
 
 from __future__ import annotations
 
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from budgets.dashboard import directorate_dashboard, narrative_for, officer_dashboard, provinces_by_code
 from budgets.models import FiscalYear, Satker
-from budgets.narrative import narrative_paragraphs, narrative_text
+from budgets.narrative import NarrativeFigures, narrative_paragraphs
 from budgets.selectors import satker_count_by_authority
 from ikmsite.accounts.access import data_access_required
 from ikmsite.accounts.scoping import scoped
 from ikmsite.forms import DashboardFilterForm, NarrativeForm
+from programs.narrative import ProgrammeFigures, programme_paragraphs
+from programs.reports_outputs import output_kpis, programme_figures
 
 
 def bad_request(request: HttpRequest, form: Form) -> HttpResponse:
     messages = [str(message) for errors in form.errors.values() for message in errors]
     return render(request, "400.html", {"messages_400": messages}, status=400)
+
+
+def _programmes(figures: NarrativeFigures) -> ProgrammeFigures:
+    """The programme outputs of the narrative's year, for the same provincial authority and date."""
+    return programme_figures(year=figures.year, authority=figures.authority, as_of=figures.as_of)
+
+
+def _paragraphs(figures: NarrativeFigures, programmes: ProgrammeFigures, language: str) -> list[str]:
+    """The realization summary, then the programme outputs (as the directorate's statement does)."""
+    return narrative_paragraphs(figures, language) + programme_paragraphs(programmes, language)
+
+
+def _programme_dashboard(programmes: ProgrammeFigures, authority: str | None) -> dict[str, object]:
+    """The dashboard's output figures: of all satkers, or of the authority the dashboard shows."""
+    if authority is None:
+        totals = programmes.directorate
+    elif authority == programmes.authority and programmes.provincial is not None:
+        totals = programmes.provincial
+    else:
+        totals = output_kpis(year=programmes.year, authority=authority)
+    query = f"?year={programmes.year}" + (f"&authority={authority}" if authority else "")
+    return {
+        "totals": totals,
+        "report_url": reverse("programs:report-outputs") + query,
+        "ovop_url": reverse("programs:report-ovop") + query,
+    }
 
 
 def _default_year(years: list[FiscalYear], today_year: int) -> FiscalYear | None:
@@ -45,9 +77,10 @@ def home(request: HttpRequest) -> HttpResponse:
     if fiscal_year is not None:
         provinces = provinces_by_code()
         figures = narrative_for(fiscal_year=fiscal_year, user=user, today=today, provinces=provinces)
-        context["narrative_id"] = narrative_paragraphs(figures, "id")
+        programmes = _programmes(figures)
+        context["narrative_id"] = _paragraphs(figures, programmes, "id")
         if language.startswith("en"):
-            context["narrative_en"] = narrative_paragraphs(figures, "en")
+            context["narrative_en"] = _paragraphs(figures, programmes, "en")
     if user.is_officer:
         context["province"] = user.province
         if fiscal_year is not None:
@@ -60,15 +93,18 @@ def home(request: HttpRequest) -> HttpResponse:
         context["satker_count"] = scoped(Satker.objects.all(), user).count()
         if fiscal_year is not None:
             context["authority_counts"] = satker_count_by_authority(user=user, fiscal_year=fiscal_year)
+            authority = form.cleaned_data["authority"] or None
             context["dashboard"] = directorate_dashboard(
-                user=user, fiscal_year=fiscal_year, authority=form.cleaned_data["authority"] or None, today=today
+                user=user, fiscal_year=fiscal_year, authority=authority, today=today
             )
+            context["programmes"] = _programme_dashboard(programmes, authority)
     return render(request, "home.html", context)
 
 
 @data_access_required()
 def narrative(request: HttpRequest) -> HttpResponse:
-    """The year's realization summary as a plain-text file, in Indonesian (default) or English."""
+    """The year's realization and programme output summary as a plain-text file, in Indonesian
+    (default) or English."""
     today = timezone.localdate()
     years = list(FiscalYear.objects.order_by("-year"))
     form = NarrativeForm(request.GET, years=[fiscal_year.year for fiscal_year in years])
@@ -80,7 +116,8 @@ def narrative(request: HttpRequest) -> HttpResponse:
         return render(request, "400.html", {"messages_400": [_("Belum ada tahun anggaran.")]}, status=400)
     language = form.cleaned_data["lang"] or "id"
     figures = narrative_for(fiscal_year=fiscal_year, user=request.user, today=today)
-    response = HttpResponse(narrative_text(figures, language), content_type="text/plain; charset=utf-8")
+    text = "\n\n".join(_paragraphs(figures, _programmes(figures), language)) + "\n"
+    response = HttpResponse(text, content_type="text/plain; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="narasi-realisasi-{fiscal_year.year}-{language}.txt"'
     response["Content-Language"] = language
     return response
