@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "ikmsite.accounts",
     "budgets",
     "programs",
+    "imports",
 ]
 
 MIDDLEWARE = [

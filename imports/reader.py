@@ -1,0 +1,201 @@
+"""Reading the rows of an import workbook (first sheet, header in row 1) and the cell values
+officers type: numbers or Indonesian-formatted text, codes kept as text.
+
+Every problem is collected as (row, column, message) so a whole file can be reported at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from django.utils.translation import gettext as _
+from openpyxl import load_workbook
+
+from budgets.money import RupiahError, parse_rupiah
+
+
+class CellError(ValueError):
+    """A cell's value is not acceptable; the message is shown next to its row and column."""
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int  # the spreadsheet row number (header = 1)
+    column: str  # the header name, or "" for the whole row / file
+    message: str
+
+
+@dataclass
+class Sheet:
+    columns: list[str]
+    rows: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+
+
+def normalize_header(value: Any) -> str:
+    return str(value).strip().lower() if value is not None else ""
+
+
+def read_sheet(path: str | Path, *, columns: list[str], max_rows: int) -> Sheet:
+    """The data rows of the first sheet as {column: value}; header problems (missing, unknown or
+    repeated columns) and too many rows are errors. Empty rows are skipped; formulas are read by
+    their cached values; text is trimmed."""
+    workbook = load_workbook(path, read_only=True, data_only=True)
+    try:
+        sheet = workbook.worksheets[0] if workbook.worksheets else None
+        result = Sheet(columns=columns)
+        if sheet is None:
+            result.errors.append(RowError(0, "", _("Berkas tidak berisi lembar kerja.")))
+            return result
+        rows = sheet.iter_rows(values_only=True)
+        header = next(rows, None)
+        if header is None or not any(normalize_header(cell) for cell in header):
+            result.errors.append(
+                RowError(1, "", _("Baris 1 harus berisi judul kolom: %(cols)s.") % {"cols": ", ".join(columns)})
+            )
+            return result
+        names = [normalize_header(cell) for cell in header]
+        _check_header(names, columns, result)
+        if result.errors:
+            return result
+        positions = {name: index for index, name in enumerate(names) if name}
+        for number, values in enumerate(rows, start=2):
+            cells = {name: _clean(values[index]) if index < len(values) else None for name, index in positions.items()}
+            if all(value is None for value in cells.values()):
+                continue
+            if len(result.rows) >= max_rows:
+                result.errors.append(
+                    RowError(
+                        number,
+                        "",
+                        _("Berkas berisi lebih dari %(max)s baris data; bagi menjadi beberapa berkas.")
+                        % {"max": f"{max_rows:,}".replace(",", ".")},
+                    )
+                )
+                break
+            result.rows.append((number, cells))
+        return result
+    finally:
+        workbook.close()
+
+
+def _check_header(names: list[str], columns: list[str], result: Sheet) -> None:
+    seen: set[str] = set()
+    for name in names:
+        if not name:
+            continue
+        if name in seen:
+            result.errors.append(RowError(1, name, _("Kolom %(name)s muncul dua kali.") % {"name": name}))
+        elif name not in columns:
+            result.errors.append(
+                RowError(
+                    1,
+                    name,
+                    _("Kolom %(name)s tidak dikenal; kolom yang benar: %(cols)s.")
+                    % {"name": name, "cols": ", ".join(columns)},
+                )
+            )
+        seen.add(name)
+    for missing in [c for c in columns if c not in seen]:
+        result.errors.append(RowError(1, missing, _("Kolom %(name)s tidak ada.") % {"name": missing}))
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, str):
+        value = value.strip()
+        return value or None
+    return value
+
+
+def iter_errors(sheet: Sheet) -> Iterator[str]:
+    for error in sheet.errors:
+        where = _("baris %(row)s") % {"row": error.row} if error.row else _("berkas")
+        yield f"{where}, {error.column}: {error.message}" if error.column else f"{where}: {error.message}"
+
+
+# --- Cell values --------------------------------------------------------------------------
+
+
+def parse_amount(value: Any) -> int:
+    """Whole rupiah from a number cell or Indonesian text (1.250.000 / 1.250.000,00)."""
+    if value is None:
+        return 0
+    if isinstance(value, bool):
+        raise CellError(_("Isi dengan angka."))
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, float | Decimal):
+        if value != int(value):
+            raise CellError(_("Jumlah harus rupiah bulat (tanpa sen)."))
+        number = int(value)
+    else:
+        try:
+            number = parse_rupiah(str(value))
+        except RupiahError as error:
+            raise CellError(str(error)) from None
+    if number < 0:
+        raise CellError(_("Jumlah tidak boleh negatif."))
+    return parse_rupiah(number)
+
+
+def parse_int(value: Any, *, low: int, high: int) -> int:
+    """A whole number between ``low`` and ``high`` (a month, a year, a count, stars)."""
+    if value is None:
+        raise CellError(_("Wajib diisi."))
+    try:
+        if isinstance(value, bool):
+            raise ValueError
+        number = Decimal(str(value).replace(".", "").replace(",", ".")) if isinstance(value, str) else Decimal(value)
+    except (InvalidOperation, ValueError):
+        raise CellError(_("'%(value)s' bukan bilangan bulat.") % {"value": value}) from None
+    if number != number.to_integral_value():
+        raise CellError(_("'%(value)s' bukan bilangan bulat.") % {"value": value})
+    if not low <= number <= high:
+        raise CellError(_("Harus di antara %(low)s dan %(high)s.") % {"low": low, "high": high})
+    return int(number)
+
+
+def parse_code(value: Any, *, digits: int, label: str, required: bool = True) -> str | None:
+    """A fixed-length numeric code kept as text. A number cell has lost its leading zeros
+    (Excel drops them), so it is padded back to ``digits``."""
+    if value is None:
+        if required:
+            raise CellError(_("Wajib diisi."))
+        return None
+    if isinstance(value, float) and value == int(value):
+        value = int(value)
+    text = str(value).strip() if not isinstance(value, int) else f"{value:0{digits}d}"
+    if not (len(text) == digits and text.isascii() and text.isdigit()):
+        raise CellError(_("%(label)s harus %(digits)s digit angka; ditemukan '%(value)s'.")
+                        % {"label": label, "digits": digits, "value": value})  # fmt: skip
+    return text
+
+
+def parse_regency_code(value: Any) -> str:
+    """Kemendagri regency code 'PP.RR'; '3273' and the number 3273 are read the same."""
+    if value is None:
+        raise CellError(_("Wajib diisi."))
+    text = f"{int(value):04d}" if isinstance(value, int | float) and value == int(value) else str(value).strip()
+    if len(text) == 4 and text.isdigit():
+        text = f"{text[:2]}.{text[2:]}"
+    if not (len(text) == 5 and text[2] == "." and text[:2].isdigit() and text[3:].isdigit()):
+        raise CellError(
+            _("Kode kabupaten/kota harus berbentuk PP.RR (mis. 32.73); ditemukan '%(value)s'.") % {"value": value}
+        )
+    return text
+
+
+def parse_text(value: Any, *, max_length: int, required: bool = True) -> str:
+    if value is None:
+        if required:
+            raise CellError(_("Wajib diisi."))
+        return ""
+    text = str(value).strip() if not isinstance(value, dt.date) else value.isoformat()
+    if len(text) > max_length:
+        raise CellError(_("Paling panjang %(max)s karakter.") % {"max": max_length})
+    return text
