@@ -13,4 +13,5 @@ urlpatterns = [
     path("reports/narrative/", views.narrative, name="narrative"),
     path("", include("budgets.urls")),
     path("", include("programs.urls")),
+    path("", include("imports.views")),
 ]
