@@ -81,8 +81,11 @@ def realization_set(
     expected_version: int | None,
     by: User,
     today: date | None = None,
+    reason: str | None = None,
 ) -> MonthlyReport:
     """Store a month's realization per budget line (id -> whole rupiah, not cumulative).
+
+    ``reason`` is kept as the change reason of the history records (an import names its upload).
 
     ``expected_version`` is the report version the form was built on (0: no report existed);
     a different stored version means someone saved in between, and nothing is written. Every
@@ -141,9 +144,9 @@ def realization_set(
             row.amount = amount
             to_update.append(row)
     if to_create:
-        bulk_create_with_history(to_create, Realization, default_user=by)
+        bulk_create_with_history(to_create, Realization, default_user=by, default_change_reason=reason)
     if to_update:
-        bulk_update_with_history(to_update, Realization, ["amount"], default_user=by)
+        bulk_update_with_history(to_update, Realization, ["amount"], default_user=by, default_change_reason=reason)
     if to_create or to_update:
         report.version += 1
         report._history_user = by

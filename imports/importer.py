@@ -1,0 +1,88 @@
+"""Importing a workbook: check the file, read the rows, validate every row into a plan
+(new / changed / unchanged, or errors with row, column and message), and apply the plan in one
+transaction through the same services the web forms use. Nothing is written unless the whole
+file is valid; re-importing the same file changes nothing (upsert on the natural key)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from imports.file_checks import ImportFileError, check_xlsx
+from imports.kinds import KINDS
+from imports.reader import RowError, Sheet, read_sheet
+
+if TYPE_CHECKING:
+    from ikmsite.accounts.models import User
+
+
+@dataclass
+class PlannedRow:
+    row: int
+    key: tuple
+    action: str  # "new" | "changed" | "unchanged"
+    values: dict[str, Any]
+
+
+@dataclass
+class ImportPlan:
+    kind: str
+    rows: list[PlannedRow] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counted = Counter(row.action for row in self.rows)
+        return {action: counted.get(action, 0) for action in ("new", "changed", "unchanged")}
+
+    def error(self, row: int, column: str, message: str) -> None:
+        self.errors.append(RowError(row, column, message))
+
+
+class KindImporter(Protocol):
+    def plan(self, sheet: Sheet, user: User, today: Any) -> ImportPlan: ...
+
+    def apply(self, plan: ImportPlan, user: User, reason: str) -> None: ...
+
+
+def importer_for(kind: str) -> KindImporter:
+    from imports.kinds_budget import RealizationImporter
+
+    importers: dict[str, KindImporter] = {"realisasi": RealizationImporter()}
+    if kind not in importers:
+        raise ImportFileError(f"Impor jenis {kind} belum tersedia.")
+    return importers[kind]
+
+
+@dataclass
+class ImportResult:
+    plan: ImportPlan
+    imported: bool
+
+
+def import_file(path: str | Path, kind: str, *, user: User, dry_run: bool, reason: str) -> ImportResult:
+    """Check, read, plan and (unless ``dry_run`` or any error) apply. Raises ImportFileError when
+    the file itself is unacceptable."""
+    check_xlsx(path)
+    spec = KINDS[kind]
+    max_rows = getattr(settings, "IMPORT_MAX_ROWS", 200_000)
+    sheet = read_sheet(path, columns=spec.column_names, max_rows=max_rows)
+    importer = importer_for(kind)
+    if sheet.errors:
+        return ImportResult(ImportPlan(kind, errors=list(sheet.errors)), imported=False)
+    plan = importer.plan(sheet, user, timezone.localdate())
+    if not plan.ok or dry_run:
+        return ImportResult(plan, imported=False)
+    with transaction.atomic():
+        importer.apply(plan, user, reason)
+    return ImportResult(plan, imported=True)
