@@ -56,9 +56,9 @@ class KindImporter(Protocol):
 
 
 def importer_for(kind: str) -> KindImporter:
-    from imports.kinds_budget import RealizationImporter
+    from imports.kinds_budget import PaguImporter, RealizationImporter
 
-    importers: dict[str, KindImporter] = {"realisasi": RealizationImporter()}
+    importers: dict[str, KindImporter] = {"realisasi": RealizationImporter(), "pagu": PaguImporter()}
     if kind not in importers:
         raise ImportFileError(f"Impor jenis {kind} belum tersedia.")
     return importers[kind]

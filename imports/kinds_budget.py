@@ -1,4 +1,4 @@
-"""Import kinds that write budget execution data (realisasi; pagu and rpd to follow)."""
+"""Import kinds that write budget execution data (realisasi, pagu; rpd to follow)."""
 
 from __future__ import annotations
 
@@ -6,10 +6,11 @@ from collections import defaultdict
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from budgets.calendar import last_started_month
-from budgets.models import BudgetLine, FiscalYear, MonthlyReport, Realization, Satker
+from budgets.models import Account, BudgetComponent, BudgetLine, FiscalYear, MonthlyReport, Realization, Satker
 from budgets.money import format_rupiah
 from budgets.services import realization_set
 from ikmsite.accounts.scoping import scoped
@@ -156,3 +157,95 @@ class RealizationImporter:
             satker, fiscal_year = context[key]
             realization_set(satker=satker, fiscal_year=fiscal_year, month=key[2], amounts=amounts,
                             expected_version=None, by=user, reason=reason)  # fmt: skip
+
+
+class PaguImporter:
+    """`pagu`: kode_satker, tahun, kode_komponen, kode_akun, pagu, blokir. Natural key: satker +
+    year + component + account. Only directorate admins record pagu; each satker-year with a
+    change becomes one DIPA revision whose reason names the upload."""
+
+    def plan(self, sheet: Sheet, user: User, today: date) -> ImportPlan:
+        plan = ImportPlan("pagu")
+        if not user.is_admin:
+            plan.error(0, "", _("Hanya admin direktorat yang mengimpor pagu."))
+            return plan
+        satkers = {s.code: s for s in Satker.objects.all()}
+        years = {fy.year: fy for fy in FiscalYear.objects.all()}
+        components = {c.code: c for c in BudgetComponent.objects.all()}
+        accounts = {a.code: a for a in Account.objects.all()}
+        existing = {
+            (line.satker_id, line.fiscal_year_id, line.component_id, line.account_id): line
+            for line in BudgetLine.objects.filter(satker__code__in={
+                str(cells.get("kode_satker") or "").strip() for _n, cells in sheet.rows})
+        }  # fmt: skip
+        seen: dict[tuple, int] = {}
+        for number, cells in sheet.rows:
+            values: dict[str, Any] = {}
+            for column, parse in (
+                ("kode_satker", lambda v: parse_code(v, digits=6, label=_("Kode satker"))),
+                ("tahun", lambda v: parse_int(v, low=2000, high=2100)),
+                ("kode_komponen", lambda v: parse_code(v, digits=3, label=_("Kode komponen"))),
+                ("kode_akun", lambda v: parse_code(v, digits=6, label=_("Kode akun"))),
+                ("pagu", parse_amount),
+                ("blokir", parse_amount),
+            ):
+                try:
+                    values[column] = parse(cells.get(column))
+                except CellError as error:
+                    plan.error(number, column, str(error))
+            if len(values) < 6:
+                continue
+            satker, fiscal_year = satkers.get(values["kode_satker"]), years.get(values["tahun"])
+            component, account = components.get(values["kode_komponen"]), accounts.get(values["kode_akun"])
+            lookups = [
+                ("kode_satker", satker, _("Satker")),
+                ("tahun", fiscal_year, _("Tahun anggaran")),
+                ("kode_komponen", component, _("Komponen")),
+                ("kode_akun", account, _("Akun")),
+            ]
+            for column, found, label in lookups:
+                if found is None:
+                    plan.error(
+                        number,
+                        column,
+                        _("%(label)s %(value)s tidak dikenal.") % {"label": label, "value": values[column]},
+                    )
+            if None in (satker, fiscal_year, component, account):
+                continue
+            if fiscal_year.is_closed:
+                plan.error(number, "tahun", _("Tahun anggaran %(year)s sudah ditutup.") % {"year": fiscal_year.year})
+                continue
+            if values["blokir"] > values["pagu"]:
+                plan.error(number, "blokir", _("Blokir melebihi pagu."))
+                continue
+            key = (satker.pk, fiscal_year.pk, component.pk, account.pk)
+            if key in seen:
+                plan.error(number, "kode_akun", _("Baris ganda: sama dengan baris %(row)s.") % {"row": seen[key]})
+                continue
+            seen[key] = number
+            line = existing.get(key)
+            if line is None:
+                action = "new"
+            else:
+                action = "unchanged" if (line.pagu, line.blokir) == (values["pagu"], values["blokir"]) else "changed"
+            plan.rows.append(PlannedRow(number, key, action, {
+                **values, "satker": satker, "fiscal_year": fiscal_year, "component": component, "account": account,
+            }))  # fmt: skip
+        return plan
+
+    def apply(self, plan: ImportPlan, user: User, reason: str) -> None:
+        from budgets.models import BudgetRevision
+        from budgets.services import PaguLine, pagu_revise
+
+        by_dipa: dict[tuple[int, int], list[PlannedRow]] = defaultdict(list)
+        for row in plan.rows:
+            if row.action != "unchanged":
+                by_dipa[(row.values["satker"].pk, row.values["fiscal_year"].pk)].append(row)
+        for rows in by_dipa.values():
+            first = rows[0].values
+            pagu_revise(
+                satker=first["satker"], fiscal_year=first["fiscal_year"], kind=BudgetRevision.Kind.PAGU,
+                date=timezone.localdate(), reason=reason, by=user,
+                lines=[PaguLine(r.values["component"], r.values["account"], r.values["pagu"], r.values["blokir"])
+                       for r in rows],
+            )  # fmt: skip
