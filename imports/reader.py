@@ -7,7 +7,6 @@ Every problem is collected as (row, column, message) so a whole file can be repo
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -28,6 +27,16 @@ class RowError:
     row: int  # the spreadsheet row number (header = 1)
     column: str  # the header name, or "" for the whole row / file
     message: str
+
+    def __str__(self) -> str:
+        where = _("baris %(row)s") % {"row": self.row} if self.row else _("berkas")
+        if self.column:
+            return _("%(where)s, kolom %(column)s: %(message)s") % {
+                "where": where,
+                "column": self.column,
+                "message": self.message,
+            }
+        return f"{where}: {self.message}"
 
 
 @dataclass
@@ -110,12 +119,6 @@ def _clean(value: Any) -> Any:
         value = value.strip()
         return value or None
     return value
-
-
-def iter_errors(sheet: Sheet) -> Iterator[str]:
-    for error in sheet.errors:
-        where = _("baris %(row)s") % {"row": error.row} if error.row else _("berkas")
-        yield f"{where}, {error.column}: {error.message}" if error.column else f"{where}: {error.message}"
 
 
 # --- Cell values --------------------------------------------------------------------------

@@ -9,7 +9,6 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from imports.file_checks import ImportFileError
 from imports.importer import import_file
 from imports.kinds import KINDS
-from imports.reader import RowError
 
 
 class Command(BaseCommand):
@@ -41,14 +40,9 @@ class Command(BaseCommand):
         if result.plan.errors:
             self.stderr.write(f"Ditolak: {len(result.plan.errors)} kesalahan; tidak ada yang ditulis.")
             for error in result.plan.errors:
-                self.stderr.write(describe(error))
+                self.stderr.write(str(error))
             raise SystemExit(1)
         if dry_run:
             self.stdout.write(f"Pemeriksaan lolos ({summary}); tidak ada yang ditulis (--dry-run).")
         else:
             self.stdout.write(self.style.SUCCESS(f"Diimpor: {summary}."))
-
-
-def describe(error: RowError) -> str:
-    where = f"baris {error.row}" if error.row else "berkas"
-    return f"{where}, kolom {error.column}: {error.message}" if error.column else f"{where}: {error.message}"
