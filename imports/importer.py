@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
 
 from imports.file_checks import ImportFileError, check_xlsx
 from imports.kinds import KINDS
@@ -55,13 +57,23 @@ class KindImporter(Protocol):
     def apply(self, plan: ImportPlan, user: User, reason: str) -> None: ...
 
 
-def importer_for(kind: str) -> KindImporter:
-    from imports.kinds_budget import PaguImporter, RealizationImporter
+# Each kind's importer, by dotted path: a kind module imports the services it writes through,
+# and only the kind being imported needs loading.
+IMPORTERS: dict[str, str] = {
+    "realisasi": "imports.kinds_budget.RealizationImporter",
+    "rpd": "imports.kinds_budget.RpdImporter",
+    "pagu": "imports.kinds_budget.PaguImporter",
+    "ikm": "imports.kinds_registry.EnterpriseImporter",
+    "wub": "imports.kinds_records.NewEntrepreneurImporter",
+    "ovop": "imports.kinds_records.OvopImporter",
+    "fasilitasi": "imports.kinds_records.FacilitationImporter",
+}
 
-    importers: dict[str, KindImporter] = {"realisasi": RealizationImporter(), "pagu": PaguImporter()}
-    if kind not in importers:
-        raise ImportFileError(f"Impor jenis {kind} belum tersedia.")
-    return importers[kind]
+
+def importer_for(kind: str) -> KindImporter:
+    if kind not in IMPORTERS:
+        raise ImportFileError(_("Jenis impor %(kind)s tidak dikenal.") % {"kind": kind})
+    return import_string(IMPORTERS[kind])()
 
 
 @dataclass
