@@ -65,7 +65,7 @@ IMPORTERS: dict[str, str] = {
     "pagu": "imports.kinds_budget.PaguImporter",
     "ikm": "imports.kinds_registry.EnterpriseImporter",
     "wub": "imports.kinds_records.NewEntrepreneurImporter",
-    "ovop": "imports.kinds_records.OvopImporter",
+    "ovop": "imports.kinds_ovop.OvopImporter",
     "fasilitasi": "imports.kinds_records.FacilitationImporter",
 }
 
