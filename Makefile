@@ -43,8 +43,12 @@ data: migrate
 	$(PY) manage.py create_demo_users
 	$(PY) manage.py load_demo_data
 
+# The web server and, next to it, the background worker that checks and imports uploaded
+# Excel files (django-tasks database backend); stopping `make run` stops both.
 run: data
 	@echo "Monitoring IKMA: http://127.0.0.1:$(PORT)/"
+	@$(PY) manage.py db_worker --no-startup-delay & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 lint: setup

@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "ikmsite",
     "ikmsite.accounts",
     "budgets",
@@ -156,6 +158,15 @@ WHITENOISE_USE_FINDERS = not IS_PRODUCTION
 WHITENOISE_AUTOREFRESH = not IS_PRODUCTION  # pick up edited static files without a restart
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "media")
 MEDIA_URL = "media/"
+
+# Excel imports. Uploaded files are kept (the admin can see what was imported) in a directory
+# that no URL serves, under generated names; an upload is checked and imported by a background
+# worker (`manage.py db_worker`, started by `make run`) because a 100.000-row file takes longer
+# than a web request may. Tests run tasks immediately (tests/conftest.py).
+IMPORT_UPLOAD_DIR = env.path("IMPORT_UPLOAD_DIR", default=BASE_DIR / "var" / "uploads")
+IMPORT_MAX_FILE_BYTES = env.int("IMPORT_MAX_FILE_BYTES", default=20 * 1024 * 1024)
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=200_000)
+TASKS = {"default": {"BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}}
 
 EMAIL_BACKEND = env.str(
     "DJANGO_EMAIL_BACKEND",

@@ -6,6 +6,7 @@ file is valid; re-importing the same file changes nothing (upsert on the natural
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -22,6 +23,12 @@ from imports.reader import RowError, Sheet, read_sheet
 
 if TYPE_CHECKING:
     from ikmsite.accounts.models import User
+
+
+PHASE_CHECK = "check"  # the file's container (size, zip, macros, declared sizes)
+PHASE_READ = "read"  # reading rows
+PHASE_VALIDATE = "validate"  # the kind's rules against the database
+PHASE_WRITE = "write"  # applying in one transaction
 
 
 @dataclass
@@ -82,19 +89,31 @@ class ImportResult:
     imported: bool
 
 
-def import_file(path: str | Path, kind: str, *, user: User, dry_run: bool, reason: str) -> ImportResult:
+# Progress of a long import: (phase, done, total); the upload page shows it.
+Progress = Callable[[str, int, int], None]
+
+
+def import_file(
+    path: str | Path, kind: str, *, user: User, dry_run: bool, reason: str, progress: Progress | None = None
+) -> ImportResult:
     """Check, read, plan and (unless ``dry_run`` or any error) apply. Raises ImportFileError when
     the file itself is unacceptable."""
+    report = progress or (lambda phase, done, total: None)
+    report(PHASE_CHECK, 0, 0)
     check_xlsx(path)
     spec = KINDS[kind]
     max_rows = getattr(settings, "IMPORT_MAX_ROWS", 200_000)
-    sheet = read_sheet(path, columns=spec.column_names, max_rows=max_rows)
+    sheet = read_sheet(
+        path, columns=spec.column_names, max_rows=max_rows, progress=lambda done, total: report(PHASE_READ, done, total)
+    )
     importer = importer_for(kind)
     if sheet.errors:
         return ImportResult(ImportPlan(kind, errors=list(sheet.errors)), imported=False)
+    report(PHASE_VALIDATE, 0, len(sheet.rows))
     plan = importer.plan(sheet, user, timezone.localdate())
     if not plan.ok or dry_run:
         return ImportResult(plan, imported=False)
+    report(PHASE_WRITE, 0, len(plan.rows))
     with transaction.atomic():
         importer.apply(plan, user, reason)
     return ImportResult(plan, imported=True)

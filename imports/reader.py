@@ -7,6 +7,7 @@ Every problem is collected as (row, column, message) so a whole file can be repo
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -50,10 +51,16 @@ def normalize_header(value: Any) -> str:
     return str(value).strip().lower() if value is not None else ""
 
 
-def read_sheet(path: str | Path, *, columns: list[str], max_rows: int) -> Sheet:
+PROGRESS_EVERY = 2_000  # rows between two progress reports while reading
+
+
+def read_sheet(
+    path: str | Path, *, columns: list[str], max_rows: int, progress: Callable[[int, int], None] | None = None
+) -> Sheet:
     """The data rows of the first sheet as {column: value}; header problems (missing, unknown or
     repeated columns) and too many rows are errors. Empty rows are skipped; formulas are read by
-    their cached values; text is trimmed."""
+    their cached values; text is trimmed. ``progress(rows_read, rows_declared)`` is called now
+    and then (the declared count is the sheet's dimension, 0 when the file does not say)."""
     workbook = load_workbook(path, read_only=True, data_only=True)
     try:
         sheet = workbook.worksheets[0] if workbook.worksheets else None
@@ -73,7 +80,10 @@ def read_sheet(path: str | Path, *, columns: list[str], max_rows: int) -> Sheet:
         if result.errors:
             return result
         positions = {name: index for index, name in enumerate(names) if name}
+        declared = max((sheet.max_row or 1) - 1, 0)
         for number, values in enumerate(rows, start=2):
+            if progress is not None and number % PROGRESS_EVERY == 0:
+                progress(number - 1, declared)
             cells = {name: _clean(values[index]) if index < len(values) else None for name, index in positions.items()}
             if all(value is None for value in cells.values()):
                 continue

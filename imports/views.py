@@ -1,26 +1,57 @@
-"""Import pages: the template of each kind (the upload flow follows)."""
+"""Import pages: the kinds with their templates, the upload form, and an upload's page (progress
+while the worker checks or imports, then the preview with every error, confirm or cancel)."""
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
+import io
+
+from django import forms
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+from openpyxl import Workbook
 
 from budgets.models import Satker
 from ikmsite.accounts.access import data_access_required
 from ikmsite.accounts.scoping import get_scoped_or_404, scoped
+from imports.importer import PHASE_CHECK, PHASE_READ, PHASE_VALIDATE, PHASE_WRITE
 from imports.kinds import KINDS
+from imports.models import Upload
+from imports.uploads import UploadRefused, cancel_upload, confirm_upload, receive_upload, upload_path
 from imports.workbook_templates import template_workbook
 
-# Reviewers and viewers do not import (CONTRACT): they get no template either.
+# Reviewers and viewers do not import (CONTRACT): they get no template or upload page either.
 IMPORTERS = frozenset({"ADMIN", "OFFICER"})
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ERRORS_SHOWN = 1_000  # on the page; the error workbook holds them all
+RECENT_UPLOADS = 20
+PHASES = {
+    PHASE_CHECK: gettext_lazy("Memeriksa berkas"),
+    PHASE_READ: gettext_lazy("Membaca baris"),
+    PHASE_VALIDATE: gettext_lazy("Memeriksa aturan setiap baris"),
+    PHASE_WRITE: gettext_lazy("Menyimpan ke basis data"),
+}
+ACTIONS = {"new": gettext_lazy("baru"), "changed": gettext_lazy("berubah"), "unchanged": gettext_lazy("tetap")}
+
+
+def _kind_or_404(kind: str):
+    if kind not in KINDS:
+        raise Http404
+    return KINDS[kind]
+
+
+def _upload_or_404(request: HttpRequest, pk: int) -> Upload:
+    return get_scoped_or_404(Upload.objects.select_related("uploaded_by", "confirmed_by"), request.user, pk=pk)
 
 
 @data_access_required(IMPORTERS)
 def template_download(request: HttpRequest, kind: str) -> HttpResponse:
-    if kind not in KINDS:
-        raise Http404
+    spec = _kind_or_404(kind)
     user = request.user
     editable = scoped(Satker.objects.filter(is_central=False), user, for_edit=True)
     if request.GET.get("satker"):
@@ -28,12 +59,131 @@ def template_download(request: HttpRequest, kind: str) -> HttpResponse:
     else:
         # An officer's own satker pre-fills the template; an admin picks one with ?satker=.
         satker = editable.order_by("code").first() if user.is_officer else None
-    content = template_workbook(KINDS[kind], satker, timezone.localdate())
+    content = template_workbook(spec, satker, timezone.localdate())
     response = HttpResponse(content, content_type=XLSX)
     suffix = f"-{satker.code}" if satker else ""
     response["Content-Disposition"] = f'attachment; filename="template-{kind}{suffix}.xlsx"'
     return response
 
 
+@data_access_required(IMPORTERS)
+def index(request: HttpRequest) -> HttpResponse:
+    uploads = scoped(Upload.objects.select_related("uploaded_by"), request.user)[:RECENT_UPLOADS]
+    return render(request, "imports/index.html", {"kinds": KINDS.values(), "uploads": uploads})
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Berkas Excel (.xlsx)"),
+        help_text=gettext_lazy("Lembar pertama, judul kolom di baris 1, satu baris per data."),
+        error_messages={
+            "required": gettext_lazy("Pilih berkas .xlsx yang akan diimpor."),
+            "empty": gettext_lazy("Berkas kosong."),
+        },
+    )
+
+
+@data_access_required(IMPORTERS)
+def upload(request: HttpRequest, kind: str) -> HttpResponse:
+    spec = _kind_or_404(kind)
+    form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
+    if form.is_bound and form.is_valid():
+        created = receive_upload(user=request.user, kind=kind, file=form.cleaned_data["file"])
+        return redirect("imports:detail", pk=created.pk)
+    return render(request, "imports/upload_form.html", {"kind": spec, "form": form}, status=400 if form.errors else 200)
+
+
+@data_access_required(IMPORTERS)
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    upload = _upload_or_404(request, pk)
+    errors = upload.errors[:ERRORS_SHOWN]
+    context = {
+        "upload": upload,
+        "kind": KINDS[upload.kind],
+        "phase": PHASES.get(upload.phase, ""),
+        "errors": errors,
+        "errors_hidden": max(upload.error_count - len(errors), 0),
+        "preview": [(row, ACTIONS.get(action, action), action, text) for row, action, text in upload.preview],
+        "can_decide": upload.status == Upload.Status.READY
+        and (request.user.is_admin or request.user.pk == upload.uploaded_by_id),
+    }
+    return render(request, "imports/upload_detail.html", context)
+
+
+@data_access_required(IMPORTERS)
+def status(request: HttpRequest, pk: int) -> JsonResponse:
+    upload = _upload_or_404(request, pk)
+    total = upload.progress_total
+    return JsonResponse(
+        {
+            "status": upload.status,
+            "status_label": upload.get_status_display(),
+            "working": upload.is_working,
+            "phase": str(PHASES.get(upload.phase, "")),
+            "done": upload.progress_done,
+            "total": total,
+            "percent": min(100, round(100 * upload.progress_done / total)) if total else None,
+        }
+    )
+
+
+@require_POST
+@data_access_required(IMPORTERS)
+def confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    upload = _upload_or_404(request, pk)
+    try:
+        confirm_upload(upload, request.user)
+    except UploadRefused as refusal:
+        messages.error(request, str(refusal))
+    return redirect("imports:detail", pk=upload.pk)
+
+
+@require_POST
+@data_access_required(IMPORTERS)
+def cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    upload = _upload_or_404(request, pk)
+    try:
+        cancel_upload(upload, request.user)
+        messages.success(request, _("Impor dibatalkan; tidak ada data yang diubah."))
+    except UploadRefused as refusal:
+        messages.error(request, str(refusal))
+    return redirect("imports:detail", pk=upload.pk)
+
+
+@data_access_required(IMPORTERS)
+def errors_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every error of a refused upload as a workbook (the page shows the first ERRORS_SHOWN)."""
+    upload = _upload_or_404(request, pk)
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(_("Kesalahan"))
+    sheet.append([_("baris"), _("kolom"), _("pesan")])
+    for row, column, message in upload.errors:
+        sheet.append([row or None, column, message])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="kesalahan-impor-{upload.pk}.xlsx"'
+    return response
+
+
+@data_access_required(frozenset({"ADMIN"}))
+def stored_file(request: HttpRequest, pk: int) -> FileResponse:
+    """The uploaded file as it was received (admins: what exactly was imported)."""
+    upload = _upload_or_404(request, pk)
+    if not upload.stored_name or not upload_path(upload).exists():
+        raise Http404
+    return FileResponse(open(upload_path(upload), "rb"), as_attachment=True, filename=upload.original_name)
+
+
 app_name = "imports"
-urlpatterns = [path("imports/<slug:kind>/template.xlsx", template_download, name="template")]
+urlpatterns = [
+    path("imports/", index, name="index"),
+    path("imports/uploads/<int:pk>/", detail, name="detail"),
+    path("imports/uploads/<int:pk>/status.json", status, name="status"),
+    path("imports/uploads/<int:pk>/confirm/", confirm, name="confirm"),
+    path("imports/uploads/<int:pk>/cancel/", cancel, name="cancel"),
+    path("imports/uploads/<int:pk>/errors.xlsx", errors_download, name="errors"),
+    path("imports/uploads/<int:pk>/file", stored_file, name="file"),
+    path("imports/<slug:kind>/template.xlsx", template_download, name="template"),
+    path("imports/<slug:kind>/", upload, name="upload"),
+]

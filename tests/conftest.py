@@ -76,3 +76,11 @@ def client_for(user) -> Client:
 def _fast_password_hashing(settings) -> None:
     # PBKDF2's real cost is for production; tests only need passwords to be checked.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _imports_run_in_the_test(settings, tmp_path_factory) -> None:
+    # The upload flow's background tasks run at once, in the test's transaction; uploaded files
+    # go to a temporary directory.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.IMPORT_UPLOAD_DIR = tmp_path_factory.mktemp("uploads")
