@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -114,6 +115,13 @@ def import_file(
     if not plan.ok or dry_run:
         return ImportResult(plan, imported=False)
     report(PHASE_WRITE, 0, len(plan.rows))
-    with transaction.atomic():
-        importer.apply(plan, user, reason)
+    try:
+        with transaction.atomic():
+            importer.apply(plan, user, reason)
+    except (ValidationError, PermissionDenied) as refusal:
+        # The services re-check every rule under their row locks: something changed between the
+        # plan and the write (a month submitted, access withdrawn). Rolled back: nothing written.
+        messages = refusal.messages if isinstance(refusal, ValidationError) else [str(refusal)]
+        plan.errors = [RowError(0, "", message) for message in messages]
+        return ImportResult(plan, imported=False)
     return ImportResult(plan, imported=True)
