@@ -1,4 +1,4 @@
-"""Import kinds that write budget execution data (realisasi, pagu; rpd to follow)."""
+"""Import kinds that write budget execution data (realisasi, pagu, rpd)."""
 
 from __future__ import annotations
 
@@ -6,13 +6,26 @@ from collections import defaultdict
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from django.db.models import F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from budgets.calendar import last_started_month
-from budgets.models import Account, BudgetComponent, BudgetLine, FiscalYear, MonthlyReport, Realization, Satker
+from budgets.calendar import last_started_month, quarter_of
+from budgets.models import (
+    Account,
+    BudgetComponent,
+    BudgetLine,
+    FiscalYear,
+    MonthlyReport,
+    Realization,
+    RpdPlan,
+    RpdRevision,
+    RpdWindow,
+    Satker,
+    SpendingType,
+)
 from budgets.money import format_rupiah
-from budgets.services import realization_set
+from budgets.services import RpdEditability, realization_set, rpd_set
 from ikmsite.accounts.scoping import scoped
 from imports.importer import ImportPlan, PlannedRow
 from imports.reader import CellError, Sheet, parse_amount, parse_code, parse_int
@@ -249,3 +262,290 @@ class PaguImporter:
                 lines=[PaguLine(r.values["component"], r.values["account"], r.values["pagu"], r.values["blokir"])
                        for r in rows],
             )  # fmt: skip
+
+
+def refuse_readers(plan: ImportPlan, user: User) -> bool:
+    """Reviewers and viewers read every province but change nothing (CONTRACT): their file is
+    refused as a whole, before any row is looked at."""
+    if user.is_admin or user.is_officer:
+        return False
+    plan.error(0, "", _("Peran Anda hanya membaca data; impor dilakukan oleh petugas provinsi atau admin direktorat."))
+    return True
+
+
+SatkerYear = tuple[str, int]  # (satker code, year)
+# The satker-year of a row with an error; None where the cell was unreadable (it matches any).
+TroubledSatkerYear = tuple[str | None, int | None]
+
+
+def rpd_editability_many(pairs: list[tuple[Satker, FiscalYear]], today: date) -> dict[tuple[int, int], RpdEditability]:
+    """``rpd_editability`` for many satker-years in two queries, keyed (satker id, fiscal year id).
+
+    Same rules, order and messages as budgets.services.rpd.rpd_editability (a test holds them
+    equal); rpd_set checks again under its lock when the import is applied."""
+    satker_ids = {satker.pk for satker, _fy in pairs}
+    year_ids = {fiscal_year.pk for _s, fiscal_year in pairs}
+    planned: set[tuple[int, int]] = set()
+    used_windows: dict[int, set[int]] = defaultdict(set)
+    for satker_id, fiscal_year_id, window_id in (
+        RpdRevision.objects.filter(satker_id__in=satker_ids)
+        .filter(Q(fiscal_year_id__in=year_ids) | Q(window__fiscal_year_id__in=year_ids))
+        .values_list("satker_id", "fiscal_year_id", "window_id")
+    ):
+        planned.add((satker_id, fiscal_year_id))
+        if window_id is not None:
+            used_windows[satker_id].add(window_id)
+    open_today = list(
+        RpdWindow.objects.filter(fiscal_year_id__in=year_ids, opens_on__lte=today, closes_on__gte=today)
+        .filter(Q(satker__isnull=True) | Q(satker_id__in=satker_ids))
+        .order_by(F("satker").desc(nulls_last=True), "closes_on")
+    )
+    result: dict[tuple[int, int], RpdEditability] = {}
+    for satker, fiscal_year in pairs:
+        key = (satker.pk, fiscal_year.pk)
+        if fiscal_year.is_closed:
+            result[key] = RpdEditability(False, _("Tahun anggaran sudah ditutup."))
+            continue
+        if key not in planned:
+            result[key] = RpdEditability(True, _("RPD awal dapat diisi kapan saja selama tahun anggaran terbuka."))
+            continue
+        windows = [w for w in open_today if w.fiscal_year_id == fiscal_year.pk and w.satker_id in (None, satker.pk)]
+        window = next((w for w in windows if w.pk not in used_windows[satker.pk]), None)
+        if window is not None:
+            result[key] = RpdEditability(
+                True,
+                _("Jendela perubahan RPD terbuka sampai %(until)s; RPD dapat diubah satu kali.")
+                % {"until": window.closes_on.strftime("%d-%m-%Y")},
+                window,
+            )
+        elif any(w.pk in used_windows[satker.pk] for w in windows):
+            result[key] = RpdEditability(
+                False, _("RPD sudah diubah satu kali pada jendela triwulan ini; minta admin membuka jendela baru.")
+            )
+        else:
+            result[key] = RpdEditability(
+                False,
+                _("Di luar jendela perubahan RPD triwulan %(q)s; minta admin membuka jendela.")
+                % {"q": quarter_of(today.month) if today.year == fiscal_year.year else "-"},
+            )
+    return result
+
+
+class RpdImporter:
+    """`rpd`: kode_satker, tahun, bulan, jenis_belanja, rencana. Natural key: satker + year +
+    spending type + month; one row is one cell of the web form's RPD grid.
+
+    Cells the file does not mention keep their stored value (0 when nothing is stored), exactly
+    as the realization import treats months it does not mention. Officers upload either the
+    whole grid (the template is pre-filled with it) or only the cells they move; leaving a row
+    out never erases a plan. To empty a month, write 0 (an empty `rencana` cell also counts
+    as 0). The merged grid must then pass the web form's rules: each spending type's twelve
+    months add up to its effective pagu; spending types without a DIPA line stay at 0.
+
+    A satker-year whose cells all equal the stored plan is not written, so it needs no RPD
+    window and re-importing a file changes nothing. A satker-year that changes is saved by one
+    `rpd_set` call, as the web form saves it: one RpdRevision, history per changed cell, and the
+    once-per-window rule (the first plan of a year needs no window)."""
+
+    COLUMNS: tuple[tuple[str, Any], ...] = (
+        ("kode_satker", lambda v: parse_code(v, digits=6, label=_("Kode satker"))),
+        ("tahun", lambda v: parse_int(v, low=2000, high=2100)),
+        ("bulan", lambda v: parse_int(v, low=1, high=12)),
+        ("jenis_belanja", lambda v: parse_code(v, digits=2, label=_("Kode jenis belanja"))),
+        ("rencana", parse_amount),
+    )
+
+    def plan(self, sheet: Sheet, user: User, today: date) -> ImportPlan:
+        plan = ImportPlan("rpd")
+        if refuse_readers(plan, user):
+            return plan
+        parsed, troubled = self._parse(plan, sheet)
+        codes = {values["kode_satker"] for _n, values in parsed}
+        wanted_years = {values["tahun"] for _n, values in parsed}
+        editable = {s.code: s for s in scoped(Satker.objects.filter(code__in=codes), user, for_edit=True)}
+        years = {fy.year: fy for fy in FiscalYear.objects.filter(year__in=wanted_years)}
+        types = {st.code: st for st in SpendingType.objects.all()}
+        pagu = self._effective_pagu(codes, wanted_years)
+        stored = self._stored_plan(codes, wanted_years)
+
+        seen: dict[tuple, int] = {}
+        for number, values in parsed:
+            satker_year = (values["kode_satker"], values["tahun"])
+            key = (*satker_year, values["jenis_belanja"], values["bulan"])
+            problem = self._row_problem(values, seen.get(key), editable, years, types, pagu.get(satker_year))
+            seen.setdefault(key, number)
+            if problem is not None:
+                plan.error(number, *problem)
+                troubled.add(satker_year)
+                continue
+            old = stored.get(satker_year, {}).get(key[2:])
+            amount = values["rencana"]
+            action = "unchanged" if (old or 0) == amount else ("new" if old is None else "changed")
+            plan.rows.append(PlannedRow(number, key, action, {
+                **values, "satker": editable[values["kode_satker"]], "fiscal_year": years[values["tahun"]],
+                "spending_type": types[values["jenis_belanja"]],
+            }))  # fmt: skip
+        self._check_satker_years(plan, troubled, pagu, stored, types, today)
+        return plan
+
+    def _parse(
+        self, plan: ImportPlan, sheet: Sheet
+    ) -> tuple[list[tuple[int, dict[str, Any]]], set[TroubledSatkerYear]]:
+        """Rows whose every cell reads; and the satker-years with a row that does not (their
+        totals cannot be judged, so only the cell errors are reported for them)."""
+        parsed: list[tuple[int, dict[str, Any]]] = []
+        troubled: set[TroubledSatkerYear] = set()
+        for number, cells in sheet.rows:
+            values: dict[str, Any] = {}
+            for column, parse in self.COLUMNS:
+                try:
+                    values[column] = parse(cells.get(column))
+                except CellError as error:
+                    plan.error(number, column, str(error))
+            if len(values) == len(self.COLUMNS):
+                parsed.append((number, values))
+            else:
+                troubled.add((values.get("kode_satker"), values.get("tahun")))
+        return parsed, troubled
+
+    @staticmethod
+    def _effective_pagu(codes: set[str], years: set[int]) -> dict[SatkerYear, dict[str, int]]:
+        """Effective pagu per spending type code of each satker-year's DIPA (a type with a line
+        whose pagu is all blocked is present with 0)."""
+        pagu: dict[SatkerYear, dict[str, int]] = defaultdict(dict)
+        for code, year, type_code, total in (
+            BudgetLine.objects.filter(satker__code__in=codes, fiscal_year__year__in=years)
+            .values("satker__code", "fiscal_year__year", "account__spending_type__code")
+            .annotate(total=Sum(F("pagu") - F("blokir")))
+            .values_list("satker__code", "fiscal_year__year", "account__spending_type__code", "total")
+        ):
+            pagu[(code, year)][type_code] = total
+        return pagu
+
+    @staticmethod
+    def _stored_plan(codes: set[str], years: set[int]) -> dict[SatkerYear, dict[tuple[str, int], int]]:
+        stored: dict[SatkerYear, dict[tuple[str, int], int]] = defaultdict(dict)
+        for code, year, type_code, month, amount in RpdPlan.objects.filter(
+            satker__code__in=codes, fiscal_year__year__in=years
+        ).values_list("satker__code", "fiscal_year__year", "spending_type__code", "month", "amount"):
+            stored[(code, year)][(type_code, month)] = amount
+        return stored
+
+    @staticmethod
+    def _row_problem(
+        values: dict[str, Any],
+        first_row: int | None,
+        editable: dict[str, Satker],
+        years: dict[int, FiscalYear],
+        types: dict[str, SpendingType],
+        pagu: dict[str, int] | None,
+    ) -> tuple[str, str] | None:
+        """(column, message) of the first rule the row breaks, or None."""
+        satker_code, year, type_code = values["kode_satker"], values["tahun"], values["jenis_belanja"]
+        if first_row is not None:
+            return "bulan", _("Baris ganda: sama dengan baris %(row)s.") % {"row": first_row}
+        if satker_code not in editable:
+            return "kode_satker", _("Satker %(code)s tidak ada atau di luar cakupan Anda.") % {"code": satker_code}
+        fiscal_year = years.get(year)
+        if fiscal_year is None:
+            return "tahun", _("Tahun anggaran %(year)s tidak ada.") % {"year": year}
+        if fiscal_year.is_closed:
+            return "tahun", _("Tahun anggaran %(year)s sudah ditutup.") % {"year": year}
+        if type_code not in types:
+            return "jenis_belanja", _("Jenis belanja %(code)s tidak dikenal; pilih salah satu: %(codes)s.") % {
+                "code": type_code, "codes": ", ".join(sorted(types))}  # fmt: skip
+        if not pagu:
+            return "kode_satker", _("Belum ada pagu untuk satker %(satker)s tahun %(year)s, sehingga RPD belum dapat "
+                                    "diisi.") % {"satker": satker_code, "year": year}  # fmt: skip
+        if type_code not in pagu and values["rencana"]:
+            return "jenis_belanja", _(
+                "Jenis belanja %(code)s tidak ada di DIPA satker %(satker)s tahun %(year)s; rencananya hanya boleh 0."
+            ) % {"code": type_code, "satker": satker_code, "year": year}
+        return None
+
+    def _check_satker_years(
+        self,
+        plan: ImportPlan,
+        troubled: set[TroubledSatkerYear],
+        pagu: dict[SatkerYear, dict[str, int]],
+        stored: dict[SatkerYear, dict[tuple[str, int], int]],
+        types: dict[str, SpendingType],
+        today: date,
+    ) -> None:
+        """The rules of a whole satker-year that changes: it may be changed now, and each
+        spending type of the merged grid adds up to its effective pagu."""
+        by_satker_year: dict[SatkerYear, list[PlannedRow]] = defaultdict(list)
+        for row in plan.rows:
+            by_satker_year[row.key[:2]].append(row)
+        changing = {
+            satker_year: rows
+            for satker_year, rows in by_satker_year.items()
+            if not self._troubled(satker_year, troubled) and any(row.action != "unchanged" for row in rows)
+        }
+        if not changing:
+            return
+        pairs = [(rows[0].values["satker"], rows[0].values["fiscal_year"]) for rows in changing.values()]
+        editability = rpd_editability_many(pairs, today)
+        for (satker, fiscal_year), (satker_year, rows) in zip(pairs, changing.items(), strict=True):
+            first_change = next(row for row in rows if row.action != "unchanged")
+            allowed = editability[(satker.pk, fiscal_year.pk)]
+            if not allowed.allowed:
+                refusal = {"satker": satker.code, "year": fiscal_year.year, "reason": allowed.reason}
+                plan.error(
+                    first_change.row,
+                    "rencana",
+                    _("RPD satker %(satker)s tahun %(year)s tidak dapat diubah: %(reason)s") % refusal,
+                )
+                continue
+            self._check_totals(plan, rows, pagu[satker_year], stored.get(satker_year, {}), types)
+
+    @staticmethod
+    def _troubled(satker_year: SatkerYear, troubled: set[TroubledSatkerYear]) -> bool:
+        return any(code in (None, satker_year[0]) and year in (None, satker_year[1]) for code, year in troubled)
+
+    @staticmethod
+    def _check_totals(
+        plan: ImportPlan,
+        rows: list[PlannedRow],
+        pagu: dict[str, int],
+        stored: dict[tuple[str, int], int],
+        types: dict[str, SpendingType],
+    ) -> None:
+        grid = {**stored, **{row.key[2:]: row.values["rencana"] for row in rows}}
+        last_row_of_type = {row.key[2]: row.row for row in rows}
+        planned_types = {type_code for (type_code, _m), amount in grid.items() if amount}
+        for type_code in sorted(set(pagu) | planned_types):
+            total = sum(amount for (code, _m), amount in grid.items() if code == type_code)
+            expected = pagu.get(type_code, 0)
+            if total == expected:
+                continue
+            # On the type's last row in the file; a type the file leaves out, on the file's last row.
+            row, column = (last_row_of_type[type_code], "rencana") if type_code in last_row_of_type else (
+                rows[-1].row, "jenis_belanja")  # fmt: skip
+            plan.error(
+                row,
+                column,
+                _("Jumlah RPD %(type)s %(total)s harus sama dengan pagu efektifnya %(pagu)s (selisih %(diff)s).")
+                % {
+                    "type": f"{type_code} {types[type_code].name}",
+                    "total": format_rupiah(total),
+                    "pagu": format_rupiah(expected),
+                    "diff": format_rupiah(total - expected),
+                },
+            )
+
+    def apply(self, plan: ImportPlan, user: User, reason: str) -> None:
+        by_satker_year: dict[tuple[int, int], list[PlannedRow]] = defaultdict(list)
+        for row in plan.rows:
+            by_satker_year[(row.values["satker"].pk, row.values["fiscal_year"].pk)].append(row)
+        for rows in by_satker_year.values():
+            if all(row.action == "unchanged" for row in rows):
+                continue
+            satker, fiscal_year = rows[0].values["satker"], rows[0].values["fiscal_year"]
+            grid = {
+                (type_id, month): amount
+                for type_id, month, amount in RpdPlan.objects.filter(satker=satker, fiscal_year=fiscal_year)
+                .values_list("spending_type_id", "month", "amount")
+            }  # fmt: skip
+            grid.update({(row.values["spending_type"].pk, row.values["bulan"]): row.values["rencana"] for row in rows})
+            rpd_set(satker=satker, fiscal_year=fiscal_year, plan=grid, by=user, reason=reason)

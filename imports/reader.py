@@ -7,16 +7,20 @@ Every problem is collected as (row, column, message) so a whole file can be repo
 from __future__ import annotations
 
 import datetime as dt
+import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
+from xml.etree.ElementTree import ParseError
 
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
 from budgets.money import RupiahError, parse_rupiah
+from imports.file_checks import ImportFileError
 
 
 class CellError(ValueError):
@@ -54,7 +58,24 @@ def normalize_header(value: Any) -> str:
 PROGRESS_EVERY = 2_000  # rows between two progress reports while reading
 
 
+# What openpyxl, zipfile and the XML parser raise on a zip that passed check_xlsx but holds no
+# readable workbook (a .docx renamed, a sheet cut short, a damaged part).
+DAMAGED_WORKBOOK = (OSError, KeyError, ValueError, zipfile.BadZipFile, zlib.error, ParseError)
+
+
 def read_sheet(
+    path: str | Path, *, columns: list[str], max_rows: int, progress: Callable[[int, int], None] | None = None
+) -> Sheet:
+    """See _read_sheet; a workbook openpyxl cannot read is an ImportFileError, never a crash."""
+    try:
+        return _read_sheet(path, columns=columns, max_rows=max_rows, progress=progress)
+    except DAMAGED_WORKBOOK:
+        raise ImportFileError(
+            _("Berkas .xlsx rusak atau bukan buku kerja Excel; buka di Excel lalu simpan ulang sebagai .xlsx.")
+        ) from None
+
+
+def _read_sheet(
     path: str | Path, *, columns: list[str], max_rows: int, progress: Callable[[int, int], None] | None = None
 ) -> Sheet:
     """The data rows of the first sheet as {column: value}; header problems (missing, unknown or
@@ -98,6 +119,10 @@ def read_sheet(
                 )
                 break
             result.rows.append((number, cells))
+        if not result.rows and not result.errors:
+            result.errors.append(
+                RowError(0, "", _("Berkas tidak berisi baris data; isi data mulai baris 2, di bawah judul kolom."))
+            )
         return result
     finally:
         workbook.close()
@@ -160,6 +185,8 @@ def parse_int(value: Any, *, low: int, high: int) -> int:
     """A whole number between ``low`` and ``high`` (a month, a year, a count, stars)."""
     if value is None:
         raise CellError(_("Wajib diisi."))
+    if isinstance(value, dt.date | dt.time | dt.timedelta):
+        raise CellError(_("Sel berisi tanggal, bukan bilangan bulat; ubah format sel menjadi Angka atau Teks."))
     try:
         if isinstance(value, bool):
             raise ValueError
@@ -180,6 +207,9 @@ def parse_code(value: Any, *, digits: int, label: str, required: bool = True) ->
         if required:
             raise CellError(_("Wajib diisi."))
         return None
+    if isinstance(value, bool):  # a TRUE/FALSE cell is not a code (bool is an int to Python)
+        raise CellError(_("%(label)s harus %(digits)s digit angka; ditemukan '%(value)s'.")
+                        % {"label": label, "digits": digits, "value": value})  # fmt: skip
     if isinstance(value, float) and value == int(value):
         value = int(value)
     text = str(value).strip() if not isinstance(value, int) else f"{value:0{digits}d}"

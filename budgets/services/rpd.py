@@ -84,8 +84,10 @@ def rpd_set(
     plan: dict[tuple[int, int], int],
     by: User,
     today: date | None = None,
+    reason: str | None = None,
 ) -> RpdRevision:
-    """Store the whole plan: {(spending type id, month): amount}. Missing cells are zero."""
+    """Store the whole plan: {(spending type id, month): amount}. Missing cells are zero.
+    ``reason`` becomes the history records' change reason (an import names its upload)."""
     today = today or timezone.localdate()
     ensure_can_edit_satker(by, satker)
     # Serialise saves of the same satker's plan so the once-per-window rule holds under races.
@@ -141,7 +143,7 @@ def rpd_set(
             row.amount = amount
             to_update.append(row)
     if to_create:
-        bulk_create_with_history(to_create, RpdPlan, default_user=by)
+        bulk_create_with_history(to_create, RpdPlan, default_user=by, default_change_reason=reason)
     if to_update:
-        bulk_update_with_history(to_update, RpdPlan, ["amount"], default_user=by)
+        bulk_update_with_history(to_update, RpdPlan, ["amount"], default_user=by, default_change_reason=reason)
     return RpdRevision.objects.create(satker=satker, fiscal_year=fiscal_year, window=editability.window, saved_by=by)
