@@ -45,6 +45,8 @@ class ImportPlan:
     kind: str
     rows: list[PlannedRow] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
+    # Rows left out on purpose (a pre-filled template line whose value the officer left empty).
+    skipped: int = 0
 
     @property
     def ok(self) -> bool:

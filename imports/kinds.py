@@ -55,7 +55,13 @@ KINDS: dict[str, ImportKind] = {
                 COMPONENT,
                 ACCOUNT,
                 ImportColumn(
-                    "realisasi", _("Realisasi bulan itu saja (tidak kumulatif). ") + AMOUNT_HELP, example="1.250.000"
+                    "realisasi",
+                    _(
+                        "Realisasi bulan itu saja (tidak kumulatif); baris yang kolom ini kosong dilewati, "
+                        "isi 0 untuk nol. "
+                    )
+                    + AMOUNT_HELP,
+                    example="1.250.000",
                 ),
             ),
         ),

@@ -45,6 +45,11 @@ class RealizationImporter:
         lines: dict[tuple[str, int, str, str], BudgetLine] = {}
         parsed: list[tuple[int, dict[str, Any]]] = []
         for number, cells in sheet.rows:
+            if cells.get("realisasi") is None:
+                # A template line left empty is not a zero: skipping it never overwrites a
+                # month's stored amount (type 0 to record nothing spent).
+                plan.skipped += 1
+                continue
             values: dict[str, Any] = {}
             for column, parse in (
                 ("kode_satker", lambda v: parse_code(v, digits=6, label=_("Kode satker"))),

@@ -53,6 +53,7 @@ class Upload(models.Model):
     new_count = models.PositiveIntegerField(_("baru"), default=0)
     changed_count = models.PositiveIntegerField(_("berubah"), default=0)
     unchanged_count = models.PositiveIntegerField(_("tetap"), default=0)
+    skipped_count = models.PositiveIntegerField(_("dilewati"), default=0)
     error_count = models.PositiveIntegerField(_("jumlah kesalahan"), default=0)
     # Every error as [row, column, message]; the planned rows (first PREVIEW_ROWS) as
     # [row, action, description] for the preview.

@@ -202,6 +202,7 @@ def _record_plan(upload: Upload, result: ImportResult) -> None:
     plan = result.plan
     counts = plan.counts
     upload.row_count = len(plan.rows)
+    upload.skipped_count = plan.skipped
     upload.new_count, upload.changed_count, upload.unchanged_count = (
         counts["new"], counts["changed"], counts["unchanged"],
     )  # fmt: skip

@@ -13,7 +13,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from budgets.models import BudgetLine, RpdPlan, Satker
+from budgets.models import BudgetLine, Realization, RpdPlan, Satker
 from imports.kinds import ImportKind
 
 TEXT_COLUMNS = {"kode_satker", "kode_komponen", "kode_akun", "kode_kabkota", "nib", "kbli", "jenis_belanja"}
@@ -30,7 +30,14 @@ def prefilled_rows(kind: ImportKind, satker: Satker | None, today: date) -> list
         "component", "account"
     )
     if kind.name == "realisasi":
-        return [{**base, "bulan": today.month, "kode_komponen": line.component.code, "kode_akun": line.account.code}
+        # The month's stored amounts are filled in: the template doubles as the month's current
+        # state, and sending it back unchanged changes nothing.
+        stored = dict(
+            Realization.objects.filter(report__satker=satker, report__fiscal_year__year=today.year,
+                                       report__month=today.month).values_list("line_id", "amount")
+        )  # fmt: skip
+        return [{**base, "bulan": today.month, "kode_komponen": line.component.code, "kode_akun": line.account.code,
+                 "realisasi": stored.get(line.pk)}
                 for line in lines.order_by("component__code", "account__code")]  # fmt: skip
     if kind.name == "pagu":
         return [{**base, "kode_komponen": line.component.code, "kode_akun": line.account.code, "pagu": line.pagu,

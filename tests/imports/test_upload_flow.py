@@ -281,3 +281,26 @@ def test_a_month_locked_between_check_and_write_refuses_the_file(tmp_path, offic
     result = import_file(path, "realisasi", user=officer, dry_run=False, reason="x", progress=submit_before_writing)
     assert not result.imported and result.plan.errors[0].row == 0
     assert list(Realization.objects.values_list("amount", flat=True)) == [5]
+
+
+def test_empty_template_lines_are_skipped_not_zeroed(officer, satker, dipa, today) -> None:
+    """The realisasi template lists every budget line with the month's stored amount; a line
+    whose amount is left empty is skipped, so it never overwrites what was entered by hand."""
+    realization_set(satker=satker, fiscal_year=dipa.fiscal_year, month=today.month, amounts={dipa.travel.pk: 7},
+                    expected_version=0, by=officer)  # fmt: skip
+    client = client_for(officer)
+    template = load_workbook(io.BytesIO(client.get(reverse("imports:template", args=["realisasi"])).content))
+    rows = list(template["data"].iter_rows(min_row=2, max_row=4, values_only=True))
+    assert [row[4:] for row in rows] == [("521211", None), ("524111", 7), ("532111", None)]
+    template["data"]["F2"] = 1_000
+    buffer = io.BytesIO()
+    template.save(buffer)
+    post_file(client, "realisasi", buffer.getvalue())
+    upload = Upload.objects.get()
+    assert (upload.status, upload.counts, upload.skipped_count) == (
+        Upload.Status.READY, {"new": 1, "changed": 0, "unchanged": 1}, 1,
+    )  # fmt: skip
+    assert "1 baris dilewati" in client.get(reverse("imports:detail", args=[upload.pk])).content.decode()
+    client.post(reverse("imports:confirm", args=[upload.pk]))
+    stored = dict(Realization.objects.values_list("line__account__code", "amount"))
+    assert stored == {"521211": 1_000, "524111": 7}
