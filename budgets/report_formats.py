@@ -109,6 +109,8 @@ def as_xlsx(spec: ReportSpec, result: ReportResult, title: str, filename: str) -
         for index, column in enumerate(spec.columns, start=1):
             value = xlsx_value(column, row.get(column.key))
             cell = sheet.cell(row=HEADER_ROW + offset, column=index, value=value)
+            if isinstance(value, str) and value.startswith("="):
+                cell.data_type = "s"  # user text (a name) stays text, never a live formula
             if column.kind in XLSX_FORMATS:
                 cell.number_format = XLSX_FORMATS[column.kind]
             shown = f"{value:,.0f}" if column.kind == "money" and isinstance(value, int) else str(value or "")

@@ -160,6 +160,11 @@ def as_xlsx(rows: Iterable[list[Any]], *, title: str, filename: str) -> FileResp
                 cell = WriteOnlyCell(sheet, value=value)
                 cell.number_format = NUMBER_FORMATS[column.kind]
                 cells.append(cell)
+            elif isinstance(value, str) and value.startswith("="):
+                # A name typed as "=..." must stay text, never become a live formula.
+                cell = WriteOnlyCell(sheet, value=value)
+                cell.data_type = "s"
+                cells.append(cell)
             else:
                 cells.append(value)  # text stays text: NIB and KBLI keep their leading zeros
         sheet.append(cells)

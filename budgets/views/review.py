@@ -26,6 +26,7 @@ from budgets.services import report_approve, report_reopen, report_return, repor
 from budgets.views.common import add_service_errors
 from ikmsite.accounts.access import DataAccessMixin, data_access_required
 from ikmsite.accounts.scoping import get_scoped_or_404, scoped
+from ikmsite.table_export import TableExportMixin
 
 
 class MonthlyReportFilter(django_filters.FilterSet):
@@ -65,14 +66,17 @@ class MonthlyReportTable(tables.Table):
         return f"{record.get_month_display()} {record.fiscal_year.year}"
 
 
-class MonthlyReportListView(DataAccessMixin, SingleTableMixin, FilterView):
-    """Reviewers' queue (default: reports awaiting review, oldest first); officers see their own."""
+class MonthlyReportListView(DataAccessMixin, TableExportMixin, SingleTableMixin, FilterView):
+    """Reviewers' queue (default: reports awaiting review, oldest first); officers see their own.
+    ``?format=xlsx`` exports every report the filters select."""
 
     model = MonthlyReport
     table_class = MonthlyReportTable
     filterset_class = MonthlyReportFilter
     template_name = "budgets/report_list.html"
     paginate_by = 50
+    export_name = gettext_lazy("Laporan bulanan")
+    export_filename = "laporan-bulanan"
 
     def get_queryset(self) -> QuerySet[MonthlyReport]:
         return scoped(
@@ -84,7 +88,10 @@ class MonthlyReportListView(DataAccessMixin, SingleTableMixin, FilterView):
 
     def get_filterset_kwargs(self, filterset_class: type) -> dict:
         kwargs = super().get_filterset_kwargs(filterset_class)
-        if not self.request.GET and not self.request.user.is_officer:
+        # The queue is the default until a filter is chosen: sorting, paging or exporting it
+        # keeps the queue (its export link carries no filter).
+        filters_given = any(name in self.request.GET for name in filterset_class.base_filters)
+        if not filters_given and not self.request.user.is_officer:
             kwargs["data"] = {"status": MonthlyReport.Status.SUBMITTED}
         return kwargs
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext_lazy
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
@@ -9,16 +10,20 @@ from budgets.models import Province, Satker, SatkerAuthority
 from budgets.tables import SatkerTable
 from ikmsite.accounts.access import DataAccessMixin
 from ikmsite.accounts.scoping import scoped
+from ikmsite.table_export import TableExportMixin
 
 
-class SatkerListView(DataAccessMixin, SingleTableMixin, FilterView):
-    """Satkers the user may see: all for directorate roles, the own province's for officers."""
+class SatkerListView(DataAccessMixin, TableExportMixin, SingleTableMixin, FilterView):
+    """Satkers the user may see: all for directorate roles, the own province's for officers;
+    ``?format=xlsx`` exports every filtered one."""
 
     model = Satker
     table_class = SatkerTable
     filterset_class = SatkerFilter
     template_name = "budgets/satker_list.html"
     paginate_by = 50
+    export_name = gettext_lazy("Satker")
+    export_filename = "satker"
 
     def get_queryset(self) -> QuerySet[Satker]:
         authorities = SatkerAuthority.objects.select_related("fiscal_year").order_by("-fiscal_year__year")

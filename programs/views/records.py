@@ -3,6 +3,7 @@ to the month's realization), the satker's OVOP centres with their stars, and the
 
 Every page loads its satker through the scoping helper (another province's satker is a 404);
 writes need the edit scope (reviewers and viewers get 403) and go through one service each.
+``?format=xlsx`` gives each page's rows as a workbook, read through the same scope.
 """
 
 from __future__ import annotations
@@ -26,9 +27,11 @@ from django.views.decorators.http import require_POST
 
 from budgets.models import FiscalYear, MonthlyReport, Satker
 from budgets.models.execution import MONTH_CHOICES
+from budgets.report_specs import Column
 from budgets.views.common import add_service_errors, month_or_404, satker_year_or_404
 from ikmsite.accounts.access import data_access_required
 from ikmsite.accounts.scoping import get_scoped_or_404, scoped
+from ikmsite.table_export import Sheet, export_filename, export_heading, requested_format, unknown_format, xlsx_response
 from programs.forms_records import (
     FacilitationForm,
     NewEntrepreneurForm,
@@ -152,14 +155,72 @@ def _records_page(
         "satker": satker, "fiscal_year": fiscal_year, "month": month, "month_name": MONTH_NAMES[month],
         "report": report, "records": records, "sections": sections, "editable": reason is None,
         "read_only_reason": reason, "can_edit": can_edit,
+        "export_url": _records_url(satker, fiscal_year, month) + "?format=xlsx",
         "previous_month": month - 1 if month > 1 else None, "next_month": month + 1 if month < 12 else None,
     })  # fmt: skip
 
 
 @data_access_required()
 def month_records_view(request: HttpRequest, code: str, year: int, month: int) -> HttpResponse:
+    fmt = requested_format(request)
+    if fmt is None:
+        return unknown_format()
     satker, fiscal_year, can_edit = satker_year_or_404(request, code, year)
-    return _records_page(request, satker, fiscal_year, month_or_404(month), can_edit)
+    month = month_or_404(month)
+    if fmt == "xlsx":
+        return _records_xlsx(satker, fiscal_year, month)
+    return _records_page(request, satker, fiscal_year, month, can_edit)
+
+
+# The export's columns of each kind of monthly record, and a record's values in that order.
+RECORD_COLUMNS: dict[str, tuple[Column, ...]] = {
+    "wub": (
+        Column("name", gettext_lazy("Nama")),
+        Column("regency_code", gettext_lazy("Kode kabupaten/kota")),
+        Column("regency", gettext_lazy("Kabupaten/kota")),
+        Column("business_type", gettext_lazy("Jenis usaha")),
+        Column("nib", gettext_lazy("NIB")),
+        Column("legalized_on", gettext_lazy("Tanggal memperoleh NIB"), "date"),
+        Column("in_registry", gettext_lazy("Di registri IKM"), "bool"),
+    ),
+    "poverty": (
+        Column("kind", gettext_lazy("Jenis kegiatan")),
+        Column("regency_code", gettext_lazy("Kode kabupaten/kota")),
+        Column("regency", gettext_lazy("Kabupaten/kota prioritas")),
+        Column("description", gettext_lazy("Uraian")),
+        Column("beneficiaries", gettext_lazy("Penerima manfaat"), "count"),
+        Column("value", gettext_lazy("Nilai (Rp)"), "money"),
+    ),
+    "facilitation": (
+        Column("kind", gettext_lazy("Jenis fasilitasi")),
+        Column("enterprise_name", gettext_lazy("Nama usaha")),
+        Column("nib", gettext_lazy("NIB")),
+        Column("value", gettext_lazy("Nilai (Rp)"), "money"),
+        Column("certificate_number", gettext_lazy("Nomor sertifikat/pendaftaran")),
+        Column("certificate_date", gettext_lazy("Tanggal sertifikat/pendaftaran"), "date"),
+        Column("note", gettext_lazy("Keterangan")),
+    ),
+}
+RECORD_VALUES: dict[str, Callable[[Any], list[Any]]] = {
+    "wub": lambda r: [r.name, r.regency.kemendagri_code, r.regency.name, r.business_type, r.nib, r.legalized_on,
+                      r.enterprise_id is not None],
+    "poverty": lambda r: [r.get_kind_display(), r.regency.kemendagri_code, r.regency.name, r.description,
+                          r.beneficiaries, r.value],
+    "facilitation": lambda r: [r.get_kind_display(), r.enterprise_name, r.nib, r.value, r.certificate_number,
+                               r.certificate_date, r.note],
+}  # fmt: skip
+
+
+def _records_xlsx(satker: Satker, fiscal_year: FiscalYear, month: int) -> HttpResponse:
+    """The month's records as the page shows them: one sheet per kind, in the page's order."""
+    records = month_records(satker=satker, fiscal_year=fiscal_year, month=month)
+    where = [f"{satker.code} {satker.name}", f"{MONTH_NAMES[month]} {fiscal_year.year}"]
+    sheets = [
+        Sheet(str(kind.title), export_heading(kind.title, where), RECORD_COLUMNS[kind.key],
+              [RECORD_VALUES[kind.key](record) for record in getattr(records, kind.attr)])
+        for kind in KINDS.values()
+    ]  # fmt: skip
+    return xlsx_response(sheets, filename=export_filename("catatan-program", satker.code, fiscal_year.year, month))
 
 
 @data_access_required()
@@ -244,6 +305,29 @@ def _rating_form(centre: OvopCentre, data: Any = None, initial: dict | None = No
     return OvopRatingForm(data, initial=initial, auto_id=f"id_rating_{centre.pk}_%s")
 
 
+def _centre_rows(request: HttpRequest, satker: Satker, fiscal_year: FiscalYear) -> list[dict[str, Any]]:
+    """The satker's centres in the user's scope, each with its latest rating and the page year's:
+    two queries, whatever their number."""
+    ratings = Prefetch("ratings", queryset=OvopRating.objects.order_by("-year"), to_attr="ratings_by_year")
+    centres = (
+        scoped(OvopCentre.objects.filter(satker=satker), request.user)
+        .select_related("regency")
+        .prefetch_related(ratings)
+        .order_by("name", "pk")
+    )
+    rows = []
+    for centre in centres:
+        latest = centre.ratings_by_year[0] if centre.ratings_by_year else None
+        rows.append({
+            "centre": centre,
+            "latest": latest,
+            "latest_stars": "★" * latest.stars if latest else "",
+            "latest_level": CoachingLevel(coaching_level_for(latest.stars)).label if latest else None,
+            "this_year": next((r for r in centre.ratings_by_year if r.year == fiscal_year.year), None),
+        })  # fmt: skip
+    return rows
+
+
 def _ovop_page(
     request: HttpRequest,
     satker: Satker,
@@ -252,40 +336,60 @@ def _ovop_page(
     centre_form: OvopCentreForm | None = None,
     rating_forms: dict[int, OvopRatingForm] | None = None,
 ) -> HttpResponse:
-    ratings = Prefetch("ratings", queryset=OvopRating.objects.order_by("-year"), to_attr="ratings_by_year")
-    centres = list(
-        scoped(OvopCentre.objects.filter(satker=satker), request.user)
-        .select_related("regency")
-        .prefetch_related(ratings)
-        .order_by("name", "pk")
-    )
     rating_forms = rating_forms or {}
-    rows = []
-    for centre in centres:
-        latest = centre.ratings_by_year[0] if centre.ratings_by_year else None
-        this_year = next((r for r in centre.ratings_by_year if r.year == fiscal_year.year), None)
-        rows.append({
-            "centre": centre,
-            "latest": latest,
-            "latest_stars": "★" * latest.stars if latest else "",
-            "latest_level": CoachingLevel(coaching_level_for(latest.stars)).label if latest else None,
-            "this_year": this_year,
-            "rating_form": rating_forms.get(centre.pk)
-            or _rating_form(centre, initial={"stars": this_year.stars if this_year else None}),
-        })  # fmt: skip
+    rows = _centre_rows(request, satker, fiscal_year)
+    for row in rows:
+        centre, this_year = row["centre"], row["this_year"]
+        row["rating_form"] = rating_forms.get(centre.pk) or _rating_form(
+            centre, initial={"stars": this_year.stars if this_year else None}
+        )
     if can_edit and centre_form is None:
         centre_form = OvopCentreForm(province=satker.province, prefix="centre")
     return render(request, "programs/records/ovop.html", {
         "satker": satker, "fiscal_year": fiscal_year, "can_edit": can_edit, "rows": rows,
         "centre_form": centre_form if can_edit else None,
         "can_rate": can_edit and not fiscal_year.is_closed,
+        "export_url": reverse("programs:ovop", args=[satker.code, fiscal_year.year]) + "?format=xlsx",
     })  # fmt: skip
+
+
+def _ovop_xlsx(request: HttpRequest, satker: Satker, fiscal_year: FiscalYear) -> HttpResponse:
+    year = fiscal_year.year
+    columns = (
+        Column("name", gettext_lazy("Nama sentra")),
+        Column("regency_code", gettext_lazy("Kode kabupaten/kota")),
+        Column("regency", gettext_lazy("Kabupaten/kota")),
+        Column("village", gettext_lazy("Desa/kelurahan")),
+        Column("commodity_group", gettext_lazy("Kelompok komoditas")),
+        Column("unit_count", gettext_lazy("Unit IKM"), "count"),
+        Column("latest_year", gettext_lazy("Tahun penilaian terakhir"), "int"),
+        Column("latest_stars", gettext_lazy("Bintang terakhir"), "int"),
+        Column("latest_level", gettext_lazy("Pembinaan")),
+        Column("stars", _("Bintang %(year)s") % {"year": year}, "int"),
+    )
+    rows = []
+    for row in _centre_rows(request, satker, fiscal_year):
+        centre, latest, this_year = row["centre"], row["latest"], row["this_year"]
+        rows.append([
+            centre.name, centre.regency.kemendagri_code, centre.regency.name, centre.village,
+            centre.get_commodity_group_display(), centre.unit_count, latest.year if latest else None,
+            latest.stars if latest else None, row["latest_level"], this_year.stars if this_year else None,
+        ])  # fmt: skip
+    title = _("Sentra OVOP")
+    heading = export_heading(title, [f"{satker.code} {satker.name}", _("Tahun %(year)s") % {"year": year}])
+    return xlsx_response([Sheet(title, heading, columns, rows)], filename=export_filename("sentra-ovop", satker.code,
+                                                                                           year))  # fmt: skip
 
 
 @data_access_required()
 def ovop_centres(request: HttpRequest, code: str, year: int) -> HttpResponse:
     """The satker's centres with their latest stars; POST adds a centre."""
+    fmt = requested_format(request)
+    if fmt is None:
+        return unknown_format()
     satker, fiscal_year, can_edit = satker_year_or_404(request, code, year)
+    if fmt == "xlsx" and request.method == "GET":
+        return _ovop_xlsx(request, satker, fiscal_year)
     form = None
     if request.method == "POST":
         if not can_edit:
@@ -360,12 +464,17 @@ def ovop_rating(request: HttpRequest, code: str, year: int, pk: int) -> HttpResp
 @data_access_required()
 def output_targets(request: HttpRequest, code: str, year: int) -> HttpResponse:
     """A satker-year's output targets: directorate admins set them, everyone in scope reads them."""
+    fmt = requested_format(request)
+    if fmt is None:
+        return unknown_format()
     satker, fiscal_year, _can_edit = satker_year_or_404(request, code, year)
     stored = dict(
         scoped(OutputTarget.objects.filter(satker=satker, fiscal_year=fiscal_year), request.user).values_list(
             "indicator", "target"
         )
     )
+    if fmt == "xlsx" and request.method == "GET":
+        return _targets_xlsx(satker, fiscal_year, stored)
     user = request.user
     if request.method == "POST":
         if not user.is_admin:
@@ -386,7 +495,22 @@ def output_targets(request: HttpRequest, code: str, year: int) -> HttpResponse:
     return render(request, "programs/records/targets.html", {
         "satker": satker, "fiscal_year": fiscal_year, "rows": rows, "form": form,
         "editable": user.is_admin and not fiscal_year.is_closed,
+        "export_url": reverse("programs:targets", args=[satker.code, fiscal_year.year]) + "?format=xlsx",
     })  # fmt: skip
+
+
+def _targets_xlsx(satker: Satker, fiscal_year: FiscalYear, stored: dict[str, int]) -> HttpResponse:
+    """Every indicator, as the page lists them; an empty target is one not set."""
+    columns = (
+        Column("indicator", gettext_lazy("Kode indikator")),
+        Column("label", gettext_lazy("Indikator")),
+        Column("target", gettext_lazy("Target"), "count"),
+    )
+    rows = [[key, str(label), stored.get(key)] for key, label in OutputIndicator.choices]
+    title = _("Target output")
+    where = [f"{satker.code} {satker.name}", _("Tahun %(year)s") % {"year": fiscal_year.year}]
+    filename = export_filename("target-output", satker.code, fiscal_year.year)
+    return xlsx_response([Sheet(title, export_heading(title, where), columns, rows)], filename=filename)
 
 
 _MONTH = "satkers/<str:code>/<int:year>/programs/<int:month>/"

@@ -267,3 +267,12 @@ def test_export_query_count_is_constant(reviewer, regency, other_regency, fmt, d
         response = client.get(LIST, {"format": fmt})
         body = content(response)
     assert body
+
+
+def test_xlsx_export_keeps_text_that_looks_like_a_formula_as_text(officer, regency) -> None:
+    make_enterprise(regency, "Keripik Sanjai", owner='=HYPERLINK("http://x.example","klik")', kbli="10792")
+    response = client_for(officer).get(LIST, {"format": "xlsx"})
+    sheet = openpyxl.load_workbook(io.BytesIO(content(response))).active
+    headers = [cell.value for cell in sheet[3]]
+    owner = sheet.cell(row=4, column=headers.index("Nama pemilik") + 1)
+    assert owner.data_type == "s" and owner.value.startswith("=HYPERLINK")
