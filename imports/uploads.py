@@ -24,7 +24,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from imports.file_checks import ImportFileError
+from imports.file_checks import ImportFileError, megabytes
 from imports.importer import ImportResult, import_file
 from imports.models import Upload
 
@@ -64,8 +64,8 @@ def receive_upload(*, user: User, kind: str, file: UploadedFile) -> Upload:
     limit = settings.IMPORT_MAX_FILE_BYTES
     if upload.size_bytes > limit:
         message = _("Berkas %(size)s MB melebihi batas %(limit)s MB; bagi menjadi beberapa berkas.") % {
-            "size": round(upload.size_bytes / 1024 / 1024, 1),
-            "limit": round(limit / 1024 / 1024, 1),
+            "size": megabytes(upload.size_bytes),
+            "limit": megabytes(limit),
         }
         _finish_rejected(upload, [[0, "", message]], save=False)
         upload.save()

@@ -14,14 +14,19 @@ import msoffcrypto
 import olefile
 import pytest
 from django.apps import apps
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db.models import Max
+from django.urls import reverse
+from django.utils.html import escape
 from openpyxl import load_workbook
 
 from budgets.services import realization_set, report_submit
 from imports.file_checks import ImportFileError
 from imports.importer import import_file
 from imports.kinds import KINDS
+from imports.models import Upload
+from tests.conftest import client_for
 from tests.imports import bad_files
 from tests.imports.bad_files import Builder
 
@@ -74,20 +79,18 @@ class FileCase:
     settings: dict[str, int] = field(default_factory=dict)
 
 
-def file_case(case_id: str, build: Builder, message: str, *, xfail: tuple | None = None, **settings):
-    marks = [pytest.mark.xfail(raises=xfail[0], strict=True, reason=xfail[1])] if xfail else []
-    return pytest.param(FileCase(build, message, settings), id=case_id, marks=marks)
+def file_case(case_id: str, build: Builder, message: str, **settings):
+    return pytest.param(FileCase(build, message, settings), id=case_id)
 
 
 MB = 1024 * 1024
-CRASH = "import_file lets a non-ImportFileError escape (a 500 on upload, a traceback in import_xlsx)"
 FILE_CASES = [
     file_case("csv-renamed", bad_files.csv_renamed, "bukan berkas Excel .xlsx (mungkin CSV"),
     file_case("random-bytes", bad_files.random_bytes, "bukan berkas Excel .xlsx"),
     file_case("old-xls", bad_files.old_xls, "format .xls lama; buka di Excel lalu simpan sebagai .xlsx"),
     file_case("zero-bytes", bad_files.zero_bytes, "Berkas kosong."),
     file_case("password-protected", bad_files.password_protected, "dilindungi kata sandi"),
-    file_case("over-size-limit", bad_files.oversized, "melebihi batas 1.0 MB", IMPORT_MAX_FILE_BYTES=MB),
+    file_case("over-size-limit", bad_files.oversized, "melebihi batas 1 MB", IMPORT_MAX_FILE_BYTES=MB),
     file_case("zip-bomb-declared-4gb", bad_files.zip_bomb_declared, "kemungkinan zip bomb"),
     file_case("zip-bomb-expanding", bad_files.zip_bomb_expanding, "kemungkinan zip bomb"),
     file_case("macro-enabled", bad_files.macro_enabled, "berisi makro"),
@@ -151,15 +154,11 @@ def lock_january(report, officer) -> None:
     report_submit(report=report, by=officer)
 
 
-def row_case(case_id: str, build: Builder, errors: list[tuple[int, str]], message: str, *,
-             xfail: tuple | None = None, **options):  # fmt: skip
-    marks = [pytest.mark.xfail(raises=xfail[0], strict=True, reason=xfail[1])] if xfail else []
-    return pytest.param(RowCase(build, errors, message, **options), id=case_id, marks=marks)
+def row_case(case_id: str, build: Builder, errors: list[tuple[int, str]], message: str, **options):
+    return pytest.param(RowCase(build, errors, message, **options), id=case_id)
 
 
 PAGU = {"kind": "pagu", "persona": "admin_user"}
-EMPTY = "an empty workbook (header, no data rows) is 'imported' with 0 rows instead of being refused"
-DATE = "parse_int: Decimal(datetime) raises TypeError, which is not caught"
 ROW_CASES = [
     row_case("missing-column", bad_files.missing_column, [(1, "realisasi")], "Kolom realisasi tidak ada."),
     row_case("unknown-column", bad_files.unknown_column, [(1, "catatan")], "Kolom catatan tidak dikenal"),
@@ -265,3 +264,53 @@ def test_import_xlsx_exits_1_and_prints_every_error(tmp_path, admin_user, januar
     assert len(lines) == len(printed) and "Traceback" not in err.getvalue() and out.getvalue() == ""
     for line, expected in zip(lines, printed, strict=True):
         assert line.startswith(expected)
+
+
+# --- The same refusals through the upload page -----------------------------------------------
+
+# What an upload itself records: the Upload row and its queued tasks.
+UPLOAD_BOOKKEEPING = ("imports.Upload", "django_tasks_db.DBTaskResult")
+
+
+@contextmanager
+def assert_only_the_upload_recorded() -> Iterator[None]:
+    before = database_snapshot()
+    yield
+    after = database_snapshot()
+    changed = {k: (before[k], after[k]) for k in before if before[k] != after[k]}
+    assert {k for k in changed if not k.startswith(UPLOAD_BOOKKEEPING)} == set()
+
+
+WEB_CASES = [
+    *FILE_CASES,
+    *[case for case in ROW_CASES if case.id in {"missing-column", "text-in-amount", "date-in-month", "month-13",
+                                                 "other-province-satker", "unknown-account", "duplicate-rows",
+                                                 "header-only", "more-rows-than-limit"}],
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("case", WEB_CASES)
+def test_the_upload_page_refuses_with_the_message_and_changes_nothing(
+    tmp_path, settings, officer, january, case: FileCase | RowCase
+) -> None:
+    for name, value in case.settings.items():
+        setattr(settings, name, value)
+    path = case.build(tmp_path, january.fiscal_year.year)
+    client = client_for(officer)
+    with assert_only_the_upload_recorded():
+        response = client.post(
+            reverse("imports:upload", args=["realisasi"]),
+            {"file": SimpleUploadedFile("berkas.xlsx", path.read_bytes())},
+        )
+    if case.build is bad_files.zero_bytes:
+        # An empty file is not an upload: the form says so and nothing is recorded.
+        assert response.status_code == 400 and case.message in response.content.decode()
+        assert not Upload.objects.exists()
+        return
+    assert response.status_code == 302
+    upload = Upload.objects.get()
+    assert upload.status == Upload.Status.REJECTED
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    assert escape(case.message) in page.content.decode()
+    assert "Konfirmasi dan impor" not in page.content.decode()
