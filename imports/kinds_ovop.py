@@ -80,7 +80,7 @@ class OvopImporter:
     model's unique constraint: desa, kelompok_komoditas and jumlah_ikm are its fields) and sets
     its stars for the year (natural key centre + year).
 
-    Rules of the web form (programs.services.records `_centre_values`, `ovop_rating_set`): at
+    Rules of the web form (programs.services.records `centre_values`, `ovop_rating_set`): at
     least five IKM units, the regency in the satker's province, a known commodity group, stars
     1-5, the year known and open. One centre may appear on several rows with different years;
     its fields must then agree (a disagreeing later row is an error naming the first). The same

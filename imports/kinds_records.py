@@ -29,7 +29,7 @@ from imports.importer import ImportPlan, PlannedRow
 from imports.reader import CellError, Sheet, parse_amount, parse_code, parse_int, parse_regency_code, parse_text
 from programs.models import Enterprise, Facilitation, FacilitationKind, NewEntrepreneur
 from programs.registry_rules import normalize_name
-from programs.services.records import _facilitation_values, _open_month, _touch_report, _wub_values
+from programs.services.records import facilitation_values, open_month, touch_report, wub_values
 
 if TYPE_CHECKING:
     from ikmsite.accounts.models import User
@@ -208,7 +208,7 @@ class MonthlyRecordImporter:
     def _gate(
         self, plan: ImportPlan, number: int, cells: dict[str, Any], context: FileContext, today: date
     ) -> tuple[Satker, FiscalYear] | None:
-        """The gates of records._open_month, in its order, each reported on its column."""
+        """The gates of records.open_month, in its order, each reported on its column."""
         code, year, month = cells["kode_satker"], cells["tahun"], cells["bulan"]
         satker = context.satkers.get(code)
         if satker is None:
@@ -267,7 +267,7 @@ class MonthlyRecordImporter:
         today = timezone.localdate()
         for rows in by_month.values():
             first = rows[0].values
-            report = _open_month(
+            report = open_month(
                 satker=first["satker"], fiscal_year=first["fiscal_year"], month=first["month"], by=user, today=today
             )
             created = [self._new_record(row, report) for row in rows if row.action == "new"]
@@ -277,7 +277,7 @@ class MonthlyRecordImporter:
             if updated:
                 self._update(updated, user, reason)
             report._change_reason = reason
-            _touch_report(report, user)
+            touch_report(report, user)
 
     def _new_record(self, row: PlannedRow, report: MonthlyReport) -> Any:
         values = row.values
@@ -343,17 +343,13 @@ class NewEntrepreneurImporter(MonthlyRecordImporter):
         if regency is None:
             found["regency"] = _("Kabupaten/kota %(code)s tidak dikenal.") % {"code": cells["kode_kabkota"]}
         fields, errors = _rule_errors(
-            lambda: _wub_values(
-                satker=satker, name=cells["nama"], regency=regency, business_type=cells["jenis_usaha"], nib=None,
-                legalized_on=None, today=today,
+            lambda: wub_values(
+                satker=satker, name=cells["nama"], regency=regency, business_type=cells["jenis_usaha"],
+                nib=cells["nib"], legalized_on=None, today=today, find_enterprise=context.registry_enterprise,
             ),
             found,
         )  # fmt: skip
-        if fields is None:
-            return None, errors
-        nib = cells["nib"]
-        enterprise = context.registry_enterprise(nib, satker) if nib else None
-        return {**fields, "nib": nib, "enterprise": enterprise}, {}
+        return fields, errors
 
     def key(self, month_key: MonthKey, fields: dict[str, Any]) -> tuple:
         return (*month_key, normalize_name(fields["name"]), fields["regency"].kemendagri_code)
@@ -399,32 +395,17 @@ class FacilitationImporter(MonthlyRecordImporter):
     compared_fields = ("enterprise_name", "value", "note", "nib", "enterprise")
 
     def clean(self, cells: dict[str, Any], satker: Satker, context: FileContext, today: date) -> Cleaned:
-        nib, name = cells["nib"], cells["nama_usaha"]
-        enterprise = context.registry_enterprise(nib, satker) if nib else None
-        found = {}
-        if nib and enterprise is None:
-            found["nib"] = _("NIB %(nib)s tidak ditemukan di registri IKM.") % {"nib": nib}
-        # The rule gets no NIB, so it does not search the registry row by row (the file's NIBs
-        # were searched at once). As in the form the registry name fills an empty nama_usaha;
-        # an unknown NIB stands in for it so the rule does not also ask for a name.
-        stand_in = enterprise.name if enterprise else nib or ""
         fields, errors = _rule_errors(
-            lambda: _facilitation_values(
-                satker=satker, kind=cells["jenis"], nib=None, enterprise_name=name or stand_in, value=cells["nilai"],
-                certificate_number="", certificate_date=None, note=cells["keterangan"], today=today,
+            lambda: facilitation_values(
+                satker=satker, kind=cells["jenis"], nib=cells["nib"], enterprise_name=cells["nama_usaha"],
+                value=cells["nilai"], certificate_number="", certificate_date=None, note=cells["keterangan"],
+                today=today, find_enterprise=context.registry_enterprise,
             ),
-            found,
+            {},
         )  # fmt: skip
         if fields is None:
             return None, errors
-        return {
-            "kind": fields["kind"],
-            "enterprise_name": fields["enterprise_name"],
-            "value": fields["value"],
-            "note": fields["note"],
-            "nib": nib,
-            "enterprise": enterprise,
-        }, {}
+        return {name: fields[name] for name in ("kind", "enterprise_name", "value", "note", "nib", "enterprise")}, {}
 
     def key(self, month_key: MonthKey, fields: dict[str, Any]) -> tuple:
         return (*month_key, fields["kind"], fields["nib"] or normalize_name(fields["enterprise_name"]))

@@ -14,7 +14,7 @@ the form field names. ``PermissionDenied`` means the user may not change this sa
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -54,7 +54,7 @@ Errors = dict[str, list[str]]
 # -- shared checks ----------------------------------------------------------------------------
 
 
-def _open_month(*, satker: Satker, fiscal_year: FiscalYear, month: int, by: User, today: date) -> MonthlyReport:
+def open_month(*, satker: Satker, fiscal_year: FiscalYear, month: int, by: User, today: date) -> MonthlyReport:
     """The month's report, locked for this transaction, once every gate in front of a monthly
     record has passed (in this order: may edit the satker, year open, month started, report
     a draft or returned)."""
@@ -76,7 +76,7 @@ def _open_month(*, satker: Satker, fiscal_year: FiscalYear, month: int, by: User
     return report
 
 
-def _touch_report(report: MonthlyReport, by: User) -> None:
+def touch_report(report: MonthlyReport, by: User) -> None:
     """A programme record changed: the report is a new version (stale forms are refused)."""
     report.version += 1
     report._history_user = by
@@ -152,7 +152,7 @@ def _choice(errors: Errors, field: str, value: str | None, choices: type, messag
 # -- monthly records: the rules of each kind ---------------------------------------------------
 
 
-def _wub_values(
+def wub_values(
     *,
     satker: Satker,
     name: str,
@@ -161,6 +161,7 @@ def _wub_values(
     nib: str | None,
     legalized_on: date | None,
     today: date,
+    find_enterprise: Callable[[str, Satker], Enterprise | None] | None = None,
 ) -> dict[str, Any]:
     errors: Errors = {}
     values: dict[str, Any] = {
@@ -178,7 +179,8 @@ def _wub_values(
     if legalized_on is not None and not (nib or "").strip() and "legalized_on" not in errors:
         errors["legalized_on"] = [_("Tanggal memperoleh NIB hanya diisi bila NIB diisi.")]
     _raise(errors)
-    values["enterprise"] = _registry_enterprise(values["nib"], satker) if values["nib"] else None
+    find_enterprise = find_enterprise or _registry_enterprise
+    values["enterprise"] = find_enterprise(values["nib"], satker) if values["nib"] else None
     return values
 
 
@@ -207,7 +209,7 @@ def _poverty_values(
     return values
 
 
-def _facilitation_values(
+def facilitation_values(
     *,
     satker: Satker,
     kind: str,
@@ -218,6 +220,7 @@ def _facilitation_values(
     certificate_date: date | None,
     note: str,
     today: date,
+    find_enterprise: Callable[[str, Satker], Enterprise | None] | None = None,
 ) -> dict[str, Any]:
     errors: Errors = {}
     kind = _choice(errors, "kind", kind, FacilitationKind, _("Pilih jenis fasilitasi yang tersedia."))
@@ -229,9 +232,10 @@ def _facilitation_values(
                 _("Tanggal sertifikat/pendaftaran tidak boleh di masa depan."))  # fmt: skip
     enterprise = None
     if clean_nib:
-        enterprise = _registry_enterprise(clean_nib, satker)
+        # An import passes a lookup over the NIBs of its whole file (one query, not one per row).
+        enterprise = (find_enterprise or _registry_enterprise)(clean_nib, satker)
         if enterprise is None:
-            errors["nib"] = [_("NIB tidak ditemukan di registri IKM.")]
+            errors["nib"] = [_("NIB %(nib)s tidak ditemukan di registri IKM.") % {"nib": clean_nib}]
         elif not name:
             name = enterprise.name
     elif not name and "nib" not in errors:
@@ -267,7 +271,7 @@ def _save(record: Any, report: MonthlyReport, by: User) -> None:
     record.report = report
     record._history_user = by
     record.save()
-    _touch_report(report, by)
+    touch_report(report, by)
 
 
 def _reload(model: type, record: Any) -> Any:
@@ -280,7 +284,7 @@ def _reload(model: type, record: Any) -> Any:
 
 def _update(model: type, record: Any, values_of: Any, by: User, today: date | None, **fields: Any) -> Any:
     today = today or timezone.localdate()
-    report = _open_month(satker=record.satker, fiscal_year=record.fiscal_year, month=record.month, by=by, today=today)
+    report = open_month(satker=record.satker, fiscal_year=record.fiscal_year, month=record.month, by=by, today=today)
     record = _reload(model, record)
     values = values_of(satker=record.satker, **fields)
     for name, value in values.items():
@@ -291,11 +295,11 @@ def _update(model: type, record: Any, values_of: Any, by: User, today: date | No
 
 def _delete(model: type, record: Any, by: User, today: date | None) -> None:
     today = today or timezone.localdate()
-    report = _open_month(satker=record.satker, fiscal_year=record.fiscal_year, month=record.month, by=by, today=today)
+    report = open_month(satker=record.satker, fiscal_year=record.fiscal_year, month=record.month, by=by, today=today)
     record = _reload(model, record)
     record._history_user = by
     record.delete()
-    _touch_report(report, by)
+    touch_report(report, by)
 
 
 # -- WUB --------------------------------------------------------------------------------------
@@ -318,8 +322,8 @@ def new_entrepreneur_create(
     """Record a new entrepreneur (WUB) in the month; a NIB makes it legal and links the
     registry enterprise with that NIB when there is one."""
     today = today or timezone.localdate()
-    report = _open_month(satker=satker, fiscal_year=fiscal_year, month=month, by=by, today=today)
-    values = _wub_values(satker=satker, name=name, regency=regency, business_type=business_type, nib=nib,
+    report = open_month(satker=satker, fiscal_year=fiscal_year, month=month, by=by, today=today)
+    values = wub_values(satker=satker, name=name, regency=regency, business_type=business_type, nib=nib,
                          legalized_on=legalized_on, today=today)  # fmt: skip
     record = NewEntrepreneur(satker=satker, fiscal_year=fiscal_year, month=month, **values)
     _save(record, report, by)
@@ -339,7 +343,7 @@ def new_entrepreneur_update(
     today: date | None = None,
 ) -> NewEntrepreneur:
     return _update(
-        NewEntrepreneur, record, lambda **kw: _wub_values(today=today or timezone.localdate(), **kw), by, today,
+        NewEntrepreneur, record, lambda **kw: wub_values(today=today or timezone.localdate(), **kw), by, today,
         name=name, regency=regency, business_type=business_type, nib=nib, legalized_on=legalized_on,
     )  # fmt: skip
 
@@ -367,7 +371,7 @@ def poverty_activity_create(
     today: date | None = None,
 ) -> PovertyActivity:
     today = today or timezone.localdate()
-    report = _open_month(satker=satker, fiscal_year=fiscal_year, month=month, by=by, today=today)
+    report = open_month(satker=satker, fiscal_year=fiscal_year, month=month, by=by, today=today)
     values = _poverty_values(satker=satker, regency=regency, kind=kind, description=description,
                              beneficiaries=beneficiaries, value=value)  # fmt: skip
     record = PovertyActivity(satker=satker, fiscal_year=fiscal_year, month=month, **values)
@@ -420,8 +424,8 @@ def facilitation_create(
     """Record a facilitation of an IKM. With a NIB the enterprise must be in the registry (its
     name is taken from there when none is typed); exhibitions and restructuring carry a value."""
     today = today or timezone.localdate()
-    report = _open_month(satker=satker, fiscal_year=fiscal_year, month=month, by=by, today=today)
-    values = _facilitation_values(
+    report = open_month(satker=satker, fiscal_year=fiscal_year, month=month, by=by, today=today)
+    values = facilitation_values(
         satker=satker, kind=kind, nib=nib, enterprise_name=enterprise_name, value=value,
         certificate_number=certificate_number, certificate_date=certificate_date, note=note, today=today,
     )  # fmt: skip
@@ -445,7 +449,7 @@ def facilitation_update(
     today: date | None = None,
 ) -> Facilitation:
     return _update(
-        Facilitation, record, lambda **kw: _facilitation_values(today=today or timezone.localdate(), **kw), by, today,
+        Facilitation, record, lambda **kw: facilitation_values(today=today or timezone.localdate(), **kw), by, today,
         kind=kind, nib=nib, enterprise_name=enterprise_name, value=value, certificate_number=certificate_number,
         certificate_date=certificate_date, note=note,
     )  # fmt: skip
@@ -459,7 +463,7 @@ def facilitation_delete(*, record: Facilitation, by: User, today: date | None = 
 # -- OVOP -------------------------------------------------------------------------------------
 
 
-def _centre_values(
+def centre_values(
     *,
     satker: Satker,
     name: str,
@@ -507,7 +511,7 @@ def ovop_centre_create(
     """A centre (sentra) coached by the satker: at least five IKM units, in the satker's province."""
     ensure_can_edit_satker(by, satker)
     Satker.objects.select_for_update().get(pk=satker.pk)
-    values = _centre_values(satker=satker, name=name, regency=regency, village=village,
+    values = centre_values(satker=satker, name=name, regency=regency, village=village,
                             commodity_group=commodity_group, unit_count=unit_count)  # fmt: skip
     centre = OvopCentre(satker=satker, **values)
     centre._history_user = by
@@ -529,7 +533,7 @@ def ovop_centre_update(
     satker = centre.satker
     ensure_can_edit_satker(by, satker)
     Satker.objects.select_for_update().get(pk=satker.pk)
-    values = _centre_values(satker=satker, name=name, regency=regency, village=village,
+    values = centre_values(satker=satker, name=name, regency=regency, village=village,
                             commodity_group=commodity_group, unit_count=unit_count, exclude_pk=centre.pk)  # fmt: skip
     for field, value in values.items():
         setattr(centre, field, value)

@@ -282,7 +282,7 @@ def test_facilitation_nib_must_be_in_the_registry(officer, satker, fiscal_year) 
     refused(
         lambda: facilitation(satker, fiscal_year, officer, nib="0000000000009"),
         "nib",
-        "NIB tidak ditemukan di registri IKM",
+        "tidak ditemukan di registri IKM",
     )
     nothing_written()
 
@@ -291,7 +291,7 @@ def test_facilitation_does_not_reveal_another_provinces_registry(officer, satker
     refused(
         lambda: facilitation(satker, fiscal_year, officer, nib=aceh_enterprise.nib, enterprise_name=""),
         "nib",
-        "NIB tidak ditemukan di registri IKM",
+        "tidak ditemukan di registri IKM",
     )
 
 

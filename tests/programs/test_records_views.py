@@ -184,7 +184,7 @@ def test_admin_adds_in_any_province(admin_user, other_satker, fiscal_year, other
         ("wub", lambda r, o: wub_data(r, regency=""), "tidak boleh kosong"),
         ("poverty", lambda r, o: poverty_data(r, beneficiaries="0"), "minimal 1 orang"),
         ("poverty", lambda r, o: poverty_data(r, value="1.250.000,50"), "rupiah bulat"),
-        ("facilitation", lambda r, o: facilitation_data(nib="0000000000001"), "NIB tidak ditemukan di registri IKM"),
+        ("facilitation", lambda r, o: facilitation_data(nib="0000000000001"), "tidak ditemukan di registri IKM"),
         ("facilitation", lambda r, o: facilitation_data(value=""), "lebih dari 0"),
         ("facilitation", lambda r, o: facilitation_data(kind="PRODUK"), "Nilai hanya diisi untuk fasilitasi pameran"),
         (
