@@ -67,6 +67,15 @@ class KindImporter(Protocol):
     def apply(self, plan: ImportPlan, user: User, reason: str) -> None: ...
 
 
+def refuse_readers(plan: ImportPlan, user: User) -> bool:
+    """Reviewers and viewers read every province but change nothing (CONTRACT): their file is
+    refused as a whole, before any row is looked at."""
+    if user.is_admin or user.is_officer:
+        return False
+    plan.error(0, "", _("Peran Anda hanya membaca data; impor dilakukan oleh petugas provinsi atau admin direktorat."))
+    return True
+
+
 # Each kind's importer, by dotted path: a kind module imports the services it writes through,
 # and only the kind being imported needs loading.
 IMPORTERS: dict[str, str] = {
@@ -102,6 +111,9 @@ def import_file(
     """Check, read, plan and (unless ``dry_run`` or any error) apply. Raises ImportFileError when
     the file itself is unacceptable."""
     report = progress or (lambda phase, done, total: None)
+    refused = ImportPlan(kind)
+    if refuse_readers(refused, user):
+        return ImportResult(refused, imported=False)
     report(PHASE_CHECK, 0, 0)
     check_xlsx(path)
     spec = KINDS[kind]

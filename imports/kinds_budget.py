@@ -27,7 +27,7 @@ from budgets.models import (
 from budgets.money import format_rupiah
 from budgets.services import RpdEditability, realization_set, rpd_set
 from ikmsite.accounts.scoping import scoped
-from imports.importer import ImportPlan, PlannedRow
+from imports.importer import ImportPlan, PlannedRow, refuse_readers
 from imports.reader import CellError, Sheet, parse_amount, parse_code, parse_int
 
 if TYPE_CHECKING:
@@ -267,15 +267,6 @@ class PaguImporter:
                 lines=[PaguLine(r.values["component"], r.values["account"], r.values["pagu"], r.values["blokir"])
                        for r in rows],
             )  # fmt: skip
-
-
-def refuse_readers(plan: ImportPlan, user: User) -> bool:
-    """Reviewers and viewers read every province but change nothing (CONTRACT): their file is
-    refused as a whole, before any row is looked at."""
-    if user.is_admin or user.is_officer:
-        return False
-    plan.error(0, "", _("Peran Anda hanya membaca data; impor dilakukan oleh petugas provinsi atau admin direktorat."))
-    return True
 
 
 SatkerYear = tuple[str, int]  # (satker code, year)

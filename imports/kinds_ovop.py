@@ -11,8 +11,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from budgets.models import FiscalYear, Regency, Satker
 from ikmsite.accounts.scoping import scoped
-from imports.importer import ImportPlan, PlannedRow
-from imports.kinds_budget import refuse_readers
+from imports.importer import ImportPlan, PlannedRow, refuse_readers
 from imports.reader import CellError, Sheet, parse_code, parse_int, parse_regency_code, parse_text
 from programs.models import CommodityGroup, OvopCentre, OvopRating
 from programs.services.records import MAX_STARS, MIN_STARS

@@ -229,7 +229,7 @@ def test_reviewers_and_viewers_cannot_import(tmp_path, reviewer, viewer, registr
     for user in (reviewer, viewer):
         result = run(path, user)
         assert where(result) == [(0, "")] and not result.imported
-        assert "Hanya petugas satker dan admin" in result.plan.errors[0].message
+        assert "hanya membaca data" in result.plan.errors[0].message
     nothing_written()
 
 
