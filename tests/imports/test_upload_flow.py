@@ -237,6 +237,7 @@ def test_reading_reports_progress(tmp_path, officer, dipa) -> None:
     assert (PHASE_READ, 3999, 4501) in seen
 
 
+@pytest.mark.django_db(transaction=True)  # the worker closes its connection when it is done
 def test_the_database_worker_runs_the_tasks(officer, dipa, settings) -> None:
     """With the database backend (as under `make run`) the web request only queues the check;
     `db_worker` does it."""
