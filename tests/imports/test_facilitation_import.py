@@ -13,7 +13,6 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from openpyxl import Workbook
 
 from budgets.models import FiscalYear, MonthlyReport, Regency
 from budgets.services import report_get_or_create, report_submit
@@ -22,6 +21,7 @@ from imports.reader import read_sheet
 from programs.models import Enterprise, Facilitation, SizeClass
 from programs.services.records import facilitation_create
 from tests.conftest import client_for
+from tests.imports.bad_files import workbook as write_workbook
 
 pytestmark = pytest.mark.django_db
 HEADER = ["kode_satker", "tahun", "bulan", "jenis", "nib", "nama_usaha", "nilai", "keterangan"]
@@ -55,12 +55,7 @@ def registry(province, other_province, fiscal_year) -> Enterprise:
 
 
 def workbook(path: Path, rows: list[list[object]]) -> Path:
-    book = Workbook()
-    book.active.append(HEADER)
-    for row in rows:
-        book.active.append(row)
-    book.save(path)
-    return path
+    return write_workbook(path, HEADER, rows)
 
 
 def run(path: Path, user, dry_run: bool = False):

@@ -12,7 +12,6 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from openpyxl import Workbook
 
 from budgets.models import FiscalYear, Regency
 from imports.importer import import_file, importer_for
@@ -21,6 +20,7 @@ from imports.reader import read_sheet
 from programs.models import OvopCentre, OvopRating
 from programs.services.records import ovop_centre_create, ovop_rating_set
 from tests.conftest import client_for
+from tests.imports.bad_files import workbook as write_workbook
 
 pytestmark = pytest.mark.django_db
 HEADER = ["kode_satker", "nama_sentra", "kode_kabkota", "desa", "kelompok_komoditas", "jumlah_ikm", "tahun", "bintang"]
@@ -44,12 +44,7 @@ def regencies(province, other_province) -> dict[str, Regency]:
 
 
 def workbook(path: Path, rows: list[list[object]]) -> Path:
-    book = Workbook()
-    book.active.append(HEADER)
-    for row in rows:
-        book.active.append(row)
-    book.save(path)
-    return path
+    return write_workbook(path, HEADER, rows)
 
 
 def run(path: Path, user, reason: str | None = None):

@@ -6,22 +6,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from openpyxl import Workbook
 
 from budgets.models import BudgetLine, BudgetRevision
 from imports.importer import import_file
+from tests.imports.bad_files import workbook as write_workbook
 
 pytestmark = pytest.mark.django_db
 HEADER = ["kode_satker", "tahun", "kode_komponen", "kode_akun", "pagu", "blokir"]
 
 
 def workbook(path: Path, rows: list[list[object]]) -> Path:
-    book = Workbook()
-    book.active.append(HEADER)
-    for row in rows:
-        book.active.append(row)
-    book.save(path)
-    return path
+    return write_workbook(path, HEADER, rows)
 
 
 def test_admin_imports_pagu_as_one_revision_and_reimport_changes_nothing(tmp_path, admin_user, dipa) -> None:

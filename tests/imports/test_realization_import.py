@@ -8,23 +8,18 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from openpyxl import Workbook
 
 from budgets.models import MonthlyReport, Realization
 from budgets.services import realization_set, report_submit
 from imports.importer import import_file
+from tests.imports.bad_files import workbook as write_workbook
 
 pytestmark = pytest.mark.django_db
 HEADER = ["kode_satker", "tahun", "bulan", "kode_komponen", "kode_akun", "realisasi"]
 
 
 def workbook(path: Path, rows: list[list[object]]) -> Path:
-    book = Workbook()
-    book.active.append(HEADER)
-    for row in rows:
-        book.active.append(row)
-    book.save(path)
-    return path
+    return write_workbook(path, HEADER, rows)
 
 
 def run(path: Path, user, dry_run: bool = False):

@@ -15,7 +15,6 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from openpyxl import Workbook
 
 from budgets.models import BudgetLine, FiscalYear, RpdPlan, RpdRevision, RpdWindow, SpendingType
 from budgets.services import rpd_editability, rpd_set
@@ -25,6 +24,7 @@ from imports.kinds_budget import rpd_editability_many
 from imports.reader import read_sheet
 from tests.conftest import client_for
 from tests.factories import SatkerFactory
+from tests.imports.bad_files import workbook as write_workbook
 
 pytestmark = pytest.mark.django_db
 HEADER = ["kode_satker", "tahun", "bulan", "jenis_belanja", "rencana"]
@@ -48,12 +48,7 @@ def full_grid(year: int) -> list[list[object]]:
 
 
 def workbook(path: Path, rows: list[list[object]]) -> Path:
-    book = Workbook()
-    book.active.append(HEADER)
-    for row in rows:
-        book.active.append(row)
-    book.save(path)
-    return path
+    return write_workbook(path, HEADER, rows)
 
 
 def run(path: Path, user, reason: str | None = None):
