@@ -5,8 +5,10 @@ file is valid; re-importing the same file changes nothing (upsert on the natural
 
 from __future__ import annotations
 
+import gc
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -101,6 +103,21 @@ class ImportResult:
     imported: bool
 
 
+@contextmanager
+def without_cyclic_gc() -> Iterator[None]:
+    """Hundreds of thousands of small objects alive (the sheet's rows, the plan) make every
+    collection of the cyclic garbage collector walk them all: with it reading, planning and
+    writing a 100.000-row file ran 20 % to 3 times slower. Nothing here builds cycles; the
+    collector runs again afterwards."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 # Progress of a long import: (phase, done, total); the upload page shows it.
 Progress = Callable[[str, int, int], None]
 
@@ -110,6 +127,13 @@ def import_file(
 ) -> ImportResult:
     """Check, read, plan and (unless ``dry_run`` or any error) apply. Raises ImportFileError when
     the file itself is unacceptable."""
+    with without_cyclic_gc():
+        return _import_file(path, kind, user=user, dry_run=dry_run, reason=reason, progress=progress)
+
+
+def _import_file(
+    path: str | Path, kind: str, *, user: User, dry_run: bool, reason: str, progress: Progress | None
+) -> ImportResult:
     report = progress or (lambda phase, done, total: None)
     refused = ImportPlan(kind)
     if refuse_readers(refused, user):

@@ -223,6 +223,8 @@ def parse_regency_code(value: Any) -> str:
     """Kemendagri regency code 'PP.RR'; '3273' and the number 3273 are read the same."""
     if value is None:
         raise CellError(_("Wajib diisi."))
+    if isinstance(value, float) and value != int(value):
+        value = f"{value:05.2f}"  # 17.10 typed into a number cell arrives as 17.1
     text = f"{int(value):04d}" if isinstance(value, int | float) and value == int(value) else str(value).strip()
     if len(text) == 4 and text.isdigit():
         text = f"{text[:2]}.{text[2:]}"

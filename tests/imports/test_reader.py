@@ -128,6 +128,8 @@ def test_regency_codes() -> None:
     assert parse_regency_code("32.73") == "32.73"
     assert parse_regency_code("3273") == "32.73"
     assert parse_regency_code(3273) == "32.73"
+    assert parse_regency_code(32.73) == "32.73"  # typed into a number cell
+    assert parse_regency_code(17.1) == "17.10"  # 17.10 in a number cell loses its last zero
     with pytest.raises(CellError, match=r"PP\.RR"):
         parse_regency_code("Bandung")
 

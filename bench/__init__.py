@@ -1,0 +1,1 @@
+"""Benchmarks run by hand against a throwaway PostgreSQL database (see bench/import_export.py)."""
