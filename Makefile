@@ -7,7 +7,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMPS := .make
 
-.PHONY: run test lint lock check-prereqs setup migrate data clean-stamps
+.PHONY: run test bench lint lock check-prereqs setup migrate data clean-stamps
 
 check-prereqs:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' 2>/dev/null \
@@ -58,6 +58,12 @@ test: setup
 	$(VENV)/bin/ruff check .
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# Benchmarks (not part of `make test`): PostgreSQL only, in their own database, which they
+# create and fill (the first run takes several minutes). BENCH_DATABASE_URL overrides it.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/ikma_bench
+bench: setup
+	DATABASE_URL=$(BENCH_DATABASE_URL) DJANGO_SETTINGS_MODULE=ikmsite.settings $(PY) -m bench.import_export
 
 # Re-lock after editing requirements*.in (uv writes no registry address into the files).
 lock: | $(PY)
