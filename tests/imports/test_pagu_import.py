@@ -3,12 +3,16 @@ the upload; the same file again changes nothing."""
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
+import openpyxl
 import pytest
+from django.urls import reverse
 
 from budgets.models import BudgetLine, BudgetRevision
 from imports.importer import import_file
+from tests.conftest import client_for
 from tests.imports.bad_files import workbook as write_workbook
 
 pytestmark = pytest.mark.django_db
@@ -57,3 +61,23 @@ def test_bad_rows_reject_the_file(tmp_path, admin_user, dipa, row, column) -> No
     result = import_file(workbook(tmp_path / "b.xlsx", [row]), "pagu", user=admin_user, dry_run=False, reason="x")
     assert [(e.row, e.column) for e in result.plan.errors] == [(2, column)]
     assert not BudgetRevision.objects.exists()
+
+
+def test_a_file_made_from_the_template_imports(tmp_path, admin_user, dipa) -> None:
+    """The admin's pagu template for a satker lists its DIPA lines as stored: sent back untouched
+    it changes nothing; with one pagu edited it is one revision of that line."""
+    response = client_for(admin_user).get(reverse("imports:template", args=["pagu"]), {"satker": "170019"})
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    sheet = book["data"]
+    assert [cell.value for cell in sheet[1]] == HEADER
+    untouched = tmp_path / "template.xlsx"
+    book.save(untouched)
+    result = import_file(untouched, "pagu", user=admin_user, dry_run=False, reason="templat")
+    assert result.imported and result.plan.counts == {"new": 0, "changed": 0, "unchanged": 3}
+    sheet["E2"] = "125.000.000"
+    edited = tmp_path / "edited.xlsx"
+    book.save(edited)
+    result = import_file(edited, "pagu", user=admin_user, dry_run=False, reason="templat diubah")
+    assert result.plan.counts == {"new": 0, "changed": 1, "unchanged": 2}
+    assert BudgetLine.objects.get(satker__code="170019", account__code=sheet["D2"].value).pagu == 125_000_000
+    assert BudgetRevision.objects.get().reason == "templat diubah"
