@@ -25,6 +25,7 @@ class ImportKind:
     name: str
     title: str
     columns: tuple[ImportColumn, ...]
+    admin_only: bool = False  # the DIPA's pagu is recorded by the directorate, not by provinces
 
     @property
     def column_names(self) -> list[str]:
@@ -87,6 +88,7 @@ KINDS: dict[str, ImportKind] = {
                 ImportColumn("pagu", _("Pagu baris. ") + AMOUNT_HELP, example="150.000.000"),
                 ImportColumn("blokir", _("Bagian pagu yang diblokir (0 bila tidak ada). ") + AMOUNT_HELP, example="0"),
             ),
+            admin_only=True,
         ),
         ImportKind(
             "ikm",

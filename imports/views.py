@@ -7,6 +7,7 @@ import io
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -66,10 +67,14 @@ def template_download(request: HttpRequest, kind: str) -> HttpResponse:
     return response
 
 
+def kinds_for(user) -> list:
+    return [kind for kind in KINDS.values() if user.is_admin or not kind.admin_only]
+
+
 @data_access_required(IMPORTERS)
 def index(request: HttpRequest) -> HttpResponse:
     uploads = scoped(Upload.objects.select_related("uploaded_by"), request.user)[:RECENT_UPLOADS]
-    return render(request, "imports/index.html", {"kinds": KINDS.values(), "uploads": uploads})
+    return render(request, "imports/index.html", {"kinds": kinds_for(request.user), "uploads": uploads})
 
 
 class UploadForm(forms.Form):
@@ -86,6 +91,8 @@ class UploadForm(forms.Form):
 @data_access_required(IMPORTERS)
 def upload(request: HttpRequest, kind: str) -> HttpResponse:
     spec = _kind_or_404(kind)
+    if spec.admin_only and not request.user.is_admin:
+        raise PermissionDenied(_("Pagu DIPA diimpor oleh admin direktorat."))
     form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
     if form.is_bound and form.is_valid():
         created = receive_upload(user=request.user, kind=kind, file=form.cleaned_data["file"])

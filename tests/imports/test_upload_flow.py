@@ -305,3 +305,12 @@ def test_empty_template_lines_are_skipped_not_zeroed(officer, satker, dipa, toda
     client.post(reverse("imports:confirm", args=[upload.pk]))
     stored = dict(Realization.objects.values_list("line__account__code", "amount"))
     assert stored == {"521211": 1_000, "524111": 7}
+
+
+def test_pagu_is_offered_to_admins_only(officer, admin_user) -> None:
+    officer_client, admin_client = client_for(officer), client_for(admin_user)
+    assert reverse("imports:upload", args=["pagu"]) not in officer_client.get(reverse("imports:index")).content.decode()
+    response = officer_client.get(reverse("imports:upload", args=["pagu"]))
+    assert response.status_code == 403 and "admin direktorat" in response.content.decode()
+    assert reverse("imports:upload", args=["pagu"]) in admin_client.get(reverse("imports:index")).content.decode()
+    assert admin_client.get(reverse("imports:upload", args=["pagu"])).status_code == 200
