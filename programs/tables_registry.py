@@ -1,5 +1,5 @@
 """Renderers of registry rows: the HTML table of one keyset page, and the streaming exports of
-every filtered row (XLSX through an openpyxl write-only workbook in a temporary file, CSV and
+every filtered row (XLSX streamed by ikmsite.xlsx_stream while the rows are read, CSV and
 JSON as streamed text). The exports read rows with ``values_list().iterator()``, so memory
 stays constant whatever the number of rows."""
 
@@ -7,31 +7,26 @@ from __future__ import annotations
 
 import csv
 import json
-import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import django_tables2 as tables
 from django.db.models import QuerySet
-from django.http import FileResponse, StreamingHttpResponse
+from django.http import StreamingHttpResponse
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from ikmsite.templatetags.ui import angka
+from ikmsite.xlsx_stream import XlsxColumn, stream_xlsx
 from programs.models import Enterprise, SizeClass
 
 CHUNK_SIZE = 2000
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # An XLSX sheet holds 1.048.576 rows; the national registry has millions: continue on new sheets.
 XLSX_MAX_ROWS = 1_048_576
-XLSX_HEADER_ROWS = 3  # title with the filters, an empty row, the column labels
 
 
 class EnterpriseTable(tables.Table):
@@ -123,56 +118,19 @@ def export_rows(queryset: QuerySet[Enterprise]) -> Iterator[list[Any]]:
         yield out
 
 
-def as_xlsx(rows: Iterable[list[Any]], *, title: str, filename: str) -> FileResponse:
-    """A write-only workbook (rows go straight to disk), saved into a temporary file that the
-    response streams and closes."""
-    workbook = Workbook(write_only=True)
-    bold = Font(bold=True)
-    sheet_number = 0
-
-    def new_sheet() -> Any:
-        nonlocal sheet_number
-        sheet_number += 1
-        sheet = workbook.create_sheet(title=f"Registri IKM {sheet_number}" if sheet_number > 1 else "Registri IKM")
-        for index, column in enumerate(EXPORT_COLUMNS):
-            width = 14 if column.kind != "text" else (40 if column.key in {"nama_usaha", "alamat"} else 18)
-            sheet.column_dimensions[get_column_letter(index + 1)].width = width
-        heading = WriteOnlyCell(sheet, value=title)
-        heading.font = Font(bold=True, size=12)
-        sheet.append([heading])
-        sheet.append([])
-        labels = []
-        for column in EXPORT_COLUMNS:
-            cell = WriteOnlyCell(sheet, value=str(column.label))
-            cell.font = bold
-            labels.append(cell)
-        sheet.append(labels)
-        return sheet
-
-    sheet = new_sheet()
-    written = XLSX_HEADER_ROWS
-    for row in rows:
-        if written >= XLSX_MAX_ROWS:
-            sheet, written = new_sheet(), XLSX_HEADER_ROWS
-        cells = []
-        for column, value in zip(EXPORT_COLUMNS, row, strict=True):
-            if column.kind in NUMBER_FORMATS and value is not None:
-                cell = WriteOnlyCell(sheet, value=value)
-                cell.number_format = NUMBER_FORMATS[column.kind]
-                cells.append(cell)
-            elif isinstance(value, str) and value.startswith("="):
-                # A name typed as "=..." must stay text, never become a live formula.
-                cell = WriteOnlyCell(sheet, value=value)
-                cell.data_type = "s"
-                cells.append(cell)
-            else:
-                cells.append(value)  # text stays text: NIB and KBLI keep their leading zeros
-        sheet.append(cells)
-        written += 1
-    output = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 (FileResponse closes it)
-    workbook.save(output)
-    output.seek(0)
-    return FileResponse(output, as_attachment=True, filename=f"{filename}.xlsx", content_type=XLSX_CONTENT_TYPE)
+def as_xlsx(rows: Iterable[list[Any]], *, title: str, filename: str) -> StreamingHttpResponse:
+    """The rows as a workbook streamed while they are read (ikmsite.xlsx_stream: constant
+    memory, the download starts at once; past XLSX_MAX_ROWS rows a sheet continues on the next)."""
+    columns = [
+        XlsxColumn(str(column.label), column.kind,
+                   14 if column.kind != "text" else (40 if column.key in {"nama_usaha", "alamat"} else 18))
+        for column in EXPORT_COLUMNS
+    ]  # fmt: skip
+    content = stream_xlsx(sheet_name="Registri IKM", title=title, columns=columns, rows=rows,
+                          max_sheet_rows=XLSX_MAX_ROWS)  # fmt: skip
+    response = StreamingHttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
+    return response
 
 
 class _Echo:
