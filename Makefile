@@ -60,10 +60,11 @@ test: setup
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 # Benchmarks (not part of `make test`): PostgreSQL only, in their own database, which they
-# create and fill (the first run takes several minutes). BENCH_DATABASE_URL overrides it.
+# create and fill at national scale (first load ~2,5 min, then seconds); a full run ~10 min.
+# BENCH_DATABASE_URL overrides the database; BENCH_ARGS passes options (--skip-load, --only REGEX).
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/ikma_bench
 bench: setup
-	DATABASE_URL=$(BENCH_DATABASE_URL) DJANGO_SETTINGS_MODULE=ikmsite.settings $(PY) -m bench.import_export
+	DATABASE_URL=$(BENCH_DATABASE_URL) DJANGO_SETTINGS_MODULE=ikmsite.settings $(PY) -m bench.run $(BENCH_ARGS)
 
 # Re-lock after editing requirements*.in (uv writes no registry address into the files).
 lock: | $(PY)
