@@ -33,6 +33,7 @@ from imports.importer import ImportPlan, PlannedRow, without_cyclic_gc
 from imports.reader import CellError, Sheet, parse_amount, parse_regency_code
 from programs.models import Enterprise
 from programs.registry_rules import is_manufacturing_kbli, normalize_name, size_class_for
+from programs.registry_summary import RegistryChange
 from programs.services.registry import FIRST_DATA_YEAR, MAX_WORKERS, NIB_LENGTH, can_write_registry, officer_satker
 
 if TYPE_CHECKING:
@@ -484,13 +485,18 @@ class EnterpriseImporter:
     def apply(self, plan: ImportPlan, user: User, reason: str) -> None:
         new = [row.values["enterprise"] for row in plan.rows if row.action == "new"]
         changed = [row.values for row in plan.rows if row.action == "changed"]
+        # The registry summary's change of the whole file, added up per key as the batches are
+        # written and stored at the end, in the import's transaction: a few upserts whatever the
+        # file's size, and the summary rows stay locked only for the end of the import.
+        summary = RegistryChange().adding(new)
         with without_cyclic_gc():
             try:
                 with connection.wrap_database_errors:  # COPY errors come from psycopg itself
                     for batch in chunks(new, WRITE_BATCH):
                         insert_new(batch, user, reason)
                     for batch in chunks(changed, UPDATE_BATCH):
-                        update_changed(batch, user, reason)
+                        update_changed(batch, user, reason, summary=summary)
+                    summary.apply()
             except IntegrityError:
                 # An NIB recorded by someone else between the check and the write.
                 raise ImportFileError(
@@ -558,9 +564,10 @@ def insert_new(batch: Sequence[EnterpriseValues], user: User, reason: str) -> No
     _copy(HISTORY._meta.db_table, [*TRACKED, *HISTORY_EXTRA], _history_rows(rows, user, reason, "+"))
 
 
-def update_changed(batch: Sequence[dict[str, Any]], user: User, reason: str) -> None:
+def update_changed(batch: Sequence[dict[str, Any]], user: User, reason: str, *, summary: RegistryChange) -> None:
     """Write the changed rows, unless someone changed one of them since the plan read it (the
-    form's optimistic version check, for a whole file)."""
+    form's optimistic version check, for a whole file). ``summary`` gets each row's change: its
+    stored figures out, its new ones in."""
     stored = Enterprise.objects.select_for_update().in_bulk([planned["pk"] for planned in batch])
     now = timezone.now()
     enterprises = []
@@ -570,8 +577,10 @@ def update_changed(batch: Sequence[dict[str, Any]], user: User, reason: str) -> 
             raise ImportFileError(
                 _("Sebagian data IKM di berkas ini diubah orang lain sementara berkas diproses; unggah ulang berkas.")
             )
+        summary.remove(enterprise)
         for name, value in planned["enterprise"]._asdict().items():
             setattr(enterprise, name, value)
+        summary.add(enterprise)
         enterprise.version += 1
         enterprise.updated_at = now
         enterprises.append(enterprise)

@@ -57,6 +57,7 @@ from programs.models import (
     PovertyActivity,
 )
 from programs.registry_rules import normalize_name, size_class_for
+from programs.registry_summary import RegistryChange
 from programs.reports_outputs import KEYS, KIND_OF, MONEY_KEYS, output_kpis
 
 SEED = "ikma-program-demo"
@@ -842,6 +843,7 @@ def _ensure_registry(provinces: list[ProvinceInfo], centres: list[CentrePlan], u
         when = datetime.combine(date(p.data_year, 6, 15), time(10, 0), tzinfo=JAKARTA)
         objects.append(_with_history(obj, users.get(f"officer-{p.province}", admin), when))
     _create_with_history(objects, Enterprise)
+    RegistryChange().adding(objects).apply()  # bulk_create passes no service: the summary by hand
     return len(objects)
 
 

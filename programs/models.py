@@ -7,8 +7,12 @@ report and follow its review: editable while it is a draft or returned, locked o
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.db.models import Q
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -16,6 +20,8 @@ from budgets.models import FiscalYear, MonthlyReport, Regency, Satker
 from budgets.models.execution import MONTH_CHOICES, month_check, satker_scope
 
 NIB_CHECK = Q(nib__isnull=True) | Q(nib__regex=r"^[0-9]{13}$")
+# The KBLI groups of category C (manufacturing): the two-digit divisions 10-33.
+KBLI_GROUP_CODES = tuple(str(division) for division in range(10, 34))
 
 
 class SizeClass(models.TextChoices):
@@ -30,13 +36,17 @@ class Enterprise(models.Model):
     nib = models.CharField(_("NIB"), max_length=13, null=True, blank=True, unique=True)
     name = models.CharField(_("nama usaha"), max_length=200)
     # Lower-case, single-spaced, without legal-form words: duplicate detection and search.
-    name_normalized = models.CharField(max_length=200, editable=False, db_index=True)
+    name_normalized = models.CharField(max_length=200, editable=False)
     owner = models.CharField(_("nama pemilik"), max_length=200, blank=True)
-    regency = models.ForeignKey(Regency, verbose_name=_("kabupaten/kota"), on_delete=models.PROTECT, related_name="+")
+    # No index of its own (as for the province below): the (regency, name, ...) index serves it.
+    regency = models.ForeignKey(
+        Regency, verbose_name=_("kabupaten/kota"), on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     # Denormalised from the regency: the registry is filtered by province at national scale.
     province = models.ForeignKey(
-        "budgets.Province", verbose_name=_("provinsi"), on_delete=models.PROTECT, related_name="+", editable=False
-    )
+        "budgets.Province", verbose_name=_("provinsi"), on_delete=models.PROTECT, related_name="+", editable=False,
+        db_index=False,
+    )  # fmt: skip
     address = models.CharField(_("alamat"), max_length=300, blank=True)
     kbli = models.CharField(_("KBLI"), max_length=5)
     workers_male = models.PositiveIntegerField(_("tenaga kerja laki-laki"), default=0)
@@ -72,12 +82,42 @@ class Enterprise(models.Model):
                 name="enterprise_money_not_negative", condition=Q(investment__gte=0, production_value__gte=0)
             ),
         ]
+        # The registry list is in (name, id) order (keyset pagination), filtered by province,
+        # regency, KBLI or KBLI group, size class and data year, or searched by name. Each of the
+        # first four has an index in that order, so a page reads its index from the cursor on;
+        # every index also carries the other filters' columns (as key columns after the unique
+        # id: they change no order, and unlike INCLUDE they exist on SQLite too), so the list's
+        # query can check them in the index alone (an index-only scan) and reads table rows only
+        # for the page itself. The KBLI groups have one partial index each because the list
+        # filters them with ``kbli LIKE '10%'``, a condition PostgreSQL matches to the index's
+        # predicate. The reports read RegistrySummary, not these rows. PostgreSQL also has a
+        # trigram index on the normalised name for the name search (migration 0002, not declared
+        # here: SQLite has no such index).
         indexes = [
-            models.Index(fields=["province", "name_normalized", "id"], name="enterprise_province_name_idx"),
-            models.Index(fields=["province", "kbli"], name="enterprise_province_kbli_idx"),
-            models.Index(fields=["province", "size_class"], name="enterprise_province_size_idx"),
-            models.Index(fields=["regency", "name_normalized"], name="enterprise_regency_name_idx"),
-            models.Index(fields=["data_year", "province"], name="enterprise_year_province_idx"),
+            models.Index(
+                fields=["name_normalized", "id", "province", "kbli", "size_class", "data_year"],
+                name="enterprise_name_idx",
+            ),
+            models.Index(
+                fields=["province", "name_normalized", "id", "kbli", "size_class", "data_year"],
+                name="enterprise_province_name_idx",
+            ),
+            models.Index(
+                fields=["regency", "name_normalized", "id", "kbli", "size_class", "data_year"],
+                name="enterprise_regency_name_idx",
+            ),
+            models.Index(
+                fields=["kbli", "name_normalized", "id", "province", "size_class", "data_year"],
+                name="enterprise_kbli_name_idx",
+            ),
+            *(
+                models.Index(
+                    fields=["name_normalized", "id", "province", "size_class", "data_year"],
+                    condition=Q(kbli__startswith=group),
+                    name=f"enterprise_kbli{group}_name_idx",
+                )
+                for group in KBLI_GROUP_CODES
+            ),
         ]
 
     def __str__(self) -> str:
@@ -86,6 +126,46 @@ class Enterprise(models.Model):
     @property
     def workers(self) -> int:
         return self.workers_male + self.workers_female
+
+    @staticmethod
+    def province_scope(province_id: int) -> Q:
+        return Q(province_id=province_id)
+
+
+class RegistrySummary(models.Model):
+    """The registry's totals per province, data year and KBLI group (two-digit division): how
+    many enterprises, of which size class, with how many workers, how much investment and
+    production value.
+
+    Kept current by every write of Enterprise, in the writer's own transaction
+    (``programs.registry_summary``): the IKM report and the registry list's count read these
+    few thousand rows instead of aggregating millions of enterprises, and still show a change
+    in the next request. A key whose enterprises are all gone keeps a row of zeros; readers
+    skip it. ``rebuild_registry_summary`` (a management command) recomputes the table from the
+    enterprises, for repair only."""
+
+    province = models.ForeignKey("budgets.Province", on_delete=models.PROTECT, related_name="+", db_index=False)
+    data_year = models.PositiveSmallIntegerField()
+    kbli_group = models.CharField(max_length=2)
+    enterprises = models.BigIntegerField(default=0)
+    small = models.BigIntegerField(default=0)
+    medium = models.BigIntegerField(default=0)
+    large = models.BigIntegerField(default=0)
+    workers_male = models.BigIntegerField(default=0)
+    workers_female = models.BigIntegerField(default=0)
+    investment = models.BigIntegerField(default=0)
+    production_value = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("ringkasan registri IKM")
+        verbose_name_plural = _("ringkasan registri IKM")
+        constraints = [
+            # Also the index of the province filter (its leading column).
+            models.UniqueConstraint(fields=["province", "data_year", "kbli_group"], name="registry_summary_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.province_id} {self.data_year} {self.kbli_group}: {self.enterprises}"
 
     @staticmethod
     def province_scope(province_id: int) -> Q:
@@ -215,7 +295,9 @@ class NewEntrepreneur(MonthlyRecord):
             models.CheckConstraint(name="wub_nib_13_digits", condition=NIB_CHECK),
             month_check("wub_month_1_12"),
         ]
-        indexes = [models.Index(fields=["fiscal_year", "satker", "month"], name="wub_year_satker_idx")]
+        # The outputs report groups the year's WUB by satker, checking the month, the report's
+        # status and the NIB: all in this index, so the year's entries are read without the table.
+        indexes = [models.Index(fields=["fiscal_year", "satker", "month", "report", "nib"], name="wub_year_satker_idx")]
 
     def __str__(self) -> str:
         return self.name
@@ -295,7 +377,14 @@ class Facilitation(MonthlyRecord):
             models.CheckConstraint(name="facilitation_value_not_negative", condition=Q(value__gte=0)),
             month_check("facilitation_month_1_12"),
         ]
-        indexes = [models.Index(fields=["fiscal_year", "kind", "satker"], name="facilitation_year_kind_idx")]
+        # The outputs report groups the year's facilitations by satker and kind, checking the
+        # month and the report's status, summing the value: all in this index (index-only scan).
+        indexes = [
+            models.Index(
+                fields=["fiscal_year", "satker", "kind", "month", "report", "value"],
+                name="facilitation_year_satker_idx",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.enterprise_name}"
@@ -345,3 +434,13 @@ class OutputTarget(models.Model):
     @staticmethod
     def province_scope(province_id: int) -> Q:
         return satker_scope(province_id)
+
+
+@receiver(post_delete, sender=Enterprise, dispatch_uid="programs.registry_summary.enterprise_deleted")
+def _enterprise_deleted(sender: type[Enterprise], instance: Enterprise, **kwargs: Any) -> None:
+    """Every ORM delete of enterprises (the admin's delete and its delete action included) takes
+    their contributions out of RegistrySummary, inside the delete's transaction. Deletes have no
+    service of their own, and Django's deletion collector is the one way the ORM deletes rows."""
+    from programs.registry_summary import enterprise_deleted  # the module imports these models
+
+    enterprise_deleted(instance)

@@ -11,20 +11,25 @@ The report parameters are the fixed set of budgets/report_params.py, so the KBLI
 cannot be a ``kbli=`` parameter: it comes as extra rows of the same report, told apart by
 ``group`` ("province" rows first, then "kbli" rows). The province rows alone add up to the
 totals; so do the KBLI rows.
+
+The figures come from RegistrySummary, kept current by every write of the registry in its own
+transaction (programs/registry_summary.py), so the report is as fresh as the enterprises and
+costs the same at 4,4 million enterprises as at a thousand; a test compares it with the direct
+aggregate over the enterprises on random data (tests/programs/test_registry_summary.py).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet, Sum, Value
-from django.db.models.functions import Coalesce, Substr
+from django.db.models import F, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
 
 from budgets.models import Province
 from budgets.report_specs import Column, ReportSpec, register_report
 from budgets.reports import RealizationFilter, ReportResult
-from programs.models import Enterprise, SizeClass
+from programs.models import RegistrySummary
+from programs.registry_summary import present
 
 # KBLI 2020 category C (manufacturing): the two-digit divisions 10-33.
 KBLI_GROUPS: dict[str, str] = {
@@ -59,45 +64,43 @@ ZERO = dict.fromkeys(FIGURES, 0)
 
 
 def _figures() -> dict[str, Any]:
+    """The report's figures as sums over RegistrySummary rows (each row already holds its
+    key's count, size classes and sums)."""
     return {
-        "enterprises": Count("id"),
-        "workers": Coalesce(Sum(F("workers_male") + F("workers_female")), Value(0)),
-        "investment": Coalesce(Sum("investment"), Value(0)),
-        "production_value": Coalesce(Sum("production_value"), Value(0)),
-        "small": Count("id", filter=Q(size_class=SizeClass.SMALL)),
-        "medium": Count("id", filter=Q(size_class=SizeClass.MEDIUM)),
-        "large": Count("id", filter=Q(size_class=SizeClass.LARGE)),
+        "enterprises": Sum("enterprises"),
+        "workers": Sum(F("workers_male") + F("workers_female")),
+        "investment": Sum("investment"),
+        "production_value": Sum("production_value"),
+        "small": Sum("small"),
+        "medium": Sum("medium"),
+        "large": Sum("large"),
     }
 
 
-def registry_enterprises(year: int, province: str | None) -> QuerySet[Enterprise]:
-    enterprises = Enterprise.objects.filter(data_year__lte=year)
+def registry_summary(year: int, province: str | None) -> QuerySet[RegistrySummary]:
+    """The summary rows of the registry as collected up to ``year`` (of one province)."""
+    summary = present(RegistrySummary.objects.filter(data_year__lte=year))
     if province:
-        enterprises = enterprises.filter(province__bps_code=province)
-    return enterprises
+        summary = summary.filter(province__bps_code=province)
+    return summary
 
 
 def ikm_report(filters: RealizationFilter) -> ReportResult:
     """Province rows (every province, zeros included, so a province without records shows), then
-    KBLI-group rows; three queries whatever the registry's size."""
-    enterprises = registry_enterprises(filters.year, filters.province)
+    KBLI-group rows; three queries, over RegistrySummary (a few thousand rows whatever the
+    registry's size: see programs.registry_summary), never over the enterprises themselves."""
+    summary = registry_summary(filters.year, filters.province)
     provinces = Province.objects.order_by("bps_code")
     if filters.province:
         provinces = provinces.filter(bps_code=filters.province)
-    per_province = {row["province"]: row for row in enterprises.order_by().values("province").annotate(**_figures())}
+    per_province = {row["province"]: row for row in summary.order_by().values("province").annotate(**_figures())}
     rows: list[dict[str, Any]] = []
     for province in provinces:
         figures = per_province.get(province.pk, ZERO)
         rows.append({"group": "province", "province": province.bps_code, "province_name": province.name,
                      "kbli": None, "kbli_name": None, **{key: figures[key] for key in FIGURES}})  # fmt: skip
     totals = {key: sum(row[key] for row in rows) for key in FIGURES}
-    per_group = (
-        enterprises.order_by()
-        .annotate(kbli_group=Substr("kbli", 1, 2))
-        .values("kbli_group")
-        .annotate(**_figures())
-        .order_by("kbli_group")
-    )
+    per_group = summary.order_by().values("kbli_group").annotate(**_figures()).order_by("kbli_group")
     for figures in per_group:
         group = figures["kbli_group"]
         rows.append({"group": "kbli", "province": filters.province, "province_name": None, "kbli": group,

@@ -2,7 +2,8 @@
 duplicate detection before anything is saved, and an optimistic version check on edits.
 
 ``enterprise_clean`` checks a record without writing (the Django admin's form uses it to show
-errors on its fields); ``enterprise_save`` checks and writes in one transaction.
+errors on its fields); ``enterprise_save`` checks and writes in one transaction, the registry
+summary's change included (programs/registry_summary.py).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from budgets.money import MAX_RUPIAH, RupiahError, parse_rupiah
 from ikmsite.accounts.scoping import scoped
 from programs.models import Enterprise, OvopCentre
 from programs.registry_rules import is_manufacturing_kbli, normalize_name, size_class_for
+from programs.registry_summary import RegistryChange
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -331,6 +333,11 @@ def enterprise_save(
         list(Regency.objects.select_for_update().filter(pk=regency_pk).values_list("pk"))
 
     values = enterprise_clean(by=by, data=data, enterprise=locked, confirm_duplicate=confirm_duplicate)
+    # The registry summary loses the stored record's figures and gains the saved ones, in this
+    # transaction (an edit that changes no summarised field writes nothing there).
+    summary = RegistryChange()
+    if locked is not None:
+        summary.remove(locked)
     target = locked if locked is not None else Enterprise()
     for field, value in values.items():
         setattr(target, field, value)
@@ -348,4 +355,5 @@ def enterprise_save(
                 {"nib": ValidationError(_nib_taken_message(existing, by), code="duplicate")}
             ) from None
         raise
+    summary.add(target).apply()
     return target

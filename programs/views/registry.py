@@ -1,6 +1,7 @@
 """The IKM registry: a searchable, filtered list that stays fast at millions of rows (keyset
-pagination on the normalised name, no full count), its streaming exports, an enterprise's page
-with its facilitation history, and the create / edit forms. Plus the route of /reports/ikm/."""
+pagination on the normalised name, counts from the registry summary or capped), its streaming
+exports, an enterprise's page with its facilitation history, and the create / edit forms. Plus
+the route of /reports/ikm/."""
 
 from __future__ import annotations
 
@@ -28,14 +29,17 @@ from ikmsite.accounts.models import User
 from ikmsite.accounts.scoping import get_scoped_or_404, scoped
 from programs.filters_registry import EnterpriseFilter
 from programs.forms_registry import EnterpriseForm
-from programs.models import Enterprise
+from programs.models import Enterprise, RegistrySummary
+from programs.registry_summary import registry_count
 from programs.services.registry import POSSIBLE_DUPLICATE, can_write_registry, enterprise_save
 from programs.tables_registry import EnterpriseTable, as_csv, as_json, as_xlsx, export_rows
 
 PAGE_SIZE = 50
-# The list says how many rows match up to this many, and "more than" beyond: counting every
-# row of a national registry on each page would cost more than the page itself.
+# The list says how many rows match: exactly from the registry summary when its filters allow
+# (SUMMARY_FILTERS), otherwise up to this many and "more than" beyond (counting every matching
+# row of a national registry on each page would cost more than the page itself).
 COUNT_LIMIT = 1000
+SUMMARY_FILTERS = frozenset({"province", "kbli", "size_class", "data_year"})  # kbli: a 2-digit group
 EXPORT_FORMATS = ("xlsx", "csv", "json")
 WRITER_ROLES = frozenset({User.Role.ADMIN, User.Role.OFFICER})
 _CURSOR_NAME = re.compile(r"[0-9a-z ]{0,200}")
@@ -73,27 +77,52 @@ class KeysetPage:
     is_first: bool
 
 
+ORDER = ("name_normalized", "id")
+REVERSED = ("-name_normalized", "-id")
+
+
+def _beyond(queryset: QuerySet[Enterprise], cursor: tuple[str, int] | None, backwards: bool) -> QuerySet[Enterprise]:
+    """The rows after ``cursor`` in (name_normalized, id) order (before it when ``backwards``)."""
+    if cursor is None:
+        return queryset
+    name, pk = cursor
+    if backwards:
+        return queryset.filter(Q(name_normalized__lte=name) & (Q(name_normalized__lt=name) | Q(id__lt=pk)))
+    return queryset.filter(Q(name_normalized__gte=name) & (Q(name_normalized__gt=name) | Q(id__gt=pk)))
+
+
+def _rows(
+    queryset: QuerySet[Enterprise], cursor: tuple[str, int] | None, *, backwards: bool, limit: int
+) -> list[Enterprise]:
+    """Up to ``limit`` rows next to ``cursor`` (in name order, or reversed when ``backwards``).
+
+    First the (name, id) keys alone: one range scan of a name-ordered index from the cursor on,
+    whatever the depth. Those indexes hold every column the list filters on (Enterprise.Meta),
+    so PostgreSQL checks the filters and the name search in the index itself (an index-only
+    scan) and reads no table row for the entries it passes over, which matters where matches
+    are sparse or sit far along the order (a common word's names all starting with it); a rare
+    search word is taken from the trigram index instead. Then the page's rows, by primary key."""
+    ordered = _beyond(queryset, cursor, backwards).order_by(*(REVERSED if backwards else ORDER))
+    keys = list(ordered.values_list(*ORDER)[:limit])
+    rows = queryset.in_bulk([pk for _name, pk in keys])
+    return [rows[pk] for _name, pk in keys if pk in rows]  # (a row deleted in between is left out)
+
+
 def keyset_page(
     queryset: QuerySet[Enterprise], *, after: tuple[str, int] | None, before: tuple[str, int] | None, size: int
 ) -> KeysetPage:
     """One page of ``queryset`` in (name_normalized, id) order, after or before a cursor. Each
-    page is one indexed range scan of ``size + 1`` rows whatever the page's depth (an OFFSET
-    would read and discard every earlier row). Ties in the name are broken by id, so no row is
-    skipped or repeated between pages."""
+    page is one indexed range scan of ``size + 1`` keys whatever the page's depth (an OFFSET
+    would read and discard every earlier row), then its rows by primary key (see ``_rows``).
+    Ties in the name are broken by id, so no row is skipped or repeated between pages."""
     if before is not None:
-        name, pk = before
-        earlier = queryset.filter(Q(name_normalized__lte=name) & (Q(name_normalized__lt=name) | Q(id__lt=pk)))
-        chunk = list(earlier.order_by("-name_normalized", "-id")[: size + 1])
+        chunk = _rows(queryset, before, backwards=True, limit=size + 1)
         if len(chunk) > size:
             rows = chunk[:size][::-1]
             return KeysetPage(rows, encode_cursor(rows[-1]), encode_cursor(rows[0]), is_first=False)
         # Back at the start: show a whole first page rather than a short one.
         after = None
-    ordered = queryset.order_by("name_normalized", "id")
-    if after is not None:
-        name, pk = after
-        ordered = ordered.filter(Q(name_normalized__gte=name) & (Q(name_normalized__gt=name) | Q(id__gt=pk)))
-    chunk = list(ordered[: size + 1])
+    chunk = _rows(queryset, after, backwards=False, limit=size + 1)
     rows = chunk[:size]
     next_cursor = encode_cursor(rows[-1]) if len(chunk) > size else None
     previous_cursor = encode_cursor(rows[0]) if after is not None and rows else None
@@ -127,6 +156,7 @@ class RegistryListView(DataAccessMixin, SingleTableMixin, FilterView):
                 return JsonResponse({"error": _("Filter tidak valid."), "errors": self.filterset.errors}, status=400)
             return self.export(fmt)
         self.object_list = self.filterset.qs if valid else self.filterset.queryset.none()
+        self.filters = self.filterset.form.cleaned_data if self.filterset.is_bound and valid else {}
         self.page = keyset_page(
             self.object_list,
             after=decode_cursor(request.GET.get("after")),
@@ -142,14 +172,10 @@ class RegistryListView(DataAccessMixin, SingleTableMixin, FilterView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         page = self.page
-        if page.is_first and page.next_cursor is None:
-            matched, more = len(page.rows), False  # everything is on this page: no count needed
-        else:
-            matched = self.object_list[: COUNT_LIMIT + 1].count()
-            more = matched > COUNT_LIMIT
+        matched, more = self._matched()
         context.update({
             "page": page,
-            "matched": min(matched, COUNT_LIMIT),
+            "matched": matched,
             "more_than_limit": more,
             "next_url": self._url_with(after=page.next_cursor) if page.next_cursor else None,
             "previous_url": self._url_with(before=page.previous_cursor) if page.previous_cursor else None,
@@ -158,6 +184,34 @@ class RegistryListView(DataAccessMixin, SingleTableMixin, FilterView):
             "can_create": can_write_registry(self.request.user),
         })  # fmt: skip
         return context
+
+    def _matched(self) -> tuple[int, bool]:
+        """How many rows match, and whether that is only a lower bound ("more than")."""
+        page = self.page
+        if page.is_first and page.next_cursor is None:
+            return len(page.rows), False  # everything is on this page: no count needed
+        exact = self._summary_count()
+        if exact is not None:
+            return exact, False
+        # Without the list's order, so that the database may count from any index.
+        matched = self.object_list.order_by()[: COUNT_LIMIT + 1].count()
+        return min(matched, COUNT_LIMIT), matched > COUNT_LIMIT
+
+    def _summary_count(self) -> int | None:
+        """The exact count from the registry summary when the filters are among its keys
+        (province, KBLI group, size class, data year); None otherwise."""
+        used = {name for name, value in self.filters.items() if value not in (None, "")}
+        kbli = self.filters.get("kbli") or ""
+        if not used <= SUMMARY_FILTERS or len(kbli) not in (0, 2):
+            return None
+        summary = scoped(RegistrySummary.objects.all(), self.request.user)
+        if self.filters.get("province"):
+            summary = summary.filter(province_id=self.filterset.province_ids[self.filters["province"]])
+        if kbli:
+            summary = summary.filter(kbli_group=kbli)
+        if self.filters.get("data_year") is not None:
+            summary = summary.filter(data_year=int(self.filters["data_year"]))
+        return registry_count(summary, size_class=self.filters.get("size_class") or None)
 
     def _url_with(self, **changes: str) -> str:
         query = self.request.GET.copy()

@@ -38,6 +38,7 @@ from programs.models import (
     PovertyActivity,
 )
 from programs.registry_rules import is_manufacturing_kbli, normalize_name, size_class_for
+from programs.registry_summary import summary_differences
 
 pytestmark = pytest.mark.django_db
 
@@ -139,6 +140,7 @@ def test_registry_is_valid_and_spread_over_the_provinces(demo: str) -> None:
     members = Enterprise.objects.filter(centre__isnull=False)
     assert members.count() > 100
     assert not members.exclude(centre__regency=F("regency")).exists()
+    assert summary_differences() == []  # the registry summary has the demo registry too
 
 
 def test_facilitations_are_linked_to_the_registry_by_nib(demo: str) -> None:

@@ -138,6 +138,34 @@ def test_keyset_pages_continue_exactly_where_the_previous_ended(officer, regency
     assert back[::-1] == pages
 
 
+@pytest.mark.parametrize("params", [{"q": "kopi"}, {"q": "kopi", "province": "17"}, {"q": "kopi", "kbli": "10"}])
+def test_searched_pages_continue_exactly_both_ways(reviewer, regency, other_regency, monkeypatch, params) -> None:
+    # A searched page reads the keys first, then its rows by primary key: the same pages.
+    monkeypatch.setattr(registry_views, "PAGE_SIZE", 3)
+    make_many(regency, 6, prefix="Abon Kopi", kbli="10792")
+    make_many(regency, 12, prefix="Batik")  # no match
+    make_many(other_regency, 5, prefix="Kopi Gayo", kbli="10761")
+    make_many(regency, 7, prefix="Tenun", kbli="13134")
+    make_many(regency, 8, prefix="Zaitun Kopi", kbli="10792")
+    expected = list(
+        Enterprise.objects.filter(name_normalized__contains="kopi")
+        .filter(**({"province__bps_code": params["province"]} if "province" in params else {}))
+        .filter(**({"kbli__startswith": params["kbli"]} if "kbli" in params else {}))
+        .order_by("name_normalized", "id")
+        .values_list("id", flat=True)
+    )
+    assert len(expected) > 10
+
+    pages, last = walk(client_for(reviewer), params)
+
+    assert [row for page in pages for row in page] == expected
+    client, response, back = client_for(reviewer), last, [pages[-1]]
+    while response.context["previous_url"]:
+        response = client.get(LIST, query_of(response.context["previous_url"]))
+        back.append(ids(response))
+    assert back[::-1] == pages
+
+
 def test_paging_keeps_the_filters(reviewer, regency, other_regency, monkeypatch) -> None:
     monkeypatch.setattr(registry_views, "PAGE_SIZE", 4)
     make_many(regency, 9, prefix="Bengkulu")
@@ -158,14 +186,38 @@ def test_malformed_cursor_falls_back_to_the_first_page(officer, registry) -> Non
 
 
 def test_count_is_capped_instead_of_counting_the_whole_table(officer, regency, monkeypatch) -> None:
+    # A name search (like a regency or a 5-digit KBLI) is not a key of the registry summary.
     monkeypatch.setattr(registry_views, "PAGE_SIZE", 5)
     monkeypatch.setattr(registry_views, "COUNT_LIMIT", 10)
     make_many(regency, 8)
-    page = client_for(officer).get(LIST).content.decode()
+    page = client_for(officer).get(LIST, {"q": "usaha"}).content.decode()
     assert "8 IKM cocok" in page
     make_many(regency, 8, start=8)
-    page = client_for(officer).get(LIST).content.decode()
+    page = client_for(officer).get(LIST, {"q": "usaha"}).content.decode()
     assert "Lebih dari 10 IKM cocok" in page
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({}, 16),  # the officer's province
+        ({"kbli": "10"}, 12),
+        ({"kbli": "13", "size_class": "KECIL"}, 4),
+        ({"data_year": "2022"}, 4),
+    ],
+)
+def test_count_of_summary_filters_is_exact_from_the_summary(
+    officer, regency, other_regency, monkeypatch, params, expected
+) -> None:
+    monkeypatch.setattr(registry_views, "PAGE_SIZE", 3)
+    monkeypatch.setattr(registry_views, "COUNT_LIMIT", 5)
+    make_many(regency, 8, kbli="10792")
+    make_many(regency, 4, start=8, kbli="10761", data_year=2022)
+    make_many(regency, 4, start=12, kbli="13134")
+    make_many(other_regency, 9)  # Aceh: out of the officer's scope
+    response = client_for(officer).get(LIST, params)
+    assert response.context["next_url"]  # more than one page: the count is not the page's length
+    assert (response.context["matched"], response.context["more_than_limit"]) == (expected, False)
 
 
 def list_queries(client: Client, params: dict[str, str], django_assert_max_num_queries, grow) -> None:

@@ -1,5 +1,6 @@
 """Helpers of the registry tests (no tests here): enterprises written straight to the database
-(for lists and reports, where the service is not what is tested) and a valid form input."""
+(for lists and reports, where the service is not what is tested), with their share of the
+registry summary as every writer adds it, and a valid form input."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from django.utils import timezone
 from budgets.models import Regency
 from programs.models import Enterprise
 from programs.registry_rules import normalize_name, size_class_for
+from programs.registry_summary import RegistryChange
 
 
 def make_enterprise(regency: Regency, name: str, **fields: Any) -> Enterprise:
@@ -22,7 +24,7 @@ def make_enterprise(regency: Regency, name: str, **fields: Any) -> Enterprise:
         "data_year": timezone.localdate().year,
         **fields,
     }
-    return Enterprise.objects.create(
+    enterprise = Enterprise.objects.create(
         regency=regency,
         province_id=regency.province_id,
         name=name,
@@ -30,12 +32,14 @@ def make_enterprise(regency: Regency, name: str, **fields: Any) -> Enterprise:
         size_class=size_class_for(values["workers_male"] + values["workers_female"], values["investment"]),
         **values,
     )
+    RegistryChange().add(enterprise).apply()
+    return enterprise
 
 
 def make_many(regency: Regency, count: int, *, prefix: str = "Usaha", start: int = 0, **fields: Any) -> None:
     """``count`` enterprises named "<prefix> 00000", "<prefix> 00001"... in one insert."""
     year = fields.pop("data_year", timezone.localdate().year)
-    Enterprise.objects.bulk_create(
+    created = Enterprise.objects.bulk_create(
         [
             Enterprise(
                 regency=regency,
@@ -53,6 +57,7 @@ def make_many(regency: Regency, count: int, *, prefix: str = "Usaha", start: int
             for index in range(start, start + count)
         ]
     )
+    RegistryChange().adding(created).apply()
 
 
 def form_input(regency: Regency, **changes: Any) -> dict[str, Any]:
