@@ -51,3 +51,10 @@ def test_development_defaults(settings) -> None:
     assert settings.LANGUAGE_CODE == "id"
     assert settings.TIME_ZONE == "Asia/Jakarta"
     assert [code for code, _ in settings.LANGUAGES] == ["id", "en"]
+
+
+def test_production_keeps_database_connections_and_development_does_not(settings) -> None:
+    script = "from django.conf import settings; print(settings.DATABASES['default']['CONN_MAX_AGE'])"
+    assert manage("shell", "-c", script, **PRODUCTION).stdout.strip().splitlines()[-1] == "60"
+    assert manage("shell", "-c", script).stdout.strip().splitlines()[-1] == "0"
+    assert settings.DATABASES["default"]["CONN_HEALTH_CHECKS"] is True
