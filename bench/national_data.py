@@ -372,7 +372,7 @@ def enterprise_rows(
     (the connection is busy): ``satker_of`` maps province id -> its provincial satker."""
     from django.utils import timezone
 
-    from programs.demo_data import FIRST_NAMES, LAST_NAMES, REGISTRY_KBLI, STREETS, VILLAGE_PARTS
+    from programs.demo_data import FIRST_NAMES, LAST_NAMES, REGISTRY_KBLI, STREETS, VILLAGE_PARTS, size_mix
     from programs.registry_rules import normalize_name, size_class_for
 
     rng = random.Random(f"{SEED}-registry-{first_nib}")  # noqa: S311
@@ -394,21 +394,12 @@ def enterprise_rows(
             if checked < 1000:  # the shortcut above must agree with the product's rule
                 assert normalize_name(name) == normalized, (name, normalized)
                 checked += 1
-            roll = rng.random()
-            if roll < 0.84:
-                workers, investment = rng.randint(1, 19), rng.randint(5, 950) * 1_000_000
-            elif roll < 0.90:
-                workers, investment = rng.randint(5, 19), rng.randint(1_000, 4_000) * 1_000_000
-            elif roll < 0.985:
-                workers, investment = rng.randint(20, 99), rng.randint(300, 15_000) * 1_000_000
-            else:
-                workers, investment = rng.randint(100, 350), rng.randint(15_500, 60_000) * 1_000_000
-            female = int(workers * rng.uniform(0.2, 0.8))
+            male, female, investment = size_mix(rng)
             has_nib = rng.random() < 0.85
             yield (
                 f"{NIB_PREFIX}{nib:011d}" if has_nib else None, name, normalized, f"{first} {last}", regency, province,
-                f"{rng.choice(STREETS)} No. {rng.randint(1, 250)}", kbli, workers - female, female, investment,
-                investment * rng.randint(2, 40) // 10, year, satker, size_class_for(workers, investment), 1, now,
+                f"{rng.choice(STREETS)} No. {rng.randint(1, 250)}", kbli, male, female, investment,
+                investment * rng.randint(2, 40) // 10, year, satker, size_class_for(male + female, investment), 1, now,
             )  # fmt: skip
             nib += has_nib
 

@@ -438,8 +438,9 @@ class EnterprisePlan:
     centre: tuple[str, str, str] | None  # natural key of the centre
 
 
-def _size(rng: random.Random) -> tuple[int, int, int]:
-    """Workers (male, female) and investment: mostly small, some medium, a few large."""
+def size_mix(rng: random.Random) -> tuple[int, int, int]:
+    """Workers (male, female) and investment: mostly small, some medium, a few large (the
+    bench's national registry uses the same mix)."""
     roll = rng.random()
     if roll < 0.84:
         workers, investment = rng.randint(1, 19), rng.randint(5, 950) * 1_000_000
@@ -484,7 +485,7 @@ def enterprise_plans(provinces: Sequence[ProvinceInfo], centres: Sequence[Centre
             while number in nibs:
                 number = nib(rng)
             nibs.add(number)
-            male, female, investment = _size(rng)
+            male, female, investment = size_mix(rng)
             production = int(investment * rng.uniform(0.6, 3.0)) // 1000 * 1000 + rng.randint(5, 90) * 10**6
             plans.append(
                 EnterprisePlan(
