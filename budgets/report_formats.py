@@ -38,6 +38,9 @@ def json_value(value: Any) -> Any:
     return value
 
 
+JSON_CONTENT_TYPE = "application/json; charset=utf-8"
+
+
 def as_json(spec: ReportSpec, result: ReportResult, params: dict[str, Any]) -> HttpResponse:
     payload = {
         "report": spec.name,
@@ -46,7 +49,7 @@ def as_json(spec: ReportSpec, result: ReportResult, params: dict[str, Any]) -> H
         "rows": [{column.key: json_value(row.get(column.key)) for column in spec.columns} for row in result.rows],
         "totals": {key: json_value(value) for key, value in result.totals.items()},
     }
-    return HttpResponse(json.dumps(payload, ensure_ascii=False), content_type="application/json; charset=utf-8")
+    return HttpResponse(json.dumps(payload, ensure_ascii=False), content_type=JSON_CONTENT_TYPE)
 
 
 def csv_value(value: Any) -> str:

@@ -49,6 +49,9 @@ class ReportSpec:
     # True: rows below province level (satkers, months, submissions) are limited to an
     # officer's own province; False: province-level aggregates every role may read.
     below_province: bool = False
+    # True: built only from tables that raise the reports' data version (budgets.data_version),
+    # so the page may be served from ikmsite.fresh_cache; False: built on every request.
+    cacheable: bool = False
 
 
 MONEY = (
@@ -79,6 +82,7 @@ REPORTS: dict[str, ReportSpec] = {
             _("Ringkasan realisasi nasional"),
             (Column("group", _("Kelompok")), Column("key", _("Kode")), Column("name", _("Nama")), *MONEY),
             lambda filters, context: national_summary(filters),
+            cacheable=True,
         ),
         ReportSpec(
             "provinces",
@@ -93,6 +97,7 @@ REPORTS: dict[str, ReportSpec] = {
                 Column("below_average", _("Di bawah rata-rata"), "bool"),
             ),
             lambda filters, context: province_ranking(filters),
+            cacheable=True,
         ),
         ReportSpec(
             "satkers",
@@ -109,6 +114,7 @@ REPORTS: dict[str, ReportSpec] = {
             _satkers,
             params=frozenset(FILTERS | {"below"}),
             below_province=True,
+            cacheable=True,
         ),
         ReportSpec(
             "monthly",
@@ -128,6 +134,7 @@ REPORTS: dict[str, ReportSpec] = {
             ),
             lambda filters, context: monthly_report(filters, fiscal_year=context.fiscal_year),
             below_province=True,
+            cacheable=True,
         ),
         ReportSpec(
             "submissions",
@@ -146,6 +153,7 @@ REPORTS: dict[str, ReportSpec] = {
             ),
             lambda filters, context: submissions_report(filters, today=context.today),
             below_province=True,
+            cacheable=True,
         ),
     ]
 }

@@ -8,3 +8,8 @@ class IkmsiteConfig(AppConfig):
 
     name = "ikmsite"
     verbose_name = "IKMA monitoring"
+
+    def ready(self) -> None:
+        from ikmsite import tables2_signatures
+
+        tables2_signatures.install()

@@ -99,6 +99,20 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# "pages": dashboard and report parts cached under the reports' data version (ikmsite/fresh_cache.py),
+# so they are never stale; per-process memory is enough (each gunicorn worker warms its own).
+# DJANGO_FRESH_CACHE=0 builds every page afresh (`make bench` measures latency that way).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"},
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "pages",
+        "TIMEOUT": 3600,
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
+}
+FRESH_CACHE_ENABLED = env.bool("DJANGO_FRESH_CACHE", default=True)
+
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     # django-axes first: it refuses a locked-out (username, IP) pair before any password check.

@@ -5,9 +5,12 @@ the programme outputs and their paragraph from programs (budgets never imports p
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -16,6 +19,7 @@ from budgets.dashboard import directorate_dashboard, narrative_for, officer_dash
 from budgets.models import FiscalYear, Satker
 from budgets.narrative import NarrativeFigures, narrative_paragraphs
 from budgets.selectors import satker_count_by_authority
+from ikmsite import fresh_cache
 from ikmsite.accounts.access import data_access_required
 from ikmsite.accounts.scoping import scoped
 from ikmsite.forms import DashboardFilterForm, NarrativeForm
@@ -64,7 +68,6 @@ def _default_year(years: list[FiscalYear], today_year: int) -> FiscalYear | None
 
 @data_access_required()
 def home(request: HttpRequest) -> HttpResponse:
-    user = request.user
     today = timezone.localdate()
     years = list(FiscalYear.objects.order_by("-year"))
     form = DashboardFilterForm(request.GET, years=[fiscal_year.year for fiscal_year in years])
@@ -72,6 +75,16 @@ def home(request: HttpRequest) -> HttpResponse:
         return bad_request(request, form)
     wanted = form.cleaned_data["year"]
     fiscal_year = next((fy for fy in years if fy.year == wanted), None) if wanted else _default_year(years, today.year)
+    # The figures are the page's whole cost and depend only on the data, the date, the language,
+    # the query and what the user may see: cached under the data version (never stale).
+    body = fresh_cache.cached(request, "home", lambda: _dashboard_body(request, form, years, fiscal_year, today))
+    return render(request, "home.html", {"fiscal_year": fiscal_year, **body})
+
+
+def _dashboard_body(request: HttpRequest, form: DashboardFilterForm, years: list[FiscalYear],
+                    fiscal_year: FiscalYear | None, today: date) -> dict[str, object]:  # fmt: skip
+    """The dashboard under the page title, rendered, and whether it draws charts."""
+    user = request.user
     language = translation.get_language() or "id"
     context: dict[str, object] = {"fiscal_year": fiscal_year, "form": form, "years": years}
     if fiscal_year is not None:
@@ -98,7 +111,11 @@ def home(request: HttpRequest) -> HttpResponse:
                 user=user, fiscal_year=fiscal_year, authority=authority, today=today
             )
             context["programmes"] = _programme_dashboard(programmes, authority)
-    return render(request, "home.html", context)
+    dashboard = context.get("dashboard")
+    return {
+        "dashboard_html": render_to_string("dashboard/body.html", context, request),
+        "has_charts": bool(getattr(dashboard, "charts", None)),
+    }
 
 
 @data_access_required()

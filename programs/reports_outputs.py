@@ -302,6 +302,7 @@ OUTPUTS = ReportSpec(
     _output_columns(),
     outputs_report,
     params=OUTPUT_PARAMS,
+    cacheable=True,
 )
 OVOP = ReportSpec(
     "ovop",
@@ -310,6 +311,7 @@ OVOP = ReportSpec(
     _ovop_columns(),
     ovop_report,
     params=OVOP_PARAMS,
+    cacheable=True,
 )
 
 register_report(OUTPUTS)

@@ -5,6 +5,7 @@ central unit (as DKI Jakarta does) that no officer may see."""
 from __future__ import annotations
 
 import pytest
+from django.core.cache import caches
 from django.test import Client
 
 from tests.factories import ProvinceFactory, SatkerFactory, UserFactory
@@ -70,6 +71,12 @@ def client_for(user) -> Client:
     client = Client()
     client.force_login(user)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _empty_page_cache() -> None:
+    # Cached pages are keyed by the data version, which starts again in every test's database.
+    caches["pages"].clear()
 
 
 @pytest.fixture(autouse=True)

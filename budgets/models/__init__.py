@@ -12,6 +12,7 @@ from budgets.models.execution import (
     RpdRevision,
     RpdWindow,
 )
+from budgets.models.freshness import DataVersion
 from budgets.models.master import (
     PERCENT_VALIDATORS,
     Account,
@@ -36,6 +37,7 @@ __all__ = [
     "BudgetLine",
     "BudgetRevision",
     "BudgetRevisionLine",
+    "DataVersion",
     "FiscalYear",
     "Holiday",
     "IkpaIndicator",

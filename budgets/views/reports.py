@@ -6,17 +6,19 @@ import json
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from budgets.models import Authority, FiscalYear, Province, Satker
 from budgets.models.execution import MONTH_CHOICES
-from budgets.report_formats import as_csv, as_json, as_xlsx
+from budgets.report_formats import JSON_CONTENT_TYPE, as_csv, as_json, as_xlsx
 from budgets.report_params import BadReportParams, ReportParams, parse_report_params
 from budgets.report_specs import REPORTS, BuildContext, ReportSpec
 from budgets.report_tables import report_table
 from budgets.reports import RealizationFilter
+from ikmsite import fresh_cache
 from ikmsite.accounts.access import data_access_required
 from ikmsite.accounts.scoping import scoped
 
@@ -84,24 +86,43 @@ def report_view(request: HttpRequest, name: str) -> HttpResponse:
         return bad_request(request, spec, bad.errors)
     filters = scope_filters(request, spec, params)
     fiscal_year = FiscalYear.objects.get(year=params.year)
-    context = BuildContext(fiscal_year, params.below, params.below_given, timezone.localdate())
-    result = spec.build(filters, context)
     applied = {**params.as_dict(), "province": filters.province}
-    province_name = Province.objects.filter(bps_code=filters.province).values_list("name", flat=True).first()
+
+    def build():
+        return spec.build(filters, BuildContext(fiscal_year, params.below, params.below_given, timezone.localdate()))
+
+    # JSON and the page's content are cached under the data version (never stale: see
+    # ikmsite/fresh_cache.py); the key holds the query, the user's scope, the date and language.
     if params.format == "json":
-        return as_json(spec, result, applied)
+        body = fresh_cache.cached(request, f"report-json:{name}", lambda: as_json(spec, build(), applied).content,
+                                  enabled=spec.cacheable)  # fmt: skip
+        return HttpResponse(body, content_type=JSON_CONTENT_TYPE)
+    if params.format == "html":
+        content = fresh_cache.cached(
+            request, f"report-html:{name}",
+            lambda: _content(request, spec, build(), params, applied, form, fiscal_year), enabled=spec.cacheable,
+        )  # fmt: skip
+        return render(request, "reports/report.html", {"spec": spec, "fiscal_year": fiscal_year, "content": content})
     if params.format == "csv":
-        return as_csv(spec, result, filename(spec, applied))
-    if params.format == "xlsx":
-        return as_xlsx(spec, result, describe(spec, applied, province_name), filename(spec, applied))
+        return as_csv(spec, build(), filename(spec, applied))
+    return as_xlsx(spec, build(), describe(spec, applied, _province_name(filters.province)), filename(spec, applied))
+
+
+def _province_name(bps_code: str | None) -> str | None:
+    return Province.objects.filter(bps_code=bps_code).values_list("name", flat=True).first() if bps_code else None
+
+
+def _content(request: HttpRequest, spec: ReportSpec, result, params: ReportParams, applied: dict, form,
+             fiscal_year: FiscalYear) -> str:  # fmt: skip
+    """The page under the breadcrumbs: tabs, filters, downloads, the table."""
     exports = {fmt: _query_with(request, format=fmt) for fmt in ("xlsx", "csv", "json")}
-    return render(request, "reports/report.html", {
+    return render_to_string("reports/_content.html", {
         "spec": spec, "result": result, "table": report_table(spec, result, request, params.year), "form": form,
-        "description": describe(spec, applied, province_name), "exports": exports, "fiscal_year": fiscal_year,
-        "reports": REPORTS.values(), "months": MONTH_CHOICES,
+        "description": describe(spec, applied, _province_name(applied["province"])), "exports": exports,
+        "fiscal_year": fiscal_year, "reports": REPORTS.values(), "months": MONTH_CHOICES,
         "matrix": _submission_matrix(result) if spec.name == "submissions" else None,
         "shown_fields": [form[name] for name in FILTER_ORDER if name in spec.params],
-    })  # fmt: skip
+    }, request)  # fmt: skip
 
 
 def _query_with(request: HttpRequest, **changes: str) -> str:

@@ -58,3 +58,12 @@ def get_scoped_or_404(
         return scoped(queryset, user, for_edit=for_edit).get(**lookups)
     except queryset.model.DoesNotExist as missing:
         raise Http404 from missing
+
+
+def scope_key(user: User | AnonymousUser) -> str:
+    """What ``scoped()`` answers depends on, as a string: pages computed for one user may be
+    served from a cache to another user with the same key (same role, same province). Includes
+    the role itself, since pages also show or hide actions by role."""
+    if not user.is_authenticated or not user.is_active or user.access_problem:
+        return "none"
+    return f"{user.role}:{'all' if user.sees_all_provinces else user.province_id}"

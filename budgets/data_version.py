@@ -1,0 +1,120 @@
+"""The reports' data version: a counter raised by database triggers whenever a transaction that
+wrote to a table the reports read commits. Cached pages (``ikmsite.fresh_cache``) are keyed by
+it, so a cached page is never older than the data behind it.
+
+Why triggers and not the services: every path that writes (forms, imports with COPY, the admin,
+bulk updates, the bench loader, a DBA's fix in psql) passes through them; a forgotten ``bump()``
+in one service would serve stale figures silently.
+
+PostgreSQL: a deferred row-level constraint trigger per watched table runs at COMMIT, and raises
+the counter once per transaction (a transaction-local setting remembers it did). Taking the
+counter's row lock only at commit keeps writers from queueing behind each other for the length
+of their transactions (an import) and cannot deadlock with their other locks. TRUNCATE, which
+row triggers do not see, has a statement trigger. SQLite (development and tests): plain row
+triggers; SQLite runs one writer at a time anyway. Other databases: no triggers, so no caching
+(``reports_version()`` answers None).
+
+Watched: every table of budgets and programs except the IKM registry (its pages are not cached,
+and its bulk imports should not invalidate the budget reports) and django-simple-history's copies.
+A test checks that every model table is watched or listed in ``UNWATCHED_MODELS``.
+"""
+
+from __future__ import annotations
+
+from django.db import connection, migrations
+
+REPORTS = "reports"
+VERSION_TABLE = "budgets_dataversion"
+FUNCTION = "ikma_raise_reports_version"
+TRIGGER = "ikma_reports_version"
+VENDORS = ("postgresql", "sqlite")
+# Models whose writes do not change any cached page (app label -> model names).
+UNWATCHED_MODELS = {
+    "budgets": {"DataVersion"},
+    "programs": {"Enterprise", "RegistrySummary"},
+}
+
+# Constants of this module only, no input:
+_UPSERT = (
+    f"INSERT INTO {VERSION_TABLE} (name, version) VALUES ('{REPORTS}', 1) "  # noqa: S608
+    f"ON CONFLICT (name) DO UPDATE SET version = {VERSION_TABLE}.version + 1"
+)
+
+POSTGRES_FUNCTION = f"""
+CREATE OR REPLACE FUNCTION {FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    -- Once per transaction: the setting is local to it, so the next transaction starts unset.
+    IF coalesce(current_setting('ikma.reports_version_raised', true), '') <> 'on' THEN
+        PERFORM set_config('ikma.reports_version_raised', 'on', true);
+        {_UPSERT};
+    END IF;
+    RETURN NULL;
+END $$;
+"""
+
+
+def trigger_statements(vendor: str, table: str) -> list[str]:
+    if vendor == "postgresql":
+        return [
+            f"CREATE CONSTRAINT TRIGGER {TRIGGER} AFTER INSERT OR UPDATE OR DELETE ON {table} "
+            f"DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION {FUNCTION}()",
+            f"CREATE TRIGGER {TRIGGER}_truncate AFTER TRUNCATE ON {table} "
+            f"FOR EACH STATEMENT EXECUTE FUNCTION {FUNCTION}()",
+        ]
+    if vendor == "sqlite":
+        return [
+            f"CREATE TRIGGER {TRIGGER}_{event.lower()}_{table} AFTER {event} ON {table} BEGIN {_UPSERT}; END"
+            for event in ("INSERT", "UPDATE", "DELETE")
+        ]
+    return []
+
+
+def drop_statements(vendor: str, table: str) -> list[str]:
+    if vendor == "postgresql":
+        return [f"DROP TRIGGER IF EXISTS {TRIGGER} ON {table}", f"DROP TRIGGER IF EXISTS {TRIGGER}_truncate ON {table}"]
+    if vendor == "sqlite":
+        return [f"DROP TRIGGER IF EXISTS {TRIGGER}_{event.lower()}_{table}" for event in ("INSERT", "UPDATE", "DELETE")]
+    return []
+
+
+def watched_tables(apps, app_label: str) -> list[str]:
+    """The tables of ``app_label``'s models (as the migration state knows them) that are watched."""
+    return sorted(
+        model._meta.db_table
+        for model in apps.get_app_config(app_label).get_models()
+        if model.__name__ not in UNWATCHED_MODELS.get(app_label, set()) and not model.__name__.startswith("Historical")
+    )
+
+
+def watch_app(app_label: str, *, create_function: bool = False) -> migrations.RunPython:
+    """A migration operation that puts the triggers on the app's watched tables (and, once,
+    creates the PostgreSQL function). Re-run it in a new migration after adding a model."""
+
+    def forward(apps, schema_editor) -> None:
+        vendor = schema_editor.connection.vendor
+        if create_function and vendor == "postgresql":
+            schema_editor.execute(POSTGRES_FUNCTION)
+        for table in watched_tables(apps, app_label):
+            for statement in drop_statements(vendor, table) + trigger_statements(vendor, table):
+                schema_editor.execute(statement)
+
+    def backward(apps, schema_editor) -> None:
+        vendor = schema_editor.connection.vendor
+        for table in watched_tables(apps, app_label):
+            for statement in drop_statements(vendor, table):
+                schema_editor.execute(statement)
+        if create_function and vendor == "postgresql":
+            schema_editor.execute(f"DROP FUNCTION IF EXISTS {FUNCTION}()")
+
+    return migrations.RunPython(forward, backward, elidable=False)
+
+
+def reports_version() -> int | None:
+    """The version to key cached report pages by; None when no cache may be used: inside a
+    transaction (its own writes are not counted until it commits), on a database without the
+    triggers, or before anything was written."""
+    from budgets.models import DataVersion
+
+    if connection.in_atomic_block or connection.vendor not in VENDORS:
+        return None
+    return DataVersion.objects.filter(name=REPORTS).values_list("version", flat=True).first()

@@ -1,0 +1,22 @@
+"""The version of the data the reports read, raised by database triggers on every write."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class DataVersion(models.Model):
+    """One counter per kind of data (``budgets.data_version``). Triggers on the watched tables
+    raise it when a transaction that wrote to them commits, so cached report pages keyed by it
+    are never older than the data: a change shows in the next request."""
+
+    name = models.CharField(_("nama"), max_length=30, primary_key=True)
+    version = models.BigIntegerField(_("versi"), default=0)
+
+    class Meta:
+        verbose_name = _("versi data")
+        verbose_name_plural = _("versi data")
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.version}"
