@@ -111,10 +111,13 @@ def watch_app(app_label: str, *, create_function: bool = False) -> migrations.Ru
 
 def reports_version() -> int | None:
     """The version to key cached report pages by; None when no cache may be used: inside a
-    transaction (its own writes are not counted until it commits), on a database without the
-    triggers, or before anything was written."""
+    transaction (its own writes are not counted until it commits) or on a database without the
+    triggers."""
     from budgets.models import DataVersion
 
     if connection.in_atomic_block or connection.vendor not in VENDORS:
         return None
-    return DataVersion.objects.filter(name=REPORTS).values_list("version", flat=True).first()
+    version = DataVersion.objects.filter(name=REPORTS).values_list("version", flat=True).first()
+    if version is None:  # nothing written since the database was created or flushed
+        version = DataVersion.objects.get_or_create(name=REPORTS)[0].version
+    return version
