@@ -433,7 +433,7 @@ def outputs_sql() -> str:
     over its satkers' records of approved reports (facilitations by kind, WUB, poverty), the
     centres rated in the year, and the satkers' targets."""
     from programs.models import OutputIndicator
-    from programs.reports_outputs import KIND_OF, MONEY_KEYS
+    from programs.output_summary import KIND_OF, MONEY_KEYS
 
     per_kind = ", ".join(
         f"{'sum(value)' if key in MONEY_KEYS else 'count(*)'} FILTER (WHERE kind = '{kind}') AS {key}"

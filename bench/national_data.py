@@ -650,7 +650,7 @@ def top_up_monthly_records(years: Sequence[int], wanted: dict[str, int]) -> dict
 def achieved(years: Sequence[int]) -> dict[tuple[int, int, str], int]:
     """(satker id, fiscal year id, indicator) -> what that satker's records of the year add up to,
     whatever the report's status (targets are planned before)."""
-    from programs.reports_outputs import KIND_OF, MONEY_KEYS
+    from programs.output_summary import KIND_OF, MONEY_KEYS
 
     figures: dict[tuple[int, int, str], int] = defaultdict(int)
     year_filter = "fiscal_year_id IN (SELECT id FROM budgets_fiscalyear WHERE year = ANY(%s))"
@@ -711,7 +711,9 @@ def ensure_output_targets(years: Sequence[int]) -> int:
 TOUCHED_TABLES = ("budgets_budgetline", "budgets_rpdplan", "budgets_monthlyreport", "budgets_realization",
                   "programs_enterprise", "programs_facilitation", "programs_newentrepreneur",
                   "programs_povertyactivity", "programs_ovopcentre", "programs_ovoprating",
-                  "programs_outputtarget")  # fmt: skip
+                  "programs_outputtarget", "budgets_componentrealization", "programs_registrysummary")  # fmt: skip
+# The tables the summary rebuilds rewrite.
+SUMMARY_TABLES = ("budgets_monthlyreport", "budgets_componentrealization", "programs_registrysummary")
 # Management commands that rebuild summary tables from the base tables (rebuild_registry_summary...),
 # run after a load: COPY and raw SQL bypass the services that keep summaries current.
 SUMMARY_COMMAND = re.compile(r"^(rebuild|refresh)_\w*summar")
@@ -774,10 +776,10 @@ def load(options: argparse.Namespace) -> dict[str, float]:
     with step("output targets", timings):
         changed += ensure_output_targets(years)
     if changed or options.vacuum:
-        with step("VACUUM ANALYZE", timings):
-            vacuum_analyze(TOUCHED_TABLES)
         with step("summary tables", timings):
             print(f"  rebuilt by: {', '.join(refresh_summaries()) or 'no summary command in the product'}")
+        with step("VACUUM ANALYZE", timings):  # after the summaries: they rewrite rows too
+            vacuum_analyze(TOUCHED_TABLES)
     timings["total"] = round(time.perf_counter() - started, 1)
     print(f"national data ready: {changed:,} rows written in {timings['total']:.1f} s", flush=True)
     return timings

@@ -32,6 +32,7 @@ from django.db.models import Model, QuerySet
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from budgets import realization_summary
 from budgets.calendar import following_month, nth_working_day, report_due_date
 from budgets.models import (
     Account,
@@ -978,6 +979,7 @@ def _write_year(
             realization_objects.append(obj)
             snapshots[report_id][str(line_id)] = amount
     bulk_create_with_history(realization_objects, Realization, default_change_reason=DEMO_REASON)
+    realization_summary.refresh(snapshots)  # the reports' totals and sums per component
 
     # Transitions: submitted (with the entries' snapshot), then approved or returned.
     steps: list[tuple[ReportTransition, datetime]] = []

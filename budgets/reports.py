@@ -10,22 +10,21 @@ money is whole rupiah.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import BigIntegerField, CharField, Count, F, IntegerField, Q, QuerySet, Sum, Value
 
 from budgets.calendar import last_started_month, quarter_of
 from budgets.models import (
     Authority,
-    BudgetComponent,
     BudgetLine,
+    ComponentRealization,
     FiscalYear,
     MonthlyReport,
-    Province,
-    Realization,
     RpdPlan,
     Satker,
     SatkerAuthority,
@@ -98,57 +97,112 @@ def _reporting_satkers(filters: RealizationFilter) -> QuerySet[Satker]:
     return _satkers(filters).filter(pk__in=lines.values("satker"))
 
 
-def _lines(filters: RealizationFilter) -> QuerySet[BudgetLine]:
-    lines = BudgetLine.objects.filter(fiscal_year__year=filters.year, satker__in=_satkers(filters))
-    if filters.component:
-        lines = lines.filter(component__code=filters.component)
-    return lines
+# --- One round trip per report: the filter's satkers, then every sum in one UNION ALL query ------
 
-
-def _realizations(filters: RealizationFilter) -> QuerySet[Realization]:
-    realizations = Realization.objects.filter(
-        report__fiscal_year__year=filters.year,
-        report__status__in=BASIS_STATUSES[filters.basis],
-        report__satker__in=_satkers(filters),
-    )
-    if filters.month:
-        realizations = realizations.filter(report__month__lte=filters.month)
-    if filters.component:
-        realizations = realizations.filter(line__component__code=filters.component)
-    return realizations
-
-
-def _rpd(filters: RealizationFilter) -> QuerySet[RpdPlan] | None:
-    """The RPD that counts, or None when it does not apply (RPD is planned per spending type,
-    so it cannot be split by component)."""
-    if filters.component:
-        return None
-    plans = RpdPlan.objects.filter(fiscal_year__year=filters.year, satker__in=_satkers(filters))
-    if filters.month:
-        plans = plans.filter(month__lte=filters.month)
-    return plans
-
-
-def _sums_by(queryset: QuerySet, group: str, **sums: Sum) -> dict[Any, dict[str, int]]:
-    """{value of ``group``: {name: sum}} in one GROUP BY query (the ordering cleared, so that a
-    model's default ordering does not split the groups)."""
-    return {row.pop(group): row for row in queryset.order_by().values(group).annotate(**sums)}
+FIGURES = ("pagu", "blokir", "pagu_efektif", "rpd", "realisasi")
+BIG = BigIntegerField()
+TEXT = CharField()
 
 
 @dataclass(frozen=True)
-class Grouping:
-    """How budget lines, realizations and RPD reach the rows' model."""
+class SatkerInfo:
+    code: str
+    name: str
+    province: str  # BPS code
+    province_name: str
+    authority: str  # of the filter's year
+    fiscal_year_id: int
 
-    line: str
-    realization: str
-    rpd: str | None
+
+SATKER_INFO = ("satker_id", "satker__code", "satker__name", "satker__province__bps_code", "satker__province__name",
+               "authority", "fiscal_year_id")  # fmt: skip
 
 
-BY_PROVINCE = Grouping("satker__province", "report__satker__province", "satker__province")
-BY_SATKER = Grouping("satker", "report__satker", "satker")
-BY_COMPONENT = Grouping("component", "line__component", None)
+def satkers_of(filters: RealizationFilter) -> dict[int, SatkerInfo]:
+    """The filter's satkers by primary key, with what the rows show and their authority."""
+    rows = (
+        SatkerAuthority.objects.filter(fiscal_year__year=filters.year, satker__in=_satkers(filters))
+        .order_by()
+        .values_list(*SATKER_INFO)
+    )
+    return {pk: SatkerInfo(*info) for pk, *info in rows}
 
-FIGURES = ("pagu", "blokir", "pagu_efektif", "rpd", "realisasi")
+
+class Sums(NamedTuple):  # a tuple: hundreds per report, built faster than a dataclass
+    """The sums of one satker (and one component or month, by the query's grouping)."""
+
+    satker: int | None  # None when the query did not group by satker
+    key: Any  # component code, month, or None (a sum over the whole satker, or RPD by component)
+    name: str | None  # component name
+    lines: int  # number of budget lines (> 0: the satker has a DIPA in the year)
+    pagu: int
+    blokir: int
+    realisasi: int
+    rpd: int
+
+
+def _part(queryset: QuerySet, satker: Any, key: Any, name: Any, **sums: Any) -> QuerySet:
+    """One part of the union: the same columns in the same order whatever the table (aliases
+    that no model field has: an annotation may not shadow a field)."""
+    zero = Value(0, output_field=BIG)
+    columns = {f"sum_{column}": sums.get(column, zero) for column in ("lines", "pagu", "blokir", "realisasi", "rpd")}
+    return queryset.order_by().values(unit=satker, part_key=key, part_name=name).annotate(**columns)
+
+
+def sums_by_satker(
+    filters: RealizationFilter, satkers: dict[int, SatkerInfo], by: str | None = None, *, per_satker: bool = True
+) -> list[Sums]:
+    """Budget lines (count, pagu, blokir), realization and RPD of each of ``satkers``, and of
+    each component (``by="component"``; RPD has none: it is planned per spending type) or month
+    (``by="month"``; lines have none: the DIPA is annual): one UNION ALL query of GROUP BYs.
+    RPD is left out with a component filter; ``per_satker=False`` sums the satkers together
+    (fewer rows when only totals or months are wanted).
+
+    Realization is read from its summaries (budgets/realization_summary.py): each report's total,
+    or its sums per component when components matter: 500 or 5.500 rows a year instead of
+    12.000 realization rows joined to their lines. The fiscal year is given by its key, not its
+    year, so that PostgreSQL estimates the rows well."""
+    if not satkers:
+        return []
+    fiscal_year_id = next(iter(satkers.values())).fiscal_year_id
+    ids = list(satkers)
+    lines = BudgetLine.objects.filter(fiscal_year_id=fiscal_year_id, satker_id__in=ids)
+    reports = MonthlyReport.objects.filter(fiscal_year_id=fiscal_year_id, satker_id__in=ids,
+                                           status__in=BASIS_STATUSES[filters.basis])  # fmt: skip
+    plans = RpdPlan.objects.filter(fiscal_year_id=fiscal_year_id, satker_id__in=ids)
+    if filters.month:
+        reports = reports.filter(month__lte=filters.month)
+        plans = plans.filter(month__lte=filters.month)
+    by_component = by == "component" or filters.component
+    if by_component:
+        realized = ComponentRealization.objects.filter(report__in=reports)
+        realized_path, realized_sum = "report__", Sum("amount")
+    else:
+        realized, realized_path, realized_sum = reports, "", Sum("realized_total")
+    if filters.component:
+        lines = lines.filter(component__code=filters.component)
+        realized = realized.filter(component__code=filters.component)
+    none = Value(None, output_field=TEXT)
+    line_key, real_key, rpd_key, line_name, real_name = {
+        None: (none, none, none, none, none),
+        "component": (F("component__code"), F("component__code"), none, F("component__name"), F("component__name")),
+        "month": (Value(None, output_field=IntegerField()), F(f"{realized_path}month"), F("month"), none, none),
+    }[by]  # fmt: skip
+
+    def unit(path: str) -> Any:
+        return F(path) if per_satker else Value(None, output_field=BIG)
+
+    parts = [
+        _part(lines, unit("satker_id"), line_key, line_name, lines=Count("pk"), pagu=Sum("pagu"), blokir=Sum("blokir")),
+        _part(realized, unit(f"{realized_path}satker_id"), real_key, real_name, realisasi=realized_sum),
+    ]
+    if not filters.component:
+        parts.append(_part(plans, unit("satker_id"), rpd_key, none, rpd=Sum("amount")))
+    columns = ("unit", "part_key", "part_name", "sum_lines", "sum_pagu", "sum_blokir", "sum_realisasi", "sum_rpd")
+    return [
+        Sums(row[0], row[1], row[2], *(int(value or 0) for value in row[3:]))
+        for row in parts[0].union(*parts[1:], all=True).values_list(*columns)
+    ]
 
 
 def _figures(pagu: int, blokir: int, rpd: int | None, realisasi: int) -> dict[str, Any]:
@@ -156,79 +210,62 @@ def _figures(pagu: int, blokir: int, rpd: int | None, realisasi: int) -> dict[st
             "persen": percent(realisasi, pagu - blokir)}  # fmt: skip
 
 
-def figures_by(filters: RealizationFilter, grouping: Grouping) -> dict[Any, dict[str, Any]]:
-    """Pagu, blokir, pagu_efektif, rpd, realisasi and persen of every group (its primary key) that
-    has any of them: one GROUP BY query per source table (lines, realization, RPD), whatever the
-    number of groups, merged here. RPD is None where it does not apply (by component, or with a
-    component filter: RPD is planned per spending type)."""
-    lines = _sums_by(_lines(filters), grouping.line, pagu=Sum("pagu"), blokir=Sum("blokir"))
-    realized = _sums_by(_realizations(filters), grouping.realization, realisasi=Sum("amount"))
-    plans = _rpd(filters) if grouping.rpd else None
-    planned = _sums_by(plans, grouping.rpd, rpd=Sum("amount")) if plans is not None else None
-    figures = {}
-    for key in lines.keys() | realized.keys() | (planned.keys() if planned is not None else set()):
-        line = lines.get(key, {})
-        figures[key] = _figures(
-            line.get("pagu", 0),
-            line.get("blokir", 0),
-            None if planned is None else planned.get(key, {}).get("rpd", 0),
-            realized.get(key, {}).get("realisasi", 0),
-        )
+def _rolled_up(sums: Iterable[Sums], group: Callable[[Sums], Any], *, with_rpd: bool) -> dict[Any, dict[str, Any]]:
+    """Figures per ``group(sums)`` (skipping None), summed here: a few hundred rows at most."""
+    totals: dict[Any, list[int]] = {}
+    for row in sums:
+        key = group(row)
+        if key is None:
+            continue
+        total = totals.setdefault(key, [0, 0, 0, 0, 0])
+        for index, value in enumerate((row.lines, row.pagu, row.blokir, row.rpd, row.realisasi)):
+            total[index] += value
+    return {key: {"lines": lines, **_figures(pagu, blokir, rpd if with_rpd else None, realisasi)}
+            for key, (lines, pagu, blokir, rpd, realisasi) in totals.items()}  # fmt: skip
+
+
+def _total(sums: Iterable[Sums], *, with_rpd: bool) -> dict[str, Any]:
+    figures = _rolled_up(sums, lambda row: "all", with_rpd=with_rpd).get("all")
+    if figures is None:
+        return _figures(0, 0, 0 if with_rpd else None, 0)
+    figures.pop("lines")
     return figures
 
 
-def _total_of(figures: dict[Any, dict[str, Any]], *, with_rpd: bool) -> dict[str, Any]:
-    """The sum of the groups' figures (every group of the filter: the filter's total)."""
-
-    def total(key: str) -> int:
-        return sum(row[key] for row in figures.values())
-
-    return _figures(total("pagu"), total("blokir"), total("rpd") if with_rpd else None, total("realisasi"))
-
-
-def _rows(
-    units: QuerySet, keys: dict[str, str], figures: dict[Any, dict[str, Any]], *, with_rpd: bool
-) -> list[dict[str, Any]]:
-    """One row per unit, with the CONTRACT's keys (``keys`` maps each key to its lookup, renamed
-    because names like ``province`` are fields of the models themselves) and its figures (zero
-    when it has none)."""
-    empty = _figures(0, 0, 0 if with_rpd else None, 0)
-    rows = []
-    for values in units.values("pk", *keys.values()):
-        row = {key: values[lookup] for key, lookup in keys.items()}
-        row.update(figures.get(values["pk"], empty))
-        rows.append(row)
-    return rows
+def _public(figures: dict[str, Any]) -> dict[str, Any]:
+    return {key: figures[key] for key in (*FIGURES, "persen")}
 
 
 def realization_total(filters: RealizationFilter) -> dict[str, Any]:
     """The totals of the filtered satkers: pagu, blokir, pagu_efektif, rpd, realisasi, persen."""
-    return _total_of(figures_by(filters, BY_SATKER), with_rpd=not filters.component)
+    return _total(sums_by_satker(filters, satkers_of(filters), per_satker=False), with_rpd=not filters.component)
+
+
+def _province_rows(satkers: dict[int, SatkerInfo], sums: list[Sums], with_rpd: bool) -> list[dict[str, Any]]:
+    """One row per province that has satkers with a DIPA in the year (and authority)."""
+    by_province = _rolled_up(sums, lambda row: satkers[row.satker].province, with_rpd=with_rpd)
+    names = {info.province: info.province_name for info in satkers.values()}
+    return [{"province": code, "province_name": names[code], **_public(figures)}
+            for code, figures in sorted(by_province.items()) if figures["lines"]]  # fmt: skip
+
+
+def _satker_rows(satkers: dict[int, SatkerInfo], sums: list[Sums], with_rpd: bool) -> list[dict[str, Any]]:
+    """One row per satker with a DIPA in the year."""
+    by_satker = _rolled_up(sums, lambda row: row.satker, with_rpd=with_rpd)
+    rows = [{"satker": satkers[pk].code, "satker_name": satkers[pk].name, "province": satkers[pk].province,
+             "province_name": satkers[pk].province_name, **_public(figures)}
+            for pk, figures in by_satker.items() if figures["lines"]]  # fmt: skip
+    return sorted(rows, key=lambda row: row["satker"])
 
 
 def realization_by_province(filters: RealizationFilter) -> list[dict[str, Any]]:
-    """One row per province that has satkers with a DIPA in the year (and authority)."""
-    return _province_rows(filters, figures_by(filters, BY_PROVINCE))
-
-
-def _province_rows(filters: RealizationFilter, figures: dict[Any, dict[str, Any]]) -> list[dict[str, Any]]:
-    provinces = Province.objects.filter(pk__in=_reporting_satkers(filters).values("province")).order_by("bps_code")
-    return _rows(provinces, {"province": "bps_code", "province_name": "name"}, figures,
-                 with_rpd=not filters.component)  # fmt: skip
+    satkers = satkers_of(filters)
+    return _province_rows(satkers, sums_by_satker(filters, satkers), not filters.component)
 
 
 def realization_by_satker(filters: RealizationFilter) -> list[dict[str, Any]]:
-    return _satker_rows(filters, figures_by(filters, BY_SATKER))
-
-
-def _satker_rows(filters: RealizationFilter, figures: dict[Any, dict[str, Any]]) -> list[dict[str, Any]]:
-    satkers = Satker.objects.filter(pk__in=_reporting_satkers(filters).values("pk")).order_by("code")
-    return _rows(
-        satkers,
-        {"satker": "code", "satker_name": "name", "province": "province__bps_code", "province_name": "province__name"},
-        figures,
-        with_rpd=not filters.component,
-    )
+    satkers = satkers_of(filters)
+    return _satker_rows(satkers, sums_by_satker(filters, satkers), not filters.component)
 
 
 # --- The reports of CONTRACT ---------------------------------------------------------------
@@ -237,32 +274,32 @@ def _satker_rows(filters: RealizationFilter, figures: dict[Any, dict[str, Any]])
 def national_summary(filters: RealizationFilter) -> ReportResult:
     """Pagu, blokir, effective pagu, RPD, realization and % for the year (or as of a month),
     split by authority and by component; totals are the whole filter."""
-    by_satker = figures_by(filters, BY_SATKER)
-    authority_of = dict(
-        SatkerAuthority.objects.filter(fiscal_year__year=filters.year, satker__in=by_satker.keys()).values_list(
-            "satker", "authority"
-        )
-    )
+    satkers = satkers_of(filters)
+    sums = sums_by_satker(filters, satkers, by="component")
     with_rpd = not filters.component
+    by_authority = _rolled_up(sums, lambda row: satkers[row.satker].authority, with_rpd=with_rpd)
     rows = []
     for authority in [filters.authority] if filters.authority else Authority.values:
-        figures = _total_of({pk: row for pk, row in by_satker.items() if authority_of.get(pk) == authority},
-                            with_rpd=with_rpd)  # fmt: skip
-        if figures["pagu"]:
-            rows.append({"group": "authority", "key": authority, "name": Authority(authority).label, **figures})
-    components = BudgetComponent.objects.filter(pk__in=_lines(filters).values("component")).order_by("code")
-    for row in _rows(components, {"key": "code", "name": "name"}, figures_by(filters, BY_COMPONENT), with_rpd=False):
-        rows.append({"group": "component", **row})
-    return ReportResult("realization", rows, _total_of(by_satker, with_rpd=with_rpd))
+        figures = by_authority.get(authority)
+        if figures and figures["pagu"]:
+            rows.append({"group": "authority", "key": authority, "name": Authority(authority).label,
+                         **_public(figures)})  # fmt: skip
+    names = {row.key: row.name for row in sums if row.key is not None}
+    by_component = _rolled_up(sums, lambda row: row.key, with_rpd=False)
+    for code, figures in sorted(by_component.items()):
+        if figures["lines"]:
+            rows.append({"group": "component", "key": code, "name": names[code], **_public(figures)})
+    return ReportResult("realization", rows, _total(sums, with_rpd=with_rpd))
 
 
 def province_ranking(filters: RealizationFilter) -> ReportResult:
     """Provinces by realization %: rank (equal % share a rank), the top five, and whether each is
     below the average of the rows shown (their total realization over their total effective
     pagu, the figure the directorate publishes as the average)."""
-    by_province = figures_by(filters, BY_PROVINCE)
-    rows = _province_rows(filters, by_province)
-    totals = _total_of(by_province, with_rpd=not filters.component)
+    satkers = satkers_of(filters)
+    sums = sums_by_satker(filters, satkers)
+    rows = _province_rows(satkers, sums, not filters.component)
+    totals = _total(sums, with_rpd=not filters.component)
     average = totals["persen"]
     ordered = sorted(rows, key=lambda row: (row["persen"] is None, -(row["persen"] or 0), row["province"]))
     previous, rank = None, 0
@@ -280,13 +317,14 @@ def province_ranking(filters: RealizationFilter) -> ReportResult:
 def satker_report(filters: RealizationFilter, *, below: Decimal | None, threshold: Decimal) -> ReportResult:
     """One row per satker; each flagged when under the year's threshold; ``below`` keeps only
     the satkers under that percentage."""
-    by_satker = figures_by(filters, BY_SATKER)
-    rows = _satker_rows(filters, by_satker)
+    satkers = satkers_of(filters)
+    sums = sums_by_satker(filters, satkers)
+    rows = _satker_rows(satkers, sums, not filters.component)
     for row in rows:
         row["below_threshold"] = row["persen"] is not None and row["persen"] < threshold
     if below is not None:
         rows = [row for row in rows if row["persen"] is not None and row["persen"] < below]
-    totals = _total_of(by_satker, with_rpd=not filters.component)
+    totals = _total(sums, with_rpd=not filters.component)
     totals["below_threshold"] = sum(row["below_threshold"] for row in rows)
     return ReportResult("satkers", rows, totals, {"threshold": threshold, "below": below})
 
@@ -305,19 +343,15 @@ def monthly_report(filters: RealizationFilter, *, fiscal_year: FiscalYear) -> Re
     """Month by month: RPD and realization, both cumulative; the monthly deviation
     |realization - RPD| / RPD and its page III score; cumulative absorption against the
     year's quarterly targets at each quarter's end."""
-    by_month = dict(
-        _realizations(replace(filters, month=None))
-        .values("report__month")
-        .annotate(total=Sum("amount"))
-        .values_list("report__month", "total")
-    )
-    rpd_plans = _rpd(replace(filters, month=None))
-    planned = (
-        dict(rpd_plans.values("month").annotate(total=Sum("amount")).values_list("month", "total"))
-        if rpd_plans is not None
-        else {}
-    )
-    totals = realization_total(replace(filters, month=None))
+    whole_year = replace(filters, month=None)
+    sums = sums_by_satker(whole_year, satkers_of(whole_year), by="month", per_satker=False)
+    by_month: dict[int, int] = {}
+    planned: dict[int, int] = {}
+    for row in sums:
+        if row.key is not None:
+            by_month[row.key] = by_month.get(row.key, 0) + row.realisasi
+            planned[row.key] = planned.get(row.key, 0) + row.rpd
+    totals = _total(sums, with_rpd=not filters.component)
     targets = {3: fiscal_year.target_q1, 6: fiscal_year.target_q2, 9: fiscal_year.target_q3, 12: fiscal_year.target_q4}
     rows, rpd_cumulative, real_cumulative = [], 0, 0
     for month, _label in MONTH_CHOICES[: filters.month or 12]:
@@ -355,10 +389,10 @@ def monthly_report(filters: RealizationFilter, *, fiscal_year: FiscalYear) -> Re
     return ReportResult("monthly", rows, summary)
 
 
-def timeliness(report: MonthlyReport | None, due: date | None, today: date) -> str:
+def timeliness(submitted_on_time: bool | None, due: date | None, today: date) -> str:
     """on_time / late / missing (due date passed without a submission) / pending."""
-    if report is not None and report.submitted_on_time is not None:
-        return "on_time" if report.submitted_on_time else "late"
+    if submitted_on_time is not None:
+        return "on_time" if submitted_on_time else "late"
     if due is not None and due < today:
         return "missing"
     return "pending"
@@ -366,41 +400,37 @@ def timeliness(report: MonthlyReport | None, due: date | None, today: date) -> s
 
 def submissions_report(filters: RealizationFilter, *, today: date) -> ReportResult:
     """Satker x month: the report's status and whether it came on time. One row per satker and
-    month that has started (HTML shows them as a matrix)."""
+    month that has started (HTML shows them as a matrix). Plain values, not model instances:
+    five hundred rows a year nationally."""
     from budgets.calendar import report_due_date
     from budgets.models import Holiday
 
     satkers = list(
-        Satker.objects.filter(pk__in=_reporting_satkers(filters).values("pk"))
-        .select_related("province")
-        .order_by("code")
-    )
+        _reporting_satkers(filters).order_by("code").values_list("pk", "code", "name", "province__bps_code",
+                                                                 "province__name")
+    )  # fmt: skip
     reports = {
-        (r.satker_id, r.month): r
-        for r in MonthlyReport.objects.filter(fiscal_year__year=filters.year, satker__in=[s.pk for s in satkers])
+        (satker_id, month): report
+        for satker_id, month, *report in MonthlyReport.objects.filter(
+            fiscal_year__year=filters.year, satker_id__in=[satker[0] for satker in satkers]
+        )
+        .order_by()
+        .values_list("satker_id", "month", "status", "due_date", "submitted_at", "submitted_on_time")
     }
     last_month = min(last_started_month(filters.year, today), filters.month or 12)
     holidays = list(
         Holiday.objects.filter(date__year__in=[filters.year, filters.year + 1]).values_list("date", flat=True)
     )
     due = {month: report_due_date(filters.year, month, holidays) for month in range(1, last_month + 1)}
+    missing = ("MISSING", None, None, None)
     rows, counts = [], {"on_time": 0, "late": 0, "missing": 0, "pending": 0}
-    for satker in satkers:
+    for pk, code, name, province, province_name in satkers:
         for month in range(1, last_month + 1):
-            report = reports.get((satker.pk, month))
-            status = timeliness(report, report.due_date if report else due[month], today)
-            counts[status] += 1
-            rows.append(
-                {
-                    "satker": satker.code,
-                    "satker_name": satker.name,
-                    "province": satker.province.bps_code,
-                    "province_name": satker.province.name,
-                    "month": month,
-                    "status": report.status if report else "MISSING",
-                    "due_date": report.due_date if report else due[month],
-                    "submitted_at": report.submitted_at if report else None,
-                    "timeliness": status,
-                }
-            )
+            status, due_date, submitted_at, on_time = reports.get((pk, month), missing)
+            due_date = due_date or due[month]
+            kind = timeliness(on_time, due_date, today)
+            counts[kind] += 1
+            rows.append({"satker": code, "satker_name": name, "province": province, "province_name": province_name,
+                         "month": month, "status": status, "due_date": due_date, "submitted_at": submitted_at,
+                         "timeliness": kind})  # fmt: skip
     return ReportResult("submissions", rows, {**counts, "satkers": len(satkers)}, {"months": last_month})

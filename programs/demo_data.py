@@ -43,6 +43,7 @@ from django.utils import timezone
 
 from budgets.demo_data import DEMO_REASON, DEMO_YEARS, JAKARTA, DemoDataError, allocate, demo_years
 from budgets.models import Authority, FiscalYear, MonthlyReport, Province, Regency, Satker, SatkerAuthority
+from programs import output_summary
 from programs.models import (
     CERTIFIED_KINDS,
     VALUED_KINDS,
@@ -56,9 +57,10 @@ from programs.models import (
     OvopRating,
     PovertyActivity,
 )
+from programs.output_summary import KIND_OF, MONEY_KEYS
 from programs.registry_rules import normalize_name, size_class_for
 from programs.registry_summary import RegistryChange
-from programs.reports_outputs import KEYS, KIND_OF, MONEY_KEYS, output_kpis
+from programs.reports_outputs import KEYS, output_kpis
 
 SEED = "ikma-program-demo"
 Kind = FacilitationKind
@@ -925,6 +927,8 @@ def _write(plan: YearPlan) -> dict[str, int]:
     ):
         if objects:
             _create_with_history(objects, model)
+    # bulk_create passes no service: the reports' output figures by hand.
+    output_summary.refresh(record.report_id for record in [*plan.entrepreneurs, *plan.facilitations, *plan.poverty])
     return {
         "WUB": len(plan.entrepreneurs),
         "fasilitasi": len(plan.facilitations),

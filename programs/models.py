@@ -436,6 +436,24 @@ class OutputTarget(models.Model):
         return satker_scope(province_id)
 
 
+class ReportOutput(models.Model):
+    """One output figure of a monthly report (its WUB, facilitations per kind, beneficiaries...):
+    a summary kept by programs/output_summary.py in the transaction that writes the records. The
+    outputs report adds 7.000 of these a year instead of reading 80.000 records."""
+
+    report = models.ForeignKey(MonthlyReport, on_delete=models.CASCADE, related_name="outputs")
+    indicator = models.CharField(_("indikator"), max_length=24, choices=OutputIndicator.choices)
+    amount = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("output laporan")
+        verbose_name_plural = _("output laporan")
+        constraints = [models.UniqueConstraint(fields=["report", "indicator"], name="report_output_once")]
+
+    def __str__(self) -> str:
+        return f"{self.report_id} {self.indicator}: {self.amount}"
+
+
 @receiver(post_delete, sender=Enterprise, dispatch_uid="programs.registry_summary.enterprise_deleted")
 def _enterprise_deleted(sender: type[Enterprise], instance: Enterprise, **kwargs: Any) -> None:
     """Every ORM delete of enterprises (the admin's delete and its delete action included) takes

@@ -33,47 +33,28 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, QuerySet, Sum
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from budgets.models import FiscalYear, MonthlyReport, Province, Satker
+from budgets.models import FiscalYear, Province, Satker
 from budgets.report_specs import BuildContext, Column, ReportSpec, register_report
 from budgets.reports import BASIS_STATUSES, RealizationFilter, ReportResult, percent
 from programs.models import (
     CommodityGroup,
-    Facilitation,
-    FacilitationKind,
-    NewEntrepreneur,
     OutputIndicator,
     OutputTarget,
     OvopRating,
-    PovertyActivity,
+    ReportOutput,
     coaching_level_for,
 )
 from programs.narrative import ProgrammeFigures
+from programs.output_summary import MONEY_KEYS
 
 OUTPUT_PARAMS = frozenset({"year", "month", "province", "authority", "basis"})
 # OVOP ratings are yearly and have no monthly report: neither month nor basis applies.
 OVOP_PARAMS = frozenset({"year", "province", "authority"})
 
-# The indicators whose figure is a money amount (rupiah); the others are counts.
-MONEY_KEYS = {OutputIndicator.EXHIBITION_VALUE.value, OutputIndicator.RESTRUCTURING_VALUE.value}
-# Facilitation kind counted by each count indicator, and the kind whose value each money one sums.
-KIND_OF = {
-    "product_development": FacilitationKind.PRODUCT,
-    "exhibition_ikm": FacilitationKind.EXHIBITION,
-    "exhibition_value": FacilitationKind.EXHIBITION,
-    "i40": FacilitationKind.INDUSTRY_40,
-    "restructuring_ikm": FacilitationKind.RESTRUCTURING,
-    "restructuring_value": FacilitationKind.RESTRUCTURING,
-    "sni": FacilitationKind.SNI,
-    "iso": FacilitationKind.ISO,
-    "haccp": FacilitationKind.HACCP,
-    "halal": FacilitationKind.HALAL,
-    "hki": FacilitationKind.HKI,
-    "partnership": FacilitationKind.PARTNERSHIP,
-}
 KEYS: tuple[str, ...] = tuple(OutputIndicator.values)
 STARS = (1, 2, 3, 4, 5)
 
@@ -88,16 +69,6 @@ def _satkers(filters: RealizationFilter) -> QuerySet[Satker]:
     if filters.satkers is not None:
         satkers = satkers.filter(pk__in=filters.satkers.values("pk"))
     return satkers
-
-
-def _monthly(model: type, filters: RealizationFilter, satkers: Satkers) -> QuerySet:
-    """Monthly records of the filter's satkers in the year whose report counts on the basis, up
-    to the month."""
-    counted = MonthlyReport.objects.filter(status__in=BASIS_STATUSES[filters.basis]).values("pk")
-    records = model.objects.filter(fiscal_year=satkers.year_id, satker_id__in=satkers.ids, report__in=counted)
-    if filters.month:
-        records = records.filter(month__lte=filters.month)
-    return records
 
 
 @dataclass
@@ -145,29 +116,22 @@ def _grouped(queryset: QuerySet, satker: str, by: tuple[str, ...], **aggregates:
 
 
 def _achievements(filters: RealizationFilter, satkers: Satkers) -> dict[tuple[int, str], int]:
-    """Each CONTRACT key's figure per (province id, key)."""
+    """Each CONTRACT key's figure per (province id, key): the monthly records' figures from the
+    reports' output summary (programs/output_summary.py), OVOP centres from their ratings."""
     figures: dict[tuple[int, str], int] = defaultdict(int)
-
-    def add(per_satker: dict[tuple, int], key: Callable[[tuple], str | None]) -> None:
-        for (province, name), value in satkers.per_province(per_satker, key).items():
-            if name is not None:
-                figures[(province, name)] += value
-
-    wub = _grouped(_monthly(NewEntrepreneur, filters, satkers), "satker", (),
-                   wub=Count("pk"), wub_legal=Count("pk", filter=Q(nib__isnull=False)))  # fmt: skip
-    add(wub["wub"], lambda rest: "wub")
-    add(wub["wub_legal"], lambda rest: "wub_legal")
+    counted = ReportOutput.objects.filter(report__fiscal_year_id=satkers.year_id, report__satker_id__in=satkers.ids,
+                                          report__status__in=BASIS_STATUSES[filters.basis])  # fmt: skip
+    if filters.month:
+        counted = counted.filter(report__month__lte=filters.month)
+    for satker, indicator, amount in (
+        counted.order_by().values_list("report__satker_id", "indicator").annotate(total=Sum("amount"))
+    ):
+        figures[(satkers.province_of[satker], indicator)] += amount
     # OVOP centres have no monthly report: a centre rated (coached) in the year counts.
     ratings = OvopRating.objects.filter(year=filters.year, centre__satker_id__in=satkers.ids)
-    add(_grouped(ratings, "centre__satker", (), n=Count("centre", distinct=True))["n"], lambda rest: "ovop_centres")
-    poverty = _grouped(_monthly(PovertyActivity, filters, satkers), "satker", (),
-                       n=Sum("beneficiaries"))  # fmt: skip
-    add(poverty["n"], lambda rest: "poverty_beneficiaries")
-    facilitations = _grouped(_monthly(Facilitation, filters, satkers), "satker", ("kind",),
-                             n=Count("pk"), value=Sum("value"))  # fmt: skip
-    for key, kind in KIND_OF.items():
-        per_kind = facilitations["value" if key in MONEY_KEYS else "n"]
-        add(per_kind, lambda rest, key=key, kind=kind: key if rest[0] == kind else None)
+    centres = _grouped(ratings, "centre__satker", (), n=Count("centre", distinct=True))["n"]
+    for (province, _name), value in satkers.per_province(centres, lambda rest: "ovop_centres").items():
+        figures[(province, "ovop_centres")] += value
     return figures
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from budgets import realization_summary
 from budgets.calendar import report_due_date
 from budgets.models import BudgetLine, FiscalYear, MonthlyReport, Realization, Satker
 from budgets.money import format_rupiah
@@ -148,6 +149,8 @@ def realization_set(
     if to_update:
         bulk_update_with_history(to_update, Realization, ["amount"], default_user=by, default_change_reason=reason)
     if to_create or to_update:
+        realization_summary.refresh([report.pk])
+        report.refresh_from_db(fields=["realized_total"])
         report.version += 1
         report._history_user = by
         report.save(update_fields=["version", "updated_at"])

@@ -99,7 +99,9 @@ def test_a_change_shows_in_the_next_request(approved, reviewer) -> None:
     before, built = report_json(client, "provinces", year)
     again, served = report_json(client, "provinces", year)
     assert again == before and served < built  # the second came from the cache
-    Realization.objects.filter(line=approved.other_line).update(amount=7_000_000)
+    aceh = Realization.objects.get(line=approved.other_line)
+    aceh.amount = 7_000_000
+    aceh.save()
     after, _ = report_json(client, "provinces", year)
     aceh = next(row for row in after["rows"] if row["province"] == "11")
     assert aceh["realisasi"] == 7_000_000
@@ -131,7 +133,9 @@ def test_the_dashboard_is_served_from_the_cache_and_refreshed_by_a_write(approve
     with CaptureQueriesContext(connection) as served:
         assert page(client, params) == first
     assert len(served.captured_queries) < 10 < len(built.captured_queries)
-    Realization.objects.filter(line=approved.other_line).update(amount=5_000_000)
+    aceh = Realization.objects.get(line=approved.other_line)
+    aceh.amount = 5_000_000
+    aceh.save()
     assert page(client, params) != first
 
 

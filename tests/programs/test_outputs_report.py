@@ -32,6 +32,7 @@ from django.urls import reverse
 
 from budgets.models import FiscalYear, MonthlyReport, Regency, Satker, SatkerAuthority
 from budgets.report_specs import REPORTS
+from programs import output_summary
 from programs.models import (
     Facilitation,
     NewEntrepreneur,
@@ -73,6 +74,7 @@ def wub(report: MonthlyReport, regency: Regency, count: int, with_nib: int = 0) 
         )
         for i in range(count)
     )  # fmt: skip
+    output_summary.refresh([report.pk])  # a bulk write, as the import does it
 
 
 def facilitation(report: MonthlyReport, kind: str, count: int = 1, value: int = 0) -> None:
@@ -83,6 +85,7 @@ def facilitation(report: MonthlyReport, kind: str, count: int = 1, value: int = 
         )
         for i in range(count)
     )  # fmt: skip
+    output_summary.refresh([report.pk])  # a bulk write, as the import does it
 
 
 def centre(satker: Satker, regency: Regency, name: str, group: str, units: int, ratings: dict[int, int]) -> None:

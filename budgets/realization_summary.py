@@ -1,0 +1,96 @@
+"""The realization summaries: each monthly report's total (``MonthlyReport.realized_total``) and
+its sums per budget component (``ComponentRealization``).
+
+Kept current by the code that writes realization, in its own transaction: ``realization_set``
+(the entry form and the XLSX import go through it) and the demo loader call ``refresh()`` for the
+reports they wrote in bulk; a single row saved or deleted through the ORM refreshes its report
+by signal. Realization is never deleted (its foreign keys protect it, and a zero amount
+stays a row), so writes are the only way the sums change. Data loaded behind the ORM's back
+(COPY, raw SQL) needs ``manage.py rebuild_realization_summary``; ``--check`` lists differences.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+from django.db.models import OuterRef, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from budgets.models import ComponentRealization, MonthlyReport, Realization
+
+CHUNK = 2000  # reports per statement in a full rebuild
+
+
+def refresh(report_ids: Iterable[int]) -> None:
+    """Recompute the summaries of these reports from their realization rows."""
+    ids = sorted(set(report_ids))
+    if not ids:
+        return
+    with transaction.atomic():
+        total = (
+            Realization.objects.filter(report=OuterRef("pk"))
+            .order_by()
+            .values("report")
+            .annotate(total=Sum("amount"))
+            .values("total")
+        )
+        MonthlyReport.objects.filter(pk__in=ids).update(realized_total=Coalesce(Subquery(total), Value(0)))
+        ComponentRealization.objects.filter(report_id__in=ids).delete()
+        ComponentRealization.objects.bulk_create(
+            ComponentRealization(report_id=report_id, component_id=component_id, amount=amount)
+            for report_id, component_id, amount in _component_sums(ids)
+        )
+
+
+def _component_sums(report_ids: list[int] | None) -> list[tuple[int, int, int]]:
+    """(report, component, sum of realization) of these reports (None: of every report)."""
+    realization = (
+        Realization.objects.all() if report_ids is None else Realization.objects.filter(report_id__in=report_ids)
+    )
+    return list(realization.order_by().values_list("report_id", "line__component_id").annotate(amount=Sum("amount")))
+
+
+def rebuild() -> int:
+    """Recompute every report's summaries; the number of reports."""
+    ids = list(MonthlyReport.objects.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), CHUNK):
+        refresh(ids[start : start + CHUNK])
+    return len(ids)
+
+
+def differences() -> list[str]:
+    """Where the stored summaries disagree with the realization rows (empty when they agree)."""
+    found = []
+    expected_totals = dict(
+        Realization.objects.order_by()
+        .values("report_id")
+        .annotate(total=Sum("amount"))
+        .values_list("report_id", "total")
+    )
+    for report_id, stored in MonthlyReport.objects.values_list("pk", "realized_total"):
+        expected = expected_totals.get(report_id, 0)
+        if stored != expected:
+            found.append(f"laporan {report_id}: jumlah {stored}, seharusnya {expected}")
+    expected_sums = {(report, component): amount for report, component, amount in _component_sums(None)}
+    stored_sums = {
+        (report, component): amount
+        for report, component, amount in ComponentRealization.objects.values_list("report_id", "component_id", "amount")
+    }
+    for key in sorted(expected_sums.keys() | stored_sums.keys()):
+        if expected_sums.get(key) != stored_sums.get(key):
+            found.append(
+                f"laporan {key[0]} komponen {key[1]}: {stored_sums.get(key)}, seharusnya {expected_sums.get(key)}"
+            )
+    return found
+
+
+# One realization row saved or deleted through the ORM (the admin, a fix in the shell, tests):
+# its report's summaries follow. Bulk writes send no signal; their callers call refresh().
+@receiver(post_save, sender=Realization, dispatch_uid="budgets.realization_summary.saved")
+@receiver(post_delete, sender=Realization, dispatch_uid="budgets.realization_summary.deleted")
+def _realization_written(sender: type[Realization], instance: Realization, **kwargs: Any) -> None:
+    refresh([instance.report_id])
