@@ -102,6 +102,11 @@ def _reporting_satkers(filters: RealizationFilter) -> QuerySet[Satker]:
 FIGURES = ("pagu", "blokir", "pagu_efektif", "rpd", "realisasi")
 BIG = BigIntegerField()
 TEXT = CharField()
+# Built once: Django checks each new expression's arguments against its signature (deconstructible).
+NO_TEXT = Value(None, output_field=TEXT)
+NO_MONTH = Value(None, output_field=IntegerField())
+NO_UNIT = Value(None, output_field=BIG)
+ZERO = Value(0, output_field=BIG)
 
 
 @dataclass(frozen=True)
@@ -144,8 +149,7 @@ class Sums(NamedTuple):  # a tuple: hundreds per report, built faster than a dat
 def _part(queryset: QuerySet, satker: Any, key: Any, name: Any, **sums: Any) -> QuerySet:
     """One part of the union: the same columns in the same order whatever the table (aliases
     that no model field has: an annotation may not shadow a field)."""
-    zero = Value(0, output_field=BIG)
-    columns = {f"sum_{column}": sums.get(column, zero) for column in ("lines", "pagu", "blokir", "realisasi", "rpd")}
+    columns = {f"sum_{column}": sums.get(column, ZERO) for column in ("lines", "pagu", "blokir", "realisasi", "rpd")}
     return queryset.order_by().values(unit=satker, part_key=key, part_name=name).annotate(**columns)
 
 
@@ -182,15 +186,15 @@ def sums_by_satker(
     if filters.component:
         lines = lines.filter(component__code=filters.component)
         realized = realized.filter(component__code=filters.component)
-    none = Value(None, output_field=TEXT)
+    none = NO_TEXT
     line_key, real_key, rpd_key, line_name, real_name = {
         None: (none, none, none, none, none),
         "component": (F("component__code"), F("component__code"), none, F("component__name"), F("component__name")),
-        "month": (Value(None, output_field=IntegerField()), F(f"{realized_path}month"), F("month"), none, none),
+        "month": (NO_MONTH, F(f"{realized_path}month"), F("month"), none, none),
     }[by]  # fmt: skip
 
     def unit(path: str) -> Any:
-        return F(path) if per_satker else Value(None, output_field=BIG)
+        return F(path) if per_satker else NO_UNIT
 
     parts = [
         _part(lines, unit("satker_id"), line_key, line_name, lines=Count("pk"), pagu=Sum("pagu"), blokir=Sum("blokir")),
