@@ -14,12 +14,22 @@ row triggers do not see, has a statement trigger. SQLite (development and tests)
 triggers; SQLite runs one writer at a time anyway. Other databases: no triggers, so no caching
 (``reports_version()`` answers None).
 
+For migrations: PostgreSQL refuses to ALTER a table in the transaction that changed its rows
+while their deferred trigger events are pending ("pending trigger events"). A data migration of a
+watched table and a schema change of it go in two migrations (each commits on its own).
+
 Watched: every table of budgets and programs except the IKM registry (its pages are not cached,
 and its bulk imports should not invalidate the budget reports) and django-simple-history's copies.
-A test checks that every model table is watched or listed in ``UNWATCHED_MODELS``.
+The migrations put the triggers on the tables of their time; after every ``migrate`` the
+post_migrate signal puts them on every watched table again (``install_triggers``), so a new model
+is watched without further work and SQLite, which rebuilds a table to alter it (dropping its
+triggers), gets them back. A test checks that every model table is watched or listed in
+``UNWATCHED_MODELS``.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.db import connection, migrations
 
@@ -107,6 +117,28 @@ def watch_app(app_label: str, *, create_function: bool = False) -> migrations.Ru
             schema_editor.execute(f"DROP FUNCTION IF EXISTS {FUNCTION}()")
 
     return migrations.RunPython(forward, backward, elidable=False)
+
+
+def install_triggers(using: str = "default", **kwargs: Any) -> None:
+    """Put the triggers on every watched table that exists (after every ``migrate``, from the
+    post_migrate signal): a model added later is watched without a migration of its own, and
+    SQLite, which rebuilds a table to alter it, gets back the triggers the rebuild dropped."""
+    from django.apps import apps
+    from django.db import connections
+
+    connection = connections[using]
+    vendor = connection.vendor
+    if vendor not in VENDORS:
+        return
+    existing = set(connection.introspection.table_names())
+    with connection.schema_editor() as editor:
+        if vendor == "postgresql":
+            editor.execute(POSTGRES_FUNCTION)
+        for label in UNWATCHED_MODELS:
+            for table in watched_tables(apps, label):
+                if table in existing:
+                    for statement in drop_statements(vendor, table) + trigger_statements(vendor, table):
+                        editor.execute(statement)
 
 
 def reports_version() -> int | None:

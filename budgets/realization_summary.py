@@ -41,17 +41,22 @@ def refresh(report_ids: Iterable[int]) -> None:
         MonthlyReport.objects.filter(pk__in=ids).update(realized_total=Coalesce(Subquery(total), Value(0)))
         ComponentRealization.objects.filter(report_id__in=ids).delete()
         ComponentRealization.objects.bulk_create(
-            ComponentRealization(report_id=report_id, component_id=component_id, amount=amount)
-            for report_id, component_id, amount in _component_sums(ids)
+            ComponentRealization(report_id=report_id, fiscal_year_id=year_id, component_id=component_id, amount=amount)
+            for report_id, year_id, component_id, amount in _component_sums(ids)
         )
 
 
-def _component_sums(report_ids: list[int] | None) -> list[tuple[int, int, int]]:
-    """(report, component, sum of realization) of these reports (None: of every report)."""
+def _component_sums(report_ids: list[int] | None) -> list[tuple[int, int, int, int]]:
+    """(report, its fiscal year, component, sum of realization) of these reports (None: of every
+    report)."""
     realization = (
         Realization.objects.all() if report_ids is None else Realization.objects.filter(report_id__in=report_ids)
     )
-    return list(realization.order_by().values_list("report_id", "line__component_id").annotate(amount=Sum("amount")))
+    return list(
+        realization.order_by()
+        .values_list("report_id", "report__fiscal_year_id", "line__component_id")
+        .annotate(amount=Sum("amount"))
+    )
 
 
 def rebuild() -> int:
@@ -75,10 +80,12 @@ def differences() -> list[str]:
         expected = expected_totals.get(report_id, 0)
         if stored != expected:
             found.append(f"laporan {report_id}: jumlah {stored}, seharusnya {expected}")
-    expected_sums = {(report, component): amount for report, component, amount in _component_sums(None)}
+    expected_sums = {(report, year, component): amount for report, year, component, amount in _component_sums(None)}
     stored_sums = {
-        (report, component): amount
-        for report, component, amount in ComponentRealization.objects.values_list("report_id", "component_id", "amount")
+        (report, year, component): amount
+        for report, year, component, amount in ComponentRealization.objects.values_list(
+            "report_id", "fiscal_year_id", "component_id", "amount"
+        )
     }
     for key in sorted(expected_sums.keys() | stored_sums.keys()):
         if expected_sums.get(key) != stored_sums.get(key):

@@ -16,11 +16,13 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, NamedTuple
 
-from django.db.models import BigIntegerField, CharField, Count, F, IntegerField, Q, QuerySet, Sum, Value
+from django.db.models import BigIntegerField, Count, F, Q, QuerySet, Sum, Value
+from django.db.models.functions import Cast
 
 from budgets.calendar import last_started_month, quarter_of
 from budgets.models import (
     Authority,
+    BudgetComponent,
     BudgetLine,
     ComponentRealization,
     FiscalYear,
@@ -101,11 +103,10 @@ def _reporting_satkers(filters: RealizationFilter) -> QuerySet[Satker]:
 
 FIGURES = ("pagu", "blokir", "pagu_efektif", "rpd", "realisasi")
 BIG = BigIntegerField()
-TEXT = CharField()
 # Built once: Django checks each new expression's arguments against its signature (deconstructible).
-NO_TEXT = Value(None, output_field=TEXT)
-NO_MONTH = Value(None, output_field=IntegerField())
-NO_UNIT = Value(None, output_field=BIG)
+# Typed NULLs: in a UNION, PostgreSQL types an untyped NULL column as text.
+NO_KEY = Cast(Value(None), output_field=BIG)
+NO_UNIT = Cast(Value(None), output_field=BIG)
 ZERO = Value(0, output_field=BIG)
 
 
@@ -134,11 +135,10 @@ def satkers_of(filters: RealizationFilter) -> dict[int, SatkerInfo]:
 
 
 class Sums(NamedTuple):  # a tuple: hundreds per report, built faster than a dataclass
-    """The sums of one satker (and one component or month, by the query's grouping)."""
+    """The sums of one satker, or of one component or month (by the query's grouping)."""
 
-    satker: int | None  # None when the query did not group by satker
-    key: Any  # component code, month, or None (a sum over the whole satker, or RPD by component)
-    name: str | None  # component name
+    satker: int | None  # None in rows of a component or month, and when satkers are summed together
+    key: int | None  # component id or month; None in a satker's (or the total's) rows
     lines: int  # number of budget lines (> 0: the satker has a DIPA in the year)
     pagu: int
     blokir: int
@@ -146,66 +146,77 @@ class Sums(NamedTuple):  # a tuple: hundreds per report, built faster than a dat
     rpd: int
 
 
-def _part(queryset: QuerySet, satker: Any, key: Any, name: Any, **sums: Any) -> QuerySet:
+SUM_COLUMNS = ("sum_lines", "sum_pagu", "sum_blokir", "sum_realisasi", "sum_rpd")
+
+
+def _part(queryset: QuerySet, unit: Any, key: Any, **sums: Any) -> QuerySet:
     """One part of the union: the same columns in the same order whatever the table (aliases
     that no model field has: an annotation may not shadow a field)."""
-    columns = {f"sum_{column}": sums.get(column, ZERO) for column in ("lines", "pagu", "blokir", "realisasi", "rpd")}
-    return queryset.order_by().values(unit=satker, part_key=key, part_name=name).annotate(**columns)
+    columns = {column: sums.get(column[4:], ZERO) for column in SUM_COLUMNS}
+    return queryset.order_by().values(unit=unit, part_key=key).annotate(**columns)
 
 
 def sums_by_satker(
     filters: RealizationFilter, satkers: dict[int, SatkerInfo], by: str | None = None, *, per_satker: bool = True
 ) -> list[Sums]:
-    """Budget lines (count, pagu, blokir), realization and RPD of each of ``satkers``, and of
-    each component (``by="component"``; RPD has none: it is planned per spending type) or month
-    (``by="month"``; lines have none: the DIPA is annual): one UNION ALL query of GROUP BYs.
-    RPD is left out with a component filter; ``per_satker=False`` sums the satkers together
-    (fewer rows when only totals or months are wanted).
+    """Budget lines (count, pagu, blokir), realization and RPD of each of ``satkers``
+    (``per_satker=False``: of all of them together), in one UNION ALL query of GROUP BYs.
+    ``by="month"``: per month instead (lines have none: the DIPA is annual); ``by="component"``:
+    also, in rows of their own, per budget component (RPD has none: it is planned per spending
+    type). RPD is left out with a component filter.
 
     Realization is read from its summaries (budgets/realization_summary.py): each report's total,
-    or its sums per component when components matter: 500 or 5.500 rows a year instead of
-    12.000 realization rows joined to their lines. The fiscal year is given by its key, not its
-    year, so that PostgreSQL estimates the rows well."""
+    or its sums per component where components matter: 500 or 5.500 rows a year nationally
+    instead of 12.000 realization rows joined to their lines. The fiscal year is given by its
+    key, not its year, so that PostgreSQL estimates the rows well."""
     if not satkers:
         return []
     fiscal_year_id = next(iter(satkers.values())).fiscal_year_id
     ids = list(satkers)
     lines = BudgetLine.objects.filter(fiscal_year_id=fiscal_year_id, satker_id__in=ids)
-    reports = MonthlyReport.objects.filter(fiscal_year_id=fiscal_year_id, satker_id__in=ids,
-                                           status__in=BASIS_STATUSES[filters.basis])  # fmt: skip
     plans = RpdPlan.objects.filter(fiscal_year_id=fiscal_year_id, satker_id__in=ids)
     if filters.month:
-        reports = reports.filter(month__lte=filters.month)
         plans = plans.filter(month__lte=filters.month)
-    by_component = by == "component" or filters.component
-    if by_component:
-        realized = ComponentRealization.objects.filter(report__in=reports)
-        realized_path, realized_sum = "report__", Sum("amount")
-    else:
-        realized, realized_path, realized_sum = reports, "", Sum("realized_total")
     if filters.component:
         lines = lines.filter(component__code=filters.component)
-        realized = realized.filter(component__code=filters.component)
-    none = NO_TEXT
-    line_key, real_key, rpd_key, line_name, real_name = {
-        None: (none, none, none, none, none),
-        "component": (F("component__code"), F("component__code"), none, F("component__name"), F("component__name")),
-        "month": (NO_MONTH, F(f"{realized_path}month"), F("month"), none, none),
-    }[by]  # fmt: skip
 
-    def unit(path: str) -> Any:
-        return F(path) if per_satker else NO_UNIT
+    def realized(per_component: bool) -> tuple[QuerySet, str]:
+        """The realization sums that count, and the path to their report's fields. Through the
+        report in one join (a subquery of reports made PostgreSQL join them twice)."""
+        if per_component or filters.component:
+            sums, path = ComponentRealization.objects.filter(fiscal_year_id=fiscal_year_id), "report__"
+            if filters.component:
+                sums = sums.filter(component__code=filters.component)
+        else:
+            sums, path = MonthlyReport.objects.filter(fiscal_year_id=fiscal_year_id), ""
+        sums = sums.filter(**{f"{path}satker_id__in": ids, f"{path}status__in": BASIS_STATUSES[filters.basis]})
+        if filters.month:
+            sums = sums.filter(**{f"{path}month__lte": filters.month})
+        return sums, path
 
+    def amount(path: str) -> Sum:
+        return Sum("amount") if path else Sum("realized_total")
+
+    def unit(field: str) -> Any:
+        return F(field) if per_satker and by != "month" else NO_UNIT
+
+    reports, path = realized(False)
+    by_month = by == "month"
     parts = [
-        _part(lines, unit("satker_id"), line_key, line_name, lines=Count("pk"), pagu=Sum("pagu"), blokir=Sum("blokir")),
-        _part(realized, unit(f"{realized_path}satker_id"), real_key, real_name, realisasi=realized_sum),
+        _part(lines, unit("satker_id"), NO_KEY, lines=Count("pk"), pagu=Sum("pagu"), blokir=Sum("blokir")),
+        _part(reports, unit(f"{path}satker_id"), F(f"{path}month") if by_month else NO_KEY, realisasi=amount(path)),
     ]
     if not filters.component:
-        parts.append(_part(plans, unit("satker_id"), rpd_key, none, rpd=Sum("amount")))
-    columns = ("unit", "part_key", "part_name", "sum_lines", "sum_pagu", "sum_blokir", "sum_realisasi", "sum_rpd")
+        parts.append(_part(plans, unit("satker_id"), F("month") if by_month else NO_KEY, rpd=Sum("amount")))
+    if by == "component":  # by key: joining the components for their code was a lookup per sum
+        per_component, path = realized(True)
+        parts += [
+            _part(lines, NO_UNIT, F("component_id"), lines=Count("pk"), pagu=Sum("pagu"), blokir=Sum("blokir")),
+            _part(per_component, NO_UNIT, F("component_id"), realisasi=amount(path)),
+        ]
     return [
-        Sums(row[0], row[1], row[2], *(int(value or 0) for value in row[3:]))
-        for row in parts[0].union(*parts[1:], all=True).values_list(*columns)
+        Sums(row[0], row[1], *(int(value or 0) for value in row[2:]))
+        for row in parts[0].union(*parts[1:], all=True).values_list("unit", "part_key", *SUM_COLUMNS)
     ]
 
 
@@ -280,20 +291,21 @@ def national_summary(filters: RealizationFilter) -> ReportResult:
     split by authority and by component; totals are the whole filter."""
     satkers = satkers_of(filters)
     sums = sums_by_satker(filters, satkers, by="component")
+    per_satker = [row for row in sums if row.key is None]
     with_rpd = not filters.component
-    by_authority = _rolled_up(sums, lambda row: satkers[row.satker].authority, with_rpd=with_rpd)
+    by_authority = _rolled_up(per_satker, lambda row: satkers[row.satker].authority, with_rpd=with_rpd)
     rows = []
     for authority in [filters.authority] if filters.authority else Authority.values:
         figures = by_authority.get(authority)
         if figures and figures["pagu"]:
             rows.append({"group": "authority", "key": authority, "name": Authority(authority).label,
                          **_public(figures)})  # fmt: skip
-    names = {row.key: row.name for row in sums if row.key is not None}
-    by_component = _rolled_up(sums, lambda row: row.key, with_rpd=False)
-    for code, figures in sorted(by_component.items()):
-        if figures["lines"]:
-            rows.append({"group": "component", "key": code, "name": names[code], **_public(figures)})
-    return ReportResult("realization", rows, _total(sums, with_rpd=with_rpd))
+    by_component = _rolled_up((row for row in sums if row.key is not None), lambda row: row.key, with_rpd=False)
+    components = BudgetComponent.objects.filter(pk__in=list(by_component)).order_by("code")
+    for pk, code, name in components.values_list("pk", "code", "name"):
+        if by_component[pk]["lines"]:
+            rows.append({"group": "component", "key": code, "name": name, **_public(by_component[pk])})
+    return ReportResult("realization", rows, _total(per_satker, with_rpd=with_rpd))
 
 
 def province_ranking(filters: RealizationFilter) -> ReportResult:

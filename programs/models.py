@@ -441,14 +441,19 @@ class ReportOutput(models.Model):
     a summary kept by programs/output_summary.py in the transaction that writes the records. The
     outputs report adds 7.000 of these a year instead of reading 80.000 records."""
 
-    report = models.ForeignKey(MonthlyReport, on_delete=models.CASCADE, related_name="outputs")
+    # The covering index below leads with the report: no separate one for the foreign key.
+    report = models.ForeignKey(MonthlyReport, on_delete=models.CASCADE, related_name="outputs", db_index=False)
     indicator = models.CharField(_("indikator"), max_length=24, choices=OutputIndicator.choices)
+    # The report's year, copied: the outputs report reads one year's figures (7.000) from the
+    # index below instead of scanning every year's (70.000).
+    fiscal_year = models.ForeignKey(FiscalYear, on_delete=models.PROTECT, related_name="+", db_index=False)
     amount = models.BigIntegerField(default=0)
 
     class Meta:
         verbose_name = _("output laporan")
         verbose_name_plural = _("output laporan")
         constraints = [models.UniqueConstraint(fields=["report", "indicator"], name="report_output_once")]
+        indexes = [models.Index(fields=["fiscal_year", "report", "indicator", "amount"], name="report_output_cover")]
 
     def __str__(self) -> str:
         return f"{self.report_id} {self.indicator}: {self.amount}"

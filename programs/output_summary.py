@@ -83,9 +83,10 @@ def refresh(report_ids: Iterable[int]) -> None:
     if not ids:
         return
     with transaction.atomic():
+        year_of = dict(MonthlyReport.objects.filter(pk__in=ids).values_list("pk", "fiscal_year_id"))
         ReportOutput.objects.filter(report_id__in=ids).delete()
         ReportOutput.objects.bulk_create(
-            ReportOutput(report_id=report, indicator=indicator, amount=amount)
+            ReportOutput(report_id=report, fiscal_year_id=year_of[report], indicator=indicator, amount=amount)
             for (report, indicator), amount in figures(ids).items()
         )
 

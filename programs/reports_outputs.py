@@ -119,7 +119,7 @@ def _achievements(filters: RealizationFilter, satkers: Satkers) -> dict[tuple[in
     """Each CONTRACT key's figure per (province id, key): the monthly records' figures from the
     reports' output summary (programs/output_summary.py), OVOP centres from their ratings."""
     figures: dict[tuple[int, str], int] = defaultdict(int)
-    counted = ReportOutput.objects.filter(report__fiscal_year_id=satkers.year_id, report__satker_id__in=satkers.ids,
+    counted = ReportOutput.objects.filter(fiscal_year_id=satkers.year_id, report__satker_id__in=satkers.ids,
                                           report__status__in=BASIS_STATUSES[filters.basis])  # fmt: skip
     if filters.month:
         counted = counted.filter(report__month__lte=filters.month)

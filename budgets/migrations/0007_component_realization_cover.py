@@ -1,0 +1,36 @@
+"""Second step (its own transaction: PostgreSQL does not alter a table whose rows the same
+transaction changed while deferred triggers are pending, see budgets/data_version.py): the year
+becomes required, and the covering index by (year, report) replaces the report's own index."""
+
+import django.db.models.deletion
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    dependencies = [("budgets", "0006_component_realization_year")]
+
+    operations = [
+        migrations.AlterField(
+            model_name="componentrealization",
+            name="fiscal_year",
+            field=models.ForeignKey(
+                db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name="+", to="budgets.fiscalyear"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="componentrealization",
+            name="report",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="component_totals",
+                to="budgets.monthlyreport",
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="componentrealization",
+            index=models.Index(
+                fields=["fiscal_year", "report", "component", "amount"], name="component_realization_cover"
+            ),
+        ),
+    ]
