@@ -16,7 +16,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, NamedTuple
 
-from django.db.models import BigIntegerField, Count, F, Q, QuerySet, Sum, Value
+from django.db.models import BigIntegerField, Count, F, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Cast
 
 from budgets.calendar import last_started_month, quarter_of
@@ -157,10 +157,11 @@ def _part(queryset: QuerySet, unit: Any, key: Any, **sums: Any) -> QuerySet:
 
 
 def sums_by_satker(
-    filters: RealizationFilter, satkers: dict[int, SatkerInfo], by: str | None = None, *, per_satker: bool = True
+    filters: RealizationFilter, satkers: dict[int, SatkerInfo] | None, by: str | None = None, *, per_satker: bool = True
 ) -> list[Sums]:
     """Budget lines (count, pagu, blokir), realization and RPD of each of ``satkers``
-    (``per_satker=False``: of all of them together), in one UNION ALL query of GROUP BYs.
+    (``per_satker=False``: of all of them together; ``satkers=None``: of the filter's satkers,
+    summed together), in one UNION ALL query of GROUP BYs.
     ``by="month"``: per month instead (lines have none: the DIPA is annual); ``by="component"``:
     also, in rows of their own, per budget component (RPD has none: it is planned per spending
     type). RPD is left out with a component filter.
@@ -169,10 +170,13 @@ def sums_by_satker(
     or its sums per component where components matter: 500 or 5.500 rows a year nationally
     instead of 12.000 realization rows joined to their lines. The fiscal year is given by its
     key, not its year, so that PostgreSQL estimates the rows well."""
-    if not satkers:
+    if satkers is None:  # totals only: the filter's satkers as a subquery, one round trip less
+        fiscal_year_id: Any = Subquery(FiscalYear.objects.filter(year=filters.year).values("pk")[:1])
+        ids: Any = _satkers(filters).values("pk")
+    elif not satkers:
         return []
-    fiscal_year_id = next(iter(satkers.values())).fiscal_year_id
-    ids = list(satkers)
+    else:
+        fiscal_year_id, ids = next(iter(satkers.values())).fiscal_year_id, list(satkers)
     lines = BudgetLine.objects.filter(fiscal_year_id=fiscal_year_id, satker_id__in=ids)
     plans = RpdPlan.objects.filter(fiscal_year_id=fiscal_year_id, satker_id__in=ids)
     if filters.month:
@@ -253,7 +257,7 @@ def _public(figures: dict[str, Any]) -> dict[str, Any]:
 
 def realization_total(filters: RealizationFilter) -> dict[str, Any]:
     """The totals of the filtered satkers: pagu, blokir, pagu_efektif, rpd, realisasi, persen."""
-    return _total(sums_by_satker(filters, satkers_of(filters), per_satker=False), with_rpd=not filters.component)
+    return _total(sums_by_satker(filters, None, per_satker=False), with_rpd=not filters.component)
 
 
 def _province_rows(satkers: dict[int, SatkerInfo], sums: list[Sums], with_rpd: bool) -> list[dict[str, Any]]:
@@ -360,7 +364,7 @@ def monthly_report(filters: RealizationFilter, *, fiscal_year: FiscalYear) -> Re
     |realization - RPD| / RPD and its page III score; cumulative absorption against the
     year's quarterly targets at each quarter's end."""
     whole_year = replace(filters, month=None)
-    sums = sums_by_satker(whole_year, satkers_of(whole_year), by="month", per_satker=False)
+    sums = sums_by_satker(whole_year, None, by="month", per_satker=False)
     by_month: dict[int, int] = {}
     planned: dict[int, int] = {}
     for row in sums:
