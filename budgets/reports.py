@@ -16,7 +16,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, NamedTuple
 
-from django.db.models import BigIntegerField, Count, F, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import BigIntegerField, Count, Exists, F, OuterRef, Q, QuerySet, Sum, Value
 from django.db.models.functions import Cast
 
 from budgets.calendar import last_started_month, quarter_of
@@ -80,26 +80,7 @@ def percent(numerator: int | None, denominator: int | None) -> Decimal | None:
     return (Decimal(numerator) * HUNDRED / Decimal(denominator)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
-# --- The building blocks: what counts, for a filter --------------------------------------
-
-
-def _satkers(filters: RealizationFilter) -> QuerySet[Satker]:
-    satkers = Satker.objects.filter(filters.satker_q())
-    if filters.satkers is not None:
-        satkers = satkers.filter(pk__in=filters.satkers.values("pk"))
-    return satkers
-
-
-def _reporting_satkers(filters: RealizationFilter) -> QuerySet[Satker]:
-    """Satkers of the filter that have a DIPA (budget lines) in the year: a satker or province
-    without budget has no percentage to rank."""
-    lines = BudgetLine.objects.filter(fiscal_year__year=filters.year)
-    if filters.component:
-        lines = lines.filter(component__code=filters.component)
-    return _satkers(filters).filter(pk__in=lines.values("satker"))
-
-
-# --- One round trip per report: the filter's satkers, then every sum in one UNION ALL query ------
+# --- The building blocks: the filter's satkers, then every sum in one UNION ALL query ---------
 
 FIGURES = ("pagu", "blokir", "pagu_efektif", "rpd", "realisasi")
 BIG = BigIntegerField()
@@ -126,12 +107,21 @@ SATKER_INFO = ("satker_id", "satker__code", "satker__name", "satker__province__b
 
 def satkers_of(filters: RealizationFilter) -> dict[int, SatkerInfo]:
     """The filter's satkers by primary key, with what the rows show and their authority."""
-    rows = (
-        SatkerAuthority.objects.filter(fiscal_year__year=filters.year, satker__in=_satkers(filters))
-        .order_by()
-        .values_list(*SATKER_INFO)
-    )
+    rows = _authority_rows(filters).order_by().values_list(*SATKER_INFO)
     return {pk: SatkerInfo(*info) for pk, *info in rows}
+
+
+def _authority_rows(filters: RealizationFilter) -> QuerySet[SatkerAuthority]:
+    """The year's authority rows of the filter's satkers: the filter itself (what satker_q()
+    asks through the satker), read directly, with no subquery of satkers to plan and compile."""
+    rows = SatkerAuthority.objects.filter(fiscal_year__year=filters.year)
+    if filters.authority:
+        rows = rows.filter(authority=filters.authority)
+    if filters.province:
+        rows = rows.filter(satker__province__bps_code=filters.province)
+    if filters.satkers is not None:
+        rows = rows.filter(satker__in=filters.satkers.values("pk"))
+    return rows
 
 
 class Sums(NamedTuple):  # a tuple: hundreds per report, built faster than a dataclass
@@ -157,11 +147,10 @@ def _part(queryset: QuerySet, unit: Any, key: Any, **sums: Any) -> QuerySet:
 
 
 def sums_by_satker(
-    filters: RealizationFilter, satkers: dict[int, SatkerInfo] | None, by: str | None = None, *, per_satker: bool = True
+    filters: RealizationFilter, satkers: dict[int, SatkerInfo], by: str | None = None, *, per_satker: bool = True
 ) -> list[Sums]:
     """Budget lines (count, pagu, blokir), realization and RPD of each of ``satkers``
-    (``per_satker=False``: of all of them together; ``satkers=None``: of the filter's satkers,
-    summed together), in one UNION ALL query of GROUP BYs.
+    (``per_satker=False``: of all of them together), in one UNION ALL query of GROUP BYs.
     ``by="month"``: per month instead (lines have none: the DIPA is annual); ``by="component"``:
     also, in rows of their own, per budget component (RPD has none: it is planned per spending
     type). RPD is left out with a component filter.
@@ -170,13 +159,9 @@ def sums_by_satker(
     or its sums per component where components matter: 500 or 5.500 rows a year nationally
     instead of 12.000 realization rows joined to their lines. The fiscal year is given by its
     key, not its year, so that PostgreSQL estimates the rows well."""
-    if satkers is None:  # totals only: the filter's satkers as a subquery, one round trip less
-        fiscal_year_id: Any = Subquery(FiscalYear.objects.filter(year=filters.year).values("pk")[:1])
-        ids: Any = _satkers(filters).values("pk")
-    elif not satkers:
+    if not satkers:
         return []
-    else:
-        fiscal_year_id, ids = next(iter(satkers.values())).fiscal_year_id, list(satkers)
+    fiscal_year_id, ids = next(iter(satkers.values())).fiscal_year_id, list(satkers)
     lines = BudgetLine.objects.filter(fiscal_year_id=fiscal_year_id, satker_id__in=ids)
     plans = RpdPlan.objects.filter(fiscal_year_id=fiscal_year_id, satker_id__in=ids)
     if filters.month:
@@ -257,7 +242,7 @@ def _public(figures: dict[str, Any]) -> dict[str, Any]:
 
 def realization_total(filters: RealizationFilter) -> dict[str, Any]:
     """The totals of the filtered satkers: pagu, blokir, pagu_efektif, rpd, realisasi, persen."""
-    return _total(sums_by_satker(filters, None, per_satker=False), with_rpd=not filters.component)
+    return _total(sums_by_satker(filters, satkers_of(filters), per_satker=False), with_rpd=not filters.component)
 
 
 def _province_rows(satkers: dict[int, SatkerInfo], sums: list[Sums], with_rpd: bool) -> list[dict[str, Any]]:
@@ -364,7 +349,7 @@ def monthly_report(filters: RealizationFilter, *, fiscal_year: FiscalYear) -> Re
     |realization - RPD| / RPD and its page III score; cumulative absorption against the
     year's quarterly targets at each quarter's end."""
     whole_year = replace(filters, month=None)
-    sums = sums_by_satker(whole_year, None, by="month", per_satker=False)
+    sums = sums_by_satker(whole_year, satkers_of(whole_year), by="month", per_satker=False)
     by_month: dict[int, int] = {}
     planned: dict[int, int] = {}
     for row in sums:
@@ -425,10 +410,14 @@ def submissions_report(filters: RealizationFilter, *, today: date) -> ReportResu
     from budgets.calendar import report_due_date
     from budgets.models import Holiday
 
+    # The filter's satkers with a DIPA (budget lines) in the year, read from their authority row
+    # of the year (as satkers_of() does): a satker without budget has no reports to expect.
+    lines = BudgetLine.objects.filter(satker=OuterRef("satker"), fiscal_year=OuterRef("fiscal_year"))
+    if filters.component:
+        lines = lines.filter(component__code=filters.component)
     satkers = list(
-        _reporting_satkers(filters).order_by("code").values_list("pk", "code", "name", "province__bps_code",
-                                                                 "province__name")
-    )  # fmt: skip
+        _authority_rows(filters).filter(Exists(lines)).order_by("satker__code").values_list(*SATKER_INFO[:5])
+    )
     reports = {
         (satker_id, month): report
         for satker_id, month, *report in MonthlyReport.objects.filter(
@@ -438,16 +427,23 @@ def submissions_report(filters: RealizationFilter, *, today: date) -> ReportResu
         .values_list("satker_id", "month", "status", "due_date", "submitted_at", "submitted_on_time")
     }
     last_month = min(last_started_month(filters.year, today), filters.month or 12)
-    holidays = list(
-        Holiday.objects.filter(date__year__in=[filters.year, filters.year + 1]).values_list("date", flat=True)
-    )
-    due = {month: report_due_date(filters.year, month, holidays) for month in range(1, last_month + 1)}
+    due: dict[int, date] = {}
+
+    def due_date_of(month: int) -> date:
+        """The due date of a month without a report (the holidays read once, and only then)."""
+        if not due:
+            holidays = list(
+                Holiday.objects.filter(date__year__in=[filters.year, filters.year + 1]).values_list("date", flat=True)
+            )
+            due.update({m: report_due_date(filters.year, m, holidays) for m in range(1, last_month + 1)})
+        return due[month]
+
     missing = ("MISSING", None, None, None)
     rows, counts = [], {"on_time": 0, "late": 0, "missing": 0, "pending": 0}
     for pk, code, name, province, province_name in satkers:
         for month in range(1, last_month + 1):
             status, due_date, submitted_at, on_time = reports.get((pk, month), missing)
-            due_date = due_date or due[month]
+            due_date = due_date or due_date_of(month)
             kind = timeliness(on_time, due_date, today)
             counts[kind] += 1
             rows.append({"satker": code, "satker_name": name, "province": province, "province_name": province_name,
