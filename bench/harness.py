@@ -485,12 +485,17 @@ LEFT JOIN tgt ON tgt.satker_id = sat.id
 GROUP BY p.bps_code ORDER BY 1
 """
 
+# The report's whole row: status, due date (the stored one, else the calendar's, passed in as
+# the report computes it: a rule, not an aggregate), submission time and timeliness.
 SUBMISSIONS_TEMPLATE = """
 WITH {satkers},
 reporting AS (SELECT DISTINCT satker_id FROM line_rows)
-SELECT s.code, g.month, coalesce(m.status, 'MISSING'), m.submitted_at
+SELECT s.code, g.month, coalesce(m.status, 'MISSING'), coalesce(m.due_date, d.due), m.submitted_at,
+       CASE WHEN m.submitted_on_time THEN 'on_time' WHEN NOT m.submitted_on_time THEN 'late'
+            WHEN coalesce(m.due_date, d.due) < %(today)s THEN 'missing' ELSE 'pending' END
 FROM sat s JOIN reporting ON reporting.satker_id = s.id
 CROSS JOIN generate_series(1, %(last_month)s) AS g(month)
+JOIN unnest(%(due_dates)s::date[]) WITH ORDINALITY AS d(due, month) ON d.month = g.month
 LEFT JOIN budgets_monthlyreport m
        ON m.satker_id = s.id AND m.fiscal_year_id = (SELECT id FROM fy) AND m.month = g.month
 ORDER BY 1, 2
@@ -574,11 +579,12 @@ def keyed_rows_sql(rows: list[tuple]) -> dict:
 
 
 def keyed_submissions(result: Any) -> dict:
-    return {(row["satker"], row["month"]): (row["status"], row["submitted_at"]) for row in result.rows}
+    return {(row["satker"], row["month"]): (row["status"], row["due_date"], row["submitted_at"], row["timeliness"])
+            for row in result.rows}  # fmt: skip
 
 
 def keyed_submissions_sql(rows: list[tuple]) -> dict:
-    return {(code, month): (status, submitted_at) for code, month, status, submitted_at in rows}
+    return {(code, month): tuple(rest) for code, month, *rest in rows}
 
 
 @dataclass(frozen=True)
@@ -606,9 +612,13 @@ HAND_SQL = {
 
 
 def sql_params(filters: Any, today: Any) -> dict[str, Any]:
-    from budgets.calendar import last_started_month
+    from budgets.calendar import last_started_month, report_due_date
+    from budgets.models import Holiday
     from budgets.reports import BASIS_STATUSES
 
+    holidays = list(
+        Holiday.objects.filter(date__year__in=[filters.year, filters.year + 1]).values_list("date", flat=True)
+    )
     return {
         "year": filters.year,
         "province": filters.province,
@@ -616,6 +626,8 @@ def sql_params(filters: Any, today: Any) -> dict[str, Any]:
         "statuses": [str(status) for status in BASIS_STATUSES[filters.basis]],
         "month": filters.month,
         "last_month": min(last_started_month(filters.year, today), filters.month or 12),
+        "today": today,
+        "due_dates": [report_due_date(filters.year, month, list(holidays)) for month in range(1, 13)],
     }
 
 
