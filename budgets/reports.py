@@ -416,12 +416,16 @@ def submissions_report(filters: RealizationFilter, *, today: date) -> ReportResu
     if filters.component:
         lines = lines.filter(component__code=filters.component)
     satkers = list(
-        _authority_rows(filters).filter(Exists(lines)).order_by("satker__code").values_list(*SATKER_INFO[:5])
+        _authority_rows(filters)
+        .filter(Exists(lines))
+        .order_by("satker__code")
+        .values_list(*SATKER_INFO[:5], "fiscal_year_id")
     )
+    # The year by its key (from the authority rows): no join, and PostgreSQL knows the year's size.
     reports = {
         (satker_id, month): report
         for satker_id, month, *report in MonthlyReport.objects.filter(
-            fiscal_year__year=filters.year, satker_id__in=[satker[0] for satker in satkers]
+            fiscal_year_id=satkers[0][5] if satkers else None, satker_id__in=[satker[0] for satker in satkers]
         )
         .order_by()
         .values_list("satker_id", "month", "status", "due_date", "submitted_at", "submitted_on_time")
@@ -440,7 +444,7 @@ def submissions_report(filters: RealizationFilter, *, today: date) -> ReportResu
 
     missing = ("MISSING", None, None, None)
     rows, counts = [], {"on_time": 0, "late": 0, "missing": 0, "pending": 0}
-    for pk, code, name, province, province_name in satkers:
+    for pk, code, name, province, province_name, _year in satkers:
         for month in range(1, last_month + 1):
             status, due_date, submitted_at, on_time = reports.get((pk, month), missing)
             due_date = due_date or due_date_of(month)
