@@ -11,7 +11,7 @@ stays a row), so writes are the only way the sums change. Data loaded behind the
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db import transaction
@@ -59,12 +59,18 @@ def _component_sums(report_ids: list[int] | None) -> list[tuple[int, int, int, i
     )
 
 
-def rebuild() -> int:
-    """Recompute every report's summaries; the number of reports."""
+def refresh_every_report(refresh_reports: Callable[[list[int]], None]) -> int:
+    """Call ``refresh_reports`` for every monthly report, a chunk of keys at a time (a summary's
+    full rebuild); the number of reports."""
     ids = list(MonthlyReport.objects.order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(ids), CHUNK):
-        refresh(ids[start : start + CHUNK])
+        refresh_reports(ids[start : start + CHUNK])
     return len(ids)
+
+
+def rebuild() -> int:
+    """Recompute every report's summaries; the number of reports."""
+    return refresh_every_report(refresh)
 
 
 def differences() -> list[str]:

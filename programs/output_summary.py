@@ -21,6 +21,7 @@ from django.db.models import Count, Q, Sum
 from django.db.models.signals import post_delete, post_save
 
 from budgets.models import MonthlyReport
+from budgets.realization_summary import refresh_every_report
 from programs.models import (
     Facilitation,
     FacilitationKind,
@@ -47,7 +48,6 @@ KIND_OF = {
     "hki": FacilitationKind.HKI,
     "partnership": FacilitationKind.PARTNERSHIP,
 }
-CHUNK = 2000  # reports per statement in a full rebuild
 
 
 def figures(report_ids: list[int] | None) -> dict[tuple[int, str], int]:
@@ -93,10 +93,7 @@ def refresh(report_ids: Iterable[int]) -> None:
 
 def rebuild() -> int:
     """Recompute every report's output figures; the number of reports."""
-    ids = list(MonthlyReport.objects.order_by("pk").values_list("pk", flat=True))
-    for start in range(0, len(ids), CHUNK):
-        refresh(ids[start : start + CHUNK])
-    return len(ids)
+    return refresh_every_report(refresh)
 
 
 def differences() -> list[str]:

@@ -8,34 +8,16 @@ raw SQL), or when ``--check`` finds a difference.
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.core.management.base import BaseCommand, CommandError, CommandParser
-
 from budgets import realization_summary
+from budgets.management.summary_command import SummaryCommand
 
-SHOWN = 20
 
-
-class Command(BaseCommand):
+class Command(SummaryCommand):
     help = "Menghitung ulang ringkasan realisasi per laporan dan per komponen (atau --check: hanya memeriksa)."
+    summary, source, command = "Ringkasan realisasi", "data realisasi", "rebuild_realization_summary"
 
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument(
-            "--check", action="store_true", help="Hanya bandingkan; keluar dengan status 1 bila berbeda."
-        )
+    def rebuild(self) -> int:
+        return realization_summary.rebuild()
 
-    def handle(self, *args: Any, check: bool = False, **options: Any) -> None:
-        if not check:
-            reports = realization_summary.rebuild()
-            self.stdout.write(self.style.SUCCESS(f"Ringkasan realisasi dihitung ulang: {reports} laporan."))
-            return
-        found = realization_summary.differences()
-        if not found:
-            self.stdout.write(self.style.SUCCESS("Ringkasan realisasi sesuai dengan data realisasi."))
-            return
-        for line in found[:SHOWN]:
-            self.stdout.write(line)
-        raise CommandError(
-            f"Ringkasan realisasi berbeda di {len(found)} tempat; jalankan manage.py rebuild_realization_summary."
-        )
+    def differences(self) -> list[str]:
+        return realization_summary.differences()

@@ -8,34 +8,16 @@ or when ``--check`` finds a difference.
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.core.management.base import BaseCommand, CommandError, CommandParser
-
+from budgets.management.summary_command import SummaryCommand
 from programs import output_summary
 
-SHOWN = 20
 
-
-class Command(BaseCommand):
+class Command(SummaryCommand):
     help = "Menghitung ulang ringkasan output per laporan bulanan (atau --check: hanya memeriksa)."
+    summary, source, command = "Ringkasan output", "catatan program", "rebuild_output_summary"
 
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument(
-            "--check", action="store_true", help="Hanya bandingkan; keluar dengan status 1 bila berbeda."
-        )
+    def rebuild(self) -> int:
+        return output_summary.rebuild()
 
-    def handle(self, *args: Any, check: bool = False, **options: Any) -> None:
-        if not check:
-            reports = output_summary.rebuild()
-            self.stdout.write(self.style.SUCCESS(f"Ringkasan output dihitung ulang: {reports} laporan."))
-            return
-        found = output_summary.differences()
-        if not found:
-            self.stdout.write(self.style.SUCCESS("Ringkasan output sesuai dengan catatan program."))
-            return
-        for line in found[:SHOWN]:
-            self.stdout.write(line)
-        raise CommandError(
-            f"Ringkasan output berbeda di {len(found)} tempat; jalankan manage.py rebuild_output_summary."
-        )
+    def differences(self) -> list[str]:
+        return output_summary.differences()
