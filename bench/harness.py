@@ -8,7 +8,8 @@ loopback, without the network. django.test.Client would skip the WSGI server, th
 and the production settings. Query counts need to see inside the process, so they come from
 django.test.Client with CaptureQueriesContext (same views, same database). The ORM-vs-SQL ratio
 is measured in this process too: the report function the view calls, against one hand-written
-statement computing the same figures (checked equal, so the SQL is truly the same aggregate).
+statement computing the same figures (checked equal, so the SQL is truly the same aggregate),
+timed in turn with it so that both see the same load.
 """
 
 from __future__ import annotations
@@ -290,6 +291,26 @@ def time_calls(call: Callable[[], Any], budget: Budget) -> list[float]:
         call()
         timings.append((time.perf_counter() - before) * 1000)
         if len(timings) >= budget.min_runs and time.perf_counter() - started > budget.seconds:
+            break
+    return timings
+
+
+def time_alternately(
+    first: Callable[[], Any], second: Callable[[], Any], budget: Budget
+) -> tuple[list[float], list[float]]:
+    """Both calls timed in turn (first, second, first, ...): a ratio of the two then compares them
+    under the same conditions (a shared machine's load drifts between two separate series)."""
+    for _ in range(budget.warmup):
+        first()
+        second()
+    timings: tuple[list[float], list[float]] = ([], [])
+    started = time.perf_counter()
+    while len(timings[0]) < budget.runs:
+        for call, series in ((first, timings[0]), (second, timings[1])):
+            before = time.perf_counter()
+            call()
+            series.append((time.perf_counter() - before) * 1000)
+        if len(timings[0]) >= budget.min_runs and time.perf_counter() - started > 2 * budget.seconds:
             break
     return timings
 
