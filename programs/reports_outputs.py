@@ -37,9 +37,8 @@ from django.db.models import Count, QuerySet, Sum
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from budgets.models import FiscalYear, Province, Satker
 from budgets.report_specs import BuildContext, Column, ReportSpec, register_report
-from budgets.reports import BASIS_STATUSES, RealizationFilter, ReportResult, percent
+from budgets.reports import BASIS_STATUSES, RealizationFilter, ReportResult, percent, satkers_of
 from programs.models import (
     CommodityGroup,
     OutputIndicator,
@@ -62,23 +61,21 @@ STARS = (1, 2, 3, 4, 5)
 # --- What counts, for a filter ----------------------------------------------------------------
 
 
-def _satkers(filters: RealizationFilter) -> QuerySet[Satker]:
-    """The satkers of the filter: with an authority in the year (of ``authority`` when given),
-    of ``province`` when given, within ``filters.satkers`` when the caller limits them."""
-    satkers = Satker.objects.filter(filters.satker_q())
-    if filters.satkers is not None:
-        satkers = satkers.filter(pk__in=filters.satkers.values("pk"))
-    return satkers
+@dataclass(frozen=True)
+class ProvinceRow:
+    bps_code: str
+    name: str
 
 
 @dataclass
 class Satkers:
-    """The filter's satkers and their provinces (read once; every figure is grouped by satker
-    and added up per province in Python: a handful of GROUP BY queries whatever the number of
-    provinces, satkers and records, each reading the year's records once)."""
+    """The filter's satkers and their provinces (read once, with budgets' satkers_of(); every
+    figure is grouped by satker and added up per province in Python: a handful of GROUP BY
+    queries whatever the number of provinces, satkers and records, each reading the year's
+    records once)."""
 
-    province_of: dict[int, int]  # satker id -> province id
-    provinces: list[Province]  # the provinces with satkers in the filter, by BPS code
+    province_of: dict[int, str]  # satker id -> province BPS code
+    provinces: list[ProvinceRow]  # the provinces with satkers in the filter, by BPS code
     # The fiscal year's id: compared to the records' column as a constant, PostgreSQL knows how
     # many records the year has and reads them from their (year, satker, ...) index alone
     # (through a join or a subquery it guessed an average year and scanned the table).
@@ -86,18 +83,21 @@ class Satkers:
 
     @classmethod
     def of(cls, filters: RealizationFilter) -> Satkers:
-        province_of = dict(_satkers(filters).values_list("pk", "province_id").distinct())
-        provinces = list(Province.objects.filter(pk__in=set(province_of.values())).order_by("bps_code"))
-        year_id = FiscalYear.objects.filter(year=filters.year).values_list("pk", flat=True).first()
-        return cls(province_of, provinces, year_id)
+        satkers = satkers_of(filters)
+        names = {info.province: info.province_name for info in satkers.values()}
+        return cls(
+            province_of={pk: info.province for pk, info in satkers.items()},
+            provinces=[ProvinceRow(code, names[code]) for code in sorted(names)],
+            year_id=next((info.fiscal_year_id for info in satkers.values()), None),
+        )
 
     @property
     def ids(self) -> list[int]:
         return sorted(self.province_of)
 
-    def per_province(self, per_satker: dict[tuple, int], key: Callable[[tuple], Any]) -> dict[tuple[int, Any], int]:
-        """``per_satker`` (satker id first in each key) added up per (province id, ``key(rest)``)."""
-        totals: dict[tuple[int, Any], int] = defaultdict(int)
+    def per_province(self, per_satker: dict[tuple, int], key: Callable[[tuple], Any]) -> dict[tuple[str, Any], int]:
+        """``per_satker`` (satker id first in each key) added up per (province, ``key(rest)``)."""
+        totals: dict[tuple[str, Any], int] = defaultdict(int)
         for (satker, *rest), value in per_satker.items():
             totals[(self.province_of[satker], key(tuple(rest)))] += value or 0
         return totals
@@ -115,10 +115,10 @@ def _grouped(queryset: QuerySet, satker: str, by: tuple[str, ...], **aggregates:
     return result
 
 
-def _achievements(filters: RealizationFilter, satkers: Satkers) -> dict[tuple[int, str], int]:
-    """Each CONTRACT key's figure per (province id, key): the monthly records' figures from the
+def _achievements(filters: RealizationFilter, satkers: Satkers) -> dict[tuple[str, str], int]:
+    """Each CONTRACT key's figure per (province BPS code, key): the monthly records' figures from the
     reports' output summary (programs/output_summary.py), OVOP centres from their ratings."""
-    figures: dict[tuple[int, str], int] = defaultdict(int)
+    figures: dict[tuple[str, str], int] = defaultdict(int)
     counted = ReportOutput.objects.filter(fiscal_year_id=satkers.year_id, report__satker_id__in=satkers.ids,
                                           report__status__in=BASIS_STATUSES[filters.basis])  # fmt: skip
     if filters.month:
@@ -135,7 +135,7 @@ def _achievements(filters: RealizationFilter, satkers: Satkers) -> dict[tuple[in
     return figures
 
 
-def _targets(filters: RealizationFilter, satkers: Satkers) -> dict[tuple[int, str], int]:
+def _targets(filters: RealizationFilter, satkers: Satkers) -> dict[tuple[str, str], int]:
     targets = OutputTarget.objects.filter(fiscal_year=satkers.year_id, satker_id__in=satkers.ids)
     per_satker = _grouped(targets, "satker", ("indicator",), total=Sum("target"))["total"]
     return dict(satkers.per_province(per_satker, lambda rest: f"{rest[0]}_target"))
@@ -158,8 +158,8 @@ def output_rows(filters: RealizationFilter) -> list[dict[str, Any]]:
     for province in satkers.provinces:
         row: dict[str, Any] = {"province": province.bps_code, "province_name": province.name}
         for key in KEYS:
-            row[key] = figures.get((province.pk, key), 0)
-            row[f"{key}_target"] = figures.get((province.pk, f"{key}_target"), 0)
+            row[key] = figures.get((province.bps_code, key), 0)
+            row[f"{key}_target"] = figures.get((province.bps_code, f"{key}_target"), 0)
         rows.append(_with_persen(row))
     return rows
 
@@ -196,7 +196,7 @@ def ovop_report(filters: RealizationFilter, context: BuildContext | None = None)
                        centres=Count("pk"), units=Sum("centre__unit_count"))  # fmt: skip
     keys = ["centres", "units", *(f"stars_{stars}" for stars in STARS),
             *(f"group_{code.lower()}" for code in CommodityGroup.values)]  # fmt: skip
-    figures: dict[tuple[int, str], int] = defaultdict(int)
+    figures: dict[tuple[str, str], int] = defaultdict(int)
     for (province, _all), value in satkers.per_province(grouped["centres"], lambda rest: None).items():
         figures[(province, "centres")] += value
     for (province, _all), value in satkers.per_province(grouped["units"], lambda rest: None).items():
@@ -208,7 +208,7 @@ def ovop_report(filters: RealizationFilter, context: BuildContext | None = None)
     rows = []
     for province in satkers.provinces:
         row: dict[str, Any] = {"province": province.bps_code, "province_name": province.name}
-        row.update({key: figures.get((province.pk, key), 0) for key in keys})
+        row.update({key: figures.get((province.bps_code, key), 0) for key in keys})
         rows.append(_ovop_derived(row))
     totals = _ovop_derived({key: sum(row[key] for row in rows) for key in keys})
     return ReportResult("ovop", rows, totals)
