@@ -96,7 +96,7 @@ def differences() -> list[str]:
     for key in sorted(expected_sums.keys() | stored_sums.keys()):
         if expected_sums.get(key) != stored_sums.get(key):
             found.append(
-                f"laporan {key[0]} komponen {key[1]}: {stored_sums.get(key)}, seharusnya {expected_sums.get(key)}"
+                f"laporan {key[0]} komponen {key[2]}: {stored_sums.get(key)}, seharusnya {expected_sums.get(key)}"
             )
     return found
 

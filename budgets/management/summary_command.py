@@ -14,13 +14,15 @@ class SummaryCommand(BaseCommand):
     summary = ""  # "Ringkasan realisasi": the summary, as the messages name it
     source = ""  # "data realisasi": what it is computed from
     command = ""  # the command's own name, for the advice after a difference
+    unit = "laporan"  # what rebuild() counts
+    place = "tempat"  # what differences() lists, one line each
 
     def rebuild(self) -> int:
-        """Recompute everything; the number of reports (or keys) done."""
+        """Recompute everything; how many (of ``unit``) were done."""
         raise NotImplementedError
 
     def differences(self) -> list[str]:
-        """Where the stored summary disagrees with its source, in words (empty: it agrees)."""
+        """Where the stored summary disagrees with its source, one line per ``place`` (empty: it agrees)."""
         raise NotImplementedError
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -31,7 +33,7 @@ class SummaryCommand(BaseCommand):
     def handle(self, *args: Any, check: bool = False, **options: Any) -> None:
         if not check:
             done = self.rebuild()
-            self.stdout.write(self.style.SUCCESS(f"{self.summary} dihitung ulang: {done} laporan."))
+            self.stdout.write(self.style.SUCCESS(f"{self.summary} dihitung ulang: {done} {self.unit}."))
             return
         found = self.differences()
         if not found:
@@ -39,4 +41,4 @@ class SummaryCommand(BaseCommand):
             return
         for line in found[:SHOWN]:
             self.stdout.write(line)
-        raise CommandError(f"{self.summary} berbeda di {len(found)} tempat; jalankan manage.py {self.command}.")
+        raise CommandError(f"{self.summary} berbeda pada {len(found)} {self.place}; jalankan manage.py {self.command}.")

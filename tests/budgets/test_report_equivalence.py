@@ -7,6 +7,7 @@ line, realization row and RPD plan: nothing shared with budgets/reports.py.
 
 from __future__ import annotations
 
+import io
 import random
 from collections import defaultdict
 from dataclasses import replace
@@ -235,9 +236,15 @@ def test_realization_set_keeps_the_summaries_current(random_year, today) -> None
 
 def test_the_rebuild_command_finds_and_repairs_a_difference(random_year) -> None:
     call_command("rebuild_realization_summary", "--check")
-    ComponentRealization.objects.filter(pk=ComponentRealization.objects.first().pk).update(amount=1)
-    MonthlyReport.objects.filter(pk=MonthlyReport.objects.first().pk).update(realized_total=7)
-    with pytest.raises(CommandError, match="berbeda di 2 tempat"):
-        call_command("rebuild_realization_summary", "--check")
+    planted = ComponentRealization.objects.first()
+    ComponentRealization.objects.filter(pk=planted.pk).update(amount=1)
+    report = MonthlyReport.objects.first()
+    MonthlyReport.objects.filter(pk=report.pk).update(realized_total=7)
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="berbeda pada 2 tempat"):
+        call_command("rebuild_realization_summary", "--check", stdout=out)
+    listed = out.getvalue()
+    assert f"laporan {planted.report_id} komponen {planted.component_id}: 1," in listed
+    assert f"laporan {report.pk}: jumlah 7," in listed
     call_command("rebuild_realization_summary")
     call_command("rebuild_realization_summary", "--check")

@@ -113,7 +113,7 @@ def test_single_writes_follow_by_signal(records) -> None:
 def test_the_rebuild_command_finds_and_repairs_a_difference(records) -> None:
     call_command("rebuild_output_summary", "--check")
     ReportOutput.objects.filter(pk=ReportOutput.objects.first().pk).update(amount=999)
-    with pytest.raises(CommandError, match="berbeda di 1 tempat"):
+    with pytest.raises(CommandError, match="berbeda pada 1 tempat"):
         call_command("rebuild_output_summary", "--check")
     call_command("rebuild_output_summary")
     call_command("rebuild_output_summary", "--check")

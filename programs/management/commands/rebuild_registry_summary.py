@@ -10,43 +10,23 @@ registry back meanwhile; reads go on.
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.core.management.base import BaseCommand, CommandError, CommandParser
-
+from budgets.management.summary_command import SummaryCommand
 from programs.registry_summary import FIGURES, rebuild_registry_summary, summary_differences
 
-SHOWN = 20  # differences listed by --check
 
-
-class Command(BaseCommand):
+class Command(SummaryCommand):
     help = "Menghitung ulang ringkasan registri IKM dari data IKM (atau --check: hanya memeriksa)."
+    summary, source, command = "Ringkasan registri IKM", "data IKM", "rebuild_registry_summary"
+    unit, place = "kunci", "kunci (provinsi, tahun pendataan, golongan KBLI)"
 
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument(
-            "--check",
-            action="store_true",
-            help="Hanya bandingkan ringkasan dengan data IKM; keluar dengan status 1 bila berbeda.",
-        )
+    def rebuild(self) -> int:
+        return rebuild_registry_summary()
 
-    def handle(self, *args: Any, check: bool = False, **options: Any) -> None:
-        if check:
-            self._check()
-            return
-        keys = rebuild_registry_summary()
-        self.stdout.write(self.style.SUCCESS(f"Ringkasan registri IKM dihitung ulang: {keys} kunci."))
-
-    def _check(self) -> None:
-        differences = summary_differences()
-        if not differences:
-            self.stdout.write(self.style.SUCCESS("Ringkasan registri IKM sesuai dengan data IKM."))
-            return
-        for key, stored, expected in differences[:SHOWN]:
-            self.stdout.write(f"{key}: tersimpan {_figures(stored)}, seharusnya {_figures(expected)}")
-        raise CommandError(
-            f"Ringkasan registri IKM berbeda pada {len(differences)} kunci (provinsi, tahun pendataan, golongan "
-            "KBLI); jalankan manage.py rebuild_registry_summary."
-        )
+    def differences(self) -> list[str]:
+        return [
+            f"{key}: tersimpan {_figures(stored)}, seharusnya {_figures(expected)}"
+            for key, stored, expected in summary_differences()
+        ]
 
 
 def _figures(values: tuple[int, ...] | None) -> str:
