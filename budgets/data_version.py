@@ -97,16 +97,12 @@ def watched_tables(apps, app_label: str) -> list[str]:
 
 
 def watch_app(app_label: str, *, create_function: bool = False) -> migrations.RunPython:
-    """A migration operation that puts the triggers on the app's watched tables (and, once,
-    creates the PostgreSQL function). Re-run it in a new migration after adding a model."""
+    """A migration operation that puts the triggers on the app's watched tables of the time (and,
+    once, creates the PostgreSQL function). Later models need none: install_triggers() runs
+    after every migrate."""
 
     def forward(apps, schema_editor) -> None:
-        vendor = schema_editor.connection.vendor
-        if create_function and vendor == "postgresql":
-            schema_editor.execute(POSTGRES_FUNCTION)
-        for table in watched_tables(apps, app_label):
-            for statement in drop_statements(vendor, table) + trigger_statements(vendor, table):
-                schema_editor.execute(statement)
+        _put_triggers(schema_editor, watched_tables(apps, app_label), with_function=create_function)
 
     def backward(apps, schema_editor) -> None:
         vendor = schema_editor.connection.vendor
@@ -127,18 +123,22 @@ def install_triggers(using: str = "default", **kwargs: Any) -> None:
     from django.db import connections
 
     connection = connections[using]
-    vendor = connection.vendor
-    if vendor not in VENDORS:
+    if connection.vendor not in VENDORS:
         return
     existing = set(connection.introspection.table_names())
+    tables = [table for label in UNWATCHED_MODELS for table in watched_tables(apps, label) if table in existing]
     with connection.schema_editor() as editor:
-        if vendor == "postgresql":
-            editor.execute(POSTGRES_FUNCTION)
-        for label in UNWATCHED_MODELS:
-            for table in watched_tables(apps, label):
-                if table in existing:
-                    for statement in drop_statements(vendor, table) + trigger_statements(vendor, table):
-                        editor.execute(statement)
+        _put_triggers(editor, tables, with_function=True)
+
+
+def _put_triggers(editor: Any, tables: list[str], *, with_function: bool) -> None:
+    """(Re)create the triggers of ``tables``, first the PostgreSQL function when asked."""
+    vendor = editor.connection.vendor
+    if with_function and vendor == "postgresql":
+        editor.execute(POSTGRES_FUNCTION)
+    for table in tables:
+        for statement in drop_statements(vendor, table) + trigger_statements(vendor, table):
+            editor.execute(statement)
 
 
 def reports_version() -> int | None:
