@@ -27,6 +27,7 @@ from budgets.models import FiscalYear, MonthlyReport, Regency, Satker
 from ikmsite.accounts.scoping import scoped
 from imports.importer import ImportPlan, PlannedRow
 from imports.reader import CellError, Sheet, parse_amount, parse_code, parse_int, parse_regency_code, parse_text
+from programs import output_summary
 from programs.models import Enterprise, Facilitation, FacilitationKind, NewEntrepreneur
 from programs.registry_rules import normalize_name
 from programs.services.records import facilitation_values, open_month, touch_report, wub_values
@@ -276,6 +277,7 @@ class MonthlyRecordImporter:
                 bulk_create_with_history(created, self.model, default_user=user, default_change_reason=reason)
             if updated:
                 self._update(updated, user, reason)
+            output_summary.refresh([report.pk])  # bulk writes send no signal: the figures by hand
             report._change_reason = reason
             touch_report(report, user)
 

@@ -2,12 +2,12 @@
 with NIB, beneficiaries of poverty handling, facilitations per kind and their values), as the
 outputs report counts them.
 
-Kept current by the code that writes monthly records, in its own transaction: every service and
-the XLSX import end a record write with ``touch_report()`` (programs/services/records.py), which
-calls ``refresh()``; the demo loader calls it for the reports it filled; a record saved or deleted
-one at a time through the ORM refreshes its report by signal. Records loaded behind
-the ORM's back (COPY, raw SQL) need ``manage.py rebuild_output_summary``; ``--check`` lists
-differences. OVOP centres have no monthly report and are counted from their ratings.
+Kept current by the code that writes monthly records, in its own transaction: a record saved or
+deleted one at a time through the ORM (the form services, the admin, the shell) refreshes its
+report by signal; the bulk writers, the XLSX import (imports/kinds_records.py) and the demo
+loader, call ``refresh()`` for the reports they wrote. Records loaded behind the ORM's back
+(COPY, raw SQL) need ``manage.py rebuild_output_summary``; ``--check`` lists differences. OVOP
+centres have no monthly report and are counted from their ratings.
 """
 
 from __future__ import annotations
@@ -110,7 +110,7 @@ def differences() -> list[str]:
 
 
 # One record saved or deleted through the ORM (a form service, the admin, the shell, tests): its
-# report's figures follow. Bulk writes send no signal; their callers end with touch_report().
+# report's figures follow. Bulk writes send no signal; their callers call refresh().
 def _record_written(sender: type, instance: Any, **kwargs: Any) -> None:
     refresh([instance.report_id])
 

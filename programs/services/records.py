@@ -27,7 +27,6 @@ from budgets.models import FiscalYear, MonthlyReport, Regency, Satker
 from budgets.money import RupiahError, parse_rupiah
 from budgets.services.common import ensure_can_edit_satker, ensure_report_unlocked, ensure_year_open
 from budgets.services.realization import lock_report, report_get_or_create
-from programs import output_summary
 from programs.models import (
     CERTIFIED_KINDS,
     VALUED_KINDS,
@@ -78,9 +77,8 @@ def open_month(*, satker: Satker, fiscal_year: FiscalYear, month: int, by: User,
 
 
 def touch_report(report: MonthlyReport, by: User) -> None:
-    """A programme record changed: the report's output figures are recomputed, and it is a new
-    version (stale forms are refused)."""
-    output_summary.refresh([report.pk])
+    """A programme record changed: the report is a new version (stale forms are refused). Its
+    output figures followed the record's save or delete (programs/output_summary.py's signal)."""
     report.version += 1
     report._history_user = by
     report.save(update_fields=["version", "updated_at"])
