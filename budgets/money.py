@@ -31,13 +31,18 @@ def parse_rupiah(text: str | int | None) -> int:
         if cleaned.startswith("-"):
             raise RupiahError(_("Jumlah tidak boleh negatif."))
         whole, _sep, fraction = cleaned.partition(",")
-        if fraction and (not fraction.isdigit() or int(fraction) != 0):
+        # ASCII digits only, and never int() on the typed text: "²".isdigit() is true but int()
+        # refuses it, and int() refuses more than 4.300 digits (both were server errors).
+        if fraction and (not _PLAIN.fullmatch(fraction) or fraction.strip("0")):
             raise RupiahError(_("Jumlah harus rupiah bulat (tanpa sen)."))
         if not (_PLAIN.fullmatch(whole) or _GROUPED.fullmatch(whole)):
             raise RupiahError(
                 _("'%(value)s' bukan jumlah rupiah; tulis angka saja, mis. 1250000 atau 1.250.000.") % {"value": text}
             )
-        value = int(whole.replace(".", ""))
+        digits = whole.replace(".", "").lstrip("0") or "0"
+        if len(digits) > len(str(MAX_RUPIAH)):
+            raise RupiahError(_("Jumlah terlalu besar."))
+        value = int(digits)
     if value < 0:
         raise RupiahError(_("Jumlah tidak boleh negatif."))
     if value >= MAX_RUPIAH:

@@ -1,0 +1,47 @@
+"""The fuzz suite's hypothesis profile: a bounded number of examples, the same ones on every run
+(derandomized, no example database written into the tree), no deadline (a request's time varies
+on a shared machine). ``HYPOTHESIS_PROFILE=fuzz-long`` runs many more examples by hand."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+from tests.fuzz.support import signed_in
+
+# The examples of one test share its fixtures and transaction; each example rolls its own writes
+# back (tests/fuzz/support.py rolled_back), so a function-scoped fixture is what we want.
+_COMMON = {
+    "deadline": None,
+    "derandomize": True,
+    "database": None,
+    "print_blob": False,
+    "suppress_health_check": [HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
+                              HealthCheck.data_too_large, HealthCheck.large_base_example],
+}  # fmt: skip
+settings.register_profile("fuzz", max_examples=25, **_COMMON)
+settings.register_profile("fuzz-long", max_examples=500, **_COMMON)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "fuzz"))
+
+# The budget execution and programme fixtures (a DIPA for Bengkulu and Aceh; regencies).
+from tests.budgets.conftest import dipa, today  # noqa: E402, F401
+from tests.programs.conftest import fiscal_year, other_regency, regency  # noqa: E402, F401
+
+
+# Signed-in clients, one per test function (its examples share it; the session row is written
+# before the examples' savepoints, so rolling an example back keeps the client signed in).
+@pytest.fixture
+def as_officer(officer):
+    return signed_in(officer)
+
+
+@pytest.fixture
+def as_admin(admin_user):
+    return signed_in(admin_user)
+
+
+@pytest.fixture
+def as_reviewer(reviewer):
+    return signed_in(reviewer)
