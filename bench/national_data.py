@@ -277,13 +277,13 @@ def load_budget_year(fiscal_year: Any, today: date, holidays: list[date]) -> int
                 day = due[month] + timedelta(days=rng.randint(1, 6) if late else -rng.randint(0, 4))
                 submitted = timezone.make_aware(datetime.combine(day, dt_time(rng.randint(8, 16))))
                 reports.append((satker.id, fiscal_year.pk, month, "APPROVED", due[month], submitted, not late,
-                                submitted + timedelta(days=rng.randint(1, 5)), 3, now))  # fmt: skip
+                                submitted + timedelta(days=rng.randint(1, 5)), 3, now, 0))  # fmt: skip
             else:
-                reports.append((satker.id, fiscal_year.pk, month, "DRAFT", due[month], None, None, None, 1, now))
+                reports.append((satker.id, fiscal_year.pk, month, "DRAFT", due[month], None, None, None, 1, now, 0))
     written += copy_rows(
         MonthlyReport._meta.db_table,
         ("satker_id", "fiscal_year_id", "month", "status", "due_date", "submitted_at", "submitted_on_time",
-         "approved_at", "version", "updated_at"),
+         "approved_at", "version", "updated_at", "realized_total"),  # the total: rebuild_realization_summary
         reports,
     )  # fmt: skip
     report_ids = ids_by_key(MonthlyReport._meta.db_table, ("satker_id", "month"), fiscal_year.pk)

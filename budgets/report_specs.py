@@ -151,7 +151,7 @@ REPORTS: dict[str, ReportSpec] = {
                 Column("submitted_at", _("Diajukan"), "datetime"),
                 Column("timeliness", _("Ketepatan"), "timeliness"),
             ),
-            lambda filters, context: submissions_report(filters, today=context.today),
+            lambda filters, context: submissions_report(filters, fiscal_year=context.fiscal_year, today=context.today),
             below_province=True,
             cacheable=True,
         ),

@@ -16,7 +16,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, NamedTuple
 
-from django.db.models import BigIntegerField, Count, Exists, F, OuterRef, Q, QuerySet, Sum, Value
+from django.db.models import BigIntegerField, Count, Exists, F, FilteredRelation, OuterRef, Q, QuerySet, Sum, Value
 from django.db.models.functions import Cast
 
 from budgets.calendar import last_started_month, quarter_of
@@ -403,34 +403,45 @@ def timeliness(submitted_on_time: bool | None, due: date | None, today: date) ->
     return "pending"
 
 
-def submissions_report(filters: RealizationFilter, *, today: date) -> ReportResult:
+def submissions_report(filters: RealizationFilter, *, fiscal_year: FiscalYear, today: date) -> ReportResult:
     """Satker x month: the report's status and whether it came on time. One row per satker and
     month that has started (HTML shows them as a matrix). Plain values, not model instances:
-    five hundred rows a year nationally."""
+    five hundred rows a year nationally, read in one query."""
     from budgets.calendar import report_due_date
     from budgets.models import Holiday
 
-    # The filter's satkers with a DIPA (budget lines) in the year, read from their authority row
-    # of the year (as satkers_of() does): a satker without budget has no reports to expect.
-    lines = BudgetLine.objects.filter(satker=OuterRef("satker"), fiscal_year=OuterRef("fiscal_year"))
+    last_month = min(last_started_month(filters.year, today), filters.month or 12)
+    # The filter's satkers with a DIPA (budget lines) in the year: a satker without budget has
+    # no reports to expect. Each with its reports of the year, by a LEFT JOIN (a satker without
+    # any report still comes, once, with empty report columns).
+    lines = BudgetLine.objects.filter(satker=OuterRef("pk"), fiscal_year_id=fiscal_year.pk)
     if filters.component:
         lines = lines.filter(component__code=filters.component)
-    satkers = list(
-        _authority_rows(filters)
-        .filter(Exists(lines))
-        .order_by("satker__code")
-        .values_list(*SATKER_INFO[:5], "fiscal_year_id")
-    )
-    # The year by its key (from the authority rows): no join, and PostgreSQL knows the year's size.
-    reports = {
-        (satker_id, month): report
-        for satker_id, month, *report in MonthlyReport.objects.filter(
-            fiscal_year_id=satkers[0][5] if satkers else None, satker_id__in=[satker[0] for satker in satkers]
-        )
-        .order_by()
-        .values_list("satker_id", "month", "status", "due_date", "submitted_at", "submitted_on_time")
-    }
-    last_month = min(last_started_month(filters.year, today), filters.month or 12)
+    # One filter() call: the year and the authority must hold for the same authority row.
+    of_year = {"authorities__fiscal_year_id": fiscal_year.pk}
+    if filters.authority:
+        of_year["authorities__authority"] = filters.authority
+    satkers = Satker.objects.filter(**of_year)
+    if filters.province:
+        satkers = satkers.filter(province__bps_code=filters.province)
+    if filters.satkers is not None:
+        satkers = satkers.filter(pk__in=filters.satkers.values("pk"))
+    reports_of_year = Q(reports__fiscal_year_id=fiscal_year.pk, reports__month__lte=last_month)
+    fetched = (
+        satkers.filter(Exists(lines))
+        .annotate(report=FilteredRelation("reports", condition=reports_of_year))
+        .order_by("code", "report__month")
+        .values_list("pk", "code", "name", "province__bps_code", "province__name", "report__month",
+                     "report__status", "report__due_date", "report__submitted_at", "report__submitted_on_time")
+    )  # fmt: skip
+    by_satker: dict[int, tuple[tuple, dict[int, tuple]]] = {}
+    for pk, code, name, province, province_name, month, *report in fetched:
+        satker = by_satker.get(pk)
+        if satker is None:
+            satker = by_satker[pk] = ((code, name, province, province_name), {})
+        if month is not None:
+            satker[1][month] = report
+
     due: dict[int, date] = {}
 
     def due_date_of(month: int) -> date:
@@ -443,14 +454,15 @@ def submissions_report(filters: RealizationFilter, *, today: date) -> ReportResu
         return due[month]
 
     missing = ("MISSING", None, None, None)
+    months = range(1, last_month + 1)
     rows, counts = [], {"on_time": 0, "late": 0, "missing": 0, "pending": 0}
-    for pk, code, name, province, province_name, _year in satkers:
-        for month in range(1, last_month + 1):
-            status, due_date, submitted_at, on_time = reports.get((pk, month), missing)
+    for (code, name, province, province_name), reports in by_satker.values():
+        for month in months:
+            status, due_date, submitted_at, on_time = reports.get(month, missing)
             due_date = due_date or due_date_of(month)
             kind = timeliness(on_time, due_date, today)
             counts[kind] += 1
             rows.append({"satker": code, "satker_name": name, "province": province, "province_name": province_name,
                          "month": month, "status": status, "due_date": due_date, "submitted_at": submitted_at,
                          "timeliness": kind})  # fmt: skip
-    return ReportResult("submissions", rows, {**counts, "satkers": len(satkers)}, {"months": last_month})
+    return ReportResult("submissions", rows, {**counts, "satkers": len(by_satker)}, {"months": last_month})
