@@ -168,9 +168,12 @@ def parse_amount(value: Any) -> int:
     if isinstance(value, int):
         number = value
     elif isinstance(value, float | Decimal):
-        if value != int(value):
+        try:
+            number = int(value)
+        except (OverflowError, ValueError):  # infinity ("1e999" in the sheet), NaN
+            raise CellError(_("'%(value)s' bukan jumlah rupiah.") % {"value": value}) from None
+        if value != number:
             raise CellError(_("Jumlah harus rupiah bulat (tanpa sen)."))
-        number = int(value)
     else:
         try:
             number = parse_rupiah(str(value))
@@ -178,7 +181,10 @@ def parse_amount(value: Any) -> int:
             raise CellError(str(error)) from None
     if number < 0:
         raise CellError(_("Jumlah tidak boleh negatif."))
-    return parse_rupiah(number)
+    try:
+        return parse_rupiah(number)
+    except RupiahError as error:  # a number cell of 10^15 rupiah or more
+        raise CellError(str(error)) from None
 
 
 def parse_int(value: Any, *, low: int, high: int) -> int:
@@ -191,9 +197,11 @@ def parse_int(value: Any, *, low: int, high: int) -> int:
         if isinstance(value, bool):
             raise ValueError
         number = Decimal(str(value).replace(".", "").replace(",", ".")) if isinstance(value, str) else Decimal(value)
+        # Inside the try: comparing a signalling NaN (the text "sNaN") raises InvalidOperation.
+        whole = number == number.to_integral_value()
     except (InvalidOperation, ValueError):
         raise CellError(_("'%(value)s' bukan bilangan bulat.") % {"value": value}) from None
-    if number != number.to_integral_value():
+    if not whole:
         raise CellError(_("'%(value)s' bukan bilangan bulat.") % {"value": value})
     if not low <= number <= high:
         raise CellError(_("Harus di antara %(low)s dan %(high)s.") % {"low": low, "high": high})
@@ -210,7 +218,7 @@ def parse_code(value: Any, *, digits: int, label: str, required: bool = True) ->
     if isinstance(value, bool):  # a TRUE/FALSE cell is not a code (bool is an int to Python)
         raise CellError(_("%(label)s harus %(digits)s digit angka; ditemukan '%(value)s'.")
                         % {"label": label, "digits": digits, "value": value})  # fmt: skip
-    if isinstance(value, float) and value == int(value):
+    if isinstance(value, float) and value.is_integer():  # (not int(value): infinity and NaN raise)
         value = int(value)
     text = str(value).strip() if not isinstance(value, int) else f"{value:0{digits}d}"
     if not (len(text) == digits and text.isascii() and text.isdigit()):
@@ -223,9 +231,10 @@ def parse_regency_code(value: Any) -> str:
     """Kemendagri regency code 'PP.RR'; '3273' and the number 3273 are read the same."""
     if value is None:
         raise CellError(_("Wajib diisi."))
-    if isinstance(value, float) and value != int(value):
+    if isinstance(value, float) and not value.is_integer():  # (False for infinity and NaN, too)
         value = f"{value:05.2f}"  # 17.10 typed into a number cell arrives as 17.1
-    text = f"{int(value):04d}" if isinstance(value, int | float) and value == int(value) else str(value).strip()
+    whole = isinstance(value, int) or (isinstance(value, float) and value.is_integer())
+    text = f"{int(value):04d}" if whole else str(value).strip()
     if len(text) == 4 and text.isdigit():
         text = f"{text[:2]}.{text[2:]}"
     if not (len(text) == 5 and text[2] == "." and text[:2].isdigit() and text[3:].isdigit()):
