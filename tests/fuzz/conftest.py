@@ -31,7 +31,9 @@ from tests.programs.conftest import fiscal_year, other_regency, regency  # noqa:
 
 
 # Signed-in clients, one per test function (its examples share it; the session row is written
-# before the examples' savepoints, so rolling an example back keeps the client signed in).
+# before the examples' savepoints, so rolling an example back keeps the client signed in). Take
+# them as test arguments: one fetched with request.getfixturevalue inside an example would be
+# signed in inside that example's savepoint and signed out by its rollback.
 @pytest.fixture
 def as_officer(officer):
     return signed_in(officer)

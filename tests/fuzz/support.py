@@ -105,7 +105,7 @@ LOGIN = reverse("accounts:login")
 def assert_handled(response: HttpResponse, allowed: tuple[int, ...] = (200, 302)) -> None:
     """The request was answered by the page itself: an expected status, not a server error, and
     not a detour to the sign-in page (a test whose client lost its session would test nothing)."""
-    assert response.status_code in allowed, (response.status_code, body(response)[:500])
+    assert response.status_code in allowed, (response.status_code, response.get("Location"), body(response)[:500])
     if response.status_code == 302:
         assert not response["Location"].startswith(LOGIN), response["Location"]
     assert_no_raw_markup(response)
