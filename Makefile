@@ -66,6 +66,26 @@ BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/ikma_bench
 bench: setup
 	DATABASE_URL=$(BENCH_DATABASE_URL) DJANGO_SETTINGS_MODULE=ikmsite.settings $(PY) -m bench.run $(BENCH_ARGS)
 
+# Backup and restore of the database DATABASE_URL names (SQLite by default): see README "Backup
+# and restore". FILE= chooses the file (backup: default var/backups/<name>-<time>); a restore
+# replaces every row, so it asks first unless FORCE=1.
+.PHONY: backup restore load
+backup: $(STAMPS)/python-deps
+	$(PY) manage.py backup_db $(if $(FILE),--output "$(FILE)")
+
+restore: $(STAMPS)/python-deps
+	$(PY) manage.py restore_db $(if $(FILE),"$(FILE)") $(if $(filter 1 yes true,$(FORCE)),--noinput)
+
+# Load test (not part of `make test`): gunicorn in production mode on PostgreSQL, the dashboard and
+# every report page for LOAD_SECONDS at LOAD_CONNECTIONS connections as signed-in demo users; exit
+# 1 on any error or 5xx. Its own database (created, migrated and given the demo data when empty).
+LOAD_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/ikma_load
+LOAD_SECONDS ?= 60
+LOAD_CONNECTIONS ?= 32
+load: setup
+	DATABASE_URL=$(LOAD_DATABASE_URL) DJANGO_SETTINGS_MODULE=ikmsite.settings $(PY) -m bench.load \
+		--seconds $(LOAD_SECONDS) --connections $(LOAD_CONNECTIONS)
+
 # Re-lock after editing requirements*.in (uv writes no registry address into the files).
 lock: | $(PY)
 	$(PY) -m pip install --quiet uv

@@ -1,15 +1,20 @@
-"""HTTP load generator for the throughput measure of `make bench` (run as its own process, so
-the server's CPU time and the client's are not mixed up in one interpreter).
+"""HTTP load generator for the throughput measure of `make bench` and for `make load` (run as its
+own process, so the server's CPU time and the client's are not mixed up in one interpreter).
 
     python -m bench.loadgen --port 8765 --path / --cookie sessionid=... --connections 16 --seconds 30
+    python -m bench.loadgen --port 8765 --plan - < plan.json    # several pages and sessions
 
-Each of ``--connections`` threads holds one keep-alive HTTP/1.1 connection and sends the next
-GET as soon as the previous response is read (a closed loop: the request rate is what the
-server sustains). Prints one JSON line: requests, requests per second, latency percentiles in
-ms, and errors (non-2xx answers and exceptions, with a few samples).
+Each connection is a thread holding one keep-alive HTTP/1.1 connection and sending the next GET
+as soon as the previous response is read (a closed loop: the request rate is what the server
+sustains). With ``--path`` every connection asks for that page with ``--cookie``. With ``--plan``
+(JSON: ``{"seconds": 60, "connections": [{"cookie": "...", "paths": ["/", ...]}, ...]}``) each
+connection has its own session and goes round its pages in turn, starting at a different one so
+that every page is in flight at once. Prints one JSON line: requests, requests per second,
+latency percentiles in ms, errors (non-2xx answers and exceptions, with a few samples) and 5xx
+answers among them; with ``--plan`` the same per page and overall.
 
 No Django here: only the standard library, so it can also serve the harness's sequential
-latency measure (``KeepAliveClient``).
+latency measure (``KeepAliveClient``) and sign in over HTTP (``sign_in``).
 """
 
 from __future__ import annotations
@@ -18,13 +23,24 @@ import argparse
 import http.client
 import json
 import math
+import re
 import sys
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 SAMPLE_ERRORS = 5
+
+
+@dataclass(frozen=True)
+class Response:
+    status: int
+    headers: list[tuple[str, str]]
+    body: bytes
 
 
 class KeepAliveClient:
@@ -38,15 +54,22 @@ class KeepAliveClient:
         self.connection: http.client.HTTPConnection | None = None
 
     def get(self, path: str) -> tuple[int, bytes]:
-        """GET ``path``: (status, body). A connection the server closed while idle is reopened
-        once; any other failure raises."""
+        """GET ``path``: (status, body)."""
+        response = self.request("GET", path)
+        return response.status, response.body
+
+    def request(
+        self, method: str, path: str, body: bytes | None = None, headers: dict[str, str] | None = None
+    ) -> Response:
+        """One request. A connection the server closed while idle is reopened once; any other
+        failure raises."""
         for attempt in (1, 2):
             if self.connection is None:
                 self.connection = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
             try:
-                self.connection.request("GET", path, headers=self.headers)
+                self.connection.request(method, path, body=body, headers={**self.headers, **(headers or {})})
                 response = self.connection.getresponse()
-                body = response.read()
+                content = response.read()
             except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
                 self.close()
                 if attempt == 2:
@@ -54,7 +77,7 @@ class KeepAliveClient:
                 continue
             if response.getheader("Connection", "").lower() == "close":
                 self.close()
-            return response.status, body
+            return Response(response.status, response.getheaders(), content)
         raise AssertionError("unreachable")
 
     def close(self) -> None:
@@ -63,25 +86,94 @@ class KeepAliveClient:
             self.connection = None
 
 
+class SignInError(Exception):
+    pass
+
+
+def sign_in(host: str, port: int, username: str, password: str, login_path: str = "/accounts/login/") -> str:
+    """Sign in through the login form as a browser does (CSRF cookie and token, then the POST);
+    the Cookie header of the session. The password is checked by the server's own hasher, so
+    this is the real sign-in, not a session forged next to it."""
+    client = KeepAliveClient(host, port)
+    try:
+        form = client.request("GET", login_path)
+        csrf_cookie = _cookie(form.headers, "csrftoken")
+        token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', form.body)
+        if form.status != 200 or csrf_cookie is None or token is None:
+            raise SignInError(f"{login_path}: HTTP {form.status}, no CSRF cookie or token in the form")
+        body = urlencode({"username": username, "password": password, "csrfmiddlewaretoken": token.group(1).decode()})
+        answer = client.request(
+            "POST",
+            login_path,
+            body=body.encode(),
+            headers={"Content-Type": "application/x-www-form-urlencoded", "Cookie": f"csrftoken={csrf_cookie}"},
+        )
+    finally:
+        client.close()
+    session = _cookie(answer.headers, "sessionid")
+    if answer.status != 302 or session is None:
+        raise SignInError(f"{username}: the login form answered HTTP {answer.status} without a session")
+    return f"sessionid={session}"
+
+
+def _cookie(headers: Sequence[tuple[str, str]], name: str) -> str | None:
+    for header, value in headers:
+        if header.lower() == "set-cookie" and value.startswith(f"{name}="):
+            return value.split(";", 1)[0].split("=", 1)[1]
+    return None
+
+
 @dataclass
-class Tally:
-    """What the threads observed; one lock around the appends."""
+class Observed:
+    """What the threads observed of one page (or of everything)."""
 
     latencies_ms: list[float] = field(default_factory=list)
     errors: int = 0
+    server_errors: int = 0  # 5xx answers, also counted in errors
     samples: list[str] = field(default_factory=list)
+
+    def add(self, ms: float, error: str | None = None, server_error: bool = False) -> None:
+        self.latencies_ms.append(ms)
+        if error is not None:
+            self.errors += 1
+            self.server_errors += server_error
+            if len(self.samples) < SAMPLE_ERRORS:
+                self.samples.append(error)
+
+    def figures(self, elapsed: float) -> dict[str, Any]:
+        count = len(self.latencies_ms)
+        return {
+            "requests": count,
+            "rps": round(count / elapsed, 1),
+            "p50_ms": _round(percentile(self.latencies_ms, 0.50)),
+            "p95_ms": _round(percentile(self.latencies_ms, 0.95)),
+            "p99_ms": _round(percentile(self.latencies_ms, 0.99)),
+            "max_ms": _round(max(self.latencies_ms, default=None)),
+            "errors": self.errors,
+            "server_errors": self.server_errors,
+            "error_samples": self.samples,
+        }
+
+
+@dataclass
+class Tally:
+    """Observations per page; one lock around the appends."""
+
+    pages: dict[str, Observed] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def ok(self, ms: float) -> None:
+    def add(self, path: str, ms: float, error: str | None = None, server_error: bool = False) -> None:
         with self.lock:
-            self.latencies_ms.append(ms)
+            self.pages.setdefault(path, Observed()).add(ms, error, server_error)
 
-    def error(self, ms: float, what: str) -> None:
-        with self.lock:
-            self.latencies_ms.append(ms)
-            self.errors += 1
-            if len(self.samples) < SAMPLE_ERRORS:
-                self.samples.append(what)
+    def overall(self) -> Observed:
+        every = Observed()
+        for page in self.pages.values():
+            every.latencies_ms += page.latencies_ms
+            every.errors += page.errors
+            every.server_errors += page.server_errors
+            every.samples += page.samples[: SAMPLE_ERRORS - len(every.samples)]
+        return every
 
 
 def percentile(values: list[float], fraction: float) -> float | None:
@@ -93,48 +185,61 @@ def percentile(values: list[float], fraction: float) -> float | None:
     return ordered[min(max(rank, 1), len(ordered)) - 1]
 
 
-def worker(client: KeepAliveClient, path: str, deadline: float, tally: Tally) -> None:
+def worker(client: KeepAliveClient, paths: Sequence[str], start: int, deadline: float, tally: Tally) -> None:
+    turn = start
     while time.perf_counter() < deadline:
+        path = paths[turn % len(paths)]
+        turn += 1
         started = time.perf_counter()
         try:
             status, _body = client.get(path)
         except Exception as error:  # every failure is an error to count, not a reason to stop
-            tally.error((time.perf_counter() - started) * 1000, f"{type(error).__name__}: {error}")
+            tally.add(path, (time.perf_counter() - started) * 1000, f"{path}: {type(error).__name__}: {error}")
             client.close()
             continue
         ms = (time.perf_counter() - started) * 1000
         if 200 <= status < 300:
-            tally.ok(ms)
+            tally.add(path, ms)
         else:
-            tally.error(ms, f"HTTP {status}")
+            tally.add(path, ms, f"{path}: HTTP {status}", server_error=status >= 500)
     client.close()
 
 
-def run(host: str, port: int, path: str, cookie: str, connections: int, seconds: float) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Connection:
+    """One client connection of a plan: its session and the pages it goes round."""
+
+    cookie: str
+    paths: Sequence[str]
+
+
+def run_plan(host: str, port: int, connections: Sequence[Connection], seconds: float) -> dict[str, Any]:
+    """Every connection in its own thread for ``seconds``; figures per page and overall."""
     tally = Tally()
-    clients = [KeepAliveClient(host, port, cookie) for _ in range(connections)]
     started = time.perf_counter()
     deadline = started + seconds
-    threads = [threading.Thread(target=worker, args=(c, path, deadline, tally), daemon=True) for c in clients]
+    threads = [
+        threading.Thread(target=worker, args=(KeepAliveClient(host, port, c.cookie), c.paths, i, deadline, tally),
+                         daemon=True)
+        for i, c in enumerate(connections)
+    ]  # fmt: skip
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     elapsed = time.perf_counter() - started  # includes the requests in flight at the deadline
-    count = len(tally.latencies_ms)
     return {
-        "path": path,
-        "connections": connections,
+        "connections": len(connections),
         "seconds": round(elapsed, 2),
-        "requests": count,
-        "rps": round(count / elapsed, 1),
-        "p50_ms": _round(percentile(tally.latencies_ms, 0.50)),
-        "p95_ms": _round(percentile(tally.latencies_ms, 0.95)),
-        "p99_ms": _round(percentile(tally.latencies_ms, 0.99)),
-        "max_ms": _round(max(tally.latencies_ms, default=None)),
-        "errors": tally.errors,
-        "error_samples": tally.samples,
+        "pages": {path: observed.figures(elapsed) for path, observed in tally.pages.items()},
+        "overall": tally.overall().figures(elapsed),
     }
+
+
+def run(host: str, port: int, path: str, cookie: str, connections: int, seconds: float) -> dict[str, Any]:
+    """``connections`` connections on one page with one session (`make bench`'s throughput)."""
+    result = run_plan(host, port, [Connection(cookie, [path])] * connections, seconds)
+    return {"path": path, "connections": connections, "seconds": result["seconds"], **result["overall"]}
 
 
 def _round(value: float | None) -> float | None:
@@ -149,8 +254,16 @@ def main() -> int:
     parser.add_argument("--cookie", default="", help="Cookie header, e.g. sessionid=...")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--seconds", type=float, default=30.0)
+    parser.add_argument("--plan", help="a JSON plan (see above) in this file, or - to read it from stdin")
     options = parser.parse_args()
-    result = run(options.host, options.port, options.path, options.cookie, options.connections, options.seconds)
+    if options.plan:
+        # Read from stdin by `make load`: the session cookies never touch the disk.
+        text = sys.stdin.read() if options.plan == "-" else Path(options.plan).read_text(encoding="utf-8")
+        plan = json.loads(text)
+        connections = [Connection(c["cookie"], c["paths"]) for c in plan["connections"]]
+        result = run_plan(options.host, options.port, connections, float(plan["seconds"]))
+    else:
+        result = run(options.host, options.port, options.path, options.cookie, options.connections, options.seconds)
     print(json.dumps(result))
     return 0
 
