@@ -14,13 +14,12 @@ from ikmsite.accounts.scoping import scoped
 from imports.importer import ImportPlan, PlannedRow, refuse_readers
 from imports.reader import CellError, Sheet, parse_code, parse_int, parse_regency_code, parse_text
 from programs.models import CommodityGroup, OvopCentre, OvopRating
-from programs.services.records import MAX_STARS, MIN_STARS
+from programs.services.records import MAX_STARS, MAX_UNITS, MIN_STARS
 
 if TYPE_CHECKING:
     from ikmsite.accounts.models import User
 
 CENTRE_FIELDS = {"desa": "village", "kelompok_komoditas": "commodity_group", "jumlah_ikm": "unit_count"}
-MAX_UNITS = 1_000_000  # far above any centre; only guards against typing errors
 
 
 def parse_words(value: Any, *, max_length: int) -> str:

@@ -47,6 +47,10 @@ if TYPE_CHECKING:
 
 NIB_PATTERN = re.compile(r"[0-9]{13}")
 MIN_STARS, MAX_STARS = 1, 5
+# Far above any real centre or activity: they keep a typing slip (or a crafted post) from reaching
+# the integer column, where it was a server error (PostgreSQL's integer ends at 2.147.483.647).
+MAX_UNITS = 1_000_000
+MAX_BENEFICIARIES = 10_000_000
 
 Errors = dict[str, list[str]]
 
@@ -206,6 +210,8 @@ def _poverty_values(
         errors["beneficiaries"] = [_("Jumlah penerima manfaat wajib diisi.")]
     elif beneficiaries < 1:
         errors["beneficiaries"] = [_("Jumlah penerima manfaat minimal 1 orang.")]
+    elif beneficiaries > MAX_BENEFICIARIES:
+        errors["beneficiaries"] = [_("Jumlah penerima manfaat terlalu besar; periksa kembali isian.")]
     _raise(errors)
     return values
 
@@ -488,6 +494,8 @@ def centre_values(
         errors["unit_count"] = [_("Jumlah unit IKM wajib diisi.")]
     elif unit_count < OvopCentre.MIN_UNITS:
         errors["unit_count"] = [_("Jumlah unit terlalu sedikit: sentra minimal 5 unit IKM.")]
+    elif unit_count > MAX_UNITS:
+        errors["unit_count"] = [_("Jumlah unit IKM terlalu besar; periksa kembali isian.")]
     if "name" not in errors and "regency" not in errors:
         twins = OvopCentre.objects.filter(satker=satker, name=values["name"], regency=regency)
         if exclude_pk is not None:
