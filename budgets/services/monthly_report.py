@@ -53,7 +53,7 @@ def entries_snapshot(report: MonthlyReport) -> dict[str, int]:
 @transaction.atomic
 def report_submit(*, report: MonthlyReport, by: User, expected_version: int | None = None) -> MonthlyReport:
     """The satker hands the month in for review; its entries are locked from now on."""
-    ensure_can_edit_satker(by, report.satker)
+    ensure_may_submit(by, report)
     report = lock_report(report, expected_version)
     ensure_year_open(report.fiscal_year)
     now = timezone.now()
@@ -68,14 +68,18 @@ def report_submit(*, report: MonthlyReport, by: User, expected_version: int | No
     return report
 
 
-def _ensure_reviewer(by: User) -> None:
+def ensure_may_submit(by: User, report: MonthlyReport) -> None:
+    ensure_can_edit_satker(by, report.satker)
+
+
+def ensure_may_review(by: User, report: MonthlyReport | None = None) -> None:
     if not (by.is_reviewer or by.is_admin) or by.access_problem:
         raise PermissionDenied(_("Hanya reviewer atau admin direktorat yang dapat meninjau laporan."))
 
 
 @transaction.atomic
 def report_approve(*, report: MonthlyReport, by: User, note: str = "") -> MonthlyReport:
-    _ensure_reviewer(by)
+    ensure_may_review(by)
     report = lock_report(report, None)
     _require_status(report, Status.SUBMITTED)
     _transition(report, to=Status.APPROVED, by=by, comment=note.strip())
@@ -87,7 +91,7 @@ def report_approve(*, report: MonthlyReport, by: User, note: str = "") -> Monthl
 
 @transaction.atomic
 def report_return(*, report: MonthlyReport, by: User, comment: str) -> MonthlyReport:
-    _ensure_reviewer(by)
+    ensure_may_review(by)
     if not comment.strip():
         raise ValidationError(
             {"comment": [_("Tuliskan alasan pengembalian agar satker tahu apa yang harus diperbaiki.")]}
@@ -100,11 +104,15 @@ def report_return(*, report: MonthlyReport, by: User, comment: str) -> MonthlyRe
     return report
 
 
+def ensure_may_reopen(by: User, report: MonthlyReport | None = None) -> None:
+    if not by.is_admin or not by.is_active:
+        raise PermissionDenied(_("Hanya admin direktorat yang dapat membuka kembali laporan yang disetujui."))
+
+
 @transaction.atomic
 def report_reopen(*, report: MonthlyReport, by: User, reason: str) -> MonthlyReport:
     """Admin only: an approved month goes back to the satker (as RETURNED, with the reason)."""
-    if not by.is_admin or not by.is_active:
-        raise PermissionDenied(_("Hanya admin direktorat yang dapat membuka kembali laporan yang disetujui."))
+    ensure_may_reopen(by)
     if not reason.strip():
         raise ValidationError({"reason": [_("Tuliskan alasan membuka kembali laporan.")]})
     report = lock_report(report, None)

@@ -23,6 +23,7 @@ from budgets.models.execution import MONTH_CHOICES
 from budgets.report_sections import report_sections
 from budgets.selectors import realization_audit, realization_grid, report_changes_since_previous_submission
 from budgets.services import report_approve, report_reopen, report_return, report_submit
+from budgets.services.monthly_report import ensure_may_reopen, ensure_may_review, ensure_may_submit
 from budgets.views.common import add_service_errors
 from ikmsite.accounts.access import DataAccessMixin, data_access_required
 from ikmsite.accounts.scoping import get_scoped_or_404, scoped
@@ -141,14 +142,17 @@ def report_detail(request: HttpRequest, pk: int, forms: dict | None = None) -> H
 
 
 def _transition_view(
-    form_class: type | None, form_key: str, act: Callable, done: str
+    form_class: type | None, form_key: str, act: Callable, may_act: Callable, done: str
 ) -> Callable[[HttpRequest, int], HttpResponse]:
-    """A POST-only view that runs one transition service and returns to the report page."""
+    """A POST-only view that runs one transition service and returns to the report page.
+    ``may_act`` is the service's own permission rule, checked before the form: a user who may
+    not act gets 403 whatever they posted, not the form's errors."""
 
     @data_access_required()
     @require_POST
     def view(request: HttpRequest, pk: int) -> HttpResponse:
         report = _report(request, pk)
+        may_act(request.user, report)
         form = form_class(request.POST) if form_class else None
         if form is None or form.is_valid():
             try:
@@ -167,9 +171,11 @@ def _transition_view(
     return view
 
 
-report_submit_view = _transition_view(None, "submit", report_submit, gettext_lazy("Laporan diajukan untuk ditinjau."))
-report_approve_view = _transition_view(ApproveForm, "approve", report_approve, gettext_lazy("Laporan disetujui."))
-report_return_view = _transition_view(ReturnForm, "return", report_return,
+report_submit_view = _transition_view(None, "submit", report_submit, ensure_may_submit,
+                                      gettext_lazy("Laporan diajukan untuk ditinjau."))  # fmt: skip
+report_approve_view = _transition_view(ApproveForm, "approve", report_approve, ensure_may_review,
+                                       gettext_lazy("Laporan disetujui."))  # fmt: skip
+report_return_view = _transition_view(ReturnForm, "return", report_return, ensure_may_review,
                                       gettext_lazy("Laporan dikembalikan ke satker dengan komentar Anda."))  # fmt: skip
-report_reopen_view = _transition_view(ReopenForm, "reopen", report_reopen,
+report_reopen_view = _transition_view(ReopenForm, "reopen", report_reopen, ensure_may_reopen,
                                       gettext_lazy("Laporan dibuka kembali dan dikembalikan ke satker."))  # fmt: skip

@@ -1,0 +1,109 @@
+"""A small world for the access matrix: two provinces (Bengkulu 17, the officer's; Aceh 11, the
+other officer's), each with a satker that has a DIPA, a month's report with realization, one
+programme record of every kind, an enterprise, an OVOP centre with a rating, output targets and
+an upload. Every object URL of the site can then be filled in with an object of Bengkulu, which
+is the officer's own and another province's for the other officer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.utils import timezone
+
+from budgets.models import (
+    Account,
+    BudgetComponent,
+    BudgetLine,
+    FiscalYear,
+    MonthlyReport,
+    Realization,
+    SatkerAuthority,
+    SpendingType,
+)
+from budgets.services.realization import report_get_or_create
+from imports.models import Upload
+from programs.models import (
+    Facilitation,
+    FacilitationKind,
+    NewEntrepreneur,
+    OvopCentre,
+    OvopRating,
+    PovertyActivity,
+)
+from tests.factories import RegencyFactory
+from tests.programs.test_registry_support import make_enterprise
+
+
+@dataclass
+class ProvinceObjects:
+    """One province's objects, by the URL keyword they fill in."""
+
+    satker: Any
+    report: MonthlyReport
+    enterprise: Any
+    records: dict[str, Any]  # record kind (URL slug) -> record
+    centre: OvopCentre
+    upload: Upload
+
+
+@dataclass
+class World:
+    fiscal_year: FiscalYear
+    own: ProvinceObjects  # Bengkulu: the officer's province
+    other: ProvinceObjects  # Aceh
+
+
+def build_world(satker, other_satker, officer, other_officer) -> World:
+    fiscal_year = FiscalYear.objects.create(year=timezone.localdate().year)
+    goods = SpendingType.objects.create(code="52", name="Belanja Barang", name_en="Goods")
+    component = BudgetComponent.objects.create(code="051", name="Pembinaan OVOP", name_en="OVOP")
+    account = Account.objects.create(code="521211", name="Belanja Bahan", spending_type=goods)
+    return World(
+        fiscal_year,
+        _province_objects(satker, officer, fiscal_year, component, account),
+        _province_objects(other_satker, other_officer, fiscal_year, component, account),
+    )
+
+
+def secret_of(province) -> str:
+    """A word that only this province's own objects carry: a page showing it to an officer of
+    another province leaks that province's detail."""
+    return f"RAHASIA{province.bps_code}"
+
+
+def _province_objects(satker, officer, fiscal_year, component, account) -> ProvinceObjects:
+    secret = secret_of(satker.province)
+    SatkerAuthority.objects.create(satker=satker, fiscal_year=fiscal_year, authority="DK")
+    line = BudgetLine.objects.create(
+        satker=satker, fiscal_year=fiscal_year, component=component, account=account, pagu=100_000_000
+    )
+    report, _created = report_get_or_create(satker=satker, fiscal_year=fiscal_year, month=1)
+    Realization.objects.create(report=report, line=line, amount=10_000_000)
+    regency = RegencyFactory(province=satker.province)
+    enterprise = make_enterprise(regency, f"IKM {secret}")
+    common = {"satker": satker, "fiscal_year": fiscal_year, "month": 1, "report": report}
+    records = {
+        "wub": NewEntrepreneur.objects.create(
+            **common, name=f"Siti {secret}", regency=regency, business_type="Keripik"
+        ),
+        "poverty": PovertyActivity.objects.create(
+            **common, regency=regency, kind="PELATIHAN", beneficiaries=25, description=f"Pelatihan {secret}"
+        ),
+        "facilitation": Facilitation.objects.create(
+            **common, kind=FacilitationKind.values[0], enterprise_name=f"UD {secret}", value=1_000_000
+        ),
+    }
+    centre = OvopCentre.objects.create(
+        satker=satker, name=f"Sentra {secret}", regency=regency, village="Desa", commodity_group="TENUN", unit_count=8
+    )
+    OvopRating.objects.create(centre=centre, year=fiscal_year.year, stars=3)
+    upload = Upload.objects.create(
+        kind="realisasi", original_name=f"realisasi-{secret}.xlsx", uploaded_by=officer, province=satker.province,
+        status=Upload.Status.REJECTED, stored_name=f"{secret}.xlsx",
+        errors=[[2, "realisasi", f"Baris {secret} salah"]], error_count=1,
+    )  # fmt: skip
+    (Path(settings.IMPORT_UPLOAD_DIR) / upload.stored_name).write_bytes(b"PK stored upload")
+    return ProvinceObjects(satker, report, enterprise, records, centre, upload)

@@ -1,0 +1,343 @@
+"""The access matrix: every URL pattern of the project (read from the resolver, so a new URL
+without an entry here fails), for every persona, for GET and POST, with the outcome each must
+get. Object URLs carry objects of Bengkulu: the officer's own province, and another province's
+for ``other_officer``. Every response an officer gets is also searched for the other province's
+secret word (``access_world.secret_of``), exports included (xlsx unzipped).
+
+Outcomes: ``200``, ``L`` (sent to the sign-in page), ``302`` (redirected elsewhere, after an
+action or to the canonical page), ``400``, ``403``, ``404``, ``405``. Each request runs in a
+savepoint rolled back afterwards: a submit or a delete by one persona does not change what the
+next one meets.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from budgets.models import Satker
+from tests.access_world import World, build_world, secret_of
+from tests.conftest import client_for
+
+pytestmark = pytest.mark.django_db
+
+PERSONAS = ("anonymous", "officer", "other_officer", "reviewer", "viewer", "admin")
+
+# name: (GET outcomes, POST outcomes), one per persona in PERSONAS' order.
+SITE: dict[str, tuple[str, str]] = {
+    "home": ("L 200 200 200 200 200", "L 200 200 200 200 200"),
+    "accounts:login": ("200 302 302 302 302 302", "200 302 302 302 302 302"),
+    "accounts:logout": ("405 405 405 405 405 405", "L L L L L L"),
+    "accounts:password-change": ("L 200 200 200 200 200", "L 200 200 200 200 200"),
+    "accounts:password-change-done": ("L 200 200 200 200 200", "L 405 405 405 405 405"),
+    "set_language": ("302 302 302 302 302 302", "302 302 302 302 302 302"),
+    "narrative": ("L 200 200 200 200 200", "L 200 200 200 200 200"),
+    # Budget execution: the officer's own satker; reviewers and viewers read, only the officer
+    # of the province and the admin write; the pagu is revised by the admin alone.
+    "budgets:satker-list": ("L 200 200 200 200 200", "L 405 405 405 405 405"),
+    "budgets:satker-year": ("L 200 404 200 200 200", "L 200 404 200 200 200"),
+    "budgets:realization-entry": ("L 200 404 200 200 200", "L 200 404 403 403 200"),
+    "budgets:rpd-entry": ("L 200 404 200 200 200", "L 200 404 403 403 200"),
+    "budgets:pagu": ("L 200 404 200 200 200", "L 200 404 200 200 200"),
+    "budgets:pagu-revise": ("L 403 403 403 403 200", "L 403 403 403 403 200"),
+    "budgets:report-list": ("L 200 200 200 200 200", "L 405 405 405 405 405"),
+    "budgets:report-detail": ("L 200 404 200 200 200", "L 200 404 200 200 200"),
+    # Transitions (the month is a draft): the officer submits; reviewers and the admin review
+    # (a draft cannot be approved: the page says why); only the admin reopens.
+    "budgets:report-submit": ("L 405 405 405 405 405", "L 302 404 403 403 302"),
+    "budgets:report-approve": ("L 405 405 405 405 405", "L 403 404 200 403 200"),
+    "budgets:report-return": ("L 405 405 405 405 405", "L 403 404 200 403 200"),
+    "budgets:report-reopen": ("L 405 405 405 405 405", "L 403 404 403 403 200"),
+    # Reports: every signed-in role; below province level an officer's rows are their own.
+    "budgets:report-realization": ("L 200 200 200 200 200", "L 200 200 200 200 200"),
+    "budgets:report-provinces": ("L 200 200 200 200 200", "L 200 200 200 200 200"),
+    "budgets:report-satkers": ("L 200 200 200 200 200", "L 200 200 200 200 200"),
+    "budgets:report-monthly": ("L 200 200 200 200 200", "L 200 200 200 200 200"),
+    "budgets:report-submissions": ("L 200 200 200 200 200", "L 200 200 200 200 200"),
+    "programs:report-ikm": ("L 200 200 200 200 200", "L 200 200 200 200 200"),
+    "programs:report-outputs": ("L 200 200 200 200 200", "L 200 200 200 200 200"),
+    "programs:report-ovop": ("L 200 200 200 200 200", "L 200 200 200 200 200"),
+    # The registry: officers keep their province's enterprises; reviewers and viewers read.
+    "programs:registry-list": ("L 200 200 200 200 200", "L 405 405 405 405 405"),
+    "programs:registry-create": ("L 200 200 403 403 200", "L 200 200 403 403 200"),
+    "programs:registry-detail": ("L 200 404 200 200 200", "L 200 404 200 200 200"),
+    "programs:registry-edit": ("L 200 404 403 403 200", "L 200 404 403 403 200"),
+    # Programme records, OVOP centres and targets of the officer's satker.
+    "programs:records": ("L 200 404 200 200 200", "L 200 404 200 200 200"),
+    "programs:record-add": ("L 405 405 405 405 405", "L 200 404 403 403 200"),
+    "programs:record-edit": ("L 200 404 403 403 200", "L 200 404 403 403 200"),
+    "programs:record-delete": ("L 405 405 405 405 405", "L 302 404 403 403 302"),
+    "programs:ovop": ("L 200 404 200 200 200", "L 200 404 403 403 200"),
+    "programs:ovop-edit": ("L 200 404 403 403 200", "L 200 404 403 403 200"),
+    "programs:ovop-rating": ("L 405 405 405 405 405", "L 200 404 403 403 200"),
+    "programs:targets": ("L 200 404 200 200 200", "L 403 404 403 403 302"),
+    # Imports: officers (their province's uploads) and the admin; the stored file is the admin's.
+    "imports:index": ("L 200 200 403 403 200", "L 200 200 403 403 200"),
+    "imports:upload": ("L 200 200 403 403 200", "L 400 400 403 403 400"),
+    "imports:template": ("L 200 200 403 403 200", "L 200 200 403 403 200"),
+    "imports:detail": ("L 200 404 403 403 200", "L 200 404 403 403 200"),
+    "imports:status": ("L 200 404 403 403 200", "L 200 404 403 403 200"),
+    "imports:errors": ("L 200 404 403 403 200", "L 200 404 403 403 200"),
+    "imports:confirm": ("405 405 405 405 405 405", "L 302 404 403 403 302"),
+    "imports:cancel": ("405 405 405 405 405 405", "L 302 404 403 403 302"),
+    "imports:file": ("L 403 403 403 403 200", "L 403 403 403 403 200"),
+}
+
+REPORT_PAGES = ("budgets:report-realization", "budgets:report-provinces", "budgets:report-satkers",
+                "budgets:report-monthly", "budgets:report-submissions", "programs:report-ikm",
+                "programs:report-outputs", "programs:report-ovop")  # fmt: skip
+# Exports: the same outcomes as the page's GET, in every format the page offers.
+EXPORTS: dict[str, tuple[str, ...]] = {
+    **{name: ("xlsx", "csv", "json") for name in REPORT_PAGES},
+    "programs:registry-list": ("xlsx", "csv", "json"),
+    "budgets:satker-list": ("xlsx",),
+    "budgets:report-list": ("xlsx",),
+    "programs:records": ("xlsx",),
+    "programs:ovop": ("xlsx",),
+    "programs:targets": ("xlsx",),
+}
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str  # namespaced; "admin:" for the admin's unnamed patterns
+    route: str  # as the resolver spells it
+
+    @property
+    def key(self) -> str:
+        return self.route if self.name == "admin:" else self.name
+
+
+def routes(patterns=None, prefix: str = "", namespace: str = "") -> Iterator[Route]:
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(pattern, URLResolver):
+            inner = namespace + (f"{pattern.namespace}:" if pattern.namespace else "")
+            yield from routes(pattern.url_patterns, prefix + str(pattern.pattern), inner)
+        elif isinstance(pattern, URLPattern):
+            yield Route(namespace + (pattern.name or ""), prefix + str(pattern.pattern))
+
+
+ALL_ROUTES = list(routes())
+SITE_ROUTES = [route for route in ALL_ROUTES if not route.route.startswith("admin/")]
+ADMIN_ROUTES = [route for route in ALL_ROUTES if route.route.startswith("admin/")]
+
+
+def test_every_url_pattern_has_an_entry() -> None:
+    assert len(ALL_ROUTES) > 200
+    assert sorted(route.name for route in SITE_ROUTES) == sorted(SITE), "a URL without an access entry"
+
+
+# -- building the URLs -------------------------------------------------------------------------
+
+
+def site_path(name: str, world: World) -> str:
+    own, year = world.own, world.fiscal_year.year
+    satker_month = [own.satker.code, year, 1]
+    args: dict[str, list] = {
+        "budgets:satker-year": [own.satker.code, year],
+        "budgets:realization-entry": satker_month,
+        "budgets:rpd-entry": [own.satker.code, year],
+        "budgets:pagu": [own.satker.code, year],
+        "budgets:pagu-revise": [own.satker.code, year],
+        "programs:records": satker_month,
+        "programs:record-add": [*satker_month, "wub"],
+        "programs:record-edit": [*satker_month, "wub", own.records["wub"].pk],
+        "programs:record-delete": [*satker_month, "wub", own.records["wub"].pk],
+        "programs:ovop": [own.satker.code, year],
+        "programs:ovop-edit": [own.satker.code, year, own.centre.pk],
+        "programs:ovop-rating": [own.satker.code, year, own.centre.pk],
+        "programs:targets": [own.satker.code, year],
+        "programs:registry-detail": [own.enterprise.pk],
+        "programs:registry-edit": [own.enterprise.pk],
+        "imports:upload": ["realisasi"],
+        "imports:template": ["realisasi"],
+    }
+    for report_url in ("detail", "submit", "approve", "return", "reopen"):
+        args[f"budgets:report-{report_url}"] = [own.report.pk]
+    for upload_url in ("detail", "status", "confirm", "cancel", "errors", "file"):
+        args[f"imports:{upload_url}"] = [own.upload.pk]
+    return reverse(name, args=args.get(name, []))
+
+
+def admin_path(route: Route, world: World) -> str:
+    """The admin URL with a real object of its model where it takes one."""
+    found = re.match(r"admin/(\w+)/(\w+)/", route.route)
+    model = None
+    if found:
+        try:
+            model = apps.get_model(found[1], found[2])
+        except LookupError:
+            model = None
+    instance = model._default_manager.order_by("pk").first() if model else None
+    object_id = instance.pk if instance else 0
+    name = route.name
+    if name.endswith("_simple_history"):
+        version = instance.history.order_by("-history_id").first().history_id if instance else 0
+        return reverse(name, args=[object_id, version])
+    if name == "admin:view_on_site":
+        content_type = ContentType.objects.get_for_model(Satker)
+        return reverse(name, kwargs={"content_type_id": content_type.pk, "object_id": world.own.satker.pk})
+    if name == "admin:app_list":
+        return reverse(name, kwargs={"app_label": "budgets"})
+    if name == "admin:":  # the unnamed object redirect and the catch-all
+        return "/" + route.route.replace("<path:object_id>", str(object_id)) if model else "/admin/no-such-page/"
+    if "<path:object_id>" in route.route:
+        return reverse(name, kwargs={"object_id": object_id})
+    if "<id>" in route.route:
+        return reverse(name, kwargs={"id": object_id})
+    return reverse(name)
+
+
+# -- requesting --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def world(satker, other_satker, officer, other_officer) -> World:
+    return build_world(satker, other_satker, officer, other_officer)
+
+
+@pytest.fixture
+def people(officer, other_officer, reviewer, viewer, admin_user) -> dict:
+    return {"anonymous": None, "officer": officer, "other_officer": other_officer, "reviewer": reviewer,
+            "viewer": viewer, "admin": admin_user}  # fmt: skip
+
+
+def body_text(response) -> str:
+    """What the user receives, as text: an xlsx is unzipped (its sheets and shared strings)."""
+    if getattr(response, "streaming", False):
+        content = b"".join(response.streaming_content)
+    else:
+        content = response.content
+    if content[:2] == b"PK":
+        try:
+            with zipfile.ZipFile(io.BytesIO(content)) as book:
+                return " ".join(book.read(part).decode("utf-8", "replace") for part in book.namelist())
+        except zipfile.BadZipFile:
+            pass
+    return content.decode("utf-8", "replace")
+
+
+def outcome(client: Client, method: str, path: str) -> tuple[str, str]:
+    """The outcome's code and the body. The admin's own login page is followed one step: for a
+    signed-in user of another role it answers 403, for an anonymous one it sends to the sign-in."""
+    with transaction.atomic():
+        response = getattr(client, method)(path)
+        location = response.get("Location", "")
+        if response.status_code == 302 and location.startswith(reverse("admin:login")):
+            response = client.get(location)
+            location = response.get("Location", "")
+        text = body_text(response)
+        transaction.set_rollback(True)
+    if response.status_code == 302 and location.startswith(reverse("accounts:login")):
+        return "L", text
+    return str(response.status_code), text
+
+
+def observe(people: dict, world: World, method: str, path: str) -> dict[str, str]:
+    seen = {}
+    for persona, user in people.items():
+        code, text = outcome(client_for(user) if user else Client(), method, path)
+        seen[persona] = code
+        # An officer never receives another province's detail, in any page or export.
+        if persona in ("officer", "other_officer"):
+            province = world.other.satker.province if persona == "officer" else world.own.satker.province
+            assert secret_of(province) not in text, f"{persona} sees {province.name}'s data at {method} {path}"
+    return seen
+
+
+def expected(outcomes: str) -> dict[str, str]:
+    return dict(zip(PERSONAS, outcomes.split(), strict=True))
+
+
+@pytest.mark.parametrize("name", sorted(SITE))
+def test_site_url(name: str, world: World, people: dict) -> None:
+    path = site_path(name, world)
+    get, post = SITE[name]
+    assert observe(people, world, "get", path) == expected(get), f"GET {path}"
+    assert observe(people, world, "post", path) == expected(post), f"POST {path}"
+
+
+@pytest.mark.parametrize(("name", "fmt"), [(name, fmt) for name, formats in EXPORTS.items() for fmt in formats])
+def test_export(name: str, fmt: str, world: World, people: dict) -> None:
+    path = f"{site_path(name, world)}?format={fmt}"
+    assert observe(people, world, "get", path) == expected(SITE[name][0]), f"GET {path}"
+    # The export itself answered, not the page.
+    response = client_for(people["admin"]).get(path)
+    assert not response["Content-Type"].startswith("text/html"), path
+
+
+ADMIN_ONLY = {"anonymous": "L", "officer": "403", "other_officer": "403", "reviewer": "403", "viewer": "403"}
+# The admin's own outcome is Django's ModelAdmin's (read-only models refuse changes with 403, a
+# missing object redirects): what matters here is that nobody else gets in, and that nothing
+# in the admin answers with a server error.
+ADMIN_OUTCOMES = {"200", "302", "403", "404", "405", "L"}
+# The admin's sign-in is the site's (a signed-in admin goes on to the admin, others get 403).
+# Its sign-out is POST only; Django sends everyone else to the admin index (where they get the
+# same 403 / sign-in as above).
+ADMIN_SIGN_IN_OUT = {
+    "admin:login": ("L 403 403 403 403 302", "L 403 403 403 403 302"),
+    "admin:logout": ("302 302 302 302 302 405", "302 302 302 302 302 L"),
+}
+
+
+def admin_group(route: Route) -> str:
+    """The admin's URLs by model (``admin/budgets/satker/...``), the site-wide ones by themselves:
+    one test per group builds the world once for all of a model's pages."""
+    found = re.match(r"admin/(\w+)/(\w+)/", route.route)
+    return f"{found[1]}.{found[2]}" if found and route.name != "admin:app_list" else route.key
+
+
+ADMIN_GROUPS: dict[str, list[Route]] = {}
+for _route in ADMIN_ROUTES:
+    ADMIN_GROUPS.setdefault(admin_group(_route), []).append(_route)
+
+
+@pytest.mark.parametrize("group", sorted(ADMIN_GROUPS))
+def test_admin_urls(group: str, world: World, people: dict) -> None:
+    for route in ADMIN_GROUPS[group]:
+        path = admin_path(route, world)
+        for method in ("get", "post"):
+            seen = observe(people, world, method, path)
+            if route.name in ADMIN_SIGN_IN_OUT:
+                assert seen == expected(ADMIN_SIGN_IN_OUT[route.name][method == "post"]), f"{method.upper()} {path}"
+                continue
+            admin = seen.pop("admin")
+            assert seen == ADMIN_ONLY, f"{method.upper()} {path}"
+            assert admin in ADMIN_OUTCOMES, f"{method.upper()} {path}: admin got {admin}"
+
+
+def test_admin_reads_every_model_it_administers(world: World, admin_user) -> None:
+    """The admin column, pinned where it must be 200: the list and an existing object's page of
+    every model registered in the admin."""
+    client = client_for(admin_user)
+    checked = 0
+    for route in ADMIN_ROUTES:
+        if route.name.endswith("_changelist") or (route.name.endswith("_change") and "object_id" in route.route):
+            path = admin_path(route, world)
+            if path.endswith("/0/change/"):
+                continue  # no object of that model in the world
+            assert client.get(path).status_code == 200, path
+            checked += 1
+    assert checked > 40
+
+
+def test_the_secret_words_are_on_the_pages_that_may_show_them(world: World, people: dict) -> None:
+    """The leak check above is not vacuous: the pages do carry the provinces' words, each where
+    it belongs (the registry lists every enterprise to a reviewer, the officer's own to them)."""
+    own, other = secret_of(world.own.satker.province), secret_of(world.other.satker.province)
+    registry = reverse("programs:registry-list")
+    _code, reviewer_sees = outcome(client_for(people["reviewer"]), "get", registry)
+    _code, officer_sees = outcome(client_for(people["officer"]), "get", registry)
+    _code, officer_export = outcome(client_for(people["officer"]), "get", f"{registry}?format=xlsx")
+    assert own in reviewer_sees and other in reviewer_sees
+    assert own in officer_sees and own in officer_export
