@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -21,6 +20,7 @@ from openpyxl.utils import get_column_letter
 from budgets.models.execution import MONTH_CHOICES
 from budgets.report_specs import Column, ReportSpec
 from budgets.reports import ReportResult
+from ikmsite import safe_json
 
 MONTH_NAMES = dict(MONTH_CHOICES)
 
@@ -49,7 +49,7 @@ def as_json(spec: ReportSpec, result: ReportResult, params: dict[str, Any]) -> H
         "rows": [{column.key: json_value(row.get(column.key)) for column in spec.columns} for row in result.rows],
         "totals": {key: json_value(value) for key, value in result.totals.items()},
     }
-    return HttpResponse(json.dumps(payload, ensure_ascii=False), content_type=JSON_CONTENT_TYPE)
+    return HttpResponse(safe_json.dumps(payload, ensure_ascii=False), content_type=JSON_CONTENT_TYPE)
 
 
 def csv_value(value: Any) -> str:

@@ -36,6 +36,7 @@ from openpyxl.utils import get_column_letter
 
 from budgets.report_formats import HEADER_ROW, XLSX_FORMATS, xlsx_value
 from budgets.report_specs import Column
+from ikmsite.safe_json import SafeJSONEncoder
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGE_FORMATS = ("html", "xlsx")
@@ -197,7 +198,7 @@ def unknown_format() -> JsonResponse:
 
 
 def invalid_filters(errors: Any) -> JsonResponse:
-    return JsonResponse({"error": _("Filter tidak valid."), "errors": errors}, status=400)
+    return JsonResponse({"error": _("Filter tidak valid."), "errors": errors}, status=400, encoder=SafeJSONEncoder)
 
 
 def query_with(request: HttpRequest, **changes: str | None) -> str:

@@ -67,6 +67,7 @@ class EnterpriseFilter(django_filters.FilterSet):
             regencies = regencies.filter(province_id=self.province_ids[chosen])
         rows = list(regencies.values_list("pk", "kemendagri_code", "name"))
         self.regency_names = {str(pk): name for pk, _code, name in rows}
+        self.regency_codes = {str(pk): code for pk, code, _name in rows}
         self.form.fields["regency"].choices = [(str(pk), f"{code} {name}") for pk, code, name in rows]
         self.form.fields["data_year"].widget.attrs.update({"placeholder": str(timezone.localdate().year)})
 

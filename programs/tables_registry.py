@@ -6,7 +6,6 @@ stays constant whatever the number of rows."""
 from __future__ import annotations
 
 import csv
-import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -19,6 +18,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
+from ikmsite import safe_json
 from ikmsite.templatetags.ui import angka
 from ikmsite.xlsx_stream import XlsxColumn, stream_xlsx
 from programs.models import Enterprise, SizeClass
@@ -159,10 +159,10 @@ def as_json(rows: Iterable[list[Any]], *, params: dict[str, Any], filename: str)
 
     def chunks() -> Iterator[str]:
         head = {"report": "registry", "params": params, "columns": keys}
-        yield json.dumps(head, ensure_ascii=False)[:-1] + ', "rows": ['
+        yield safe_json.dumps(head, ensure_ascii=False)[:-1] + ', "rows": ['
         separator = ""
         for row in rows:
-            yield separator + json.dumps(dict(zip(keys, row, strict=True)), ensure_ascii=False)
+            yield separator + safe_json.dumps(dict(zip(keys, row, strict=True)), ensure_ascii=False)
             separator = ", "
         yield "]}"
 

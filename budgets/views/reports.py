@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -18,7 +16,7 @@ from budgets.report_params import BadReportParams, ReportParams, parse_report_pa
 from budgets.report_specs import REPORTS, BuildContext, ReportSpec
 from budgets.report_tables import report_table
 from budgets.reports import RealizationFilter
-from ikmsite import fresh_cache
+from ikmsite import fresh_cache, safe_json
 from ikmsite.accounts.access import data_access_required
 from ikmsite.accounts.scoping import scoped
 
@@ -32,7 +30,7 @@ FILTER_ORDER = ("year", "month", "province", "component", "authority", "basis", 
 def bad_request(request: HttpRequest, spec: ReportSpec, errors: dict[str, list[str]]) -> HttpResponse:
     if request.GET.get("format") == "json":
         payload = {"error": _("Parameter laporan tidak valid."), "errors": errors}
-        return HttpResponse(json.dumps(payload, ensure_ascii=False), status=400, content_type="application/json")
+        return HttpResponse(safe_json.dumps(payload, ensure_ascii=False), status=400, content_type="application/json")
     return render(request, "reports/bad_request.html", {"spec": spec, "errors": errors}, status=400)
 
 

@@ -27,6 +27,7 @@ from budgets.views.reports import report_view
 from ikmsite.accounts.access import DataAccessMixin, data_access_required
 from ikmsite.accounts.models import User
 from ikmsite.accounts.scoping import get_scoped_or_404, scoped
+from ikmsite.safe_json import SafeJSONEncoder
 from programs.filters_registry import EnterpriseFilter
 from programs.forms_registry import EnterpriseForm
 from programs.models import Enterprise, RegistrySummary
@@ -153,7 +154,8 @@ class RegistryListView(DataAccessMixin, SingleTableMixin, FilterView):
         valid = not self.filterset.is_bound or self.filterset.is_valid()
         if fmt != "html":
             if not valid:
-                return JsonResponse({"error": _("Filter tidak valid."), "errors": self.filterset.errors}, status=400)
+                return JsonResponse({"error": _("Filter tidak valid."), "errors": self.filterset.errors}, status=400,
+                                    encoder=SafeJSONEncoder)  # fmt: skip
             return self.export(fmt)
         self.object_list = self.filterset.qs if valid else self.filterset.queryset.none()
         self.filters = self.filterset.form.cleaned_data if self.filterset.is_bound and valid else {}
@@ -238,12 +240,12 @@ class RegistryListView(DataAccessMixin, SingleTableMixin, FilterView):
 
     def _export_params(self) -> dict[str, Any]:
         data = self.filterset.form.cleaned_data
-        regency = data.get("regency")
+        regency = data.get("regency")  # the chosen regency's id, as text (a choice filter)
         year = data.get("data_year")
         return {
             "q": data.get("q") or None,
             "province": data.get("province") or None,
-            "regency": regency.kemendagri_code if regency else None,
+            "regency": self.filterset.regency_codes[regency] if regency else None,
             "kbli": data.get("kbli") or None,
             "size_class": data.get("size_class") or None,
             "data_year": int(year) if year is not None else None,

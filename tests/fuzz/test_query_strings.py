@@ -1,0 +1,146 @@
+"""Hostile query strings on every report and list: year=abc, month=99, province=<script>,
+below=-1e999, page=999999999, NUL, 10.000 characters, invalid percent-encodings, repeated and
+unknown parameters, every format. The answer is the page, a 400 that names the problem or a 404,
+never a server error, and none of the typed markup comes back unescaped (HTML, JSON or CSV)."""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import urlencode
+
+import pytest
+from django.urls import reverse
+from hypothesis import event, given
+from hypothesis import strategies as st
+
+from budgets.services import realization_set, report_submit
+from tests.fuzz.strategies import IMG, SCRIPT, hostile
+from tests.fuzz.support import assert_handled, assert_no_raw_markup, body
+from tests.programs.test_registry_support import make_enterprise
+
+pytestmark = pytest.mark.django_db
+
+REPORT_PARAMS = ["year", "month", "province", "component", "authority", "basis", "below", "format", "sort"]
+# (url name, args from the fixtures, the parameters it reads)
+ENDPOINTS = {
+    **{
+        name: (f"{app}:report-{name}", None, REPORT_PARAMS)
+        for app, names in (("budgets", ["realization", "provinces", "satkers", "monthly", "submissions"]),
+                           ("programs", ["outputs", "ikm", "ovop"]))
+        for name in names
+    },
+    "monthly-reports": ("budgets:report-list", None, ["province", "year", "month", "status", "page", "sort", "format"]),
+    "satkers": ("budgets:satker-list", None, ["q", "province", "is_central", "page", "sort", "format"]),
+    "registry": ("programs:registry-list", None, ["q", "province", "regency", "kbli", "size_class", "data_year",
+                                                  "after", "before", "format", "sort"]),
+    "dashboard": ("home", None, ["year", "authority"]),
+    "narrative": ("narrative", None, ["year", "lang"]),
+    "satker-year": ("budgets:satker-year", "satker-year", ["format"]),
+    "records": ("programs:records", "satker-year-month", ["format"]),
+    "ovop": ("programs:ovop", "satker-year", ["format"]),
+    "targets": ("programs:targets", "satker-year", ["format"]),
+    "imports": ("imports:index", None, ["page"]),
+    "import-template": ("imports:template", "kind", ["satker"]),
+}  # fmt: skip
+
+# Plausible values of each parameter, to be mixed with the hostile ones (so that the other
+# parameters' hostile values are what the page has to answer).
+PLAUSIBLE = {
+    "year": ["2026", "2022", "1999", "abc", "-1", "99999999999999999999", "2026.0", "2026,5"],
+    "month": ["3", "12", "0", "13", "99", "-1", "1e2"],
+    "province": ["17", "11", "99", "017", SCRIPT],
+    "component": ["051", "999"],
+    "authority": ["DK", "KP", "TP", "dk", "XX"],
+    "basis": ["approved", "submitted", "all"],
+    "below": ["91.20", "91,20", "", "-1e999", "1e999", "NaN", "-0", "100.001", "1e-999"],
+    "format": ["html", "json", "csv", "xlsx", "pdf", "JSON", ""],
+    "sort": ["satker", "-persen", "nonexistent", "-" * 50],
+    "page": ["1", "2", "999999999", "0", "-1", "last", "1e9", "9" * 30],
+    "status": ["SUBMITTED", "APPROVED", "x"],
+    "q": ["batik", "1700000000001", "%", "_", "'", "\\"],
+    "regency": ["1", "0", "-1", "999999999999999999999"],
+    "kbli": ["10", "10792", "1", "abcde"],
+    "size_class": ["KECIL", "x"],
+    "data_year": ["2024", "1999", "2101", "abc"],
+    "after": ["WyJiYXRpayIsMV0", "AAAA", "!!!", "W10", "WyJhIiwgMWUxMDBd"],
+    "before": ["WyJiYXRpayIsMV0", "%%%", "eyJhIjoxfQ"],
+    "lang": ["id", "en", "fr"],
+    "is_central": ["true", "false", "unknown", "2"],
+    "satker": ["170019", "110019", "999999", ""],
+}
+# Percent-encodings that do not decode to UTF-8, NUL and friends, written into the raw query.
+RAW = ["%ff%fe", "%00", "%C0%AF", "%E2%80%AE", "%", "%zz", "%2500", "%0d%0aSet-Cookie:x=1", "+%2B+", "%u0041"]
+
+
+def query(names: list[str]) -> st.SearchStrategy[dict[str, list[str]]]:
+    """Known parameters with plausible or hostile values (sometimes repeated) and unknown ones."""
+    value = st.one_of(st.sampled_from([v for values in PLAUSIBLE.values() for v in values]), hostile())
+    known = st.dictionaries(st.sampled_from(names), st.lists(value, min_size=1, max_size=2), max_size=len(names))
+    unknown = st.dictionaries(hostile(), st.lists(hostile(), min_size=1, max_size=1), max_size=1)
+    own = st.fixed_dictionaries({}, optional={name: st.lists(st.sampled_from(PLAUSIBLE.get(name, [""])), min_size=1,
+                                                             max_size=1) for name in names})  # fmt: skip
+    return st.builds(lambda a, b, c: {**a, **b, **c}, own, known, st.one_of(st.just({}), st.just({}), unknown))
+
+
+@pytest.fixture
+def data(officer, satker, dipa, regency) -> None:
+    """Something for the pages to show: a submitted January and an enterprise in the registry."""
+    report = realization_set(satker=satker, fiscal_year=dipa.fiscal_year, month=1,
+                             amounts={dipa.ovop.pk: 1_000_000}, expected_version=0, by=officer)  # fmt: skip
+    report_submit(report=report, by=officer)
+    make_enterprise(regency, "Batik Besurek Rafflesia", nib="1700000000001", satker=satker)
+
+
+def url_of(name: str, satker, year: int) -> str:
+    url_name, args, _params = ENDPOINTS[name]
+    arguments = {
+        None: [],
+        "satker-year": [satker.code, year],
+        "satker-year-month": [satker.code, year, 1],
+        "kind": ["realisasi"],
+    }[args]
+    return reverse(url_name, args=arguments)
+
+
+def check(response) -> None:
+    assert_handled(response, (200, 400, 404))
+    event(f"{response.status_code} {response.get('Content-Type', '').split(';')[0]}")
+    if response.status_code == 400 and "json" in response.get("Content-Type", ""):
+        assert b"error" in body(response)
+
+
+@pytest.mark.parametrize("endpoint", list(ENDPOINTS))
+@given(params=st.data(), raw=st.lists(st.sampled_from(RAW), max_size=2), directorate=st.booleans())
+def test_hostile_query_strings_are_answered(
+    endpoint, data, satker, dipa, as_officer, as_reviewer, as_admin, params, raw, directorate
+) -> None:
+    """As the officer (one province) or a directorate role: the reviewer, or the admin for the
+    imports, which reviewers do not use."""
+    if directorate:
+        client = as_admin if endpoint.startswith("import") else as_reviewer
+    else:
+        client = as_officer
+    names = ENDPOINTS[endpoint][2]
+    values = params.draw(query(names))
+    encoded = urlencode([(key, v) for key, vs in values.items() for v in vs])
+    extra = "&".join(f"{names[i % len(names)]}={fragment}" for i, fragment in enumerate(raw))
+    url = url_of(endpoint, satker, dipa.fiscal_year.year) + "?" + "&".join(part for part in (encoded, extra) if part)
+    check(client.get(url))
+
+
+@pytest.mark.parametrize(
+    ("url_name", "params"),
+    [
+        ("budgets:report-realization", {"province": IMG + SCRIPT, "format": "json"}),
+        ("programs:report-ikm", {"authority": IMG + SCRIPT, "format": "json"}),
+        ("programs:registry-list", {"regency": IMG + SCRIPT, "format": "json"}),
+        ("budgets:report-list", {"month": IMG + SCRIPT, "format": "xlsx"}),
+    ],
+)
+def test_json_errors_echo_the_typed_value_escaped(as_reviewer, dipa, url_name, params) -> None:
+    """A 400 in JSON names the wrong value; its markup is written as \\u003c... escapes."""
+    response = as_reviewer.get(reverse(url_name), params)
+    assert response.status_code == 400 and response["Content-Type"].startswith("application/json")
+    assert_no_raw_markup(response)
+    assert b"\\u003cscript\\u003e" in response.content
+    assert SCRIPT in json.dumps(json.loads(response.content), ensure_ascii=False)
