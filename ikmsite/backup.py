@@ -94,12 +94,15 @@ def backup(target: Path | None = None, *, alias: str = DEFAULT_DB_ALIAS) -> Path
     target = Path(target) if target else default_target(db)
     if target.exists():
         raise BackupError(f"Berkas {target} sudah ada; pilih nama lain agar cadangan lama tidak tertimpa.")
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise BackupError(f"Folder {target.parent} tidak dapat dibuat: {error.strerror}.") from error
     partial = target.with_name(target.name + ".partial")
-    partial.unlink(missing_ok=True)
+    try:
+        target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        partial.unlink(missing_ok=True)
+        # A backup holds every account's password hash and all the data: readable by its owner
+        # only, from the first byte (pg_dump and sqlite3 then write into the file as it is).
+        os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except OSError as error:
+        raise BackupError(f"Berkas {partial} tidak dapat dibuat: {error.strerror}.") from error
     try:
         if db.vendor == "postgresql":
             _pg_dump(db, partial)
@@ -244,19 +247,26 @@ def _raise_data_version(alias: str, *, above: int) -> None:
 # --- PostgreSQL tools ----------------------------------------------------------------------------
 
 
+# libpq connection options Django passes through OPTIONS, and the variables the tools read them from.
+LIBPQ_OPTIONS = {"sslmode": "PGSSLMODE", "sslrootcert": "PGSSLROOTCERT", "sslcert": "PGSSLCERT",
+                 "sslkey": "PGSSLKEY", "passfile": "PGPASSFILE", "service": "PGSERVICE",
+                 "connect_timeout": "PGCONNECT_TIMEOUT"}  # fmt: skip
+
+
 def _pg_env(db: Database) -> dict[str, str]:
-    """libpq's environment for the tools: the password never appears in a process listing."""
-    env = {key: value for key, value in os.environ.items() if not key.startswith("PG")}
+    """libpq's environment for the tools: Django's settings over the process's own PG* variables
+    (which Django's connection honours too where a setting is empty, so both reach the same
+    server); the password never appears in a process listing."""
+    options = db.settings.get("OPTIONS") or {}
     values = {
         "PGHOST": db.settings.get("HOST"),
         "PGPORT": db.settings.get("PORT"),
         "PGUSER": db.settings.get("USER"),
         "PGPASSWORD": db.settings.get("PASSWORD"),
         "PGDATABASE": db.name,
-        "PGSSLMODE": (db.settings.get("OPTIONS") or {}).get("sslmode"),
+        **{variable: options.get(option) for option, variable in LIBPQ_OPTIONS.items()},
     }
-    env.update({key: str(value) for key, value in values.items() if value not in (None, "")})
-    return env
+    return {**os.environ, **{key: str(value) for key, value in values.items() if value not in (None, "")}}
 
 
 def pg_tool(name: str) -> str:

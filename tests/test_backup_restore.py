@@ -91,6 +91,7 @@ def test_postgres_restore_brings_back_the_figures_of_the_backup(tmp_path: Path) 
     dump = Path(out.getvalue().strip().splitlines()[-1])  # the path is the last line printed
     assert dump == tmp_path / "ikma.dump"
     assert dump.read_bytes().startswith(b"PGDMP")
+    assert dump.stat().st_mode & 0o777 == 0o600
 
     with transaction.atomic():  # one commit: one new data version, under which the changed pages are cached
         change_data()
@@ -211,6 +212,7 @@ def test_sqlite_backup_goes_to_var_backups_with_a_timestamp_by_default(
         assert copy.execute("SELECT app, name FROM django_migrations").fetchall() == [("budgets", "0001_initial")]
     copy.close()
     assert [path.name for path in target.parent.iterdir()] == [target.name]  # no partial file left
+    assert target.stat().st_mode & 0o777 == 0o600  # every account's password hash is in there
 
 
 def test_restore_without_a_file_says_how_to_name_one() -> None:
