@@ -27,6 +27,7 @@ import argparse
 import io
 import json
 import os
+import secrets
 import subprocess
 import sys
 from typing import Any
@@ -66,6 +67,34 @@ def prepare_database() -> None:
     if not MonthlyReport.objects.exists():
         print("demo data for 2022, 2023 and the current year (first run, about a minute)", flush=True)
         call_command("load_demo_data", stdout=io.StringIO())
+
+
+def signed_in(port: int) -> dict[str, str]:
+    """The session cookie of every load user, signed in through the login form with the demo
+    password. Production may send a session signed in with the published demo password only to
+    the password change page (ikmsite/security.py); then the load users get a password of this
+    run, in the load database, and sign in again with it."""
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    from budgets.services import DEMO_PASSWORD
+
+    cookies = {user: sign_in("127.0.0.1", port, user, DEMO_PASSWORD) for user in USERS}
+    probe = KeepAliveClient("127.0.0.1", port, cookies[USERS[0]])
+    try:
+        answer = probe.request("GET", reverse("home"))
+    finally:
+        probe.close()
+    location = dict((name.lower(), value) for name, value in answer.headers).get("location", "")
+    if answer.status != 302 or reverse("accounts:password-change") not in location:
+        return cookies
+    password = secrets.token_urlsafe(24)
+    print("production sends the demo password to the password change: the load users sign in with a password "
+          "of this run", flush=True)  # fmt: skip
+    for user in get_user_model().objects.filter(username__in=USERS):
+        user.set_password(password)
+        user.save(update_fields=["password"])
+    return {user: sign_in("127.0.0.1", port, user, password) for user in USERS}
 
 
 def first_pass(port: int, cookies: dict[str, str], paths: list[str]) -> list[str]:
@@ -125,7 +154,7 @@ def run(options: argparse.Namespace) -> int:
     server = harness.start_server(env, options.workers, options.threads)
     try:
         try:
-            cookies = {user: sign_in("127.0.0.1", server.port, user, DEMO_PASSWORD) for user in USERS}
+            cookies = signed_in(server.port)
         except SignInError as error:
             sys.exit(f"sign-in refused: {error} (the demo accounts with password {DEMO_PASSWORD} are needed)")
         failures = first_pass(server.port, cookies, paths)
