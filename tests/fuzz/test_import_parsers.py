@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from hypothesis import event, given
 from hypothesis import strategies as st
@@ -25,9 +26,10 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from budgets.models import Regency
 from imports.importer import IMPORTERS, import_file
 from imports.kinds import KINDS
+from imports.models import Upload
 from programs.models import Enterprise
 from tests.fuzz.strategies import INF, NEG_INF, cell_values, hostile
-from tests.fuzz.support import assert_pages_escaped, changes, database_snapshot, rolled_back
+from tests.fuzz.support import assert_handled, assert_pages_escaped, changes, database_snapshot, rolled_back
 
 pytestmark = pytest.mark.django_db
 
@@ -187,3 +189,35 @@ def test_hostile_cells_are_refused_by_row_or_imported_and_shown_escaped(
         assert again.plan.ok and again.plan.counts["new"] == again.plan.counts["changed"] == 0, again.plan.counts
         client = as_admin if KINDS[kind].admin_only else as_officer
         assert_pages_escaped(client, *pages_of(kind, satker, year))
+
+
+# What an upload records by itself, whatever its file: the upload and its background tasks.
+UPLOAD_BOOKKEEPING = ("imports.Upload", "imports.HistoricalUpload", "django_tasks_db.DBTaskResult")
+
+
+@given(data=st.data(), kind=st.sampled_from(list(IMPORTERS)), name=hostile(), confirm=st.booleans())
+def test_the_upload_pages_show_hostile_files_escaped(tmp_path, dipa, satker, regencies, as_officer, as_admin, data,
+                                                     kind, name, confirm) -> None:  # fmt: skip
+    """The same workbooks through the upload page, under a hostile file name: the preview or the
+    list of errors comes back escaped; only the upload itself is recorded until it is confirmed."""
+    year = dipa.fiscal_year.year
+    change = data.draw(hostile_changes(len(good_rows(kind, year)), len(KINDS[kind].column_names)))
+    content = workbook_bytes(*hostile_workbook(kind, year, change))
+    client = as_admin if KINDS[kind].admin_only else as_officer
+    with rolled_back():
+        before = database_snapshot()
+        upload_file = SimpleUploadedFile((name or "x")[:200] + ".xlsx", content)
+        response = client.post(reverse("imports:upload", args=[kind]), {"file": upload_file})
+        assert_handled(response, (302, 400))
+        written = {key for key in changes(before, database_snapshot()) if not key.startswith(UPLOAD_BOOKKEEPING)}
+        assert written == set(), "an upload wrote data before its confirmation"
+        if response.status_code != 302:
+            return
+        upload = Upload.objects.get()
+        event(upload.status)
+        assert_pages_escaped(client, response["Location"], reverse("imports:index"))
+        if confirm and upload.status == Upload.Status.READY:
+            assert_handled(client.post(reverse("imports:confirm", args=[upload.pk])), (302,))
+            upload.refresh_from_db()
+            assert upload.status == Upload.Status.IMPORTED
+            assert_pages_escaped(client, reverse("imports:detail", args=[upload.pk]), *pages_of(kind, satker, year))
