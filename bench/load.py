@@ -52,7 +52,8 @@ def pages() -> list[str]:
 
 
 def prepare_database() -> None:
-    """Migrated, with master data, demo accounts and, when it has no budget data yet, the demo data."""
+    """Migrated, with master data, demo accounts (as published) and, when it has no budget data yet,
+    the demo data."""
     from django.core.management import call_command
 
     from bench.import_export import ensure_database
@@ -67,13 +68,30 @@ def prepare_database() -> None:
     if not MonthlyReport.objects.exists():
         print("demo data for 2022, 2023 and the current year (first run, about a minute)", flush=True)
         call_command("load_demo_data", stdout=io.StringIO())
+    demo_accounts_as_published()
+
+
+def demo_accounts_as_published() -> None:
+    """The load users with the demo password and no failed sign-ins counted against them: a
+    previous run may have given them a password of its own (``signed_in``), and django-axes
+    locks an account after five failures."""
+    from axes.utils import reset
+    from django.contrib.auth import get_user_model
+
+    from budgets.services import DEMO_PASSWORD
+
+    for user in get_user_model().objects.filter(username__in=USERS):
+        if not user.check_password(DEMO_PASSWORD):
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+        reset(username=user.username)
 
 
 def signed_in(port: int) -> dict[str, str]:
     """The session cookie of every load user, signed in through the login form with the demo
     password. Production may send a session signed in with the published demo password only to
     the password change page (ikmsite/security.py); then the load users get a password of this
-    run, in the load database, and sign in again with it."""
+    run, in the load database, and sign in again with it (the next run puts the demo password back)."""
     from django.contrib.auth import get_user_model
     from django.urls import reverse
 
