@@ -19,6 +19,16 @@ class IkmaAuthenticationForm(AuthenticationForm):
         super().__init__(*args, **kwargs)
         self.fields["password"].label = _("Kata sandi")
 
+    def clean(self) -> dict:
+        username = self.cleaned_data.get("username")
+        # Django sets the username field's max_length after the field is built, so the length is
+        # not checked: a longer name reached authenticate(), and django-axes could not record the
+        # failed attempt (its username column holds 255 characters: a server error on
+        # PostgreSQL). No account has such a name.
+        if username is not None and len(username) > self.fields["username"].max_length:
+            raise self.get_invalid_login_error()
+        return super().clean()
+
     def confirm_login_allowed(self, user) -> None:
         super().confirm_login_allowed(user)
         problem = user.access_problem

@@ -142,13 +142,18 @@ def assert_pages_escaped(client: Client, *urls: str) -> None:
 
 
 def assert_fits_postgresql(instance) -> None:
-    """Every integer of a saved row fits its column on PostgreSQL too (SQLite keeps any 64-bit
-    integer in an IntegerField; PostgreSQL refuses with a server error)."""
+    """Every value of a saved row fits its column on PostgreSQL too: SQLite keeps any 64-bit
+    integer in an IntegerField, any length in a varchar and a NUL in text, where PostgreSQL
+    refuses with a server error."""
     from django.db.backends.postgresql.operations import DatabaseOperations
 
     for field in instance._meta.concrete_fields:
-        limits = DatabaseOperations.integer_field_ranges.get(field.get_internal_type())
         value = getattr(instance, field.attname)
+        limits = DatabaseOperations.integer_field_ranges.get(field.get_internal_type())
         if limits and value is not None:
             low, high = limits
             assert low <= value <= high, (field.name, value)
+        if isinstance(value, str):
+            assert "\x00" not in value, field.name
+            if field.max_length is not None:
+                assert len(value) <= field.max_length, (field.name, len(value))

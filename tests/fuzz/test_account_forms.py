@@ -8,6 +8,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 import pytest
+from axes.models import AccessAttempt, AccessFailureLog
 from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
@@ -17,7 +18,16 @@ from hypothesis import strategies as st
 from tests.factories import TEST_PASSWORD
 from tests.fuzz.forms import mutations, post_data
 from tests.fuzz.strategies import hostile
-from tests.fuzz.support import assert_handled, changes, database_snapshot, is_refused, post_form, rolled_back, signed_in
+from tests.fuzz.support import (
+    assert_fits_postgresql,
+    assert_handled,
+    changes,
+    database_snapshot,
+    is_refused,
+    post_form,
+    rolled_back,
+    signed_in,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -61,6 +71,8 @@ def test_sign_in_with_hostile_input(officer, right, typed, next_url) -> None:
         assert signed_in_as is None
         assert response.status_code != 302
         assert changes(before, database_snapshot()) == {}  # failed attempts are axes' rows only
+        for attempt in [*AccessAttempt.objects.all(), *AccessFailureLog.objects.all()]:
+            assert_fits_postgresql(attempt)  # a 10.000-character name was a server error there
         assert user_model.objects.get(pk=officer.pk).last_login == officer.last_login
 
 
