@@ -10,6 +10,6 @@ class IkmsiteConfig(AppConfig):
     verbose_name = "IKMA monitoring"
 
     def ready(self) -> None:
-        from ikmsite import tables2_signatures
+        from ikmsite import audit_log, security, tables2_signatures  # noqa: F401 (signal receivers)
 
         tables2_signatures.install()

@@ -138,3 +138,10 @@ def narrative(request: HttpRequest) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="narasi-realisasi-{fiscal_year.year}-{language}.txt"'
     response["Content-Language"] = language
     return response
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form sent without its security token (an expired page, a form from another site): our
+    403 page with what to do, not Django's English technical page."""
+    message = _("Formulir ini sudah kedaluwarsa atau tidak lengkap. Muat ulang halaman, lalu kirim lagi.")
+    return render(request, "403.html", {"message": message}, status=403)

@@ -6,6 +6,7 @@ file is valid; re-importing the same file changes nothing (upsert on the natural
 from __future__ import annotations
 
 import gc
+import logging
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -20,6 +21,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
+from ikmsite.audit_log import audit
 from imports.file_checks import ImportFileError, check_xlsx
 from imports.kinds import KINDS
 from imports.reader import RowError, Sheet, read_sheet
@@ -161,5 +163,8 @@ def _import_file(
         # plan and the write (a month submitted, access withdrawn). Rolled back: nothing written.
         messages = refusal.messages if isinstance(refusal, ValidationError) else [str(refusal)]
         plan.errors = [RowError(0, "", message) for message in messages]
+        audit("import_refused", level=logging.WARNING, kind=kind, user=user.get_username(), reason=reason,
+              errors=messages[:5])  # fmt: skip
         return ImportResult(plan, imported=False)
+    audit("import", kind=kind, user=user.get_username(), reason=reason, **plan.counts)
     return ImportResult(plan, imported=True)

@@ -14,6 +14,7 @@ from budgets import notifications
 from budgets.models import MonthlyReport, ReportTransition
 from budgets.services.common import ensure_can_edit_satker, ensure_month_started, ensure_year_open, report_label
 from budgets.services.realization import lock_report
+from ikmsite.audit_log import audit_on_commit
 
 if TYPE_CHECKING:
     from ikmsite.accounts.models import User
@@ -32,6 +33,8 @@ def _transition(
     step = ReportTransition.objects.create(
         report=report, from_status=report.status, to_status=to, by=by, comment=comment, snapshot=snapshot
     )
+    audit_on_commit("report_transition", report=report.pk, satker=report.satker.code, year=report.fiscal_year.year,
+                    month=report.month, from_status=report.status, to_status=to, user=by.get_username())  # fmt: skip
     report.status = to
     report.version += 1
     report._history_user = by

@@ -1,9 +1,9 @@
 from __future__ import annotations
 
 from django.contrib.auth import views as auth_views
-from django.urls import path, reverse_lazy
+from django.urls import path
 
-from ikmsite.accounts.views import LoginView
+from ikmsite.accounts.views import LoginView, PasswordChangeView
 
 app_name = "accounts"
 
@@ -12,10 +12,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "password/change/",
-        auth_views.PasswordChangeView.as_view(
-            template_name="accounts/password_change_form.html",
-            success_url=reverse_lazy("accounts:password-change-done"),
-        ),
+        PasswordChangeView.as_view(),
         name="password-change",
     ),
     path(
