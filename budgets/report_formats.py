@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -82,6 +83,12 @@ XLSX_FORMATS = {
 HEADER_ROW = 3  # row 1: title and filters; row 2: empty; row 3: column labels
 
 
+def xlsx_text(text: str) -> str:
+    """Text openpyxl accepts: a control character typed into a name (any but NUL passes a form)
+    made it raise, and the export was a server error."""
+    return ILLEGAL_CHARACTERS_RE.sub("", text)
+
+
 def xlsx_value(column: Column, value: Any) -> Any:
     if value is None:
         return None
@@ -95,6 +102,8 @@ def xlsx_value(column: Column, value: Any) -> Any:
         return str(value)
     if isinstance(value, datetime):
         return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
+    if isinstance(value, str):
+        return xlsx_text(value)
     return value
 
 

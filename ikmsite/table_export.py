@@ -34,7 +34,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from budgets.report_formats import HEADER_ROW, XLSX_FORMATS, xlsx_value
+from budgets.report_formats import HEADER_ROW, XLSX_FORMATS, xlsx_text, xlsx_value
 from budgets.report_specs import Column
 from ikmsite.safe_json import SafeJSONEncoder
 
@@ -117,7 +117,7 @@ def _start_sheet(workbook: Workbook, sheet: Sheet, part: int) -> Any:
         width = max(KIND_WIDTHS.get(column.kind, TEXT_WIDTH), len(str(column.label)) + 2)
         worksheet.column_dimensions[get_column_letter(index)].width = min(width, 60)
     worksheet.freeze_panes = f"A{HEADER_ROW + 1}"
-    title = WriteOnlyCell(worksheet, value=sheet.heading)
+    title = WriteOnlyCell(worksheet, value=xlsx_text(str(sheet.heading)))  # the filters as typed (?q=)
     title.font = Font(bold=True, size=12)
     worksheet.append([title])
     for _row in range(HEADER_ROW - 2):

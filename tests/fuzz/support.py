@@ -92,8 +92,18 @@ def body(response: HttpResponse) -> bytes:
     return response.content
 
 
+# Downloads whose text is the data as typed: escaping would change it (a name "<b>" is that name).
+DATA_DOWNLOADS = ("text/csv", "text/plain")
+
+
 def assert_no_raw_markup(response: HttpResponse) -> None:
-    """None of the hostile fragments' markup is in the body as markup (its escaped form may be)."""
+    """None of the hostile fragments' markup is in the body as markup (its escaped form may be).
+    A CSV or text download holds the data as typed: it must be an attachment that no browser
+    sniffs into HTML."""
+    content_type = response.get("Content-Type", "")
+    if content_type.startswith(DATA_DOWNLOADS) and response.get("Content-Disposition", "").startswith("attachment"):
+        assert response.get("X-Content-Type-Options") == "nosniff"
+        return
     content = body(response).decode("utf-8", errors="replace")
     found = [marker for marker in RAW_MARKERS if marker in content]
     assert not found, f"unescaped {found} in {response.get('Content-Type')} response"
@@ -157,3 +167,9 @@ def assert_fits_postgresql(instance) -> None:
             assert "\x00" not in value, field.name
             if field.max_length is not None:
                 assert len(value) <= field.max_length, (field.name, len(value))
+
+
+def assert_rows_fit_postgresql(*models) -> None:
+    for model in models:
+        for row in model._base_manager.all():
+            assert_fits_postgresql(row)

@@ -9,12 +9,27 @@ from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
 
-from budgets.models import BudgetComponent, BudgetLine, BudgetRevision, MonthlyReport, Realization, RpdPlan
+from budgets.models import (
+    BudgetComponent,
+    BudgetLine,
+    BudgetRevision,
+    MonthlyReport,
+    Realization,
+    ReportTransition,
+    RpdPlan,
+)
 from budgets.money import parse_rupiah
 from budgets.services import realization_set, report_approve, report_submit
 from tests.fuzz.forms import must_refuse_amount, mutations, post_data
 from tests.fuzz.strategies import hostile, indonesian
-from tests.fuzz.support import assert_handled, assert_pages_escaped, is_refused, post_form, rolled_back
+from tests.fuzz.support import (
+    assert_handled,
+    assert_pages_escaped,
+    assert_rows_fit_postgresql,
+    is_refused,
+    post_form,
+    rolled_back,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -104,6 +119,7 @@ def test_pagu_revision_refuses_hostile_input_whole(as_admin, satker, dipa, pover
             assert is_refused(response), data
         if not is_refused(response):
             assert BudgetRevision.objects.get(satker=satker).reason == data["reason"].strip()
+            assert_rows_fit_postgresql(BudgetRevision, BudgetLine)
             for line in BudgetLine.objects.filter(satker=satker):
                 assert 0 <= line.blokir <= line.pagu < 10**15
             assert_pages_escaped(as_admin, reverse("budgets:pagu", args=[satker.code, dipa.fiscal_year.year]))
@@ -145,6 +161,7 @@ def test_review_comments_are_stored_as_typed_and_shown_escaped(
             assert not text.strip() or len(text.strip()) > 4000 or "\x00" in text, text
             return
         assert report.status == status_after
+        assert_rows_fit_postgresql(ReportTransition)
         assert report.transitions.order_by("-pk").first().comment.endswith(text.strip())
         # The comment on the report's page (the reviewer's and the officer's) and above the grid.
         detail = reverse("budgets:report-detail", args=[submitted.pk])

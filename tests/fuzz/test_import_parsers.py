@@ -23,13 +23,20 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from budgets.models import Regency
+from budgets.models import BudgetLine, Realization, Regency, RpdPlan
 from imports.importer import IMPORTERS, import_file
 from imports.kinds import KINDS
 from imports.models import Upload
-from programs.models import Enterprise
+from programs.models import Enterprise, Facilitation, NewEntrepreneur, OvopCentre, OvopRating
 from tests.fuzz.strategies import INF, NEG_INF, cell_values, hostile
-from tests.fuzz.support import assert_handled, assert_pages_escaped, changes, database_snapshot, rolled_back
+from tests.fuzz.support import (
+    assert_handled,
+    assert_pages_escaped,
+    assert_rows_fit_postgresql,
+    changes,
+    database_snapshot,
+    rolled_back,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -185,6 +192,9 @@ def test_hostile_cells_are_refused_by_row_or_imported_and_shown_escaped(
             assert changes(before, database_snapshot()) == {}, "a refused import wrote to the database"
             return
         assert not result.plan.errors
+        assert_rows_fit_postgresql(
+            Realization, RpdPlan, BudgetLine, Enterprise, NewEntrepreneur, Facilitation, OvopCentre, OvopRating
+        )
         again = run(path, kind, user, dry_run=True)
         assert again.plan.ok and again.plan.counts["new"] == again.plan.counts["changed"] == 0, again.plan.counts
         client = as_admin if KINDS[kind].admin_only else as_officer

@@ -144,3 +144,12 @@ def test_json_errors_echo_the_typed_value_escaped(as_reviewer, dipa, url_name, p
     assert_no_raw_markup(response)
     assert b"\\u003cscript\\u003e" in response.content
     assert SCRIPT in json.dumps(json.loads(response.content), ensure_ascii=False)
+
+
+@pytest.mark.parametrize("typed", ["a\x07b", "\x1b[31m", SCRIPT, "\u202etxt", "=1+1"])
+def test_typed_filters_in_an_export_title(as_reviewer, satker, typed) -> None:
+    """The satker list's export names its filters (the search text as typed) in its title row;
+    a control character there made openpyxl raise."""
+    response = as_reviewer.get(reverse("budgets:satker-list"), {"q": typed, "format": "xlsx"})
+    assert_handled(response, (200,))
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
