@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from openpyxl import Workbook
 
 from budgets.models import Satker
+from budgets.views.common import satker_code_or_404
 from ikmsite.accounts.access import data_access_required
 from ikmsite.accounts.scoping import get_scoped_or_404, scoped
 from imports.importer import PHASE_CHECK, PHASE_READ, PHASE_VALIDATE, PHASE_WRITE
@@ -56,7 +57,8 @@ def template_download(request: HttpRequest, kind: str) -> HttpResponse:
     user = request.user
     editable = scoped(Satker.objects.filter(is_central=False), user, for_edit=True)
     if request.GET.get("satker"):
-        satker = get_scoped_or_404(Satker.objects.all(), user, for_edit=True, code=request.GET["satker"])
+        code = satker_code_or_404(request.GET["satker"])
+        satker = get_scoped_or_404(Satker.objects.all(), user, for_edit=True, code=code)
     else:
         # An officer's own satker pre-fills the template; an admin picks one with ?satker=.
         satker = editable.order_by("code").first() if user.is_officer else None

@@ -12,9 +12,18 @@ from budgets.models import FiscalYear, Satker
 from ikmsite.accounts.scoping import get_scoped_or_404, scoped
 
 
+def satker_code_or_404(code: str) -> str:
+    """A satker code from a URL or a query string; one no satker can have is a 404 before any
+    query (PostgreSQL refuses a NUL character in a lookup with a server error)."""
+    if "\x00" in code or len(code) > Satker._meta.get_field("code").max_length:
+        raise Http404
+    return code
+
+
 def satker_year_or_404(request: HttpRequest, code: str, year: int) -> tuple[Satker, FiscalYear, bool]:
     """The satker (in the user's read scope), the fiscal year, and whether the user may change
     this satker's data."""
+    code = satker_code_or_404(code)
     satker = get_scoped_or_404(Satker.objects.select_related("province"), request.user, code=code)
     fiscal_year = get_object_or_404(FiscalYear, year=year)
     can_edit = scoped(Satker.objects.filter(pk=satker.pk), request.user, for_edit=True).exists()

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 
 import pytest
+from django.db import DataError, connection
 from hypothesis import HealthCheck, settings
 
 from tests.fuzz.support import signed_in
@@ -28,6 +29,23 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "fuzz"))
 # The budget execution and programme fixtures (a DIPA for Bengkulu and Aceh; regencies).
 from tests.budgets.conftest import dipa, today  # noqa: E402, F401
 from tests.programs.conftest import fiscal_year, other_regency, regency  # noqa: E402, F401
+
+
+@pytest.fixture(autouse=True)
+def _nul_refused_as_postgresql_does():
+    """PostgreSQL refuses a NUL character in any text parameter (a server error); SQLite stores
+    it. Refuse it on SQLite too, so that the default run finds what the PostgreSQL run would."""
+
+    def refuse(execute, sql, params, many, context):
+        rows = params if many else [params]
+        for row in rows or ():
+            values = row.values() if isinstance(row, dict) else (row or ())
+            if any(isinstance(value, str) and "\x00" in value for value in values):
+                raise DataError("PostgreSQL text fields cannot contain NUL (0x00) bytes")
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(refuse):
+        yield
 
 
 # Signed-in clients, one per test function (its examples share it; the session row is written

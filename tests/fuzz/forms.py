@@ -5,6 +5,7 @@ deal with."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import cache
 from typing import Any
 
 from hypothesis import strategies as st
@@ -17,8 +18,13 @@ MISSING = object()
 
 def mutations(fields: Sequence[str], *, max_size: int = 3) -> st.SearchStrategy[dict[str, Any]]:
     """Up to ``max_size`` of ``fields``, each given a hostile value (now and then: left out)."""
+    return _mutations(tuple(fields), max_size)
+
+
+@cache
+def _mutations(fields: tuple[str, ...], max_size: int) -> st.SearchStrategy[dict[str, Any]]:
     value = st.one_of(hostile(), hostile(), hostile(), st.just(MISSING))
-    return st.dictionaries(st.sampled_from(list(fields)), value, max_size=min(max_size, len(fields)))
+    return st.dictionaries(st.sampled_from(fields), value, max_size=min(max_size, len(fields)))
 
 
 def post_data(good: Mapping[str, Any], changed: Mapping[str, Any]) -> dict[str, Any]:

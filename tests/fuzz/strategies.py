@@ -10,6 +10,7 @@ marks, emoji, NUL and other control characters, and 10.000+ characters.
 from __future__ import annotations
 
 import datetime as dt
+from functools import cache
 from typing import Any
 
 from hypothesis import strategies as st
@@ -101,6 +102,7 @@ def indonesian(number: int) -> str:
     return sign + f"{abs(number):,}".replace(",", ".")
 
 
+@cache  # one strategy object: hypothesis then reuses what it learnt of it
 def long_text() -> st.SearchStrategy[str]:
     """Over 10.000 characters (a few characters repeated: building them one by one is slow)."""
     return st.builds(
@@ -110,6 +112,7 @@ def long_text() -> st.SearchStrategy[str]:
     )
 
 
+@cache  # one strategy object: hypothesis then reuses what it learnt of it
 def numbers() -> st.SearchStrategy[str]:
     """Whole numbers of every size, sign and spelling, Indonesian style or not."""
     big = st.integers(-(10**40), 10**40)
@@ -125,11 +128,13 @@ def numbers() -> st.SearchStrategy[str]:
     return st.tuples(st.sampled_from(["", " ", "\t", "\u00a0"]), spelled, st.sampled_from(["", " ", "\n"])).map("".join)
 
 
+@cache  # one strategy object: hypothesis then reuses what it learnt of it
 def texts() -> st.SearchStrategy[str]:
     """Any Unicode text (NUL and control characters included), short or very long."""
     return st.one_of(st.text(max_size=40), st.text(alphabet=st.characters(codec="utf-8"), max_size=200), long_text())
 
 
+@cache  # one strategy object: hypothesis then reuses what it learnt of it
 def hostile() -> st.SearchStrategy[str]:
     """One value a form field may receive: the fixed list, or generated numbers and text."""
     return st.one_of(st.sampled_from(HOSTILE), numbers(), texts())
@@ -143,6 +148,7 @@ def field_value(good: st.SearchStrategy[Any] | Any) -> st.SearchStrategy[Any]:
     return st.one_of(hostile(), hostile(), good)
 
 
+@cache  # one strategy object: hypothesis then reuses what it learnt of it
 def cell_values() -> st.SearchStrategy[Any]:
     """What a cell of an uploaded workbook may hold: hostile text, numbers of every size (ints
     and floats; ``INF``/``-INF`` become real infinities in the file, see test_import_parsers),

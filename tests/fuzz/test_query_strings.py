@@ -6,7 +6,7 @@ never a server error, and none of the typed markup comes back unescaped (HTML, J
 from __future__ import annotations
 
 import json
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import pytest
 from django.urls import reverse
@@ -153,3 +153,32 @@ def test_typed_filters_in_an_export_title(as_reviewer, satker, typed) -> None:
     response = as_reviewer.get(reverse("budgets:satker-list"), {"q": typed, "format": "xlsx"})
     assert_handled(response, (200,))
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+PATHS = ["budgets:satker-year", "budgets:realization-entry", "budgets:rpd-entry", "budgets:pagu", "programs:records",
+         "programs:ovop", "programs:targets", "programs:record-edit", "programs:ovop-edit", "budgets:report-detail",
+         "programs:registry-detail"]  # fmt: skip
+
+
+@pytest.mark.parametrize("url_name", PATHS)
+@given(
+    code=st.one_of(st.sampled_from(["170019", "110019", "\x00", "17001\x00", "1" * 7]), hostile()),
+    number=st.one_of(st.sampled_from([0, 1, 12, 13, 2026, 2**31, 2**63, 10**30, 10**400]), st.integers(0, 10**50)),
+)
+def test_hostile_path_segments_are_a_404_or_the_page(data, dipa, as_officer, url_name, code, number) -> None:
+    """Satker codes, years, months and ids in the path as anyone can type them: NUL, 10.000
+    characters, numbers past every integer column."""
+    pattern = reverse(url_name, args=_path_args(url_name, "CODE", 424242)).replace("424242", "{number}")
+    url = pattern.replace("CODE", quote(code, safe="")).format(number=number)
+    response = as_officer.get(url)
+    assert_handled(response, (200, 400, 404))
+
+
+def _path_args(url_name: str, code: str, number: int) -> list:
+    return {
+        "budgets:satker-year": [code, number], "budgets:realization-entry": [code, number, number],
+        "budgets:rpd-entry": [code, number], "budgets:pagu": [code, number], "programs:records": [code, number, number],
+        "programs:ovop": [code, number], "programs:targets": [code, number],
+        "programs:record-edit": [code, number, number, "wub", number], "programs:ovop-edit": [code, number, number],
+        "budgets:report-detail": [number], "programs:registry-detail": [number],
+    }[url_name]  # fmt: skip
