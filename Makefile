@@ -54,7 +54,32 @@ run: data
 lint: setup
 	$(VENV)/bin/ruff check .
 
-test: setup
+# The end-to-end tests (tests/e2e) drive Debian's chromium with Playwright (never a browser that
+# Playwright downloads). Installed with apt-get when missing (as root, else with sudo when it works
+# without a password); when it cannot be installed the e2e tests skip and say why. While chromium
+# is missing the stamp is rebuilt on every run, so a later `make test` tries again.
+CHROMIUM := /usr/bin/chromium
+ifeq ($(wildcard $(CHROMIUM)),)
+.PHONY: $(STAMPS)/chromium
+endif
+$(STAMPS)/chromium: | $(STAMPS)
+	@if [ ! -x $(CHROMIUM) ]; then \
+		if [ "$$(id -u)" = 0 ]; then apt=apt-get; \
+		elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then apt="sudo -n apt-get"; \
+		else apt=""; fi; \
+		if [ -n "$$apt" ]; then \
+			echo "Installing chromium (Debian package) for the end-to-end tests..."; \
+			export DEBIAN_FRONTEND=noninteractive; \
+			{ $$apt install -y -q --no-install-recommends chromium \
+				|| { $$apt update -q && $$apt install -y -q --no-install-recommends chromium; }; \
+			} >$(STAMPS)/chromium.log 2>&1 || tail -n 20 $(STAMPS)/chromium.log; \
+		fi; \
+	fi
+	@if [ -x $(CHROMIUM) ]; then touch $@; else \
+		echo "chromium could not be installed (needs root or password-less sudo and Debian's package" \
+			"registry): the end-to-end tests in tests/e2e will be skipped."; fi
+
+test: setup $(STAMPS)/chromium
 	$(VENV)/bin/ruff check .
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
