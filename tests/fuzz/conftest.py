@@ -5,9 +5,12 @@ on a shared machine). ``HYPOTHESIS_PROFILE=fuzz-long`` runs many more examples b
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 from django.db import DataError, connection
+from django.test import Client
 from hypothesis import HealthCheck, settings
 
 from tests.fuzz.support import signed_in
@@ -32,11 +35,11 @@ from tests.programs.conftest import fiscal_year, other_regency, regency  # noqa:
 
 
 @pytest.fixture(autouse=True)
-def _nul_refused_as_postgresql_does():
+def _nul_refused_as_postgresql_does() -> Iterator[None]:
     """PostgreSQL refuses a NUL character in any text parameter (a server error); SQLite stores
     it. Refuse it on SQLite too, so that the default run finds what the PostgreSQL run would."""
 
-    def refuse(execute, sql, params, many, context):
+    def refuse(execute: Callable, sql: str, params: Any, many: bool, context: dict) -> Any:
         rows = params if many else [params]
         for row in rows or ():
             values = row.values() if isinstance(row, dict) else (row or ())
@@ -53,15 +56,15 @@ def _nul_refused_as_postgresql_does():
 # them as test arguments: one fetched with request.getfixturevalue inside an example would be
 # signed in inside that example's savepoint and signed out by its rollback.
 @pytest.fixture
-def as_officer(officer):
+def as_officer(officer) -> Client:
     return signed_in(officer)
 
 
 @pytest.fixture
-def as_admin(admin_user):
+def as_admin(admin_user) -> Client:
     return signed_in(admin_user)
 
 
 @pytest.fixture
-def as_reviewer(reviewer):
+def as_reviewer(reviewer) -> Client:
     return signed_in(reviewer)

@@ -140,14 +140,6 @@ def hostile() -> st.SearchStrategy[str]:
     return st.one_of(st.sampled_from(HOSTILE), numbers(), texts())
 
 
-def field_value(good: st.SearchStrategy[Any] | Any) -> st.SearchStrategy[Any]:
-    """Mostly hostile, sometimes a good value (so that valid forms are saved too and the other
-    fields' hostile values are what the form has to refuse)."""
-    if not isinstance(good, st.SearchStrategy):
-        good = st.just(good)
-    return st.one_of(hostile(), hostile(), good)
-
-
 @cache  # one strategy object: hypothesis then reuses what it learnt of it
 def cell_values() -> st.SearchStrategy[Any]:
     """What a cell of an uploaded workbook may hold: hostile text, numbers of every size (ints

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
+from typing import Any
 
 from django.apps import apps
 from django.db import connection, transaction
@@ -37,13 +39,14 @@ def rolled_back() -> Iterator[None]:
         pass
 
 
-def signed_in(user) -> Client:
+def signed_in(user: Any) -> Client:
     """A client signed in as ``user``; an exception in a view is raised in the test (a 500)."""
     client = Client(raise_request_exception=True)
     client.force_login(user)
     return client
 
 
+@cache
 def _snapshot_sql() -> tuple[list[str], str]:
     """The keys of tests/imports/test_bad_inputs.py's ``database_snapshot`` (every managed
     table's row count, and the newest history id of each history table) and one statement that
@@ -77,13 +80,6 @@ def changes(before: dict[str, int | None], after: dict[str, int | None]) -> dict
         for key in before
         if before[key] != after[key] and not key.startswith(BOOKKEEPING)
     }
-
-
-@contextmanager
-def assert_nothing_written() -> Iterator[None]:
-    before = database_snapshot()
-    yield
-    assert changes(before, database_snapshot()) == {}
 
 
 def body(response: HttpResponse) -> bytes:
@@ -128,11 +124,6 @@ def is_refused(response: HttpResponse) -> bool:
     return response.status_code != 302
 
 
-def squeezed(text: str) -> str:
-    """Text as the services store it: runs of whitespace made one space, ends trimmed."""
-    return " ".join(text.split())
-
-
 def post_form(client: Client, url: str, data: dict) -> HttpResponse:
     """Post ``data``; the page must handle it, and when it refuses (comes back instead of
     redirecting) nothing may have been written."""
@@ -151,7 +142,7 @@ def assert_pages_escaped(client: Client, *urls: str) -> None:
         assert_handled(client.get(url), (200,))
 
 
-def assert_fits_postgresql(instance) -> None:
+def assert_fits_postgresql(instance: Any) -> None:
     """Every value of a saved row fits its column on PostgreSQL too: SQLite keeps any 64-bit
     integer in an IntegerField, any length in a varchar and a NUL in text, where PostgreSQL
     refuses with a server error."""
@@ -169,7 +160,7 @@ def assert_fits_postgresql(instance) -> None:
                 assert len(value) <= field.max_length, (field.name, len(value))
 
 
-def assert_rows_fit_postgresql(*models) -> None:
+def assert_rows_fit_postgresql(*models: type) -> None:
     for model in models:
         for row in model._base_manager.all():
             assert_fits_postgresql(row)
