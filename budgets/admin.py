@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from budgets.models import (
@@ -154,7 +155,7 @@ class BudgetLineAdmin(ReadOnlyAmountsAdmin):
     search_fields = ["satker__code", "satker__name", "account__code", "component__code"]
     list_select_related = ["satker", "fiscal_year", "component", "account"]
 
-    @admin.display(description=_("Revisi"))
+    @admin.display(description=gettext_lazy("Revisi"))
     def revise_link(self, line: BudgetLine) -> str:
         url = reverse("budgets:pagu-revise", args=[line.satker.code, line.fiscal_year.year])
         return format_html('<a href="{}">{}</a>', url, _("catat revisi"))
@@ -232,7 +233,7 @@ class MonthlyReportAdmin(ReadOnlyAmountsAdmin):
     list_select_related = ["satker", "fiscal_year"]
     inlines = [ReportTransitionInline]
 
-    @admin.display(description=_("Halaman"))
+    @admin.display(description=gettext_lazy("Halaman"))
     def page_link(self, report: MonthlyReport) -> str:
         return format_html('<a href="{}">{}</a>', reverse("budgets:report-detail", args=[report.pk]), _("buka"))
 

@@ -19,7 +19,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from budgets.models.execution import MONTH_CHOICES
-from budgets.report_specs import Column, ReportSpec
+from budgets.report_specs import GROUP_LABELS, Column, ReportSpec
 from budgets.reports import ReportResult
 from ikmsite import safe_json
 
@@ -98,6 +98,8 @@ def xlsx_value(column: Column, value: Any) -> Any:
         return float(value)
     if column.kind == "month":
         return str(MONTH_NAMES.get(value, value))
+    if column.key == "group":
+        return str(GROUP_LABELS.get(value, value))
     if isinstance(value, Promise):
         return str(value)
     if isinstance(value, datetime):

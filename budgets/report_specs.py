@@ -63,6 +63,15 @@ MONEY = (
     Column("persen", _("Realisasi (%)"), "percent"),
 )
 
+# The ``group`` values of the national summary and the IKM report are CONTRACT keys (JSON and
+# CSV keep them); the HTML table and the XLSX show them by these labels.
+GROUP_LABELS = {
+    "authority": _("Kewenangan"),
+    "component": _("Komponen"),
+    "province": _("Provinsi"),
+    "kbli": _("Golongan KBLI"),
+}
+
 
 def _satkers(filters: RealizationFilter, context: BuildContext) -> ReportResult:
     below = context.below

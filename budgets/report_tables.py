@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from budgets.models import MonthlyReport
 from budgets.models.execution import MONTH_CHOICES
-from budgets.report_specs import Column, ReportSpec
+from budgets.report_specs import GROUP_LABELS, Column, ReportSpec
 from budgets.reports import ReportResult
 from ikmsite.templatetags.ui import angka, persen
 
@@ -65,6 +65,7 @@ class ReportColumn(tables.Column):
         self.kind = spec_column.kind
         # Drill-down: a satker code opens that satker's year (its months, then a month's entries).
         self.link_year = year if spec_column.key == "satker" else None
+        self.labels = GROUP_LABELS if spec_column.key == "group" else None
         numeric = self.kind in NUMERIC
         attrs = {"td": {"class": "num"}, "th": {"class": "num"}, "tf": {"class": "num"}} if numeric else {}
         footer = _("Jumlah") if first else (display(self.kind, footer_value) if footer_value is not None else "")
@@ -82,6 +83,8 @@ class ReportColumn(tables.Column):
         if self.link_year is not None and value:
             url = reverse("budgets:satker-year", args=[value, self.link_year])
             return format_html('<a href="{}">{}</a>', url, value)
+        if self.labels is not None:
+            return self.labels.get(value, value)
         return display(self.kind, value)
 
 

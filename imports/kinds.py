@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from programs.models import CommodityGroup, FacilitationKind
@@ -57,11 +58,14 @@ KINDS: dict[str, ImportKind] = {
                 ACCOUNT,
                 ImportColumn(
                     "realisasi",
-                    _(
-                        "Realisasi bulan itu saja (tidak kumulatif); baris yang kolom ini kosong dilewati, "
-                        "isi 0 untuk nol. "
-                    )
-                    + AMOUNT_HELP,
+                    format_lazy(
+                        "{}{}",
+                        _(
+                            "Realisasi bulan itu saja (tidak kumulatif); baris yang kolom ini kosong dilewati, "
+                            "isi 0 untuk nol. "
+                        ),
+                        AMOUNT_HELP,
+                    ),
                     example="1.250.000",
                 ),
             ),
@@ -74,7 +78,11 @@ KINDS: dict[str, ImportKind] = {
                 YEAR,
                 MONTH,
                 ImportColumn("jenis_belanja", _("Jenis belanja: 51, 52, 53 atau 57."), ("51", "52", "53", "57"), "52"),
-                ImportColumn("rencana", _("Rencana penarikan bulan itu. ") + AMOUNT_HELP, example="25.000.000"),
+                ImportColumn(
+                    "rencana",
+                    format_lazy("{}{}", _("Rencana penarikan bulan itu. "), AMOUNT_HELP),
+                    example="25.000.000",
+                ),
             ),
         ),
         ImportKind(
@@ -85,8 +93,12 @@ KINDS: dict[str, ImportKind] = {
                 YEAR,
                 COMPONENT,
                 ACCOUNT,
-                ImportColumn("pagu", _("Pagu baris. ") + AMOUNT_HELP, example="150.000.000"),
-                ImportColumn("blokir", _("Bagian pagu yang diblokir (0 bila tidak ada). ") + AMOUNT_HELP, example="0"),
+                ImportColumn("pagu", format_lazy("{}{}", _("Pagu baris. "), AMOUNT_HELP), example="150.000.000"),
+                ImportColumn(
+                    "blokir",
+                    format_lazy("{}{}", _("Bagian pagu yang diblokir (0 bila tidak ada). "), AMOUNT_HELP),
+                    example="0",
+                ),
             ),
             admin_only=True,
         ),
@@ -103,9 +115,15 @@ KINDS: dict[str, ImportKind] = {
                 ImportColumn("tenaga_kerja_l", _("Jumlah tenaga kerja laki-laki."), example="3"),
                 ImportColumn("tenaga_kerja_p", _("Jumlah tenaga kerja perempuan."), example="5"),
                 ImportColumn(
-                    "investasi", _("Investasi tanpa tanah dan bangunan. ") + AMOUNT_HELP, example="250.000.000"
+                    "investasi",
+                    format_lazy("{}{}", _("Investasi tanpa tanah dan bangunan. "), AMOUNT_HELP),
+                    example="250.000.000",
                 ),
-                ImportColumn("nilai_produksi", _("Nilai produksi per tahun. ") + AMOUNT_HELP, example="600.000.000"),
+                ImportColumn(
+                    "nilai_produksi",
+                    format_lazy("{}{}", _("Nilai produksi per tahun. "), AMOUNT_HELP),
+                    example="600.000.000",
+                ),
                 ImportColumn("tahun_pendataan", _("Tahun pendataan."), example="2026"),
             ),
         ),
@@ -150,8 +168,11 @@ KINDS: dict[str, ImportKind] = {
                 ),
                 ImportColumn(
                     "nilai",
-                    _("Nilai transaksi (PAMERAN) atau nilai penggantian (RESTRUKTURISASI); 0 untuk lainnya. ")
-                    + AMOUNT_HELP,
+                    format_lazy(
+                        "{}{}",
+                        _("Nilai transaksi (PAMERAN) atau nilai penggantian (RESTRUKTURISASI); 0 untuk lainnya. "),
+                        AMOUNT_HELP,
+                    ),
                     example="0",
                 ),
                 ImportColumn("keterangan", _("Keterangan, mis. nomor sertifikat."), example="SNI 01-2345"),

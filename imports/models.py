@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from imports.kinds import KINDS
 
@@ -69,7 +70,7 @@ class Upload(models.Model):
 
     class Meta:
         verbose_name = _("unggahan impor")
-        verbose_name_plural = _("unggahan impor")
+        verbose_name_plural = pgettext_lazy("jamak", "unggahan impor")
         ordering = ["-uploaded_at", "-id"]
         indexes = [models.Index(fields=["province", "-uploaded_at"], name="upload_province_time_idx")]
 

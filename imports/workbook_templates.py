@@ -82,7 +82,7 @@ def template_workbook(kind: ImportKind, satker: Satker | None, today: date) -> b
             if value is not None:
                 sheet.cell(row=number, column=index, value=str(value) if name in TEXT_COLUMNS else value)
 
-    guide = workbook.create_sheet("petunjuk")
+    guide = workbook.create_sheet(_("petunjuk"))
     guide.append([_("Petunjuk pengisian: %(title)s") % {"title": kind.title}])
     guide["A1"].font = Font(bold=True, size=12)
     for line in [

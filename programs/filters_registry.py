@@ -102,7 +102,7 @@ class EnterpriseFilter(django_filters.FilterSet):
         data = self.form.cleaned_data
         parts = []
         if data.get("q"):
-            parts.append(str(_("cari \u201c%(q)s\u201d")) % {"q": data["q"]})
+            parts.append(str(_("cari “%(q)s”")) % {"q": data["q"]})
         if data.get("province"):
             label = dict(self.form.fields["province"].choices).get(data["province"], data["province"])
             parts.append(str(_("provinsi %(p)s")) % {"p": label})

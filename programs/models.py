@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from budgets.models import FiscalYear, MonthlyReport, Regency, Satker
@@ -71,7 +72,7 @@ class Enterprise(models.Model):
 
     class Meta:
         verbose_name = _("IKM")
-        verbose_name_plural = _("registri IKM")
+        verbose_name_plural = pgettext_lazy("jamak", "registri IKM")
         ordering = ["name_normalized", "id"]
         constraints = [
             models.CheckConstraint(name="enterprise_nib_13_digits", condition=NIB_CHECK),
@@ -158,7 +159,7 @@ class RegistrySummary(models.Model):
 
     class Meta:
         verbose_name = _("ringkasan registri IKM")
-        verbose_name_plural = _("ringkasan registri IKM")
+        verbose_name_plural = pgettext_lazy("jamak", "ringkasan registri IKM")
         constraints = [
             # Also the index of the province filter (its leading column).
             models.UniqueConstraint(fields=["province", "data_year", "kbli_group"], name="registry_summary_key"),
@@ -197,7 +198,7 @@ class OvopCentre(models.Model):
 
     class Meta:
         verbose_name = _("sentra OVOP")
-        verbose_name_plural = _("sentra OVOP")
+        verbose_name_plural = pgettext_lazy("jamak", "sentra OVOP")
         ordering = ["satker", "name"]
         constraints = [
             models.UniqueConstraint(fields=["satker", "name", "regency"], name="ovop_centre_once_per_satker"),
@@ -229,7 +230,7 @@ class OvopRating(models.Model):
 
     class Meta:
         verbose_name = _("penilaian OVOP")
-        verbose_name_plural = _("penilaian OVOP")
+        verbose_name_plural = pgettext_lazy("jamak", "penilaian OVOP")
         ordering = ["centre", "year"]
         constraints = [
             models.UniqueConstraint(fields=["centre", "year"], name="ovop_rating_once_per_year"),
@@ -289,7 +290,7 @@ class NewEntrepreneur(MonthlyRecord):
 
     class Meta:
         verbose_name = _("wirausaha baru (WUB)")
-        verbose_name_plural = _("wirausaha baru (WUB)")
+        verbose_name_plural = pgettext_lazy("jamak", "wirausaha baru (WUB)")
         ordering = ["satker", "fiscal_year", "month", "name"]
         constraints = [
             models.CheckConstraint(name="wub_nib_13_digits", condition=NIB_CHECK),
@@ -323,7 +324,7 @@ class PovertyActivity(MonthlyRecord):
 
     class Meta:
         verbose_name = _("kegiatan penanganan kemiskinan ekstrem")
-        verbose_name_plural = _("kegiatan penanganan kemiskinan ekstrem")
+        verbose_name_plural = pgettext_lazy("jamak", "kegiatan penanganan kemiskinan ekstrem")
         ordering = ["satker", "fiscal_year", "month"]
         constraints = [
             month_check("poverty_month_1_12"),
@@ -370,7 +371,7 @@ class Facilitation(MonthlyRecord):
 
     class Meta:
         verbose_name = _("fasilitasi")
-        verbose_name_plural = _("fasilitasi")
+        verbose_name_plural = pgettext_lazy("jamak", "fasilitasi")
         ordering = ["satker", "fiscal_year", "month", "kind"]
         constraints = [
             models.CheckConstraint(name="facilitation_nib_13_digits", condition=NIB_CHECK),
@@ -421,7 +422,7 @@ class OutputTarget(models.Model):
 
     class Meta:
         verbose_name = _("target output")
-        verbose_name_plural = _("target output")
+        verbose_name_plural = pgettext_lazy("jamak", "target output")
         ordering = ["fiscal_year", "satker", "indicator"]
         constraints = [
             models.UniqueConstraint(fields=["satker", "fiscal_year", "indicator"], name="output_target_once"),
@@ -451,7 +452,7 @@ class ReportOutput(models.Model):
 
     class Meta:
         verbose_name = _("output laporan")
-        verbose_name_plural = _("output laporan")
+        verbose_name_plural = pgettext_lazy("jamak", "output laporan")
         constraints = [models.UniqueConstraint(fields=["report", "indicator"], name="report_output_once")]
         indexes = [models.Index(fields=["fiscal_year", "report", "indicator", "amount"], name="report_output_cover")]
 

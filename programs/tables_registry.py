@@ -126,7 +126,7 @@ def as_xlsx(rows: Iterable[list[Any]], *, title: str, filename: str) -> Streamin
                    14 if column.kind != "text" else (40 if column.key in {"nama_usaha", "alamat"} else 18))
         for column in EXPORT_COLUMNS
     ]  # fmt: skip
-    content = stream_xlsx(sheet_name="Registri IKM", title=title, columns=columns, rows=rows,
+    content = stream_xlsx(sheet_name=str(_("Registri IKM")), title=title, columns=columns, rows=rows,
                           max_sheet_rows=XLSX_MAX_ROWS)  # fmt: skip
     response = StreamingHttpResponse(content, content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'

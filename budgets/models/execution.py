@@ -9,6 +9,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.text import format_lazy
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -48,7 +50,7 @@ class BudgetLine(models.Model):
 
     class Meta:
         verbose_name = _("baris pagu")
-        verbose_name_plural = _("baris pagu")
+        verbose_name_plural = pgettext_lazy("jamak", "baris pagu")
         ordering = ["satker", "fiscal_year", "component__code", "account__code"]
         constraints = [
             models.UniqueConstraint(
@@ -103,14 +105,16 @@ class BudgetRevision(models.Model):
 
     class Meta:
         verbose_name = _("revisi DIPA")
-        verbose_name_plural = _("revisi DIPA")
+        verbose_name_plural = pgettext_lazy("jamak", "revisi DIPA")
         ordering = ["satker", "fiscal_year", "number"]
         constraints = [
             models.UniqueConstraint(fields=["satker", "fiscal_year", "number"], name="revision_number_once_per_dipa"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.satker.code} {self.fiscal_year.year} revisi {self.number}"
+        return gettext("%(satker)s %(year)s revisi %(number)s") % {
+            "satker": self.satker.code, "year": self.fiscal_year.year, "number": self.number
+        }  # fmt: skip
 
     @staticmethod
     def province_scope(province_id: int) -> Q:
@@ -129,7 +133,7 @@ class BudgetRevisionLine(models.Model):
 
     class Meta:
         verbose_name = _("baris revisi")
-        verbose_name_plural = _("baris revisi")
+        verbose_name_plural = pgettext_lazy("jamak", "baris revisi")
         constraints = [models.UniqueConstraint(fields=["revision", "line"], name="revision_line_once")]
 
     def __str__(self) -> str:
@@ -148,7 +152,8 @@ class RpdWindow(models.Model):
         FiscalYear, verbose_name=_("tahun anggaran"), on_delete=models.CASCADE, related_name="rpd_windows"
     )
     quarter = models.PositiveSmallIntegerField(
-        _("triwulan"), choices=[(q, f"TW {r}") for q, r in [(1, "I"), (2, "II"), (3, "III"), (4, "IV")]]
+        _("triwulan"),
+        choices=[(q, format_lazy(_("TW {}"), r)) for q, r in [(1, "I"), (2, "II"), (3, "III"), (4, "IV")]],
     )
     opens_on = models.DateField(_("dibuka"))
     closes_on = models.DateField(_("ditutup"))
@@ -166,7 +171,7 @@ class RpdWindow(models.Model):
 
     class Meta:
         verbose_name = _("jendela perubahan RPD")
-        verbose_name_plural = _("jendela perubahan RPD")
+        verbose_name_plural = pgettext_lazy("jamak", "jendela perubahan RPD")
         ordering = ["fiscal_year", "quarter", "opens_on"]
         constraints = [
             models.CheckConstraint(name="rpd_window_quarter_1_4", condition=Q(quarter__gte=1, quarter__lte=4)),
@@ -174,7 +179,9 @@ class RpdWindow(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.fiscal_year.year} TW{self.quarter}: {self.opens_on} - {self.closes_on}"
+        return gettext("%(year)s TW%(quarter)s: %(opens)s - %(closes)s") % {
+            "year": self.fiscal_year.year, "quarter": self.quarter, "opens": self.opens_on, "closes": self.closes_on
+        }  # fmt: skip
 
 
 class RpdRevision(models.Model):
@@ -188,7 +195,7 @@ class RpdRevision(models.Model):
 
     class Meta:
         verbose_name = _("perubahan RPD")
-        verbose_name_plural = _("perubahan RPD")
+        verbose_name_plural = pgettext_lazy("jamak", "perubahan RPD")
         ordering = ["satker", "fiscal_year", "saved_at"]
         constraints = [
             models.UniqueConstraint(fields=["satker", "window"], name="rpd_revision_once_per_window"),
@@ -219,7 +226,7 @@ class RpdPlan(models.Model):
 
     class Meta:
         verbose_name = _("RPD")
-        verbose_name_plural = _("RPD")
+        verbose_name_plural = pgettext_lazy("jamak", "RPD")
         ordering = ["satker", "fiscal_year", "spending_type__code", "month"]
         constraints = [
             models.UniqueConstraint(
@@ -247,7 +254,7 @@ class Holiday(models.Model):
 
     class Meta:
         verbose_name = _("hari libur")
-        verbose_name_plural = _("hari libur")
+        verbose_name_plural = pgettext_lazy("jamak", "hari libur")
         ordering = ["date"]
 
     def __str__(self) -> str:
@@ -286,7 +293,7 @@ class MonthlyReport(models.Model):
 
     class Meta:
         verbose_name = _("laporan bulanan")
-        verbose_name_plural = _("laporan bulanan")
+        verbose_name_plural = pgettext_lazy("jamak", "laporan bulanan")
         ordering = ["fiscal_year", "month", "satker"]
         constraints = [
             models.UniqueConstraint(fields=["satker", "fiscal_year", "month"], name="report_once_per_satker_month"),
@@ -329,7 +336,7 @@ class ReportTransition(models.Model):
 
     class Meta:
         verbose_name = _("riwayat status laporan")
-        verbose_name_plural = _("riwayat status laporan")
+        verbose_name_plural = pgettext_lazy("jamak", "riwayat status laporan")
         ordering = ["report", "at", "pk"]
 
     def __str__(self) -> str:
@@ -355,7 +362,7 @@ class Realization(models.Model):
 
     class Meta:
         verbose_name = _("realisasi")
-        verbose_name_plural = _("realisasi")
+        verbose_name_plural = pgettext_lazy("jamak", "realisasi")
         ordering = ["report", "line"]
         constraints = [
             models.UniqueConstraint(fields=["report", "line"], name="realization_once_per_line_month"),
@@ -387,7 +394,7 @@ class ComponentRealization(models.Model):
 
     class Meta:
         verbose_name = _("realisasi per komponen")
-        verbose_name_plural = _("realisasi per komponen")
+        verbose_name_plural = pgettext_lazy("jamak", "realisasi per komponen")
         constraints = [
             models.UniqueConstraint(fields=["report", "component"], name="component_realization_once"),
         ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class DataVersion(models.Model):
@@ -16,7 +17,7 @@ class DataVersion(models.Model):
 
     class Meta:
         verbose_name = _("versi data")
-        verbose_name_plural = _("versi data")
+        verbose_name_plural = pgettext_lazy("jamak", "versi data")
 
     def __str__(self) -> str:
         return f"{self.name} {self.version}"

@@ -13,6 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 PERCENT_VALIDATORS = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
@@ -45,7 +46,7 @@ class Province(models.Model):
 
     class Meta:
         verbose_name = _("provinsi")
-        verbose_name_plural = _("provinsi")
+        verbose_name_plural = pgettext_lazy("jamak", "provinsi")
         ordering = ["bps_code"]
         constraints = [
             digits_check("province_bps_code_2_digits", "bps_code", 2),
@@ -77,7 +78,7 @@ class Regency(models.Model):
 
     class Meta:
         verbose_name = _("kabupaten/kota")
-        verbose_name_plural = _("kabupaten/kota")
+        verbose_name_plural = pgettext_lazy("jamak", "kabupaten/kota")
         ordering = ["kemendagri_code"]
         constraints = [
             models.CheckConstraint(
@@ -108,7 +109,7 @@ class Satker(models.Model):
 
     class Meta:
         verbose_name = _("satker")
-        verbose_name_plural = _("satker")
+        verbose_name_plural = pgettext_lazy("jamak", "satker")
         ordering = ["code"]
         constraints = [digits_check("satker_code_6_digits", "code", 6)]
 
@@ -187,7 +188,7 @@ class FiscalYear(models.Model):
 
     class Meta:
         verbose_name = _("tahun anggaran")
-        verbose_name_plural = _("tahun anggaran")
+        verbose_name_plural = pgettext_lazy("jamak", "tahun anggaran")
         ordering = ["-year"]
         constraints = [
             models.CheckConstraint(name="fiscal_year_plausible", condition=Q(year__gte=2000, year__lte=2100)),
@@ -237,7 +238,7 @@ class IkpaWeight(models.Model):
 
     class Meta:
         verbose_name = _("bobot IKPA")
-        verbose_name_plural = _("bobot IKPA")
+        verbose_name_plural = pgettext_lazy("jamak", "bobot IKPA")
         ordering = ["fiscal_year", "indicator"]
         constraints = [
             models.UniqueConstraint(fields=["fiscal_year", "indicator"], name="ikpa_weight_once_per_year"),
@@ -261,7 +262,7 @@ class SatkerAuthority(models.Model):
 
     class Meta:
         verbose_name = _("kewenangan satker")
-        verbose_name_plural = _("kewenangan satker")
+        verbose_name_plural = pgettext_lazy("jamak", "kewenangan satker")
         ordering = ["fiscal_year", "satker"]
         constraints = [
             models.UniqueConstraint(fields=["satker", "fiscal_year"], name="satker_authority_once_per_year"),
@@ -286,7 +287,7 @@ class BudgetComponent(models.Model):
 
     class Meta:
         verbose_name = _("komponen")
-        verbose_name_plural = _("komponen")
+        verbose_name_plural = pgettext_lazy("jamak", "komponen")
         ordering = ["code"]
         constraints = [digits_check("component_code_3_digits", "code", 3)]
 
@@ -305,7 +306,7 @@ class SpendingType(models.Model):
 
     class Meta:
         verbose_name = _("jenis belanja")
-        verbose_name_plural = _("jenis belanja")
+        verbose_name_plural = pgettext_lazy("jamak", "jenis belanja")
         ordering = ["code"]
         constraints = [digits_check("spending_type_code_2_digits", "code", 2)]
 
@@ -331,7 +332,7 @@ class Account(models.Model):
 
     class Meta:
         verbose_name = _("akun")
-        verbose_name_plural = _("akun")
+        verbose_name_plural = pgettext_lazy("jamak", "akun")
         ordering = ["code"]
         constraints = [digits_check("account_code_6_digits", "code", 6)]
 

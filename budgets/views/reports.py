@@ -46,7 +46,7 @@ def describe(spec: ReportSpec, applied: dict, province_name: str | None) -> str:
     if applied.get("component"):
         parts.append(_("komponen %(c)s") % {"c": applied["component"]})
     if "below" in applied:
-        parts.append(_("di bawah %(b)s %%") % {"b": applied["below"] if applied["below"] is not None else "ambang"})
+        parts.append(_("di bawah %(b)s %%") % {"b": applied["below"] if applied["below"] is not None else _("ambang")})
     if "basis" in spec.params:
         parts.append(_("basis %(b)s") % {"b": BASIS_LABELS[applied["basis"]]})
     return " · ".join(parts)
