@@ -22,6 +22,7 @@ from budgets.models.execution import MONTH_CHOICES
 from budgets.report_specs import GROUP_LABELS, Column, ReportSpec
 from budgets.reports import ReportResult
 from ikmsite import safe_json
+from ikmsite.csv_safety import spreadsheet_safe
 
 MONTH_NAMES = dict(MONTH_CHOICES)
 
@@ -58,6 +59,8 @@ def csv_value(value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, str):
+        return spreadsheet_safe(value)
     return str(json_value(value))
 
 

@@ -19,6 +19,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from ikmsite import safe_json
+from ikmsite.csv_safety import spreadsheet_safe
 from ikmsite.templatetags.ui import angka
 from ikmsite.xlsx_stream import XlsxColumn, stream_xlsx
 from programs.models import Enterprise, SizeClass
@@ -146,7 +147,7 @@ def as_csv(rows: Iterable[list[Any]], *, filename: str) -> StreamingHttpResponse
     def lines() -> Iterator[str]:
         yield writer.writerow([column.key for column in EXPORT_COLUMNS])
         for row in rows:
-            yield writer.writerow(["" if value is None else value for value in row])
+            yield writer.writerow(["" if value is None else spreadsheet_safe(value) for value in row])
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
