@@ -25,7 +25,8 @@ def parse_rupiah(text: str | int | None) -> int:
     if isinstance(text, int):
         value = text
     else:
-        cleaned = re.sub(r"\s+", "", (text or "")).removeprefix("Rp").removeprefix("rp")
+        # "Rp1.250.000", "Rp. 1.250.000,-": how whole amounts are written on Indonesian documents.
+        cleaned = re.sub(r"^[Rr]p\.?", "", re.sub(r"\s+", "", text or "")).removesuffix(",-")
         if cleaned == "":
             return 0
         if cleaned.startswith("-"):
