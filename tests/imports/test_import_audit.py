@@ -8,10 +8,9 @@ import logging
 
 import pytest
 
-from budgets.services import realization_set, report_submit
 from ikmsite.log_format import JsonFormatter
 from imports.importer import import_file
-from tests.imports.test_upload_flow import good_rows, xlsx
+from tests.imports.test_upload_flow import good_rows, import_while_the_month_gets_submitted, xlsx
 
 pytestmark = pytest.mark.django_db
 
@@ -41,16 +40,6 @@ def test_a_dry_run_logs_nothing(tmp_path, officer, dipa, caplog) -> None:
 
 def test_a_write_refused_under_lock_is_a_warning(tmp_path, officer, satker, dipa, caplog) -> None:
     caplog.set_level(logging.INFO, logger="ikma.audit")
-    path = tmp_path / "realisasi.xlsx"
-    path.write_bytes(xlsx(good_rows(dipa)))
-    report = realization_set(satker=satker, fiscal_year=dipa.fiscal_year, month=1, amounts={dipa.ovop.pk: 5},
-                             expected_version=0, by=officer)  # fmt: skip
-
-    def submit_before_writing(phase: str, done: int, total: int) -> None:
-        if phase == "write":
-            report_submit(report=report, by=officer)
-
-    result = import_file(path, "realisasi", user=officer, dry_run=False, reason="x", progress=submit_before_writing)
-    assert not result.imported
+    assert not import_while_the_month_gets_submitted(tmp_path, officer, satker, dipa).imported
     [event] = [e for e in audit_events(caplog) if e["event"].startswith("import")]
     assert event["event"] == "import_refused" and event["level"] == "WARNING" and event["errors"]

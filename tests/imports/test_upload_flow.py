@@ -267,9 +267,9 @@ def test_pages_use_a_constant_number_of_queries(officer, dipa, django_assert_max
         client.get(reverse("imports:detail", args=[upload.pk]))
 
 
-def test_a_month_locked_between_check_and_write_refuses_the_file(tmp_path, officer, satker, dipa) -> None:
-    """The services re-check under their locks: a month submitted after the plan was made (here
-    from the progress report that precedes the write) rolls everything back with its message."""
+def import_while_the_month_gets_submitted(tmp_path, officer, satker, dipa):
+    """An import whose month is submitted after its plan was made (from the progress report
+    that precedes the write), over a month holding 5 on the OVOP line."""
     path = tmp_path / "race.xlsx"
     path.write_bytes(xlsx(good_rows(dipa)))
     report = realization_set(satker=satker, fiscal_year=dipa.fiscal_year, month=1, amounts={dipa.ovop.pk: 5},
@@ -279,7 +279,12 @@ def test_a_month_locked_between_check_and_write_refuses_the_file(tmp_path, offic
         if phase == "write":
             report_submit(report=report, by=officer)
 
-    result = import_file(path, "realisasi", user=officer, dry_run=False, reason="x", progress=submit_before_writing)
+    return import_file(path, "realisasi", user=officer, dry_run=False, reason="x", progress=submit_before_writing)
+
+
+def test_a_month_locked_between_check_and_write_refuses_the_file(tmp_path, officer, satker, dipa) -> None:
+    """The services re-check under their locks: everything is rolled back with its message."""
+    result = import_while_the_month_gets_submitted(tmp_path, officer, satker, dipa)
     assert not result.imported and result.plan.errors[0].row == 0
     assert list(Realization.objects.values_list("amount", flat=True)) == [5]
 
