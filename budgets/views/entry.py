@@ -147,9 +147,14 @@ def rpd_entry(request: HttpRequest, code: str, year: int) -> HttpResponse:
         }
         for row in rows
     ]
+    totals = {
+        "pagu_efektif": sum(row["pagu_efektif"] for row in rows),
+        "months": [sum(column) for column in zip(*(row["months"] for row in rows), strict=True)],
+        "total": sum(row["total"] for row in rows),
+    }
     revisions = RpdRevision.objects.filter(satker=satker, fiscal_year=fiscal_year).select_related("saved_by", "window")
     return render(request, "budgets/rpd_entry.html", {
-        "satker": satker, "fiscal_year": fiscal_year, "form": form, "grid": grid,
+        "satker": satker, "fiscal_year": fiscal_year, "form": form, "grid": grid, "totals": totals,
         "editable": can_edit and editability.allowed, "can_edit": can_edit, "editability": editability,
         "months": MONTH_CHOICES, "revisions": revisions,
     })  # fmt: skip

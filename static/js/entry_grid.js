@@ -1,0 +1,153 @@
+// Entry grids (realization of a month, RPD of a year): a month's typing without surprises.
+//  - Totals follow the typing: a row's total ([data-row-total], checked against data-row-target
+//    when given), what remains of a row ([data-row-remaining]: data-limit - data-used - the row),
+//    a column's total in the totals row ([data-col-total], the column of its own cell), the grand
+//    total ([data-grand-total]) and the total remaining ([data-remaining-total]).
+//  - Enter moves to the same column of the next line (Shift+Enter: the previous line) instead of
+//    submitting the form; after the last line it goes to the top of the next column, after the
+//    last input to the form's first button.
+//  - Leaving the page with unsaved changes asks first; submitting the grid's own form does not.
+// Amounts are read as the server reads them (budgets/money.py): 1250000, 1.250.000, Rp 1.250.000,
+// 1.250.000,00; shown in the Indonesian style. BigInt: sums of large amounts stay exact.
+(function () {
+  "use strict";
+
+  const GROUPED = /^[0-9]{1,3}(\.[0-9]{3})+$/;
+  const PLAIN = /^[0-9]+$/;
+
+  // Whole rupiah as a BigInt, 0n for an empty cell, null for what the server would refuse.
+  function parseRupiah(text) {
+    let cleaned = String(text || "").replace(/\s+/g, "");
+    if (cleaned.startsWith("Rp") || cleaned.startsWith("rp")) cleaned = cleaned.slice(2);
+    if (cleaned === "") return 0n;
+    const parts = cleaned.split(",");
+    if (parts.length > 2) return null;
+    const whole = parts[0];
+    const fraction = parts.length === 2 ? parts[1] : "";
+    if (fraction && (!PLAIN.test(fraction) || /[1-9]/.test(fraction))) return null;
+    if (!(PLAIN.test(whole) || GROUPED.test(whole))) return null;
+    return BigInt(whole.replace(/\./g, ""));
+  }
+
+  function formatNumber(value) {
+    const sign = value < 0n ? "-" : "";
+    const digits = (value < 0n ? -value : value).toString();
+    return sign + digits.replace(/\B(?=(\d{3})+(?!\d))/g, ".");
+  }
+
+  // A sum over parsed values, or null when any of them could not be read.
+  function sum(values) {
+    let total = 0n;
+    for (const value of values) {
+      if (value === null) return null;
+      total += value;
+    }
+    return total;
+  }
+
+  function show(cell, value) {
+    if (cell) cell.textContent = value === null ? "-" : formatNumber(value);
+  }
+
+  function setUp(table) {
+    const inputs = Array.from(table.querySelectorAll("tbody input.rupiah"));
+    if (!inputs.length) return;
+    const form = table.closest("form");
+    const rows = Array.from(table.tBodies).flatMap((body) => Array.from(body.rows));
+    const columnOf = (input) => input.closest("td").cellIndex;
+    const rowOf = (input) => input.closest("tr");
+    const valueOf = new Map();
+
+    function read(input) {
+      const value = parseRupiah(input.value);
+      valueOf.set(input, value);
+      input.classList.toggle("text-danger", value === null);
+      return value;
+    }
+
+    function recompute() {
+      const remainders = [];
+      for (const row of rows) {
+        const rowValues = inputs.filter((input) => rowOf(input) === row).map((input) => valueOf.get(input));
+        if (!rowValues.length) continue;
+        const rowTotal = sum(rowValues);
+        const totalCell = row.querySelector("[data-row-total]");
+        show(totalCell, rowTotal);
+        if (totalCell && totalCell.dataset.rowTarget !== undefined) {
+          const target = parseRupiah(totalCell.dataset.rowTarget);
+          totalCell.classList.toggle("text-danger", rowTotal !== target);
+          totalCell.classList.toggle("text-success", rowTotal === target);
+        }
+        const remainingCell = row.querySelector("[data-row-remaining]");
+        if (remainingCell) {
+          const limit = parseRupiah(remainingCell.dataset.limit);
+          const used = parseRupiah(remainingCell.dataset.used);
+          const remaining = rowTotal === null || limit === null || used === null ? null : limit - used - rowTotal;
+          show(remainingCell, remaining);
+          remainingCell.classList.toggle("text-danger", remaining !== null && remaining < 0n);
+          remainders.push(remaining);
+        }
+      }
+      table.querySelectorAll("tfoot [data-col-total]").forEach((cell) => {
+        show(cell, sum(inputs.filter((input) => columnOf(input) === cell.cellIndex).map((input) => valueOf.get(input))));
+      });
+      table.querySelectorAll("tfoot [data-grand-total]").forEach((cell) => show(cell, sum(inputs.map((i) => valueOf.get(i)))));
+      table.querySelectorAll("tfoot [data-remaining-total]").forEach((cell) => show(cell, sum(remainders)));
+    }
+
+    // Spreadsheet order: down a column, then the next column.
+    const order = inputs.slice().sort((a, b) => columnOf(a) - columnOf(b) || rows.indexOf(rowOf(a)) - rows.indexOf(rowOf(b)));
+
+    function move(input, step) {
+      const next = order[order.indexOf(input) + step];
+      if (next) {
+        next.focus();
+        next.select();
+      } else if (step > 0 && form) {
+        const button = form.querySelector("button[type=submit], button:not([type])");
+        if (button) button.focus();
+      }
+    }
+
+    const initial = new Map(inputs.map((input) => [input, parseRupiah(input.defaultValue)]));
+    const isDirty = () => inputs.some((input) => valueOf.get(input) !== initial.get(input));
+    let submitting = false;
+
+    inputs.forEach((input) => {
+      read(input);
+      // Entering a cell selects its amount, so typing replaces the 0 rather than adding to it
+      // (the mouseup right after a click would otherwise put the caret back).
+      let clickedIn = false;
+      input.addEventListener("mousedown", () => (clickedIn = document.activeElement !== input));
+      input.addEventListener("focus", () => input.select());
+      input.addEventListener("mouseup", (event) => {
+        if (clickedIn) event.preventDefault();
+        clickedIn = false;
+      });
+      input.addEventListener("input", () => {
+        read(input);
+        recompute();
+      });
+      input.addEventListener("keydown", (event) => {
+        if (event.key !== "Enter" || event.altKey || event.ctrlKey || event.metaKey || event.isComposing) return;
+        event.preventDefault();
+        move(input, event.shiftKey ? -1 : 1);
+      });
+      // Typed 1250000 reads back as 1.250.000 once the cell is left.
+      input.addEventListener("change", () => {
+        const value = read(input);
+        if (value !== null && input.value.trim() !== "") input.value = formatNumber(value);
+      });
+    });
+    recompute();
+
+    if (form) form.addEventListener("submit", () => (submitting = true));
+    window.addEventListener("beforeunload", (event) => {
+      if (submitting || !isDirty()) return;
+      event.preventDefault();
+      event.returnValue = "";
+    });
+  }
+
+  document.querySelectorAll("table[data-entry-grid]").forEach(setUp);
+})();
