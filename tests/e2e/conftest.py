@@ -1,0 +1,92 @@
+"""End-to-end tests: Debian's chromium, driven by Playwright's sync API, against pytest-django's
+live server (a thread of this process, on the test database, so the tests build their data with
+the ORM and services and check it there).
+
+Chromium is never downloaded by Playwright: ``make test`` installs Debian's package
+(``apt-get install chromium``) when /usr/bin/chromium is missing; where that was impossible the
+tests skip and say so. Screenshots of the key pages go to docs/screenshots/ (the README shows
+them), rewritten on every run.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+from playwright import sync_api
+
+from tests.budgets.conftest import dipa, today  # noqa: F401
+from tests.factories import TEST_PASSWORD
+
+# Playwright's sync API runs an event loop in this thread; Django refuses ORM calls from a thread
+# with a running loop unless told that this is safe (it is: nothing here is async).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = Path(os.environ.get("E2E_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
+VIEWPORT = {"width": 1280, "height": 800}
+SCREENSHOTS = Path(settings.BASE_DIR) / "docs" / "screenshots"
+TIMEOUT_MS = 15_000
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[sync_api.Browser]:
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.skip(
+            f"chromium is not installed at {CHROMIUM}: `make test` installs Debian's package with apt-get "
+            "(as root or with password-less sudo); run `apt-get install chromium` to run the end-to-end tests"
+        )
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def new_page(browser, live_server) -> Iterator[Callable[[], sync_api.Page]]:
+    """Pages of their own browser contexts (one per person: own cookies, own session), on the live
+    server, 1280x800; JavaScript errors and CSP violations fail the test."""
+    contexts: list[sync_api.BrowserContext] = []
+    problems: list[str] = []
+
+    def make() -> sync_api.Page:
+        context = browser.new_context(base_url=live_server.url, viewport=VIEWPORT, locale="id-ID")
+        context.set_default_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        page = context.new_page()
+        page.on("pageerror", lambda error: problems.append(f"{page.url}: {error}"))
+        page.on("console", lambda message: _console_problem(page, message, problems))
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+    assert not problems, problems
+
+
+def _console_problem(page: sync_api.Page, message: sync_api.ConsoleMessage, problems: list[str]) -> None:
+    # A script or style refused by the Content-Security-Policy is only reported on the console.
+    if message.type == "error" and not message.location.get("url", "").endswith("/favicon.ico"):
+        problems.append(f"{page.url}: {message.text}")
+
+
+def sign_in(page: sync_api.Page, username: str, password: str = TEST_PASSWORD) -> None:
+    """Through the real login form, as a person does."""
+    page.goto(reverse("accounts:login"))
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
+    assert reverse("accounts:login") not in page.url, page.locator("main").inner_text()
+
+
+def screenshot(page: sync_api.Page, name: str) -> Path:
+    """docs/screenshots/<name>.png, the whole page."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path

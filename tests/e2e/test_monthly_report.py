@@ -1,0 +1,147 @@
+"""A month's report from end to end in the browser: the officer types the month's realization in
+the grid (totals follow, Enter moves down, leaving with unsaved changes asks), saves and submits;
+the reviewer returns it with a comment; the officer fixes a line and submits again; the reviewer
+approves, and the dashboard's realization figure grows by the month's total."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from budgets.models import MonthlyReport, Realization, SatkerAuthority
+from budgets.services import realization_set, report_approve, report_submit
+from tests.e2e.conftest import sign_in
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+Status = MonthlyReport.Status
+RETURN_COMMENT = "Belanja perjalanan dinas belum sesuai SPJ: mohon dicek lagi."
+
+
+def rupiah_figure(text: str) -> int:
+    """'Rp1.500.000' -> 1500000."""
+    return int(re.sub(r"[^0-9]", "", text) or 0)
+
+
+@pytest.fixture
+def approved_elsewhere(dipa, other_satker, other_officer, reviewer) -> None:
+    """Both satkers count in the dashboard (deconcentration); Aceh's January is approved already."""
+    for unit in (dipa.ovop.satker, other_satker):
+        SatkerAuthority.objects.create(satker=unit, fiscal_year=dipa.fiscal_year, authority="DK")
+    year, amounts = dipa.fiscal_year, {dipa.other_line.pk: 10_000_000}
+    report = realization_set(
+        satker=other_satker, fiscal_year=year, month=1, amounts=amounts, expected_version=0, by=other_officer
+    )
+    report_approve(report=report_submit(report=report, by=other_officer), by=reviewer)
+
+
+def test_officer_enters_submits_reviewer_returns_then_approves(
+    new_page, officer, reviewer, satker, dipa, today, approved_elsewhere
+):
+    month = today.month
+    entry_url = reverse("budgets:realization-entry", args=[satker.code, dipa.fiscal_year.year, month])
+
+    reviewer_page = new_page()
+    sign_in(reviewer_page, reviewer.username)
+    reviewer_page.goto(reverse("home"))
+    realized_before = rupiah_figure(reviewer_page.locator("[data-kpi=realisasi]").inner_text())
+    assert realized_before == 10_000_000
+
+    page = new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.type), dialog.dismiss()))
+    sign_in(page, officer.username)
+    page.goto(entry_url)
+
+    ovop = page.locator(f"#id_line_{dipa.ovop.pk}")
+    travel = page.locator(f"#id_line_{dipa.travel.pk}")
+    machine = page.locator(f"#id_line_{dipa.machine.pk}")
+    month_total = page.locator("tfoot [data-col-total]")
+    remaining_total = page.locator("tfoot [data-remaining-total]")
+    ovop_remaining = page.locator("tr", has=ovop).locator("[data-row-remaining]")
+    assert month_total.inner_text() == "0"
+
+    # Totals follow the typing, keystroke by keystroke, in either way of writing an amount.
+    ovop.click()
+    ovop.press_sequentially("125")
+    assert month_total.inner_text() == "125"
+    ovop.press_sequentially("0000")
+    assert month_total.inner_text() == "1.250.000"
+    assert ovop_remaining.inner_text() == "88.750.000"  # 100.000.000 - blokir 10.000.000 - 1.250.000
+
+    # Enter moves to the next line instead of submitting; the amount left reads 1.250.000.
+    ovop.press("Enter")
+    assert page.evaluate("document.activeElement.id") == f"id_line_{dipa.travel.pk}"
+    assert ovop.input_value() == "1.250.000"
+    assert page.url.endswith(entry_url) and not Realization.objects.filter(report__satker=satker).exists()
+    travel.press_sequentially("300.000")
+    travel.press("Enter")
+    assert page.evaluate("document.activeElement.id") == f"id_line_{dipa.machine.pk}"
+    assert month_total.inner_text() == "1.550.000"
+    assert remaining_total.inner_text() == "168.450.000"  # 90 + 50 + 30 million - 1.550.000
+    machine.press_sequentially("abc")
+    assert month_total.inner_text() == "-"  # not an amount: no total rather than a wrong one
+    machine.fill("")
+    assert month_total.inner_text() == "1.550.000"
+
+    # Leaving with unsaved changes asks first; staying keeps what was typed.
+    with page.expect_event("dialog"):
+        page.get_by_role("link", name="Beranda").first.click()
+    assert dialogs == ["beforeunload"]
+    assert page.url.endswith(entry_url) and ovop.input_value() == "1.250.000"
+
+    # Saving the form does not ask.
+    with page.expect_navigation():
+        page.get_by_role("button", name="Simpan", exact=True).click()
+    assert "disimpan" in page.locator(".alert-success").inner_text()
+    assert sorted(Realization.objects.filter(report__satker=satker).values_list("amount", flat=True)) == [
+        300_000,
+        1_250_000,
+    ]
+    assert month_total.inner_text() == "1.550.000"
+
+    # Nothing changed since the save: leaving does not ask; then submit.
+    page.goto(entry_url)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Simpan dan ajukan").click()
+    report = MonthlyReport.objects.get(satker=satker, fiscal_year=dipa.fiscal_year, month=month)
+    assert page.url.endswith(reverse("budgets:report-detail", args=[report.pk]))
+    assert report.status == Status.SUBMITTED
+    assert dialogs == ["beforeunload"]
+
+    # The reviewer finds it in the queue and returns it with a comment.
+    reviewer_page.goto(reverse("budgets:report-list"))
+    with reviewer_page.expect_navigation():
+        reviewer_page.locator(f"a[href='{reverse('budgets:report-detail', args=[report.pk])}']").first.click()
+    reviewer_page.fill("#id_comment", RETURN_COMMENT)
+    with reviewer_page.expect_navigation():
+        reviewer_page.get_by_role("button", name="Kembalikan ke satker").click()
+    report.refresh_from_db()
+    assert report.status == Status.RETURNED
+
+    # The officer reads the comment on the grid, fixes the travel line and submits again.
+    page.goto(entry_url)
+    assert RETURN_COMMENT in page.locator(".alert-warning").inner_text()
+    travel.fill("")
+    travel.press_sequentially("250000")
+    assert month_total.inner_text() == "1.500.000"
+    with page.expect_navigation():
+        page.get_by_role("button", name="Simpan dan ajukan").click()
+    report.refresh_from_db()
+    assert report.status == Status.SUBMITTED
+    assert Realization.objects.get(line=dipa.travel).amount == 250_000
+    assert "Diajukan" in page.locator("h1").inner_text()
+
+    # The reviewer sees the change since the first submission and approves.
+    reviewer_page.goto(reverse("budgets:report-detail", args=[report.pk]))
+    assert "250.000" in reviewer_page.locator("main").inner_text()
+    with reviewer_page.expect_navigation():
+        reviewer_page.get_by_role("button", name="Setujui laporan").click()
+    report.refresh_from_db()
+    assert report.status == Status.APPROVED
+
+    reviewer_page.goto(reverse("home"))
+    realized_after = rupiah_figure(reviewer_page.locator("[data-kpi=realisasi]").inner_text())
+    assert realized_after - realized_before == 1_500_000
+    assert dialogs == ["beforeunload"]

@@ -1,0 +1,66 @@
+"""The key pages on the demo data (what `make run` loads), as each role sees them, saved as the
+README's screenshots (docs/screenshots/, 1280 wide, whole page). Each page is also checked for
+what it must show, so a broken page never becomes a screenshot unnoticed."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from budgets.models import MonthlyReport
+from budgets.services import DEMO_PASSWORD
+from tests.e2e.conftest import screenshot, sign_in
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+Status = MonthlyReport.Status
+BENGKULU = "170019"
+
+
+@pytest.fixture
+def demo() -> Iterator[None]:
+    quiet = io.StringIO()
+    call_command("load_master_data", through_year=timezone.localdate().year, stdout=quiet)
+    call_command("load_demo_data", stdout=quiet)
+    call_command("create_demo_users", stdout=quiet)
+    yield
+
+
+def test_screenshots_of_the_key_pages(new_page, demo):
+    page = new_page()
+    page.goto(reverse("accounts:login"))
+    assert page.locator("#id_username").is_visible()
+    screenshot(page, "01-login")
+
+    sign_in(page, "officer-17", DEMO_PASSWORD)
+    assert page.locator("[data-kpi=rank]").is_visible()
+    screenshot(page, "02-officer-home")
+
+    # Bengkulu's latest month of the running year (returned with a comment to fix), or of 2023.
+    report = MonthlyReport.objects.filter(satker__code=BENGKULU).order_by("-fiscal_year__year", "-month").first()
+    page.goto(reverse("budgets:realization-entry", args=[BENGKULU, report.fiscal_year.year, report.month]))
+    assert page.locator("tfoot [data-col-total]").inner_text() != ""
+    screenshot(page, "03-realization-entry")
+
+    reviewer = new_page()
+    sign_in(reviewer, "reviewer", DEMO_PASSWORD)
+    assert reviewer.locator("svg.tile-map a.tile").count() == 38
+    assert reviewer.locator("canvas").count() >= 2
+    screenshot(reviewer, "04-dashboard")
+
+    waiting = MonthlyReport.objects.filter(status=Status.SUBMITTED).order_by("-fiscal_year__year", "-month", "satker")
+    reviewer.goto(reverse("budgets:report-detail", args=[waiting.first().pk]))
+    assert reviewer.get_by_role("button", name="Setujui laporan").is_visible()
+    screenshot(reviewer, "05-review")
+
+    reviewer.goto(reverse("budgets:report-provinces") + "?year=2022&authority=DK")
+    assert "Bengkulu" in reviewer.locator("main table").first.inner_text()
+    screenshot(reviewer, "06-province-ranking")
+
+    reviewer.goto(reverse("programs:report-outputs") + "?year=2022")
+    assert "13.220" in reviewer.locator("main").inner_text()
+    screenshot(reviewer, "07-outputs")
