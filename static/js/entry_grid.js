@@ -142,6 +142,10 @@
     recompute();
 
     if (form) form.addEventListener("submit", () => (submitting = true));
+    // Back to this page from the browser's cache after a submit: it asks again.
+    window.addEventListener("pageshow", (event) => {
+      if (event.persisted) submitting = false;
+    });
     window.addEventListener("beforeunload", (event) => {
       if (submitting || !isDirty()) return;
       event.preventDefault();

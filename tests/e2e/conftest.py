@@ -22,10 +22,6 @@ from playwright import sync_api
 from tests.budgets.conftest import dipa, today  # noqa: F401
 from tests.factories import TEST_PASSWORD
 
-# Playwright's sync API runs an event loop in this thread; Django refuses ORM calls from a thread
-# with a running loop unless told that this is safe (it is: nothing here is async).
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 CHROMIUM = Path(os.environ.get("E2E_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
 VIEWPORT = {"width": 1280, "height": 800}
@@ -33,17 +29,29 @@ SCREENSHOTS = Path(settings.BASE_DIR) / "docs" / "screenshots"
 TIMEOUT_MS = 15_000
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[sync_api.Browser]:
+    """Chromium for one test module. Module, not session: Playwright's sync API keeps an event
+    loop running in this thread while it is open, and the other tests of the run must not find one."""
     if not os.access(CHROMIUM, os.X_OK):
         pytest.skip(
             f"chromium is not installed at {CHROMIUM}: `make test` installs Debian's package with apt-get "
             "(as root or with password-less sudo); run `apt-get install chromium` to run the end-to-end tests"
         )
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    # Django refuses ORM calls from a thread with a running event loop unless told that this is
+    # safe; it is here (nothing is async: the loop only carries Playwright's messages).
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_api.sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+            yield browser
+            browser.close()
+    finally:
+        if previous is None:
+            del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture
