@@ -8,17 +8,20 @@
 //    last input to the form's first button.
 //  - Leaving the page with unsaved changes asks first; submitting the grid's own form does not.
 // Amounts are read as the server reads them (budgets/money.py): 1250000, 1.250.000, Rp 1.250.000,
-// 1.250.000,00; shown in the Indonesian style. BigInt: sums of large amounts stay exact.
+// Rp. 1.250.000,-, 1.250.000,00; shown in the Indonesian style. BigInt: sums of large amounts stay
+// exact.
 (function () {
   "use strict";
 
   const GROUPED = /^[0-9]{1,3}(\.[0-9]{3})+$/;
   const PLAIN = /^[0-9]+$/;
 
+  const MAX_RUPIAH = 10n ** 15n;
+
   // Whole rupiah as a BigInt, 0n for an empty cell, null for what the server would refuse.
   function parseRupiah(text) {
-    let cleaned = String(text || "").replace(/\s+/g, "");
-    if (cleaned.startsWith("Rp") || cleaned.startsWith("rp")) cleaned = cleaned.slice(2);
+    let cleaned = String(text || "").replace(/\s+/g, "").replace(/^[Rr]p\.?/, "");
+    if (cleaned.endsWith(",-")) cleaned = cleaned.slice(0, -2); // "Rp. 1.250.000,-"
     if (cleaned === "") return 0n;
     const parts = cleaned.split(",");
     if (parts.length > 2) return null;
@@ -26,7 +29,8 @@
     const fraction = parts.length === 2 ? parts[1] : "";
     if (fraction && (!PLAIN.test(fraction) || /[1-9]/.test(fraction))) return null;
     if (!(PLAIN.test(whole) || GROUPED.test(whole))) return null;
-    return BigInt(whole.replace(/\./g, ""));
+    const value = BigInt(whole.replace(/\./g, ""));
+    return value < MAX_RUPIAH ? value : null;
   }
 
   function formatNumber(value) {

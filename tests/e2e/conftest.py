@@ -96,5 +96,5 @@ def screenshot(page: sync_api.Page, name: str) -> Path:
     """docs/screenshots/<name>.png, the whole page."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    page.screenshot(path=str(path), full_page=True, animations="disabled")
     return path

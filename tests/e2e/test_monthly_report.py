@@ -82,6 +82,8 @@ def test_officer_enters_submits_reviewer_returns_then_approves(
     assert remaining_total.inner_text() == "168.450.000"  # 90 + 50 + 30 million - 1.550.000
     machine.press_sequentially("abc")
     assert month_total.inner_text() == "-"  # not an amount: no total rather than a wrong one
+    machine.fill("Rp. 1.000,-")  # as written on Indonesian documents
+    assert month_total.inner_text() == "1.551.000"
     machine.fill("")
     assert month_total.inner_text() == "1.550.000"
 
