@@ -52,9 +52,9 @@ def display(kind: str, value: Any) -> Any:
         style, label = TIMELINESS.get(value, ("secondary", value))
         return format_html('<span class="badge text-bg-{}">{}</span>', style, label)
     if isinstance(value, datetime):
-        return date_format(timezone.localtime(value), "d-m-Y H:i")
+        return date_format(timezone.localtime(value), "j F Y H:i")
     if isinstance(value, date):
-        return date_format(value, "d-m-Y")
+        return date_format(value, "j F Y")
     return value
 
 
