@@ -1,0 +1,34 @@
+"""A phone-sized screen (375 x 667): the pages a provincial officer uses every month fit its
+width (wide tables scroll inside their own container, the page never sideways), the navigation
+collapses behind its toggle button and opens with it."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from tests.e2e.conftest import sign_in
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+PHONE = {"width": 375, "height": 667}
+
+
+def page_overflow(page) -> int:
+    """How many pixels the page itself is wider than the screen (0 when it fits)."""
+    return page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+
+
+def test_officer_pages_fit_a_phone_screen(new_page, officer, dipa, satker) -> None:
+    page = new_page()
+    page.set_viewport_size(PHONE)
+    sign_in(page, officer.username)
+    year = dipa.fiscal_year.year
+    for path in (reverse("home"), reverse("budgets:realization-entry", args=[satker.code, year, 1]),
+                 reverse("budgets:rpd-entry", args=[satker.code, year]), reverse("budgets:report-list")):  # fmt: skip
+        page.goto(path)
+        assert page_overflow(page) <= 1, f"{path} is wider than a phone screen"
+    # The navigation sits behind the toggle, and the toggle opens it.
+    menu = page.locator("#nav-main")
+    assert not menu.is_visible()
+    page.get_by_role("button", name="Buka navigasi").click()
+    menu.get_by_role("link", name="Laporan bulanan").wait_for(state="visible")
