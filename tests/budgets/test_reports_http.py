@@ -229,3 +229,43 @@ def test_export_report_command_writes_the_same_json(demo, tmp_path) -> None:
 def test_satker_rows_drill_down_to_the_satker_year(demo) -> None:
     page = signed_in("reviewer").get(URLS["satkers"], {"year": 2022, "province": "17"}).content.decode()
     assert f'href="{reverse("budgets:satker-year", args=["170019", 2022])}"' in page
+
+
+@pytest.mark.parametrize("name", sorted(REPORTS))
+def test_report_table_body_matches_django_tables2s_own_rendering(demo, name: str) -> None:
+    """The report tables' fast body (ReportTable.body_rows) shows exactly the cells, classes and
+    order django-tables2's own template shows, sorted too."""
+    import re
+
+    from django.template.loader import render_to_string
+    from django.test import RequestFactory
+    from django.utils import timezone
+
+    from budgets.models import FiscalYear
+    from budgets.report_specs import BuildContext
+    from budgets.report_tables import report_table
+    from budgets.reports import RealizationFilter
+
+    spec = REPORTS[name]
+    request = RequestFactory().get("/", {"sort": "-" + spec.columns[-1].key})
+    request.user = get_user_model_instance("reviewer")
+    year = 2023
+    filters = RealizationFilter(year=year)
+    result = spec.build(filters, BuildContext(FiscalYear.objects.get(year=year), None, False, timezone.localdate()))
+    table = report_table(spec, result, request, year)
+
+    def cells(html: str) -> list[str]:
+        body = html[html.index("<tbody") : html.index("</tbody>")]
+        found = re.findall(r"<td[^>]*>.*?</td>", body, re.DOTALL)
+        return [re.sub(r"\s+>", ">", re.sub(r"\s+", " ", cell)).strip() for cell in found]
+
+    ours = render_to_string(table.template_name, {"table": table, "request": request})
+    theirs = render_to_string("django_tables2/bootstrap5-responsive.html", {"table": table, "request": request})
+    assert cells(ours) == cells(theirs)
+    assert len(cells(ours)) >= len(spec.columns)
+
+
+def get_user_model_instance(username: str):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.get(username=username)
