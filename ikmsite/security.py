@@ -92,14 +92,12 @@ def password_must_change(user, password: str | None) -> bool:
 
 @receiver(user_logged_in)
 def _mark_signed_in(sender, request: HttpRequest | None, user, **kwargs) -> None:
-    # The idle clock starts at sign-in (saved with the new session: no extra write later).
-    if request is not None and hasattr(request, "session"):
-        request.session[LAST_SEEN] = int(time.time())
-
-
-@receiver(user_logged_in)
-def _mark_password_change(sender, request: HttpRequest | None, user, **kwargs) -> None:
-    # The sign-in form's password, checked here once (not a hash on every request).
-    password = request.POST.get("password") if request is not None and request.method == "POST" else None
-    if request is not None and hasattr(request, "session") and password_must_change(user, password):
+    """The idle clock starts at sign-in (saved with the new session: no extra write later), and
+    a sign-in with a password production does not accept (the sign-in form's, checked here once,
+    not a hash on every request) closes the site until it is changed."""
+    if request is None or not hasattr(request, "session"):
+        return
+    request.session[LAST_SEEN] = int(time.time())
+    password = request.POST.get("password") if request.method == "POST" else None
+    if password_must_change(user, password):
         request.session[MUST_CHANGE_PASSWORD] = True

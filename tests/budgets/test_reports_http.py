@@ -11,6 +11,7 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
@@ -248,7 +249,7 @@ def test_report_table_body_matches_django_tables2s_own_rendering(demo, name: str
 
     spec = REPORTS[name]
     request = RequestFactory().get("/", {"sort": "-" + spec.columns[-1].key})
-    request.user = get_user_model_instance("reviewer")
+    request.user = get_user_model().objects.get(username="reviewer")
     year = 2023
     filters = RealizationFilter(year=year)
     result = spec.build(filters, BuildContext(FiscalYear.objects.get(year=year), None, False, timezone.localdate()))
@@ -263,9 +264,3 @@ def test_report_table_body_matches_django_tables2s_own_rendering(demo, name: str
     theirs = render_to_string("django_tables2/bootstrap5-responsive.html", {"table": table, "request": request})
     assert cells(ours) == cells(theirs)
     assert len(cells(ours)) >= len(spec.columns)
-
-
-def get_user_model_instance(username: str):
-    from django.contrib.auth import get_user_model
-
-    return get_user_model().objects.get(username=username)
