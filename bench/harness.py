@@ -520,15 +520,17 @@ LEFT JOIN tgt ON tgt.satker_id = sat.id
 GROUP BY p.bps_code ORDER BY 1
 """
 
-# The report's whole row: status, due date (the stored one, else the calendar's, passed in as
-# the report computes it: a rule, not an aggregate), submission time and timeliness.
+# The report's whole row: the satker and its province as the report names them, status, due
+# date (the stored one, else the calendar's, passed in as the report computes it: a rule, not an
+# aggregate), submission time and timeliness.
 SUBMISSIONS_TEMPLATE = """
 WITH {satkers},
 reporting AS (SELECT DISTINCT satker_id FROM line_rows)
-SELECT s.code, g.month, coalesce(m.status, 'MISSING'), coalesce(m.due_date, d.due), m.submitted_at,
+SELECT s.code, g.month, s.name AS satker_name, p.bps_code AS province, p.name AS province_name,
+       coalesce(m.status, 'MISSING'), coalesce(m.due_date, d.due), m.submitted_at,
        CASE WHEN m.submitted_on_time THEN 'on_time' WHEN NOT m.submitted_on_time THEN 'late'
             WHEN coalesce(m.due_date, d.due) < %(today)s THEN 'missing' ELSE 'pending' END
-FROM sat s JOIN reporting ON reporting.satker_id = s.id
+FROM sat s JOIN reporting ON reporting.satker_id = s.id JOIN budgets_province p ON p.id = s.province_id
 CROSS JOIN generate_series(1, %(last_month)s) AS g(month)
 JOIN unnest(%(due_dates)s::date[]) WITH ORDINALITY AS d(due, month) ON d.month = g.month
 LEFT JOIN budgets_monthlyreport m
@@ -613,9 +615,11 @@ def keyed_rows_sql(rows: list[tuple]) -> dict:
     return {key: tuple(_number(v) for v in figures) for key, *figures in rows}
 
 
+SUBMISSION_KEYS = ("satker_name", "province", "province_name", "status", "due_date", "submitted_at", "timeliness")
+
+
 def keyed_submissions(result: Any) -> dict:
-    return {(row["satker"], row["month"]): (row["status"], row["due_date"], row["submitted_at"], row["timeliness"])
-            for row in result.rows}  # fmt: skip
+    return {(row["satker"], row["month"]): tuple(row[key] for key in SUBMISSION_KEYS) for row in result.rows}
 
 
 def keyed_submissions_sql(rows: list[tuple]) -> dict:

@@ -119,7 +119,7 @@ def _achievements(filters: RealizationFilter, satkers: Satkers) -> dict[tuple[st
     """Each CONTRACT key's figure per (province BPS code, key): the monthly records' figures from the
     reports' output summary (programs/output_summary.py), OVOP centres from their ratings."""
     figures: dict[tuple[str, str], int] = defaultdict(int)
-    counted = ReportOutput.objects.filter(fiscal_year_id=satkers.year_id, report__satker_id__in=satkers.ids,
+    counted = ReportOutput.objects.filter(fiscal_year_id=satkers.year_id, report__satker_id__any=satkers.ids,
                                           report__status__in=BASIS_STATUSES[filters.basis])  # fmt: skip
     if filters.month:
         counted = counted.filter(report__month__lte=filters.month)
@@ -128,7 +128,7 @@ def _achievements(filters: RealizationFilter, satkers: Satkers) -> dict[tuple[st
     ):
         figures[(satkers.province_of[satker], indicator)] += amount
     # OVOP centres have no monthly report: a centre rated (coached) in the year counts.
-    ratings = OvopRating.objects.filter(year=filters.year, centre__satker_id__in=satkers.ids)
+    ratings = OvopRating.objects.filter(year=filters.year, centre__satker_id__any=satkers.ids)
     centres = _grouped(ratings, "centre__satker", (), n=Count("centre", distinct=True))["n"]
     for (province, _name), value in satkers.per_province(centres, lambda rest: "ovop_centres").items():
         figures[(province, "ovop_centres")] += value
@@ -136,7 +136,7 @@ def _achievements(filters: RealizationFilter, satkers: Satkers) -> dict[tuple[st
 
 
 def _targets(filters: RealizationFilter, satkers: Satkers) -> dict[tuple[str, str], int]:
-    targets = OutputTarget.objects.filter(fiscal_year=satkers.year_id, satker_id__in=satkers.ids)
+    targets = OutputTarget.objects.filter(fiscal_year=satkers.year_id, satker_id__any=satkers.ids)
     per_satker = _grouped(targets, "satker", ("indicator",), total=Sum("target"))["total"]
     return dict(satkers.per_province(per_satker, lambda rest: f"{rest[0]}_target"))
 
@@ -191,7 +191,7 @@ def ovop_report(filters: RealizationFilter, context: BuildContext | None = None)
     distribution, the coaching level it implies (4-5 stars: central, 3: province, 1-2: regency)
     and the centres per commodity group. One GROUP BY over the year's ratings."""
     satkers = Satkers.of(filters)
-    ratings = OvopRating.objects.filter(year=filters.year, centre__satker_id__in=satkers.ids)
+    ratings = OvopRating.objects.filter(year=filters.year, centre__satker_id__any=satkers.ids)
     grouped = _grouped(ratings, "centre__satker", ("stars", "centre__commodity_group"),
                        centres=Count("pk"), units=Sum("centre__unit_count"))  # fmt: skip
     keys = ["centres", "units", *(f"stars_{stars}" for stars in STARS),

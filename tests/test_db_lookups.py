@@ -1,0 +1,50 @@
+"""``__any``: the same rows as ``__in``; on PostgreSQL one array parameter however many keys."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+
+from budgets.models import Satker, SatkerAuthority
+from tests.factories import FiscalYearFactory, SatkerAuthorityFactory, SatkerFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def satkers(province, other_province) -> list[Satker]:
+    return [SatkerFactory(province=province if n % 2 else other_province) for n in range(8)]
+
+
+def test_same_rows_as_in(satkers) -> None:
+    wanted = [satkers[1].pk, satkers[4].pk, satkers[6].pk]
+    assert set(Satker.objects.filter(pk__any=wanted)) == set(Satker.objects.filter(pk__in=wanted))
+    assert Satker.objects.filter(pk__any=wanted).count() == 3
+    assert not Satker.objects.filter(pk__any=[]).exists()
+    assert Satker.objects.exclude(pk__any=wanted).count() == 5
+
+
+def test_through_a_relation_and_on_a_foreign_key_column(satkers) -> None:
+    year = FiscalYearFactory(year=2024)
+    for satker in satkers:
+        SatkerAuthorityFactory(satker=satker, fiscal_year=year)
+    wanted = [satkers[0].pk, satkers[3].pk]
+    by_column = SatkerAuthority.objects.filter(satker_id__any=wanted)
+    by_relation = SatkerAuthority.objects.filter(satker__id__any=wanted)
+    assert {row.satker_id for row in by_column} == {row.satker_id for row in by_relation} == set(wanted)
+
+
+@pytest.mark.parametrize("keys", ["12", [1, "2"], [1, 2.0], [True], None])
+def test_only_integer_keys(keys) -> None:
+    with pytest.raises(TypeError, match="__any"):
+        Satker.objects.filter(pk__any=keys)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the array form is PostgreSQL's")
+def test_one_array_parameter_on_postgresql(satkers) -> None:
+    many = [satker.pk for satker in satkers] + list(range(10_000, 10_400))
+    query = Satker.objects.filter(pk__any=many)
+    sql, params = query.query.sql_with_params()
+    assert "= ANY(%s::bigint[])" in sql
+    assert list(params) == [many]  # the keys travel as one array, not a parameter each
+    assert query.count() == 8
