@@ -357,9 +357,9 @@ def run(options: argparse.Namespace) -> int:
     # all leave summaries behind the base tables.
     started = time.perf_counter()
     rebuilt = national_data.refresh_summaries()
-    national_data.vacuum_analyze(national_data.SUMMARY_TABLES)  # a settled database's statistics
-    print(f"summary tables rebuilt by: {', '.join(rebuilt) or '(no summary command in the product)'} "
-          f"in {time.perf_counter() - started:.1f} s")  # fmt: skip
+    settled = national_data.vacuum_analyze()  # a settled database's statistics and visibility maps
+    print(f"summary tables rebuilt by: {', '.join(rebuilt) or '(no summary command in the product)'}, "
+          f"{len(settled)} tables vacuumed and analyzed, in {time.perf_counter() - started:.1f} s")  # fmt: skip
     print(f"load average before measuring: {' '.join(f'{x:.2f}' for x in os.getloadavg())} (2 cores: "
           "other work on the machine shows in the figures)", flush=True)  # fmt: skip
     users = {

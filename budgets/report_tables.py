@@ -9,11 +9,14 @@ from typing import Any
 
 import django_tables2 as tables
 from django.http import HttpRequest
+from django.template import Context
+from django.template.base import render_value_in_context
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -100,10 +103,10 @@ def sortable(rows: list[dict[str, Any]], columns: tuple[Column, ...]) -> list[di
 
 class ReportTable(tables.Table):
     """A report as a table. Its body is rendered from plain (class, value) pairs computed here
-    (``body_rows``, templates/reports/table.html), not by django-tables2's per-cell template
-    machinery: the outputs report nationally is 2.000 cells, and resolving each cell's column
-    attributes, accessor and localisation in the template took most of its 130 ms. Header
-    (sorting links), footer and empty text stay django-tables2's."""
+    (``body_rows``), joined into HTML here (``body_html``, shown by templates/reports/table.html),
+    not by django-tables2's per-cell template machinery: the outputs report nationally is 2.000
+    cells, and resolving each cell's column attributes, accessor and localisation in the template
+    took most of its 130 ms. Header (sorting links), footer and empty text stay django-tables2's."""
 
     @cached_property
     def body_rows(self) -> list[list[tuple[str, Any]]]:
@@ -111,6 +114,21 @@ class ReportTable(tables.Table):
                    for column in self.columns]  # fmt: skip
         return [[(css, report_column.render(row.record.get(key))) for key, report_column, css in columns]
                 for row in self.rows]  # fmt: skip
+
+    @cached_property
+    def body_html(self) -> SafeString:
+        """The body's rows as HTML, each cell escaped and localised exactly as ``{{ cell }}`` in a
+        template (``render_value_in_context``): the template language's loop and variable lookups
+        cost about 20 µs a cell, 40 ms of the outputs page nationally."""
+        context = Context(autoescape=True)
+        html = []
+        for row in self.body_rows:
+            html.append("<tr>")
+            for css, value in row:
+                cell = render_value_in_context(value, context)
+                html.append(f'<td class="{css}">{cell}</td>' if css else f"<td>{cell}</td>")
+            html.append("</tr>\n")
+        return mark_safe("".join(html))  # noqa: S308 (every cell escaped above; css is "num" or "")
 
 
 def report_table(spec: ReportSpec, result: ReportResult, request: HttpRequest, year: int) -> tables.Table:
