@@ -19,6 +19,7 @@ import secrets
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -315,6 +316,13 @@ def time_alternately(
     return timings
 
 
+def paired_ratio(first: Sequence[float], second: Sequence[float]) -> float:
+    """The median of ``first[i] / second[i]`` over calls timed in turn (time_alternately): each
+    pair ran under the same load, so the machine's drift cancels out of every ratio, where a
+    ratio of two medians keeps whatever drift fell unevenly on the two series."""
+    return round(statistics.median(a / max(b, 0.001) for a, b in zip(first, second, strict=True)), 2)
+
+
 def run_sql(sql: str, params: dict[str, Any] | None) -> list[tuple]:
     from django.db import connection
 
@@ -522,20 +530,29 @@ GROUP BY p.bps_code ORDER BY 1
 
 # The report's whole row: the satker and its province as the report names them, status, due
 # date (the stored one, else the calendar's, passed in as the report computes it: a rule, not an
-# aggregate), submission time and timeliness.
+# aggregate), submission time and timeliness; and its totals, as the other statements give
+# theirs: the count of each timeliness and of satkers (on every row, by window).
 SUBMISSIONS_TEMPLATE = """
 WITH {satkers},
-reporting AS (SELECT DISTINCT satker_id FROM line_rows)
-SELECT s.code, g.month, s.name AS satker_name, p.bps_code AS province, p.name AS province_name,
-       coalesce(m.status, 'MISSING'), coalesce(m.due_date, d.due), m.submitted_at,
-       CASE WHEN m.submitted_on_time THEN 'on_time' WHEN NOT m.submitted_on_time THEN 'late'
-            WHEN coalesce(m.due_date, d.due) < %(today)s THEN 'missing' ELSE 'pending' END
-FROM sat s JOIN reporting ON reporting.satker_id = s.id JOIN budgets_province p ON p.id = s.province_id
-CROSS JOIN generate_series(1, %(last_month)s) AS g(month)
-JOIN unnest(%(due_dates)s::date[]) WITH ORDINALITY AS d(due, month) ON d.month = g.month
-LEFT JOIN budgets_monthlyreport m
-       ON m.satker_id = s.id AND m.fiscal_year_id = (SELECT id FROM fy) AND m.month = g.month
-ORDER BY 1, 2
+reporting AS (SELECT DISTINCT satker_id FROM line_rows),
+cells AS (
+    SELECT s.code, g.month, s.name AS satker_name, p.bps_code AS province, p.name AS province_name,
+           coalesce(m.status, 'MISSING') AS status, coalesce(m.due_date, d.due) AS due_date, m.submitted_at,
+           CASE WHEN m.submitted_on_time THEN 'on_time' WHEN NOT m.submitted_on_time THEN 'late'
+                WHEN coalesce(m.due_date, d.due) < %(today)s THEN 'missing' ELSE 'pending' END AS timeliness
+    FROM sat s JOIN reporting ON reporting.satker_id = s.id JOIN budgets_province p ON p.id = s.province_id
+    CROSS JOIN generate_series(1, %(last_month)s) AS g(month)
+    JOIN unnest(%(due_dates)s::date[]) WITH ORDINALITY AS d(due, month) ON d.month = g.month
+    LEFT JOIN budgets_monthlyreport m
+           ON m.satker_id = s.id AND m.fiscal_year_id = (SELECT id FROM fy) AND m.month = g.month
+)
+SELECT cells.*,
+       count(*) FILTER (WHERE timeliness = 'on_time') OVER () AS total_on_time,
+       count(*) FILTER (WHERE timeliness = 'late') OVER () AS total_late,
+       count(*) FILTER (WHERE timeliness = 'missing') OVER () AS total_missing,
+       count(*) FILTER (WHERE timeliness = 'pending') OVER () AS total_pending,
+       (SELECT count(*) FROM reporting) AS total_satkers
+FROM cells ORDER BY 1, 2
 """
 SUBMISSIONS_SQL = SUBMISSIONS_TEMPLATE.format(satkers=SATKERS_OF_YEAR)
 
@@ -618,12 +635,22 @@ def keyed_rows_sql(rows: list[tuple]) -> dict:
 SUBMISSION_KEYS = ("satker_name", "province", "province_name", "status", "due_date", "submitted_at", "timeliness")
 
 
+SUBMISSION_TOTALS = ("on_time", "late", "missing", "pending", "satkers")
+
+
 def keyed_submissions(result: Any) -> dict:
-    return {(row["satker"], row["month"]): tuple(row[key] for key in SUBMISSION_KEYS) for row in result.rows}
+    keyed: dict[Any, tuple] = {(row["satker"], row["month"]): tuple(row[key] for key in SUBMISSION_KEYS)
+                               for row in result.rows}  # fmt: skip
+    keyed["totals"] = tuple(result.totals[key] for key in SUBMISSION_TOTALS)
+    return keyed
 
 
 def keyed_submissions_sql(rows: list[tuple]) -> dict:
-    return {(code, month): tuple(rest) for code, month, *rest in rows}
+    cells = len(SUBMISSION_KEYS)
+    keyed: dict[Any, tuple] = {(code, month): tuple(rest[:cells]) for code, month, *rest in rows}
+    if rows:
+        keyed["totals"] = tuple(rows[0][2 + cells :])
+    return keyed
 
 
 @dataclass(frozen=True)
