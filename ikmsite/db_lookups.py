@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Field, ForeignObject
+from django.db.models import ForeignObject, IntegerField
 from django.db.models.lookups import In
 
 
@@ -43,6 +43,7 @@ class AnyOf(In):
 
 
 def install() -> None:
-    # Relations keep lookups of their own (ForeignObject.get_class_lookups stops at itself).
-    for field_class in (Field, ForeignObject):
+    # Integer columns (every auto and big auto key is one) and relations, which keep lookups of
+    # their own (ForeignObject.get_class_lookups stops at itself); a text column has no __any.
+    for field_class in (IntegerField, ForeignObject):
         field_class.register_lookup(AnyOf)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import FieldError
 from django.db import connection
 
 from budgets.models import Satker, SatkerAuthority
@@ -38,6 +39,11 @@ def test_through_a_relation_and_on_a_foreign_key_column(satkers) -> None:
 def test_only_integer_keys(keys) -> None:
     with pytest.raises(TypeError, match="__any"):
         Satker.objects.filter(pk__any=keys)
+
+
+def test_not_on_a_text_column() -> None:
+    with pytest.raises(FieldError, match="any"):
+        Satker.objects.filter(code__any=[1])
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the array form is PostgreSQL's")
