@@ -1,21 +1,43 @@
 """E-mail to the people who must act: reviewers on submission, the satker's officers on
-return and approval, and reminders for reports that are due."""
+return and approval, and reminders for reports that are due.
+
+Always in the site's language (Indonesian): the recipients' own language is not stored, and the
+language of whoever triggered the e-mail (a reviewer reading the English interface) says
+nothing about the officer who reads it."""
 
 from __future__ import annotations
 
+import functools
 import logging
+from collections.abc import Callable
 from datetime import date
+from typing import ParamSpec, TypeVar
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mass_mail
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from budgets.models import FiscalYear, MonthlyReport, Satker
 
 logger = logging.getLogger(__name__)
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def in_site_language(send: Callable[P, R]) -> Callable[P, R]:
+    """``send`` with its subject, body, month names and dates in settings.LANGUAGE_CODE."""
+
+    @functools.wraps(send)
+    def wrapped(*args: P.args, **kwargs: P.kwargs) -> R:
+        with translation.override(settings.LANGUAGE_CODE):
+            return send(*args, **kwargs)
+
+    return wrapped
 
 
 def _addresses(users) -> list[str]:
@@ -49,6 +71,7 @@ def _describe(report: MonthlyReport) -> str:
     return f"{report.satker.code} {report.satker.name}, {report.get_month_display()} {report.fiscal_year.year}"
 
 
+@in_site_language
 def report_submitted(report: MonthlyReport) -> int:
     return _send(
         _("[Monitoring IKMA] Laporan diajukan: %(report)s") % {"report": _describe(report)},
@@ -58,6 +81,7 @@ def report_submitted(report: MonthlyReport) -> int:
     )
 
 
+@in_site_language
 def report_approved(report: MonthlyReport) -> int:
     return _send(
         _("[Monitoring IKMA] Laporan disetujui: %(report)s") % {"report": _describe(report)},
@@ -67,6 +91,7 @@ def report_approved(report: MonthlyReport) -> int:
     )
 
 
+@in_site_language
 def report_returned(report: MonthlyReport, comment: str) -> int:
     return _send(
         _("[Monitoring IKMA] Laporan dikembalikan: %(report)s") % {"report": _describe(report)},
@@ -103,6 +128,7 @@ def due_reports_missing(today: date) -> list[tuple[Satker, FiscalYear, int, date
     return missing
 
 
+@in_site_language
 def send_due_reminders(today: date) -> tuple[int, int]:
     """E-mail each satker's officers the list of their overdue reports; (satkers, e-mails)."""
     by_satker: dict[Satker, list[tuple[FiscalYear, int, date]]] = {}
@@ -110,7 +136,9 @@ def send_due_reminders(today: date) -> tuple[int, int]:
         by_satker.setdefault(satker, []).append((fiscal_year, month, due))
     sent = 0
     for satker, months in by_satker.items():
-        listing = "\n".join(f"- {fy.year}-{month:02d} ({_('batas')} {due:%d-%m-%Y})" for fy, month, due in months)
+        listing = "\n".join(
+            f"- {fy.year}-{month:02d} ({_('batas')} {date_format(due, 'j F Y')})" for fy, month, due in months
+        )
         sent += _send(
             _("[Monitoring IKMA] Pengingat laporan bulanan %(satker)s") % {"satker": satker.code},
             _("Laporan bulanan berikut sudah melewati batas waktu dan belum diajukan:\n%(listing)s")

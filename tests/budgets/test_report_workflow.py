@@ -3,7 +3,7 @@ each step per role, with e-mail to whoever must act."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.core import mail
@@ -215,3 +215,34 @@ def test_a_new_user_with_no_email_does_not_break_notifications(satker, dipa) -> 
     officer = UserFactory(role="OFFICER", province=satker.province, email="")
     enter(client_for(officer), satker, dipa, "1.000", action="submit")
     assert MonthlyReport.objects.get(satker=satker, month=1).status == Status.SUBMITTED
+
+
+def test_emails_are_in_indonesian_whatever_the_senders_interface_language(officer, reviewer, satker, dipa,
+                                                                          mailboxes, today) -> None:  # fmt: skip
+    """The officer reads the e-mail, not the reviewer who switched to English: e-mails are sent in
+    the site's language (the recipients' own language is not stored)."""
+    from django.conf import settings
+    from django.utils import translation
+    from django.utils.formats import date_format
+
+    from budgets.calendar import report_due_date
+    from budgets.notifications import send_due_reminders
+
+    officer_client, reviewer_client = client_for(officer), client_for(reviewer)
+    for client in (officer_client, reviewer_client):
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    enter(officer_client, satker, dipa, "1.000", action="submit")
+    report = MonthlyReport.objects.get(satker=satker, month=1)
+    assert "Laporan diajukan" in mail.outbox[-1].subject and "Januari" in mail.outbox[-1].subject
+    act(reviewer_client, report, "return", comment="Lengkapi bukti SP2D.")
+    returned = mail.outbox[-1]
+    assert "Laporan dikembalikan" in returned.subject and "Januari" in returned.subject
+    assert "Komentar reviewer" in returned.body and "returned" not in returned.body.lower()
+
+    with translation.override("en"):  # e.g. the daily reminders run under an English locale
+        send_due_reminders(date(today.year + 1, 3, 1))
+    reminder = next(m for m in mail.outbox if "Pengingat" in m.subject and m.to == [officer.email])
+    assert "melewati batas waktu" in reminder.body
+    with translation.override("id"):
+        due = date_format(report_due_date(today.year, 1, []), "j F Y")
+    assert f"{today.year}-01 (batas {due})" in reminder.body  # e.g. "batas 8 Januari 2026"
