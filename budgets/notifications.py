@@ -30,7 +30,9 @@ R = TypeVar("R")
 
 
 def in_site_language(send: Callable[P, R]) -> Callable[P, R]:
-    """``send`` with its subject, body, month names and dates in settings.LANGUAGE_CODE."""
+    """``send`` with its subject, body, month names and dates in settings.LANGUAGE_CODE. A new
+    ``override`` per call: one instance used as a decorator would keep each call's previous
+    language on itself, shared by the server's threads."""
 
     @functools.wraps(send)
     def wrapped(*args: P.args, **kwargs: P.kwargs) -> R:

@@ -462,26 +462,23 @@ def submissions_report(filters: RealizationFilter, *, fiscal_year: FiscalYear, t
                          "month": month, "status": "MISSING", "due_date": due_date, "submitted_at": None,
                          "timeliness": kind})  # fmt: skip
 
-    satkers: list[tuple] = []
-    next_month = 1
+    current: tuple | None = None  # (pk, code, name, province, province_name) of the satker being read
+    satker_count, next_month = 0, 1
     for pk, code, name, province, province_name, month, status, due_date, submitted_at, on_time in fetched:
-        if not satkers or satkers[-1][0] != pk:
-            if satkers and next_month <= last_month:
-                without_report(satkers[-1][1:], range(next_month, last_month + 1))
-            satkers.append((pk, code, name, province, province_name))
-            next_month = 1
+        if current is None or current[0] != pk:
+            if current is not None:
+                without_report(current[1:], range(next_month, last_month + 1))
+            current, satker_count, next_month = (pk, code, name, province, province_name), satker_count + 1, 1
         if month is None:  # a satker without any report of the year
             continue
-        if month > next_month:
-            without_report(satkers[-1][1:], range(next_month, month))
+        without_report(current[1:], range(next_month, month))
         next_month = month + 1
         due_date = due_date or due_date_of(month)
-        kind = timeliness(on_time, due_date, today) if on_time is None else ("on_time" if on_time else "late")
+        kind = timeliness(on_time, due_date, today)
         counts[kind] += 1
         rows.append({"satker": code, "satker_name": name, "province": province, "province_name": province_name,
                      "month": month, "status": status, "due_date": due_date, "submitted_at": submitted_at,
                      "timeliness": kind})  # fmt: skip
-    if satkers and next_month <= last_month:
-        without_report(satkers[-1][1:], range(next_month, last_month + 1))
-    satker_count = len(satkers)
+    if current is not None:
+        without_report(current[1:], range(next_month, last_month + 1))
     return ReportResult("submissions", rows, {**counts, "satkers": satker_count}, {"months": last_month})

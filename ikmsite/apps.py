@@ -10,7 +10,7 @@ class IkmsiteConfig(AppConfig):
     verbose_name = "IKMA monitoring"
 
     def ready(self) -> None:
-        from ikmsite import audit_log, db_lookups, security, tables2_signatures  # noqa: F401 (signal receivers)
+        from ikmsite import audit_log, db_lookups, security, tables2_signatures  # noqa: F401 (receivers)
 
         tables2_signatures.install()
         db_lookups.install()
