@@ -479,7 +479,7 @@ def outputs_sql() -> str:
     over its satkers' records of approved reports (facilitations by kind, WUB, poverty), the
     centres rated in the year, and the satkers' targets."""
     from programs.models import OutputIndicator
-    from programs.output_summary import KIND_OF, MONEY_KEYS
+    from programs.records.output_summary import KIND_OF, MONEY_KEYS
 
     per_kind = ", ".join(
         f"{'sum(value)' if key in MONEY_KEYS else 'count(*)'} FILTER (WHERE kind = '{kind}') AS {key}"
@@ -680,7 +680,7 @@ HAND_SQL = {
 def sql_params(filters: Any, today: Any) -> dict[str, Any]:
     from budgets.calendar import last_started_month, report_due_date
     from budgets.models import Holiday
-    from budgets.reports import BASIS_STATUSES
+    from budgets.reports.queries import BASIS_STATUSES
 
     holidays = list(
         Holiday.objects.filter(date__year__in=[filters.year, filters.year + 1]).values_list("date", flat=True)

@@ -109,7 +109,7 @@ def ensure_background(count: int) -> float:
 
     from budgets.models import Regency
     from programs.models import Enterprise
-    from programs.registry_rules import normalize_name, size_class_for
+    from programs.registry.rules import normalize_name, size_class_for
 
     present = Enterprise.objects.filter(address=BACKGROUND).count()
     if present >= count:

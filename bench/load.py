@@ -46,7 +46,7 @@ def pages() -> list[str]:
     (the current fiscal year, HTML)."""
     from django.urls import reverse
 
-    from budgets.report_specs import REPORTS
+    from budgets.reports.specs import REPORTS
 
     return [reverse("home"), *(reverse(spec.url_name) for spec in REPORTS.values()), reverse("narrative")]
 
@@ -90,7 +90,7 @@ def demo_accounts_as_published() -> None:
 def signed_in(port: int) -> dict[str, str]:
     """The session cookie of every load user, signed in through the login form with the demo
     password. Production may send a session signed in with the published demo password only to
-    the password change page (ikmsite/security.py); then the load users get a password of this
+    the password change page (core/security.py); then the load users get a password of this
     run, in the load database, and sign in again with it (the next run puts the demo password back)."""
     from django.contrib.auth import get_user_model
     from django.urls import reverse

@@ -372,8 +372,8 @@ def enterprise_rows(
     (the connection is busy): ``satker_of`` maps province id -> its provincial satker."""
     from django.utils import timezone
 
-    from programs.demo_data import FIRST_NAMES, LAST_NAMES, REGISTRY_KBLI, STREETS, VILLAGE_PARTS, size_mix
-    from programs.registry_rules import normalize_name, size_class_for
+    from demo.programs import FIRST_NAMES, LAST_NAMES, REGISTRY_KBLI, STREETS, VILLAGE_PARTS, size_mix
+    from programs.registry.rules import normalize_name, size_class_for
 
     rng = random.Random(f"{SEED}-registry-{first_nib}")  # noqa: S311
     products = [(kbli, product) for kbli, names in REGISTRY_KBLI.items() for product in names]
@@ -466,7 +466,7 @@ def ensure_ovop(count: int, years: Sequence[int]) -> int:
     from django.db import transaction
 
     from budgets.models import Regency, Satker
-    from programs.demo_data import COMMODITIES, VILLAGE_PARTS
+    from demo.programs import COMMODITIES, VILLAGE_PARTS
     from programs.models import OvopCentre, OvopRating
 
     rng = random.Random(f"{SEED}-ovop")  # noqa: S311
@@ -585,7 +585,7 @@ def facilitation_rows(rng: random.Random, slots: Sequence[ReportSlot], start: in
 
 
 def wub_rows(rng: random.Random, slots: Sequence[ReportSlot], start: int, regencies: dict) -> Iterator[tuple]:
-    from programs.demo_data import FIRST_NAMES, LAST_NAMES, WUB_BUSINESSES
+    from demo.programs import FIRST_NAMES, LAST_NAMES, WUB_BUSINESSES
 
     everywhere = [r for ids in regencies.values() for r in ids]
     for n, slot in enumerate(slots, start=start):
@@ -650,7 +650,7 @@ def top_up_monthly_records(years: Sequence[int], wanted: dict[str, int]) -> dict
 def achieved(years: Sequence[int]) -> dict[tuple[int, int, str], int]:
     """(satker id, fiscal year id, indicator) -> what that satker's records of the year add up to,
     whatever the report's status (targets are planned before)."""
-    from programs.output_summary import KIND_OF, MONEY_KEYS
+    from programs.records.output_summary import KIND_OF, MONEY_KEYS
 
     figures: dict[tuple[int, int, str], int] = defaultdict(int)
     year_filter = "fiscal_year_id IN (SELECT id FROM budgets_fiscalyear WHERE year = ANY(%s))"

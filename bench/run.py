@@ -70,7 +70,7 @@ def report_pages(year: int, current_year: int) -> list[Page]:
     its officer."""
     from django.urls import reverse
 
-    from budgets.report_specs import REPORTS
+    from budgets.reports.specs import REPORTS
 
     pages = []
     for name in CONTRACT_REPORTS:
@@ -117,10 +117,10 @@ def registry_pages(users: dict[str, Any]) -> list[Page]:
 def middle_cursor(user: Any, params: dict[str, str]) -> str:
     """The list's own cursor for the middle row of the filtered registry (through the view's
     filter and encoder, so it follows the product)."""
-    from ikmsite.accounts.scoping import scoped
-    from programs.filters_registry import EnterpriseFilter
+    from accounts.scoping import scoped
     from programs.models import Enterprise
-    from programs.views.registry import encode_cursor
+    from programs.registry.filters import EnterpriseFilter
+    from programs.registry.views import encode_cursor
 
     rows = EnterpriseFilter(params, queryset=scoped(Enterprise.objects.all(), user), user=user).qs
     middle = rows.count() // 2
@@ -167,10 +167,10 @@ def orm_against_sql(results: list[Result], users: dict[str, Any], year: int, cur
     time for the same figures, their ratio, and whether the figures agree."""
     from django.utils import timezone
 
+    from accounts.scoping import scoped
     from budgets.models import FiscalYear, Satker
-    from budgets.report_specs import REPORTS, BuildContext
-    from budgets.reports import RealizationFilter
-    from ikmsite.accounts.scoping import scoped
+    from budgets.reports.queries import RealizationFilter
+    from budgets.reports.specs import REPORTS, BuildContext
 
     # Calls of 2 to 40 ms, on a machine whose speed drifts by a fifth within a minute: 200 pairs
     # (a few seconds a report) give a ratio that repeats within a few hundredths. The time limit
@@ -395,7 +395,7 @@ def run(options: argparse.Namespace) -> int:
         explain_slowest(page_results, options.explain)
     finally:
         server.stop()
-    # Throughput: as deployed, pages cached under the data version (ikmsite/fresh_cache.py).
+    # Throughput: as deployed, pages cached under the data version (core/fresh_cache.py).
     server = harness.start_server(env, options.workers, options.threads)
     try:
         print(f"\nthroughput, as deployed: {options.connections} connections x {options.seconds:.0f} s", flush=True)

@@ -12,7 +12,7 @@ class BudgetsConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from budgets import realization_summary  # noqa: F401  (its signal receivers)
-        from budgets.data_version import install_triggers
+        from core.data_version import install_triggers
 
         # Once per migrate (budgets' signal), when every app's tables exist.
-        post_migrate.connect(install_triggers, sender=self, dispatch_uid="budgets.data_version.install_triggers")
+        post_migrate.connect(install_triggers, sender=self, dispatch_uid="core.data_version.install_triggers")

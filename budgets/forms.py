@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from budgets.models import Account, BudgetComponent, BudgetLine, BudgetRevision
-from budgets.money import RupiahError, format_number, parse_rupiah
+from core.formats import RupiahError, format_number, parse_rupiah
 
 
 class RupiahInput(forms.TextInput):

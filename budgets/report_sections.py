@@ -16,8 +16,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypedDict
 
 if TYPE_CHECKING:
+    from accounts.models import User
     from budgets.models import MonthlyReport
-    from ikmsite.accounts.models import User
 
 
 class ReportSection(TypedDict):

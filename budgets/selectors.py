@@ -8,6 +8,7 @@ from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from accounts.scoping import scoped
 from budgets.models import (
     Authority,
     BudgetLine,
@@ -20,7 +21,6 @@ from budgets.models import (
     SpendingType,
 )
 from budgets.models.execution import MONTH_CHOICES
-from ikmsite.accounts.scoping import scoped
 
 
 def current_fiscal_year() -> FiscalYear | None:

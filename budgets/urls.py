@@ -2,8 +2,9 @@ from __future__ import annotations
 
 from django.urls import path
 
-from budgets.views import entry, pagu, reports, review
+from budgets.views import entry, pagu, review
 from budgets.views.satkers import SatkerListView
+from reports import views as reports
 
 app_name = "budgets"
 

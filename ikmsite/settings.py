@@ -14,7 +14,7 @@ from pathlib import Path
 import environ
 from django.utils.translation import gettext_lazy as _
 
-from ikmsite.security_policy import DEFAULT_POLICY
+from core.security_policy import DEFAULT_POLICY
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -37,10 +37,10 @@ else:
     ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
-CSRF_FAILURE_VIEW = "ikmsite.views.csrf_failure"
+CSRF_FAILURE_VIEW = "dashboard.views.csrf_failure"
 
 INSTALLED_APPS = [
-    "ikmsite.admin_site.IkmaAdminConfig",  # replaces django.contrib.admin: admin for the ADMIN role only
+    "core.admin_site.IkmaAdminConfig",  # replaces django.contrib.admin: admin for the ADMIN role only
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -53,25 +53,28 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
-    "ikmsite",
-    "ikmsite.accounts",
+    "core",
+    "accounts",
     "budgets",
     "programs",
     "imports",
+    "reports",
+    "dashboard",
+    "demo",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "ikmsite.security.ContentSecurityPolicyMiddleware",
+    "core.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "ikmsite.middleware.LanguageFromChoiceMiddleware",
+    "core.middleware.LanguageFromChoiceMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "ikmsite.security.IdleSessionTimeoutMiddleware",
-    "ikmsite.security.PasswordChangeRequiredMiddleware",
+    "core.security.IdleSessionTimeoutMiddleware",
+    "core.security.PasswordChangeRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns a lockout raised during authentication into a response.
@@ -105,7 +108,7 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# "pages": dashboard and report parts cached under the reports' data version (ikmsite/fresh_cache.py),
+# "pages": dashboard and report parts cached under the reports' data version (core/fresh_cache.py),
 # so they are never stale; per-process memory is enough (each gunicorn worker warms its own).
 # DJANGO_FRESH_CACHE=0 builds every page afresh (`make bench` measures latency that way).
 CACHES = {
@@ -130,7 +133,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
-    {"NAME": "ikmsite.accounts.validators.NotDemoPasswordValidator"},
+    {"NAME": "accounts.validators.NotDemoPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
@@ -207,10 +210,10 @@ DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_AGE", default=8 * 60 * 60)  # one working day at most
 # Signed out when the browser closes, and after this many idle minutes (0: no idle limit):
-# offices share computers (ikmsite/security.py).
+# offices share computers (core/security.py).
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_IDLE_TIMEOUT = env.int("DJANGO_SESSION_IDLE_MINUTES", default=30) * 60
-# Only our own static files may run or style a page (ikmsite/security.py; "" turns it off).
+# Only our own static files may run or style a page (core/security.py; "" turns it off).
 CONTENT_SECURITY_POLICY = env.str("DJANGO_CONTENT_SECURITY_POLICY", default=DEFAULT_POLICY)
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -228,14 +231,14 @@ if IS_PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=True)
 
-# Console logging; production writes JSON lines (one object per record, ikmsite/log_format.py)
+# Console logging; production writes JSON lines (one object per record, core/log_format.py)
 # for a log collector. ``ikma.audit`` carries sign-ins, lockouts, approvals and imports.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
-        "json": {"()": "ikmsite.log_format.JsonFormatter"},
+        "json": {"()": "core.log_format.JsonFormatter"},
     },
     "handlers": {
         "console": {

@@ -21,13 +21,13 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
-from ikmsite.audit_log import audit
+from core.audit_log import audit
 from imports.file_checks import ImportFileError, check_xlsx
 from imports.kinds import KINDS
 from imports.reader import RowError, Sheet, read_sheet
 
 if TYPE_CHECKING:
-    from ikmsite.accounts.models import User
+    from accounts.models import User
 
 
 PHASE_CHECK = "check"  # the file's container (size, zip, macros, declared sizes)
@@ -83,13 +83,13 @@ def refuse_readers(plan: ImportPlan, user: User) -> bool:
 # Each kind's importer, by dotted path: a kind module imports the services it writes through,
 # and only the kind being imported needs loading.
 IMPORTERS: dict[str, str] = {
-    "realisasi": "imports.kinds_budget.RealizationImporter",
-    "rpd": "imports.kinds_budget.RpdImporter",
-    "pagu": "imports.kinds_budget.PaguImporter",
-    "ikm": "imports.kinds_registry.EnterpriseImporter",
-    "wub": "imports.kinds_records.NewEntrepreneurImporter",
-    "ovop": "imports.kinds_ovop.OvopImporter",
-    "fasilitasi": "imports.kinds_records.FacilitationImporter",
+    "realisasi": "budgets.import_kinds.RealizationImporter",
+    "rpd": "budgets.import_kinds.RpdImporter",
+    "pagu": "budgets.import_kinds.PaguImporter",
+    "ikm": "programs.registry.import_kind.EnterpriseImporter",
+    "wub": "programs.records.import_kinds.NewEntrepreneurImporter",
+    "ovop": "programs.records.import_ovop.OvopImporter",
+    "fasilitasi": "programs.records.import_kinds.FacilitationImporter",
 }
 
 

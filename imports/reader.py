@@ -19,7 +19,7 @@ from xml.etree.ElementTree import ParseError
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
-from budgets.money import RupiahError, parse_rupiah
+from core.formats import RupiahError, parse_rupiah
 from imports.file_checks import ImportFileError
 
 

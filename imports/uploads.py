@@ -29,7 +29,7 @@ from imports.importer import ImportResult, import_file
 from imports.models import Upload
 
 if TYPE_CHECKING:
-    from ikmsite.accounts.models import User
+    from accounts.models import User
 
 logger = logging.getLogger(__name__)
 

@@ -17,10 +17,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from openpyxl import Workbook
 
+from accounts.access import data_access_required
+from accounts.scoping import get_scoped_or_404, scoped
 from budgets.models import Satker
 from budgets.views.common import satker_code_or_404
-from ikmsite.accounts.access import data_access_required
-from ikmsite.accounts.scoping import get_scoped_or_404, scoped
 from imports.importer import PHASE_CHECK, PHASE_READ, PHASE_VALIDATE, PHASE_WRITE
 from imports.kinds import KINDS
 from imports.models import Upload

@@ -1,3 +1,4 @@
 """Django admin for the programme data; one module per subject registers its models."""
 
-from programs import admin_records, admin_registry  # noqa: F401
+from programs.records import admin as admin_records  # noqa: F401
+from programs.registry import admin as admin_registry  # noqa: F401

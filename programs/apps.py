@@ -12,5 +12,6 @@ class ProgramsConfig(AppConfig):
 
     def ready(self) -> None:
         # The programme reports join the report registry of budgets (which cannot import them).
-        import programs.report_sections  # noqa: F401  (the report page's programme section)
-        from programs import output_summary, report_specs  # noqa: F401  (output_summary: its signal receivers)
+        import programs.records.section  # noqa: F401  (the report page's programme section)
+        from programs import report_specs  # noqa: F401
+        from programs.records import output_summary  # noqa: F401  (its signal receivers)

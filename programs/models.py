@@ -139,7 +139,7 @@ class RegistrySummary(models.Model):
     production value.
 
     Kept current by every write of Enterprise, in the writer's own transaction
-    (``programs.registry_summary``): the IKM report and the registry list's count read these
+    (``programs.registry.summary``): the IKM report and the registry list's count read these
     few thousand rows instead of aggregating millions of enterprises, and still show a change
     in the next request. A key whose enterprises are all gone keeps a row of zeros; readers
     skip it. ``rebuild_registry_summary`` (a management command) recomputes the table from the
@@ -439,7 +439,7 @@ class OutputTarget(models.Model):
 
 class ReportOutput(models.Model):
     """One output figure of a monthly report (its WUB, facilitations per kind, beneficiaries...):
-    a summary kept by programs/output_summary.py in the transaction that writes the records. The
+    a summary kept by programs/records/output_summary.py in the transaction that writes the records. The
     outputs report adds 7.000 of these a year instead of reading 80.000 records."""
 
     # The covering index below leads with the report: no separate one for the foreign key.
@@ -460,11 +460,11 @@ class ReportOutput(models.Model):
         return f"{self.report_id} {self.indicator}: {self.amount}"
 
 
-@receiver(post_delete, sender=Enterprise, dispatch_uid="programs.registry_summary.enterprise_deleted")
+@receiver(post_delete, sender=Enterprise, dispatch_uid="programs.registry.summary.enterprise_deleted")
 def _enterprise_deleted(sender: type[Enterprise], instance: Enterprise, **kwargs: Any) -> None:
     """Every ORM delete of enterprises (the admin's delete and its delete action included) takes
     their contributions out of RegistrySummary, inside the delete's transaction. Deletes have no
     service of their own, and Django's deletion collector is the one way the ORM deletes rows."""
-    from programs.registry_summary import enterprise_deleted  # the module imports these models
+    from programs.registry.summary import enterprise_deleted  # the module imports these models
 
     enterprise_deleted(instance)

@@ -4,4 +4,5 @@ that one view renders every report in every format."""
 
 from __future__ import annotations
 
-from programs import reports_ikm, reports_outputs  # noqa: F401
+from programs.records import report as reports_outputs  # noqa: F401
+from programs.registry import report as reports_ikm  # noqa: F401

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
-from programs.views import outputs, records, registry
+from programs.records import views as records
+from programs.registry import views as registry
+from programs.views import outputs
 
 app_name = "programs"
 

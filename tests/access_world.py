@@ -34,7 +34,7 @@ from programs.models import (
     PovertyActivity,
 )
 from tests.factories import RegencyFactory
-from tests.programs.test_registry_support import make_enterprise
+from tests.programs.registry.support import make_enterprise
 
 
 @dataclass

@@ -2,7 +2,7 @@
 
 from django.db import migrations, models
 
-from budgets.data_version import watch_app
+from core.data_version import watch_app
 
 
 class Migration(migrations.Migration):

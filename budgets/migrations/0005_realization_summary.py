@@ -3,7 +3,7 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
-from budgets.data_version import watch_app
+from core.data_version import watch_app
 
 # The summaries of the realization already stored (budgets/realization_summary.py keeps them
 # current from here on).

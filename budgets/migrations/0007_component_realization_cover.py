@@ -1,5 +1,5 @@
 """Second step (its own transaction: PostgreSQL does not alter a table whose rows the same
-transaction changed while deferred triggers are pending, see budgets/data_version.py): the year
+transaction changed while deferred triggers are pending, see core/data_version.py): the year
 becomes required, and the covering index by (year, report) replaces the report's own index."""
 
 import django.db.models.deletion

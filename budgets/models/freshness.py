@@ -8,7 +8,7 @@ from django.utils.translation import pgettext_lazy
 
 
 class DataVersion(models.Model):
-    """One counter per kind of data (``budgets.data_version``). Triggers on the watched tables
+    """One counter per kind of data (``core.data_version``). Triggers on the watched tables
     raise it when a transaction that wrote to them commits, so cached report pages keyed by it
     are never older than the data: a change shows in the next request."""
 

@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
+from accounts.scoping import scoped
 from budgets.models import FiscalYear, MonthlyReport, Satker
-from ikmsite.accounts.scoping import scoped
 
 if TYPE_CHECKING:
-    from ikmsite.accounts.models import User
+    from accounts.models import User
 
 
 def ensure_year_open(fiscal_year: FiscalYear) -> None:

@@ -14,10 +14,10 @@ from budgets import notifications
 from budgets.models import MonthlyReport, ReportTransition
 from budgets.services.common import ensure_can_edit_satker, ensure_month_started, ensure_year_open, report_label
 from budgets.services.realization import lock_report
-from ikmsite.audit_log import audit_on_commit
+from core.audit_log import audit_on_commit
 
 if TYPE_CHECKING:
-    from ikmsite.accounts.models import User
+    from accounts.models import User
 
 Status = MonthlyReport.Status
 

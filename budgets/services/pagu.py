@@ -21,11 +21,11 @@ from budgets.models import (
     Realization,
     Satker,
 )
-from budgets.money import format_rupiah
 from budgets.services.common import ensure_year_open
+from core.formats import format_rupiah
 
 if TYPE_CHECKING:
-    from ikmsite.accounts.models import User
+    from accounts.models import User
 
 
 @dataclass(frozen=True)

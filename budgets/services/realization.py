@@ -15,16 +15,16 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from budgets import realization_summary
 from budgets.calendar import report_due_date
 from budgets.models import BudgetLine, FiscalYear, MonthlyReport, Realization, Satker
-from budgets.money import format_rupiah
 from budgets.services.common import (
     ensure_can_edit_satker,
     ensure_month_started,
     ensure_report_unlocked,
     ensure_year_open,
 )
+from core.formats import format_rupiah
 
 if TYPE_CHECKING:
-    from ikmsite.accounts.models import User
+    from accounts.models import User
 
 
 class StaleVersion(ValidationError):

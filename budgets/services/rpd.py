@@ -20,11 +20,11 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from budgets.calendar import quarter_of
 from budgets.models import BudgetLine, FiscalYear, RpdPlan, RpdRevision, RpdWindow, Satker, SpendingType
-from budgets.money import format_rupiah
 from budgets.services.common import ensure_can_edit_satker, ensure_year_open
+from core.formats import format_rupiah
 
 if TYPE_CHECKING:
-    from ikmsite.accounts.models import User
+    from accounts.models import User
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
+from accounts.scoping import get_scoped_or_404, scoped
 from budgets.models import FiscalYear, Satker
-from ikmsite.accounts.scoping import get_scoped_or_404, scoped
 
 
 def satker_code_or_404(code: str) -> str:

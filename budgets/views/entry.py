@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.access import data_access_required
 from budgets.calendar import last_started_month
 from budgets.forms import RealizationGridForm, RpdGridForm, line_field_name, rpd_field_name
 from budgets.models import MonthlyReport, RpdRevision
@@ -17,7 +18,6 @@ from budgets.models.execution import MONTH_CHOICES
 from budgets.selectors import pagu_summary, realization_grid, rpd_grid, satker_months
 from budgets.services import realization_set, report_submit, rpd_editability, rpd_set
 from budgets.views.common import add_service_errors, month_or_404, satker_year_or_404
-from ikmsite.accounts.access import data_access_required
 
 MONTH_NAMES = dict(MONTH_CHOICES)
 

@@ -11,12 +11,12 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.access import data_access_required
 from budgets.forms import ExistingLineForm, NewLineFormSet, RevisionHeaderForm
 from budgets.models import BudgetRevision, BudgetRevisionLine
 from budgets.selectors import pagu_summary, realization_grid
 from budgets.services import PaguLine, pagu_revise
 from budgets.views.common import satker_year_or_404
-from ikmsite.accounts.access import data_access_required
 
 
 @data_access_required()

@@ -17,6 +17,8 @@ from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
+from accounts.access import DataAccessMixin, data_access_required
+from accounts.scoping import get_scoped_or_404, scoped
 from budgets.forms import ApproveForm, ReopenForm, ReturnForm
 from budgets.models import MonthlyReport, Province
 from budgets.models.execution import MONTH_CHOICES
@@ -25,9 +27,7 @@ from budgets.selectors import realization_audit, realization_grid, report_change
 from budgets.services import report_approve, report_reopen, report_return, report_submit
 from budgets.services.monthly_report import ensure_may_reopen, ensure_may_review, ensure_may_submit
 from budgets.views.common import add_service_errors
-from ikmsite.accounts.access import DataAccessMixin, data_access_required
-from ikmsite.accounts.scoping import get_scoped_or_404, scoped
-from ikmsite.table_export import TableExportMixin
+from core.exports.table_export import TableExportMixin
 
 
 class MonthlyReportFilter(django_filters.FilterSet):

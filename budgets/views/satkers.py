@@ -5,12 +5,12 @@ from django.utils.translation import gettext_lazy
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
+from accounts.access import DataAccessMixin
+from accounts.scoping import scoped
 from budgets.filters import SatkerFilter
 from budgets.models import Province, Satker, SatkerAuthority
 from budgets.tables import SatkerTable
-from ikmsite.accounts.access import DataAccessMixin
-from ikmsite.accounts.scoping import scoped
-from ikmsite.table_export import TableExportMixin
+from core.exports.table_export import TableExportMixin
 
 
 class SatkerListView(DataAccessMixin, TableExportMixin, SingleTableMixin, FilterView):

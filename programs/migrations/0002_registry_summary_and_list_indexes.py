@@ -28,7 +28,7 @@ def drop_trigram_index(apps, schema_editor):
 
 
 def fill_summary(apps, schema_editor):
-    """The summary of the enterprises already recorded (what programs.registry_summary's
+    """The summary of the enterprises already recorded (what programs.registry.summary's
     rebuild computes, with this migration's models)."""
     Enterprise = apps.get_model("programs", "Enterprise")
     RegistrySummary = apps.get_model("programs", "RegistrySummary")

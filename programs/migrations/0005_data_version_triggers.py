@@ -1,9 +1,9 @@
-"""The programme records join the reports' data version (budgets.data_version): their writes
+"""The programme records join the reports' data version (core.data_version): their writes
 raise it, so cached dashboard and output report pages show them in the next request."""
 
 from django.db import migrations
 
-from budgets.data_version import watch_app
+from core.data_version import watch_app
 
 
 class Migration(migrations.Migration):

@@ -3,9 +3,9 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
-from budgets.data_version import watch_app
+from core.data_version import watch_app
 
-# The output figures of the records already stored (programs/output_summary.py keeps them current
+# The output figures of the records already stored (programs/records/output_summary.py keeps them current
 # from here on). The facilitation kinds of each indicator as of this migration, written out: a
 # migration must not change with later code.
 FACILITATION_FIGURES = [

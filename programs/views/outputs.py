@@ -1,11 +1,11 @@
 """The programme output reports of CONTRACT: budgets' report view renders them (HTML, XLSX, CSV,
-JSON, strict parameters, scope) from the specs that programs/reports_outputs.py registers."""
+JSON, strict parameters, scope) from the specs that programs/records/report.py registers."""
 
 from __future__ import annotations
 
 from django.urls import URLPattern, path
 
-from budgets.views.reports import report_view
+from reports.views import report_view
 
 urlpatterns: list[URLPattern] = [
     path("reports/outputs/", report_view, {"name": "outputs"}, name="report-outputs"),

@@ -6,8 +6,8 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
 
+from accounts.scoping import get_scoped_or_404, scoped
 from budgets.models import FiscalYear, Province, Satker
-from ikmsite.accounts.scoping import get_scoped_or_404, scoped
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

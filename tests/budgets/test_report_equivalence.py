@@ -2,7 +2,7 @@
 of the plain aggregates over the base rows: random data, every kind of filter.
 
 The "plain aggregate" here is the definition itself, computed in Python from every budget
-line, realization row and RPD plan: nothing shared with budgets/reports.py.
+line, realization row and RPD plan: nothing shared with budgets/reports/queries.py.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from budgets.models import (
     SatkerAuthority,
     SpendingType,
 )
-from budgets.reports import (
+from budgets.reports.queries import (
     BASIS_STATUSES,
     RealizationFilter,
     monthly_report,

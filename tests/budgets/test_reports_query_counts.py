@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from budgets.models import BudgetLine, MonthlyReport, Province, Realization, SatkerAuthority
-from budgets.report_specs import REPORTS
+from budgets.reports.specs import REPORTS
 from tests.conftest import client_for
 from tests.factories import ProvinceFactory, SatkerFactory
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from budgets.calendar import report_due_date
 from budgets.models import MonthlyReport, SatkerAuthority
-from budgets.reports import RealizationFilter, submissions_report
+from budgets.reports.queries import RealizationFilter, submissions_report
 from tests.factories import SatkerFactory
 
 pytestmark = pytest.mark.django_db

@@ -19,7 +19,6 @@ from django.conf import settings
 from django.urls import reverse
 from playwright import sync_api
 
-from tests.budgets.conftest import dipa, today  # noqa: F401
 from tests.factories import TEST_PASSWORD
 
 CHROMIUM = Path(os.environ.get("E2E_CHROMIUM", "/usr/bin/chromium"))

@@ -29,10 +29,6 @@ settings.register_profile("fuzz", max_examples=25, **_COMMON)
 settings.register_profile("fuzz-long", max_examples=500, **_COMMON)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "fuzz"))
 
-# The budget execution and programme fixtures (a DIPA for Bengkulu and Aceh; regencies).
-from tests.budgets.conftest import dipa, today  # noqa: E402, F401
-from tests.programs.conftest import fiscal_year, other_regency, regency  # noqa: E402, F401
-
 
 @pytest.fixture(autouse=True)
 def _nul_refused_as_postgresql_does() -> Iterator[None]:

@@ -18,8 +18,8 @@ from budgets.models import (
     ReportTransition,
     RpdPlan,
 )
-from budgets.money import parse_rupiah
 from budgets.services import realization_set, report_approve, report_submit
+from core.formats import parse_rupiah
 from tests.fuzz.forms import must_refuse_amount, mutations, post_data
 from tests.fuzz.strategies import hostile, indonesian
 from tests.fuzz.support import (

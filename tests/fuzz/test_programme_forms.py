@@ -20,11 +20,11 @@ from programs.models import (
     OvopRating,
     PovertyActivity,
 )
-from programs.services import records as services
+from programs.records import services
 from tests.fuzz.forms import must_refuse_amount, mutations, post_data
 from tests.fuzz.strategies import hostile
 from tests.fuzz.support import assert_fits_postgresql, assert_pages_escaped, is_refused, post_form, rolled_back
-from tests.programs.test_registry_support import form_input, make_enterprise
+from tests.programs.registry.support import form_input, make_enterprise
 
 pytestmark = pytest.mark.django_db
 

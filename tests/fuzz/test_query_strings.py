@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from budgets.services import realization_set, report_submit
 from tests.fuzz.strategies import IMG, SCRIPT, hostile
 from tests.fuzz.support import assert_handled, assert_no_raw_markup, body
-from tests.programs.test_registry_support import make_enterprise
+from tests.programs.registry.support import make_enterprise
 
 pytestmark = pytest.mark.django_db
 

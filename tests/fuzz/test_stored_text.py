@@ -9,8 +9,8 @@ import pytest
 from django.urls import reverse
 
 from programs.models import Enterprise, Facilitation, NewEntrepreneur, OvopCentre
-from programs.registry_rules import normalize_name, size_class_for
-from programs.services import records as services
+from programs.records import services
+from programs.registry.rules import normalize_name, size_class_for
 from tests.fuzz.strategies import HOSTILE
 from tests.fuzz.support import assert_handled
 

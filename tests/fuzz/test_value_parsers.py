@@ -13,9 +13,11 @@ from django import forms
 from hypothesis import given
 
 from budgets.forms import RupiahField
-from budgets.money import MAX_RUPIAH, RupiahError, parse_rupiah
-from imports import kinds_ovop, kinds_records, kinds_registry
+from core.formats import MAX_RUPIAH, RupiahError, parse_rupiah
 from imports.reader import CellError, parse_amount, parse_code, parse_int, parse_regency_code, parse_text
+from programs.records import import_kinds as kinds_records
+from programs.records import import_ovop as kinds_ovop
+from programs.registry import import_kind as kinds_registry
 from tests.fuzz.forms import must_refuse_amount
 from tests.fuzz.strategies import HOSTILE, INF, NEG_INF, cell_values, hostile
 

@@ -3,7 +3,7 @@ returns its path, so the same files serve the import_file matrix (test_bad_input
 web upload tests.
 
 Every builder takes ``(directory, year)``; the rows match the ``dipa`` fixture of
-tests/budgets/conftest.py (satker 170019, component 051, accounts 521211 / 524111 / 532111),
+tests/conftest.py (satker 170019, component 051, accounts 521211 / 524111 / 532111),
 so the only thing wrong with a file is the one thing its name says.
 """
 

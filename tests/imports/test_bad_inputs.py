@@ -215,10 +215,11 @@ def test_bad_content_is_reported_at_its_cell(request, tmp_path, settings, office
 @pytest.mark.parametrize(
     ("kind", "module", "row"),
     [
-        ("ikm", "imports.kinds_registry", ["0220551017193", "Keripik Amak", "Siti Aminah", "17.99",
+        ("ikm", "programs.registry.import_kind", ["0220551017193", "Keripik Amak", "Siti Aminah", "17.99",
                                            "Jl. Soekarno-Hatta 12", "10794", 3, 5, "250.000.000", "600.000.000",
                                            "{year}"]),
-        ("wub", "imports.kinds_records", ["170019", "{year}", 1, "Rahmat Hidayat", "17.99", "Keripik pisang", None]),
+        ("wub", "programs.records.import_kinds", ["170019", "{year}", 1, "Rahmat Hidayat", "17.99", "Keripik pisang",
+                                                  None]),
     ],
     ids=["ikm-unknown-regency", "wub-unknown-regency"],
 )  # fmt: skip

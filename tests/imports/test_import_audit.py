@@ -8,7 +8,7 @@ import logging
 
 import pytest
 
-from ikmsite.log_format import JsonFormatter
+from core.log_format import JsonFormatter
 from imports.importer import import_file
 from tests.imports.test_upload_flow import good_rows, import_while_the_month_gets_submitted, xlsx
 

@@ -165,7 +165,7 @@ def test_confirm_twice_imports_once_and_cancel_stops(officer, dipa) -> None:
 
 
 def test_an_unexpected_error_fails_cleanly(officer, dipa, monkeypatch) -> None:
-    from imports import kinds_budget
+    from budgets import import_kinds as kinds_budget
 
     def explode(*args, **kwargs):
         raise RuntimeError("boom")

@@ -9,7 +9,7 @@ raw SQL), or when ``--check`` finds a difference.
 from __future__ import annotations
 
 from budgets import realization_summary
-from budgets.management.summary_command import SummaryCommand
+from core.management.summary_command import SummaryCommand
 
 
 class Command(SummaryCommand):

@@ -2,14 +2,14 @@
 beneficiaries) from the monthly records, or with ``--check`` only list where they disagree.
 
 A repair tool: every record write keeps the figures current in its own transaction
-(programs/output_summary.py). Run it after loading records behind the ORM's back (COPY, raw SQL),
+(programs/records/output_summary.py). Run it after loading records behind the ORM's back (COPY, raw SQL),
 or when ``--check`` finds a difference.
 """
 
 from __future__ import annotations
 
-from budgets.management.summary_command import SummaryCommand
-from programs import output_summary
+from core.management.summary_command import SummaryCommand
+from programs.records import output_summary
 
 
 class Command(SummaryCommand):

@@ -2,7 +2,7 @@
 enterprises, or with ``--check`` only say where it disagrees with them.
 
 A repair tool, not part of any report: every write of the registry keeps the summary current in
-its own transaction (programs/registry_summary.py). Run it after loading enterprises behind the
+its own transaction (programs/registry/summary.py). Run it after loading enterprises behind the
 ORM's back (COPY, raw SQL, bulk_create), or when ``--check`` finds a difference. The rebuild
 reads the whole registry (seconds at national scale) and, on PostgreSQL, holds writes of the
 registry back meanwhile; reads go on.
@@ -10,8 +10,8 @@ registry back meanwhile; reads go on.
 
 from __future__ import annotations
 
-from budgets.management.summary_command import SummaryCommand
-from programs.registry_summary import FIGURES, rebuild_registry_summary, summary_differences
+from core.management.summary_command import SummaryCommand
+from programs.registry.summary import FIGURES, rebuild_registry_summary, summary_differences
 
 
 class Command(SummaryCommand):

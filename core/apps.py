@@ -1,0 +1,16 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    """The shared kit as an app: site-wide template tags, receivers and lookups."""
+
+    name = "core"
+    verbose_name = "IKMA monitoring"
+
+    def ready(self) -> None:
+        from core import audit_log, db_lookups, security, tables2_signatures  # noqa: F401 (receivers)
+
+        tables2_signatures.install()
+        db_lookups.install()

@@ -1,0 +1,64 @@
+"""Cached page parts that are never stale.
+
+A cached value's key holds the reports' data version (``core.data_version``: raised by
+database triggers whenever a transaction that wrote the data commits), the date (figures that
+depend on today: months started, reports overdue), the language, what the user may see
+(``scoping.scope_key``: role and province) and the request's query string. A write makes a new
+version, so the next request builds afresh; an unchanged version means unchanged data, so the
+cached part is exactly what building it again would give.
+
+Only parts that depend on nothing else may be cached: no CSRF token (a form that posts), no
+user name. ``cached()`` refuses to store HTML holding a CSRF token.
+
+The cache is the ``pages`` cache of settings (per process memory unless configured otherwise);
+when the version cannot be read (inside a transaction, a database without the triggers) the part
+is built every time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.conf import settings
+from django.core.cache import caches
+from django.http import HttpRequest
+from django.utils import timezone, translation
+
+from accounts.scoping import scope_key
+from core.data_version import reports_version
+
+T = TypeVar("T")
+CACHE = "pages"
+CSRF_FIELD = "csrfmiddlewaretoken"
+
+
+def cache_key(request: HttpRequest, name: str, version: int) -> str:
+    query = "&".join(sorted(f"{key}={value}" for key, values in request.GET.lists() for value in values))
+    parts = [name, str(version), timezone.localdate().isoformat(), translation.get_language() or "",
+             scope_key(request.user), query]  # fmt: skip
+    return "fresh:" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+def cached(request: HttpRequest, name: str, build: Callable[[], T], *, enabled: bool = True) -> T:
+    """``build()``'s value for this request, from the cache when the data has not changed
+    (``enabled=False``: built every time, for parts that read tables the version does not watch)."""
+    if not enabled or not settings.FRESH_CACHE_ENABLED:
+        return build()
+    version = reports_version()
+    if version is None:
+        return build()
+    cache = caches[CACHE]
+    key = cache_key(request, name, version)
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        if not _holds_csrf_token(value):
+            cache.set(key, value)
+    return value
+
+
+def _holds_csrf_token(value: object) -> bool:
+    texts = value.values() if isinstance(value, dict) else [value]
+    return any(isinstance(text, str | bytes) and CSRF_FIELD in str(text) for text in texts)

@@ -1,0 +1,155 @@
+"""Renderers of a report's rows: JSON, CSV and XLSX here (HTML in the view's template). They
+format and never compute: the same rows come out of every format."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from budgets.models.execution import MONTH_CHOICES
+from budgets.reports.queries import ReportResult
+from budgets.reports.specs import GROUP_LABELS, Column, ReportSpec
+from core import safe_json
+from core.exports.csv_safety import spreadsheet_safe
+
+MONTH_NAMES = dict(MONTH_CHOICES)
+
+
+def json_value(value: Any) -> Any:
+    """Money as integers, percentages as numbers with two decimals, dates as ISO text."""
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, Promise):  # a lazily translated label
+        return str(value)
+    if isinstance(value, datetime):
+        return timezone.localtime(value).isoformat() if timezone.is_aware(value) else value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+JSON_CONTENT_TYPE = "application/json; charset=utf-8"
+
+
+def as_json(spec: ReportSpec, result: ReportResult, params: dict[str, Any]) -> HttpResponse:
+    payload = {
+        "report": spec.name,
+        "params": params,
+        "columns": [column.key for column in spec.columns],
+        "rows": [{column.key: json_value(row.get(column.key)) for column in spec.columns} for row in result.rows],
+        "totals": {key: json_value(value) for key, value in result.totals.items()},
+    }
+    return HttpResponse(safe_json.dumps(payload, ensure_ascii=False), content_type=JSON_CONTENT_TYPE)
+
+
+def csv_value(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return spreadsheet_safe(value)
+    return str(json_value(value))
+
+
+def as_csv(spec: ReportSpec, result: ReportResult, filename: str) -> HttpResponse:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow([column.key for column in spec.columns])
+    for row in result.rows:
+        writer.writerow([csv_value(row.get(column.key)) for column in spec.columns])
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+    return response
+
+
+XLSX_FORMATS = {
+    "money": "#,##0",
+    "int": "0",
+    "percent": "0.00%",
+    "number": "0.00",
+    "date": "dd-mm-yyyy",
+    "datetime": "dd-mm-yyyy hh:mm",
+}
+HEADER_ROW = 3  # row 1: title and filters; row 2: empty; row 3: column labels
+
+
+def xlsx_text(text: str) -> str:
+    """Text openpyxl accepts: a control character typed into a name (any but NUL passes a form)
+    made it raise, and the export was a server error."""
+    return ILLEGAL_CHARACTERS_RE.sub("", text)
+
+
+def xlsx_value(column: Column, value: Any) -> Any:
+    if value is None:
+        return None
+    if column.kind == "percent":
+        return float(value) / 100  # Excel's percent format multiplies by 100
+    if isinstance(value, Decimal):
+        return float(value)
+    if column.kind == "month":
+        return str(MONTH_NAMES.get(value, value))
+    if column.key == "group":
+        return str(GROUP_LABELS.get(value, value))
+    if isinstance(value, Promise):
+        return str(value)
+    if isinstance(value, datetime):
+        return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
+    if isinstance(value, str):
+        return xlsx_text(value)
+    return value
+
+
+def as_xlsx(spec: ReportSpec, result: ReportResult, title: str, filename: str) -> HttpResponse:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = str(spec.title)[:31]
+    sheet.cell(row=1, column=1, value=title).font = Font(bold=True, size=12)
+    widths = []
+    for index, column in enumerate(spec.columns, start=1):
+        cell = sheet.cell(row=HEADER_ROW, column=index, value=str(column.label))
+        cell.font = Font(bold=True)
+        widths.append(len(str(column.label)))
+    for offset, row in enumerate(result.rows, start=1):
+        for index, column in enumerate(spec.columns, start=1):
+            value = xlsx_value(column, row.get(column.key))
+            cell = sheet.cell(row=HEADER_ROW + offset, column=index, value=value)
+            if isinstance(value, str) and value.startswith("="):
+                cell.data_type = "s"  # user text (a name) stays text, never a live formula
+            if column.kind in XLSX_FORMATS:
+                cell.number_format = XLSX_FORMATS[column.kind]
+            shown = f"{value:,.0f}" if column.kind == "money" and isinstance(value, int) else str(value or "")
+            widths[index - 1] = max(widths[index - 1], len(shown))
+    last_row = HEADER_ROW + len(result.rows)
+    totals_row = last_row + 1
+    keys = [column.key for column in spec.columns]
+    if any(key in result.totals for key in keys):
+        sheet.cell(row=totals_row, column=1, value=_("Jumlah")).font = Font(bold=True)
+        for index, column in enumerate(spec.columns, start=1):
+            if column.key in result.totals and column.kind in {"money", "percent", "int", "number"} and index > 1:
+                cell = sheet.cell(row=totals_row, column=index, value=xlsx_value(column, result.totals[column.key]))
+                cell.font = Font(bold=True)
+                cell.number_format = XLSX_FORMATS.get(column.kind, "General")
+    sheet.freeze_panes = sheet.cell(row=HEADER_ROW + 1, column=1)
+    sheet.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(spec.columns))}{max(last_row, HEADER_ROW + 1)}"
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = min(max(width + 2, 8), 60)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
+    return response

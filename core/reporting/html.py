@@ -1,0 +1,154 @@
+"""The HTML renderer of a report: a django-tables2 table built from the report's columns,
+sortable on every column, with a totals footer."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+import django_tables2 as tables
+from django.http import HttpRequest
+from django.template import Context
+from django.template.base import render_value_in_context
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.functional import cached_property
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from budgets.models import MonthlyReport
+from budgets.models.execution import MONTH_CHOICES
+from budgets.reports.queries import ReportResult
+from budgets.reports.specs import GROUP_LABELS, Column, ReportSpec
+from core.templatetags.ui import angka, persen
+
+MONTH_NAMES = dict(MONTH_CHOICES)
+STATUS_LABELS = {**dict(MonthlyReport.Status.choices), "MISSING": gettext_lazy("Belum ada")}
+TIMELINESS = {
+    "on_time": ("success", gettext_lazy("Tepat waktu")),
+    "late": ("danger", gettext_lazy("Terlambat")),
+    "missing": ("dark", gettext_lazy("Tidak masuk")),
+    "pending": ("secondary", gettext_lazy("Belum jatuh tempo")),
+}
+NUMERIC = {"money", "percent", "number", "int"}
+
+
+def display(kind: str, value: Any) -> Any:
+    if value is None:
+        return "-"
+    if kind in {"money", "int"}:
+        return angka(value)
+    if kind == "percent":
+        return persen(value)
+    if kind == "number":
+        return f"{Decimal(value):.2f}".replace(".", ",")
+    if kind == "bool":
+        return _("Ya") if value else _("Tidak")
+    if kind == "month":
+        return MONTH_NAMES.get(value, value)
+    if kind == "status":
+        return STATUS_LABELS.get(value, value)
+    if kind == "timeliness":
+        style, label = TIMELINESS.get(value, ("secondary", value))
+        return format_html('<span class="badge text-bg-{}">{}</span>', style, label)
+    if isinstance(value, datetime):
+        return date_format(timezone.localtime(value), "j F Y H:i")
+    if isinstance(value, date):
+        return date_format(value, "j F Y")
+    return value
+
+
+class ReportColumn(tables.Column):
+    def __init__(
+        self, *, spec_column: Column, footer_value: Any, first: bool, year: int | None = None, **kwargs: Any
+    ) -> None:
+        self.kind = spec_column.kind
+        # Drill-down: a satker code opens that satker's year (its months, then a month's entries).
+        self.link_year = year if spec_column.key == "satker" else None
+        self.labels = GROUP_LABELS if spec_column.key == "group" else None
+        numeric = self.kind in NUMERIC
+        attrs = {"td": {"class": "num"}, "th": {"class": "num"}, "tf": {"class": "num"}} if numeric else {}
+        footer = _("Jumlah") if first else (display(self.kind, footer_value) if footer_value is not None else "")
+        super().__init__(
+            verbose_name=spec_column.label,
+            accessor=tables.A(spec_column.key),
+            order_by=(f"_sort_{spec_column.key}",),
+            attrs=attrs,
+            footer=footer,
+            empty_values=(),
+            **kwargs,
+        )
+
+    def render(self, value: Any) -> Any:
+        if self.link_year is not None and value:
+            url = reverse("budgets:satker-year", args=[value, self.link_year])
+            return format_html('<a href="{}">{}</a>', url, value)
+        if self.labels is not None:
+            return self.labels.get(value, value)
+        return display(self.kind, value)
+
+
+def sortable(rows: list[dict[str, Any]], columns: tuple[Column, ...]) -> list[dict[str, Any]]:
+    """Rows with a None-safe sort key per column (None sorts last, never a TypeError)."""
+    return [
+        {**row, **{f"_sort_{c.key}": (row.get(c.key) is None, row.get(c.key) or 0) if c.kind in NUMERIC
+                   else (row.get(c.key) is None, str(row.get(c.key) or "")) for c in columns}}
+        for row in rows
+    ]  # fmt: skip
+
+
+class ReportTable(tables.Table):
+    """A report as a table. Its body is rendered from plain (class, value) pairs computed here
+    (``body_rows``), joined into HTML here (``body_html``, shown by templates/reports/table.html),
+    not by django-tables2's per-cell template machinery: the outputs report nationally is 2.000
+    cells, and resolving each cell's column attributes, accessor and localisation in the template
+    took most of its 130 ms. Header (sorting links), footer and empty text stay django-tables2's."""
+
+    @cached_property
+    def body_rows(self) -> list[list[tuple[str, Any]]]:
+        columns = [(column.name, column.column, "num" if column.column.kind in NUMERIC else "")
+                   for column in self.columns]  # fmt: skip
+        return [[(css, report_column.render(row.record.get(key))) for key, report_column, css in columns]
+                for row in self.rows]  # fmt: skip
+
+    @cached_property
+    def body_html(self) -> SafeString:
+        """The body's rows as HTML, each cell escaped and localised exactly as ``{{ cell }}`` in a
+        template (``render_value_in_context``): the template language's loop and variable lookups
+        cost about 20 µs a cell, 40 ms of the outputs page nationally."""
+        context = Context(autoescape=True)
+        html = []
+        for row in self.body_rows:
+            html.append("<tr>")
+            for css, value in row:
+                cell = render_value_in_context(value, context)
+                html.append(f'<td class="{css}">{cell}</td>' if css else f"<td>{cell}</td>")
+            html.append("</tr>\n")
+        return mark_safe("".join(html))  # noqa: S308 (every cell escaped above; css is "num" or "")
+
+
+def report_table(spec: ReportSpec, result: ReportResult, request: HttpRequest, year: int) -> tables.Table:
+    columns = {
+        column.key: ReportColumn(
+            spec_column=column,
+            footer_value=result.totals.get(column.key) if column.kind in NUMERIC else None,
+            first=index == 0,
+            year=year,
+        )
+        for index, column in enumerate(spec.columns)
+    }
+    meta = type("Meta", (), {
+        "attrs": {"class": "table table-sm table-striped table-hover align-middle"},
+        "empty_text": _("Tidak ada data untuk filter ini."),
+        "order_by_field": "sort",
+        "show_footer": True,
+        "template_name": "reports/table.html",
+    })  # fmt: skip
+    table_class = type("ReportTable", (ReportTable,), {**columns, "Meta": meta})
+    table = table_class(sortable(result.rows, spec.columns))
+    tables.RequestConfig(request, paginate=False).configure(table)
+    return table

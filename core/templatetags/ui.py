@@ -1,0 +1,65 @@
+"""Template helpers shared by every page."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from django import template
+from django.forms import BoundField, CheckboxInput, RadioSelect, Select, SelectMultiple
+from django.utils.safestring import SafeString
+
+register = template.Library()
+
+
+@register.filter
+def angka(value: int | str | None) -> str:
+    """12345678 -> 12.345.678 (text that is not a whole number, e.g. what a user typed, is shown as is)"""
+    from core.formats import format_number
+
+    if isinstance(value, str):
+        return format_number(int(value)) if value.strip().lstrip("-").isdigit() else value
+    return format_number(value)
+
+
+@register.filter
+def rupiah(value: int | None) -> str:
+    """12345678 -> Rp12.345.678"""
+    from core.formats import format_rupiah
+
+    return format_rupiah(value)
+
+
+@register.filter
+def persen(value: Decimal | float | None) -> str:
+    """97.9712 -> 97,97 %"""
+    if value is None:
+        return "-"
+    return (
+        f"{Decimal(value).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,.2f}".replace(",", "_")
+        .replace(".", ",")
+        .replace("_", ".")
+        + " %"
+    )
+
+
+@register.filter
+def bootstrap_widget(field: BoundField) -> SafeString:
+    """The field's widget with Bootstrap's classes, marked invalid and tied to its help text and
+    errors with aria-describedby (ids match partials/form_fields.html)."""
+    widget = field.field.widget
+    if isinstance(widget, (CheckboxInput, RadioSelect)):
+        css = "form-check-input"
+    elif isinstance(widget, (Select, SelectMultiple)):
+        css = "form-select"
+    else:
+        css = "form-control"
+    described_by = []
+    if field.help_text:
+        described_by.append(f"{field.auto_id}_helptext")
+    if field.errors:
+        css += " is-invalid"
+        described_by.append(f"{field.auto_id}_error")
+    attrs = {"class": f"{widget.attrs.get('class', '')} {css}".strip()}
+    if described_by:
+        attrs["aria-describedby"] = " ".join(described_by)
+    return field.as_widget(attrs=attrs)

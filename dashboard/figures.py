@@ -1,0 +1,466 @@
+"""The signed-in home page's figures: the directorate's dashboard and the officer's.
+
+Everything comes from the reports of ``budgets.reports.queries`` (each a fixed number of queries,
+whatever the number of provinces, satkers and reports) plus a few counts, so the page's query
+count does not grow with the data. The views only read the request and render what these
+functions return.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
+
+from django.db.models import Count, Q
+from django.urls import Resolver404, resolve, reverse
+from django.utils.translation import gettext as _
+
+from accounts.scoping import scoped
+from budgets.calendar import last_started_month, report_due_date
+from budgets.models import Authority, FiscalYear, MonthlyReport, Province, Satker, SatkerAuthority
+from budgets.models.execution import MONTH_CHOICES
+from budgets.reports.queries import (
+    RealizationFilter,
+    ReportResult,
+    monthly_report,
+    province_ranking,
+    realization_by_satker,
+    realization_total,
+    satker_report,
+)
+from dashboard.narrative.realization import NarrativeFigures, narrative_figures
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from accounts.models import User
+
+TILES_CSV = Path(__file__).resolve().parent / "data" / "province_tiles.csv"
+# The satker report of CONTRACT ("/reports/realization/satkers/?province=BPS") is the natural
+# province page; until it exists the scoped satker list stands in for it.
+SATKER_REPORT_PATH = "/reports/realization/satkers/"
+REPORT_PATHS = {
+    "realization": "/reports/realization/",
+    "provinces": "/reports/realization/provinces/",
+    "satkers": SATKER_REPORT_PATH,
+    "monthly": "/reports/realization/monthly/",
+    "submissions": "/reports/submissions/",
+}
+MONTH_NAMES = dict(MONTH_CHOICES)
+Status = MonthlyReport.Status
+
+
+# --- The tile map ---------------------------------------------------------------------------
+
+TILE = 60  # side of a province's square, in SVG units
+STEP = 64  # distance between neighbouring squares
+# Five bands of a sequential palette (ColorBrewer YlGn): readable by lightness alone, so also
+# for colour-blind readers; each with the text colour that keeps the label at >= 4.5:1 contrast.
+PALETTE = (("#ffffcc", "#212529"), ("#c2e699", "#212529"), ("#78c679", "#212529"), ("#31a354", "#212529"),
+           ("#006837", "#ffffff"))  # fmt: skip
+NO_DATA = ("#e9ecef", "#495057")
+
+
+@dataclass(frozen=True)
+class TilePosition:
+    bps_code: str
+    row: int
+    col: int
+    label: str
+
+
+@cache
+def province_tiles() -> dict[str, TilePosition]:
+    """Where each province sits on the tile grid (``dashboard/data/province_tiles.csv``)."""
+    with TILES_CSV.open(encoding="utf-8", newline="") as handle:
+        return {
+            row["bps_code"]: TilePosition(row["bps_code"], int(row["row"]), int(row["col"]), row["label"])
+            for row in csv.DictReader(handle)
+        }
+
+
+@dataclass(frozen=True)
+class Band:
+    low: Decimal
+    high: Decimal
+    fill: str
+    text: str
+
+
+def colour_bands(values: Sequence[Decimal]) -> list[Band]:
+    """Quantile bands: each colour holds about a fifth of the provinces shown, and its range is
+    that of its provinces. At year end the provinces lie within a few points of each other
+    (one outlier would squeeze fixed or equal-width bands into a single colour); mid-year they
+    lie far below 100 %."""
+    ordered = sorted(values)
+    count, colours = len(ordered), len(PALETTE)
+    members: dict[int, list[Decimal]] = {}
+    for value in ordered:
+        first = ordered.index(value)  # equal percentages share a colour
+        if count >= colours:
+            colour = first * colours // count
+        else:  # a handful of provinces: spread them so that the darkest still means the highest
+            colour = round(first * (colours - 1) / (count - 1)) if count > 1 else colours - 1
+        members.setdefault(colour, []).append(value)
+    return [Band(min(group), max(group), *PALETTE[colour]) for colour, group in sorted(members.items())]
+
+
+def band_of(value: Decimal | None, bands: Sequence[Band]) -> Band | None:
+    if value is None:
+        return None
+    return next((band for band in bands if band.low <= value <= band.high), None)
+
+
+@dataclass
+class Tile:
+    bps_code: str
+    name: str
+    label: str
+    persen: Decimal | None
+    rank: int | None
+    url: str
+    x: int
+    y: int
+    fill: str
+    text: str
+
+    @property
+    def label_y(self) -> int:
+        return self.y + 25
+
+    @property
+    def value_y(self) -> int:
+        return self.y + 43
+
+    @property
+    def centre_x(self) -> int:
+        return self.x + TILE // 2
+
+
+@dataclass
+class TileMap:
+    tiles: list[Tile]
+    bands: list[Band]
+    width: int
+    height: int
+    size: int = TILE
+    no_data: str = NO_DATA[0]
+
+
+def tile_map(rows: Sequence[dict[str, Any]], provinces: dict[str, Province], urls: dict[str, str]) -> TileMap:
+    """Every province with a position, coloured by its row's percentage (grey without one)."""
+    positions = province_tiles()
+    by_code = {row["province"]: row for row in rows}
+    bands = colour_bands([row["persen"] for row in rows if row["persen"] is not None])
+    tiles = []
+    for code, province in provinces.items():
+        position = positions.get(code)
+        if position is None:
+            continue
+        row = by_code.get(code, {})
+        band = band_of(row.get("persen"), bands)
+        fill, text = (band.fill, band.text) if band else NO_DATA
+        tiles.append(
+            Tile(
+                bps_code=code, name=province.name, label=position.label, persen=row.get("persen"),
+                rank=row.get("rank"), url=urls[code], x=position.col * STEP, y=position.row * STEP,
+                fill=fill, text=text,
+            )
+        )  # fmt: skip
+    columns = max((p.col for p in positions.values()), default=0) + 1
+    lines = max((p.row for p in positions.values()), default=0) + 1
+    return TileMap(tiles=tiles, bands=bands, width=columns * STEP - (STEP - TILE), height=lines * STEP - (STEP - TILE))
+
+
+# --- Links of the drill-down (national -> province -> satker -> month) ------------------------
+
+
+def _contract_report(path: str) -> str | None:
+    """The URL name of a report of CONTRACT at ``path``, or None while the site has none there."""
+    try:
+        return resolve(path).view_name
+    except Resolver404:
+        return None
+
+
+def province_urls(provinces: dict[str, Province], *, year: int, authority: str | None) -> dict[str, str]:
+    """The province page of each province: the satker report filtered to it when the site has
+    one, the satker list otherwise (which links each satker to its year page)."""
+    report = _contract_report(SATKER_REPORT_PATH)
+    urls = {}
+    for code, province in provinces.items():
+        if report:
+            query = {"year": year, "province": code, **({"authority": authority} if authority else {})}
+            urls[code] = f"{reverse(report)}?{urlencode(query)}"
+        else:
+            urls[code] = f"{reverse('budgets:satker-list')}?{urlencode({'province': province.pk, 'year': year})}"
+    return urls
+
+
+def report_links(*, year: int, authority: str | None) -> dict[str, str]:
+    """Links from the dashboard's figures to the full reports of CONTRACT (with their exports),
+    for those the site has."""
+    query = urlencode({"year": year, **({"authority": authority} if authority else {})})
+    links = {}
+    for key, path in REPORT_PATHS.items():
+        name = _contract_report(path)
+        if name:
+            links[key] = f"{reverse(name)}?{query}"
+    return links
+
+
+# --- Shared reads ------------------------------------------------------------------------------
+
+
+def provinces_by_code() -> dict[str, Province]:
+    return {province.bps_code: province for province in Province.objects.order_by("bps_code")}
+
+
+def provincial_authority(fiscal_year: FiscalYear) -> str | None:
+    """The authority of the provincial satkers in the year (DK until 2023, TP from 2024), read
+    from the data rather than the calendar; None when the year has no provincial satkers."""
+    found = (
+        SatkerAuthority.objects.filter(fiscal_year=fiscal_year, satker__is_central=False)
+        .exclude(authority=Authority.KP)
+        .values_list("authority")
+        .annotate(satkers=Count("pk"))
+        .order_by("-satkers", "authority")
+        .first()
+    )
+    return found[0] if found else None
+
+
+def as_of(fiscal_year: FiscalYear, today: date) -> date | None:
+    """The date the running year's figures stand at; None for a year that is over."""
+    return today if fiscal_year.year >= today.year else None
+
+
+def narrative_for(
+    *, fiscal_year: FiscalYear, user: User | AnonymousUser, today: date, provinces: dict[str, Province] | None = None
+) -> NarrativeFigures:
+    """The narrative's figures for the year: the whole directorate, the provincial authority's
+    ranking and the satkers under the year's threshold. Province-level figures are open to
+    every role (CONTRACT); satkers under the threshold are counted for the whole directorate,
+    but only those in the user's scope are named."""
+    year = fiscal_year.year
+    authority = provincial_authority(fiscal_year)
+    provinces = provinces if provinces is not None else provinces_by_code()
+    visible = None
+    if not user.sees_all_provinces:
+        visible = set(scoped(Satker.objects.all(), user).values_list("code", flat=True))
+    return narrative_figures(
+        year=year,
+        directorate=realization_total(RealizationFilter(year=year)),
+        as_of=as_of(fiscal_year, today),
+        authority=authority,
+        ranking=province_ranking(RealizationFilter(year=year, authority=authority)) if authority else None,
+        satkers=satker_report(RealizationFilter(year=year), below=None, threshold=fiscal_year.below_average_threshold),
+        visible_satkers=visible,
+        names_en={code: province.name_en for code, province in provinces.items()},
+    )
+
+
+# --- The directorate's dashboard ------------------------------------------------------------------
+
+
+@dataclass
+class DirectorateDashboard:
+    fiscal_year: FiscalYear
+    authority: str | None
+    totals: dict[str, Any]
+    ranking: ReportResult
+    below_threshold: list[dict[str, Any]]
+    monthly: ReportResult
+    awaiting_review: int
+    late: int
+    tiles: TileMap
+    province_urls: dict[str, str]
+    reports: dict[str, str] = field(default_factory=dict)  # links to the full reports, by CONTRACT name
+    charts: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def above_average(self) -> int:
+        return self.ranking.extra["above_average"]
+
+    @property
+    def average(self) -> Decimal | None:
+        return self.ranking.extra["average"]
+
+    @property
+    def provinces(self) -> list[dict[str, Any]]:
+        return [{**row, "url": self.province_urls.get(row["province"], "")} for row in self.ranking.rows]
+
+    @property
+    def months(self) -> list[dict[str, Any]]:
+        return [{**row, "label": MONTH_NAMES[row["month"]]} for row in self.monthly.rows]
+
+
+def _province_chart(rows: Sequence[dict[str, Any]], tiles: TileMap, urls: dict[str, str], average: Any) -> dict:
+    fills = {tile.bps_code: tile.fill for tile in tiles.tiles}
+    shown = [row for row in rows if row["persen"] is not None]
+    return {
+        "labels": [row["province_name"] for row in shown],
+        "values": [row["persen"] for row in shown],
+        "colors": [fills.get(row["province"], NO_DATA[0]) for row in shown],
+        "urls": [urls.get(row["province"], "") for row in shown],
+        "average": average,
+        "label": _("Realisasi (%)"),
+        "averageLabel": _("Rata-rata"),
+    }
+
+
+def _s_curve_chart(monthly: ReportResult, last_month: int) -> dict:
+    return {
+        "labels": [str(MONTH_NAMES[row["month"]]) for row in monthly.rows],
+        "rpd": [row["rpd_kumulatif"] for row in monthly.rows],
+        # Months that have not started have no realization yet: a gap, not a flat line.
+        "realisasi": [row["realisasi_kumulatif"] if row["month"] <= last_month else None for row in monthly.rows],
+        "rpdLabel": _("RPD kumulatif"),
+        "realisasiLabel": _("Realisasi kumulatif"),
+    }
+
+
+def directorate_dashboard(
+    *, user: User | AnonymousUser, fiscal_year: FiscalYear, authority: str | None, today: date
+) -> DirectorateDashboard:
+    """KPIs, province ranking (bar chart and tile map), S-curve and report counts of the year,
+    for all satkers or one authority."""
+    filters = RealizationFilter(year=fiscal_year.year, authority=authority)
+    ranking = province_ranking(filters)
+    satkers = satker_report(
+        replace(filters, satkers=scoped(Satker.objects.all(), user)),
+        below=None,
+        threshold=fiscal_year.below_average_threshold,
+    )
+    below = sorted(
+        (row for row in satkers.rows if row["below_threshold"]), key=lambda row: (row["persen"], row["satker"])
+    )
+    monthly = monthly_report(filters, fiscal_year=fiscal_year)
+    counts = scoped(
+        MonthlyReport.objects.filter(fiscal_year=fiscal_year, satker__in=Satker.objects.filter(filters.satker_q())),
+        user,
+    ).aggregate(
+        awaiting_review=Count("pk", filter=Q(status=Status.SUBMITTED)),
+        late=Count("pk", filter=Q(submitted_on_time=False)),
+    )
+    provinces = provinces_by_code()
+    urls = province_urls(provinces, year=fiscal_year.year, authority=authority)
+    tiles = tile_map(ranking.rows, provinces, urls)
+    dashboard = DirectorateDashboard(
+        fiscal_year=fiscal_year,
+        authority=authority,
+        totals=ranking.totals,
+        ranking=ranking,
+        below_threshold=below,
+        monthly=monthly,
+        awaiting_review=counts["awaiting_review"],
+        late=counts["late"],
+        tiles=tiles,
+        province_urls=urls,
+        reports=report_links(year=fiscal_year.year, authority=authority),
+    )
+    dashboard.charts = {
+        "provinces": _province_chart(ranking.rows, tiles, urls, ranking.extra["average"]),
+        "scurve": _s_curve_chart(monthly, last_started_month(fiscal_year.year, today)),
+    }
+    return dashboard
+
+
+# --- The officer's home -------------------------------------------------------------------------------
+
+
+@dataclass
+class MonthStatus:
+    year: int
+    month: int
+    report: MonthlyReport | None
+    due_date: date
+    has_fiscal_year: bool  # the month's page exists only when its fiscal year does
+
+    @property
+    def label(self) -> str:
+        return f"{MONTH_NAMES[self.month]} {self.year}"
+
+
+@dataclass
+class OfficerSatker:
+    satker: Satker
+    figures: dict[str, Any] | None  # None: no DIPA in the year
+    this_month: MonthStatus
+    last_month: MonthStatus
+
+
+@dataclass
+class OfficerDashboard:
+    fiscal_year: FiscalYear
+    totals: dict[str, Any]
+    satkers: list[OfficerSatker]
+    province_row: dict[str, Any] | None  # the province in the ranking; None when it has no DIPA
+    provinces_ranked: int
+    average: Decimal | None
+    authority: str | None
+    today: date
+    reports: dict[str, str] = field(default_factory=dict)  # links to the full reports, by CONTRACT name
+
+
+def officer_dashboard(
+    *, user: User, fiscal_year: FiscalYear, today: date, years: dict[int, FiscalYear]
+) -> OfficerDashboard:
+    """The officer's satkers' figures for the year, their province's place among the provinces
+    of the provincial authority, and the state of this month's and last month's reports."""
+    satkers_qs = scoped(Satker.objects.order_by("code"), user)
+    satkers = list(satkers_qs)
+    own = RealizationFilter(year=fiscal_year.year, satkers=satkers_qs)
+    totals = realization_total(own)
+    figures = {row["satker"]: row for row in realization_by_satker(own)}
+    authority = provincial_authority(fiscal_year)
+    ranking = province_ranking(RealizationFilter(year=fiscal_year.year, authority=authority)) if authority else None
+    province_code = user.province.bps_code if user.province else None
+    province_row = next((row for row in ranking.rows if row["province"] == province_code), None) if ranking else None
+
+    this_year, this_month = today.year, today.month
+    last_year, last_month = (this_year - 1, 12) if this_month == 1 else (this_year, this_month - 1)
+    reports = {
+        (report.satker_id, report.fiscal_year.year, report.month): report
+        for report in scoped(
+            MonthlyReport.objects.filter(satker__in=satkers_qs)
+            .filter(Q(fiscal_year__year=this_year, month=this_month) | Q(fiscal_year__year=last_year, month=last_month))
+            .select_related("fiscal_year"),
+            user,
+        )
+    }
+    due = {
+        (this_year, this_month): report_due_date(this_year, this_month),
+        (last_year, last_month): report_due_date(last_year, last_month),
+    }
+
+    def status(satker: Satker, year: int, month: int) -> MonthStatus:
+        report = reports.get((satker.pk, year, month))
+        return MonthStatus(year, month, report, report.due_date if report else due[(year, month)], year in years)
+
+    return OfficerDashboard(
+        fiscal_year=fiscal_year,
+        totals=totals,
+        satkers=[
+            OfficerSatker(
+                satker=satker,
+                figures=figures.get(satker.code),
+                this_month=status(satker, this_year, this_month),
+                last_month=status(satker, last_year, last_month),
+            )
+            for satker in satkers
+        ],
+        province_row=province_row,
+        provinces_ranked=sum(1 for row in ranking.rows if row["rank"] is not None) if ranking else 0,
+        average=ranking.extra["average"] if ranking else None,
+        authority=authority,
+        today=today,
+        reports=report_links(year=fiscal_year.year, authority=authority),
+    )

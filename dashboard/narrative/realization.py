@@ -1,0 +1,284 @@
+"""The realization summary in words, in the style of the directorate's press statements
+(``seed-article.txt``), in Indonesian and in English.
+
+Pure functions: ``narrative_figures`` picks what the text needs out of report results
+(``budgets.reports.queries``), ``narrative_text`` writes it. The queries are the caller's
+(``dashboard.figures.narrative_for``), so the text can be tested on plain data and the same
+figures feed the dashboard and the download.
+
+Each language has its own number format, independent of the active Django language: the
+Indonesian text says ``97,97 %`` and ``Rp49,05 miliar``, the English one ``97.97%`` and
+``IDR 49.05 billion``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from budgets.reports.queries import ReportResult
+
+Language = Literal["id", "en"]
+LANGUAGES: tuple[Language, ...] = ("id", "en")
+
+# Past this many, the satkers under the threshold are counted and only the lowest named: in a
+# running year nearly every satker is still under a year-end threshold.
+MAX_NAMED_SATKERS = 10
+
+MONTHS = {
+    "id": ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
+           "November", "Desember"),
+    "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December"),
+}  # fmt: skip
+SCALES = {
+    "id": ((10**12, "triliun"), (10**9, "miliar"), (10**6, "juta"), (10**3, "ribu")),
+    "en": ((10**12, "trillion"), (10**9, "billion"), (10**6, "million"), (10**3, "thousand")),
+}
+AUTHORITY_WORDS = {
+    "id": {"DK": "dekonsentrasi", "TP": "tugas pembantuan", "KP": "kantor pusat"},
+    "en": {"DK": "deconcentration", "TP": "co-administration", "KP": "central office"},
+}
+
+
+@dataclass(frozen=True)
+class Share:
+    """Realization against effective pagu."""
+
+    pagu_efektif: int
+    realisasi: int
+    persen: Decimal | None
+
+
+@dataclass(frozen=True)
+class Ranked:
+    name: str
+    name_en: str
+    persen: Decimal | None
+
+
+@dataclass(frozen=True)
+class NarrativeFigures:
+    year: int
+    directorate: Share
+    as_of: date | None = None  # None when the year is over: the figures are the year's
+    authority: str | None = None  # the provincial satkers' authority that year (DK or TP)
+    provincial: Share | None = None
+    average: Decimal | None = None  # the provincial authority's total %, the ranking's average
+    provinces_ranked: int = 0
+    above_average: int = 0
+    top: list[Ranked] = field(default_factory=list)
+    threshold: Decimal | None = None
+    below_threshold: int = 0
+    # The satkers under the threshold that the reader may see, lowest first (an officer does
+    # not get the names of satkers outside their province, only how many there are).
+    below_named: list[Ranked] = field(default_factory=list)
+
+
+def _share(totals: Mapping[str, Any]) -> Share:
+    return Share(pagu_efektif=totals["pagu_efektif"], realisasi=totals["realisasi"], persen=totals["persen"])
+
+
+def narrative_figures(
+    *,
+    year: int,
+    directorate: Mapping[str, Any],
+    as_of: date | None = None,
+    authority: str | None = None,
+    ranking: ReportResult | None = None,
+    satkers: ReportResult | None = None,
+    visible_satkers: set[str] | None = None,
+    names_en: Mapping[str, str] | None = None,
+) -> NarrativeFigures:
+    """The figures of the text, from report results: ``directorate`` is ``realization_total``
+    of all satkers, ``ranking`` the ``province_ranking`` of the provincial authority and
+    ``satkers`` the ``satker_report`` of all satkers with the year's threshold.
+    ``visible_satkers`` (codes) limits the satkers named; None names them all."""
+    names_en = names_en or {}
+    figures: dict[str, Any] = {"year": year, "directorate": _share(directorate), "as_of": as_of}
+    if authority and ranking is not None:
+        ranked = [row for row in ranking.rows if row["persen"] is not None]
+        figures.update(
+            authority=authority,
+            provincial=_share(ranking.totals),
+            average=ranking.extra["average"],
+            provinces_ranked=len(ranked),
+            above_average=ranking.extra["above_average"],
+            top=[
+                Ranked(row["province_name"], names_en.get(row["province"], row["province_name"]), row["persen"])
+                for row in ranked
+                if row["top_five"]
+            ],
+        )
+    # The threshold is a year-end yardstick: in a running year (``as_of`` set) nearly every
+    # satker is still under it, so the text leaves it out rather than list them all.
+    if satkers is not None and as_of is None:
+        below = sorted(
+            (row for row in satkers.rows if row["below_threshold"]), key=lambda row: (row["persen"], row["satker"])
+        )
+        figures.update(
+            threshold=satkers.extra["threshold"],
+            below_threshold=len(below),
+            below_named=[
+                Ranked(row["satker_name"], row["satker_name"], row["persen"])
+                for row in below
+                if visible_satkers is None or row["satker"] in visible_satkers
+            ],
+        )
+    return NarrativeFigures(**figures)
+
+
+# --- Numbers in each language's format -----------------------------------------------------
+
+
+def _decimal(value: Decimal, language: Language) -> str:
+    text = f"{value.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,.2f}"
+    if language == "id":
+        text = text.replace(",", "_").replace(".", ",").replace("_", ".")
+    return text
+
+
+def format_percent(value: Decimal | None, language: Language) -> str:
+    """``97,97 %`` (Indonesian, as the directorate writes it) or ``97.97%``."""
+    if value is None:
+        return "-"
+    return f"{_decimal(value, language)} %" if language == "id" else f"{_decimal(value, language)}%"
+
+
+def format_amount(value: int, language: Language) -> str:
+    """Rupiah with a scale word and two decimals: ``Rp49,05 miliar`` or ``IDR 49.05 billion``."""
+    prefix = "Rp" if language == "id" else "IDR "
+    for size, word in SCALES[language]:
+        if abs(value) >= size:
+            return f"{prefix}{_decimal(Decimal(value) / size, language)} {word}"
+    whole = f"{value:,}"
+    return prefix + (whole.replace(",", ".") if language == "id" else whole)
+
+
+def format_date(day: date, language: Language) -> str:
+    return f"{day.day} {MONTHS[language][day.month - 1]} {day.year}"
+
+
+def _join(items: Sequence[str], language: Language) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    last = "dan" if language == "id" else "and"
+    return f"{', '.join(items[:-1])} {last} {items[-1]}"
+
+
+def _ranked(items: Sequence[Ranked], language: Language, *, english_names: bool = False) -> str:
+    return _join(
+        [f"{item.name_en if english_names else item.name} ({format_percent(item.persen, language)})" for item in items],
+        language,
+    )
+
+
+# --- The text ------------------------------------------------------------------------------
+
+
+def _indonesian(f: NarrativeFigures) -> list[str]:
+    def pct(value: Decimal | None) -> str:
+        return format_percent(value, "id")
+
+    def rp(value: int) -> str:
+        return format_amount(value, "id")
+
+    if not f.directorate.pagu_efektif:
+        return [f"Belum ada pagu Direktorat Jenderal IKMA untuk tahun anggaran {f.year}."]
+    opening = f"Hingga {format_date(f.as_of, 'id')}, realisasi" if f.as_of else "Realisasi"
+    verb = "telah mencapai" if f.as_of else "mencapai"
+    sentence = (
+        f"{opening} anggaran Direktorat Jenderal IKMA tahun {f.year} {verb} {pct(f.directorate.persen)} "
+        f"({rp(f.directorate.realisasi)} dari pagu efektif {rp(f.directorate.pagu_efektif)})"
+    )
+    word = AUTHORITY_WORDS["id"].get(f.authority or "", "")
+    if f.provincial is not None and f.provincial.pagu_efektif:
+        sentence += (
+            f", dengan realisasi {word} sebesar {pct(f.provincial.persen)} "
+            f"({rp(f.provincial.realisasi)} dari pagu efektif {rp(f.provincial.pagu_efektif)})"
+        )
+    paragraphs = [sentence + "."]
+
+    if f.provinces_ranked:
+        text = f"Sebanyak {f.above_average} provinsi mencatat realisasi {word} di atas rata-rata ({pct(f.average)})."
+        if f.top:
+            text += f" Lima besar provinsi dengan realisasi tertinggi adalah {_ranked(f.top, 'id')}."
+        paragraphs.append(text)
+
+    if f.threshold is not None:
+        if not f.below_threshold:
+            paragraphs.append(f"Tidak ada satker dengan realisasi di bawah {pct(f.threshold)}.")
+        else:
+            text = f"Tercatat {f.below_threshold} satker yang realisasinya masih di bawah {pct(f.threshold)}"
+            named = f.below_named[:MAX_NAMED_SATKERS]
+            if named and len(named) == f.below_threshold:
+                text += f", yaitu {_ranked(named, 'id')}"
+            elif named:
+                text += f", di antaranya {_ranked(named, 'id')}"
+            paragraphs.append(text + ".")
+
+    paragraphs.append("Angka realisasi dihitung dari laporan bulanan yang telah disetujui.")
+    return paragraphs
+
+
+def _english(f: NarrativeFigures) -> list[str]:
+    def pct(value: Decimal | None) -> str:
+        return format_percent(value, "en")
+
+    def amount(value: int) -> str:
+        return format_amount(value, "en")
+
+    if not f.directorate.pagu_efektif:
+        return [f"There is no budget ceiling of the Directorate General of IKMA for fiscal year {f.year} yet."]
+    opening = f"As of {format_date(f.as_of, 'en')}, the realization" if f.as_of else "The realization"
+    verb = "has reached" if f.as_of else "reached"
+    sentence = (
+        f"{opening} of the IKMA Directorate General's budget in {f.year} {verb} {pct(f.directorate.persen)} "
+        f"({amount(f.directorate.realisasi)} of an effective ceiling of {amount(f.directorate.pagu_efektif)})"
+    )
+    word = AUTHORITY_WORDS["en"].get(f.authority or "", "")
+    if f.provincial is not None and f.provincial.pagu_efektif:
+        sentence += (
+            f", with a {word} realization of {pct(f.provincial.persen)} "
+            f"({amount(f.provincial.realisasi)} of {amount(f.provincial.pagu_efektif)})"
+        )
+    paragraphs = [sentence + "."]
+
+    if f.provinces_ranked:
+        noun = "province" if f.above_average == 1 else "provinces"
+        text = f"A total of {f.above_average} {noun} realized their {word} budget above the average ({pct(f.average)})."
+        if f.top:
+            text += f" The top five provinces are {_ranked(f.top, 'en', english_names=True)}."
+        paragraphs.append(text)
+
+    if f.threshold is not None:
+        if not f.below_threshold:
+            paragraphs.append(f"No work unit (satker) has a realization below {pct(f.threshold)}.")
+        else:
+            if f.below_threshold == 1:
+                text = f"There is 1 work unit (satker) whose realization is still below {pct(f.threshold)}"
+            else:
+                text = f"There are {f.below_threshold} work units (satker) whose realization is still below"
+                text += f" {pct(f.threshold)}"
+            named = f.below_named[:MAX_NAMED_SATKERS]
+            if named and len(named) == f.below_threshold:
+                text += f": {_ranked(named, 'en')}"
+            elif named:
+                text += f", among them {_ranked(named, 'en')}"
+            paragraphs.append(text + ".")
+
+    paragraphs.append("Realization is counted from approved monthly reports.")
+    return paragraphs
+
+
+def narrative_paragraphs(figures: NarrativeFigures, language: Language) -> list[str]:
+    return _indonesian(figures) if language == "id" else _english(figures)
+
+
+def narrative_text(figures: NarrativeFigures, language: Language) -> str:
+    """The summary as plain text: paragraphs separated by a blank line."""
+    return "\n\n".join(narrative_paragraphs(figures, language)) + "\n"

@@ -1,0 +1,147 @@
+"""The signed-in home page (each role's dashboard) and the narrative summary download.
+
+The project level may import both apps: the realization figures and text come from budgets,
+the programme outputs and their paragraph from programs (budgets never imports programs)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.forms import Form
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from accounts.access import data_access_required
+from accounts.scoping import scoped
+from budgets.models import FiscalYear, Satker
+from budgets.selectors import satker_count_by_authority
+from core import fresh_cache
+from dashboard.figures import directorate_dashboard, narrative_for, officer_dashboard, provinces_by_code
+from dashboard.forms import DashboardFilterForm, NarrativeForm
+from dashboard.narrative.programmes import ProgrammeFigures, programme_paragraphs
+from dashboard.narrative.realization import NarrativeFigures, narrative_paragraphs
+from programs.records.report import output_kpis, programme_figures
+
+
+def bad_request(request: HttpRequest, form: Form) -> HttpResponse:
+    messages = [str(message) for errors in form.errors.values() for message in errors]
+    return render(request, "400.html", {"messages_400": messages}, status=400)
+
+
+def _programmes(figures: NarrativeFigures) -> ProgrammeFigures:
+    """The programme outputs of the narrative's year, for the same provincial authority and date."""
+    return programme_figures(year=figures.year, authority=figures.authority, as_of=figures.as_of)
+
+
+def _paragraphs(figures: NarrativeFigures, programmes: ProgrammeFigures, language: str) -> list[str]:
+    """The realization summary, then the programme outputs (as the directorate's statement does)."""
+    return narrative_paragraphs(figures, language) + programme_paragraphs(programmes, language)
+
+
+def _programme_dashboard(programmes: ProgrammeFigures, authority: str | None) -> dict[str, object]:
+    """The dashboard's output figures: of all satkers, or of the authority the dashboard shows."""
+    if authority is None:
+        totals = programmes.directorate
+    elif authority == programmes.authority and programmes.provincial is not None:
+        totals = programmes.provincial
+    else:
+        totals = output_kpis(year=programmes.year, authority=authority)
+    query = f"?year={programmes.year}" + (f"&authority={authority}" if authority else "")
+    return {
+        "totals": totals,
+        "report_url": reverse("programs:report-outputs") + query,
+        "ovop_url": reverse("programs:report-ovop") + query,
+    }
+
+
+def _default_year(years: list[FiscalYear], today_year: int) -> FiscalYear | None:
+    """The fiscal year of today (or the latest before it; the earliest when all are ahead)."""
+    past = [fiscal_year for fiscal_year in years if fiscal_year.year <= today_year]
+    if past:
+        return max(past, key=lambda fiscal_year: fiscal_year.year)
+    return min(years, key=lambda fiscal_year: fiscal_year.year, default=None)
+
+
+@data_access_required()
+def home(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    years = list(FiscalYear.objects.order_by("-year"))
+    form = DashboardFilterForm(request.GET, years=[fiscal_year.year for fiscal_year in years])
+    if not form.is_valid():
+        return bad_request(request, form)
+    wanted = form.cleaned_data["year"]
+    fiscal_year = next((fy for fy in years if fy.year == wanted), None) if wanted else _default_year(years, today.year)
+    # The figures are the page's whole cost and depend only on the data, the date, the language,
+    # the query and what the user may see: cached under the data version (never stale).
+    body = fresh_cache.cached(request, "home", lambda: _dashboard_body(request, form, years, fiscal_year, today))
+    return render(request, "home.html", {"fiscal_year": fiscal_year, **body})
+
+
+def _dashboard_body(request: HttpRequest, form: DashboardFilterForm, years: list[FiscalYear],
+                    fiscal_year: FiscalYear | None, today: date) -> dict[str, object]:  # fmt: skip
+    """The dashboard under the page title, rendered, and whether it draws charts."""
+    user = request.user
+    language = translation.get_language() or "id"
+    context: dict[str, object] = {"fiscal_year": fiscal_year, "form": form, "years": years}
+    if fiscal_year is not None:
+        provinces = provinces_by_code()
+        figures = narrative_for(fiscal_year=fiscal_year, user=user, today=today, provinces=provinces)
+        programmes = _programmes(figures)
+        context["narrative_id"] = _paragraphs(figures, programmes, "id")
+        if language.startswith("en"):
+            context["narrative_en"] = _paragraphs(figures, programmes, "en")
+    if user.is_officer:
+        context["province"] = user.province
+        if fiscal_year is not None:
+            context["dashboard"] = officer_dashboard(
+                user=user, fiscal_year=fiscal_year, today=today, years={fy.year: fy for fy in years}
+            )
+        else:
+            context["satkers"] = scoped(Satker.objects.order_by("code"), user)
+    else:
+        context["satker_count"] = scoped(Satker.objects.all(), user).count()
+        if fiscal_year is not None:
+            context["authority_counts"] = satker_count_by_authority(user=user, fiscal_year=fiscal_year)
+            authority = form.cleaned_data["authority"] or None
+            context["dashboard"] = directorate_dashboard(
+                user=user, fiscal_year=fiscal_year, authority=authority, today=today
+            )
+            context["programmes"] = _programme_dashboard(programmes, authority)
+    dashboard = context.get("dashboard")
+    return {
+        "dashboard_html": render_to_string("dashboard/body.html", context, request),
+        "has_charts": bool(getattr(dashboard, "charts", None)),
+    }
+
+
+@data_access_required()
+def narrative(request: HttpRequest) -> HttpResponse:
+    """The year's realization and programme output summary as a plain-text file, in Indonesian
+    (default) or English."""
+    today = timezone.localdate()
+    years = list(FiscalYear.objects.order_by("-year"))
+    form = NarrativeForm(request.GET, years=[fiscal_year.year for fiscal_year in years])
+    if not form.is_valid():
+        return bad_request(request, form)
+    wanted = form.cleaned_data["year"]
+    fiscal_year = next((fy for fy in years if fy.year == wanted), None) if wanted else _default_year(years, today.year)
+    if fiscal_year is None:
+        return render(request, "400.html", {"messages_400": [_("Belum ada tahun anggaran.")]}, status=400)
+    language = form.cleaned_data["lang"] or "id"
+    figures = narrative_for(fiscal_year=fiscal_year, user=request.user, today=today)
+    text = "\n\n".join(_paragraphs(figures, _programmes(figures), language)) + "\n"
+    response = HttpResponse(text, content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="narasi-realisasi-{fiscal_year.year}-{language}.txt"'
+    response["Content-Language"] = language
+    return response
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form sent without its security token (an expired page, a form from another site): our
+    403 page with what to do, not Django's English technical page."""
+    message = _("Formulir ini sudah kedaluwarsa atau tidak lengkap. Muat ulang halaman, lalu kirim lagi.")
+    return render(request, "403.html", {"message": message}, status=403)

@@ -1,0 +1,106 @@
+"""load_demo_data: the budgets demo (demo.budgets) and then the programme demo
+(demo.programs) on its approved monthly reports, in one transaction. It lives in programs
+because it needs both apps and budgets must not import programs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+from django.utils import timezone
+
+from budgets.services import DEMO_PASSWORD
+from demo.budgets import DemoDataError, current_demo_year, demo_data_load, demo_years, published_figures
+from demo.programs import ProgrammeResult, programme_demo_load
+
+
+def _persen(value: Any) -> str:
+    return "-" if value is None else f"{value} %".replace(".", ",")
+
+
+def _angka(value: int) -> str:
+    return f"{value:,}".replace(",", ".")
+
+
+def _miliar(value: int) -> str:
+    return f"Rp{value / 10**9:.2f}".replace(".", ",") + " miliar"
+
+
+def output_summary(outputs: dict[str, dict[str, Any]]) -> str:
+    """The published outputs (DOMAIN.md) as loaded, on the approved basis."""
+    everyone, dk = outputs[""], outputs["DK"]
+    return (
+        f"WUB {_angka(everyone['wub'])} (DK {_angka(dk['wub'])}, {_angka(dk['wub_legal'])} berizin usaha), "
+        f"sentra OVOP {_angka(everyone['ovop_centres'])}, pengembangan produk "
+        f"{_angka(everyone['product_development'])}, pameran {_angka(everyone['exhibition_ikm'])} IKM "
+        f"({_miliar(everyone['exhibition_value'])}), industri 4.0 {_angka(everyone['i40'])}, restrukturisasi "
+        f"{_angka(everyone['restructuring_ikm'])} IKM ({_miliar(everyone['restructuring_value'])}), SNI "
+        f"{_angka(everyone['sni'])}, ISO {_angka(everyone['iso'])}, HACCP {_angka(everyone['haccp'])}, HKI "
+        f"{_angka(everyone['hki'])}, kemitraan {_angka(everyone['partnership'])}"
+    )
+
+
+class Command(BaseCommand):
+    help = (
+        "Muat data demo TA 2022 dan 2023 (pagu, RPD, realisasi dan laporan bulanan 38 satker provinsi "
+        "dan 4 unit pusat, dengan angka realisasi yang dipublikasikan) serta tahun anggaran berjalan "
+        "sampai bulan yang sudah berakhir; lalu data program pada laporan yang disetujui (WUB, fasilitasi, "
+        "kemiskinan ekstrem, sentra OVOP dan bintangnya, target output, registri IKM) dengan capaian output "
+        "2022 yang dipublikasikan. Jalankan setelah load_master_data. "
+        "Aman diulang: tahun yang sudah berisi data dilewati."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        # Read when the command runs, so the running year is the one of that day.
+        parser.add_argument(
+            "--year",
+            type=int,
+            action="append",
+            choices=demo_years(timezone.localdate()),
+            dest="years",
+            help="Muat hanya tahun ini (boleh diulang; bawaan: 2022, 2023 dan tahun berjalan).",
+        )
+
+    def handle(self, *args: Any, years: list[int] | None, **options: Any) -> None:
+        today = timezone.localdate()
+        try:
+            with transaction.atomic():
+                results = demo_data_load(years=years, today=today)
+                programmes = programme_demo_load(years=years, today=today)
+        except DemoDataError as error:
+            raise CommandError(f"Data demo tidak dimuat, tidak ada yang diubah: {error}") from error
+        for result in results:
+            if result.skipped:
+                reason = result.note or "satker demo sudah memiliki pagu, RPD atau laporan"
+                self.stdout.write(f"TA {result.year}: dilewati, {reason}.")
+                continue
+            counts = ", ".join(f"{count} {label}" for label, count in result.counts.items())
+            figures = ", ".join(f"{label} {_persen(value)}" for label, value in published_figures(result.year).items())
+            if result.year == current_demo_year(today):
+                self.stdout.write(
+                    f"TA {result.year}: {counts}. Realisasi sejauh ini (laporan disetujui) {figures}. {result.note}."
+                )
+            else:
+                self.stdout.write(f"TA {result.year}: {counts}. Realisasi (laporan disetujui) {figures}.")
+        for programme in programmes:
+            self.stdout.write(self._programme_line(programme))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Data demo siap. Masuk sebagai officer-17, reviewer atau admin; kata sandi {DEMO_PASSWORD}."
+            )
+        )
+
+    @staticmethod
+    def _programme_line(result: ProgrammeResult) -> str:
+        if result.year is None:
+            created = ", ".join(f"{count} {label}" for label, count in result.counts.items())
+            return f"Registri IKM dan sentra OVOP: {created} baru."
+        if result.skipped:
+            return f"Program TA {result.year}: dilewati, {result.note}."
+        if not result.counts:
+            return f"Program TA {result.year}: {result.note}; data program diisi petugas."
+        counts = ", ".join(f"{count} {label}" for label, count in result.counts.items())
+        if not result.outputs:
+            return f"Program TA {result.year}: {counts}."
+        return f"Program TA {result.year}: {counts}. Capaian (laporan disetujui) {output_summary(result.outputs)}."

@@ -1,0 +1,417 @@
+"""Import kinds of the monthly programme records: new entrepreneurs (`wub`) and facilitations
+(`fasilitasi`).
+
+A row passes the gates of the web form (satker editable, year open, month started, the month's
+report not locked) and the form's own rules (``programs.records.services``), then is upserted on
+its natural key into the month's report. The plan reads everything it needs in a fixed number of
+queries, whatever the number of rows; the form's rules are called without a NIB because they
+would look the registry up once per row: the importer looks every NIB of the file up at once.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from accounts.scoping import scoped
+from budgets.calendar import last_started_month
+from budgets.models import FiscalYear, MonthlyReport, Regency, Satker
+from imports.importer import ImportPlan, PlannedRow
+from imports.reader import CellError, Sheet, parse_amount, parse_code, parse_int, parse_regency_code, parse_text
+from programs.models import Enterprise, Facilitation, FacilitationKind, NewEntrepreneur
+from programs.records import output_summary
+from programs.records.services import facilitation_values, open_month, touch_report, wub_values
+from programs.registry.rules import normalize_name
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+Parser = Callable[[Any], Any]
+MonthKey = tuple[str, int, int]  # satker code, year, month
+
+
+# -- cells --------------------------------------------------------------------------------------
+
+
+def parse_nib(value: Any) -> str | None:
+    """13 digits kept as text, or None when empty. A number cell lost its leading zero and is
+    padded back (as every code is); spaces typed between digit groups are dropped, as the form
+    does."""
+    if isinstance(value, str):
+        value = "".join(value.split()) or None
+    return parse_code(value, digits=13, label=_("NIB"), required=False)
+
+
+def parse_facilitation_kind(value: Any) -> str:
+    kind = parse_text(value, max_length=16).upper()
+    if kind not in FacilitationKind.values:
+        raise CellError(_("Jenis fasilitasi %(value)s tidak dikenal; pilih salah satu: %(kinds)s.")
+                        % {"value": value, "kinds": ", ".join(FacilitationKind.values)})  # fmt: skip
+    return kind
+
+
+def optional_text(max_length: int) -> Parser:
+    # Whether the text is required is the form rule's decision (with the form's message).
+    return lambda value: parse_text(value, max_length=max_length, required=False)
+
+
+SATKER_YEAR_MONTH: tuple[tuple[str, Parser], ...] = (
+    ("kode_satker", lambda v: parse_code(v, digits=6, label=_("Kode satker"))),
+    ("tahun", lambda v: parse_int(v, low=2000, high=2100)),
+    ("bulan", lambda v: parse_int(v, low=1, high=12)),
+)
+
+
+# -- what the plan reads at once -----------------------------------------------------------------
+
+
+@dataclass
+class FileContext:
+    """Everything the rows of one file are checked against, each read in one query."""
+
+    satkers: dict[str, Satker]  # the satkers the user may edit, by code
+    years: dict[int, FiscalYear]
+    reports: dict[MonthKey, MonthlyReport]
+    regencies: dict[str, Regency]
+    enterprises: dict[str, Enterprise]  # the registry enterprises with a NIB of the file
+    existing: dict[tuple, list[Any]] = field(default_factory=dict)  # stored records by natural key
+
+    def registry_enterprise(self, nib: str, satker: Satker) -> Enterprise | None:
+        """As records._registry_enterprise: a provincial satker sees only its own province's
+        registry, so a NIB of another province is as unknown as a NIB never registered."""
+        enterprise = self.enterprises.get(nib)
+        if enterprise is None or (not satker.is_central and enterprise.province_id != satker.province_id):
+            return None
+        return enterprise
+
+
+# -- the shared import of a monthly record -------------------------------------------------------
+
+Cleaned = tuple[dict[str, Any] | None, dict[str, list[str]]]  # the record's fields, or errors by form field
+
+
+class MonthlyRecordImporter:
+    """The plan and apply shared by the monthly record kinds; a kind says how its cells parse,
+    how a row becomes the record's fields (through the form's rules) and what its natural key is."""
+
+    kind: str
+    model: type[models.Model]
+    parsers: tuple[tuple[str, Parser], ...]
+    key_column: str  # where a duplicate row is reported
+    # The form field names of the rules' errors, mapped to the file's columns.
+    columns_of_fields: dict[str, str]
+    compared_fields: tuple[str, ...]  # the fields the file holds: equal on a stored record = "unchanged"
+    related: tuple[str, ...] = ("satker", "fiscal_year")
+
+    # -- what each kind says --
+
+    def clean(self, cells: dict[str, Any], satker: Satker, context: FileContext, today: date) -> Cleaned:
+        raise NotImplementedError
+
+    def key(self, month_key: MonthKey, fields: dict[str, Any]) -> tuple:
+        raise NotImplementedError
+
+    def stored_key(self, record: Any) -> tuple:
+        raise NotImplementedError
+
+    def updated_values(self, record: Any, fields: dict[str, Any]) -> dict[str, Any]:
+        """What a changed row writes over the stored record."""
+        return {name: fields[name] for name in self.compared_fields}
+
+    @property
+    def written_fields(self) -> list[str]:
+        return list(self.compared_fields)
+
+    # -- plan --
+
+    def plan(self, sheet: Sheet, user: User, today: date) -> ImportPlan:
+        plan = ImportPlan(self.kind)
+        if not (user.is_admin or user.is_officer) or user.access_problem:
+            plan.error(0, "", _("Hanya petugas satker dan admin direktorat yang dapat mengimpor data."))
+            return plan
+        parsed = self._parse(sheet, plan)
+        context = self._load(parsed, user)
+        seen: dict[tuple, int] = {}
+        for number, cells in parsed:
+            gated = self._gate(plan, number, cells, context, today)
+            if gated is None:
+                continue
+            satker, fiscal_year = gated
+            fields, errors = self.clean(cells, satker, context, today)
+            for name, messages in errors.items():
+                for message in messages:
+                    plan.error(number, self.columns_of_fields.get(name, ""), message)
+            if fields is None:
+                continue
+            key = self.key((satker.code, fiscal_year.year, cells["bulan"]), fields)
+            if key in seen:
+                plan.error(number, self.key_column, _("Baris ganda: sama dengan baris %(row)s.") % {"row": seen[key]})
+                continue
+            seen[key] = number
+            action, record = self._classify(fields, context.existing.get(key, []))
+            if action is None:
+                plan.error(
+                    number,
+                    self.key_column,
+                    _("Ada %(count)s catatan dengan kunci yang sama di bulan ini; perbaiki lewat formulir.")
+                    % {"count": len(context.existing[key])},
+                )
+                continue
+            values = {"satker": satker, "fiscal_year": fiscal_year, "month": cells["bulan"], "fields": fields}
+            plan.rows.append(PlannedRow(number, key, action, {**values, "record": record}))
+        return plan
+
+    def _parse(self, sheet: Sheet, plan: ImportPlan) -> list[tuple[int, dict[str, Any]]]:
+        """The rows whose every cell parses; the others are reported cell by cell."""
+        parsed = []
+        for number, cells in sheet.rows:
+            values: dict[str, Any] = {}
+            for column, parse in self.parsers:
+                try:
+                    values[column] = parse(cells.get(column))
+                except CellError as error:
+                    plan.error(number, column, str(error))
+            if len(values) == len(self.parsers):
+                parsed.append((number, values))
+        return parsed
+
+    def _load(self, parsed: list[tuple[int, dict[str, Any]]], user: User) -> FileContext:
+        codes = {cells["kode_satker"] for _n, cells in parsed}
+        years = {cells["tahun"] for _n, cells in parsed}
+        regency_codes = {cells["kode_kabkota"] for _n, cells in parsed if cells.get("kode_kabkota")}
+        nibs = {cells["nib"] for _n, cells in parsed if cells.get("nib")}
+        editable = scoped(Satker.objects.filter(code__in=codes), user, for_edit=True).select_related("province")
+        reports = MonthlyReport.objects.filter(satker__code__in=codes, fiscal_year__year__in=years)
+        context = FileContext(
+            satkers={satker.code: satker for satker in editable},
+            years={fiscal_year.year: fiscal_year for fiscal_year in FiscalYear.objects.filter(year__in=years)},
+            reports={
+                (report.satker.code, report.fiscal_year.year, report.month): report
+                for report in reports.select_related("satker", "fiscal_year")
+            },
+            regencies={r.kemendagri_code: r for r in Regency.objects.filter(kemendagri_code__in=regency_codes)},
+            enterprises={e.nib: e for e in Enterprise.objects.filter(nib__in=nibs).only("nib", "name", "province")},
+        )
+        stored = self.model.objects.filter(satker__code__in=codes, fiscal_year__year__in=years)
+        for record in stored.select_related(*self.related).order_by("pk"):
+            context.existing.setdefault(self.stored_key(record), []).append(record)
+        return context
+
+    def _gate(
+        self, plan: ImportPlan, number: int, cells: dict[str, Any], context: FileContext, today: date
+    ) -> tuple[Satker, FiscalYear] | None:
+        """The gates of records.open_month, in its order, each reported on its column."""
+        code, year, month = cells["kode_satker"], cells["tahun"], cells["bulan"]
+        satker = context.satkers.get(code)
+        if satker is None:
+            message = _("Satker %(code)s tidak ada atau di luar cakupan Anda.") % {"code": code}
+            plan.error(number, "kode_satker", message)
+            return None
+        fiscal_year = context.years.get(year)
+        if fiscal_year is None:
+            plan.error(number, "tahun", _("Tahun anggaran %(year)s tidak ada.") % {"year": year})
+            return None
+        if fiscal_year.is_closed:
+            plan.error(number, "tahun", _("Tahun anggaran %(year)s sudah ditutup.") % {"year": year})
+            return None
+        if month > last_started_month(year, today):
+            plan.error(number, "bulan", _("Bulan %(month)s/%(year)s belum berjalan.") % {"month": month, "year": year})
+            return None
+        report = context.reports.get((code, year, month))
+        if report is not None and report.is_locked:
+            status = {"month": month, "year": year, "status": report.get_status_display()}
+            plan.error(
+                number, "bulan", _("Laporan bulan %(month)s/%(year)s berstatus %(status)s dan terkunci.") % status
+            )
+            return None
+        return satker, fiscal_year
+
+    def _classify(self, fields: dict[str, Any], stored: list[Any]) -> tuple[str | None, Any]:
+        """New when nothing is stored under the key; unchanged when a stored record already holds
+        these values; changed when exactly one other is stored. Records entered twice by hand
+        under one key cannot be told apart (action None): the officer fixes them in the form."""
+        wanted = tuple(value.pk if isinstance(value, models.Model) else value for value in self._file_values(fields))
+        for record in stored:
+            if self._stored_values(record) == wanted:
+                return "unchanged", record
+        if len(stored) > 1:
+            return None, None
+        return ("changed", stored[0]) if stored else ("new", None)
+
+    def _file_values(self, fields: dict[str, Any]) -> list[Any]:
+        return [fields[name] for name in self.compared_fields]
+
+    def _stored_values(self, record: Any) -> tuple:
+        # Foreign keys by their id: reading the related object would cost a query per record.
+        return tuple(getattr(record, self.model._meta.get_field(name).attname) for name in self.compared_fields)
+
+    # -- apply --
+
+    def apply(self, plan: ImportPlan, user: User, reason: str) -> None:
+        """Month by month: the month's report is opened (and locked) exactly as the form opens it,
+        new records are created and changed ones updated with their history, and the report gets a
+        new version so that forms opened before the import are refused as stale."""
+        by_month: dict[tuple[int, int, int], list[PlannedRow]] = defaultdict(list)
+        for row in plan.rows:
+            if row.action != "unchanged":
+                values = row.values
+                by_month[(values["satker"].pk, values["fiscal_year"].pk, values["month"])].append(row)
+        today = timezone.localdate()
+        for rows in by_month.values():
+            first = rows[0].values
+            report = open_month(
+                satker=first["satker"], fiscal_year=first["fiscal_year"], month=first["month"], by=user, today=today
+            )
+            created = [self._new_record(row, report) for row in rows if row.action == "new"]
+            updated = [self._updated_record(row) for row in rows if row.action == "changed"]
+            if created:
+                bulk_create_with_history(created, self.model, default_user=user, default_change_reason=reason)
+            if updated:
+                self._update(updated, user, reason)
+            output_summary.refresh([report.pk])  # bulk writes send no signal: the figures by hand
+            report._change_reason = reason
+            touch_report(report, user)
+
+    def _new_record(self, row: PlannedRow, report: MonthlyReport) -> Any:
+        values = row.values
+        return self.model(
+            satker=values["satker"], fiscal_year=values["fiscal_year"], month=values["month"], report=report,
+            **values["fields"],
+        )  # fmt: skip
+
+    def _updated_record(self, row: PlannedRow) -> Any:
+        record = row.values["record"]
+        for name, value in self.updated_values(record, row.values["fields"]).items():
+            setattr(record, name, value)
+        return record
+
+    def _update(self, records: list[Any], user: User, reason: str) -> None:
+        written = bulk_update_with_history(
+            records, self.model, self.written_fields, default_user=user, default_change_reason=reason
+        )
+        # The report lock serialises the month's writers, but a record the plan read may have been
+        # deleted through the form before the lock was taken.
+        if written != len(records):
+            raise ValidationError(_("Data bulan ini berubah sejak berkas diperiksa; unggah ulang berkas."))
+
+
+def _rule_errors(rules: Callable[[], dict[str, Any]], found: dict[str, str]) -> Cleaned:
+    """The form rule's values, or its errors keyed by form field. ``found`` are the importer's
+    own findings (a code not found): they replace the rule's message for that field, since the
+    rule only saw the field empty."""
+    try:
+        values = rules()
+    except ValidationError as error:
+        return None, {**error.message_dict, **{name: [message] for name, message in found.items()}}
+    if found:
+        return None, {name: [message] for name, message in found.items()}
+    return values, {}
+
+
+# -- wub ------------------------------------------------------------------------------------------
+
+
+class NewEntrepreneurImporter(MonthlyRecordImporter):
+    """`wub`: kode_satker, tahun, bulan, nama, kode_kabkota, jenis_usaha, nib. Natural key:
+    satker + year + month + normalised name + regency. A NIB links the registry enterprise with
+    that NIB when there is one (as the form does)."""
+
+    kind = "wub"
+    model = NewEntrepreneur
+    parsers = (
+        *SATKER_YEAR_MONTH,
+        ("nama", optional_text(200)),
+        ("kode_kabkota", parse_regency_code),
+        ("jenis_usaha", optional_text(200)),
+        ("nib", parse_nib),
+    )
+    key_column = "nama"
+    columns_of_fields = {"name": "nama", "regency": "kode_kabkota", "business_type": "jenis_usaha", "nib": "nib"}
+    compared_fields = ("name", "regency", "business_type", "nib", "enterprise")
+    related = ("satker", "fiscal_year", "regency")
+
+    def clean(self, cells: dict[str, Any], satker: Satker, context: FileContext, today: date) -> Cleaned:
+        regency = context.regencies.get(cells["kode_kabkota"])
+        found = {}
+        if regency is None:
+            found["regency"] = _("Kabupaten/kota %(code)s tidak dikenal.") % {"code": cells["kode_kabkota"]}
+        fields, errors = _rule_errors(
+            lambda: wub_values(
+                satker=satker, name=cells["nama"], regency=regency, business_type=cells["jenis_usaha"],
+                nib=cells["nib"], legalized_on=None, today=today, find_enterprise=context.registry_enterprise,
+            ),
+            found,
+        )  # fmt: skip
+        return fields, errors
+
+    def key(self, month_key: MonthKey, fields: dict[str, Any]) -> tuple:
+        return (*month_key, normalize_name(fields["name"]), fields["regency"].kemendagri_code)
+
+    def stored_key(self, record: NewEntrepreneur) -> tuple:
+        month_key = (record.satker.code, record.fiscal_year.year, record.month)
+        return (*month_key, normalize_name(record.name), record.regency.kemendagri_code)
+
+    def updated_values(self, record: NewEntrepreneur, fields: dict[str, Any]) -> dict[str, Any]:
+        # The file has no legality date: a stored one stays while the record keeps a NIB (the
+        # form's rule: a date only with a NIB).
+        legalized_on = record.legalized_on if fields["nib"] else None
+        return {**super().updated_values(record, fields), "legalized_on": legalized_on}
+
+    @property
+    def written_fields(self) -> list[str]:
+        return [*self.compared_fields, "legalized_on"]
+
+
+# -- fasilitasi -----------------------------------------------------------------------------------
+
+
+class FacilitationImporter(MonthlyRecordImporter):
+    """`fasilitasi`: kode_satker, tahun, bulan, jenis, nib, nama_usaha, nilai, keterangan.
+    Natural key: satker + year + month + kind + (NIB, or the normalised name without one). A NIB
+    must be in the registry (whose name fills an empty nama_usaha); exhibitions and restructuring
+    carry a value above 0, the other kinds none (the form's rules)."""
+
+    kind = "fasilitasi"
+    model = Facilitation
+    parsers = (
+        *SATKER_YEAR_MONTH,
+        ("jenis", parse_facilitation_kind),
+        ("nib", parse_nib),
+        ("nama_usaha", optional_text(200)),
+        ("nilai", parse_amount),
+        ("keterangan", optional_text(300)),
+    )
+    key_column = "jenis"
+    columns_of_fields = {
+        "kind": "jenis", "nib": "nib", "enterprise_name": "nama_usaha", "value": "nilai", "note": "keterangan",
+    }  # fmt: skip
+    compared_fields = ("enterprise_name", "value", "note", "nib", "enterprise")
+
+    def clean(self, cells: dict[str, Any], satker: Satker, context: FileContext, today: date) -> Cleaned:
+        fields, errors = _rule_errors(
+            lambda: facilitation_values(
+                satker=satker, kind=cells["jenis"], nib=cells["nib"], enterprise_name=cells["nama_usaha"],
+                value=cells["nilai"], certificate_number="", certificate_date=None, note=cells["keterangan"],
+                today=today, find_enterprise=context.registry_enterprise,
+            ),
+            {},
+        )  # fmt: skip
+        if fields is None:
+            return None, errors
+        return {name: fields[name] for name in ("kind", "enterprise_name", "value", "note", "nib", "enterprise")}, {}
+
+    def key(self, month_key: MonthKey, fields: dict[str, Any]) -> tuple:
+        return (*month_key, fields["kind"], fields["nib"] or normalize_name(fields["enterprise_name"]))
+
+    def stored_key(self, record: Facilitation) -> tuple:
+        month_key = (record.satker.code, record.fiscal_year.year, record.month)
+        return (*month_key, record.kind, record.nib or normalize_name(record.enterprise_name))

@@ -1,0 +1,249 @@
+"""Import kind `ovop`: OVOP centres (sentra) with their yearly stars."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from accounts.scoping import scoped
+from budgets.models import FiscalYear, Regency, Satker
+from imports.importer import ImportPlan, PlannedRow, refuse_readers
+from imports.reader import CellError, Sheet, parse_code, parse_int, parse_regency_code, parse_text
+from programs.models import CommodityGroup, OvopCentre, OvopRating
+from programs.records.services import MAX_STARS, MAX_UNITS, MIN_STARS
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+CENTRE_FIELDS = {"desa": "village", "kelompok_komoditas": "commodity_group", "jumlah_ikm": "unit_count"}
+
+
+def parse_words(value: Any, *, max_length: int) -> str:
+    """Required text with runs of spaces folded, as the web form stores names (the centre's
+    name is part of its natural key, so "Sentra  Tenun" must find "Sentra Tenun")."""
+    return " ".join(parse_text(value, max_length=max_length).split())
+
+
+def parse_commodity_group(value: Any) -> str:
+    """The group's code (TENUN) or its label (Kain tenun), in any letter case."""
+    text = " ".join(parse_text(value, max_length=100).split()).casefold()
+    for group in CommodityGroup:
+        if text in (group.value.casefold(), str(group.label).casefold()):
+            return group.value
+    raise CellError(
+        _("Kelompok komoditas '%(value)s' tidak dikenal; pilih salah satu: %(choices)s.")
+        % {"value": value, "choices": ", ".join(CommodityGroup.values)}
+    )
+
+
+def parse_unit_count(value: Any) -> int:
+    units = parse_int(value, low=0, high=MAX_UNITS)
+    if units < OvopCentre.MIN_UNITS:
+        raise CellError(_("Jumlah unit terlalu sedikit: sentra minimal 5 unit IKM."))
+    return units
+
+
+COLUMNS: tuple[tuple[str, Any], ...] = (
+    ("kode_satker", lambda v: parse_code(v, digits=6, label=_("Kode satker"))),
+    ("nama_sentra", lambda v: parse_words(v, max_length=200)),
+    ("kode_kabkota", parse_regency_code),
+    ("desa", lambda v: parse_words(v, max_length=120)),
+    ("kelompok_komoditas", parse_commodity_group),
+    ("jumlah_ikm", parse_unit_count),
+    ("tahun", lambda v: parse_int(v, low=2000, high=2100)),
+    ("bintang", lambda v: parse_int(v, low=MIN_STARS, high=MAX_STARS)),
+)
+
+CentreKey = tuple[int, str, int]  # (satker id, name, regency id): the model's unique constraint
+
+
+@dataclass
+class _Known:
+    """What plan() loads once for the whole file."""
+
+    satkers: dict[str, Satker]
+    years: dict[int, FiscalYear]
+    regencies: dict[str, Regency]
+    centres: dict[CentreKey, OvopCentre]
+    ratings: dict[tuple[int, int], OvopRating]
+
+
+class OvopImporter:
+    """`ovop`: kode_satker, nama_sentra, kode_kabkota, desa, kelompok_komoditas, jumlah_ikm, tahun,
+    bintang. A row creates or updates the centre (natural key satker + name + regency, the
+    model's unique constraint: desa, kelompok_komoditas and jumlah_ikm are its fields) and sets
+    its stars for the year (natural key centre + year).
+
+    Rules of the web form (programs.records.services `centre_values`, `ovop_rating_set`): at
+    least five IKM units, the regency in the satker's province, a known commodity group, stars
+    1-5, the year known and open. One centre may appear on several rows with different years;
+    its fields must then agree (a disagreeing later row is an error naming the first). The same
+    centre and year twice is a duplicate. A row whose centre fields and stars equal what is
+    stored is unchanged and writes nothing."""
+
+    def plan(self, sheet: Sheet, user: User, today: date) -> ImportPlan:
+        plan = ImportPlan("ovop")
+        if refuse_readers(plan, user):
+            return plan
+        parsed = self._parse(plan, sheet)
+        known = self._load(parsed, user)
+        first_of_centre: dict[CentreKey, tuple[int, dict[str, Any]]] = {}
+        first_of_rating: dict[tuple[CentreKey, int], int] = {}
+        for number, values in parsed:
+            found = self._lookups(plan, number, values, known)
+            if found is None:
+                continue
+            satker, regency, fiscal_year = found
+            centre_key = (satker.pk, values["nama_sentra"], regency.pk)
+            fields = {field: values[column] for column, field in CENTRE_FIELDS.items()}
+            if (centre_key, fiscal_year.year) in first_of_rating:
+                plan.error(number, "tahun", _("Baris ganda: sentra dan tahun yang sama dengan baris %(row)s.")
+                           % {"row": first_of_rating[(centre_key, fiscal_year.year)]})  # fmt: skip
+                continue
+            first_of_rating[(centre_key, fiscal_year.year)] = number
+            first = first_of_centre.setdefault(centre_key, (number, fields))
+            if first[1] != fields:
+                column = next(c for c, f in CENTRE_FIELDS.items() if first[1][f] != fields[f])
+                plan.error(number, column, _("Data sentra ini berbeda dengan baris %(row)s; desa, kelompok komoditas "
+                           "dan jumlah IKM satu sentra harus sama di setiap baris.") % {"row": first[0]})  # fmt: skip
+                continue
+            centre = known.centres.get(centre_key)
+            # A centre's own changes are counted once, on its first row in the file.
+            centre_changes = first[0] == number and (
+                centre is None or any(getattr(centre, field) != value for field, value in fields.items())
+            )
+            rating = known.ratings.get((centre.pk, fiscal_year.year)) if centre else None
+            if rating is None:
+                action = "new"
+            else:
+                action = "changed" if centre_changes or rating.stars != values["bintang"] else "unchanged"
+            key = (satker.code, values["nama_sentra"], regency.kemendagri_code, fiscal_year.year)
+            plan.rows.append(PlannedRow(number, key, action, {
+                **values, "satker": satker, "regency": regency, "fiscal_year": fiscal_year, "centre_key": centre_key,
+                "fields": fields,
+            }))  # fmt: skip
+        return plan
+
+    @staticmethod
+    def _parse(plan: ImportPlan, sheet: Sheet) -> list[tuple[int, dict[str, Any]]]:
+        parsed = []
+        for number, cells in sheet.rows:
+            values: dict[str, Any] = {}
+            for column, parse in COLUMNS:
+                try:
+                    values[column] = parse(cells.get(column))
+                except CellError as error:
+                    plan.error(number, column, str(error))
+            if len(values) == len(COLUMNS):
+                parsed.append((number, values))
+        return parsed
+
+    @staticmethod
+    def _load(parsed: list[tuple[int, dict[str, Any]]], user: User) -> _Known:
+        """Everything the rows refer to, in five queries whatever the file's size."""
+        codes = {values["kode_satker"] for _n, values in parsed}
+        satkers = {
+            s.code: s
+            for s in scoped(Satker.objects.filter(code__in=codes).select_related("province"), user, for_edit=True)
+        }
+        centres = {
+            (c.satker_id, c.name, c.regency_id): c for c in OvopCentre.objects.filter(satker__in=list(satkers.values()))
+        }
+        ratings = {
+            (r.centre_id, r.year): r
+            for r in OvopRating.objects.filter(centre__satker_id__in=[s.pk for s in satkers.values()])
+        }
+        return _Known(
+            satkers=satkers,
+            years={fy.year: fy for fy in FiscalYear.objects.filter(year__in={v["tahun"] for _n, v in parsed})},
+            regencies={
+                r.kemendagri_code: r
+                for r in Regency.objects.filter(kemendagri_code__in={v["kode_kabkota"] for _n, v in parsed})
+            },
+            centres=centres,
+            ratings=ratings,
+        )
+
+    @staticmethod
+    def _lookups(
+        plan: ImportPlan, number: int, values: dict[str, Any], known: _Known
+    ) -> tuple[Satker, Regency, FiscalYear] | None:
+        """The row's satker, regency and year, or None after reporting each one that fails."""
+        satker = known.satkers.get(values["kode_satker"])
+        if satker is None:
+            plan.error(number, "kode_satker", _("Satker %(code)s tidak ada atau di luar cakupan Anda.")
+                       % {"code": values["kode_satker"]})  # fmt: skip
+        regency = known.regencies.get(values["kode_kabkota"])
+        if regency is None:
+            plan.error(number, "kode_kabkota", _("Kabupaten/kota %(code)s tidak dikenal.")
+                       % {"code": values["kode_kabkota"]})  # fmt: skip
+        elif satker is not None and regency.province_id != satker.province_id:
+            plan.error(number, "kode_kabkota", _("%(regency)s tidak berada di provinsi satker (%(province)s).")
+                       % {"regency": regency.name, "province": satker.province.name})  # fmt: skip
+            regency = None
+        fiscal_year = known.years.get(values["tahun"])
+        if fiscal_year is None:
+            plan.error(number, "tahun", _("Tahun anggaran %(year)s tidak ada.") % {"year": values["tahun"]})
+        elif fiscal_year.is_closed:
+            plan.error(number, "tahun", _("Tahun anggaran %(year)s sudah ditutup.") % {"year": fiscal_year.year})
+            fiscal_year = None
+        if satker is None or regency is None or fiscal_year is None:
+            return None
+        return satker, regency, fiscal_year
+
+    def apply(self, plan: ImportPlan, user: User, reason: str) -> None:
+        rows = [row for row in plan.rows if row.action != "unchanged"]
+        if not rows:
+            return
+        history = {"default_user": user, "default_change_reason": reason}
+        # The web form locks the satker while it writes centres; so does the import, and it reads
+        # the centres and ratings again under that lock rather than trusting the preview.
+        satker_ids = sorted({row.values["satker"].pk for row in rows})
+        list(Satker.objects.select_for_update().filter(pk__in=satker_ids).order_by("pk"))
+        centres = self._write_centres(rows, satker_ids, history)
+        ratings = {(r.centre_id, r.year): r for r in OvopRating.objects.filter(centre__in=list(centres.values()))}
+        to_create, to_update = [], []
+        for row in rows:
+            centre, year, stars = (
+                centres[row.values["centre_key"]],
+                row.values["fiscal_year"].year,
+                row.values["bintang"],
+            )
+            rating = ratings.get((centre.pk, year))
+            if rating is None:
+                to_create.append(OvopRating(centre=centre, year=year, stars=stars))
+            elif rating.stars != stars:
+                rating.stars = stars
+                to_update.append(rating)
+        if to_create:
+            bulk_create_with_history(to_create, OvopRating, **history)
+        if to_update:
+            bulk_update_with_history(to_update, OvopRating, ["stars"], **history)
+
+    @staticmethod
+    def _write_centres(
+        rows: list[PlannedRow], satker_ids: list[int], history: dict[str, Any]
+    ) -> dict[CentreKey, OvopCentre]:
+        """Create or update each centre the rows name; every centre of ``rows``, by natural key."""
+        stored = {(c.satker_id, c.name, c.regency_id): c for c in OvopCentre.objects.filter(satker_id__in=satker_ids)}
+        wanted = {row.values["centre_key"]: row for row in reversed(rows)}  # first row of each centre wins
+        to_create, to_update = [], []
+        for key, row in wanted.items():
+            centre = stored.get(key)
+            if centre is None:
+                to_create.append(OvopCentre(satker=row.values["satker"], name=key[1], regency=row.values["regency"],
+                                            **row.values["fields"]))  # fmt: skip
+            elif any(getattr(centre, field) != value for field, value in row.values["fields"].items()):
+                for field, value in row.values["fields"].items():
+                    setattr(centre, field, value)
+                to_update.append(centre)
+        if to_update:
+            bulk_update_with_history(to_update, OvopCentre, list(CENTRE_FIELDS.values()), **history)
+        created = bulk_create_with_history(to_create, OvopCentre, **history) if to_create else []
+        for centre in created:
+            stored[(centre.satker_id, centre.name, centre.regency_id)] = centre
+        return {key: stored[key] for key in wanted}

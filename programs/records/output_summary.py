@@ -1,0 +1,124 @@
+"""The output summary: each monthly report's output figures (``ReportOutput``: its WUB, WUB
+with NIB, beneficiaries of poverty handling, facilitations per kind and their values), as the
+outputs report counts them.
+
+Kept current by the code that writes monthly records, in its own transaction: a record saved or
+deleted one at a time through the ORM (the form services, the admin, the shell) refreshes its
+report by signal; the bulk writers, the XLSX import (programs/records/import_kinds.py) and the demo
+loader, call ``refresh()`` for the reports they wrote. Records loaded behind the ORM's back
+(COPY, raw SQL) need ``manage.py rebuild_output_summary``; ``--check`` lists differences. OVOP
+centres have no monthly report and are counted from their ratings.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Count, Q, Sum
+from django.db.models.signals import post_delete, post_save
+
+from budgets.models import MonthlyReport
+from budgets.realization_summary import refresh_every_report
+from programs.models import (
+    Facilitation,
+    FacilitationKind,
+    NewEntrepreneur,
+    OutputIndicator,
+    PovertyActivity,
+    ReportOutput,
+)
+
+# The indicators whose figure is a money amount (rupiah); the others are counts.
+MONEY_KEYS = {OutputIndicator.EXHIBITION_VALUE.value, OutputIndicator.RESTRUCTURING_VALUE.value}
+# Facilitation kind counted by each count indicator, and the kind whose value each money one sums.
+KIND_OF = {
+    "product_development": FacilitationKind.PRODUCT,
+    "exhibition_ikm": FacilitationKind.EXHIBITION,
+    "exhibition_value": FacilitationKind.EXHIBITION,
+    "i40": FacilitationKind.INDUSTRY_40,
+    "restructuring_ikm": FacilitationKind.RESTRUCTURING,
+    "restructuring_value": FacilitationKind.RESTRUCTURING,
+    "sni": FacilitationKind.SNI,
+    "iso": FacilitationKind.ISO,
+    "haccp": FacilitationKind.HACCP,
+    "halal": FacilitationKind.HALAL,
+    "hki": FacilitationKind.HKI,
+    "partnership": FacilitationKind.PARTNERSHIP,
+}
+
+
+def figures(report_ids: list[int] | None) -> dict[tuple[int, str], int]:
+    """{(report, indicator): figure} computed from the records (None: of every report); zero
+    figures are left out."""
+
+    def of(model: type) -> object:
+        records = model.objects.order_by()
+        return records if report_ids is None else records.filter(report_id__in=report_ids)
+
+    found: dict[tuple[int, str], int] = defaultdict(int)
+    for report, wub, legal in (
+        of(NewEntrepreneur)
+        .values_list("report_id")
+        .annotate(wub=Count("pk"), legal=Count("pk", filter=Q(nib__isnull=False)))
+    ):
+        found[(report, "wub")] += wub
+        found[(report, "wub_legal")] += legal
+    for report, beneficiaries in of(PovertyActivity).values_list("report_id").annotate(n=Sum("beneficiaries")):
+        found[(report, "poverty_beneficiaries")] += beneficiaries or 0
+    for report, kind, count, value in (
+        of(Facilitation).values_list("report_id", "kind").annotate(n=Count("pk"), value=Sum("value"))
+    ):
+        for key, counted in KIND_OF.items():
+            if counted == kind:
+                found[(report, key)] += (value or 0) if key in MONEY_KEYS else count
+    return {key: amount for key, amount in found.items() if amount}
+
+
+def refresh(report_ids: Iterable[int]) -> None:
+    """Recompute the output figures of these reports from their records."""
+    ids = sorted(set(report_ids))
+    if not ids:
+        return
+    with transaction.atomic():
+        year_of = dict(MonthlyReport.objects.filter(pk__in=ids).values_list("pk", "fiscal_year_id"))
+        ReportOutput.objects.filter(report_id__in=ids).delete()
+        ReportOutput.objects.bulk_create(
+            ReportOutput(report_id=report, fiscal_year_id=year_of[report], indicator=indicator, amount=amount)
+            for (report, indicator), amount in figures(ids).items()
+        )
+
+
+def rebuild() -> int:
+    """Recompute every report's output figures; the number of reports."""
+    return refresh_every_report(refresh)
+
+
+def differences() -> list[str]:
+    """Where the stored figures disagree with the records (empty when they agree)."""
+    expected = figures(None)
+    rows = ReportOutput.objects.values_list("report_id", "indicator", "amount")
+    stored = {(report, indicator): amount for report, indicator, amount in rows}
+    return [
+        f"laporan {report} {indicator}: {stored.get((report, indicator), 0)}, "
+        f"seharusnya {expected.get((report, indicator), 0)}"
+        for report, indicator in sorted(expected.keys() | stored.keys())
+        if expected.get((report, indicator), 0) != stored.get((report, indicator), 0)
+    ]
+
+
+# One record saved or deleted through the ORM (a form service, the admin, the shell, tests): its
+# report's figures follow. Bulk writes send no signal; their callers call refresh().
+def _record_written(sender: type, instance: Any, **kwargs: Any) -> None:
+    refresh([instance.report_id])
+
+
+for _model in (NewEntrepreneur, Facilitation, PovertyActivity):
+    post_save.connect(
+        _record_written, sender=_model, dispatch_uid=f"programs.records.output_summary.saved.{_model.__name__}"
+    )
+    post_delete.connect(
+        _record_written, sender=_model, dispatch_uid=f"programs.records.output_summary.deleted.{_model.__name__}"
+    )

@@ -1,0 +1,140 @@
+"""The realization reports of CONTRACT: one view for all of them, in HTML, XLSX, CSV and JSON."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.access import data_access_required
+from accounts.scoping import scoped
+from budgets.models import Authority, FiscalYear, Province, Satker
+from budgets.models.execution import MONTH_CHOICES
+from budgets.reports.queries import RealizationFilter
+from budgets.reports.specs import REPORTS, BuildContext, ReportSpec
+from core import fresh_cache, safe_json
+from core.reporting.files import JSON_CONTENT_TYPE, as_csv, as_json, as_xlsx
+from core.reporting.html import report_table
+from reports.params import BadReportParams, ReportParams, parse_report_params
+
+BASIS_LABELS = {
+    "approved": gettext_lazy("laporan disetujui"),
+    "submitted": gettext_lazy("disetujui + menunggu tinjauan"),
+}
+FILTER_ORDER = ("year", "month", "province", "component", "authority", "basis", "below")
+
+
+def bad_request(request: HttpRequest, spec: ReportSpec, errors: dict[str, list[str]]) -> HttpResponse:
+    if request.GET.get("format") == "json":
+        payload = {"error": _("Parameter laporan tidak valid."), "errors": errors}
+        return HttpResponse(safe_json.dumps(payload, ensure_ascii=False), status=400, content_type="application/json")
+    return render(request, "reports/bad_request.html", {"spec": spec, "errors": errors}, status=400)
+
+
+def describe(spec: ReportSpec, applied: dict, province_name: str | None) -> str:
+    """The title row of exports: the report and every filter that shaped it."""
+    parts = [str(spec.title), _("Tahun %(year)s") % {"year": applied["year"]}]
+    if applied.get("month"):
+        parts.append(_("s.d. %(month)s") % {"month": dict(MONTH_CHOICES)[applied["month"]]})
+    if applied.get("authority"):
+        parts.append(_("kewenangan %(a)s") % {"a": Authority(applied["authority"]).label})
+    if province_name:
+        parts.append(_("provinsi %(p)s") % {"p": province_name})
+    if applied.get("component"):
+        parts.append(_("komponen %(c)s") % {"c": applied["component"]})
+    if "below" in applied:
+        parts.append(_("di bawah %(b)s %%") % {"b": applied["below"] if applied["below"] is not None else _("ambang")})
+    if "basis" in spec.params:
+        parts.append(_("basis %(b)s") % {"b": BASIS_LABELS[applied["basis"]]})
+    return " · ".join(parts)
+
+
+def filename(spec: ReportSpec, applied: dict) -> str:
+    parts = ["laporan", spec.name, str(applied["year"])]
+    parts += [str(applied[k]) for k in ("month", "authority", "province", "component") if applied.get(k)]
+    return "-".join(parts)
+
+
+def scope_filters(request: HttpRequest, spec: ReportSpec, params: ReportParams) -> RealizationFilter:
+    """The report's filter within the user's scope (CONTRACT "Who sees what"): reports below
+    province level show an officer only their own province; asking for another is a 404."""
+    province, satkers = params.province, None
+    if spec.below_province:
+        user = request.user
+        if province and not scoped(Province.objects.filter(bps_code=province), user).exists():
+            raise Http404
+        if province is None and not user.sees_all_provinces:
+            province = user.province.bps_code
+        satkers = scoped(Satker.objects.all(), user)
+    return RealizationFilter(
+        year=params.year, month=params.month, authority=params.authority, basis=params.basis,
+        province=province, component=params.component, satkers=satkers,
+    )  # fmt: skip
+
+
+@data_access_required()
+def report_view(request: HttpRequest, name: str) -> HttpResponse:
+    spec = REPORTS[name]
+    try:
+        params, form = parse_report_params(request.GET, allowed=set(spec.params))
+    except BadReportParams as bad:
+        return bad_request(request, spec, bad.errors)
+    filters = scope_filters(request, spec, params)
+    fiscal_year = FiscalYear.objects.get(year=params.year)
+    applied = {**params.as_dict(), "province": filters.province}
+
+    def build():
+        return spec.build(filters, BuildContext(fiscal_year, params.below, params.below_given, timezone.localdate()))
+
+    # JSON and the page's content are cached under the data version (never stale: see
+    # core/fresh_cache.py); the key holds the query, the user's scope, the date and language.
+    if params.format == "json":
+        body = fresh_cache.cached(request, f"report-json:{name}", lambda: as_json(spec, build(), applied).content,
+                                  enabled=spec.cacheable)  # fmt: skip
+        return HttpResponse(body, content_type=JSON_CONTENT_TYPE)
+    if params.format == "html":
+        content = fresh_cache.cached(
+            request, f"report-html:{name}",
+            lambda: _content(request, spec, build(), params, applied, form, fiscal_year), enabled=spec.cacheable,
+        )  # fmt: skip
+        return render(request, "reports/report.html", {"spec": spec, "fiscal_year": fiscal_year, "content": content})
+    if params.format == "csv":
+        return as_csv(spec, build(), filename(spec, applied))
+    return as_xlsx(spec, build(), describe(spec, applied, _province_name(filters.province)), filename(spec, applied))
+
+
+def _province_name(bps_code: str | None) -> str | None:
+    return Province.objects.filter(bps_code=bps_code).values_list("name", flat=True).first() if bps_code else None
+
+
+def _content(request: HttpRequest, spec: ReportSpec, result, params: ReportParams, applied: dict, form,
+             fiscal_year: FiscalYear) -> str:  # fmt: skip
+    """The page under the breadcrumbs: tabs, filters, downloads, the table."""
+    exports = {fmt: _query_with(request, format=fmt) for fmt in ("xlsx", "csv", "json")}
+    return render_to_string("reports/_content.html", {
+        "spec": spec, "result": result, "table": report_table(spec, result, request, params.year), "form": form,
+        "description": describe(spec, applied, _province_name(applied["province"])), "exports": exports,
+        "fiscal_year": fiscal_year, "reports": REPORTS.values(), "months": MONTH_CHOICES,
+        "matrix": _submission_matrix(result) if spec.name == "submissions" else None,
+        "shown_fields": [form[name] for name in FILTER_ORDER if name in spec.params],
+    }, request)  # fmt: skip
+
+
+def _query_with(request: HttpRequest, **changes: str) -> str:
+    query = request.GET.copy()
+    for key, value in changes.items():
+        query[key] = value
+    return "?" + query.urlencode()
+
+
+def _submission_matrix(result) -> list[dict]:
+    """Submissions rows pivoted to satker x month for the HTML matrix."""
+    satkers: dict[str, dict] = {}
+    for row in result.rows:
+        entry = satkers.setdefault(row["satker"], {"satker": row["satker"], "satker_name": row["satker_name"],
+                                                    "province_name": row["province_name"], "months": []})  # fmt: skip
+        entry["months"].append(row)
+    return list(satkers.values())

@@ -1,0 +1,159 @@
+"""Cached report pages are never stale: database triggers raise the data version when a write
+commits, and the cache key holds it (core/data_version.py, core/fresh_cache.py).
+
+These tests commit (transactional database), as requests in production do; inside a test's
+transaction the cache is bypassed, which the last tests check."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from django.apps import apps
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from budgets.models import DataVersion, Holiday, MonthlyReport, Realization, SatkerAuthority
+from core import fresh_cache
+from core.data_version import FUNCTION, TRIGGER, UNWATCHED_MODELS, reports_version
+from tests.conftest import client_for
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def approved(dipa, satker, other_satker):
+    """Both provinces' satkers in the year, each with an approved January."""
+    for unit, lines in ((satker, (dipa.ovop, dipa.travel)), (other_satker, (dipa.other_line,))):
+        SatkerAuthority.objects.create(satker=unit, fiscal_year=dipa.fiscal_year, authority="DK")
+        report = MonthlyReport.objects.create(
+            satker=unit, fiscal_year=dipa.fiscal_year, month=1, due_date="2026-02-06", status="APPROVED"
+        )
+        for line in lines:
+            Realization.objects.create(report=report, line=line, amount=1_000_000)
+    return dipa
+
+
+def report_json(client, name: str, year: int) -> tuple[dict, int]:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse(f"budgets:report-{name}"), {"year": year, "format": "json"})
+    assert response.status_code == 200
+    return json.loads(response.content), len(queries.captured_queries)
+
+
+def page(client, params: dict) -> str:
+    """The home page without the logout form's CSRF token (masked afresh for every response)."""
+    html = client.get(reverse("home"), params).content.decode()
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html)
+
+
+def watched_tables_in_database() -> set[str]:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT tgrelid::regclass::text FROM pg_trigger WHERE tgname = %s", [TRIGGER])
+        else:
+            cursor.execute(
+                "SELECT tbl_name FROM sqlite_master WHERE type = 'trigger' AND name LIKE %s", [f"{TRIGGER}_%"]
+            )
+        return {row[0] for row in cursor.fetchall()}
+
+
+def test_every_table_of_budgets_and_programs_is_watched_or_listed_as_not() -> None:
+    """A new model must raise the version (a migration with ``watch_app``) or say why not."""
+    watched = watched_tables_in_database()
+    for label in ("budgets", "programs"):
+        for model in apps.get_app_config(label).get_models():
+            if model.__name__ in UNWATCHED_MODELS[label] or model.__name__.startswith("Historical"):
+                assert model._meta.db_table not in watched
+            else:
+                assert model._meta.db_table in watched, f"{model.__name__} writes do not raise the data version"
+
+
+def test_a_committed_write_raises_the_version(db) -> None:
+    Holiday.objects.create(date="2026-01-01", name="Tahun Baru")
+    first = reports_version()
+    with transaction.atomic():
+        Holiday.objects.create(date="2026-03-01", name="Nyepi")
+        Holiday.objects.filter(date="2026-03-01").update(name="Hari Suci Nyepi")
+    second = reports_version()
+    assert first is not None and second > first
+    if connection.vendor == "postgresql":  # once per transaction, at commit
+        assert second == first + 1
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_proc WHERE proname = %s", [FUNCTION])
+            assert cursor.fetchone()[0] == 1
+
+
+def test_a_database_without_writes_yet_has_version_zero(db) -> None:
+    DataVersion.objects.all().delete()  # as after a flush
+    assert reports_version() == 0
+    Holiday.objects.create(date="2026-01-01", name="Tahun Baru")
+    assert reports_version() == 1
+
+
+def test_a_change_shows_in_the_next_request(approved, reviewer) -> None:
+    client = client_for(reviewer)
+    year = approved.fiscal_year.year
+    before, built = report_json(client, "provinces", year)
+    again, served = report_json(client, "provinces", year)
+    assert again == before and served < built  # the second came from the cache
+    aceh = Realization.objects.get(line=approved.other_line)
+    aceh.amount = 7_000_000
+    aceh.save()
+    after, _ = report_json(client, "provinces", year)
+    aceh = next(row for row in after["rows"] if row["province"] == "11")
+    assert aceh["realisasi"] == 7_000_000
+    assert after["totals"]["realisasi"] == before["totals"]["realisasi"] + 6_000_000
+
+
+def test_a_status_change_shows_in_the_next_report(approved, reviewer) -> None:
+    client = client_for(reviewer)
+    year = approved.fiscal_year.year
+    before, _ = report_json(client, "realization", year)
+    MonthlyReport.objects.filter(satker__code="110019").update(status="RETURNED")
+    after, _ = report_json(client, "realization", year)
+    assert after["totals"]["realisasi"] == before["totals"]["realisasi"] - 1_000_000
+
+
+def test_cached_pages_are_not_shared_across_provinces(approved, officer, other_officer) -> None:
+    year = approved.fiscal_year.year
+    own, _ = report_json(client_for(officer), "satkers", year)
+    other, _ = report_json(client_for(other_officer), "satkers", year)
+    assert [row["satker"] for row in own["rows"]] == ["170019"]
+    assert [row["satker"] for row in other["rows"]] == ["110019"]
+
+
+def test_the_dashboard_is_served_from_the_cache_and_refreshed_by_a_write(approved, reviewer) -> None:
+    client = client_for(reviewer)
+    params = {"year": approved.fiscal_year.year}
+    with CaptureQueriesContext(connection) as built:
+        first = page(client, params)
+    with CaptureQueriesContext(connection) as served:
+        assert page(client, params) == first
+    assert len(served.captured_queries) < 10 < len(built.captured_queries)
+    aceh = Realization.objects.get(line=approved.other_line)
+    aceh.amount = 5_000_000
+    aceh.save()
+    assert page(client, params) != first
+
+
+def test_html_with_a_csrf_token_is_never_stored(rf, reviewer, approved) -> None:
+    request = rf.get("/")
+    request.user = reviewer
+    calls = []
+
+    def build() -> str:
+        calls.append(1)
+        return '<form method="post"><input name="csrfmiddlewaretoken" value="secret"></form>'
+
+    fresh_cache.cached(request, "form", build)
+    fresh_cache.cached(request, "form", build)
+    assert len(calls) == 2
+
+
+@pytest.mark.django_db(transaction=False)
+def test_inside_a_transaction_the_cache_is_bypassed(approved) -> None:
+    # A test transaction stands for any open transaction: its own writes are not counted yet.
+    assert reports_version() is None

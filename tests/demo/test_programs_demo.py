@@ -1,0 +1,258 @@
+"""The programme demo of load_demo_data: what it writes (records in the APPROVED reports the
+budgets demo made, a valid IKM registry linked to the facilitations by NIB, OVOP centres and
+ratings, poverty activities, targets, history rows), determinism and idempotence."""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterator
+from datetime import datetime, time
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.db.models import Count, F, Q
+from django.utils import timezone
+
+from budgets.models import FiscalYear, MonthlyReport, Satker, SatkerAuthority
+from demo.budgets import DEMO_REASON, current_demo_year
+from demo.programs import (
+    _provinces,
+    _users,
+    _year_inputs,
+    centre_plans,
+    enterprise_plans,
+    programme_demo_load,
+    year_plan,
+)
+from programs.models import (
+    CERTIFIED_KINDS,
+    VALUED_KINDS,
+    Enterprise,
+    Facilitation,
+    NewEntrepreneur,
+    OutputTarget,
+    OvopCentre,
+    OvopRating,
+    PovertyActivity,
+)
+from programs.registry.rules import is_manufacturing_kbli, normalize_name, size_class_for
+from programs.registry.summary import summary_differences
+
+pytestmark = pytest.mark.django_db
+
+MODELS = (Enterprise, OvopCentre, OvopRating, NewEntrepreneur, Facilitation, PovertyActivity, OutputTarget)
+MONTHLY = (NewEntrepreneur, Facilitation, PovertyActivity)
+NIB = re.compile(r"^[0-9]{13}$")
+
+
+def run(**options: object) -> str:
+    out = io.StringIO()
+    call_command("load_demo_data", stdout=out, **options)
+    return out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker) -> Iterator[str]:
+    """Master data and the whole demo (2022, 2023 and the running year), loaded once for the
+    module in a transaction rolled back at its end; each test runs in a savepoint of it."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            through_year = max(2023, timezone.localdate().year)
+            call_command("load_master_data", through_year=through_year, stdout=io.StringIO())
+            yield run()
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+def counts() -> dict[str, int]:
+    result = {model.__name__: model.objects.count() for model in MODELS}
+    result |= {f"history {model.__name__}": model.history.count() for model in MODELS}
+    result["reports"] = MonthlyReport.objects.count()
+    return result
+
+
+def test_first_run_reports_the_programme_data_and_the_2022_outputs(demo: str) -> None:
+    assert "Registri IKM dan sentra OVOP: 4000 IKM terdaftar" in demo
+    assert "Program TA 2022: 13220 WUB" in demo and "Program TA 2023:" in demo
+    assert (
+        "Capaian (laporan disetujui) WUB 13.220 (DK 4.579, 2.572 berizin usaha), sentra OVOP 1.574, "
+        "pengembangan produk 1.133, pameran 306 IKM (Rp46,90 miliar), industri 4.0 20, restrukturisasi 99 IKM "
+        "(Rp10,86 miliar), SNI 41, ISO 13, HACCP 29, HKI 472, kemitraan 67."
+    ) in demo
+    assert "dilewati" not in demo
+    assert demo.rstrip().endswith("kata sandi demo-ikma-2026.")
+
+
+def test_second_run_changes_nothing(demo: str) -> None:
+    before = counts()
+    output = run()
+    assert "Program TA 2022: dilewati" in output and "Program TA 2023: dilewati" in output
+    assert "0 IKM terdaftar, 0 sentra OVOP baru" in output
+    assert counts() == before
+    assert "Program TA 2022: dilewati" in run(year=[2022])
+
+
+def test_no_monthly_report_is_created_records_sit_in_their_approved_reports(demo: str) -> None:
+    made_by_budgets = sum(int(n) for n in re.findall(r"(\d+) laporan bulanan", demo))
+    assert MonthlyReport.objects.count() == made_by_budgets
+    for model in MONTHLY:
+        records = model.objects.all()
+        assert records.exists()
+        assert not records.exclude(report__status=MonthlyReport.Status.APPROVED).exists()
+        assert not records.exclude(report__satker=F("satker")).exists()
+        assert not records.exclude(report__month=F("month")).exists()
+        assert not records.exclude(report__fiscal_year=F("fiscal_year")).exists()
+        years = set(records.values_list("fiscal_year__year", flat=True))
+        assert {2022, 2023} <= years
+
+
+def test_every_satker_of_2022_grew_entrepreneurs_with_valid_nibs(demo: str) -> None:
+    wub = NewEntrepreneur.objects.filter(fiscal_year__year=2022)
+    per_satker = dict(wub.values_list("satker__code").annotate(n=Count("pk")))
+    assert len(per_satker) >= 41  # the 38 provinces and the central units that grow WUB
+    legal = wub.filter(nib__isnull=False)
+    assert all(NIB.match(nib) for nib in legal.values_list("nib", flat=True))
+    assert not legal.filter(legalized_on__isnull=True).exists()
+    assert not wub.filter(nib__isnull=True, legalized_on__isnull=False).exists()
+    provincial = wub.filter(satker__is_central=False)
+    assert not provincial.exclude(regency__province=F("satker__province")).exists()
+
+
+def test_registry_is_valid_and_spread_over_the_provinces(demo: str) -> None:
+    enterprises = list(Enterprise.objects.select_related("regency"))
+    assert len(enterprises) == 4_000
+    nibs = [e.nib for e in enterprises]
+    assert len(set(nibs)) == 4_000 and all(NIB.match(nib) for nib in nibs)
+    assert any(nib.startswith("0") for nib in nibs)  # leading zeros kept
+    for e in enterprises:
+        assert is_manufacturing_kbli(e.kbli)
+        assert e.size_class == size_class_for(e.workers, e.investment)
+        assert e.name_normalized == normalize_name(e.name)
+        assert e.province_id == e.regency.province_id
+    assert len({e.province_id for e in enterprises}) == 38
+    assert len({e.regency_id for e in enterprises}) > 300
+    assert {e.size_class for e in enterprises} == {"KECIL", "MENENGAH", "BESAR"}
+    members = Enterprise.objects.filter(centre__isnull=False)
+    assert members.count() > 100
+    assert not members.exclude(centre__regency=F("regency")).exists()
+    assert summary_differences() == []  # the registry summary has the demo registry too
+
+
+def test_facilitations_are_linked_to_the_registry_by_nib(demo: str) -> None:
+    facilitations = Facilitation.objects.all()
+    linked = facilitations.filter(enterprise__isnull=False)
+    assert linked.count() == facilitations.count()
+    assert not linked.exclude(nib=F("enterprise__nib")).exists()
+    assert not linked.exclude(enterprise_name=F("enterprise__name")).exists()
+    provincial = linked.filter(satker__is_central=False)
+    assert not provincial.exclude(enterprise__province=F("satker__province")).exists()
+    certified = facilitations.filter(kind__in=CERTIFIED_KINDS)
+    assert not certified.filter(Q(certificate_number="") | Q(certificate_date__isnull=True)).exists()
+    assert not facilitations.filter(kind__in=VALUED_KINDS, value__lte=0).exists()
+    assert not facilitations.exclude(kind__in=VALUED_KINDS).exclude(value=0).exists()
+    # One IKM is facilitated once per kind and year where the registry allows it.
+    repeated = (
+        facilitations.filter(fiscal_year__year=2022, kind="PRODUK")
+        .values("enterprise")
+        .annotate(n=Count("pk"))
+        .filter(n__gt=1)
+    )
+    assert repeated.count() < 50
+
+
+def test_ovop_centres_and_ratings_across_years_provinces_and_groups(demo: str) -> None:
+    centres = OvopCentre.objects.all()
+    assert not centres.filter(unit_count__lt=5).exists()
+    assert not centres.exclude(regency__province=F("satker__province")).exists()
+    assert not centres.filter(satker__is_central=True).exists()
+    assert len(set(centres.values_list("satker__province", flat=True))) == 38
+    assert set(centres.values_list("commodity_group", flat=True)) == {
+        "PANGAN", "TENUN", "BATIK", "ANYAMAN", "GERABAH", "LAINNYA",
+    }  # fmt: skip
+    assert OvopRating.objects.filter(year=2022).count() == 1_574
+    both = OvopRating.objects.filter(year=2023, centre__ratings__year=2022)
+    assert both.count() > 1_400
+    assert set(OvopRating.objects.filter(year=2022).values_list("stars", flat=True)) == {1, 2, 3, 4, 5}
+    stars_2022 = dict(OvopRating.objects.filter(year=2022).values_list("centre", "stars"))
+    stars_2023 = dict(OvopRating.objects.filter(year=2023).values_list("centre", "stars"))
+    assert all(stars >= stars_2022[centre] for centre, stars in stars_2023.items() if centre in stars_2022)
+    assert any(stars > stars_2022[centre] for centre, stars in stars_2023.items() if centre in stars_2022)
+
+
+def test_poverty_activities_in_priority_regencies_of_2022_and_2023(demo: str) -> None:
+    for year in (2022, 2023):
+        activities = PovertyActivity.objects.filter(fiscal_year__year=year)
+        assert activities.count() >= 10
+        assert not activities.exclude(regency__province=F("satker__province")).exists()
+        assert not activities.filter(Q(beneficiaries=0) | Q(value=0)).exists()
+        regencies = activities.values("satker").annotate(n=Count("regency", distinct=True))
+        assert max(row["n"] for row in regencies) <= 3
+
+
+def test_output_targets_per_satker_for_2022(demo: str) -> None:
+    targets = OutputTarget.objects.filter(fiscal_year__year=2022)
+    satkers = SatkerAuthority.objects.filter(fiscal_year__year=2022).values_list("satker", flat=True)
+    assert set(targets.values_list("satker", flat=True)) == set(satkers)
+    assert not targets.filter(target__lte=0).exists()
+    assert set(targets.values_list("indicator", flat=True)) >= {"wub", "ovop_centres", "hki", "exhibition_value"}
+
+
+def test_every_record_has_its_history_row_dated_before_today(demo: str) -> None:
+    start_of_today = datetime.combine(timezone.localdate(), time(0, 0), tzinfo=timezone.get_current_timezone())
+    for model in MODELS:
+        history = model.history.all()
+        assert history.count() == model.objects.count()
+        assert set(history.values_list("history_type", "history_change_reason").distinct()) == {("+", DEMO_REASON)}
+        assert not history.filter(history_date__gte=start_of_today).exists()
+    officer = NewEntrepreneur.history.filter(satker__code="170019").values_list("history_user__username", flat=True)
+    assert set(officer) == {"officer-17"}
+    assert set(NewEntrepreneur.history.filter(satker__is_central=True).values_list("history_user__username",
+                                                                                  flat=True)) == {"admin"}  # fmt: skip
+
+
+def test_running_year_records_only_in_months_that_have_ended(demo: str) -> None:
+    current = current_demo_year(timezone.localdate())
+    if current is None:
+        pytest.skip("tahun berjalan termasuk tahun data demo yang dipublikasikan")
+    month = timezone.localdate().month
+    for model in MONTHLY:
+        assert not model.objects.filter(fiscal_year__year=current, month__gte=month).exists()
+    assert OutputTarget.objects.filter(fiscal_year__year=current).exists()
+
+
+def test_plans_are_deterministic(demo: str) -> None:
+    provinces = _provinces()
+    assert centre_plans(provinces, 2023) == centre_plans(provinces, 2023)
+    assert centre_plans(provinces, 2023) == centre_plans(provinces, 2026)[: len(centre_plans(provinces, 2023))]
+    centres = [c for c in centre_plans(provinces, 2023) if c.start_year == 2022]
+    assert enterprise_plans(provinces, centres) == enterprise_plans(provinces, centres)
+    users, admin = _users()
+    inputs = _year_inputs(FiscalYear.objects.get(year=2022), users, admin, timezone.localdate())
+    first, second = (year_plan(inputs, centre_plans(provinces, 2022)) for _ in range(2))
+
+    def rows(objects: list) -> list[tuple]:
+        return [tuple(getattr(o, f.attname) for f in o._meta.concrete_fields if f.name != "id") for o in objects]
+
+    for name in ("entrepreneurs", "facilitations", "poverty", "ratings", "targets"):
+        assert rows(getattr(first, name)) == rows(getattr(second, name))
+    assert len(first.entrepreneurs) == 13_220
+
+
+def test_a_year_without_master_data_is_skipped_and_nothing_changes(demo: str) -> None:
+    before = counts()
+    year = max(2023, timezone.localdate().year) + 1
+    results = programme_demo_load(years=[year])
+    assert [(r.year, r.skipped) for r in results] == [(None, False), (year, True)]
+    assert "belum ada" in results[1].note
+    FiscalYear.objects.create(year=year)
+    for satker in Satker.objects.all():
+        SatkerAuthority.objects.create(satker=satker, fiscal_year=FiscalYear.objects.get(year=year),
+                                       authority="KP" if satker.is_central else "TP")  # fmt: skip
+    (_registry, result) = programme_demo_load(years=[year])
+    assert not result.skipped and not result.counts and "laporan bulanan yang disetujui" in result.note
+    assert counts() == before
