@@ -7,7 +7,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMPS := .make
 
-.PHONY: run test bench lint lock check-prereqs setup migrate data clean-stamps
+.PHONY: run test screenshots bench lint lock check-prereqs setup migrate data clean-stamps
 
 check-prereqs:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' 2>/dev/null \
@@ -83,6 +83,11 @@ test: setup $(STAMPS)/chromium
 	$(VENV)/bin/ruff check .
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# The README's screenshots (docs/screenshots/), taken afresh from the demo data in chromium;
+# `make test` takes them too but into a temporary folder, so it leaves the checkout unchanged.
+screenshots: setup $(STAMPS)/chromium
+	SCREENSHOTS=1 $(VENV)/bin/pytest tests/e2e/test_screenshots.py
 
 # Benchmarks (not part of `make test`): PostgreSQL only, in their own database, which they
 # create and fill at national scale (first load ~2,5 min, then seconds); a full run ~10 min.

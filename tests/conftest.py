@@ -1,70 +1,73 @@
-"""Personas of DESIGN.md: officer (one province), other_officer (another), reviewer, viewer,
-admin, anonymous. Each province has its provincial satker; the officer's province also holds a
-central unit (as DKI Jakarta does) that no officer may see."""
+"""Fixtures shared by every test: the personas of DESIGN.md (tests/personas.py: officer, other_officer,
+reviewer, viewer, admin, anonymous), a satker-year with a DIPA, regencies, and the demo data of
+the whole run."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
 from django.conf import settings
 from django.core.cache import caches
+from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone, translation
 
 from budgets.models import Account, BudgetComponent, BudgetLine, FiscalYear, Regency, SpendingType
-from tests.factories import ProvinceFactory, SatkerFactory, UserFactory
+from tests import personas
+from tests.shared_rows import rolled_back_at_end
 
 
 @pytest.fixture
 def province(db):
-    return ProvinceFactory(bps_code="17", kemendagri_code="17", name="Bengkulu", name_en="Bengkulu", iso_code="ID-BE")
+    return personas.bengkulu()
 
 
 @pytest.fixture
 def other_province(db):
-    return ProvinceFactory(bps_code="11", kemendagri_code="11", name="Aceh", name_en="Aceh", iso_code="ID-AC")
+    return personas.aceh()
 
 
 @pytest.fixture
 def satker(province):
-    return SatkerFactory(province=province, code="170019", name="Dinas Perindustrian Provinsi Bengkulu")
+    return personas.bengkulu_satker(province)
 
 
 @pytest.fixture
 def other_satker(other_province):
-    return SatkerFactory(province=other_province, code="110019", name="Dinas Perindustrian Provinsi Aceh")
+    return personas.aceh_satker(other_province)
 
 
 @pytest.fixture
 def central_satker(province):
-    return SatkerFactory(province=province, code="019101", name="Sekretariat Ditjen IKMA", is_central=True)
+    return personas.central_unit(province)
 
 
 @pytest.fixture
 def officer(province, satker):
-    return UserFactory(username="officer-17", role="OFFICER", province=province)
+    return personas.officer_of(province)
 
 
 @pytest.fixture
 def other_officer(other_province, other_satker):
-    return UserFactory(username="officer-11", role="OFFICER", province=other_province)
+    return personas.officer_of(other_province)
 
 
 @pytest.fixture
 def reviewer(db):
-    return UserFactory(username="reviewer", role="REVIEWER")
+    return personas.directorate("REVIEWER")
 
 
 @pytest.fixture
 def viewer(db):
-    return UserFactory(username="viewer", role="VIEWER")
+    return personas.directorate("VIEWER")
 
 
 @pytest.fixture
 def admin_user(db):
-    return UserFactory(username="admin", role="ADMIN")
+    return personas.directorate("ADMIN")
 
 
 @pytest.fixture
@@ -82,6 +85,34 @@ def client_for(user) -> Client:
     client = Client()
     client.force_login(user)
     return client
+
+
+# --- The demo data (what `make run` loads), once for the whole run ------------------------------
+
+DEMO_DATA = "demo_data"
+
+
+@pytest.fixture(scope="session")
+def demo_data(django_db_setup, django_db_blocker) -> Iterator[str]:
+    """Master data (through the running year), the demo accounts and every demo year, loaded once
+    for the run (tests/shared_rows.py); the value is what load_demo_data printed.
+
+    The tests that use it run last (``pytest_collection_modifyitems`` below): its transaction stays
+    open until the run ends, and no other test may see the demo data."""
+
+    def load() -> str:
+        call_command("load_master_data", through_year=timezone.localdate().year, stdout=io.StringIO())
+        printed = io.StringIO()
+        call_command("load_demo_data", stdout=printed)
+        return printed.getvalue()
+
+    yield from rolled_back_at_end(django_db_blocker, load)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The tests on the demo data last, in their order: the session's demo transaction opens
+    before the first of them and closes only when the session ends."""
+    items.sort(key=lambda item: DEMO_DATA in getattr(item, "fixturenames", ()))
 
 
 @pytest.fixture(autouse=True)

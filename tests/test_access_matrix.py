@@ -17,17 +17,20 @@ import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from budgets.models import Satker
+from tests import personas
 from tests.access_world import World, build_world, secret_of
 from tests.conftest import client_for
+from tests.shared_rows import rolled_back_at_end
 
 pytestmark = pytest.mark.django_db
 
@@ -201,15 +204,46 @@ def admin_path(route: Route, world: World) -> str:
 # -- requesting --------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def world(satker, other_satker, officer, other_officer) -> World:
-    return build_world(satker, other_satker, officer, other_officer)
+@dataclass
+class Matrix:
+    world: World
+    people: dict  # persona -> user (None: anonymous)
+    upload_dir: Path  # where the world's uploads are stored
+
+
+@pytest.fixture(scope="module")
+def matrix(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Matrix]:
+    """The personas and their world, built once for the module (about 150 tests) and rolled back
+    at its end; every request runs in a savepoint of its own (``outcome``)."""
+    upload_dir = tmp_path_factory.mktemp("matrix-uploads")
+
+    def build() -> Matrix:
+        own, other = personas.bengkulu(), personas.aceh()
+        satker, other_satker = personas.bengkulu_satker(own), personas.aceh_satker(other)
+        officer, other_officer = personas.officer_of(own), personas.officer_of(other)
+        with override_settings(IMPORT_UPLOAD_DIR=upload_dir):
+            world = build_world(satker, other_satker, officer, other_officer)
+        people = {"anonymous": None, "officer": officer, "other_officer": other_officer,
+                  "reviewer": personas.directorate("REVIEWER"), "viewer": personas.directorate("VIEWER"),
+                  "admin": personas.directorate("ADMIN")}  # fmt: skip
+        return Matrix(world, people, upload_dir)
+
+    yield from rolled_back_at_end(django_db_blocker, build)
+
+
+@pytest.fixture(autouse=True)
+def _uploads_of_the_world(settings, matrix: Matrix) -> None:
+    settings.IMPORT_UPLOAD_DIR = matrix.upload_dir
 
 
 @pytest.fixture
-def people(officer, other_officer, reviewer, viewer, admin_user) -> dict:
-    return {"anonymous": None, "officer": officer, "other_officer": other_officer, "reviewer": reviewer,
-            "viewer": viewer, "admin": admin_user}  # fmt: skip
+def world(matrix: Matrix) -> World:
+    return matrix.world
+
+
+@pytest.fixture
+def people(matrix: Matrix) -> dict:
+    return matrix.people
 
 
 def body_text(response) -> str:
@@ -316,10 +350,10 @@ def test_admin_urls(group: str, world: World, people: dict) -> None:
             assert admin in ADMIN_OUTCOMES, f"{method.upper()} {path}: admin got {admin}"
 
 
-def test_admin_reads_every_model_it_administers(world: World, admin_user) -> None:
+def test_admin_reads_every_model_it_administers(world: World, people: dict) -> None:
     """The admin column, pinned where it must be 200: the list and an existing object's page of
     every model registered in the admin."""
-    client = client_for(admin_user)
+    client = client_for(people["admin"])
     checked = 0
     for route in ADMIN_ROUTES:
         if route.name.endswith("_changelist") or (route.name.endswith("_change") and "object_id" in route.route):

@@ -4,15 +4,11 @@ figures of the seed article."""
 
 from __future__ import annotations
 
-import io
-from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
-from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -135,20 +131,9 @@ def test_a_year_without_pagu_says_so() -> None:
 # --- The 2022 demo data: the seed article's figures ------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker) -> Iterator[None]:
-    """Master data and the 2022 demo data (with the demo users), loaded once for the module in a
-    transaction rolled back at its end; each test runs in a savepoint of it."""
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            call_command("load_master_data", through_year=2022, stdout=io.StringIO())
-            call_command("load_demo_data", year=[2022], stdout=io.StringIO())
-            yield
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
+@pytest.fixture
+def demo(demo_data: str) -> None:
+    """The demo data of the whole run (tests/conftest.py: loaded once, rolled back at the end)."""
 
 
 def signed_in(username: str) -> Client:

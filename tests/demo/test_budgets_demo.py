@@ -6,14 +6,12 @@ from __future__ import annotations
 
 import io
 from collections import defaultdict
-from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
-from django.db import transaction
 from django.db.models import Count, F, Sum
 from django.utils import timezone
 
@@ -55,21 +53,11 @@ def run() -> str:
     return out.getvalue()
 
 
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker) -> Iterator[str]:
-    """Master data and demo data, loaded once for the module inside a transaction that is
-    rolled back at its end (what TestCase.setUpTestData does); each test runs in a savepoint."""
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            # The running year too, as `make run` loads it (never fewer than the published years).
-            through_year = max(*YEARS, timezone.localdate().year)
-            call_command("load_master_data", through_year=through_year, stdout=io.StringIO())
-            yield run()
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
+@pytest.fixture
+def demo(demo_data: str) -> str:
+    """The demo data of the whole run (tests/conftest.py: loaded once, rolled back at the end):
+    what load_demo_data printed."""
+    return demo_data
 
 
 def dk(year: int) -> RealizationFilter:

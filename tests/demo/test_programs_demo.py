@@ -6,12 +6,10 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterator
 from datetime import datetime, time
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
@@ -53,20 +51,11 @@ def run(**options: object) -> str:
     return out.getvalue()
 
 
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker) -> Iterator[str]:
-    """Master data and the whole demo (2022, 2023 and the running year), loaded once for the
-    module in a transaction rolled back at its end; each test runs in a savepoint of it."""
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            through_year = max(2023, timezone.localdate().year)
-            call_command("load_master_data", through_year=through_year, stdout=io.StringIO())
-            yield run()
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
+@pytest.fixture
+def demo(demo_data: str) -> str:
+    """The demo data of the whole run (tests/conftest.py: loaded once, rolled back at the end):
+    what load_demo_data printed."""
+    return demo_data
 
 
 def counts() -> dict[str, int]:

@@ -5,7 +5,8 @@ the ORM and services and check it there).
 Chromium is never downloaded by Playwright: ``make test`` installs Debian's package
 (``apt-get install chromium``) when /usr/bin/chromium is missing; where that was impossible the
 tests skip and say so. Screenshots of the key pages go to docs/screenshots/ (the README shows
-them), rewritten on every run.
+them) only when asked (`make screenshots`, which sets SCREENSHOTS=1); otherwise to a temporary
+folder, so that `make test` leaves the checkout as it found it.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from tests.factories import TEST_PASSWORD
 CHROMIUM = Path(os.environ.get("E2E_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
 VIEWPORT = {"width": 1280, "height": 800}
-SCREENSHOTS = Path(settings.BASE_DIR) / "docs" / "screenshots"
+README_SCREENSHOTS = Path(settings.BASE_DIR) / "docs" / "screenshots"
 TIMEOUT_MS = 15_000
 
 
@@ -91,9 +92,17 @@ def sign_in(page: sync_api.Page, username: str, password: str = TEST_PASSWORD) -
     assert reverse("accounts:login") not in page.url, page.locator("main").inner_text()
 
 
-def screenshot(page: sync_api.Page, name: str) -> Path:
-    """docs/screenshots/<name>.png, the whole page."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    path = SCREENSHOTS / f"{name}.png"
+@pytest.fixture(scope="session")
+def screenshots(tmp_path_factory) -> Path:
+    """Where screenshots go: the README's folder when asked (SCREENSHOTS=1), a temporary one otherwise."""
+    if os.environ.get("SCREENSHOTS") == "1":
+        README_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        return README_SCREENSHOTS
+    return tmp_path_factory.mktemp("screenshots")
+
+
+def screenshot(page: sync_api.Page, folder: Path, name: str) -> Path:
+    """<folder>/<name>.png, the whole page."""
+    path = folder / f"{name}.png"
     page.screenshot(path=str(path), full_page=True, animations="disabled")
     return path

@@ -1,6 +1,7 @@
-"""The key pages on the demo data (what `make run` loads), as each role sees them, saved as the
-README's screenshots (docs/screenshots/, 1280 wide, whole page). Each page is also checked for
-what it must show, so a broken page never becomes a screenshot unnoticed."""
+"""The key pages on the demo data (what `make run` loads), as each role sees them, 1280 wide, whole
+page: the README's screenshots when `make screenshots` runs this (docs/screenshots/), a temporary
+folder in `make test`. Each page is also checked for what it must show, so a broken page never
+becomes a screenshot unnoticed."""
 
 from __future__ import annotations
 
@@ -30,37 +31,37 @@ def demo() -> Iterator[None]:
     yield
 
 
-def test_screenshots_of_the_key_pages(new_page, demo):
+def test_screenshots_of_the_key_pages(new_page, demo, screenshots):
     page = new_page()
     page.goto(reverse("accounts:login"))
     assert page.locator("#id_username").is_visible()
-    screenshot(page, "01-login")
+    screenshot(page, screenshots, "01-login")
 
     sign_in(page, "officer-17", DEMO_PASSWORD)
     assert page.locator("[data-kpi=rank]").is_visible()
-    screenshot(page, "02-officer-home")
+    screenshot(page, screenshots, "02-officer-home")
 
     # Bengkulu's latest month of the running year (returned with a comment to fix), or of 2023.
     report = MonthlyReport.objects.filter(satker__code=BENGKULU).order_by("-fiscal_year__year", "-month").first()
     page.goto(reverse("budgets:realization-entry", args=[BENGKULU, report.fiscal_year.year, report.month]))
     assert page.locator("tfoot [data-col-total]").inner_text() != ""
-    screenshot(page, "03-realization-entry")
+    screenshot(page, screenshots, "03-realization-entry")
 
     reviewer = new_page()
     sign_in(reviewer, "reviewer", DEMO_PASSWORD)
     assert reviewer.locator("svg.tile-map a.tile").count() == 38
     assert reviewer.locator("canvas").count() >= 2
-    screenshot(reviewer, "04-dashboard")
+    screenshot(reviewer, screenshots, "04-dashboard")
 
     waiting = MonthlyReport.objects.filter(status=Status.SUBMITTED).order_by("-fiscal_year__year", "-month", "satker")
     reviewer.goto(reverse("budgets:report-detail", args=[waiting.first().pk]))
     assert reviewer.get_by_role("button", name="Setujui laporan").is_visible()
-    screenshot(reviewer, "05-review")
+    screenshot(reviewer, screenshots, "05-review")
 
     reviewer.goto(reverse("budgets:report-provinces") + "?year=2022&authority=DK")
     assert "Bengkulu" in reviewer.locator("main table").first.inner_text()
-    screenshot(reviewer, "06-province-ranking")
+    screenshot(reviewer, screenshots, "06-province-ranking")
 
     reviewer.goto(reverse("programs:report-outputs") + "?year=2022")
     assert "13.220" in reviewer.locator("main").inner_text()
-    screenshot(reviewer, "07-outputs")
+    screenshot(reviewer, screenshots, "07-outputs")

@@ -7,13 +7,11 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator
 
 import openpyxl
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
@@ -32,20 +30,9 @@ PUBLISHED_2022 = {
 ROLES = ["officer-17", "reviewer", "viewer", "admin"]
 
 
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker) -> Iterator[None]:
-    """Master data and the 2022/2023 demo data, loaded once for the module inside a transaction
-    rolled back at its end; each test runs in a savepoint of it."""
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            call_command("load_master_data", stdout=io.StringIO())
-            call_command("load_demo_data", year=[2022, 2023], stdout=io.StringIO())
-            yield
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
+@pytest.fixture
+def demo(demo_data: str) -> None:
+    """The demo data of the whole run (tests/conftest.py: loaded once, rolled back at the end)."""
 
 
 def signed_in(username: str) -> Client:

@@ -6,14 +6,12 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator
 from decimal import Decimal
 
 import openpyxl
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
@@ -27,20 +25,9 @@ pytestmark = pytest.mark.django_db
 URLS = {name: reverse(spec.url_name) for name, spec in REPORTS.items()}
 
 
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker) -> Iterator[None]:
-    """Master data, demo users and the 2022/2023 demo data, loaded once for the module inside a
-    transaction rolled back at its end; each test runs in a savepoint of it."""
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            call_command("load_master_data", stdout=io.StringIO())
-            call_command("load_demo_data", year=[2022, 2023], stdout=io.StringIO())
-            yield
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
+@pytest.fixture
+def demo(demo_data: str) -> None:
+    """The demo data of the whole run (tests/conftest.py: loaded once, rolled back at the end)."""
 
 
 def signed_in(username: str) -> Client:
