@@ -1,4 +1,4 @@
-"""The custom user: a role, and for officers the province whose satkers they serve."""
+"""The custom user: a role (accounts/roles.py), and for the roles of a province, that province."""
 
 from __future__ import annotations
 
@@ -11,6 +11,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
+
+from accounts import permissions
+from accounts.roles import PROVINCE_ROLES, Role
 
 
 class IkmaUserManager(UserManager):
@@ -26,20 +29,16 @@ class IkmaUserManager(UserManager):
     def create_superuser(
         self, username: str, email: str | None = None, password: str | None = None, **extra_fields: Any
     ) -> User:
-        extra_fields["role"] = User.Role.ADMIN
+        extra_fields["role"] = Role.ADMIN
         return self.create_user(username, email, password, **extra_fields)
 
 
 class User(AbstractUser):
-    class Role(models.TextChoices):
-        ADMIN = "ADMIN", _("Admin direktorat")
-        REVIEWER = "REVIEWER", _("Reviewer direktorat")
-        VIEWER = "VIEWER", _("Pimpinan (baca saja)")
-        OFFICER = "OFFICER", _("Petugas provinsi")
+    Role = Role
 
     role = models.CharField(_("peran"), max_length=10, choices=Role.choices, blank=True)
-    # A string reference keeps accounts free of imports from budgets (dependencies point
-    # down: programs -> budgets -> accounts); only officers have a province.
+    # A string reference keeps accounts free of imports from budgets (accounts is the bottom
+    # layer); only the roles of a province (accounts/roles.py) have one.
     province = models.ForeignKey(
         "budgets.Province",
         verbose_name=_("provinsi"),
@@ -58,51 +57,30 @@ class User(AbstractUser):
         verbose_name_plural = pgettext_lazy("jamak", "pengguna")
         constraints = [
             models.CheckConstraint(
-                name="user_only_officers_have_province",
-                condition=Q(province__isnull=True) | Q(role="OFFICER"),
+                name="user_province_only_for_province_roles",
+                condition=Q(province__isnull=True) | Q(role__in=PROVINCE_ROLES),
             ),
         ]
 
     def clean(self) -> None:
         super().clean()
-        if self.role == self.Role.OFFICER and self.province_id is None:
+        if self.role in PROVINCE_ROLES and self.province_id is None:
             raise ValidationError({"province": _("Petugas provinsi harus dikaitkan dengan provinsinya.")})
-        if self.role != self.Role.OFFICER and self.province_id is not None:
+        if self.role not in PROVINCE_ROLES and self.province_id is not None:
             raise ValidationError({"province": _("Hanya petugas provinsi yang dikaitkan dengan provinsi.")})
-
-    @property
-    def is_admin(self) -> bool:
-        return self.role == self.Role.ADMIN
-
-    @property
-    def is_officer(self) -> bool:
-        return self.role == self.Role.OFFICER
-
-    @property
-    def is_reviewer(self) -> bool:
-        return self.role == self.Role.REVIEWER
 
     # AbstractUser's is_staff and is_superuser fields are replaced by these properties (a
     # class attribute of the same name removes an abstract parent's field), so the role is
     # the one source of truth for admin rights; Django's admin and permission checks read them.
     @property
     def is_staff(self) -> bool:  # type: ignore[override]
-        return self.is_active and self.is_admin
+        return permissions.may_administer(self)
 
     @property
     def is_superuser(self) -> bool:  # type: ignore[override]
-        return self.is_active and self.is_admin
-
-    @property
-    def sees_all_provinces(self) -> bool:
-        """Directorate roles read every province; officers only their own."""
-        return self.role in {self.Role.ADMIN, self.Role.REVIEWER, self.Role.VIEWER}
+        return permissions.may_administer(self)
 
     @property
     def access_problem(self) -> str | None:
         """Why this account may not open data pages, or None when it may."""
-        if not self.role:
-            return str(_("Akun Anda belum diberi peran. Hubungi admin direktorat."))
-        if self.is_officer and self.province_id is None:
-            return str(_("Akun petugas Anda belum dikaitkan dengan provinsi. Hubungi admin direktorat."))
-        return None
+        return permissions.access_problem(self)

@@ -1,10 +1,11 @@
 """The one place that decides which rows a user may see and change.
 
 Every view and every export passes its queryset through ``scoped()`` (lists, reports) or
-``get_scoped_or_404()`` (one object). The rule (CONTRACT "Who sees what"): directorate roles
-(admin, reviewer, viewer) see every province; an officer sees only rows of their own
-province; a user without a usable role sees nothing. Writes are narrower: admins change
-everything, officers their own province, reviewers and viewers nothing.
+``get_scoped_or_404()`` (one object). The rule (CONTRACT "Who sees what"), asked of
+accounts.permissions: the directorate's roles (admin, reviewer, viewer) see every province; a
+province's roles (officers) only rows of their own province; a user without a usable role sees
+nothing. Writes are narrower: a role that may write changes every province when it reads them
+all (admins), else its own province (officers); the others change nothing.
 
 The helper imports no model: each scoped model says how it reaches a province by defining
 ``province_scope(province_id) -> Q``. This keeps ``accounts`` below ``budgets`` and
@@ -18,6 +19,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db.models import Model, QuerySet
 from django.http import Http404
+
+from accounts import permissions
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -37,14 +40,9 @@ def _province_rule(model: type[Model]) -> Any:
 def scoped(queryset: QuerySet[M], user: User | AnonymousUser, *, for_edit: bool = False) -> QuerySet[M]:
     """Rows of ``queryset`` that ``user`` may read (or, with ``for_edit``, change)."""
     rule = _province_rule(queryset.model)
-    if not user.is_authenticated or not user.is_active or user.access_problem:
+    if not permissions.uses_site(user) or (for_edit and not permissions.may_write(user)):
         return queryset.none()
-    if for_edit:
-        if user.is_admin:
-            return queryset
-        if not user.is_officer:
-            return queryset.none()
-    elif user.sees_all_provinces:
+    if permissions.reads_all_provinces(user):
         return queryset
     return queryset.filter(rule(user.province_id))
 
@@ -64,6 +62,6 @@ def scope_key(user: User | AnonymousUser) -> str:
     """What ``scoped()`` answers depends on, as a string: pages computed for one user may be
     served from a cache to another user with the same key (same role, same province). Includes
     the role itself, since pages also show or hide actions by role."""
-    if not user.is_authenticated or not user.is_active or user.access_problem:
+    if not permissions.uses_site(user):
         return "none"
-    return f"{user.role}:{'all' if user.sees_all_provinces else user.province_id}"
+    return f"{user.role}:{'all' if permissions.reads_all_provinces(user) else user.province_id}"

@@ -4,7 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import reverse_lazy
 
 from accounts.forms import IkmaAuthenticationForm
-from core.security import MUST_CHANGE_PASSWORD
+from accounts.middleware import MUST_CHANGE_PASSWORD
 
 
 class LoginView(auth_views.LoginView):

@@ -78,7 +78,7 @@ def demo_accounts_as_published() -> None:
     from axes.utils import reset
     from django.contrib.auth import get_user_model
 
-    from budgets.services import DEMO_PASSWORD
+    from accounts.demo import DEMO_PASSWORD
 
     for user in get_user_model().objects.filter(username__in=USERS):
         if not user.check_password(DEMO_PASSWORD):
@@ -90,12 +90,12 @@ def demo_accounts_as_published() -> None:
 def signed_in(port: int) -> dict[str, str]:
     """The session cookie of every load user, signed in through the login form with the demo
     password. Production may send a session signed in with the published demo password only to
-    the password change page (core/security.py); then the load users get a password of this
+    the password change page (accounts/middleware.py); then the load users get a password of this
     run, in the load database, and sign in again with it (the next run puts the demo password back)."""
     from django.contrib.auth import get_user_model
     from django.urls import reverse
 
-    from budgets.services import DEMO_PASSWORD
+    from accounts.demo import DEMO_PASSWORD
 
     cookies = {user: sign_in("127.0.0.1", port, user, DEMO_PASSWORD) for user in USERS}
     probe = KeepAliveClient("127.0.0.1", port, cookies[USERS[0]])
@@ -163,7 +163,7 @@ def fmt(value: float | None) -> str:
 def run(options: argparse.Namespace) -> int:
     from django.conf import settings
 
-    from budgets.services import DEMO_PASSWORD
+    from accounts.demo import DEMO_PASSWORD
 
     prepare_database()
     paths = pages()

@@ -167,6 +167,7 @@ def orm_against_sql(results: list[Result], users: dict[str, Any], year: int, cur
     time for the same figures, their ratio, and whether the figures agree."""
     from django.utils import timezone
 
+    from accounts import permissions
     from accounts.scoping import scoped
     from budgets.models import FiscalYear, Satker
     from budgets.reports.queries import RealizationFilter
@@ -184,7 +185,8 @@ def orm_against_sql(results: list[Result], users: dict[str, Any], year: int, cur
         report_year = current_year if name == "ikm" else year
         # As the view builds it: below province level the officer's satkers only.
         user = users[result.extra["user"]]
-        satkers = scoped(Satker.objects.all(), user) if spec.below_province and not user.sees_all_provinces else None
+        below_scope = spec.below_province and not permissions.reads_all_provinces(user)
+        satkers = scoped(Satker.objects.all(), user) if below_scope else None
         filters = RealizationFilter(year=report_year, province=province, satkers=satkers)
         context = BuildContext(FiscalYear.objects.get(year=report_year), None, False, timezone.localdate())
 

@@ -10,6 +10,7 @@ from django.db.models import F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import permissions
 from accounts.scoping import scoped
 from budgets.calendar import last_started_month, quarter_of
 from budgets.models import (
@@ -184,7 +185,7 @@ class PaguImporter:
 
     def plan(self, sheet: Sheet, user: User, today: date) -> ImportPlan:
         plan = ImportPlan("pagu")
-        if not user.is_admin:
+        if not permissions.may_record_pagu(user):
             plan.error(0, "", _("Hanya admin direktorat yang mengimpor pagu."))
             return plan
         satkers = {s.code: s for s in Satker.objects.all()}

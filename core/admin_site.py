@@ -15,6 +15,8 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
+from accounts import permissions
+
 
 class IkmaAdminSite(admin.AdminSite):
     site_header = _("Administrasi Monitoring Ditjen IKMA")
@@ -22,8 +24,7 @@ class IkmaAdminSite(admin.AdminSite):
     index_title = _("Data induk dan pengguna")
 
     def has_permission(self, request: HttpRequest) -> bool:
-        user = request.user
-        return bool(user.is_active and getattr(user, "is_admin", False))
+        return permissions.may_administer(request.user)
 
     def login(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
         # One sign-in page for the whole site (with its lockout); the admin only checks the role.

@@ -10,7 +10,8 @@ class CoreConfig(AppConfig):
     verbose_name = "IKMA monitoring"
 
     def ready(self) -> None:
-        from core import audit_log, db_lookups, security, tables2_signatures  # noqa: F401 (receivers)
+        from core import audit_log, db_lookups, tables2_signatures
 
+        audit_log.connect_receivers()
         tables2_signatures.install()
         db_lookups.install()

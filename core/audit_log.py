@@ -13,7 +13,6 @@ from typing import Any
 
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db import transaction
-from django.dispatch import receiver
 from django.http import HttpRequest
 
 from core.log_format import JsonFormatter  # noqa: F401 (the audit log's format, imported from here)
@@ -36,17 +35,14 @@ def client_address(request: HttpRequest | None) -> str | None:
     return request.META.get("REMOTE_ADDR")
 
 
-@receiver(user_logged_in)
 def _signed_in(sender, request: HttpRequest | None, user, **kwargs) -> None:
     audit("sign_in", user=user.get_username(), role=getattr(user, "role", None), ip=client_address(request))
 
 
-@receiver(user_logged_out)
 def _signed_out(sender, request: HttpRequest | None, user, **kwargs) -> None:
     audit("sign_out", user=user.get_username() if user else None, ip=client_address(request))
 
 
-@receiver(user_login_failed)
 def _sign_in_failed(sender, credentials: dict, request: HttpRequest | None = None, **kwargs) -> None:
     # Django cleanses the credentials (the password is masked); the username is what was typed.
     audit("sign_in_failed", level=logging.WARNING, user=credentials.get("username"), ip=client_address(request))
@@ -56,9 +52,12 @@ def _locked_out(sender, request: HttpRequest | None, username: str | None, ip_ad
     audit("lockout", level=logging.WARNING, user=username, ip=ip_address)
 
 
-try:  # django-axes' signal: a (username, address) pair was just locked
+def connect_receivers() -> None:
+    """Sign-ins, sign-outs, failures and lockouts (django-axes' signal: a (username, address)
+    pair was just locked) are logged from now on; called once by CoreConfig.ready()."""
     from axes.signals import user_locked_out
 
+    user_logged_in.connect(_signed_in, dispatch_uid="ikma-audit-sign-in")
+    user_logged_out.connect(_signed_out, dispatch_uid="ikma-audit-sign-out")
+    user_login_failed.connect(_sign_in_failed, dispatch_uid="ikma-audit-sign-in-failed")
     user_locked_out.connect(_locked_out, dispatch_uid="ikma-audit-lockout")
-except ImportError:  # pragma: no cover - axes is a runtime dependency
-    pass

@@ -22,6 +22,7 @@ from django.db.models import Count, Q
 from django.urls import Resolver404, resolve, reverse
 from django.utils.translation import gettext as _
 
+from accounts import permissions
 from accounts.scoping import scoped
 from budgets.calendar import last_started_month, report_due_date
 from budgets.models import Authority, FiscalYear, MonthlyReport, Province, Satker, SatkerAuthority
@@ -253,7 +254,7 @@ def narrative_for(
     authority = provincial_authority(fiscal_year)
     provinces = provinces if provinces is not None else provinces_by_code()
     visible = None
-    if not user.sees_all_provinces:
+    if not permissions.reads_all_provinces(user):
         visible = set(scoped(Satker.objects.all(), user).values_list("code", flat=True))
     return narrative_figures(
         year=year,

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts import permissions
 from accounts.access import data_access_required
 from accounts.scoping import scoped
 from budgets.models import FiscalYear, Satker
@@ -94,7 +95,7 @@ def _dashboard_body(request: HttpRequest, form: DashboardFilterForm, years: list
         context["narrative_id"] = _paragraphs(figures, programmes, "id")
         if language.startswith("en"):
             context["narrative_en"] = _paragraphs(figures, programmes, "en")
-    if user.is_officer:
+    if permissions.of_a_province(user):
         context["province"] = user.province
         if fiscal_year is not None:
             context["dashboard"] = officer_dashboard(

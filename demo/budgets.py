@@ -59,7 +59,8 @@ from budgets.reports.queries import (
     realization_by_satker,
     realization_total,
 )
-from budgets.services import default_authority, demo_users_create
+from budgets.services import default_authority
+from demo.users import demo_users_create
 
 if TYPE_CHECKING:
     from accounts.models import User

@@ -73,8 +73,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "core.security.IdleSessionTimeoutMiddleware",
-    "core.security.PasswordChangeRequiredMiddleware",
+    "accounts.middleware.IdleSessionTimeoutMiddleware",
+    "accounts.middleware.PasswordChangeRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns a lockout raised during authentication into a response.
@@ -95,6 +95,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "accounts.context_processors.permissions",
             ],
         },
     },
@@ -210,7 +211,7 @@ DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_AGE", default=8 * 60 * 60)  # one working day at most
 # Signed out when the browser closes, and after this many idle minutes (0: no idle limit):
-# offices share computers (core/security.py).
+# offices share computers (accounts/middleware.py).
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_IDLE_TIMEOUT = env.int("DJANGO_SESSION_IDLE_MINUTES", default=30) * 60
 # Only our own static files may run or style a page (core/security.py; "" turns it off).

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
+from accounts import permissions
 from core.audit_log import audit
 from imports.file_checks import ImportFileError, check_xlsx
 from imports.kinds import KINDS
@@ -74,7 +75,7 @@ class KindImporter(Protocol):
 def refuse_readers(plan: ImportPlan, user: User) -> bool:
     """Reviewers and viewers read every province but change nothing (CONTRACT): their file is
     refused as a whole, before any row is looked at."""
-    if user.is_admin or user.is_officer:
+    if permissions.may_import(user):
         return False
     plan.error(0, "", _("Peran Anda hanya membaca data; impor dilakukan oleh petugas provinsi atau admin direktorat."))
     return True

@@ -24,6 +24,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import permissions
 from imports.file_checks import ImportFileError, megabytes
 from imports.importer import ImportResult, import_file
 from imports.models import Upload
@@ -46,7 +47,7 @@ def upload_path(upload: Upload) -> Path:
 
 
 def can_import(user: User) -> bool:
-    return bool(user.is_authenticated and not user.access_problem and (user.is_admin or user.is_officer))
+    return permissions.may_import(user)
 
 
 def receive_upload(*, user: User, kind: str, file: UploadedFile) -> Upload:
@@ -59,7 +60,7 @@ def receive_upload(*, user: User, kind: str, file: UploadedFile) -> Upload:
         original_name=Path(file.name or "berkas.xlsx").name[:255],
         size_bytes=file.size or 0,
         uploaded_by=user,
-        province_id=user.province_id if user.is_officer else None,
+        province_id=user.province_id if permissions.of_a_province(user) else None,
     )
     limit = settings.IMPORT_MAX_FILE_BYTES
     if upload.size_bytes > limit:
@@ -89,7 +90,7 @@ def receive_upload(*, user: User, kind: str, file: UploadedFile) -> Upload:
 
 def confirm_upload(upload: Upload, user: User) -> None:
     """The user saw the preview and wants the import: queue it (once)."""
-    if not (user.is_admin or user.pk == upload.uploaded_by_id):
+    if not permissions.may_decide_upload(user, upload.uploaded_by_id):
         raise UploadRefused(_("Hanya pengunggah berkas atau admin yang dapat mengonfirmasi impor ini."))
     started = Upload.objects.filter(pk=upload.pk, status=Upload.Status.READY).update(
         status=Upload.Status.IMPORT_QUEUED, confirmed_by=user, confirmed_at=timezone.now(), phase="",
@@ -105,7 +106,7 @@ def confirm_upload(upload: Upload, user: User) -> None:
 
 
 def cancel_upload(upload: Upload, user: User) -> None:
-    if not (user.is_admin or user.pk == upload.uploaded_by_id):
+    if not permissions.may_decide_upload(user, upload.uploaded_by_id):
         raise UploadRefused(_("Hanya pengunggah berkas atau admin yang dapat membatalkan impor ini."))
     cancelled = Upload.objects.filter(pk=upload.pk, status=Upload.Status.READY).update(
         status=Upload.Status.CANCELLED, finished_at=timezone.now()

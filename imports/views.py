@@ -17,7 +17,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from openpyxl import Workbook
 
+from accounts import permissions
 from accounts.access import data_access_required
+from accounts.roles import Can
 from accounts.scoping import get_scoped_or_404, scoped
 from budgets.models import Satker
 from budgets.views.common import satker_code_or_404
@@ -27,8 +29,6 @@ from imports.models import Upload
 from imports.uploads import UploadRefused, cancel_upload, confirm_upload, receive_upload, upload_path
 from imports.workbook_templates import template_workbook
 
-# Reviewers and viewers do not import (CONTRACT): they get no template or upload page either.
-IMPORTERS = frozenset({"ADMIN", "OFFICER"})
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ERRORS_SHOWN = 1_000  # on the page; the error workbook holds them all
 RECENT_UPLOADS = 20
@@ -51,7 +51,7 @@ def _upload_or_404(request: HttpRequest, pk: int) -> Upload:
     return get_scoped_or_404(Upload.objects.select_related("uploaded_by", "confirmed_by"), request.user, pk=pk)
 
 
-@data_access_required(IMPORTERS)
+@data_access_required(Can.IMPORT)
 def template_download(request: HttpRequest, kind: str) -> HttpResponse:
     spec = _kind_or_404(kind)
     user = request.user
@@ -61,7 +61,7 @@ def template_download(request: HttpRequest, kind: str) -> HttpResponse:
         satker = get_scoped_or_404(Satker.objects.all(), user, for_edit=True, code=code)
     else:
         # An officer's own satker pre-fills the template; an admin picks one with ?satker=.
-        satker = editable.order_by("code").first() if user.is_officer else None
+        satker = editable.order_by("code").first() if permissions.of_a_province(user) else None
     content = template_workbook(spec, satker, timezone.localdate())
     response = HttpResponse(content, content_type=XLSX)
     suffix = f"-{satker.code}" if satker else ""
@@ -70,10 +70,10 @@ def template_download(request: HttpRequest, kind: str) -> HttpResponse:
 
 
 def kinds_for(user) -> list:
-    return [kind for kind in KINDS.values() if user.is_admin or not kind.admin_only]
+    return [kind for kind in KINDS.values() if permissions.may_record_pagu(user) or not kind.admin_only]
 
 
-@data_access_required(IMPORTERS)
+@data_access_required(Can.IMPORT)
 def index(request: HttpRequest) -> HttpResponse:
     uploads = scoped(Upload.objects.select_related("uploaded_by"), request.user)[:RECENT_UPLOADS]
     return render(request, "imports/index.html", {"kinds": kinds_for(request.user), "uploads": uploads})
@@ -90,10 +90,10 @@ class UploadForm(forms.Form):
     )
 
 
-@data_access_required(IMPORTERS)
+@data_access_required(Can.IMPORT)
 def upload(request: HttpRequest, kind: str) -> HttpResponse:
     spec = _kind_or_404(kind)
-    if spec.admin_only and not request.user.is_admin:
+    if spec.admin_only and not permissions.may_record_pagu(request.user):
         raise PermissionDenied(_("Pagu DIPA diimpor oleh admin direktorat."))
     form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
     if form.is_bound and form.is_valid():
@@ -102,7 +102,7 @@ def upload(request: HttpRequest, kind: str) -> HttpResponse:
     return render(request, "imports/upload_form.html", {"kind": spec, "form": form}, status=400 if form.errors else 200)
 
 
-@data_access_required(IMPORTERS)
+@data_access_required(Can.IMPORT)
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     upload = _upload_or_404(request, pk)
     errors = upload.errors[:ERRORS_SHOWN]
@@ -114,12 +114,12 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "errors_hidden": max(upload.error_count - len(errors), 0),
         "preview": [(row, ACTIONS.get(action, action), action, text) for row, action, text in upload.preview],
         "can_decide": upload.status == Upload.Status.READY
-        and (request.user.is_admin or request.user.pk == upload.uploaded_by_id),
+        and permissions.may_decide_upload(request.user, upload.uploaded_by_id),
     }
     return render(request, "imports/upload_detail.html", context)
 
 
-@data_access_required(IMPORTERS)
+@data_access_required(Can.IMPORT)
 def status(request: HttpRequest, pk: int) -> JsonResponse:
     upload = _upload_or_404(request, pk)
     total = upload.progress_total
@@ -137,7 +137,7 @@ def status(request: HttpRequest, pk: int) -> JsonResponse:
 
 
 @require_POST
-@data_access_required(IMPORTERS)
+@data_access_required(Can.IMPORT)
 def confirm(request: HttpRequest, pk: int) -> HttpResponse:
     upload = _upload_or_404(request, pk)
     try:
@@ -148,7 +148,7 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@data_access_required(IMPORTERS)
+@data_access_required(Can.IMPORT)
 def cancel(request: HttpRequest, pk: int) -> HttpResponse:
     upload = _upload_or_404(request, pk)
     try:
@@ -159,7 +159,7 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("imports:detail", pk=upload.pk)
 
 
-@data_access_required(IMPORTERS)
+@data_access_required(Can.IMPORT)
 def errors_download(request: HttpRequest, pk: int) -> HttpResponse:
     """Every error of a refused upload as a workbook (the page shows the first ERRORS_SHOWN)."""
     upload = _upload_or_404(request, pk)
@@ -175,7 +175,7 @@ def errors_download(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-@data_access_required(frozenset({"ADMIN"}))
+@data_access_required(Can.ADMINISTER)
 def stored_file(request: HttpRequest, pk: int) -> FileResponse:
     """The uploaded file as it was received (admins: what exactly was imported)."""
     upload = _upload_or_404(request, pk)

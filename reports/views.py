@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts import permissions
 from accounts.access import data_access_required
 from accounts.scoping import scoped
 from budgets.models import Authority, FiscalYear, Province, Satker
@@ -66,7 +67,7 @@ def scope_filters(request: HttpRequest, spec: ReportSpec, params: ReportParams) 
         user = request.user
         if province and not scoped(Province.objects.filter(bps_code=province), user).exists():
             raise Http404
-        if province is None and not user.sees_all_provinces:
+        if province is None and not permissions.reads_all_provinces(user):
             province = user.province.bps_code
         satkers = scoped(Satker.objects.all(), user)
     return RealizationFilter(

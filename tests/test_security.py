@@ -13,9 +13,9 @@ import pytest
 from django.test import Client, override_settings
 from django.urls import path, reverse
 
-from budgets.services.master_data import DEMO_PASSWORD
+from accounts.demo import DEMO_PASSWORD
+from accounts.middleware import LAST_SEEN, MUST_CHANGE_PASSWORD
 from core.log_format import JsonFormatter
-from core.security import LAST_SEEN, MUST_CHANGE_PASSWORD
 from ikmsite import urls as site_urls
 from tests.access_world import build_world
 from tests.conftest import client_for

@@ -3,28 +3,18 @@
 One module per subject; import from here.
 """
 
-from budgets.services.master_data import (
-    DEMO_PASSWORD,
-    DemoAccount,
-    SyncCount,
-    default_authority,
-    demo_users_create,
-    master_data_load,
-)
+from budgets.services.master_data import SyncCount, default_authority, master_data_load
 from budgets.services.monthly_report import report_approve, report_reopen, report_return, report_submit
 from budgets.services.pagu import PaguLine, pagu_revise
 from budgets.services.realization import StaleVersion, realization_set, report_get_or_create
 from budgets.services.rpd import RpdEditability, rpd_editability, rpd_set
 
 __all__ = [
-    "DEMO_PASSWORD",
-    "DemoAccount",
     "PaguLine",
     "RpdEditability",
     "StaleVersion",
     "SyncCount",
     "default_authority",
-    "demo_users_create",
     "master_data_load",
     "pagu_revise",
     "realization_set",

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import permissions
 from budgets import notifications
 from budgets.models import MonthlyReport, ReportTransition
 from budgets.services.common import ensure_can_edit_satker, ensure_month_started, ensure_year_open, report_label
@@ -76,7 +77,7 @@ def ensure_may_submit(by: User, report: MonthlyReport) -> None:
 
 
 def ensure_may_review(by: User, report: MonthlyReport | None = None) -> None:
-    if not (by.is_reviewer or by.is_admin) or by.access_problem:
+    if not permissions.may_review(by):
         raise PermissionDenied(_("Hanya reviewer atau admin direktorat yang dapat meninjau laporan."))
 
 
@@ -108,7 +109,7 @@ def report_return(*, report: MonthlyReport, by: User, comment: str) -> MonthlyRe
 
 
 def ensure_may_reopen(by: User, report: MonthlyReport | None = None) -> None:
-    if not by.is_admin or not by.is_active:
+    if not permissions.may_reopen(by):
         raise PermissionDenied(_("Hanya admin direktorat yang dapat membuka kembali laporan yang disetujui."))
 
 

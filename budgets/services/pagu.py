@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Max, Sum
 from django.utils.translation import gettext as _
 
+from accounts import permissions
 from budgets.models import (
     Account,
     BudgetComponent,
@@ -55,7 +56,7 @@ def pagu_revise(
 ) -> BudgetRevision:
     """Record a DIPA revision: lines not listed keep their amounts; listed lines are created or
     changed, and each change is kept with its amounts before and after."""
-    if not (by.is_admin and by.is_active):
+    if not permissions.may_record_pagu(by):
         raise PermissionDenied(_("Hanya admin direktorat yang mencatat pagu dan revisinya."))
     ensure_year_open(fiscal_year)
     Satker.objects.select_for_update().get(pk=satker.pk)

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import permissions
 from accounts.access import data_access_required
 from budgets.forms import ExistingLineForm, NewLineFormSet, RevisionHeaderForm
 from budgets.models import BudgetRevision, BudgetRevisionLine
@@ -34,13 +35,13 @@ def pagu_detail(request: HttpRequest, code: str, year: int) -> HttpResponse:
         "satker": satker, "fiscal_year": fiscal_year, "lines": lines, "revisions": revisions,
         "summary": pagu_summary(satker=satker, fiscal_year=fiscal_year),
         "realized": sum(line.before for line in lines),
-        "can_revise": request.user.is_admin and not fiscal_year.is_closed,
+        "can_revise": permissions.may_record_pagu(request.user) and not fiscal_year.is_closed,
     })  # fmt: skip
 
 
 @data_access_required()
 def pagu_revise_view(request: HttpRequest, code: str, year: int) -> HttpResponse:
-    if not request.user.is_admin:
+    if not permissions.may_record_pagu(request.user):
         raise PermissionDenied
     satker, fiscal_year, _can_edit = satker_year_or_404(request, code, year)
     lines = realization_grid(satker=satker, fiscal_year=fiscal_year, month=13)

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
+from accounts import permissions
 from accounts.access import DataAccessMixin, data_access_required
 from accounts.scoping import get_scoped_or_404, scoped
 from budgets.forms import ApproveForm, ReopenForm, ReturnForm
@@ -92,7 +93,7 @@ class MonthlyReportListView(DataAccessMixin, TableExportMixin, SingleTableMixin,
         # The queue is the default until a filter is chosen: sorting, paging or exporting it
         # keeps the queue (its export link carries no filter).
         filters_given = any(name in self.request.GET for name in filterset_class.base_filters)
-        if not filters_given and not self.request.user.is_officer:
+        if not filters_given and permissions.reads_all_provinces(self.request.user):
             kwargs["data"] = {"status": MonthlyReport.Status.SUBMITTED}
         return kwargs
 
@@ -117,7 +118,7 @@ def report_detail(request: HttpRequest, pk: int, forms: dict | None = None) -> H
     lines = realization_grid(satker=report.satker, fiscal_year=report.fiscal_year, month=report.month)
     transitions = report.transitions.select_related("by").order_by("at", "pk")
     last_return = next((t for t in reversed(list(transitions)) if t.to_status == MonthlyReport.Status.RETURNED), None)
-    is_reviewer = (user.is_reviewer or user.is_admin) and report.status == MonthlyReport.Status.SUBMITTED
+    is_reviewer = permissions.may_review(user) and report.status == MonthlyReport.Status.SUBMITTED
     return render(request, "budgets/report_detail.html", {
         "report": report,
         "lines": lines,
@@ -134,7 +135,7 @@ def report_detail(request: HttpRequest, pk: int, forms: dict | None = None) -> H
         and not report.fiscal_year.is_closed,
         "can_edit": can_edit and not report.is_locked and not report.fiscal_year.is_closed,
         "can_review": is_reviewer,
-        "can_reopen": user.is_admin and report.status == MonthlyReport.Status.APPROVED,
+        "can_reopen": permissions.may_reopen(user) and report.status == MonthlyReport.Status.APPROVED,
         "approve_form": forms.get("approve") or ApproveForm(),
         "return_form": forms.get("return") or ReturnForm(),
         "reopen_form": forms.get("reopen") or ReopenForm(),

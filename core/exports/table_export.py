@@ -34,6 +34,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from accounts import permissions
 from budgets.reports.specs import Column
 from core.reporting.files import HEADER_ROW, XLSX_FORMATS, xlsx_text, xlsx_value
 from core.safe_json import SafeJSONEncoder
@@ -245,7 +246,7 @@ def _shown(field: forms.Field, value: Any) -> str:
 
 def scope_note(user: Any, filters: list[str], province_label: str) -> list[str]:
     """An officer's rows are their province's even when no province was chosen: say so."""
-    if user.sees_all_provinces or any(part.startswith(f"{province_label}:") for part in filters):
+    if permissions.reads_all_provinces(user) or any(part.startswith(f"{province_label}:") for part in filters):
         return filters
     return [f"{province_label}: {user.province}", *filters]
 

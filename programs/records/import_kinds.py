@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from accounts import permissions
 from accounts.scoping import scoped
 from budgets.calendar import last_started_month
 from budgets.models import FiscalYear, MonthlyReport, Regency, Satker
@@ -135,7 +136,7 @@ class MonthlyRecordImporter:
 
     def plan(self, sheet: Sheet, user: User, today: date) -> ImportPlan:
         plan = ImportPlan(self.kind)
-        if not (user.is_admin or user.is_officer) or user.access_problem:
+        if not permissions.may_import(user):
             plan.error(0, "", _("Hanya petugas satker dan admin direktorat yang dapat mengimpor data."))
             return plan
         parsed = self._parse(sheet, plan)

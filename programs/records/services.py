@@ -23,6 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import permissions
 from budgets.models import FiscalYear, MonthlyReport, Regency, Satker
 from budgets.services.common import ensure_can_edit_satker, ensure_report_unlocked, ensure_year_open
 from budgets.services.realization import lock_report, report_get_or_create
@@ -580,7 +581,7 @@ def output_targets_set(
 ) -> dict[str, int]:
     """Set a satker-year's targets per indicator (key = OutputIndicator value); an empty value
     removes the target. Only directorate admins set targets. Returns the stored targets."""
-    if not by.is_admin or by.access_problem:
+    if not permissions.may_set_targets(by):
         raise PermissionDenied(_("Hanya admin direktorat yang dapat menetapkan target output."))
     ensure_year_open(fiscal_year)
     errors: Errors = {}

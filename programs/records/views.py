@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from accounts import permissions
 from accounts.access import data_access_required
 from accounts.scoping import get_scoped_or_404, scoped
 from budgets.models import FiscalYear, MonthlyReport, Satker
@@ -484,7 +485,7 @@ def output_targets(request: HttpRequest, code: str, year: int) -> HttpResponse:
         return _targets_xlsx(satker, fiscal_year, stored)
     user = request.user
     if request.method == "POST":
-        if not user.is_admin:
+        if not permissions.may_set_targets(user):
             raise PermissionDenied
         form = OutputTargetsForm(request.POST, initial=stored)
         if form.is_valid():
@@ -501,7 +502,7 @@ def output_targets(request: HttpRequest, code: str, year: int) -> HttpResponse:
             for key, label in OutputIndicator.choices]  # fmt: skip
     return render(request, "programs/records/targets.html", {
         "satker": satker, "fiscal_year": fiscal_year, "rows": rows, "form": form,
-        "editable": user.is_admin and not fiscal_year.is_closed,
+        "editable": permissions.may_set_targets(user) and not fiscal_year.is_closed,
         "export_url": reverse("programs:targets", args=[satker.code, fiscal_year.year]) + "?format=xlsx",
     })  # fmt: skip
 

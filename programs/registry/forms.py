@@ -10,6 +10,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts import permissions
 from accounts.scoping import scoped
 from budgets.forms import RupiahField
 from budgets.models import Regency, Satker
@@ -104,7 +105,7 @@ class EnterpriseForm(forms.Form):
         self.fields["centre"].queryset = scoped(
             OvopCentre.objects.select_related("regency"), user, for_edit=True
         ).order_by("name")
-        if user.is_admin:
+        if permissions.writes_everywhere(user):
             self.fields["satker"].queryset = Satker.objects.order_by("code")
         else:
             # Officers record for their own satker; the service sets it.

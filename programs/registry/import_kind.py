@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from accounts import permissions
 from accounts.scoping import scoped
 from budgets.models import Province, Regency, Satker
 from imports.file_checks import ImportFileError
@@ -33,7 +34,7 @@ from imports.importer import ImportPlan, PlannedRow, without_cyclic_gc
 from imports.reader import CellError, Sheet, parse_amount, parse_regency_code
 from programs.models import Enterprise
 from programs.registry.rules import is_manufacturing_kbli, normalize_name, size_class_for
-from programs.registry.services import FIRST_DATA_YEAR, MAX_WORKERS, NIB_LENGTH, can_write_registry, officer_satker
+from programs.registry.services import FIRST_DATA_YEAR, MAX_WORKERS, NIB_LENGTH, officer_satker
 from programs.registry.summary import RegistryChange
 
 if TYPE_CHECKING:
@@ -239,7 +240,7 @@ class Context:
     province_names: dict[int, str]
     provincial_satker: dict[int, int]  # province -> its provincial satker (lowest code)
     officer_satker: int | None  # an officer's own satker; None for admins
-    is_admin: bool
+    writes_everywhere: bool  # chooses the satker by the regency's province (admins), else its own
     seen_keys: dict[tuple, int] = field(default_factory=dict)  # natural key in the file -> first row
     targets: dict[int, int] = field(default_factory=dict)  # stored enterprise -> the row that updates it
 
@@ -252,7 +253,8 @@ class Context:
         provincial: dict[int, int] = {}
         for pk, province_id in Satker.objects.filter(is_central=False).order_by("code").values_list("pk", "province"):
             provincial.setdefault(province_id, pk)
-        own = None if user.is_admin else officer_satker(user)
+        everywhere = permissions.writes_everywhere(user)
+        own = None if everywhere else officer_satker(user)
         return cls(
             regencies=regencies,
             regencies_by_pk={info.pk: info for info in regencies.values()},
@@ -260,13 +262,13 @@ class Context:
             province_names=dict(Province.objects.values_list("pk", "name")),
             provincial_satker=provincial,
             officer_satker=own.pk if own is not None else None,
-            is_admin=user.is_admin,
+            writes_everywhere=everywhere,
         )
 
     def satker_for(self, province_id: int) -> int | None:
         """Who collected a new record: the officer's satker; for an admin, the provincial satker
         of the regency's province (as the form does when the admin does not choose)."""
-        return self.provincial_satker.get(province_id) if self.is_admin else self.officer_satker
+        return self.provincial_satker.get(province_id) if self.writes_everywhere else self.officer_satker
 
     def natural_key(self, values: EnterpriseValues) -> tuple:
         """(NIB,) or (regency code, normalised name): what the preview shows of a row."""
@@ -297,7 +299,7 @@ class EnterpriseImporter:
 
     def plan(self, sheet: Sheet, user: User, today: dt.date) -> ImportPlan:
         plan = ImportPlan("ikm")
-        if not can_write_registry(user):
+        if not permissions.may_write(user):
             plan.error(0, "", _("Peran Anda hanya dapat membaca registri IKM."))
             return plan
         context = Context.load(user)

@@ -16,6 +16,7 @@ from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import permissions
 from accounts.scoping import scoped
 from budgets.models import Regency, Satker
 from core.formats import MAX_RUPIAH, RupiahError, parse_rupiah
@@ -24,7 +25,6 @@ from programs.registry.rules import is_manufacturing_kbli, normalize_name, size_
 from programs.registry.summary import RegistryChange
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AnonymousUser
 
     from accounts.models import User
 
@@ -38,13 +38,6 @@ STALE = "stale"
 # The keys of ``data`` (the form's field names).
 FIELDS = ("nib", "name", "owner", "regency", "address", "kbli", "workers_male", "workers_female", "investment",
           "production_value", "data_year", "satker", "centre")  # fmt: skip
-
-
-def can_write_registry(user: User | AnonymousUser) -> bool:
-    """Admins everywhere and officers in their province record enterprises; others only read."""
-    return bool(
-        user.is_authenticated and user.is_active and not user.access_problem and (user.is_admin or user.is_officer)
-    )
 
 
 def officer_satker(user: User) -> Satker | None:
@@ -264,7 +257,7 @@ def _satker(
 ) -> Satker | None:
     """Who collected the data. An officer records for their own satker (an edit keeps the
     satker that collected it); an admin chooses, or gets the provincial satker of the regency."""
-    if not by.is_admin:
+    if not permissions.writes_everywhere(by):
         if enterprise is not None and enterprise.satker_id is not None:
             return enterprise.satker
         return officer_satker(by)
@@ -304,7 +297,7 @@ def enterprise_save(
     always refused. Raises PermissionDenied for users who may not write, ValidationError keyed
     by field otherwise; on error nothing changes.
     """
-    if not can_write_registry(by):
+    if not permissions.may_write(by):
         raise PermissionDenied(_("Peran Anda hanya dapat membaca registri IKM."))
     locked: Enterprise | None = None
     if enterprise is not None:

@@ -22,15 +22,16 @@ from django.utils.translation import gettext as _
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
+from accounts import permissions
 from accounts.access import DataAccessMixin, data_access_required
-from accounts.models import User
+from accounts.roles import Can
 from accounts.scoping import get_scoped_or_404, scoped
 from budgets.views.common import add_service_errors
 from core.safe_json import SafeJSONEncoder
 from programs.models import Enterprise, RegistrySummary
 from programs.registry.filters import EnterpriseFilter
 from programs.registry.forms import EnterpriseForm
-from programs.registry.services import POSSIBLE_DUPLICATE, can_write_registry, enterprise_save
+from programs.registry.services import POSSIBLE_DUPLICATE, enterprise_save
 from programs.registry.summary import registry_count
 from programs.registry.tables import EnterpriseTable, as_csv, as_json, as_xlsx, export_rows
 from reports.views import report_view
@@ -42,7 +43,6 @@ PAGE_SIZE = 50
 COUNT_LIMIT = 1000
 SUMMARY_FILTERS = frozenset({"province", "kbli", "size_class", "data_year"})  # kbli: a 2-digit group
 EXPORT_FORMATS = ("xlsx", "csv", "json")
-WRITER_ROLES = frozenset({User.Role.ADMIN, User.Role.OFFICER})
 _CURSOR_NAME = re.compile(r"[0-9a-z ]{0,200}")
 _MAX_ID = 2**63 - 1
 
@@ -183,7 +183,7 @@ class RegistryListView(DataAccessMixin, SingleTableMixin, FilterView):
             "previous_url": self._url_with(before=page.previous_cursor) if page.previous_cursor else None,
             "first_url": None if page.is_first else self._url_with(),
             "exports": {fmt: self._url_with(format=fmt) for fmt in EXPORT_FORMATS},
-            "can_create": can_write_registry(self.request.user),
+            "can_create": permissions.may_write(self.request.user),
         })  # fmt: skip
         return context
 
@@ -226,7 +226,7 @@ class RegistryListView(DataAccessMixin, SingleTableMixin, FilterView):
     def export(self, fmt: str) -> HttpResponse:
         user = self.request.user
         parts = self.filterset.describe()
-        if not user.sees_all_provinces and not self.filterset.form.cleaned_data.get("province"):
+        if not permissions.reads_all_provinces(user) and not self.filterset.form.cleaned_data.get("province"):
             parts.insert(0, _("provinsi %(p)s") % {"p": user.province.name})
         now = timezone.localtime()
         title = " · ".join([_("Registri IKM"), *parts, _("diunduh %(at)s") % {"at": now.strftime("%d-%m-%Y %H:%M")}])
@@ -264,7 +264,7 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "-fiscal_year__year", "-month", "-pk"
     )
     can_edit = (
-        can_write_registry(request.user)
+        permissions.may_write(request.user)
         and scoped(Enterprise.objects.filter(pk=pk), request.user, for_edit=True).exists()
     )
     changes = enterprise.history.select_related("history_user").order_by("-history_date", "-history_id")[:10]
@@ -273,12 +273,12 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
     })  # fmt: skip
 
 
-@data_access_required(WRITER_ROLES)
+@data_access_required(Can.WRITE)
 def enterprise_create(request: HttpRequest) -> HttpResponse:
     return _enterprise_form(request, None)
 
 
-@data_access_required(WRITER_ROLES)
+@data_access_required(Can.WRITE)
 def enterprise_edit(request: HttpRequest, pk: int) -> HttpResponse:
     enterprise = get_scoped_or_404(
         Enterprise.objects.select_related("province", "regency"), request.user, for_edit=True, pk=pk

@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 
-from budgets.services import DEMO_PASSWORD
+from accounts.demo import DEMO_PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -13,8 +13,8 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.demo import DEMO_PASSWORD
 from budgets.models import MonthlyReport
-from budgets.services import DEMO_PASSWORD
 from tests.e2e.conftest import screenshot, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

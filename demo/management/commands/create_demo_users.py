@@ -4,8 +4,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from accounts.demo import DEMO_PASSWORD
 from budgets.models import Province
-from budgets.services import DEMO_PASSWORD, demo_users_create
+from demo.users import demo_users_create
 
 
 class Command(BaseCommand):

@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
-from budgets.services import DEMO_PASSWORD
+from accounts.demo import DEMO_PASSWORD
 from demo.budgets import DemoDataError, current_demo_year, demo_data_load, demo_years, published_figures
 from demo.programs import ProgrammeResult, programme_demo_load
 

@@ -1,0 +1,55 @@
+"""The roles and what each may do: one table that accounts.permissions reads.
+
+A role reads every province (the directorate) or only its own (a province's staff, who must
+then be linked to a province). What a role may do beyond reading is a set of capabilities.
+A new role is one member of ``Role``, one line of ``PROFILES`` (and the migration of the user's
+role choices); accounts.permissions, the scoping helper, the sign-in checks and the demo
+accounts follow from the table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    ADMIN = "ADMIN", _("Admin direktorat")
+    REVIEWER = "REVIEWER", _("Reviewer direktorat")
+    VIEWER = "VIEWER", _("Pimpinan (baca saja)")
+    OFFICER = "OFFICER", _("Petugas provinsi")
+
+
+class Can(StrEnum):
+    """What a role may do besides reading."""
+
+    WRITE = "write"  # enter and correct data: realization, RPD, programme records, the registry
+    REVIEW = "review"  # approve or return a submitted monthly report
+    REOPEN = "reopen"  # send an approved monthly report back to its satker
+    IMPORT = "import"  # Excel imports (each kind may need more, e.g. RECORD_PAGU)
+    RECORD_PAGU = "record_pagu"  # record the DIPA's pagu and its revisions
+    SET_TARGETS = "set_targets"  # set the output targets of a satker-year
+    ADMINISTER = "administer"  # the Django admin: master data, users; uploaded files as received
+
+
+@dataclass(frozen=True)
+class RoleProfile:
+    all_provinces: bool  # reads (and, with WRITE, writes) every province; else only its own
+    capabilities: frozenset[Can]
+    # The demo account's name (CONTRACT "Demo accounts"); ``{bps}`` is the province's BPS code
+    # for the roles of a province (one demo account per province).
+    demo_username: str
+
+
+PROFILES: dict[str, RoleProfile] = {
+    Role.ADMIN: RoleProfile(True, frozenset(Can), "admin"),
+    Role.REVIEWER: RoleProfile(True, frozenset({Can.REVIEW}), "reviewer"),
+    Role.VIEWER: RoleProfile(True, frozenset(), "viewer"),
+    Role.OFFICER: RoleProfile(False, frozenset({Can.WRITE, Can.IMPORT}), "officer-{bps}"),
+}
+
+# The roles of a province: their accounts must name it (a database constraint holds it too).
+PROVINCE_ROLES = tuple(role for role, profile in PROFILES.items() if not profile.all_provinces)

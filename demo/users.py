@@ -1,0 +1,49 @@
+"""The demo accounts of CONTRACT: one per role of the directorate (``admin``, ``reviewer``,
+``viewer``) and one per province for each role of a province (``officer-17``), named as the
+role table says (accounts/roles.py), all with the published demo password."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from simple_history.utils import bulk_create_with_history
+
+from accounts.demo import DEMO_PASSWORD
+from accounts.roles import PROFILES, Role
+from budgets.models import Province
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    role: str  # its label
+    scope: str  # the province's name, or "semua"
+    created: bool
+
+
+@transaction.atomic
+def demo_users_create(*, password: str = DEMO_PASSWORD) -> list[DemoAccount]:
+    """Every demo account that does not exist yet. Existing accounts are left as they are (a
+    changed password stays changed); the password is hashed once and shared, which keeps a
+    repeated ``make run`` fast."""
+    user_model = get_user_model()
+    provinces = list(Province.objects.order_by("bps_code"))
+    wanted = []
+    for role, profile in PROFILES.items():
+        if profile.all_provinces:
+            wanted.append((profile.demo_username, role, None))
+        else:
+            wanted += [(profile.demo_username.format(bps=province.bps_code), role, province) for province in provinces]
+    existing = set(user_model.objects.filter(username__in=[w[0] for w in wanted]).values_list("username", flat=True))
+    password_hash = make_password(password)
+    accounts, to_create = [], []
+    for username, role, province in wanted:
+        created = username not in existing
+        if created:
+            to_create.append(user_model(username=username, role=role, province=province, password=password_hash))
+        accounts.append(DemoAccount(username, Role(role).label, province.name if province else "semua", created))
+    bulk_create_with_history(to_create, user_model, default_change_reason="demo_users_create")
+    return accounts
