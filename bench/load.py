@@ -46,9 +46,10 @@ def pages() -> list[str]:
     (the current fiscal year, HTML)."""
     from django.urls import reverse
 
-    from budgets.reports.specs import REPORTS
+    from reports.catalog import REPORTS
 
-    return [reverse("home"), *(reverse(spec.url_name) for spec in REPORTS.values()), reverse("narrative")]
+    reports = [reverse(f"reports:{spec.name}") for spec in REPORTS.values()]
+    return [reverse("dashboard:home"), *reports, reverse("dashboard:narrative")]
 
 
 def prepare_database() -> None:
@@ -100,7 +101,7 @@ def signed_in(port: int) -> dict[str, str]:
     cookies = {user: sign_in("127.0.0.1", port, user, DEMO_PASSWORD) for user in USERS}
     probe = KeepAliveClient("127.0.0.1", port, cookies[USERS[0]])
     try:
-        answer = probe.request("GET", reverse("home"))
+        answer = probe.request("GET", reverse("dashboard:home"))
     finally:
         probe.close()
     location = dict((name.lower(), value) for name, value in answer.headers).get("location", "")

@@ -70,7 +70,7 @@ def report_pages(year: int, current_year: int) -> list[Page]:
     its officer."""
     from django.urls import reverse
 
-    from budgets.reports.specs import REPORTS
+    from reports.catalog import REPORTS
 
     pages = []
     for name in CONTRACT_REPORTS:
@@ -78,7 +78,7 @@ def report_pages(year: int, current_year: int) -> list[Page]:
         report_year = current_year if name == "ikm" else year
         for fmt in ("json", "html"):
             for user, province in ((REVIEWER, None), (OFFICER, PROVINCE)):
-                path = f"{reverse(spec.url_name)}?year={report_year}&format={fmt}"
+                path = f"{reverse('reports:' + spec.name)}?year={report_year}&format={fmt}"
                 path += f"&province={province}" if province else ""
                 label = f"province {province}" if province else "national"
                 pages.append(Page(f"{name} {fmt} {label}", f"report-{fmt}", path, user, name, province))
@@ -171,7 +171,8 @@ def orm_against_sql(results: list[Result], users: dict[str, Any], year: int, cur
     from accounts.scoping import scoped
     from budgets.models import FiscalYear, Satker
     from budgets.reports.queries import RealizationFilter
-    from budgets.reports.specs import REPORTS, BuildContext
+    from core.reporting.spec import BuildContext
+    from reports.catalog import REPORTS
 
     # Calls of 2 to 40 ms, on a machine whose speed drifts by a fifth within a minute: 200 pairs
     # (a few seconds a report) give a ratio that repeats within a few hundredths. The time limit

@@ -20,7 +20,7 @@ from budgets.models import (
     SatkerAuthority,
     SpendingType,
 )
-from budgets.models.execution import MONTH_CHOICES
+from core.formats import MONTH_CHOICES
 
 
 def current_fiscal_year() -> FiscalYear | None:

@@ -4,7 +4,6 @@ from django.urls import path
 
 from budgets.views import entry, pagu, review
 from budgets.views.satkers import SatkerListView
-from reports import views as reports
 
 app_name = "budgets"
 
@@ -21,10 +20,4 @@ urlpatterns = [
     path("monthly-reports/<int:pk>/approve/", review.report_approve_view, name="report-approve"),
     path("monthly-reports/<int:pk>/return/", review.report_return_view, name="report-return"),
     path("monthly-reports/<int:pk>/reopen/", review.report_reopen_view, name="report-reopen"),
-    # CONTRACT "Report URLs"
-    path("reports/realization/", reports.report_view, {"name": "realization"}, name="report-realization"),
-    path("reports/realization/provinces/", reports.report_view, {"name": "provinces"}, name="report-provinces"),
-    path("reports/realization/satkers/", reports.report_view, {"name": "satkers"}, name="report-satkers"),
-    path("reports/realization/monthly/", reports.report_view, {"name": "monthly"}, name="report-monthly"),
-    path("reports/submissions/", reports.report_view, {"name": "submissions"}, name="report-submissions"),
 ]

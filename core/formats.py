@@ -1,4 +1,5 @@
-"""Rupiah as officers type it and as the pages show it.
+"""Numbers, rupiah, percentages, months and dates as the pages show them and officers type them:
+the one home of the Indonesian number format.
 
 Input accepts plain digits or the Indonesian style (`1.250.000`, `Rp 1.250.000`, `1.250.000,00`);
 amounts are whole rupiah, so a non-zero fraction is refused rather than rounded away.
@@ -9,6 +10,21 @@ from __future__ import annotations
 import re
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+# The months of a fiscal year (= calendar year), as model choices and for display.
+MONTH_CHOICES = [
+    (1, gettext_lazy("Januari")), (2, gettext_lazy("Februari")), (3, gettext_lazy("Maret")),
+    (4, gettext_lazy("April")), (5, gettext_lazy("Mei")), (6, gettext_lazy("Juni")),
+    (7, gettext_lazy("Juli")), (8, gettext_lazy("Agustus")), (9, gettext_lazy("September")),
+    (10, gettext_lazy("Oktober")), (11, gettext_lazy("November")), (12, gettext_lazy("Desember")),
+]  # fmt: skip
+MONTH_NAMES = dict(MONTH_CHOICES)
+
+
+def month_name(month: int) -> str:
+    """1 -> 'Januari' (in the active language)."""
+    return str(MONTH_NAMES[month])
 
 MAX_RUPIAH = 10**15  # a quadrillion rupiah: far above any DIPA, well inside BigIntegerField
 

@@ -19,14 +19,13 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from django.db.models import Count, Q
-from django.urls import Resolver404, resolve, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts import permissions
 from accounts.scoping import scoped
 from budgets.calendar import last_started_month, report_due_date
 from budgets.models import Authority, FiscalYear, MonthlyReport, Province, Satker, SatkerAuthority
-from budgets.models.execution import MONTH_CHOICES
 from budgets.reports.queries import (
     RealizationFilter,
     ReportResult,
@@ -36,7 +35,10 @@ from budgets.reports.queries import (
     realization_total,
     satker_report,
 )
+from core.formats import MONTH_NAMES
+from dashboard.narrative.programmes import ProgrammeFigures
 from dashboard.narrative.realization import NarrativeFigures, narrative_figures
+from programs.records.report import output_kpis
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -44,17 +46,9 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 TILES_CSV = Path(__file__).resolve().parent / "data" / "province_tiles.csv"
-# The satker report of CONTRACT ("/reports/realization/satkers/?province=BPS") is the natural
-# province page; until it exists the scoped satker list stands in for it.
-SATKER_REPORT_PATH = "/reports/realization/satkers/"
-REPORT_PATHS = {
-    "realization": "/reports/realization/",
-    "provinces": "/reports/realization/provinces/",
-    "satkers": SATKER_REPORT_PATH,
-    "monthly": "/reports/realization/monthly/",
-    "submissions": "/reports/submissions/",
-}
-MONTH_NAMES = dict(MONTH_CHOICES)
+# The reports of CONTRACT the dashboard's figures link to (with their exports), by URL name of
+# the reports app.
+REPORT_LINKS = ("realization", "provinces", "satkers", "monthly", "submissions")
 Status = MonthlyReport.Status
 
 
@@ -183,38 +177,19 @@ def tile_map(rows: Sequence[dict[str, Any]], provinces: dict[str, Province], url
 # --- Links of the drill-down (national -> province -> satker -> month) ------------------------
 
 
-def _contract_report(path: str) -> str | None:
-    """The URL name of a report of CONTRACT at ``path``, or None while the site has none there."""
-    try:
-        return resolve(path).view_name
-    except Resolver404:
-        return None
-
-
 def province_urls(provinces: dict[str, Province], *, year: int, authority: str | None) -> dict[str, str]:
-    """The province page of each province: the satker report filtered to it when the site has
-    one, the satker list otherwise (which links each satker to its year page)."""
-    report = _contract_report(SATKER_REPORT_PATH)
+    """The province page of each province: the satker report filtered to it."""
     urls = {}
-    for code, province in provinces.items():
-        if report:
-            query = {"year": year, "province": code, **({"authority": authority} if authority else {})}
-            urls[code] = f"{reverse(report)}?{urlencode(query)}"
-        else:
-            urls[code] = f"{reverse('budgets:satker-list')}?{urlencode({'province': province.pk, 'year': year})}"
+    for code in provinces:
+        query = {"year": year, "province": code, **({"authority": authority} if authority else {})}
+        urls[code] = f"{reverse('reports:satkers')}?{urlencode(query)}"
     return urls
 
 
 def report_links(*, year: int, authority: str | None) -> dict[str, str]:
-    """Links from the dashboard's figures to the full reports of CONTRACT (with their exports),
-    for those the site has."""
+    """Links from the dashboard's figures to the full reports of CONTRACT (with their exports)."""
     query = urlencode({"year": year, **({"authority": authority} if authority else {})})
-    links = {}
-    for key, path in REPORT_PATHS.items():
-        name = _contract_report(path)
-        if name:
-            links[key] = f"{reverse(name)}?{query}"
-    return links
+    return {name: f"{reverse(f'reports:{name}')}?{query}" for name in REPORT_LINKS}
 
 
 # --- Shared reads ------------------------------------------------------------------------------
@@ -464,4 +439,19 @@ def officer_dashboard(
         authority=authority,
         today=today,
         reports=report_links(year=fiscal_year.year, authority=authority),
+    )
+
+
+# --- The programme outputs of the narrative -------------------------------------------------------
+
+
+def programme_figures(*, year: int, authority: str | None, as_of: date | None) -> ProgrammeFigures:
+    """The narrative's figures: the outputs of all satkers and of the provincial authority
+    (``authority``: DK or TP; None when the year has no provincial satkers)."""
+    return ProgrammeFigures(
+        year=year,
+        directorate=output_kpis(year=year),
+        authority=authority,
+        provincial=output_kpis(year=year, authority=authority) if authority else None,
+        as_of=as_of,
     )

@@ -21,11 +21,17 @@ from accounts.scoping import scoped
 from budgets.models import FiscalYear, Satker
 from budgets.selectors import satker_count_by_authority
 from core import fresh_cache
-from dashboard.figures import directorate_dashboard, narrative_for, officer_dashboard, provinces_by_code
+from dashboard.figures import (
+    directorate_dashboard,
+    narrative_for,
+    officer_dashboard,
+    programme_figures,
+    provinces_by_code,
+)
 from dashboard.forms import DashboardFilterForm, NarrativeForm
 from dashboard.narrative.programmes import ProgrammeFigures, programme_paragraphs
 from dashboard.narrative.realization import NarrativeFigures, narrative_paragraphs
-from programs.records.report import output_kpis, programme_figures
+from programs.records.report import output_kpis
 
 
 def bad_request(request: HttpRequest, form: Form) -> HttpResponse:
@@ -54,8 +60,8 @@ def _programme_dashboard(programmes: ProgrammeFigures, authority: str | None) ->
     query = f"?year={programmes.year}" + (f"&authority={authority}" if authority else "")
     return {
         "totals": totals,
-        "report_url": reverse("programs:report-outputs") + query,
-        "ovop_url": reverse("programs:report-ovop") + query,
+        "report_url": reverse("reports:outputs") + query,
+        "ovop_url": reverse("reports:ovop") + query,
     }
 
 

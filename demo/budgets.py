@@ -52,7 +52,6 @@ from budgets.models import (
     SatkerAuthority,
     SpendingType,
 )
-from budgets.models.execution import MONTH_CHOICES
 from budgets.reports.queries import (
     RealizationFilter,
     realization_by_province,
@@ -60,6 +59,7 @@ from budgets.reports.queries import (
     realization_total,
 )
 from budgets.services import default_authority
+from core.formats import month_name
 from demo.users import demo_users_create
 
 if TYPE_CHECKING:
@@ -589,10 +589,6 @@ def years_label(years: Sequence[int]) -> str:
     """``2022, 2023 dan 2026``, for messages."""
     names = [str(year) for year in years]
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} dan {names[-1]}"
-
-
-def month_name(month: int) -> str:
-    return str(dict(MONTH_CHOICES)[month])
 
 
 def working_days_before(today: date, holidays: set[date]) -> list[date]:

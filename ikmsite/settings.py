@@ -82,6 +82,10 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "ikmsite.urls"
+
+# Sections the monthly report page shows after its realization (budgets/report_sections.py): the
+# month's programme records, which budgets cannot import.
+MONTHLY_REPORT_SECTIONS = ["programs.records.section.monthly_records_section"]
 WSGI_APPLICATION = "ikmsite.wsgi.application"
 
 TEMPLATES = [
@@ -137,7 +141,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "accounts.validators.NotDemoPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "dashboard:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Lockout: 5 failures lock one (username, IP address) pair for 15 minutes; a success resets it.

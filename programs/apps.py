@@ -11,7 +11,4 @@ class ProgramsConfig(AppConfig):
     verbose_name = _("Program")
 
     def ready(self) -> None:
-        # The programme reports join the report registry of budgets (which cannot import them).
-        import programs.records.section  # noqa: F401  (the report page's programme section)
-        from programs import report_specs  # noqa: F401
         from programs.records import output_summary  # noqa: F401  (its signal receivers)

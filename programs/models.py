@@ -18,7 +18,8 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from budgets.models import FiscalYear, MonthlyReport, Regency, Satker
-from budgets.models.execution import MONTH_CHOICES, month_check, satker_scope
+from budgets.models.execution import month_check, satker_scope
+from core.formats import MONTH_CHOICES
 
 NIB_CHECK = Q(nib__isnull=True) | Q(nib__regex=r"^[0-9]{13}$")
 # The KBLI groups of category C (manufacturing): the two-digit divisions 10-33.

@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from budgets.models import Authority, BudgetComponent, FiscalYear, Province
-from budgets.models.execution import MONTH_CHOICES
 from budgets.selectors import current_fiscal_year
+from core.formats import MONTH_CHOICES
 
 FORMATS = ("html", "xlsx", "csv", "json")
 # Parameters any report page may carry besides its filters: the output format and the

@@ -13,12 +13,13 @@ from accounts import permissions
 from accounts.access import data_access_required
 from accounts.scoping import scoped
 from budgets.models import Authority, FiscalYear, Province, Satker
-from budgets.models.execution import MONTH_CHOICES
 from budgets.reports.queries import RealizationFilter
-from budgets.reports.specs import REPORTS, BuildContext, ReportSpec
 from core import fresh_cache, safe_json
+from core.formats import MONTH_CHOICES
 from core.reporting.files import JSON_CONTENT_TYPE, as_csv, as_json, as_xlsx
 from core.reporting.html import report_table
+from core.reporting.spec import BuildContext, ReportSpec
+from reports.catalog import REPORTS
 from reports.params import BadReportParams, ReportParams, parse_report_params
 
 BASIS_LABELS = {

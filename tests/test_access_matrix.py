@@ -38,13 +38,13 @@ PERSONAS = ("anonymous", "officer", "other_officer", "reviewer", "viewer", "admi
 
 # name: (GET outcomes, POST outcomes), one per persona in PERSONAS' order.
 SITE: dict[str, tuple[str, str]] = {
-    "home": ("L 200 200 200 200 200", "L 200 200 200 200 200"),
+    "dashboard:home": ("L 200 200 200 200 200", "L 200 200 200 200 200"),
     "accounts:login": ("200 302 302 302 302 302", "200 302 302 302 302 302"),
     "accounts:logout": ("405 405 405 405 405 405", "L L L L L L"),
     "accounts:password-change": ("L 200 200 200 200 200", "L 200 200 200 200 200"),
     "accounts:password-change-done": ("L 200 200 200 200 200", "L 405 405 405 405 405"),
     "set_language": ("302 302 302 302 302 302", "302 302 302 302 302 302"),
-    "narrative": ("L 200 200 200 200 200", "L 200 200 200 200 200"),
+    "dashboard:narrative": ("L 200 200 200 200 200", "L 200 200 200 200 200"),
     # Budget execution: the officer's own satker; reviewers and viewers read, only the officer
     # of the province and the admin write; the pagu is revised by the admin alone.
     "budgets:satker-list": ("L 200 200 200 200 200", "L 405 405 405 405 405"),
@@ -62,14 +62,14 @@ SITE: dict[str, tuple[str, str]] = {
     "budgets:report-return": ("L 405 405 405 405 405", "L 403 404 200 403 200"),
     "budgets:report-reopen": ("L 405 405 405 405 405", "L 403 404 403 403 200"),
     # Reports: every signed-in role; below province level an officer's rows are their own.
-    "budgets:report-realization": ("L 200 200 200 200 200", "L 200 200 200 200 200"),
-    "budgets:report-provinces": ("L 200 200 200 200 200", "L 200 200 200 200 200"),
-    "budgets:report-satkers": ("L 200 200 200 200 200", "L 200 200 200 200 200"),
-    "budgets:report-monthly": ("L 200 200 200 200 200", "L 200 200 200 200 200"),
-    "budgets:report-submissions": ("L 200 200 200 200 200", "L 200 200 200 200 200"),
-    "programs:report-ikm": ("L 200 200 200 200 200", "L 200 200 200 200 200"),
-    "programs:report-outputs": ("L 200 200 200 200 200", "L 200 200 200 200 200"),
-    "programs:report-ovop": ("L 200 200 200 200 200", "L 200 200 200 200 200"),
+    "reports:realization": ("L 200 200 200 200 200", "L 200 200 200 200 200"),
+    "reports:provinces": ("L 200 200 200 200 200", "L 200 200 200 200 200"),
+    "reports:satkers": ("L 200 200 200 200 200", "L 200 200 200 200 200"),
+    "reports:monthly": ("L 200 200 200 200 200", "L 200 200 200 200 200"),
+    "reports:submissions": ("L 200 200 200 200 200", "L 200 200 200 200 200"),
+    "reports:ikm": ("L 200 200 200 200 200", "L 200 200 200 200 200"),
+    "reports:outputs": ("L 200 200 200 200 200", "L 200 200 200 200 200"),
+    "reports:ovop": ("L 200 200 200 200 200", "L 200 200 200 200 200"),
     # The registry: officers keep their province's enterprises; reviewers and viewers read.
     "programs:registry-list": ("L 200 200 200 200 200", "L 405 405 405 405 405"),
     "programs:registry-create": ("L 200 200 403 403 200", "L 200 200 403 403 200"),
@@ -96,9 +96,9 @@ SITE: dict[str, tuple[str, str]] = {
     "imports:file": ("L 403 403 403 403 200", "L 403 403 403 403 200"),
 }
 
-REPORT_PAGES = ("budgets:report-realization", "budgets:report-provinces", "budgets:report-satkers",
-                "budgets:report-monthly", "budgets:report-submissions", "programs:report-ikm",
-                "programs:report-outputs", "programs:report-ovop")  # fmt: skip
+REPORT_PAGES = ("reports:realization", "reports:provinces", "reports:satkers",
+                "reports:monthly", "reports:submissions", "reports:ikm",
+                "reports:outputs", "reports:ovop")  # fmt: skip
 # Exports: the same outcomes as the page's GET, in every format the page offers.
 EXPORTS: dict[str, tuple[str, ...]] = {
     **{name: ("xlsx", "csv", "json") for name in REPORT_PAGES},

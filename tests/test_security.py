@@ -30,7 +30,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_every_response_carries_the_security_headers(officer) -> None:
-    response = client_for(officer).get(reverse("home"))
+    response = client_for(officer).get(reverse("dashboard:home"))
     policy = response["Content-Security-Policy"]
     assert "default-src 'self'" in policy and "script-src 'self'" in policy and "style-src 'self'" in policy
     assert "unsafe-inline" not in policy and "frame-ancestors 'none'" in policy
@@ -126,15 +126,15 @@ def set_last_seen(client: Client, seconds_ago: int) -> None:
 @override_settings(SESSION_IDLE_TIMEOUT=30 * 60)
 def test_idle_session_is_signed_out(officer) -> None:
     client = client_for(officer)
-    assert client.get(reverse("home")).status_code == 200
+    assert client.get(reverse("dashboard:home")).status_code == 200
     set_last_seen(client, 29 * 60)
-    assert client.get(reverse("home")).status_code == 200  # still within the limit, and marked again
+    assert client.get(reverse("dashboard:home")).status_code == 200  # still within the limit, and marked again
     assert int(time.time()) - client.session[LAST_SEEN] < 5
     set_last_seen(client, 31 * 60)
     response = client.get(reverse("budgets:satker-list"))
     assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:login"))
     assert "next=/satkers/" in response["Location"]
-    assert client.get(reverse("home")).status_code == 302  # signed out for good
+    assert client.get(reverse("dashboard:home")).status_code == 302  # signed out for good
     page = client.get(response["Location"]).content.decode()
     assert "lama tidak ada aktivitas" in page
 
@@ -142,9 +142,9 @@ def test_idle_session_is_signed_out(officer) -> None:
 @override_settings(SESSION_IDLE_TIMEOUT=0)
 def test_idle_limit_can_be_switched_off(officer) -> None:
     client = client_for(officer)
-    client.get(reverse("home"))
+    client.get(reverse("dashboard:home"))
     set_last_seen(client, 24 * 60 * 60)
-    assert client.get(reverse("home")).status_code == 200
+    assert client.get(reverse("dashboard:home")).status_code == 200
 
 
 # -- passwords ---------------------------------------------------------------------------------
@@ -174,7 +174,7 @@ def demo_officer(officer):
 def test_production_forces_the_demo_password_to_change(demo_officer) -> None:
     client = sign_in_with("officer-17", DEMO_PASSWORD)
     assert client.session[MUST_CHANGE_PASSWORD] is True
-    for page in (reverse("home"), reverse("budgets:satker-list"), "/reports/realization/?format=json"):
+    for page in (reverse("dashboard:home"), reverse("budgets:satker-list"), "/reports/realization/?format=json"):
         response = client.get(page)
         assert response.status_code == 302 and response["Location"] == reverse("accounts:password-change"), page
     form = client.get(reverse("accounts:password-change"))
@@ -185,20 +185,20 @@ def test_production_forces_the_demo_password_to_change(demo_officer) -> None:
     new = "Rendang-Padang-Bengkulu-7"
     changed = change_password(client, DEMO_PASSWORD, new)
     assert changed.status_code == 302
-    assert client.get(reverse("home")).status_code == 200
+    assert client.get(reverse("dashboard:home")).status_code == 200
     assert client.get(reverse("budgets:satker-list")).status_code == 200
 
 
 def test_outside_production_the_demo_password_is_accepted(demo_officer) -> None:
     client = sign_in_with("officer-17", DEMO_PASSWORD)
-    assert client.get(reverse("home")).status_code == 200
+    assert client.get(reverse("dashboard:home")).status_code == 200
 
 
 @override_settings(IS_PRODUCTION=True)
 def test_production_lets_own_passwords_through(officer) -> None:
     client = sign_in_with("officer-17", TEST_PASSWORD)
     assert MUST_CHANGE_PASSWORD not in client.session
-    assert client.get(reverse("home")).status_code == 200
+    assert client.get(reverse("dashboard:home")).status_code == 200
 
 
 def test_password_rules(officer) -> None:

@@ -376,20 +376,21 @@ def pages(world: World) -> list[tuple[str, str, int]]:
     return [
         ("anonymous", reverse("accounts:login"), 200),
         *(("officer", site_path(name, world), 200) for name in (
-            "home", "budgets:satker-list", "budgets:satker-year", "budgets:realization-entry", "budgets:rpd-entry",
-            "budgets:pagu", "programs:records", "programs:record-edit", "programs:ovop", "programs:ovop-edit",
+            "dashboard:home", "budgets:satker-list", "budgets:satker-year", "budgets:realization-entry",
+            "budgets:rpd-entry", "budgets:pagu", "programs:records", "programs:record-edit", "programs:ovop",
+            "programs:ovop-edit",
             "programs:targets", "programs:registry-list", "programs:registry-detail", "programs:registry-create",
             "programs:registry-edit", "imports:index", "imports:upload", "imports:detail", "budgets:report-detail",
             "accounts:password-change", "accounts:password-change-done",
         )),
-        ("reviewer", reverse("home"), 200),
+        ("reviewer", reverse("dashboard:home"), 200),
         ("reviewer", reverse("budgets:report-list"), 200),
         ("reviewer", reverse("budgets:report-list") + "?status=", 200),
         ("reviewer", reverse("budgets:report-detail", args=[world.other.report.pk]), 200),
-        ("viewer", reverse("home"), 200),
+        ("viewer", reverse("dashboard:home"), 200),
         *(("viewer", site_path(name, world), 200) for name in REPORT_PAGES),
-        ("viewer", reverse("budgets:report-satkers") + "?below=", 200),
-        ("viewer", reverse("budgets:report-provinces") + "?year=abc", 400),
+        ("viewer", reverse("reports:satkers") + "?below=", 200),
+        ("viewer", reverse("reports:provinces") + "?year=abc", 400),
         ("viewer", reverse("imports:index"), 403),
         ("viewer", "/no-such-page/", 404),
         ("admin", site_path("budgets:pagu-revise", world), 200),
@@ -461,7 +462,7 @@ def test_indonesian_stays_the_default(world, officer, reviewer, viewer) -> None:
         (officer, site_path("budgets:realization-entry", world)): ["Simpan dan ajukan", "Realisasi bulan ini"],
         (officer, site_path("programs:records", world)): ["Catatan program", "Wirausaha baru (WUB)"],
         (reviewer, reverse("budgets:report-list")): ["Laporan bulanan", "Diajukan"],
-        (viewer, site_path("budgets:report-provinces", world)): ["Peringkat realisasi provinsi", "Pagu efektif"],
+        (viewer, site_path("reports:provinces", world)): ["Peringkat realisasi provinsi", "Pagu efektif"],
     }
     for (user, path), labels in expected.items():
         for cookie in (None, "id"):
@@ -481,7 +482,7 @@ def test_indonesian_stays_the_default(world, officer, reviewer, viewer) -> None:
 @pytest.mark.django_db
 def test_english_xlsx_export_has_english_title_and_headers(world, viewer) -> None:
     year = world.fiscal_year.year
-    path = reverse("budgets:report-provinces")
+    path = reverse("reports:provinces")
     sheets = {}
     for language in ("en", "id"):
         client = client_for(viewer)
@@ -507,7 +508,7 @@ def test_csv_export_keeps_the_contract_keys_in_every_language(world, viewer) -> 
     for language in ("en", "id"):
         client = client_for(viewer)
         client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
-        response = client.get(reverse("budgets:report-provinces"), {"year": world.fiscal_year.year, "format": "csv"})
+        response = client.get(reverse("reports:provinces"), {"year": world.fiscal_year.year, "format": "csv"})
         assert response.status_code == 200
         headers[language] = response.content.decode().splitlines()[0]
     assert headers["en"] == headers["id"]

@@ -15,12 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from budgets.models.master import Account, BudgetComponent, FiscalYear, Satker, SpendingType
-
-MONTH_CHOICES = [
-    (1, _("Januari")), (2, _("Februari")), (3, _("Maret")), (4, _("April")),
-    (5, _("Mei")), (6, _("Juni")), (7, _("Juli")), (8, _("Agustus")),
-    (9, _("September")), (10, _("Oktober")), (11, _("November")), (12, _("Desember")),
-]  # fmt: skip
+from core.formats import MONTH_CHOICES
 
 
 def month_check(name: str, field: str = "month") -> models.CheckConstraint:

@@ -31,7 +31,8 @@ from budgets.models import (
     Satker,
     SatkerAuthority,
 )
-from budgets.models.execution import MONTH_CHOICES
+from core.formats import MONTH_CHOICES
+from core.reporting.spec import HUNDRED, ReportResult, percent
 
 Status = MonthlyReport.Status
 BASIS_STATUSES = {
@@ -39,7 +40,6 @@ BASIS_STATUSES = {
     "approved": [Status.APPROVED],
     "submitted": [Status.APPROVED, Status.SUBMITTED],
 }
-HUNDRED = Decimal(100)
 
 
 @dataclass(frozen=True)
@@ -63,21 +63,6 @@ class RealizationFilter:
         if self.province:
             q &= Q(**{f"{prefix}province__bps_code": self.province})
         return q
-
-
-@dataclass
-class ReportResult:
-    name: str
-    rows: list[dict[str, Any]]
-    totals: dict[str, Any]
-    extra: dict[str, Any] = field(default_factory=dict)
-
-
-def percent(numerator: int | None, denominator: int | None) -> Decimal | None:
-    """A percentage with two decimals (half up), as the directorate publishes them."""
-    if not denominator or numerator is None:
-        return None
-    return (Decimal(numerator) * HUNDRED / Decimal(denominator)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
 # --- The building blocks: the filter's satkers, then every sum in one UNION ALL query ---------

@@ -14,12 +14,10 @@ from accounts.access import data_access_required
 from budgets.calendar import last_started_month
 from budgets.forms import RealizationGridForm, RpdGridForm, line_field_name, rpd_field_name
 from budgets.models import MonthlyReport, RpdRevision
-from budgets.models.execution import MONTH_CHOICES
 from budgets.selectors import pagu_summary, realization_grid, rpd_grid, satker_months
 from budgets.services import realization_set, report_submit, rpd_editability, rpd_set
 from budgets.views.common import add_service_errors, month_or_404, satker_year_or_404
-
-MONTH_NAMES = dict(MONTH_CHOICES)
+from core.formats import MONTH_CHOICES, MONTH_NAMES
 
 
 @data_access_required()

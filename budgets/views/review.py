@@ -22,13 +22,13 @@ from accounts.access import DataAccessMixin, data_access_required
 from accounts.scoping import get_scoped_or_404, scoped
 from budgets.forms import ApproveForm, ReopenForm, ReturnForm
 from budgets.models import MonthlyReport, Province
-from budgets.models.execution import MONTH_CHOICES
 from budgets.report_sections import report_sections
 from budgets.selectors import realization_audit, realization_grid, report_changes_since_previous_submission
 from budgets.services import report_approve, report_reopen, report_return, report_submit
 from budgets.services.monthly_report import ensure_may_reopen, ensure_may_review, ensure_may_submit
 from budgets.views.common import add_service_errors
 from core.exports.table_export import TableExportMixin
+from core.formats import MONTH_CHOICES
 
 
 class MonthlyReportFilter(django_filters.FilterSet):

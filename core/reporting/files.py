@@ -18,13 +18,10 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from budgets.models.execution import MONTH_CHOICES
-from budgets.reports.queries import ReportResult
-from budgets.reports.specs import GROUP_LABELS, Column, ReportSpec
 from core import safe_json
 from core.exports.csv_safety import spreadsheet_safe
-
-MONTH_NAMES = dict(MONTH_CHOICES)
+from core.formats import MONTH_NAMES
+from core.reporting.spec import Column, ReportResult, ReportSpec
 
 
 def json_value(value: Any) -> Any:
@@ -101,8 +98,8 @@ def xlsx_value(column: Column, value: Any) -> Any:
         return float(value)
     if column.kind == "month":
         return str(MONTH_NAMES.get(value, value))
-    if column.key == "group":
-        return str(GROUP_LABELS.get(value, value))
+    if column.labels_in_files and column.labels is not None:
+        return str(column.labels.get(value, value))
     if isinstance(value, Promise):
         return str(value)
     if isinstance(value, datetime):

@@ -1,5 +1,6 @@
 """The HTML renderer of a report: a django-tables2 table built from the report's columns,
-sortable on every column, with a totals footer."""
+sortable on every column, with a totals footer. A column's labels, badges and links come with
+the column (core/reporting/spec.py): this module knows no report."""
 
 from __future__ import annotations
 
@@ -11,29 +12,17 @@ import django_tables2 as tables
 from django.http import HttpRequest
 from django.template import Context
 from django.template.base import render_value_in_context
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from budgets.models import MonthlyReport
-from budgets.models.execution import MONTH_CHOICES
-from budgets.reports.queries import ReportResult
-from budgets.reports.specs import GROUP_LABELS, Column, ReportSpec
+from core.formats import MONTH_NAMES
+from core.reporting.spec import Column, ReportResult, ReportSpec
 from core.templatetags.ui import angka, persen
 
-MONTH_NAMES = dict(MONTH_CHOICES)
-STATUS_LABELS = {**dict(MonthlyReport.Status.choices), "MISSING": gettext_lazy("Belum ada")}
-TIMELINESS = {
-    "on_time": ("success", gettext_lazy("Tepat waktu")),
-    "late": ("danger", gettext_lazy("Terlambat")),
-    "missing": ("dark", gettext_lazy("Tidak masuk")),
-    "pending": ("secondary", gettext_lazy("Belum jatuh tempo")),
-}
 NUMERIC = {"money", "percent", "number", "int"}
 
 
@@ -50,11 +39,6 @@ def display(kind: str, value: Any) -> Any:
         return _("Ya") if value else _("Tidak")
     if kind == "month":
         return MONTH_NAMES.get(value, value)
-    if kind == "status":
-        return STATUS_LABELS.get(value, value)
-    if kind == "timeliness":
-        style, label = TIMELINESS.get(value, ("secondary", value))
-        return format_html('<span class="badge text-bg-{}">{}</span>', style, label)
     if isinstance(value, datetime):
         return date_format(timezone.localtime(value), "j F Y H:i")
     if isinstance(value, date):
@@ -67,9 +51,8 @@ class ReportColumn(tables.Column):
         self, *, spec_column: Column, footer_value: Any, first: bool, year: int | None = None, **kwargs: Any
     ) -> None:
         self.kind = spec_column.kind
-        # Drill-down: a satker code opens that satker's year (its months, then a month's entries).
-        self.link_year = year if spec_column.key == "satker" else None
-        self.labels = GROUP_LABELS if spec_column.key == "group" else None
+        self.spec_column = spec_column
+        self.year = year
         numeric = self.kind in NUMERIC
         attrs = {"td": {"class": "num"}, "th": {"class": "num"}, "tf": {"class": "num"}} if numeric else {}
         footer = _("Jumlah") if first else (display(self.kind, footer_value) if footer_value is not None else "")
@@ -84,11 +67,16 @@ class ReportColumn(tables.Column):
         )
 
     def render(self, value: Any) -> Any:
-        if self.link_year is not None and value:
-            url = reverse("budgets:satker-year", args=[value, self.link_year])
-            return format_html('<a href="{}">{}</a>', url, value)
-        if self.labels is not None:
-            return self.labels.get(value, value)
+        column = self.spec_column
+        if value is None:
+            return display(self.kind, value)
+        if column.link is not None and value and self.year is not None:
+            return format_html('<a href="{}">{}</a>', column.link(value, self.year), value)
+        if column.badges is not None:
+            return format_html('<span class="badge text-bg-{}">{}</span>', column.badges.get(value, "secondary"),
+                               (column.labels or {}).get(value, value))  # fmt: skip
+        if column.labels is not None:
+            return column.labels.get(value, value)
         return display(self.kind, value)
 
 

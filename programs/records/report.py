@@ -29,7 +29,6 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -37,9 +36,8 @@ from django.db.models import Count, QuerySet, Sum
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from budgets.reports.queries import BASIS_STATUSES, RealizationFilter, ReportResult, percent, satkers_of
-from budgets.reports.specs import BuildContext, Column, ReportSpec, register_report
-from dashboard.narrative.programmes import ProgrammeFigures
+from budgets.reports.queries import BASIS_STATUSES, RealizationFilter, satkers_of
+from core.reporting.spec import BuildContext, Column, ReportResult, ReportSpec, percent
 from programs.models import (
     CommodityGroup,
     OutputIndicator,
@@ -261,7 +259,6 @@ def _ovop_columns() -> tuple[Column, ...]:
 
 OUTPUTS = ReportSpec(
     "outputs",
-    "programs:report-outputs",
     _("Capaian output program"),
     _output_columns(),
     outputs_report,
@@ -270,7 +267,6 @@ OUTPUTS = ReportSpec(
 )
 OVOP = ReportSpec(
     "ovop",
-    "programs:report-ovop",
     _("Sentra OVOP dan bintangnya"),
     _ovop_columns(),
     ovop_report,
@@ -278,20 +274,4 @@ OVOP = ReportSpec(
     cacheable=True,
 )
 
-register_report(OUTPUTS)
-register_report(OVOP)
-
-
-# --- For the dashboard and the narrative -------------------------------------------------------
-
-
-def programme_figures(*, year: int, authority: str | None, as_of: date | None) -> ProgrammeFigures:
-    """The narrative's figures: the outputs of all satkers and of the provincial authority
-    (``authority``: DK or TP; None when the year has no provincial satkers)."""
-    return ProgrammeFigures(
-        year=year,
-        directorate=output_kpis(year=year),
-        authority=authority,
-        provincial=output_kpis(year=year, authority=authority) if authority else None,
-        as_of=as_of,
-    )
+SPECS: tuple[ReportSpec, ...] = (OUTPUTS, OVOP)

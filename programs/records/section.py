@@ -1,7 +1,7 @@
 """The month's programme records, as the records page and the monthly report page show them.
 
-Imported from ProgramsConfig.ready(): registers the report page's section in budgets'
-registry (budgets cannot import programs)."""
+The report page's section is named in settings (MONTHLY_REPORT_SECTIONS): budgets cannot
+import programs."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts.scoping import scoped
 from budgets.models import FiscalYear, MonthlyReport, Satker
-from budgets.report_sections import ReportSection, register_report_section
+from budgets.report_sections import ReportSection
 from programs.models import Facilitation, NewEntrepreneur, PovertyActivity
 
 if TYPE_CHECKING:
@@ -48,7 +48,6 @@ def month_records(*, satker: Satker, fiscal_year: FiscalYear, month: int) -> Mon
     )
 
 
-@register_report_section
 def monthly_records_section(report: MonthlyReport, user: User) -> ReportSection | None:
     records = month_records(satker=report.satker, fiscal_year=report.fiscal_year, month=report.month)
     can_edit = (

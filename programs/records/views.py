@@ -29,7 +29,6 @@ from accounts import permissions
 from accounts.access import data_access_required
 from accounts.scoping import get_scoped_or_404, scoped
 from budgets.models import FiscalYear, MonthlyReport, Satker
-from budgets.models.execution import MONTH_CHOICES
 from budgets.reports.specs import Column
 from budgets.views.common import add_service_errors, month_or_404, satker_year_or_404
 from core.exports.table_export import (
@@ -40,6 +39,7 @@ from core.exports.table_export import (
     unknown_format,
     xlsx_response,
 )
+from core.formats import MONTH_NAMES
 from programs.models import (
     CoachingLevel,
     Facilitation,
@@ -61,8 +61,6 @@ from programs.records.forms import (
     PovertyActivityForm,
 )
 from programs.records.section import month_records
-
-MONTH_NAMES = dict(MONTH_CHOICES)
 
 
 @dataclass(frozen=True)

@@ -26,8 +26,9 @@ from django.db.models import F, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
 
 from budgets.models import Province
-from budgets.reports.queries import RealizationFilter, ReportResult
-from budgets.reports.specs import Column, ReportSpec, register_report
+from budgets.reports.queries import RealizationFilter
+from budgets.reports.specs import GROUP
+from core.reporting.spec import Column, ReportResult, ReportSpec
 from programs.models import RegistrySummary
 from programs.registry.summary import present
 
@@ -110,10 +111,9 @@ def ikm_report(filters: RealizationFilter) -> ReportResult:
 
 IKM_REPORT = ReportSpec(
     "ikm",
-    "programs:report-ikm",
     _("Registri IKM per provinsi dan KBLI"),
     (
-        Column("group", _("Kelompok")),
+        GROUP,
         Column("province", _("Kode BPS")),
         Column("province_name", _("Provinsi")),
         Column("kbli", _("Golongan KBLI")),
@@ -131,5 +131,4 @@ IKM_REPORT = ReportSpec(
     below_province=False,
 )
 
-
-register_report(IKM_REPORT)
+SPECS: tuple[ReportSpec, ...] = (IKM_REPORT,)

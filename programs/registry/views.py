@@ -34,7 +34,6 @@ from programs.registry.forms import EnterpriseForm
 from programs.registry.services import POSSIBLE_DUPLICATE, enterprise_save
 from programs.registry.summary import registry_count
 from programs.registry.tables import EnterpriseTable, as_csv, as_json, as_xlsx, export_rows
-from reports.views import report_view
 
 PAGE_SIZE = 50
 # The list says how many rows match: exactly from the registry summary when its filters allow
@@ -322,5 +321,4 @@ urlpatterns: list[URLPattern] = [
     path("registry/new/", enterprise_create, name="registry-create"),
     path("registry/<int:pk>/", enterprise_detail, name="registry-detail"),
     path("registry/<int:pk>/edit/", enterprise_edit, name="registry-edit"),
-    path("reports/ikm/", report_view, {"name": "ikm"}, name="report-ikm"),
 ]

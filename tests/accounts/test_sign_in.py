@@ -26,8 +26,8 @@ def sign_in(username: str, password: str, ip: str = OFFICE_IP, client: Client | 
 def test_officer_signs_in_and_lands_on_home(officer) -> None:
     response, client = sign_in("officer-17", TEST_PASSWORD)
     assert response.status_code == 302
-    assert response["Location"] == reverse("home")
-    assert client.get(reverse("home")).status_code == 200
+    assert response["Location"] == reverse("dashboard:home")
+    assert client.get(reverse("dashboard:home")).status_code == 200
 
 
 def test_login_page_is_indonesian(anonymous) -> None:
@@ -57,7 +57,7 @@ def test_account_without_usable_role_cannot_sign_in(role, with_province, message
     response, client = sign_in("incomplete", TEST_PASSWORD)
     assert response.status_code == 200
     assert message in response.content.decode()
-    assert client.get(reverse("home")).status_code == 302
+    assert client.get(reverse("dashboard:home")).status_code == 302
 
 
 def test_signed_in_user_whose_role_was_removed_sees_clear_403(officer) -> None:
@@ -79,7 +79,7 @@ def test_five_failures_lock_the_username_from_that_address(officer) -> None:
     locked, client = sign_in("officer-17", TEST_PASSWORD)
     assert locked.status_code == 429
     assert "Akun terkunci sementara" in locked.content.decode()
-    assert client.get(reverse("home")).status_code == 302  # not signed in
+    assert client.get(reverse("dashboard:home")).status_code == 302  # not signed in
 
 
 def test_lockout_does_not_block_colleagues_behind_the_same_address(officer, other_officer) -> None:
@@ -116,7 +116,7 @@ def test_logout_needs_post_and_signs_out(officer) -> None:
     assert client.get(reverse("accounts:logout")).status_code == 405
     response = client.post(reverse("accounts:logout"))
     assert response.status_code == 302
-    assert client.get(reverse("home")).status_code == 302
+    assert client.get(reverse("dashboard:home")).status_code == 302
 
 
 def test_password_change_in_indonesian(officer) -> None:

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from budgets.models import BudgetLine, MonthlyReport, Province, Realization, SatkerAuthority
-from budgets.reports.specs import REPORTS
+from reports.catalog import REPORTS
 from tests.conftest import client_for
 from tests.factories import ProvinceFactory, SatkerFactory
 
@@ -44,7 +44,7 @@ def add_provinces(dipa, count: int, start: int) -> None:
 @pytest.mark.parametrize("fmt", ["json", "html", "xlsx"])
 def test_report_query_count_is_constant(name, fmt, reviewer, dipa, django_assert_max_num_queries) -> None:
     client = client_for(reviewer)
-    url = reverse(REPORTS[name].url_name)
+    url = reverse(f"reports:{name}")
     params = {"year": dipa.fiscal_year.year, "format": fmt}
     add_provinces(dipa, 2, 0)
     with django_assert_max_num_queries(60) as small:

@@ -38,14 +38,14 @@ def approved(dipa, satker, other_satker):
 
 def report_json(client, name: str, year: int) -> tuple[dict, int]:
     with CaptureQueriesContext(connection) as queries:
-        response = client.get(reverse(f"budgets:report-{name}"), {"year": year, "format": "json"})
+        response = client.get(reverse(f"reports:{name}"), {"year": year, "format": "json"})
     assert response.status_code == 200
     return json.loads(response.content), len(queries.captured_queries)
 
 
 def page(client, params: dict) -> str:
     """The home page without the logout form's CSRF token (masked afresh for every response)."""
-    html = client.get(reverse("home"), params).content.decode()
+    html = client.get(reverse("dashboard:home"), params).content.decode()
     return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html)
 
 

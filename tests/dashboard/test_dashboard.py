@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
-from django.urls import Resolver404, resolve, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from budgets.calendar import report_due_date
@@ -26,7 +26,7 @@ from budgets.models import (
     SatkerAuthority,
     SpendingType,
 )
-from dashboard.figures import REPORT_PATHS, DirectorateDashboard, OfficerDashboard, province_tiles
+from dashboard.figures import REPORT_LINKS, DirectorateDashboard, OfficerDashboard, province_tiles
 from tests.conftest import client_for
 from tests.factories import ProvinceFactory, SatkerFactory
 
@@ -116,7 +116,7 @@ def kpi(page: str, name: str) -> str:
 
 
 def test_anonymous_is_sent_to_login(anonymous) -> None:
-    for url in (reverse("home"), reverse("narrative")):
+    for url in (reverse("dashboard:home"), reverse("dashboard:narrative")):
         response = anonymous.get(url)
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("accounts:login"))
@@ -124,7 +124,7 @@ def test_anonymous_is_sent_to_login(anonymous) -> None:
 
 @pytest.mark.parametrize("persona", ["reviewer", "viewer", "admin_user"])
 def test_directorate_roles_get_the_national_dashboard(persona, request, ledger) -> None:
-    response = client_for(request.getfixturevalue(persona)).get(reverse("home"))
+    response = client_for(request.getfixturevalue(persona)).get(reverse("dashboard:home"))
     assert response.status_code == 200
     assert isinstance(response.context["dashboard"], DirectorateDashboard)
     page = response.content.decode()
@@ -136,7 +136,7 @@ def test_directorate_roles_get_the_national_dashboard(persona, request, ledger) 
 
 def test_officer_gets_own_satker_figures_rank_and_reports(officer, ledger) -> None:
     today = timezone.localdate()
-    response = client_for(officer).get(reverse("home"))
+    response = client_for(officer).get(reverse("dashboard:home"))
     assert response.status_code == 200
     dashboard = response.context["dashboard"]
     assert isinstance(dashboard, OfficerDashboard)
@@ -174,7 +174,7 @@ def test_officer_gets_own_satker_figures_rank_and_reports(officer, ledger) -> No
 
 
 def test_other_officer_sees_their_own_province_only(other_officer, ledger) -> None:
-    response = client_for(other_officer).get(reverse("home"))
+    response = client_for(other_officer).get(reverse("dashboard:home"))
     dashboard = response.context["dashboard"]
     assert [item.satker.code for item in dashboard.satkers] == ["110019"]
     assert dashboard.totals["persen"] == Decimal("50.00")
@@ -198,7 +198,7 @@ def test_other_officer_sees_their_own_province_only(other_officer, ledger) -> No
     ],
 )
 def test_kpis_per_authority(reviewer, ledger, authority, expected) -> None:
-    response = client_for(reviewer).get(reverse("home"), {"authority": authority})
+    response = client_for(reviewer).get(reverse("dashboard:home"), {"authority": authority})
     assert response.status_code == 200
     dashboard = response.context["dashboard"]
     pagu, realisasi, persen, above, below, awaiting, late = expected
@@ -216,14 +216,14 @@ def test_kpis_per_authority(reviewer, ledger, authority, expected) -> None:
 
 
 def test_kpi_cards_use_the_indonesian_number_format(reviewer, ledger) -> None:
-    page = client_for(reviewer).get(reverse("home")).content.decode()
+    page = client_for(reviewer).get(reverse("dashboard:home")).content.decode()
     assert kpi(page, "pagu") == "Rp380.000.000"
     assert kpi(page, "realisasi") == "Rp321.500.000"
     assert kpi(page, "persen") == "86,89 %"
 
 
 def test_charts_have_their_data_as_json_and_as_tables(reviewer, ledger) -> None:
-    response = client_for(reviewer).get(reverse("home"))
+    response = client_for(reviewer).get(reverse("dashboard:home"))
     dashboard = response.context["dashboard"]
     provinces = dashboard.charts["provinces"]
     # Bengkulu's row holds its provincial satker and the central unit: (85,5 + 196) / (90 + 200).
@@ -242,7 +242,7 @@ def test_charts_have_their_data_as_json_and_as_tables(reviewer, ledger) -> None:
 
 
 def test_below_threshold_satkers_link_to_their_year_page(reviewer, ledger) -> None:
-    page = client_for(reviewer).get(reverse("home")).content.decode()
+    page = client_for(reviewer).get(reverse("dashboard:home")).content.decode()
     assert reverse("budgets:satker-year", args=["110019", ledger.fiscal_year.year]) in page
 
 
@@ -251,11 +251,11 @@ def test_below_threshold_satkers_link_to_their_year_page(reviewer, ledger) -> No
 
 def test_year_parameter_picks_the_fiscal_year(reviewer, ledger) -> None:
     FiscalYear.objects.create(year=2022)
-    response = client_for(reviewer).get(reverse("home"), {"year": 2022})
+    response = client_for(reviewer).get(reverse("dashboard:home"), {"year": 2022})
     assert response.status_code == 200
     assert response.context["fiscal_year"].year == 2022
     assert response.context["dashboard"].totals["pagu"] == 0
-    default = client_for(reviewer).get(reverse("home"))
+    default = client_for(reviewer).get(reverse("dashboard:home"))
     assert default.context["fiscal_year"].year == timezone.localdate().year
 
 
@@ -270,20 +270,20 @@ def test_year_parameter_picks_the_fiscal_year(reviewer, ledger) -> None:
 )
 def test_bad_parameters_are_a_400_page_with_the_reason(reviewer, officer, ledger, query, message) -> None:
     for user in (reviewer, officer):
-        response = client_for(user).get(reverse("home"), query)
+        response = client_for(user).get(reverse("dashboard:home"), query)
         assert response.status_code == 400
         assert message in response.content.decode()
 
 
 def test_bad_narrative_parameters_are_400(reviewer, ledger) -> None:
     client = client_for(reviewer)
-    assert client.get(reverse("narrative"), {"lang": "fr"}).status_code == 400
-    assert client.get(reverse("narrative"), {"year": "1999"}).status_code == 400
+    assert client.get(reverse("dashboard:narrative"), {"lang": "fr"}).status_code == 400
+    assert client.get(reverse("dashboard:narrative"), {"year": "1999"}).status_code == 400
 
 
 def test_home_without_any_fiscal_year_still_renders(reviewer, officer, satker) -> None:
     for user in (reviewer, officer):
-        response = client_for(user).get(reverse("home"))
+        response = client_for(user).get(reverse("dashboard:home"))
         assert response.status_code == 200
         assert "dashboard" not in response.context
 
@@ -313,7 +313,7 @@ def test_tile_positions_cover_the_38_provinces_once() -> None:
 
 def test_tile_map_has_38_linked_tiles_and_a_legend(reviewer, ledger) -> None:
     all_provinces()
-    response = client_for(reviewer).get(reverse("home"))
+    response = client_for(reviewer).get(reverse("dashboard:home"))
     page = response.content.decode()
     tiles = re.findall(r'<a class="tile" href="([^"]+)" data-province="(\d\d)"', page)
     assert len(tiles) == 38
@@ -345,10 +345,10 @@ def grow(ledger: Ledger, count: int) -> None:
 @pytest.mark.parametrize(
     ("persona", "url", "params"),
     [
-        ("reviewer", "home", {}),
-        ("reviewer", "home", {"authority": "TP"}),
-        ("officer", "home", {}),
-        ("reviewer", "narrative", {"lang": "en"}),
+        ("reviewer", "dashboard:home", {}),
+        ("reviewer", "dashboard:home", {"authority": "TP"}),
+        ("officer", "dashboard:home", {}),
+        ("reviewer", "dashboard:narrative", {"lang": "en"}),
     ],
 )
 def test_query_count_does_not_grow_with_provinces_satkers_and_reports(
@@ -364,21 +364,14 @@ def test_query_count_does_not_grow_with_provinces_satkers_and_reports(
         assert client.get(reverse(url), params).status_code == 200
 
 
-def test_links_to_the_full_reports_the_site_has(reviewer, officer, ledger) -> None:
-    def exists(path: str) -> bool:
-        try:
-            resolve(path)
-        except Resolver404:
-            return False
-        return True
-
-    response = client_for(reviewer).get(reverse("home"))
+def test_links_to_the_full_reports(reviewer, officer, ledger) -> None:
+    response = client_for(reviewer).get(reverse("dashboard:home"))
     links = response.context["dashboard"].reports
-    assert set(links) == {key for key, path in REPORT_PATHS.items() if exists(path)}
+    assert set(links) == set(REPORT_LINKS) == {"realization", "provinces", "satkers", "monthly", "submissions"}
     page = response.content.decode()
     for url in links.values():
         assert url in page
-    officer_links = client_for(officer).get(reverse("home")).context["dashboard"].reports
+    officer_links = client_for(officer).get(reverse("dashboard:home")).context["dashboard"].reports
     assert officer_links.keys() == links.keys()
 
 

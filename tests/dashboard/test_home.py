@@ -21,14 +21,14 @@ def year_2023(satker, other_satker, central_satker):
 
 
 def test_anonymous_is_sent_to_login(anonymous) -> None:
-    response = anonymous.get(reverse("home"))
+    response = anonymous.get(reverse("dashboard:home"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:login"))
     assert anonymous.get(reverse("budgets:satker-list")).status_code == 302
 
 
 def test_officer_home_shows_own_satker_only(officer, year_2023) -> None:
-    page = client_for(officer).get(reverse("home")).content.decode()
+    page = client_for(officer).get(reverse("dashboard:home")).content.decode()
     assert "Satker Provinsi Bengkulu" in page
     assert "170019" in page
     assert "110019" not in page and "019101" not in page
@@ -36,7 +36,7 @@ def test_officer_home_shows_own_satker_only(officer, year_2023) -> None:
 
 
 def test_directorate_home_counts_satkers_by_authority(reviewer, year_2023) -> None:
-    response = client_for(reviewer).get(reverse("home"))
+    response = client_for(reviewer).get(reverse("dashboard:home"))
     assert response.context["satker_count"] == 3
     counts = {code: count for code, _, count in response.context["authority_counts"]}
     assert counts == {"KP": 1, "DK": 2, "TP": 0}
@@ -44,7 +44,7 @@ def test_directorate_home_counts_satkers_by_authority(reviewer, year_2023) -> No
 
 
 def test_admin_home_links_to_admin(admin_user, year_2023) -> None:
-    assert reverse("admin:index") in client_for(admin_user).get(reverse("home")).content.decode()
+    assert reverse("admin:index") in client_for(admin_user).get(reverse("dashboard:home")).content.decode()
 
 
 def table_codes(response) -> set[str]:

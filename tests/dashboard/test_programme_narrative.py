@@ -143,7 +143,7 @@ def year_2022(satker, other_satker, central_satker, regency):
 @pytest.mark.parametrize("persona", ["officer", "other_officer", "reviewer", "viewer", "admin_user"])
 def test_download_adds_the_outputs_after_the_realization(request, year_2022, persona) -> None:
     client = client_for(request.getfixturevalue(persona))
-    text = client.get(reverse("narrative"), {"year": 2022, "lang": "id"}).content.decode()
+    text = client.get(reverse("dashboard:narrative"), {"year": 2022, "lang": "id"}).content.decode()
     assert (
         "Kinerja kegiatan dekonsentrasi bidang industri telah menumbuhkan 3 wirausaha baru (WUB), 2 di antaranya "
         "telah memperoleh legalitas usaha, sepanjang 2022."
@@ -151,20 +151,20 @@ def test_download_adds_the_outputs_after_the_realization(request, year_2022, per
     assert "fasilitasi pameran bagi 1 pelaku IKM dengan total transaksi mencapai Rp1,5 miliar" in text
     # The realization summary comes first (this year has no pagu: it says so), then the outputs.
     assert text.startswith("Belum ada pagu Direktorat Jenderal IKMA untuk tahun anggaran 2022.\n\nKinerja")
-    english = client.get(reverse("narrative"), {"year": 2022, "lang": "en"}).content.decode()
+    english = client.get(reverse("dashboard:narrative"), {"year": 2022, "lang": "en"}).content.decode()
     assert "has grown 3 new entrepreneurs (WUB), 2 of whom have obtained business legality" in english
 
 
 @pytest.mark.django_db
 def test_home_shows_the_paragraph_and_the_directorate_its_output_figures(reviewer, officer, year_2022) -> None:
-    response = client_for(reviewer).get(reverse("home"), {"year": 2022})
+    response = client_for(reviewer).get(reverse("dashboard:home"), {"year": 2022})
     assert "menumbuhkan 3 wirausaha baru" in " ".join(response.context["narrative_id"])
     assert response.context["programmes"]["totals"]["wub"] == 3
     page = response.content.decode()
     assert 'data-kpi="wub">3<' in page and 'data-kpi="exhibition_value">transaksi Rp1.500.000.000<' in page
-    kp = client_for(reviewer).get(reverse("home"), {"year": 2022, "authority": "KP"})
+    kp = client_for(reviewer).get(reverse("dashboard:home"), {"year": 2022, "authority": "KP"})
     assert (kp.context["programmes"]["totals"]["wub"], kp.context["programmes"]["totals"]["exhibition_ikm"]) == (0, 1)
-    own = client_for(officer).get(reverse("home"), {"year": 2022})
+    own = client_for(officer).get(reverse("dashboard:home"), {"year": 2022})
     assert "menumbuhkan 3 wirausaha baru" in " ".join(own.context["narrative_id"])
     assert "programmes" not in own.context  # the officer's home has its own figures
 
@@ -173,5 +173,5 @@ def test_home_shows_the_paragraph_and_the_directorate_its_output_figures(reviewe
 def test_a_year_without_programme_data_keeps_the_realization_summary_only(reviewer, satker) -> None:
     fiscal_year = FiscalYear.objects.create(year=2022)
     SatkerAuthority.objects.create(satker=satker, fiscal_year=fiscal_year, authority="DK")
-    text = client_for(reviewer).get(reverse("narrative"), {"year": 2022, "lang": "id"}).content.decode()
+    text = client_for(reviewer).get(reverse("dashboard:narrative"), {"year": 2022, "lang": "id"}).content.decode()
     assert text == "Belum ada pagu Direktorat Jenderal IKMA untuk tahun anggaran 2022.\n"

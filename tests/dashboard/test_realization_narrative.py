@@ -142,7 +142,7 @@ def signed_in(username: str) -> Client:
 
 @pytest.mark.django_db
 def test_2022_dashboard_narrative_in_indonesian(demo) -> None:
-    response = signed_in("viewer").get(reverse("home"), {"year": 2022})
+    response = signed_in("viewer").get(reverse("dashboard:home"), {"year": 2022})
     assert response.status_code == 200
     text = " ".join(response.context["narrative_id"])
     assert "98,68 %" in text and "97,97 %" in text
@@ -154,14 +154,14 @@ def test_2022_dashboard_narrative_in_indonesian(demo) -> None:
     assert "narrative_en" not in response.context  # English only when the reader chose English
     page = response.content.decode()
     assert "Lima besar provinsi dengan realisasi tertinggi adalah Bengkulu (99,91 %)" in page
-    assert f"{reverse('narrative')}?year=2022&amp;lang=en" in page
+    assert f"{reverse('dashboard:narrative')}?year=2022&amp;lang=en" in page
 
 
 @pytest.mark.django_db
 def test_2022_dashboard_shows_english_too_when_english_is_chosen(demo) -> None:
     client = signed_in("reviewer")
     client.cookies["django_language"] = "en"
-    response = client.get(reverse("home"), {"year": 2022})
+    response = client.get(reverse("dashboard:home"), {"year": 2022})
     english = " ".join(response.context["narrative_en"])
     assert "98.68%" in english and "97.97%" in english and "20 provinces" in english
     for name in TOP_FIVE_EN:
@@ -172,7 +172,7 @@ def test_2022_dashboard_shows_english_too_when_english_is_chosen(demo) -> None:
 @pytest.mark.django_db
 @pytest.mark.parametrize("username", ["reviewer", "viewer", "admin", "officer-17"])
 def test_2022_narrative_download_in_indonesian(demo, username) -> None:
-    response = signed_in(username).get(reverse("narrative"), {"year": 2022, "lang": "id"})
+    response = signed_in(username).get(reverse("dashboard:narrative"), {"year": 2022, "lang": "id"})
     assert response.status_code == 200
     assert response["Content-Type"] == "text/plain; charset=utf-8"
     assert response["Content-Disposition"] == 'attachment; filename="narasi-realisasi-2022-id.txt"'
@@ -186,7 +186,7 @@ def test_2022_narrative_download_in_indonesian(demo, username) -> None:
 
 @pytest.mark.django_db
 def test_2022_narrative_download_in_english(demo) -> None:
-    response = signed_in("reviewer").get(reverse("narrative"), {"year": 2022, "lang": "en"})
+    response = signed_in("reviewer").get(reverse("dashboard:narrative"), {"year": 2022, "lang": "en"})
     assert response.status_code == 200
     assert response["Content-Disposition"] == 'attachment; filename="narasi-realisasi-2022-en.txt"'
     text = response.content.decode()
@@ -202,7 +202,7 @@ def test_2022_narrative_download_in_english(demo) -> None:
 
 @pytest.mark.django_db
 def test_narrative_download_defaults_to_indonesian_and_the_current_fiscal_year(demo) -> None:
-    response = signed_in("viewer").get(reverse("narrative"))
+    response = signed_in("viewer").get(reverse("dashboard:narrative"))
     assert response.status_code == 200
     year = FiscalYear.objects.filter(year__lte=timezone.localdate().year).order_by("-year").first().year
     assert response["Content-Disposition"] == f'attachment; filename="narasi-realisasi-{year}-id.txt"'
@@ -211,7 +211,7 @@ def test_narrative_download_defaults_to_indonesian_and_the_current_fiscal_year(d
 
 @pytest.mark.django_db
 def test_2022_tile_map_has_38_tiles(demo) -> None:
-    response = signed_in("reviewer").get(reverse("home"), {"year": 2022, "authority": "DK"})
+    response = signed_in("reviewer").get(reverse("dashboard:home"), {"year": 2022, "authority": "DK"})
     page = response.content.decode()
     assert page.count('<a class="tile"') == 38
     tiles = response.context["dashboard"].tiles

@@ -22,7 +22,7 @@ def test_province_ranking_downloads_as_xlsx(new_page, reviewer, dipa, satker):
     SatkerAuthority.objects.create(satker=satker, fiscal_year=dipa.fiscal_year, authority="DK")
     page = new_page()
     sign_in(page, reviewer.username)
-    page.goto(reverse("budgets:report-provinces"))
+    page.goto(reverse("reports:provinces"))
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Unduh XLSX").first.click()
     download = download_info.value

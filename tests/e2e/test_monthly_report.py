@@ -44,7 +44,7 @@ def test_officer_enters_submits_reviewer_returns_then_approves(
 
     reviewer_page = new_page()
     sign_in(reviewer_page, reviewer.username)
-    reviewer_page.goto(reverse("home"))
+    reviewer_page.goto(reverse("dashboard:home"))
     realized_before = rupiah_figure(reviewer_page.locator("[data-kpi=realisasi]").inner_text())
     assert realized_before == 10_000_000
 
@@ -143,7 +143,7 @@ def test_officer_enters_submits_reviewer_returns_then_approves(
     report.refresh_from_db()
     assert report.status == Status.APPROVED
 
-    reviewer_page.goto(reverse("home"))
+    reviewer_page.goto(reverse("dashboard:home"))
     realized_after = rupiah_figure(reviewer_page.locator("[data-kpi=realisasi]").inner_text())
     assert realized_after - realized_before == 1_500_000
     assert dialogs == ["beforeunload"]

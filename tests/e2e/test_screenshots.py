@@ -58,10 +58,10 @@ def test_screenshots_of_the_key_pages(new_page, demo, screenshots):
     assert reviewer.get_by_role("button", name="Setujui laporan").is_visible()
     screenshot(reviewer, screenshots, "05-review")
 
-    reviewer.goto(reverse("budgets:report-provinces") + "?year=2022&authority=DK")
+    reviewer.goto(reverse("reports:provinces") + "?year=2022&authority=DK")
     assert "Bengkulu" in reviewer.locator("main table").first.inner_text()
     screenshot(reviewer, screenshots, "06-province-ranking")
 
-    reviewer.goto(reverse("programs:report-outputs") + "?year=2022")
+    reviewer.goto(reverse("reports:outputs") + "?year=2022")
     assert "13.220" in reviewer.locator("main").inner_text()
     screenshot(reviewer, screenshots, "07-outputs")

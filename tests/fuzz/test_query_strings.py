@@ -24,17 +24,15 @@ REPORT_PARAMS = ["year", "month", "province", "component", "authority", "basis",
 # (url name, args from the fixtures, the parameters it reads)
 ENDPOINTS = {
     **{
-        name: (f"{app}:report-{name}", None, REPORT_PARAMS)
-        for app, names in (("budgets", ["realization", "provinces", "satkers", "monthly", "submissions"]),
-                           ("programs", ["outputs", "ikm", "ovop"]))
-        for name in names
+        name: (f"reports:{name}", None, REPORT_PARAMS)
+        for name in ("realization", "provinces", "satkers", "monthly", "submissions", "outputs", "ikm", "ovop")
     },
     "monthly-reports": ("budgets:report-list", None, ["province", "year", "month", "status", "page", "sort", "format"]),
     "satkers": ("budgets:satker-list", None, ["q", "province", "is_central", "page", "sort", "format"]),
     "registry": ("programs:registry-list", None, ["q", "province", "regency", "kbli", "size_class", "data_year",
                                                   "after", "before", "format", "sort"]),
-    "dashboard": ("home", None, ["year", "authority"]),
-    "narrative": ("narrative", None, ["year", "lang"]),
+    "dashboard": ("dashboard:home", None, ["year", "authority"]),
+    "narrative": ("dashboard:narrative", None, ["year", "lang"]),
     "satker-year": ("budgets:satker-year", "satker-year", ["format"]),
     "records": ("programs:records", "satker-year-month", ["format"]),
     "ovop": ("programs:ovop", "satker-year", ["format"]),
@@ -131,8 +129,8 @@ def test_hostile_query_strings_are_answered(
 @pytest.mark.parametrize(
     ("url_name", "params"),
     [
-        ("budgets:report-realization", {"province": IMG + SCRIPT, "format": "json"}),
-        ("programs:report-ikm", {"authority": IMG + SCRIPT, "format": "json"}),
+        ("reports:realization", {"province": IMG + SCRIPT, "format": "json"}),
+        ("reports:ikm", {"authority": IMG + SCRIPT, "format": "json"}),
         ("programs:registry-list", {"regency": IMG + SCRIPT, "format": "json"}),
         ("budgets:report-list", {"month": IMG + SCRIPT, "format": "xlsx"}),
     ],

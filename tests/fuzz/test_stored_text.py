@@ -41,8 +41,8 @@ def test_stored_hostile_text_is_shown_and_exported_escaped(
     registry = reverse("programs:registry-list")
     pages = [records, records + "?format=xlsx", ovop, ovop + "?format=xlsx", registry, registry + "?format=json",
              registry + "?format=csv", registry + "?format=xlsx", registry + "?q=" + TEXTS[0],
-             reverse("programs:report-ikm"), reverse("programs:report-ikm") + "?format=json",
-             reverse("programs:report-ovop") + "?format=csv"]  # fmt: skip
+             reverse("reports:ikm"), reverse("reports:ikm") + "?format=json",
+             reverse("reports:ovop") + "?format=csv"]  # fmt: skip
     pages += [reverse("programs:registry-detail", args=[pk]) for pk in Enterprise.objects.values_list("pk", flat=True)]
     for client in (as_officer, as_reviewer):
         for page in pages:

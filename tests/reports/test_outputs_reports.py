@@ -20,8 +20,8 @@ from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
 
-OUTPUTS = reverse("programs:report-outputs")
-OVOP = reverse("programs:report-ovop")
+OUTPUTS = reverse("reports:outputs")
+OVOP = reverse("reports:ovop")
 PUBLISHED_2022 = {
     "wub": 13_220, "ovop_centres": 1_574, "product_development": 1_133, "exhibition_ikm": 306,
     "exhibition_value": 46_900_000_000, "i40": 20, "restructuring_ikm": 99, "restructuring_value": 10_860_000_000,
@@ -116,7 +116,7 @@ def test_ovop_2022_and_2023_stars_and_groups(demo) -> None:
 
 def test_2022_narrative_tells_the_outputs_as_the_statement_does(demo) -> None:
     client = signed_in("viewer")
-    text = client.get(reverse("narrative"), {"year": 2022, "lang": "id"}).content.decode()
+    text = client.get(reverse("dashboard:narrative"), {"year": 2022, "lang": "id"}).content.decode()
     assert (
         "Kinerja kegiatan dekonsentrasi bidang industri telah menumbuhkan 4.579 wirausaha baru (WUB), 2.572 di "
         "antaranya telah memperoleh legalitas usaha, sepanjang 2022."
@@ -129,7 +129,7 @@ def test_2022_narrative_tells_the_outputs_as_the_statement_does(demo) -> None:
                    "kemitraan kepada 67 IKM"):  # fmt: skip
         assert phrase in text
     assert text.index("97,97 %") < text.index("4.579")  # the realization first, then the outputs
-    english = client.get(reverse("narrative"), {"year": 2022, "lang": "en"}).content.decode()
+    english = client.get(reverse("dashboard:narrative"), {"year": 2022, "lang": "en"}).content.decode()
     assert (
         "The performance of the deconcentration activity in the field of industry has grown 4,579 new "
         "entrepreneurs (WUB), 2,572 of whom have obtained business legality, throughout 2022."
@@ -138,7 +138,7 @@ def test_2022_narrative_tells_the_outputs_as_the_statement_does(demo) -> None:
 
 
 def test_2022_dashboard_shows_the_outputs(demo) -> None:
-    response = signed_in("reviewer").get(reverse("home"), {"year": 2022})
+    response = signed_in("reviewer").get(reverse("dashboard:home"), {"year": 2022})
     assert response.status_code == 200
     programmes = response.context["programmes"]
     assert programmes["totals"]["wub"] == 13_220
@@ -147,7 +147,7 @@ def test_2022_dashboard_shows_the_outputs(demo) -> None:
     assert "Rp46.900.000.000" in page
     assert f'href="{OUTPUTS}?year=2022"' in page
     assert "4.579 wirausaha baru (WUB)" in " ".join(response.context["narrative_id"])
-    dk = signed_in("reviewer").get(reverse("home"), {"year": 2022, "authority": "DK"})
+    dk = signed_in("reviewer").get(reverse("dashboard:home"), {"year": 2022, "authority": "DK"})
     assert dk.context["programmes"]["totals"]["wub"] == 4_579
     assert f'href="{OUTPUTS}?year=2022&amp;authority=DK"' in dk.content.decode()
 

@@ -16,13 +16,13 @@ from django.test import Client
 from django.urls import reverse
 
 from budgets.models import Province, Satker
-from budgets.reports.specs import REPORTS
+from reports.catalog import REPORTS
 from tests.conftest import client_for
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
-URLS = {name: reverse(spec.url_name) for name, spec in REPORTS.items()}
+URLS = {name: reverse(f"reports:{spec.name}") for name, spec in REPORTS.items()}
 
 
 @pytest.fixture

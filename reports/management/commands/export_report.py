@@ -8,7 +8,7 @@ from django.http import QueryDict
 from django.test import RequestFactory
 
 from accounts.models import User
-from budgets.reports.specs import REPORTS
+from reports.catalog import REPORTS
 from reports.views import report_view
 
 

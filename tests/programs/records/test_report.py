@@ -31,7 +31,6 @@ from django.test import Client
 from django.urls import reverse
 
 from budgets.models import FiscalYear, MonthlyReport, Regency, Satker, SatkerAuthority
-from budgets.reports.specs import REPORTS
 from programs.models import (
     Facilitation,
     NewEntrepreneur,
@@ -42,14 +41,15 @@ from programs.models import (
 )
 from programs.records import output_summary
 from programs.records.report import KEYS
+from reports.catalog import REPORTS
 from tests.conftest import client_for
 from tests.factories import ProvinceFactory, SatkerFactory
 
 pytestmark = pytest.mark.django_db
 
 Status = MonthlyReport.Status
-OUTPUTS = reverse("programs:report-outputs")
-OVOP = reverse("programs:report-ovop")
+OUTPUTS = reverse("reports:outputs")
+OVOP = reverse("reports:ovop")
 M = 1_000_000
 
 
@@ -304,9 +304,9 @@ def test_bad_parameters_are_400_with_the_reason(reviewer, ledger, url, query, fi
     assert client.get(url, {"year": 2022, "format": "pdf"}).status_code == 400
 
 
-def test_reports_are_registered_with_their_contract_names() -> None:
-    assert REPORTS["outputs"].url_name == "programs:report-outputs" and OUTPUTS == "/reports/outputs/"
-    assert REPORTS["ovop"].url_name == "programs:report-ovop" and OVOP == "/reports/ovop/"
+def test_reports_are_listed_with_their_contract_names() -> None:
+    assert reverse("reports:outputs") == OUTPUTS == "/reports/outputs/"
+    assert reverse("reports:ovop") == OVOP == "/reports/ovop/"
     assert not REPORTS["outputs"].below_province and not REPORTS["ovop"].below_province
 
 

@@ -13,14 +13,14 @@ import pytest
 from django.urls import reverse
 
 from budgets.models import FiscalYear
-from budgets.reports.specs import REPORTS
+from reports.catalog import REPORTS
 from tests.conftest import client_for
 from tests.factories import ProvinceFactory, RegencyFactory
 from tests.programs.registry.support import make_enterprise, make_many
 
 pytestmark = pytest.mark.django_db
 
-URL = reverse("programs:report-ikm")
+URL = reverse("reports:ikm")
 YEAR = 2024
 
 
@@ -72,10 +72,9 @@ def get_json(client, **params) -> dict:
     return json.loads(response.content)
 
 
-def test_report_is_registered_with_the_contract_url() -> None:
-    spec = REPORTS["ikm"]
-    assert (spec.url_name, spec.below_province) == ("programs:report-ikm", False)
-    assert URL == "/reports/ikm/"
+def test_report_is_listed_with_the_contract_url() -> None:
+    assert not REPORTS["ikm"].below_province
+    assert reverse("reports:ikm") == URL == "/reports/ikm/"
 
 
 def test_figures_per_province_and_national_totals(reviewer, registry) -> None:

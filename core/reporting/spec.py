@@ -1,0 +1,73 @@
+"""What a report is, for the view that answers it and the renderers that write it (html.py,
+files.py): its name and title, its parameters, its columns, whether it shows rows below province
+level, and the function that builds its rows. The domain apps declare their reports next to
+their queries; the reports app lists them all (reports/catalog.py) and gives each its URL.
+
+Percentages are Decimal with two decimals, rounded half up as the directorate publishes them;
+money is whole rupiah. Renderers format and never compute: the same rows come out of every format.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+HUNDRED = Decimal(100)
+# The filters a report takes unless its spec says otherwise (reports/params.py reads them).
+FILTERS = frozenset({"year", "month", "province", "component", "authority", "basis"})
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str  # the CONTRACT key (JSON and CSV)
+    label: str
+    kind: str = "text"  # text money percent number int bool month date datetime
+    # Values shown by a label instead of themselves (a status code, a group key): in HTML always,
+    # in XLSX only with ``labels_in_files`` (JSON and CSV keep the keys: CONTRACT).
+    labels: Mapping[Any, Any] | None = None
+    labels_in_files: bool = False
+    badges: Mapping[Any, str] | None = None  # HTML: a value shown as a badge of this colour
+    link: Callable[[Any, int], str] | None = None  # HTML: the cell's link, from (value, the report's year)
+
+
+@dataclass(frozen=True)
+class BuildContext:
+    """What a report's build function gets besides its filter."""
+
+    fiscal_year: Any  # the fiscal year of the ``year`` parameter
+    below: Decimal | None  # the ``below`` parameter (the satkers report)
+    below_given: bool  # ``below`` present (its value may be empty: the year's threshold)
+    today: date
+
+
+@dataclass
+class ReportResult:
+    name: str
+    rows: list[dict[str, Any]]
+    totals: dict[str, Any]
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ReportSpec:
+    name: str  # the CONTRACT name, and the report's URL name in the reports app
+    title: str
+    columns: tuple[Column, ...]
+    build: Callable[[Any, BuildContext], ReportResult]  # (the filter, the context) -> rows and totals
+    params: frozenset[str] = FILTERS
+    # True: rows below province level (satkers, months, submissions) are limited to an
+    # officer's own province; False: province-level aggregates every role may read.
+    below_province: bool = False
+    # True: built only from tables that raise the data version (core/data_version.py), so the
+    # page may be served from core/fresh_cache.py; False: built on every request.
+    cacheable: bool = False
+
+
+def percent(numerator: int | None, denominator: int | None) -> Decimal | None:
+    """A percentage with two decimals (half up), as the directorate publishes them."""
+    if not denominator or numerator is None:
+        return None
+    return (Decimal(numerator) * HUNDRED / Decimal(denominator)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)

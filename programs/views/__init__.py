@@ -1,1 +1,0 @@
-"""programs' views, one module per subject; each module lists its own urlpatterns."""
