@@ -10,8 +10,13 @@ class CoreConfig(AppConfig):
     verbose_name = "IKMA monitoring"
 
     def ready(self) -> None:
-        from core import audit_log, db_lookups, tables2_signatures
+        from django.db.models.signals import post_migrate
 
+        from core import audit_log, data_version, db_lookups, tables2_signatures
+
+        # Once per migrate (this app's signal, sent when every app's tables exist): the data
+        # version's triggers on every watched table.
+        post_migrate.connect(data_version.install_triggers, sender=self, dispatch_uid="core.data_version.triggers")
         audit_log.connect_receivers()
         tables2_signatures.install()
         db_lookups.install()

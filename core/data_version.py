@@ -18,31 +18,37 @@ For migrations: PostgreSQL refuses to ALTER a table in the transaction that chan
 while their deferred trigger events are pending ("pending trigger events"). A data migration of a
 watched table and a schema change of it go in two migrations (each commits on its own).
 
-Watched: every table of budgets and programs except the IKM registry (its pages are not cached,
-and its bulk imports should not invalidate the budget reports) and django-simple-history's copies.
-The migrations put the triggers on the tables of their time; after every ``migrate`` the
-post_migrate signal puts them on every watched table again (``install_triggers``), so a new model
-is watched without further work and SQLite, which rebuilds a table to alter it (dropping its
-triggers), gets them back. A test checks that every model table is watched or listed in
-``UNWATCHED_MODELS``.
+Watched: every table of the apps settings name (``DATA_VERSION_APPS``: the budget and programme
+data) except the models settings exempt (``DATA_VERSION_UNWATCHED``: the IKM registry, whose pages
+are not cached and whose bulk imports should not invalidate the budget reports), the version's
+own table and django-simple-history's copies. The migrations put the triggers on the tables of
+their time; after every ``migrate`` the post_migrate signal puts them on every watched table
+again (``install_triggers``), so a new model is watched without further work and SQLite, which
+rebuilds a table to alter it (dropping its triggers), gets them back. A test checks that every
+model table of those apps is watched or exempt.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, migrations
 
 REPORTS = "reports"
-VERSION_TABLE = "budgets_dataversion"
+VERSION_TABLE = "budgets_dataversion"  # core.DataVersion's (its table kept the name it was created with)
 FUNCTION = "ikma_raise_reports_version"
 TRIGGER = "ikma_reports_version"
 VENDORS = ("postgresql", "sqlite")
-# Models whose writes do not change any cached page (app label -> model names).
-UNWATCHED_MODELS = {
-    "budgets": {"DataVersion"},
-    "programs": {"Enterprise", "RegistrySummary"},
-}
+
+
+def watched_apps() -> list[str]:
+    return list(settings.DATA_VERSION_APPS)
+
+
+def unwatched(app_label: str, model_name: str) -> bool:
+    """A model whose writes change no cached page (settings.DATA_VERSION_UNWATCHED, "app.Model")."""
+    return f"{app_label}.{model_name}" in settings.DATA_VERSION_UNWATCHED
 
 # Constants of this module only, no input:
 _UPSERT = (
@@ -92,7 +98,9 @@ def watched_tables(apps, app_label: str) -> list[str]:
     return sorted(
         model._meta.db_table
         for model in apps.get_app_config(app_label).get_models()
-        if model.__name__ not in UNWATCHED_MODELS.get(app_label, set()) and not model.__name__.startswith("Historical")
+        if not unwatched(app_label, model.__name__)
+        and not model.__name__.startswith("Historical")
+        and model._meta.db_table != VERSION_TABLE
     )
 
 
@@ -126,7 +134,7 @@ def install_triggers(using: str = "default", **kwargs: Any) -> None:
     if connection.vendor not in VENDORS:
         return
     existing = set(connection.introspection.table_names())
-    tables = [table for label in UNWATCHED_MODELS for table in watched_tables(apps, label) if table in existing]
+    tables = [table for label in watched_apps() for table in watched_tables(apps, label) if table in existing]
     with connection.schema_editor() as editor:
         _put_triggers(editor, tables, with_function=True)
 
@@ -145,7 +153,7 @@ def reports_version() -> int | None:
     """The version to key cached report pages by; None when no cache may be used: inside a
     transaction (its own writes are not counted until it commits) or on a database without the
     triggers."""
-    from budgets.models import DataVersion
+    from core.models import DataVersion
 
     if connection.in_atomic_block or connection.vendor not in VENDORS:
         return None

@@ -8,6 +8,10 @@ amounts are whole rupiah, so a non-zero fraction is refused rather than rounded 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Literal
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -67,13 +71,87 @@ def parse_rupiah(text: str | int | None) -> int:
     return value
 
 
-def format_number(value: int | None) -> str:
-    """12345678 -> '12.345.678' (Indonesian thousands separator)."""
+# --- Output ---------------------------------------------------------------------------------------
+# The pages show numbers the Indonesian way whatever the interface language (as the directorate's
+# documents do); text written for one language (the narrative, e-mails) passes it explicitly.
+
+Language = Literal["id", "en"]
+LANGUAGES: tuple[Language, ...] = ("id", "en")
+
+MONTHS_IN_WORDS = {
+    "id": ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
+           "November", "Desember"),
+    "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December"),
+}  # fmt: skip
+SCALES = {
+    "id": ((10**12, "triliun"), (10**9, "miliar"), (10**6, "juta")),
+    "en": ((10**12, "trillion"), (10**9, "billion"), (10**6, "million")),
+}
+CURRENCY = {"id": "Rp", "en": "IDR "}
+AND = {"id": "dan", "en": "and"}
+
+
+def _grouped(text: str, language: Language) -> str:
+    """'1,234.50' (Python's format) in the language's separators: '1.234,50' in Indonesian."""
+    if language == "id":
+        return text.replace(",", "_").replace(".", ",").replace("_", ".")
+    return text
+
+
+def format_number(value: int | None, language: Language = "id") -> str:
+    """12345678 -> '12.345.678' (Indonesian thousands separator; '12,345,678' in English)."""
     if value is None:
         return "-"
-    sign = "-" if value < 0 else ""
-    return sign + f"{abs(int(value)):,}".replace(",", ".")
+    return _grouped(f"{int(value):,}", language)
+
+
+def format_decimal(value: Decimal | float | int | None, places: int = 2, language: Language = "id") -> str:
+    """1234.5 -> '1.234,50': rounded half up, as the directorate rounds."""
+    if value is None:
+        return "-"
+    exponent = Decimal(1).scaleb(-places)
+    return _grouped(f"{Decimal(value).quantize(exponent, rounding=ROUND_HALF_UP):,.{places}f}", language)
+
+
+def format_percent(value: Decimal | float | None, language: Language = "id") -> str:
+    """97.9712 -> '97,97 %' as the directorate writes it (English: '97.97%')."""
+    if value is None:
+        return "-"
+    return f"{format_decimal(value, 2, language)} %" if language == "id" else f"{format_decimal(value, 2, language)}%"
 
 
 def format_rupiah(value: int | None) -> str:
+    """12345678 -> 'Rp12.345.678'."""
     return "-" if value is None else f"Rp{format_number(value)}"
+
+
+def format_amount(value: int, language: Language = "id") -> str:
+    """Rupiah in words of scale, two decimals at most, as the directorate's statements write them:
+    'Rp49,05 miliar', 'Rp46,9 miliar' ('IDR 49.05 billion'); below a million the whole number."""
+    prefix = CURRENCY[language]
+    for size, word in SCALES[language]:
+        if abs(value) >= size:
+            scaled = (Decimal(value) / size).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+            text = f"{scaled:,f}".rstrip("0").rstrip(".")
+            return f"{prefix}{_grouped(text, language)} {word}"
+    return prefix + format_number(value, language)
+
+
+def format_megabytes(size: int) -> str:
+    """'20' or '1,1': a file's size in megabytes, one decimal where it matters."""
+    value = round(size / 1024 / 1024, 1)
+    return f"{value:.0f}" if value == int(value) else format_decimal(value, 1)
+
+
+def format_date(day: date, language: Language = "id") -> str:
+    """'7 Februari 2026' ('7 February 2026'): a date in words, for text of a fixed language."""
+    return f"{day.day} {MONTHS_IN_WORDS[language][day.month - 1]} {day.year}"
+
+
+def join_words(items: Sequence[str], language: Language = "id") -> str:
+    """'a', 'a dan b', 'a, b, dan c' (a comma before the last item of three or more, as EYD writes
+    a list; 'a, b, and c' in English)."""
+    if len(items) <= 2:
+        return f" {AND[language]} ".join(items)
+    return f"{', '.join(items[:-1])}, {AND[language]} {items[-1]}"

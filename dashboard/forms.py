@@ -11,7 +11,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from budgets.models import Authority
-from dashboard.narrative.realization import LANGUAGES
+from core.formats import LANGUAGES
 
 
 class YearForm(forms.Form):

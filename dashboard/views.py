@@ -1,7 +1,7 @@
 """The signed-in home page (each role's dashboard) and the narrative summary download.
 
-The project level may import both apps: the realization figures and text come from budgets,
-the programme outputs and their paragraph from programs (budgets never imports programs)."""
+A top app: it reads both domain apps (the realization from budgets, the programme outputs from
+programs) and writes one narrative of them (dashboard/narrative/)."""
 
 from __future__ import annotations
 
@@ -145,10 +145,3 @@ def narrative(request: HttpRequest) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="narasi-realisasi-{fiscal_year.year}-{language}.txt"'
     response["Content-Language"] = language
     return response
-
-
-def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
-    """A form sent without its security token (an expired page, a form from another site): our
-    403 page with what to do, not Django's English technical page."""
-    message = _("Formulir ini sudah kedaluwarsa atau tidak lengkap. Muat ulang halaman, lalu kirim lagi.")
-    return render(request, "403.html", {"message": message}, status=403)

@@ -37,7 +37,7 @@ else:
     ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
-CSRF_FAILURE_VIEW = "dashboard.views.csrf_failure"
+CSRF_FAILURE_VIEW = "core.views.csrf_failure"
 
 INSTALLED_APPS = [
     "core.admin_site.IkmaAdminConfig",  # replaces django.contrib.admin: admin for the ADMIN role only
@@ -126,6 +126,11 @@ CACHES = {
     },
 }
 FRESH_CACHE_ENABLED = env.bool("DJANGO_FRESH_CACHE", default=True)
+# The data version those pages are cached under (core/data_version.py) rises with every committed
+# write to these apps' tables, but for these models (the IKM registry: its pages are not cached,
+# and its bulk imports must not invalidate the budget reports).
+DATA_VERSION_APPS = ["budgets", "programs"]
+DATA_VERSION_UNWATCHED = ["programs.Enterprise", "programs.RegistrySummary"]
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

@@ -16,6 +16,8 @@ from typing import BinaryIO
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from core.formats import format_megabytes
+
 ZIP_SIGNATURE = b"PK\x03\x04"
 # Compound File Binary: the container of the old .xls format and of encrypted OOXML files.
 CFB_SIGNATURE = bytes.fromhex("D0CF11E0A1B11AE1")
@@ -39,12 +41,6 @@ class Limits:
         return cls(max_bytes=getattr(settings, "IMPORT_MAX_FILE_BYTES", 20 * 1024 * 1024))
 
 
-def megabytes(size: int) -> str:
-    """'20' or '1,1': megabytes the Indonesian way (decimal comma)."""
-    value = round(size / 1024 / 1024, 1)
-    return f"{value:.0f}" if value == int(value) else f"{value:.1f}".replace(".", ",")
-
-
 def check_xlsx(source: str | Path | BinaryIO, limits: Limits | None = None) -> None:
     """Raise ImportFileError unless ``source`` looks like a safe, plain .xlsx workbook."""
     limits = limits or Limits.from_settings()
@@ -58,7 +54,7 @@ def check_xlsx(source: str | Path | BinaryIO, limits: Limits | None = None) -> N
         if size > limits.max_bytes:
             raise ImportFileError(
                 _("Berkas %(size)s MB melebihi batas %(limit)s MB; bagi menjadi beberapa berkas.")
-                % {"size": megabytes(size), "limit": megabytes(limits.max_bytes)}
+                % {"size": format_megabytes(size), "limit": format_megabytes(limits.max_bytes)}
             )
         head = handle.read(8)
         if head.startswith(CFB_SIGNATURE):

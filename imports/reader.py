@@ -19,7 +19,7 @@ from xml.etree.ElementTree import ParseError
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
-from core.formats import RupiahError, parse_rupiah
+from core.formats import RupiahError, format_number, parse_rupiah
 from imports.file_checks import ImportFileError
 
 
@@ -114,7 +114,7 @@ def _read_sheet(
                         number,
                         "",
                         _("Berkas berisi lebih dari %(max)s baris data; bagi menjadi beberapa berkas.")
-                        % {"max": f"{max_rows:,}".replace(",", ".")},
+                        % {"max": format_number(max_rows)},
                     )
                 )
                 break

@@ -25,7 +25,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import permissions
-from imports.file_checks import ImportFileError, megabytes
+from core.formats import format_megabytes
+from imports.file_checks import ImportFileError
 from imports.importer import ImportResult, import_file
 from imports.models import Upload
 
@@ -65,8 +66,8 @@ def receive_upload(*, user: User, kind: str, file: UploadedFile) -> Upload:
     limit = settings.IMPORT_MAX_FILE_BYTES
     if upload.size_bytes > limit:
         message = _("Berkas %(size)s MB melebihi batas %(limit)s MB; bagi menjadi beberapa berkas.") % {
-            "size": megabytes(upload.size_bytes),
-            "limit": megabytes(limit),
+            "size": format_megabytes(upload.size_bytes),
+            "limit": format_megabytes(limit),
         }
         _finish_rejected(upload, [[0, "", message]], save=False)
         upload.save()

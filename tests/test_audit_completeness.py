@@ -20,7 +20,7 @@ from tests.imports.test_upload_flow import xlsx
 
 pytestmark = pytest.mark.django_db
 
-OUR_APPS = ("accounts", "budgets", "programs", "imports")
+OUR_APPS = ("accounts", "core", "budgets", "programs", "imports")
 
 # Models without history, and why none is needed. None of them can be changed by a user: they
 # are written once as a record of something that has history, or derived from such data.
@@ -29,7 +29,7 @@ WITHOUT_HISTORY = {
     "budgets.RpdRevision": "the record of an RPD change itself, written once",
     "budgets.ReportTransition": "the workflow's own log: one row per step, never edited",
     "budgets.ComponentRealization": "a summary derived from realization (budgets/realization_summary.py)",
-    "budgets.DataVersion": "the page cache's version counter",
+    "core.DataVersion": "the page cache's version counter",
     "programs.RegistrySummary": "a summary derived from the registry",
     "programs.ReportOutput": "a summary derived from the programme records",
     "imports.Upload": "the import's own record (file, uploader, confirmer, counts); moved by the workflow only",

@@ -13,7 +13,6 @@ from budgets.models.execution import (
     RpdRevision,
     RpdWindow,
 )
-from budgets.models.freshness import DataVersion
 from budgets.models.master import (
     PERCENT_VALIDATORS,
     Account,
@@ -39,7 +38,6 @@ __all__ = [
     "BudgetRevision",
     "BudgetRevisionLine",
     "ComponentRealization",
-    "DataVersion",
     "FiscalYear",
     "Holiday",
     "IkpaIndicator",

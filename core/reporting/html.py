@@ -5,7 +5,6 @@ the column (core/reporting/spec.py): this module knows no report."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import Decimal
 from typing import Any
 
 import django_tables2 as tables
@@ -19,7 +18,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from core.formats import MONTH_NAMES
+from core.formats import MONTH_NAMES, format_decimal
 from core.reporting.spec import Column, ReportResult, ReportSpec
 from core.templatetags.ui import angka, persen
 
@@ -34,7 +33,7 @@ def display(kind: str, value: Any) -> Any:
     if kind == "percent":
         return persen(value)
     if kind == "number":
-        return f"{Decimal(value):.2f}".replace(".", ",")
+        return format_decimal(value, 2)
     if kind == "bool":
         return _("Ya") if value else _("Tidak")
     if kind == "month":

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django import template
 from django.forms import BoundField, CheckboxInput, RadioSelect, Select, SelectMultiple
 from django.utils.safestring import SafeString
+
+from core.formats import format_number, format_percent, format_rupiah
 
 register = template.Library()
 
@@ -14,8 +16,6 @@ register = template.Library()
 @register.filter
 def angka(value: int | str | None) -> str:
     """12345678 -> 12.345.678 (text that is not a whole number, e.g. what a user typed, is shown as is)"""
-    from core.formats import format_number
-
     if isinstance(value, str):
         return format_number(int(value)) if value.strip().lstrip("-").isdigit() else value
     return format_number(value)
@@ -24,22 +24,13 @@ def angka(value: int | str | None) -> str:
 @register.filter
 def rupiah(value: int | None) -> str:
     """12345678 -> Rp12.345.678"""
-    from core.formats import format_rupiah
-
     return format_rupiah(value)
 
 
 @register.filter
 def persen(value: Decimal | float | None) -> str:
     """97.9712 -> 97,97 %"""
-    if value is None:
-        return "-"
-    return (
-        f"{Decimal(value).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,.2f}".replace(",", "_")
-        .replace(".", ",")
-        .replace("_", ".")
-        + " %"
-    )
+    return format_percent(value)
 
 
 @register.filter

@@ -4,31 +4,20 @@ wirausaha baru (WUB), 2.572 di antaranya telah memperoleh legalitas usaha, sepan
 in Indonesian and in English.
 
 Pure functions on plain figures (the totals of ``programs.records.report.output_kpis``): the
-caller (``dashboard.views``, which may import both apps) reads them and joins this paragraph to
-the realization summary of ``dashboard.narrative.realization``. Each language has its own number format:
-``4.579`` and ``Rp46,9 miliar`` in Indonesian, ``4,579`` and ``IDR 46.9 billion`` in English.
+caller (``dashboard.views``) reads them and joins this paragraph to the realization summary of
+``dashboard.narrative.realization``, in the same words (core/formats.py): ``4.579`` and
+``Rp46,9 miliar`` in Indonesian, ``4,579`` and ``IDR 46.9 billion`` in English.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, Literal
+from typing import Any
 
-Language = Literal["id", "en"]
+from core.formats import Language, format_amount, format_date, format_number, join_words
 
-MONTHS = {
-    "id": ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
-           "November", "Desember"),
-    "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-           "November", "December"),
-}  # fmt: skip
-SCALES = {
-    "id": ((10**12, "triliun"), (10**9, "miliar"), (10**6, "juta")),
-    "en": ((10**12, "trillion"), (10**9, "billion"), (10**6, "million")),
-}
 CHANNEL = {
     "id": {"DK": "dekonsentrasi", "TP": "tugas pembantuan"},
     "en": {"DK": "deconcentration", "TP": "co-administration"},
@@ -44,40 +33,16 @@ class ProgrammeFigures:
     as_of: date | None = None  # None when the year is over
 
 
-def number(value: int, language: Language) -> str:
-    """``4.579`` (Indonesian) or ``4,579``."""
-    text = f"{value:,}"
-    return text.replace(",", ".") if language == "id" else text
-
-
-def amount(value: int, language: Language) -> str:
-    """``Rp46,9 miliar`` / ``IDR 46.9 billion``: two decimals at most, as the statement writes them."""
-    prefix = "Rp" if language == "id" else "IDR "
-    for size, word in SCALES[language]:
-        if value >= size:
-            scaled = (Decimal(value) / size).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-            text = f"{scaled:f}".rstrip("0").rstrip(".")
-            return f"{prefix}{text.replace('.', ',') if language == 'id' else text} {word}"
-    return prefix + number(value, language)
-
-
-def _join(items: Sequence[str], language: Language) -> str:
-    if len(items) <= 1:
-        return "".join(items)
-    last = "dan" if language == "id" else "and"
-    return f"{', '.join(items[:-1])}, {last} {items[-1]}" if len(items) > 2 else f"{items[0]} {last} {items[1]}"
-
-
 def _period(f: ProgrammeFigures, language: Language) -> str:
     if f.as_of is None:
         return f"sepanjang {f.year}" if language == "id" else f"throughout {f.year}"
-    day = f"{f.as_of.day} {MONTHS[language][f.as_of.month - 1]} {f.as_of.year}"
+    day = format_date(f.as_of, language)
     return f"hingga {day}" if language == "id" else f"as of {day}"
 
 
 def _indonesian(f: ProgrammeFigures) -> list[str]:
     def n(value: int) -> str:
-        return number(value, "id")
+        return format_number(value, "id")
 
     paragraphs = []
     p, d = f.provincial, f.directorate
@@ -95,26 +60,26 @@ def _indonesian(f: ProgrammeFigures) -> list[str]:
     if d["product_development"]:
         fostered.append(f"memfasilitasi pengembangan produk kepada {n(d['product_development'])} pelaku IKM")
     if fostered:
-        sentences.append(f"Direktorat Jenderal IKMA telah {_join(fostered, 'id')}.")
+        sentences.append(f"Direktorat Jenderal IKMA telah {join_words(fostered, 'id')}.")
     achieved = []
     if d["wub"]:
         achieved.append(f"penumbuhan {n(d['wub'])} wirausaha baru")
     if d["exhibition_ikm"]:
         text = f"fasilitasi pameran bagi {n(d['exhibition_ikm'])} pelaku IKM"
         if d["exhibition_value"]:
-            text += f" dengan total transaksi mencapai {amount(d['exhibition_value'], 'id')}"
+            text += f" dengan total transaksi mencapai {format_amount(d['exhibition_value'], 'id')}"
         achieved.append(text)
     if d["i40"]:
         achieved.append(f"fasilitasi penerapan teknologi industri 4.0 kepada {n(d['i40'])} IKM")
     if achieved:
-        sentences.append(f"Capaian lainnya meliputi {_join(achieved, 'id')}.")
+        sentences.append(f"Capaian lainnya meliputi {join_words(achieved, 'id')}.")
     if d["restructuring_ikm"]:
         text = (
             f"Sebanyak {n(d['restructuring_ikm'])} pelaku IKM telah menerima fasilitas restrukturisasi mesin "
             "dan/atau peralatan"
         )
         if d["restructuring_value"]:
-            text += f" dengan total nilai {amount(d['restructuring_value'], 'id')}"
+            text += f" dengan total nilai {format_amount(d['restructuring_value'], 'id')}"
         sentences.append(text + ".")
     certified = [
         f"{label} kepada {n(d[key])} IKM"
@@ -125,7 +90,7 @@ def _indonesian(f: ProgrammeFigures) -> list[str]:
         if d[key]
     ]  # fmt: skip
     if certified:
-        sentences.append(f"Selain itu, terdapat fasilitasi {_join(certified, 'id')}.")
+        sentences.append(f"Selain itu, terdapat fasilitasi {join_words(certified, 'id')}.")
     if d["poverty_beneficiaries"]:
         sentences.append(
             f"Kegiatan penanganan kemiskinan ekstrem menjangkau {n(d['poverty_beneficiaries'])} penerima manfaat."
@@ -139,7 +104,7 @@ def _indonesian(f: ProgrammeFigures) -> list[str]:
 
 def _english(f: ProgrammeFigures) -> list[str]:
     def n(value: int) -> str:
-        return number(value, "en")
+        return format_number(value, "en")
 
     paragraphs = []
     p, d = f.provincial, f.directorate
@@ -160,23 +125,23 @@ def _english(f: ProgrammeFigures) -> list[str]:
     if d["product_development"]:
         fostered.append(f"facilitated product development for {n(d['product_development'])} IKM actors")
     if fostered:
-        sentences.append(f"The Directorate General of IKMA has {_join(fostered, 'en')}.")
+        sentences.append(f"The Directorate General of IKMA has {join_words(fostered, 'en')}.")
     achieved = []
     if d["wub"]:
         achieved.append(f"{n(d['wub'])} new entrepreneurs grown")
     if d["exhibition_ikm"]:
         text = f"exhibitions for {n(d['exhibition_ikm'])} IKM players"
         if d["exhibition_value"]:
-            text += f" with total transactions of {amount(d['exhibition_value'], 'en')}"
+            text += f" with total transactions of {format_amount(d['exhibition_value'], 'en')}"
         achieved.append(text)
     if d["i40"]:
         achieved.append(f"the application of industry 4.0 technology in {n(d['i40'])} IKM")
     if achieved:
-        sentences.append(f"Its other achievements include {_join(achieved, 'en')}.")
+        sentences.append(f"Its other achievements include {join_words(achieved, 'en')}.")
     if d["restructuring_ikm"]:
         text = f"A total of {n(d['restructuring_ikm'])} IKM players received machine and/or equipment restructuring"
         if d["restructuring_value"]:
-            text += f" worth {amount(d['restructuring_value'], 'en')}"
+            text += f" worth {format_amount(d['restructuring_value'], 'en')}"
         sentences.append(text + ".")
     certified = [
         f"{label} for {n(d[key])} IKM"
@@ -187,7 +152,7 @@ def _english(f: ProgrammeFigures) -> list[str]:
         if d[key]
     ]  # fmt: skip
     if certified:
-        sentences.append(f"It also facilitated {_join(certified, 'en')}.")
+        sentences.append(f"It also facilitated {join_words(certified, 'en')}.")
     if d["poverty_beneficiaries"]:
         sentences.append(f"Extreme poverty handling reached {n(d['poverty_beneficiaries'])} beneficiaries.")
     if sentences:

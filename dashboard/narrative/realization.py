@@ -6,9 +6,9 @@ Pure functions: ``narrative_figures`` picks what the text needs out of report re
 (``dashboard.figures.narrative_for``), so the text can be tested on plain data and the same
 figures feed the dashboard and the download.
 
-Each language has its own number format, independent of the active Django language: the
-Indonesian text says ``97,97 %`` and ``Rp49,05 miliar``, the English one ``97.97%`` and
-``IDR 49.05 billion``.
+Each language has its own number format (core/formats.py), independent of the active Django
+language: the Indonesian text says ``97,97 %`` and ``Rp49,05 miliar``, the English one ``97.97%``
+and ``IDR 49.05 billion``; lists read ``a, b, dan c`` as EYD writes them.
 """
 
 from __future__ import annotations
@@ -16,29 +16,18 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING, Any, Literal
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from core.formats import Language, format_amount, format_date, format_percent, join_words
 
 if TYPE_CHECKING:
-    from budgets.reports.queries import ReportResult
-
-Language = Literal["id", "en"]
-LANGUAGES: tuple[Language, ...] = ("id", "en")
+    from core.reporting.spec import ReportResult
 
 # Past this many, the satkers under the threshold are counted and only the lowest named: in a
 # running year nearly every satker is still under a year-end threshold.
 MAX_NAMED_SATKERS = 10
 
-MONTHS = {
-    "id": ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
-           "November", "Desember"),
-    "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-           "November", "December"),
-}  # fmt: skip
-SCALES = {
-    "id": ((10**12, "triliun"), (10**9, "miliar"), (10**6, "juta"), (10**3, "ribu")),
-    "en": ((10**12, "trillion"), (10**9, "billion"), (10**6, "million"), (10**3, "thousand")),
-}
 AUTHORITY_WORDS = {
     "id": {"DK": "dekonsentrasi", "TP": "tugas pembantuan", "KP": "kantor pusat"},
     "en": {"DK": "deconcentration", "TP": "co-administration", "KP": "central office"},
@@ -132,46 +121,8 @@ def narrative_figures(
     return NarrativeFigures(**figures)
 
 
-# --- Numbers in each language's format -----------------------------------------------------
-
-
-def _decimal(value: Decimal, language: Language) -> str:
-    text = f"{value.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,.2f}"
-    if language == "id":
-        text = text.replace(",", "_").replace(".", ",").replace("_", ".")
-    return text
-
-
-def format_percent(value: Decimal | None, language: Language) -> str:
-    """``97,97 %`` (Indonesian, as the directorate writes it) or ``97.97%``."""
-    if value is None:
-        return "-"
-    return f"{_decimal(value, language)} %" if language == "id" else f"{_decimal(value, language)}%"
-
-
-def format_amount(value: int, language: Language) -> str:
-    """Rupiah with a scale word and two decimals: ``Rp49,05 miliar`` or ``IDR 49.05 billion``."""
-    prefix = "Rp" if language == "id" else "IDR "
-    for size, word in SCALES[language]:
-        if abs(value) >= size:
-            return f"{prefix}{_decimal(Decimal(value) / size, language)} {word}"
-    whole = f"{value:,}"
-    return prefix + (whole.replace(",", ".") if language == "id" else whole)
-
-
-def format_date(day: date, language: Language) -> str:
-    return f"{day.day} {MONTHS[language][day.month - 1]} {day.year}"
-
-
-def _join(items: Sequence[str], language: Language) -> str:
-    if len(items) <= 1:
-        return "".join(items)
-    last = "dan" if language == "id" else "and"
-    return f"{', '.join(items[:-1])} {last} {items[-1]}"
-
-
 def _ranked(items: Sequence[Ranked], language: Language, *, english_names: bool = False) -> str:
-    return _join(
+    return join_words(
         [f"{item.name_en if english_names else item.name} ({format_percent(item.persen, language)})" for item in items],
         language,
     )

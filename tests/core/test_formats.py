@@ -1,11 +1,26 @@
-"""Typed rupiah amounts: the ways Indonesian documents write whole amounts are read; cents,
-negatives and text are refused with a message."""
+"""The one home of the number formats (core/formats.py): typed rupiah amounts (the ways Indonesian
+documents write whole amounts are read; cents, negatives and text are refused with a message),
+and numbers, percentages, amounts in words, dates and lists in each language."""
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
+
 import pytest
 
-from core.formats import RupiahError, parse_rupiah
+from core.formats import (
+    RupiahError,
+    format_amount,
+    format_date,
+    format_decimal,
+    format_megabytes,
+    format_number,
+    format_percent,
+    format_rupiah,
+    join_words,
+    parse_rupiah,
+)
 
 
 @pytest.mark.parametrize(("typed", "amount"), [
@@ -27,3 +42,53 @@ def test_other_text_is_refused_with_a_message(typed: str, message: str | None) -
         return
     with pytest.raises(RupiahError, match=message):
         parse_rupiah(typed)
+
+
+@pytest.mark.parametrize(
+    ("value", "indonesian", "english"),
+    [
+        (Decimal("97.97"), "97,97 %", "97.97%"),
+        (Decimal("100"), "100,00 %", "100.00%"),
+        (Decimal("0.005"), "0,01 %", "0.01%"),  # half up, as the directorate rounds
+        (Decimal("1234.5"), "1.234,50 %", "1,234.50%"),
+        (None, "-", "-"),
+    ],
+)
+def test_percent_in_each_language(value, indonesian, english) -> None:
+    assert format_percent(value, "id") == indonesian
+    assert format_percent(value, "en") == english
+
+
+@pytest.mark.parametrize(
+    ("value", "indonesian", "english"),
+    [
+        (49_050_000_000, "Rp49,05 miliar", "IDR 49.05 billion"),  # the seed article's 2023 pagu
+        (46_900_000_000, "Rp46,9 miliar", "IDR 46.9 billion"),  # and its exhibition transactions
+        (10_860_000_000, "Rp10,86 miliar", "IDR 10.86 billion"),
+        (47_000_000_000, "Rp47 miliar", "IDR 47 billion"),
+        (1_250_000_000_000, "Rp1,25 triliun", "IDR 1.25 trillion"),
+        (1_234_567_890_000_000, "Rp1.234,57 triliun", "IDR 1,234.57 trillion"),
+        (105_370_538, "Rp105,37 juta", "IDR 105.37 million"),
+        (999_000, "Rp999.000", "IDR 999,000"),
+        (0, "Rp0", "IDR 0"),
+    ],
+)
+def test_amount_in_words_in_each_language(value, indonesian, english) -> None:
+    assert format_amount(value, "id") == indonesian
+    assert format_amount(value, "en") == english
+
+
+def test_numbers_and_rupiah() -> None:
+    assert (format_number(13_220), format_number(13_220, "en"), format_number(67), format_number(-1_250)) == (
+        "13.220", "13,220", "67", "-1.250")  # fmt: skip
+    assert (format_number(None), format_rupiah(12_345_678), format_rupiah(None)) == ("-", "Rp12.345.678", "-")
+    assert (format_decimal(Decimal("1234.5")), format_decimal(Decimal("2.345"), 2, "en")) == ("1.234,50", "2.35")
+    assert (format_megabytes(20 * 1024 * 1024), format_megabytes(1_153_434)) == ("20", "1,1")
+
+
+def test_dates_and_lists_in_words() -> None:
+    assert format_date(date(2026, 2, 7)) == "7 Februari 2026"
+    assert format_date(date(2026, 2, 7), "en") == "7 February 2026"
+    assert [join_words(items) for items in (["a"], ["a", "b"], ["a", "b", "c"])] == ["a", "a dan b", "a, b, dan c"]
+    assert join_words(["a", "b", "c"], "en") == "a, b, and c"
+

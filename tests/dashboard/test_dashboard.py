@@ -26,7 +26,8 @@ from budgets.models import (
     SatkerAuthority,
     SpendingType,
 )
-from dashboard.figures import REPORT_LINKS, DirectorateDashboard, OfficerDashboard, province_tiles
+from dashboard.figures import REPORT_LINKS, DirectorateDashboard, OfficerDashboard
+from dashboard.tiles import province_tiles
 from tests.conftest import client_for
 from tests.factories import ProvinceFactory, SatkerFactory
 

@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 
 from budgets.models import FiscalYear, MonthlyReport, SatkerAuthority
-from dashboard.narrative.programmes import ProgrammeFigures, amount, number, programme_paragraphs
+from dashboard.narrative.programmes import ProgrammeFigures, programme_paragraphs
 from programs.models import Facilitation, NewEntrepreneur
 from programs.records.report import KEYS
 from tests.conftest import client_for
@@ -90,26 +90,6 @@ def test_a_year_without_outputs_has_no_paragraph() -> None:
     assert programme_paragraphs(figures(directorate=ZERO, provincial=None, authority=None), "en") == []
     only_central = programme_paragraphs(figures(provincial=ZERO), "id")
     assert not only_central[0].startswith("Kinerja") and "13.220" in only_central[0]
-
-
-@pytest.mark.parametrize(
-    ("value", "indonesian", "english"),
-    [
-        (46_900_000_000, "Rp46,9 miliar", "IDR 46.9 billion"),
-        (10_860_000_000, "Rp10,86 miliar", "IDR 10.86 billion"),
-        (47_000_000_000, "Rp47 miliar", "IDR 47 billion"),
-        (850_000_000, "Rp850 juta", "IDR 850 million"),
-        (1_234_567_890_123, "Rp1,23 triliun", "IDR 1.23 trillion"),
-        (999_000, "Rp999.000", "IDR 999,000"),
-    ],
-)
-def test_amounts_in_each_language(value, indonesian, english) -> None:
-    assert amount(value, "id") == indonesian
-    assert amount(value, "en") == english
-
-
-def test_numbers_in_each_language() -> None:
-    assert (number(13_220, "id"), number(13_220, "en"), number(67, "id")) == ("13.220", "13,220", "67")
 
 
 # --- Joined to the realization summary -----------------------------------------------------------------

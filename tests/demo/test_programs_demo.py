@@ -70,7 +70,7 @@ def test_first_run_reports_the_programme_data_and_the_2022_outputs(demo: str) ->
     assert "Program TA 2022: 13220 WUB" in demo and "Program TA 2023:" in demo
     assert (
         "Capaian (laporan disetujui) WUB 13.220 (DK 4.579, 2.572 berizin usaha), sentra OVOP 1.574, "
-        "pengembangan produk 1.133, pameran 306 IKM (Rp46,90 miliar), industri 4.0 20, restrukturisasi 99 IKM "
+        "pengembangan produk 1.133, pameran 306 IKM (Rp46,9 miliar), industri 4.0 20, restrukturisasi 99 IKM "
         "(Rp10,86 miliar), SNI 41, ISO 13, HACCP 29, HKI 472, kemitraan 67."
     ) in demo
     assert "dilewati" not in demo

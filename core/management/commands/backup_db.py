@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DEFAULT_DB_ALIAS
 
 from core.backup import BackupError, backup
+from core.formats import format_megabytes
 
 
 class Command(BaseCommand):
@@ -28,6 +29,6 @@ class Command(BaseCommand):
             target = backup(output, alias=database)
         except BackupError as error:
             raise CommandError(str(error)) from error
-        size = f"{target.stat().st_size / 1024 / 1024:.1f}".replace(".", ",")
+        size = format_megabytes(target.stat().st_size)
         self.stdout.write(f"Cadangan selesai ({size} MB):")
         self.stdout.write(str(target))

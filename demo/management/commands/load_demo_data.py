@@ -11,33 +11,22 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.demo import DEMO_PASSWORD
+from core.formats import format_amount, format_number, format_percent
 from demo.budgets import DemoDataError, current_demo_year, demo_data_load, demo_years, published_figures
 from demo.programs import ProgrammeResult, programme_demo_load
-
-
-def _persen(value: Any) -> str:
-    return "-" if value is None else f"{value} %".replace(".", ",")
-
-
-def _angka(value: int) -> str:
-    return f"{value:,}".replace(",", ".")
-
-
-def _miliar(value: int) -> str:
-    return f"Rp{value / 10**9:.2f}".replace(".", ",") + " miliar"
 
 
 def output_summary(outputs: dict[str, dict[str, Any]]) -> str:
     """The published outputs (DOMAIN.md) as loaded, on the approved basis."""
     everyone, dk = outputs[""], outputs["DK"]
+    n = format_number
     return (
-        f"WUB {_angka(everyone['wub'])} (DK {_angka(dk['wub'])}, {_angka(dk['wub_legal'])} berizin usaha), "
-        f"sentra OVOP {_angka(everyone['ovop_centres'])}, pengembangan produk "
-        f"{_angka(everyone['product_development'])}, pameran {_angka(everyone['exhibition_ikm'])} IKM "
-        f"({_miliar(everyone['exhibition_value'])}), industri 4.0 {_angka(everyone['i40'])}, restrukturisasi "
-        f"{_angka(everyone['restructuring_ikm'])} IKM ({_miliar(everyone['restructuring_value'])}), SNI "
-        f"{_angka(everyone['sni'])}, ISO {_angka(everyone['iso'])}, HACCP {_angka(everyone['haccp'])}, HKI "
-        f"{_angka(everyone['hki'])}, kemitraan {_angka(everyone['partnership'])}"
+        f"WUB {n(everyone['wub'])} (DK {n(dk['wub'])}, {n(dk['wub_legal'])} berizin usaha), "
+        f"sentra OVOP {n(everyone['ovop_centres'])}, pengembangan produk {n(everyone['product_development'])}, "
+        f"pameran {n(everyone['exhibition_ikm'])} IKM ({format_amount(everyone['exhibition_value'])}), "
+        f"industri 4.0 {n(everyone['i40'])}, restrukturisasi {n(everyone['restructuring_ikm'])} IKM "
+        f"({format_amount(everyone['restructuring_value'])}), SNI {n(everyone['sni'])}, ISO {n(everyone['iso'])}, "
+        f"HACCP {n(everyone['haccp'])}, HKI {n(everyone['hki'])}, kemitraan {n(everyone['partnership'])}"
     )
 
 
@@ -76,7 +65,8 @@ class Command(BaseCommand):
                 self.stdout.write(f"TA {result.year}: dilewati, {reason}.")
                 continue
             counts = ", ".join(f"{count} {label}" for label, count in result.counts.items())
-            figures = ", ".join(f"{label} {_persen(value)}" for label, value in published_figures(result.year).items())
+            published = published_figures(result.year)
+            figures = ", ".join(f"{label} {format_percent(value)}" for label, value in published.items())
             if result.year == current_demo_year(today):
                 self.stdout.write(
                     f"TA {result.year}: {counts}. Realisasi sejauh ini (laporan disetujui) {figures}. {result.note}."

@@ -16,6 +16,8 @@ class DataVersion(models.Model):
     version = models.BigIntegerField(_("versi"), default=0)
 
     class Meta:
+        # Created by budgets (its migration 0004) before the data version moved to core.
+        db_table = "budgets_dataversion"
         verbose_name = _("versi data")
         verbose_name_plural = pgettext_lazy("jamak", "versi data")
 
