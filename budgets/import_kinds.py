@@ -1,43 +1,137 @@
-"""Import kinds that write budget execution data (realisasi, pagu, rpd)."""
+"""The import kinds of budget execution data (realisasi, pagu, rpd), and the columns and template
+rows that the programme kinds share with them (a satker, a year, a month, a regency)."""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import F, Q, Sum
+from django.db.models import QuerySet, Sum
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts import permissions
-from accounts.scoping import scoped
-from budgets.calendar import last_started_month, quarter_of
+from accounts.roles import Can
+from accounts.scoping import get_scoped_or_404, scoped
+from budgets.calendar import last_started_month
 from budgets.models import (
     Account,
     BudgetComponent,
     BudgetLine,
+    BudgetRevision,
     FiscalYear,
     MonthlyReport,
     Realization,
     RpdPlan,
-    RpdRevision,
-    RpdWindow,
     Satker,
     SpendingType,
 )
-from budgets.services import RpdEditability, realization_set, rpd_set
+from budgets.selectors import effective_pagu_by_type
+from budgets.services import PaguLine, pagu_revise, realization_set, rpd_editability_many, rpd_set
+from budgets.views.common import satker_code_or_404
 from core.formats import format_rupiah
-from imports.importer import ImportPlan, PlannedRow, refuse_readers
-from imports.reader import CellError, Sheet, parse_amount, parse_code, parse_int
+from imports.kinds import Column, ImportKind, Prefill
+from imports.plan import ImportPlan, PlannedRow
+from imports.reader import CellError, Sheet, parse_amount, parse_code, parse_int, parse_regency_code
 
 if TYPE_CHECKING:
     from accounts.models import User
 
 
-class RealizationImporter:
+# -- columns the kinds share ---------------------------------------------------------------------
+
+AMOUNT_HELP = gettext_lazy("Rupiah bulat: angka, atau teks format Indonesia seperti 1.250.000.")
+
+
+def amount_help(text: Any) -> Any:
+    return format_lazy("{}{}", text, AMOUNT_HELP)
+
+
+SATKER = Column(
+    "kode_satker", gettext_lazy("Kode satker 6 digit (teks; angka nol di depan tetap)."),
+    lambda v: parse_code(v, digits=6, label=_("Kode satker")), text=True, example="170019",
+)  # fmt: skip
+YEAR = Column("tahun", gettext_lazy("Tahun anggaran, mis. 2026."), lambda v: parse_int(v, low=2000, high=2100),
+              example="2026")  # fmt: skip
+MONTH = Column("bulan", gettext_lazy("Bulan 1-12."), lambda v: parse_int(v, low=1, high=12),
+               choices=tuple(str(m) for m in range(1, 13)), example="10")  # fmt: skip
+COMPONENT = Column(
+    "kode_komponen", gettext_lazy("Kode komponen 3 digit, mis. 051 (OVOP)."),
+    lambda v: parse_code(v, digits=3, label=_("Kode komponen")), text=True, example="051",
+)  # fmt: skip
+ACCOUNT = Column(
+    "kode_akun", gettext_lazy("Kode akun 6 digit, mis. 521211."),
+    lambda v: parse_code(v, digits=6, label=_("Kode akun")), text=True, example="521211",
+)  # fmt: skip
+REGENCY = Column(
+    "kode_kabkota", gettext_lazy("Kode kabupaten/kota Kemendagri, mis. 17.71 (1771 juga dibaca)."),
+    parse_regency_code, text=True, example="17.71",
+)  # fmt: skip
+
+
+# -- the template's satker -----------------------------------------------------------------------
+
+
+def template_satker(user: User, query: Mapping[str, str]) -> Satker | None:
+    """The satker a template is pre-filled for: ``?satker=`` (one the user may change; another is a
+    404), else a province's own provincial satker; None for the directorate without ``?satker=``."""
+    code = query.get("satker")
+    if code:
+        return get_scoped_or_404(Satker.objects.all(), user, for_edit=True, code=satker_code_or_404(code))
+    if permissions.of_a_province(user):
+        return scoped(Satker.objects.filter(is_central=False), user, for_edit=True).order_by("code").first()
+    return None
+
+
+def satker_prefill(user: User, query: Mapping[str, str], rows_of: Callable[[Satker], list[dict[str, Any]]]) -> Prefill:
+    """A template pre-filled with ``rows_of(satker)`` for the template's satker (none without one)."""
+    satker = template_satker(user, query)
+    return Prefill(rows_of(satker), satker.code) if satker else Prefill()
+
+
+def satker_row(satker: Satker) -> list[dict[str, Any]]:
+    """The template of a kind of many rows per satker: its code filled in once."""
+    return [{"kode_satker": satker.code}]
+
+
+def _dipa_lines(satker: Satker, year: int) -> QuerySet[BudgetLine]:
+    """The satker's budget lines of ``year``, in the DIPA's order."""
+    lines = BudgetLine.objects.filter(satker=satker, fiscal_year__year=year).select_related("component", "account")
+    return lines.order_by("component__code", "account__code")
+
+
+class RealizationImport(ImportKind):
     """`realisasi`: kode_satker, tahun, bulan, kode_komponen, kode_akun, realisasi (monthly, not
     cumulative). Natural key: satker + year + month + component + account."""
+
+    name = "realisasi"
+    title = gettext_lazy("Realisasi bulanan")
+    columns = (
+        SATKER, YEAR, MONTH, COMPONENT, ACCOUNT,
+        Column("realisasi", amount_help(gettext_lazy(
+            "Realisasi bulan itu saja (tidak kumulatif); baris yang kolom ini kosong dilewati, isi 0 untuk nol. "
+        )), parse_amount, example="1.250.000"),
+    )  # fmt: skip
+
+    def prefill(self, *, user: User, query: Mapping[str, str], today: date) -> Prefill:
+        """The satker's budget lines for this month, with the month's stored amounts: the template
+        doubles as the month's current state, and sending it back unchanged changes nothing."""
+
+        def rows(satker: Satker) -> list[dict[str, Any]]:
+            stored = dict(
+                Realization.objects.filter(report__satker=satker, report__fiscal_year__year=today.year,
+                                           report__month=today.month).values_list("line_id", "amount")
+            )  # fmt: skip
+            return [{"kode_satker": satker.code, "tahun": today.year, "bulan": today.month,
+                     "kode_komponen": line.component.code, "kode_akun": line.account.code,
+                     "realisasi": stored.get(line.pk)}
+                    for line in _dipa_lines(satker, today.year)]  # fmt: skip
+
+        return satker_prefill(user, query, rows)
 
     def plan(self, sheet: Sheet, user: User, today: date) -> ImportPlan:
         plan = ImportPlan("realisasi")
@@ -51,20 +145,8 @@ class RealizationImporter:
                 # month's stored amount (type 0 to record nothing spent).
                 plan.skipped += 1
                 continue
-            values: dict[str, Any] = {}
-            for column, parse in (
-                ("kode_satker", lambda v: parse_code(v, digits=6, label=_("Kode satker"))),
-                ("tahun", lambda v: parse_int(v, low=2000, high=2100)),
-                ("bulan", lambda v: parse_int(v, low=1, high=12)),
-                ("kode_komponen", lambda v: parse_code(v, digits=3, label=_("Kode komponen"))),
-                ("kode_akun", lambda v: parse_code(v, digits=6, label=_("Kode akun"))),
-                ("realisasi", parse_amount),
-            ):
-                try:
-                    values[column] = parse(cells.get(column))
-                except CellError as error:
-                    plan.error(number, column, str(error))
-            if len(values) == 6:
+            values = self.parse_cells(plan, number, cells)
+            if values is not None:
                 parsed.append((number, values))
 
         wanted_satkers = {values["kode_satker"] for _n, values in parsed}
@@ -178,16 +260,34 @@ class RealizationImporter:
                             expected_version=None, by=user, reason=reason)  # fmt: skip
 
 
-class PaguImporter:
+class PaguImport(ImportKind):
     """`pagu`: kode_satker, tahun, kode_komponen, kode_akun, pagu, blokir. Natural key: satker +
     year + component + account. Only directorate admins record pagu; each satker-year with a
     change becomes one DIPA revision whose reason names the upload."""
 
+    name = "pagu"
+    title = gettext_lazy("Pagu per baris DIPA")
+    columns = (
+        SATKER, YEAR, COMPONENT, ACCOUNT,
+        Column("pagu", amount_help(gettext_lazy("Pagu baris. ")), parse_amount, example="150.000.000"),
+        Column("blokir", amount_help(gettext_lazy("Bagian pagu yang diblokir (0 bila tidak ada). ")), parse_amount,
+               example="0"),
+    )  # fmt: skip
+    capability = Can.RECORD_PAGU
+    refusal = gettext_lazy("Hanya admin direktorat yang mengimpor pagu.")
+
+    def prefill(self, *, user: User, query: Mapping[str, str], today: date) -> Prefill:
+        """The satker's DIPA lines of the year with their amounts."""
+
+        def rows(satker: Satker) -> list[dict[str, Any]]:
+            return [{"kode_satker": satker.code, "tahun": today.year, "kode_komponen": line.component.code,
+                     "kode_akun": line.account.code, "pagu": line.pagu, "blokir": line.blokir}
+                    for line in _dipa_lines(satker, today.year)]  # fmt: skip
+
+        return satker_prefill(user, query, rows)
+
     def plan(self, sheet: Sheet, user: User, today: date) -> ImportPlan:
         plan = ImportPlan("pagu")
-        if not permissions.may_record_pagu(user):
-            plan.error(0, "", _("Hanya admin direktorat yang mengimpor pagu."))
-            return plan
         satkers = {s.code: s for s in Satker.objects.all()}
         years = {fy.year: fy for fy in FiscalYear.objects.all()}
         components = {c.code: c for c in BudgetComponent.objects.all()}
@@ -199,20 +299,8 @@ class PaguImporter:
         }  # fmt: skip
         seen: dict[tuple, int] = {}
         for number, cells in sheet.rows:
-            values: dict[str, Any] = {}
-            for column, parse in (
-                ("kode_satker", lambda v: parse_code(v, digits=6, label=_("Kode satker"))),
-                ("tahun", lambda v: parse_int(v, low=2000, high=2100)),
-                ("kode_komponen", lambda v: parse_code(v, digits=3, label=_("Kode komponen"))),
-                ("kode_akun", lambda v: parse_code(v, digits=6, label=_("Kode akun"))),
-                ("pagu", parse_amount),
-                ("blokir", parse_amount),
-            ):
-                try:
-                    values[column] = parse(cells.get(column))
-                except CellError as error:
-                    plan.error(number, column, str(error))
-            if len(values) < 6:
+            values = self.parse_cells(plan, number, cells)
+            if values is None:
                 continue
             satker, fiscal_year = satkers.get(values["kode_satker"]), years.get(values["tahun"])
             component, account = components.get(values["kode_komponen"]), accounts.get(values["kode_akun"])
@@ -253,9 +341,6 @@ class PaguImporter:
         return plan
 
     def apply(self, plan: ImportPlan, user: User, reason: str) -> None:
-        from budgets.models import BudgetRevision
-        from budgets.services import PaguLine, pagu_revise
-
         by_dipa: dict[tuple[int, int], list[PlannedRow]] = defaultdict(list)
         for row in plan.rows:
             if row.action != "unchanged":
@@ -275,60 +360,7 @@ SatkerYear = tuple[str, int]  # (satker code, year)
 TroubledSatkerYear = tuple[str | None, int | None]
 
 
-def rpd_editability_many(pairs: list[tuple[Satker, FiscalYear]], today: date) -> dict[tuple[int, int], RpdEditability]:
-    """``rpd_editability`` for many satker-years in two queries, keyed (satker id, fiscal year id).
-
-    Same rules, order and messages as budgets.services.rpd.rpd_editability (a test holds them
-    equal); rpd_set checks again under its lock when the import is applied."""
-    satker_ids = {satker.pk for satker, _fy in pairs}
-    year_ids = {fiscal_year.pk for _s, fiscal_year in pairs}
-    planned: set[tuple[int, int]] = set()
-    used_windows: dict[int, set[int]] = defaultdict(set)
-    for satker_id, fiscal_year_id, window_id in (
-        RpdRevision.objects.filter(satker_id__in=satker_ids)
-        .filter(Q(fiscal_year_id__in=year_ids) | Q(window__fiscal_year_id__in=year_ids))
-        .values_list("satker_id", "fiscal_year_id", "window_id")
-    ):
-        planned.add((satker_id, fiscal_year_id))
-        if window_id is not None:
-            used_windows[satker_id].add(window_id)
-    open_today = list(
-        RpdWindow.objects.filter(fiscal_year_id__in=year_ids, opens_on__lte=today, closes_on__gte=today)
-        .filter(Q(satker__isnull=True) | Q(satker_id__in=satker_ids))
-        .order_by(F("satker").desc(nulls_last=True), "closes_on")
-    )
-    result: dict[tuple[int, int], RpdEditability] = {}
-    for satker, fiscal_year in pairs:
-        key = (satker.pk, fiscal_year.pk)
-        if fiscal_year.is_closed:
-            result[key] = RpdEditability(False, _("Tahun anggaran sudah ditutup."))
-            continue
-        if key not in planned:
-            result[key] = RpdEditability(True, _("RPD awal dapat diisi kapan saja selama tahun anggaran terbuka."))
-            continue
-        windows = [w for w in open_today if w.fiscal_year_id == fiscal_year.pk and w.satker_id in (None, satker.pk)]
-        window = next((w for w in windows if w.pk not in used_windows[satker.pk]), None)
-        if window is not None:
-            result[key] = RpdEditability(
-                True,
-                _("Jendela perubahan RPD terbuka sampai %(until)s; RPD dapat diubah satu kali.")
-                % {"until": window.closes_on.strftime("%d-%m-%Y")},
-                window,
-            )
-        elif any(w.pk in used_windows[satker.pk] for w in windows):
-            result[key] = RpdEditability(
-                False, _("RPD sudah diubah satu kali pada jendela triwulan ini; minta admin membuka jendela baru.")
-            )
-        else:
-            result[key] = RpdEditability(
-                False,
-                _("Di luar jendela perubahan RPD triwulan %(q)s; minta admin membuka jendela.")
-                % {"q": quarter_of(today.month) if today.year == fiscal_year.year else "-"},
-            )
-    return result
-
-
-class RpdImporter:
+class RpdImport(ImportKind):
     """`rpd`: kode_satker, tahun, bulan, jenis_belanja, rencana. Natural key: satker + year +
     spending type + month; one row is one cell of the web form's RPD grid.
 
@@ -344,25 +376,42 @@ class RpdImporter:
     `rpd_set` call, as the web form saves it: one RpdRevision, history per changed cell, and the
     once-per-window rule (the first plan of a year needs no window)."""
 
-    COLUMNS: tuple[tuple[str, Any], ...] = (
-        ("kode_satker", lambda v: parse_code(v, digits=6, label=_("Kode satker"))),
-        ("tahun", lambda v: parse_int(v, low=2000, high=2100)),
-        ("bulan", lambda v: parse_int(v, low=1, high=12)),
-        ("jenis_belanja", lambda v: parse_code(v, digits=2, label=_("Kode jenis belanja"))),
-        ("rencana", parse_amount),
-    )
+    name = "rpd"
+    title = gettext_lazy("Rencana penarikan dana (RPD)")
+    columns = (
+        SATKER, YEAR, MONTH,
+        Column("jenis_belanja", gettext_lazy("Jenis belanja: 51, 52, 53 atau 57."),
+               lambda v: parse_code(v, digits=2, label=_("Kode jenis belanja")), text=True,
+               choices=("51", "52", "53", "57"), example="52"),
+        Column("rencana", amount_help(gettext_lazy("Rencana penarikan bulan itu. ")), parse_amount,
+               example="25.000.000"),
+    )  # fmt: skip
+
+    def prefill(self, *, user: User, query: Mapping[str, str], today: date) -> Prefill:
+        """The satker's twelve months of the year for each spending type of its DIPA or its plan."""
+
+        def rows(satker: Satker) -> list[dict[str, Any]]:
+            planned = {
+                (row["spending_type__code"], row["month"]): row["total"]
+                for row in RpdPlan.objects.filter(satker=satker, fiscal_year__year=today.year)
+                .values("spending_type__code", "month").annotate(total=Sum("amount"))
+            }  # fmt: skip
+            types = sorted({line.account.code[:2] for line in _dipa_lines(satker, today.year)}
+                           | {code for code, _m in planned})  # fmt: skip
+            return [{"kode_satker": satker.code, "tahun": today.year, "bulan": month, "jenis_belanja": code,
+                     "rencana": planned.get((code, month), 0)} for code in types for month in range(1, 13)]  # fmt: skip
+
+        return satker_prefill(user, query, rows)
 
     def plan(self, sheet: Sheet, user: User, today: date) -> ImportPlan:
         plan = ImportPlan("rpd")
-        if refuse_readers(plan, user):
-            return plan
         parsed, troubled = self._parse(plan, sheet)
         codes = {values["kode_satker"] for _n, values in parsed}
         wanted_years = {values["tahun"] for _n, values in parsed}
         editable = {s.code: s for s in scoped(Satker.objects.filter(code__in=codes), user, for_edit=True)}
         years = {fy.year: fy for fy in FiscalYear.objects.filter(year__in=wanted_years)}
         types = {st.code: st for st in SpendingType.objects.all()}
-        pagu = self._effective_pagu(codes, wanted_years)
+        pagu = self._effective_pagu(codes, wanted_years, editable, years, types)
         stored = self._stored_plan(codes, wanted_years)
 
         seen: dict[tuple, int] = {}
@@ -394,30 +443,36 @@ class RpdImporter:
         troubled: set[TroubledSatkerYear] = set()
         for number, cells in sheet.rows:
             values: dict[str, Any] = {}
-            for column, parse in self.COLUMNS:
+            for column in self.columns:
                 try:
-                    values[column] = parse(cells.get(column))
+                    values[column.name] = column.parse(cells.get(column.name))
                 except CellError as error:
-                    plan.error(number, column, str(error))
-            if len(values) == len(self.COLUMNS):
+                    plan.error(number, column.name, str(error))
+            if len(values) == len(self.columns):
                 parsed.append((number, values))
             else:
                 troubled.add((values.get("kode_satker"), values.get("tahun")))
         return parsed, troubled
 
     @staticmethod
-    def _effective_pagu(codes: set[str], years: set[int]) -> dict[SatkerYear, dict[str, int]]:
-        """Effective pagu per spending type code of each satker-year's DIPA (a type with a line
-        whose pagu is all blocked is present with 0)."""
-        pagu: dict[SatkerYear, dict[str, int]] = defaultdict(dict)
-        for code, year, type_code, total in (
-            BudgetLine.objects.filter(satker__code__in=codes, fiscal_year__year__in=years)
-            .values("satker__code", "fiscal_year__year", "account__spending_type__code")
-            .annotate(total=Sum(F("pagu") - F("blokir")))
-            .values_list("satker__code", "fiscal_year__year", "account__spending_type__code", "total")
-        ):
-            pagu[(code, year)][type_code] = total
-        return pagu
+    def _effective_pagu(
+        codes: set[str],
+        wanted_years: set[int],
+        editable: dict[str, Satker],
+        years: dict[int, FiscalYear],
+        types: dict[str, SpendingType],
+    ) -> dict[SatkerYear, dict[str, int]]:
+        """The selector's effective pagu per spending type of the file's satker-years, keyed by
+        the file's codes (a satker the user may not change is refused before its pagu is read)."""
+        lines = BudgetLine.objects.filter(satker__code__in=codes, fiscal_year__year__in=wanted_years)
+        code_of = {satker.pk: code for code, satker in editable.items()}
+        year_of = {fiscal_year.pk: year for year, fiscal_year in years.items()}
+        type_code_of = {spending_type.pk: code for code, spending_type in types.items()}
+        return {
+            (code_of[satker_id], year_of[year_id]): {type_code_of[type_id]: total for type_id, total in by_type.items()}
+            for (satker_id, year_id), by_type in effective_pagu_by_type(lines).items()
+            if satker_id in code_of and year_id in year_of
+        }
 
     @staticmethod
     def _stored_plan(codes: set[str], years: set[int]) -> dict[SatkerYear, dict[tuple[str, int], int]]:

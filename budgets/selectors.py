@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from typing import Any
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -99,14 +100,30 @@ def pagu_summary(*, satker: Satker, fiscal_year: FiscalYear) -> dict[str, int]:
     return {**totals, "pagu_efektif": totals["pagu"] - totals["blokir"]}
 
 
+def effective_pagu_by_type(lines: QuerySet[BudgetLine]) -> dict[tuple[int, int], dict[int, int]]:
+    """The effective pagu (pagu - blokir) per spending type id of each satker-year of ``lines``,
+    keyed (satker id, fiscal year id); a type whose lines are all blocked is there with 0. The RPD
+    of a satker-year must add up to it per type, on the form and in the import alike."""
+    pagu: dict[tuple[int, int], dict[int, int]] = defaultdict(dict)
+    for satker_id, year_id, type_id, total in (
+        lines.order_by()
+        .values("satker", "fiscal_year", "account__spending_type")
+        .annotate(total=Sum(F("pagu") - F("blokir")))
+        .values_list("satker", "fiscal_year", "account__spending_type", "total")
+    ):
+        pagu[(satker_id, year_id)][type_id] = total
+    return pagu
+
+
+def satker_year_pagu_by_type(satker: Satker, fiscal_year: FiscalYear) -> dict[int, int]:
+    """``effective_pagu_by_type`` of one satker-year: spending type id -> effective pagu."""
+    lines = BudgetLine.objects.filter(satker=satker, fiscal_year=fiscal_year)
+    return effective_pagu_by_type(lines).get((satker.pk, fiscal_year.pk), {})
+
+
 def rpd_grid(*, satker: Satker, fiscal_year: FiscalYear) -> list[dict[str, Any]]:
     """One row per spending type with pagu this year: its effective pagu and 12 planned amounts."""
-    pagu = dict(
-        BudgetLine.objects.filter(satker=satker, fiscal_year=fiscal_year)
-        .values("account__spending_type")
-        .annotate(total=Sum(F("pagu") - F("blokir")))
-        .values_list("account__spending_type", "total")
-    )
+    pagu = satker_year_pagu_by_type(satker, fiscal_year)
     plans: dict[int, dict[int, int]] = {}
     for spending_type_id, month, amount in RpdPlan.objects.filter(satker=satker, fiscal_year=fiscal_year).values_list(
         "spending_type", "month", "amount"

@@ -13,5 +13,5 @@ urlpatterns = [
     path("", include("reports.urls")),
     path("", include("budgets.urls")),
     path("", include("programs.urls")),
-    path("", include("imports.views")),
+    path("", include("imports.urls")),
 ]

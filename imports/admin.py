@@ -12,7 +12,7 @@ from imports.models import Upload
 
 @admin.register(Upload)
 class UploadAdmin(admin.ModelAdmin):
-    list_display = ("id", "kind", "original_name", "uploaded_by", "uploaded_at", "status", "new_count",
+    list_display = ("id", "kind_title", "original_name", "uploaded_by", "uploaded_at", "status", "new_count",
                     "changed_count", "unchanged_count", "error_count")  # fmt: skip
     list_filter = ("status", "kind", "province")
     search_fields = ("original_name", "uploaded_by__username")
@@ -28,6 +28,10 @@ class UploadAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+    @admin.display(description=_("jenis impor"), ordering="kind")
+    def kind_title(self, upload: Upload) -> str:
+        return upload.kind_title
 
     @admin.display(description=_("halaman unggahan"))
     def page(self, upload: Upload) -> str:

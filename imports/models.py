@@ -13,8 +13,6 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from imports.kinds import KINDS
-
 
 class Upload(models.Model):
     class Status(models.TextChoices):
@@ -32,7 +30,8 @@ class Upload(models.Model):
     WORKING = frozenset({Status.QUEUED, Status.CHECKING, Status.IMPORT_QUEUED, Status.IMPORTING})
     FINISHED = frozenset({Status.REJECTED, Status.IMPORTED, Status.CANCELLED, Status.FAILED})
 
-    kind = models.CharField(_("jenis impor"), max_length=16, choices=[(k, v.title) for k, v in KINDS.items()])
+    # A name of imports/catalog.py (no choices here: a new kind needs no migration).
+    kind = models.CharField(_("jenis impor"), max_length=16)
     original_name = models.CharField(_("nama berkas"), max_length=255)
     stored_name = models.CharField(max_length=64, blank=True, editable=False)
     size_bytes = models.PositiveBigIntegerField(_("ukuran (byte)"), default=0)
@@ -80,6 +79,13 @@ class Upload(models.Model):
     @staticmethod
     def province_scope(province_id: int) -> Q:
         return Q(province_id=province_id)
+
+    @property
+    def kind_title(self) -> str:
+        """The kind's title (its name when the catalogue no longer has it)."""
+        from imports.catalog import KINDS, get_kind
+
+        return str(get_kind(self.kind).title) if self.kind in KINDS else self.kind
 
     @property
     def history_reason(self) -> str:

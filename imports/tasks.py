@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from imports.uploads import check_upload, run_import
+from imports.worker import check_upload, run_import
 
 
 @task()

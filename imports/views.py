@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -21,12 +20,12 @@ from accounts import permissions
 from accounts.access import data_access_required
 from accounts.roles import Can
 from accounts.scoping import get_scoped_or_404, scoped
-from budgets.models import Satker
-from budgets.views.common import satker_code_or_404
+from imports.catalog import UnknownKind, all_kinds, get_kind
 from imports.importer import PHASE_CHECK, PHASE_READ, PHASE_VALIDATE, PHASE_WRITE
-from imports.kinds import KINDS
+from imports.kinds import ImportKind
 from imports.models import Upload
-from imports.uploads import UploadRefused, cancel_upload, confirm_upload, receive_upload, upload_path
+from imports.stored import upload_path
+from imports.uploads import UploadRefused, cancel_upload, confirm_upload, receive_upload
 from imports.workbook_templates import template_workbook
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -41,10 +40,11 @@ PHASES = {
 ACTIONS = {"new": gettext_lazy("baru"), "changed": gettext_lazy("berubah"), "unchanged": gettext_lazy("tetap")}
 
 
-def _kind_or_404(kind: str):
-    if kind not in KINDS:
-        raise Http404
-    return KINDS[kind]
+def _kind_or_404(kind: str) -> ImportKind:
+    try:
+        return get_kind(kind)
+    except UnknownKind as unknown:
+        raise Http404 from unknown
 
 
 def _upload_or_404(request: HttpRequest, pk: int) -> Upload:
@@ -54,23 +54,15 @@ def _upload_or_404(request: HttpRequest, pk: int) -> Upload:
 @data_access_required(Can.IMPORT)
 def template_download(request: HttpRequest, kind: str) -> HttpResponse:
     spec = _kind_or_404(kind)
-    user = request.user
-    editable = scoped(Satker.objects.filter(is_central=False), user, for_edit=True)
-    if request.GET.get("satker"):
-        code = satker_code_or_404(request.GET["satker"])
-        satker = get_scoped_or_404(Satker.objects.all(), user, for_edit=True, code=code)
-    else:
-        # An officer's own satker pre-fills the template; an admin picks one with ?satker=.
-        satker = editable.order_by("code").first() if permissions.of_a_province(user) else None
-    content = template_workbook(spec, satker, timezone.localdate())
-    response = HttpResponse(content, content_type=XLSX)
-    suffix = f"-{satker.code}" if satker else ""
+    prefill = spec.prefill(user=request.user, query=request.GET, today=timezone.localdate())
+    response = HttpResponse(template_workbook(spec, prefill.rows), content_type=XLSX)
+    suffix = f"-{prefill.label}" if prefill.label else ""
     response["Content-Disposition"] = f'attachment; filename="template-{kind}{suffix}.xlsx"'
     return response
 
 
-def kinds_for(user) -> list:
-    return [kind for kind in KINDS.values() if permissions.may_record_pagu(user) or not kind.admin_only]
+def kinds_for(user) -> list[ImportKind]:
+    return [kind for kind in all_kinds() if permissions.can(user, kind.capability)]
 
 
 @data_access_required(Can.IMPORT)
@@ -93,8 +85,8 @@ class UploadForm(forms.Form):
 @data_access_required(Can.IMPORT)
 def upload(request: HttpRequest, kind: str) -> HttpResponse:
     spec = _kind_or_404(kind)
-    if spec.admin_only and not permissions.may_record_pagu(request.user):
-        raise PermissionDenied(_("Pagu DIPA diimpor oleh admin direktorat."))
+    if not permissions.can(request.user, spec.capability):
+        raise PermissionDenied(spec.refusal)
     form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
     if form.is_bound and form.is_valid():
         created = receive_upload(user=request.user, kind=kind, file=form.cleaned_data["file"])
@@ -108,7 +100,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     errors = upload.errors[:ERRORS_SHOWN]
     context = {
         "upload": upload,
-        "kind": KINDS[upload.kind],
+        "kind": _kind_or_404(upload.kind),
         "phase": PHASES.get(upload.phase, ""),
         "errors": errors,
         "errors_hidden": max(upload.error_count - len(errors), 0),
@@ -182,17 +174,3 @@ def stored_file(request: HttpRequest, pk: int) -> FileResponse:
     if not upload.stored_name or not upload_path(upload).exists():
         raise Http404
     return FileResponse(open(upload_path(upload), "rb"), as_attachment=True, filename=upload.original_name)
-
-
-app_name = "imports"
-urlpatterns = [
-    path("imports/", index, name="index"),
-    path("imports/uploads/<int:pk>/", detail, name="detail"),
-    path("imports/uploads/<int:pk>/status.json", status, name="status"),
-    path("imports/uploads/<int:pk>/confirm/", confirm, name="confirm"),
-    path("imports/uploads/<int:pk>/cancel/", cancel, name="cancel"),
-    path("imports/uploads/<int:pk>/errors.xlsx", errors_download, name="errors"),
-    path("imports/uploads/<int:pk>/file", stored_file, name="file"),
-    path("imports/<slug:kind>/template.xlsx", template_download, name="template"),
-    path("imports/<slug:kind>/", upload, name="upload"),
-]

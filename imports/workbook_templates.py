@@ -1,60 +1,24 @@
 """The downloadable template of each import kind: a data sheet whose header is the contract,
-code columns formatted as text (leading zeros survive), dropdowns for codes and kinds, rows
-pre-filled with the satker's own lines where that saves typing, and an instructions sheet."""
+code columns formatted as text (leading zeros survive), dropdowns for codes and kinds, the rows the
+kind pre-fills (the satker's own lines, where that saves typing), and an instructions sheet."""
 
 from __future__ import annotations
 
 import io
-from datetime import date
+from typing import Any
 
-from django.db.models import Sum
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from budgets.models import BudgetLine, Realization, RpdPlan, Satker
 from imports.kinds import ImportKind
 
-TEXT_COLUMNS = {"kode_satker", "kode_komponen", "kode_akun", "kode_kabkota", "nib", "kbli", "jenis_belanja"}
 DATA_ROWS = 1000  # rows given text format and dropdowns
 
 
-def prefilled_rows(kind: ImportKind, satker: Satker | None, today: date) -> list[dict[str, object]]:
-    """Rows the satker will certainly need: its budget lines for this month's realization,
-    its DIPA lines for pagu, its twelve months per spending type for RPD."""
-    if satker is None:
-        return []
-    base = {"kode_satker": satker.code, "tahun": today.year}
-    lines = BudgetLine.objects.filter(satker=satker, fiscal_year__year=today.year).select_related(
-        "component", "account"
-    )
-    if kind.name == "realisasi":
-        # The month's stored amounts are filled in: the template doubles as the month's current
-        # state, and sending it back unchanged changes nothing.
-        stored = dict(
-            Realization.objects.filter(report__satker=satker, report__fiscal_year__year=today.year,
-                                       report__month=today.month).values_list("line_id", "amount")
-        )  # fmt: skip
-        return [{**base, "bulan": today.month, "kode_komponen": line.component.code, "kode_akun": line.account.code,
-                 "realisasi": stored.get(line.pk)}
-                for line in lines.order_by("component__code", "account__code")]  # fmt: skip
-    if kind.name == "pagu":
-        return [{**base, "kode_komponen": line.component.code, "kode_akun": line.account.code, "pagu": line.pagu,
-                 "blokir": line.blokir} for line in lines.order_by("component__code", "account__code")]  # fmt: skip
-    if kind.name == "rpd":
-        planned = {
-            (row["spending_type__code"], row["month"]): row["total"]
-            for row in RpdPlan.objects.filter(satker=satker, fiscal_year__year=today.year)
-            .values("spending_type__code", "month").annotate(total=Sum("amount"))
-        }  # fmt: skip
-        types = sorted({line.account.code[:2] for line in lines} | {code for code, _m in planned})
-        return [{**base, "bulan": month, "jenis_belanja": code, "rencana": planned.get((code, month), 0)}
-                for code in types for month in range(1, 13)]  # fmt: skip
-    return [{"kode_satker": satker.code}] if "kode_satker" in kind.column_names else []
-
-
-def template_workbook(kind: ImportKind, satker: Satker | None, today: date) -> bytes:
+def template_workbook(kind: ImportKind, rows: list[dict[str, Any]]) -> bytes:
+    """The kind's template, pre-filled with ``rows`` (ImportKind.prefill)."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "data"
@@ -66,7 +30,7 @@ def template_workbook(kind: ImportKind, satker: Satker | None, today: date) -> b
     for index, column in enumerate(kind.columns, start=1):
         letter = sheet.cell(row=1, column=index).column_letter
         sheet.column_dimensions[letter].width = max(len(column.name) + 2, len(column.example) + 4, 12)
-        if column.name in TEXT_COLUMNS:
+        if column.text:
             for row in range(2, DATA_ROWS + 2):
                 sheet.cell(row=row, column=index).number_format = "@"
         if column.choices:
@@ -76,11 +40,11 @@ def template_workbook(kind: ImportKind, satker: Satker | None, today: date) -> b
             )  # fmt: skip
             validation.add(f"{letter}2:{letter}{DATA_ROWS + 1}")
             sheet.add_data_validation(validation)
-    for number, row in enumerate(prefilled_rows(kind, satker, today), start=2):
-        for index, name in enumerate(names, start=1):
-            value = row.get(name)
+    for number, row in enumerate(rows, start=2):
+        for index, column in enumerate(kind.columns, start=1):
+            value = row.get(column.name)
             if value is not None:
-                sheet.cell(row=number, column=index, value=str(value) if name in TEXT_COLUMNS else value)
+                sheet.cell(row=number, column=index, value=str(value) if column.text else value)
 
     guide = workbook.create_sheet(_("petunjuk"))
     guide.append([_("Petunjuk pengisian: %(title)s") % {"title": kind.title}])
@@ -99,7 +63,7 @@ def template_workbook(kind: ImportKind, satker: Satker | None, today: date) -> b
     for cell in guide[guide.max_row]:
         cell.font = Font(bold=True)
     for column in kind.columns:
-        guide.append([column.name, str(column.description), column.example])
+        guide.append([column.name, str(column.help), column.example])
     guide.column_dimensions["A"].width = 22
     guide.column_dimensions["B"].width = 90
     guide.column_dimensions["C"].width = 28

@@ -21,7 +21,8 @@ from budgets.models import FiscalYear, MonthlyReport, Regency, Satker
 from budgets.models.execution import month_check, satker_scope
 from core.formats import MONTH_CHOICES
 
-NIB_CHECK = Q(nib__isnull=True) | Q(nib__regex=r"^[0-9]{13}$")
+NIB_LENGTH = 13  # the NIB of OSS; programs/registry/rules.py reads it (clean_nib)
+NIB_CHECK = Q(nib__isnull=True) | Q(nib__regex=rf"^[0-9]{{{NIB_LENGTH}}}$")
 # The KBLI groups of category C (manufacturing): the two-digit divisions 10-33.
 KBLI_GROUP_CODES = tuple(str(division) for division in range(10, 34))
 

@@ -7,19 +7,21 @@ the satker). Each spending type's 12 months must add up to its effective pagu.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Q, Sum
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from budgets.calendar import quarter_of
-from budgets.models import BudgetLine, FiscalYear, RpdPlan, RpdRevision, RpdWindow, Satker, SpendingType
+from budgets.models import FiscalYear, RpdPlan, RpdRevision, RpdWindow, Satker, SpendingType
+from budgets.selectors import satker_year_pagu_by_type
 from budgets.services.common import ensure_can_edit_satker, ensure_year_open
 from core.formats import format_rupiah
 
@@ -34,46 +36,60 @@ class RpdEditability:
     window: RpdWindow | None = None
 
 
-def rpd_editability(*, satker: Satker, fiscal_year: FiscalYear, today: date) -> RpdEditability:
-    if fiscal_year.is_closed:
-        return RpdEditability(False, _("Tahun anggaran sudah ditutup."))
-    if not RpdRevision.objects.filter(satker=satker, fiscal_year=fiscal_year).exists():
-        return RpdEditability(True, _("RPD awal dapat diisi kapan saja selama tahun anggaran terbuka."))
-    open_windows = (
-        RpdWindow.objects.filter(fiscal_year=fiscal_year, opens_on__lte=today, closes_on__gte=today)
-        .filter(Q(satker__isnull=True) | Q(satker=satker))
-        .exclude(revisions__satker=satker)
+def rpd_editability_many(pairs: list[tuple[Satker, FiscalYear]], today: date) -> dict[tuple[int, int], RpdEditability]:
+    """Whether each satker-year's RPD may be saved today, and why (not), in two queries whatever the
+    number of satker-years, keyed (satker id, fiscal year id): the RPD import asks for a whole file's
+    satker-years at once, the form and ``rpd_set`` (under its lock) for one."""
+    satker_ids = {satker.pk for satker, _fy in pairs}
+    year_ids = {fiscal_year.pk for _s, fiscal_year in pairs}
+    planned: set[tuple[int, int]] = set()
+    used_windows: dict[int, set[int]] = defaultdict(set)
+    for satker_id, fiscal_year_id, window_id in (
+        RpdRevision.objects.filter(satker_id__in=satker_ids)
+        .filter(Q(fiscal_year_id__in=year_ids) | Q(window__fiscal_year_id__in=year_ids))
+        .values_list("satker_id", "fiscal_year_id", "window_id")
+    ):
+        planned.add((satker_id, fiscal_year_id))
+        if window_id is not None:
+            used_windows[satker_id].add(window_id)
+    open_today = list(
+        RpdWindow.objects.filter(fiscal_year_id__in=year_ids, opens_on__lte=today, closes_on__gte=today)
+        .filter(Q(satker__isnull=True) | Q(satker_id__in=satker_ids))
         .order_by(F("satker").desc(nulls_last=True), "closes_on")
     )
-    window = open_windows.first()
-    if window is None:
-        used = RpdWindow.objects.filter(
-            fiscal_year=fiscal_year, opens_on__lte=today, closes_on__gte=today, revisions__satker=satker
-        ).exists()
-        if used:
-            return RpdEditability(
+    result: dict[tuple[int, int], RpdEditability] = {}
+    for satker, fiscal_year in pairs:
+        key = (satker.pk, fiscal_year.pk)
+        if fiscal_year.is_closed:
+            result[key] = RpdEditability(False, _("Tahun anggaran sudah ditutup."))
+            continue
+        if key not in planned:
+            result[key] = RpdEditability(True, _("RPD awal dapat diisi kapan saja selama tahun anggaran terbuka."))
+            continue
+        windows = [w for w in open_today if w.fiscal_year_id == fiscal_year.pk and w.satker_id in (None, satker.pk)]
+        window = next((w for w in windows if w.pk not in used_windows[satker.pk]), None)
+        if window is not None:
+            result[key] = RpdEditability(
+                True,
+                _("Jendela perubahan RPD terbuka sampai %(until)s; RPD dapat diubah satu kali.")
+                % {"until": window.closes_on.strftime("%d-%m-%Y")},
+                window,
+            )
+        elif any(w.pk in used_windows[satker.pk] for w in windows):
+            result[key] = RpdEditability(
                 False, _("RPD sudah diubah satu kali pada jendela triwulan ini; minta admin membuka jendela baru.")
             )
-        return RpdEditability(
-            False,
-            _("Di luar jendela perubahan RPD triwulan %(q)s; minta admin membuka jendela.")
-            % {"q": quarter_of(today.month) if today.year == fiscal_year.year else "-"},
-        )
-    return RpdEditability(
-        True,
-        _("Jendela perubahan RPD terbuka sampai %(until)s; RPD dapat diubah satu kali.")
-        % {"until": window.closes_on.strftime("%d-%m-%Y")},
-        window,
-    )
+        else:
+            result[key] = RpdEditability(
+                False,
+                _("Di luar jendela perubahan RPD triwulan %(q)s; minta admin membuka jendela.")
+                % {"q": quarter_of(today.month) if today.year == fiscal_year.year else "-"},
+            )
+    return result
 
 
-def effective_pagu_by_spending_type(satker: Satker, fiscal_year: FiscalYear) -> dict[int, int]:
-    return dict(
-        BudgetLine.objects.filter(satker=satker, fiscal_year=fiscal_year)
-        .values("account__spending_type")
-        .annotate(total=Sum(F("pagu") - F("blokir")))
-        .values_list("account__spending_type", "total")
-    )
+def rpd_editability(*, satker: Satker, fiscal_year: FiscalYear, today: date) -> RpdEditability:
+    return rpd_editability_many([(satker, fiscal_year)], today)[(satker.pk, fiscal_year.pk)]
 
 
 @transaction.atomic
@@ -97,7 +113,7 @@ def rpd_set(
     if not editability.allowed:
         raise ValidationError(editability.reason)
 
-    pagu = effective_pagu_by_spending_type(satker, fiscal_year)
+    pagu = satker_year_pagu_by_type(satker, fiscal_year)
     if not pagu:
         raise ValidationError(_("Belum ada pagu untuk satker dan tahun ini, sehingga RPD belum dapat diisi."))
     names = {st.pk: f"{st.code} {st.name}" for st in SpendingType.objects.all()}

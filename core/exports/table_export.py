@@ -35,8 +35,8 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from accounts import permissions
-from budgets.reports.specs import Column
 from core.reporting.files import HEADER_ROW, XLSX_FORMATS, xlsx_text, xlsx_value
+from core.reporting.spec import Column
 from core.safe_json import SafeJSONEncoder
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -11,7 +11,7 @@ would look the registry up once per row: the importer looks every NIB of the fil
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -20,17 +20,20 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from accounts import permissions
 from accounts.scoping import scoped
 from budgets.calendar import last_started_month
+from budgets.import_kinds import MONTH, REGENCY, SATKER, YEAR, amount_help, satker_prefill, satker_row
 from budgets.models import FiscalYear, MonthlyReport, Regency, Satker
-from imports.importer import ImportPlan, PlannedRow
-from imports.reader import CellError, Sheet, parse_amount, parse_code, parse_int, parse_regency_code, parse_text
+from imports.kinds import Column, ImportKind, Prefill
+from imports.plan import ImportPlan, PlannedRow
+from imports.reader import CellError, Sheet, parse_amount, parse_text
 from programs.models import Enterprise, Facilitation, FacilitationKind, NewEntrepreneur
 from programs.records import output_summary
 from programs.records.services import facilitation_values, open_month, touch_report, wub_values
+from programs.registry.import_kind import NIB
 from programs.registry.rules import normalize_name
 
 if TYPE_CHECKING:
@@ -41,15 +44,6 @@ MonthKey = tuple[str, int, int]  # satker code, year, month
 
 
 # -- cells --------------------------------------------------------------------------------------
-
-
-def parse_nib(value: Any) -> str | None:
-    """13 digits kept as text, or None when empty. A number cell lost its leading zero and is
-    padded back (as every code is); spaces typed between digit groups are dropped, as the form
-    does."""
-    if isinstance(value, str):
-        value = "".join(value.split()) or None
-    return parse_code(value, digits=13, label=_("NIB"), required=False)
 
 
 def parse_facilitation_kind(value: Any) -> str:
@@ -65,11 +59,6 @@ def optional_text(max_length: int) -> Parser:
     return lambda value: parse_text(value, max_length=max_length, required=False)
 
 
-SATKER_YEAR_MONTH: tuple[tuple[str, Parser], ...] = (
-    ("kode_satker", lambda v: parse_code(v, digits=6, label=_("Kode satker"))),
-    ("tahun", lambda v: parse_int(v, low=2000, high=2100)),
-    ("bulan", lambda v: parse_int(v, low=1, high=12)),
-)
 
 
 # -- what the plan reads at once -----------------------------------------------------------------
@@ -100,13 +89,11 @@ class FileContext:
 Cleaned = tuple[dict[str, Any] | None, dict[str, list[str]]]  # the record's fields, or errors by form field
 
 
-class MonthlyRecordImporter:
+class MonthlyRecordImport(ImportKind):
     """The plan and apply shared by the monthly record kinds; a kind says how its cells parse,
     how a row becomes the record's fields (through the form's rules) and what its natural key is."""
 
-    kind: str
     model: type[models.Model]
-    parsers: tuple[tuple[str, Parser], ...]
     key_column: str  # where a duplicate row is reported
     # The form field names of the rules' errors, mapped to the file's columns.
     columns_of_fields: dict[str, str]
@@ -114,6 +101,9 @@ class MonthlyRecordImporter:
     related: tuple[str, ...] = ("satker", "fiscal_year")
 
     # -- what each kind says --
+
+    def prefill(self, *, user: User, query: Mapping[str, str], today: date) -> Prefill:
+        return satker_prefill(user, query, satker_row)
 
     def clean(self, cells: dict[str, Any], satker: Satker, context: FileContext, today: date) -> Cleaned:
         raise NotImplementedError
@@ -135,10 +125,7 @@ class MonthlyRecordImporter:
     # -- plan --
 
     def plan(self, sheet: Sheet, user: User, today: date) -> ImportPlan:
-        plan = ImportPlan(self.kind)
-        if not permissions.may_import(user):
-            plan.error(0, "", _("Hanya petugas satker dan admin direktorat yang dapat mengimpor data."))
-            return plan
+        plan = ImportPlan(self.name)
         parsed = self._parse(sheet, plan)
         context = self._load(parsed, user)
         seen: dict[tuple, int] = {}
@@ -175,13 +162,8 @@ class MonthlyRecordImporter:
         """The rows whose every cell parses; the others are reported cell by cell."""
         parsed = []
         for number, cells in sheet.rows:
-            values: dict[str, Any] = {}
-            for column, parse in self.parsers:
-                try:
-                    values[column] = parse(cells.get(column))
-                except CellError as error:
-                    plan.error(number, column, str(error))
-            if len(values) == len(self.parsers):
+            values = self.parse_cells(plan, number, cells)
+            if values is not None:
                 parsed.append((number, values))
         return parsed
 
@@ -321,20 +303,22 @@ def _rule_errors(rules: Callable[[], dict[str, Any]], found: dict[str, str]) -> 
 # -- wub ------------------------------------------------------------------------------------------
 
 
-class NewEntrepreneurImporter(MonthlyRecordImporter):
+class NewEntrepreneurImport(MonthlyRecordImport):
     """`wub`: kode_satker, tahun, bulan, nama, kode_kabkota, jenis_usaha, nib. Natural key:
     satker + year + month + normalised name + regency. A NIB links the registry enterprise with
     that NIB when there is one (as the form does)."""
 
-    kind = "wub"
+    name = "wub"
+    title = gettext_lazy("Wirausaha baru (WUB)")
+    columns = (
+        SATKER, YEAR, MONTH,
+        Column("nama", gettext_lazy("Nama wirausaha baru."), optional_text(200), example="Rahmat Hidayat"),
+        REGENCY,
+        Column("jenis_usaha", gettext_lazy("Jenis usaha, mis. keripik pisang."), optional_text(200),
+               example="Keripik pisang"),
+        NIB,
+    )  # fmt: skip
     model = NewEntrepreneur
-    parsers = (
-        *SATKER_YEAR_MONTH,
-        ("nama", optional_text(200)),
-        ("kode_kabkota", parse_regency_code),
-        ("jenis_usaha", optional_text(200)),
-        ("nib", parse_nib),
-    )
     key_column = "nama"
     columns_of_fields = {"name": "nama", "regency": "kode_kabkota", "business_type": "jenis_usaha", "nib": "nib"}
     compared_fields = ("name", "regency", "business_type", "nib", "enterprise")
@@ -375,22 +359,28 @@ class NewEntrepreneurImporter(MonthlyRecordImporter):
 # -- fasilitasi -----------------------------------------------------------------------------------
 
 
-class FacilitationImporter(MonthlyRecordImporter):
+class FacilitationImport(MonthlyRecordImport):
     """`fasilitasi`: kode_satker, tahun, bulan, jenis, nib, nama_usaha, nilai, keterangan.
     Natural key: satker + year + month + kind + (NIB, or the normalised name without one). A NIB
     must be in the registry (whose name fills an empty nama_usaha); exhibitions and restructuring
     carry a value above 0, the other kinds none (the form's rules)."""
 
-    kind = "fasilitasi"
+    name = "fasilitasi"
+    title = gettext_lazy("Fasilitasi IKM")
+    columns = (
+        SATKER, YEAR, MONTH,
+        Column("jenis", gettext_lazy("Jenis fasilitasi."), parse_facilitation_kind,
+               choices=tuple(FacilitationKind.values), example="SNI"),
+        NIB,
+        Column("nama_usaha", gettext_lazy("Nama usaha (boleh kosong bila NIB terdaftar)."), optional_text(200),
+               example="Batik Besurek Rafflesia"),
+        Column("nilai", amount_help(gettext_lazy(
+            "Nilai transaksi (PAMERAN) atau nilai penggantian (RESTRUKTURISASI); 0 untuk lainnya. ")),
+            parse_amount, example="0"),
+        Column("keterangan", gettext_lazy("Keterangan, mis. nomor sertifikat."), optional_text(300),
+               example="SNI 01-2345"),
+    )  # fmt: skip
     model = Facilitation
-    parsers = (
-        *SATKER_YEAR_MONTH,
-        ("jenis", parse_facilitation_kind),
-        ("nib", parse_nib),
-        ("nama_usaha", optional_text(200)),
-        ("nilai", parse_amount),
-        ("keterangan", optional_text(300)),
-    )
     key_column = "jenis"
     columns_of_fields = {
         "kind": "jenis", "nib": "nib", "enterprise_name": "nama_usaha", "value": "nilai", "note": "keterangan",

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from accounts.scoping import scoped
+from budgets.import_kinds import REGENCY, SATKER, YEAR, satker_prefill, satker_row
 from budgets.models import FiscalYear, Regency, Satker
-from imports.importer import ImportPlan, PlannedRow, refuse_readers
-from imports.reader import CellError, Sheet, parse_code, parse_int, parse_regency_code, parse_text
+from imports.kinds import Column, ImportKind, Prefill
+from imports.plan import ImportPlan, PlannedRow
+from imports.reader import CellError, Sheet, parse_int, parse_text
 from programs.models import CommodityGroup, OvopCentre, OvopRating
 from programs.records.services import MAX_STARS, MAX_UNITS, MIN_STARS
 
@@ -47,16 +51,6 @@ def parse_unit_count(value: Any) -> int:
     return units
 
 
-COLUMNS: tuple[tuple[str, Any], ...] = (
-    ("kode_satker", lambda v: parse_code(v, digits=6, label=_("Kode satker"))),
-    ("nama_sentra", lambda v: parse_words(v, max_length=200)),
-    ("kode_kabkota", parse_regency_code),
-    ("desa", lambda v: parse_words(v, max_length=120)),
-    ("kelompok_komoditas", parse_commodity_group),
-    ("jumlah_ikm", parse_unit_count),
-    ("tahun", lambda v: parse_int(v, low=2000, high=2100)),
-    ("bintang", lambda v: parse_int(v, low=MIN_STARS, high=MAX_STARS)),
-)
 
 CentreKey = tuple[int, str, int]  # (satker id, name, regency id): the model's unique constraint
 
@@ -72,7 +66,7 @@ class _Known:
     ratings: dict[tuple[int, int], OvopRating]
 
 
-class OvopImporter:
+class OvopImport(ImportKind):
     """`ovop`: kode_satker, nama_sentra, kode_kabkota, desa, kelompok_komoditas, jumlah_ikm, tahun,
     bintang. A row creates or updates the centre (natural key satker + name + regency, the
     model's unique constraint: desa, kelompok_komoditas and jumlah_ikm are its fields) and sets
@@ -85,10 +79,28 @@ class OvopImporter:
     centre and year twice is a duplicate. A row whose centre fields and stars equal what is
     stored is unchanged and writes nothing."""
 
+    name = "ovop"
+    title = gettext_lazy("Sentra OVOP dan bintangnya")
+    columns = (
+        SATKER,
+        Column("nama_sentra", gettext_lazy("Nama sentra."), lambda v: parse_words(v, max_length=200),
+               example="Sentra Tenun Songket Bengkulu"),
+        REGENCY,
+        Column("desa", gettext_lazy("Desa/kelurahan."), lambda v: parse_words(v, max_length=120), example="Pasar Baru"),
+        Column("kelompok_komoditas", gettext_lazy("Kelompok komoditas."), parse_commodity_group,
+               choices=tuple(CommodityGroup.values), example="TENUN"),
+        Column("jumlah_ikm", gettext_lazy("Jumlah unit IKM di sentra (paling sedikit 5)."), parse_unit_count,
+               example="12"),
+        YEAR,
+        Column("bintang", gettext_lazy("Bintang 1-5 hasil penilaian tahun itu."),
+               lambda v: parse_int(v, low=MIN_STARS, high=MAX_STARS), choices=("1", "2", "3", "4", "5"), example="3"),
+    )  # fmt: skip
+
+    def prefill(self, *, user: User, query: Mapping[str, str], today: date) -> Prefill:
+        return satker_prefill(user, query, satker_row)
+
     def plan(self, sheet: Sheet, user: User, today: date) -> ImportPlan:
         plan = ImportPlan("ovop")
-        if refuse_readers(plan, user):
-            return plan
         parsed = self._parse(plan, sheet)
         known = self._load(parsed, user)
         first_of_centre: dict[CentreKey, tuple[int, dict[str, Any]]] = {}
@@ -128,17 +140,11 @@ class OvopImporter:
             }))  # fmt: skip
         return plan
 
-    @staticmethod
-    def _parse(plan: ImportPlan, sheet: Sheet) -> list[tuple[int, dict[str, Any]]]:
+    def _parse(self, plan: ImportPlan, sheet: Sheet) -> list[tuple[int, dict[str, Any]]]:
         parsed = []
         for number, cells in sheet.rows:
-            values: dict[str, Any] = {}
-            for column, parse in COLUMNS:
-                try:
-                    values[column] = parse(cells.get(column))
-                except CellError as error:
-                    plan.error(number, column, str(error))
-            if len(values) == len(COLUMNS):
+            values = self.parse_cells(plan, number, cells)
+            if values is not None:
                 parsed.append((number, values))
         return parsed
 

@@ -13,7 +13,6 @@ the form field names. ``PermissionDenied`` means the user may not change this sa
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -42,11 +41,11 @@ from programs.models import (
     OvopRating,
     PovertyActivity,
 )
+from programs.registry.rules import RuleError, clean_nib
 
 if TYPE_CHECKING:
     from accounts.models import User
 
-NIB_PATTERN = re.compile(r"[0-9]{13}")
 MIN_STARS, MAX_STARS = 1, 5
 # Far above any real centre or activity: they keep a typing slip (or a crafted post) from reaching
 # the integer column, where it was a server error (PostgreSQL's integer ends at 2.147.483.647).
@@ -115,14 +114,12 @@ def _regency(errors: Errors, regency: Regency | None, satker: Satker) -> Regency
 
 
 def _nib(errors: Errors, value: str | None) -> str | None:
-    """13 digits kept as text (leading zeros matter), or None when empty."""
-    nib = "".join((value or "").split())
-    if not nib:
+    """The registry's NIB rule (programs/registry/rules.py), or None when empty."""
+    try:
+        return clean_nib(value)
+    except RuleError as error:
+        errors["nib"] = [str(error)]
         return None
-    if not NIB_PATTERN.fullmatch(nib):
-        errors["nib"] = [_("NIB harus 13 digit angka (nol di depan tetap ditulis), atau dikosongkan.")]
-        return None
-    return nib
 
 
 def _money(errors: Errors, field: str, value: int | str | None) -> int:

@@ -19,8 +19,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from budgets.forms import RupiahField
 from programs.models import Enterprise
-from programs.registry.filters import is_nib
-from programs.registry.rules import normalize_name
+from programs.registry.rules import is_nib, normalize_name
 from programs.registry.services import FIELDS, FIRST_DATA_YEAR, enterprise_clean, enterprise_save
 
 

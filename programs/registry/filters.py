@@ -17,12 +17,8 @@ from budgets.models import Province, Regency
 from core.widgets import FastSelect
 from programs.models import Enterprise, SizeClass
 from programs.registry.report import KBLI_GROUPS
-from programs.registry.rules import normalize_name
-from programs.registry.services import FIRST_DATA_YEAR, NIB_LENGTH
-
-
-def is_nib(text: str) -> bool:
-    return len(text) == NIB_LENGTH and text.isascii() and text.isdigit()
+from programs.registry.rules import is_nib, normalize_name
+from programs.registry.services import FIRST_DATA_YEAR
 
 
 class EnterpriseFilter(django_filters.FilterSet):

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
@@ -24,17 +24,28 @@ from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 from django.db import IntegrityError, connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
 
 from accounts import permissions
 from accounts.scoping import scoped
+from budgets.import_kinds import REGENCY, amount_help, satker_prefill
 from budgets.models import Province, Regency, Satker
 from imports.file_checks import ImportFileError
-from imports.importer import ImportPlan, PlannedRow, without_cyclic_gc
-from imports.reader import CellError, Sheet, parse_amount, parse_regency_code
+from imports.kinds import Column, ImportKind, Prefill
+from imports.plan import ImportPlan, PlannedRow, without_cyclic_gc
+from imports.reader import CellError, Sheet, parse_amount
 from programs.models import Enterprise
-from programs.registry.rules import is_manufacturing_kbli, normalize_name, size_class_for
-from programs.registry.services import FIRST_DATA_YEAR, MAX_WORKERS, NIB_LENGTH, officer_satker
+from programs.registry.rules import (
+    RuleError,
+    clean_address,
+    clean_kbli,
+    clean_name,
+    clean_nib,
+    clean_owner,
+    size_class_for,
+)
+from programs.registry.services import FIRST_DATA_YEAR, MAX_WORKERS, officer_satker
 from programs.registry.summary import RegistryChange
 
 if TYPE_CHECKING:
@@ -44,9 +55,6 @@ T = TypeVar("T")
 LOOKUP_CHUNK = 5_000  # rows whose stored enterprises one query fetches
 WRITE_BATCH = 2_000  # new enterprises (and as many history rows) written at once
 UPDATE_BATCH = 1_000  # changed enterprises per UPDATE (20 parameters each: SQLite takes 32.766)
-NAME_LENGTH = Enterprise._meta.get_field("name").max_length
-OWNER_LENGTH = Enterprise._meta.get_field("owner").max_length
-ADDRESS_LENGTH = Enterprise._meta.get_field("address").max_length
 _GROUPED_NUMBER = re.compile(r"-?\d{1,3}(\.\d{3})+")  # Indonesian thousands: 1.200
 
 
@@ -113,64 +121,26 @@ def _as_text(value: Any) -> str:
     return str(value).strip()
 
 
-def _digits_code(value: Any, digits: int) -> str:
-    """A numeric code kept as text; a number cell lost its leading zeros (Excel drops them), so
-    it is padded back. Spaces typed between digit groups (0220 5510 17193) are dropped."""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
-        return f"{value:0{digits}d}"
-    return "".join(_as_text(value).split())
+def _by_rule(rule: Callable[[Any], T]) -> Callable[[Any], T]:
+    """The registry's rule (programs/registry/rules.py) as a cell parser: its message, on the cell."""
+
+    def parse(value: Any) -> T:
+        try:
+            return rule(value)
+        except RuleError as error:
+            raise CellError(str(error)) from None
+
+    return parse
 
 
-def parse_nib(value: Any) -> str | None:
-    if value is None:
-        return None
-    nib = _digits_code(value, NIB_LENGTH)
-    if not (len(nib) == NIB_LENGTH and nib.isascii() and nib.isdigit()):
-        raise CellError(_("NIB harus 13 digit angka (angka 0 di depan ikut ditulis), atau kosongkan bila belum ada."))
-    return nib
+parse_nib = _by_rule(clean_nib)
+parse_kbli = _by_rule(clean_kbli)
+parse_name = _by_rule(lambda value: clean_name(_as_text(value)))
+parse_owner = _by_rule(lambda value: clean_owner(_as_text(value)))
+parse_address = _by_rule(lambda value: clean_address(_as_text(value)))
 
-
-def parse_name(value: Any) -> tuple[str, str]:
-    """The name and its normalised form."""
-    name = _as_text(value)
-    if not name:
-        raise CellError(_("Isi nama usaha."))
-    if len(name) > NAME_LENGTH:
-        raise CellError(_("Nama usaha paling panjang 200 karakter."))
-    normalized = normalize_name(name)
-    if not normalized:
-        raise CellError(_("Nama usaha harus memuat huruf atau angka selain bentuk badan usaha (CV, PT, UD...)."))
-    return name, normalized
-
-
-def parse_owner(value: Any) -> str:
-    owner = _as_text(value)
-    if len(owner) > OWNER_LENGTH:
-        raise CellError(_("Nama pemilik paling panjang 200 karakter."))
-    return owner
-
-
-def parse_address(value: Any) -> str:
-    address = _as_text(value)
-    if len(address) > ADDRESS_LENGTH:
-        raise CellError(_("Alamat paling panjang 300 karakter."))
-    return address
-
-
-def parse_kbli(value: Any) -> str:
-    if value is None:
-        raise CellError(_("Isi kode KBLI 5 digit."))
-    kbli = _digits_code(value, 5)
-    if not (len(kbli) == 5 and kbli.isascii() and kbli.isdigit()):
-        raise CellError(_("KBLI harus 5 digit angka, mis. 10792."))
-    if not is_manufacturing_kbli(kbli):
-        raise CellError(
-            _("KBLI %(kbli)s bukan industri pengolahan: dua digit pertamanya harus 10 sampai 33 (kategori C).")
-            % {"kbli": kbli}
-        )
-    return kbli
+NIB = Column("nib", gettext_lazy("NIB 13 digit dari OSS (teks); kosongkan bila belum ada."), parse_nib, text=True,
+             example="0220551017193")  # fmt: skip
 
 
 def _whole_number(value: Any) -> int | None:
@@ -293,15 +263,36 @@ def _duplicate_message(first_row: int) -> str:
 # -- the importer --------------------------------------------------------------------------------
 
 
-class EnterpriseImporter:
+class EnterpriseImport(ImportKind):
     """`ikm`: nib, nama_usaha, nama_pemilik, kode_kabkota, alamat, kbli, tenaga_kerja_l,
     tenaga_kerja_p, investasi, nilai_produksi, tahun_pendataan."""
 
+    name = "ikm"
+    title = gettext_lazy("Registri IKM")
+    columns = (
+        NIB,
+        Column("nama_usaha", gettext_lazy("Nama usaha."), parse_name, example="Keripik Sanjai Amak"),
+        Column("nama_pemilik", gettext_lazy("Nama pemilik."), parse_owner, example="Siti Aminah"),
+        REGENCY,
+        Column("alamat", gettext_lazy("Alamat usaha."), parse_address, example="Jl. Soekarno-Hatta 12"),
+        Column("kbli", gettext_lazy("KBLI 5 digit industri pengolahan (awalan 10-33)."), parse_kbli, text=True,
+               example="10794"),
+        Column("tenaga_kerja_l", gettext_lazy("Jumlah tenaga kerja laki-laki."), parse_workers, example="3"),
+        Column("tenaga_kerja_p", gettext_lazy("Jumlah tenaga kerja perempuan."), parse_workers, example="5"),
+        Column("investasi", amount_help(gettext_lazy("Investasi tanpa tanah dan bangunan. ")), parse_amount,
+               example="250.000.000"),
+        Column("nilai_produksi", amount_help(gettext_lazy("Nilai produksi per tahun. ")), parse_amount,
+               example="600.000.000"),
+        Column("tahun_pendataan", gettext_lazy("Tahun pendataan."), lambda v: year_parser(timezone.localdate())(v),
+               example="2026"),
+    )  # fmt: skip
+
+    def prefill(self, *, user: User, query: Mapping[str, str], today: dt.date) -> Prefill:
+        # No satker column: nothing to fill in; the file is named after the satker all the same.
+        return satker_prefill(user, query, lambda satker: [])
+
     def plan(self, sheet: Sheet, user: User, today: dt.date) -> ImportPlan:
         plan = ImportPlan("ikm")
-        if not permissions.may_write(user):
-            plan.error(0, "", _("Peran Anda hanya dapat membaca registri IKM."))
-            return plan
         context = Context.load(user)
         accepted: list[Accepted] = []
         parsers = self._parsers(today)
@@ -316,21 +307,10 @@ class EnterpriseImporter:
         plan.errors.sort(key=lambda error: error.row)  # the stored-data checks come after the cells'
         return plan
 
-    @staticmethod
-    def _parsers(today: dt.date) -> tuple[tuple[str, Callable[[Any], Any]], ...]:
-        return (
-            ("nib", parse_nib),
-            ("nama_usaha", parse_name),
-            ("nama_pemilik", parse_owner),
-            ("kode_kabkota", parse_regency_code),
-            ("alamat", parse_address),
-            ("kbli", parse_kbli),
-            ("tenaga_kerja_l", parse_workers),
-            ("tenaga_kerja_p", parse_workers),
-            ("investasi", parse_amount),
-            ("nilai_produksi", parse_amount),
-            ("tahun_pendataan", year_parser(today)),
-        )
+    def _parsers(self, today: dt.date) -> tuple[tuple[str, Callable[[Any], Any]], ...]:
+        """Each column's parser; the data year's bound is the plan's day."""
+        return tuple((column.name, year_parser(today) if column.name == "tahun_pendataan" else column.parse)
+                     for column in self.columns)  # fmt: skip
 
     @staticmethod
     def _row_values(

@@ -1,17 +1,25 @@
-"""Rules of the IKM registry that several modules share: the size class and the normalised
-name used for duplicate detection and search."""
+"""Rules of the IKM registry, written once and asked by the forms, services, imports, filters and
+the admin: the NIB and KBLI (what they must be, with the one message each), the size class, and the
+normalised name used for duplicate detection and search."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Any
 
-from programs.models import SizeClass
+from django.utils.translation import gettext as _
+
+from programs.models import NIB_LENGTH, Enterprise, SizeClass
 
 MILIAR = 1_000_000_000
 SMALL_MAX_WORKERS = 19
 SMALL_MAX_INVESTMENT = MILIAR  # small: investment below Rp1 miliar
 MEDIUM_MAX_INVESTMENT = 15 * MILIAR  # medium with 20+ workers: investment up to Rp15 miliar
+
+NAME_LENGTH = Enterprise._meta.get_field("name").max_length
+OWNER_LENGTH = Enterprise._meta.get_field("owner").max_length
+ADDRESS_LENGTH = Enterprise._meta.get_field("address").max_length
 
 # Legal-form words and punctuation that do not tell two enterprises apart.
 _LEGAL_FORMS = re.compile(r"\b(pt|cv|ud|pd|tbk|koperasi|kop|persero)\b\.?")
@@ -31,6 +39,73 @@ def normalize_name(name: str) -> str:
     text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
     text = _LEGAL_FORMS.sub(" ", text)
     return " ".join(_NOT_WORD.sub(" ", text).split())
+
+
+class RuleError(ValueError):
+    """A value breaks a registry rule; the message says which, in the reader's language."""
+
+
+def _code_text(value: Any, digits: int) -> str:
+    """A numeric code as typed, or read from a spreadsheet cell: a whole number lost its leading
+    zeros (Excel drops them) and is padded back; spaces typed between digit groups are dropped."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return f"{value:0{digits}d}"
+    return "".join(str(value).split())
+
+
+def is_nib(text: str) -> bool:
+    return len(text) == NIB_LENGTH and text.isascii() and text.isdigit()
+
+
+def clean_nib(value: Any) -> str | None:
+    """The NIB of OSS (13 digits, kept as text: leading zeros matter), or None when left empty."""
+    nib = "" if value is None else _code_text(value, NIB_LENGTH)
+    if not nib:
+        return None
+    if not is_nib(nib):
+        raise RuleError(_("NIB harus 13 digit angka (angka 0 di depan ikut ditulis), atau kosongkan bila belum ada."))
+    return nib
+
+
+def clean_kbli(value: Any) -> str:
+    """A KBLI of manufacturing (category C): 5 digits, the first two 10 to 33."""
+    kbli = "" if value is None else _code_text(value, 5)
+    if not kbli:
+        raise RuleError(_("Isi kode KBLI 5 digit."))
+    if not (len(kbli) == 5 and kbli.isascii() and kbli.isdigit()):
+        raise RuleError(_("KBLI harus 5 digit angka, mis. 10792."))
+    if not is_manufacturing_kbli(kbli):
+        raise RuleError(
+            _("KBLI %(kbli)s bukan industri pengolahan: dua digit pertamanya harus 10 sampai 33 (kategori C).")
+            % {"kbli": kbli}
+        )
+    return kbli
+
+
+def clean_name(text: str) -> tuple[str, str]:
+    """An enterprise's name and its normalised form (which must keep a letter or a digit)."""
+    if not text:
+        raise RuleError(_("Isi nama usaha."))
+    if len(text) > NAME_LENGTH:
+        raise RuleError(_("Nama usaha paling panjang 200 karakter."))
+    normalized = normalize_name(text)
+    if not normalized:
+        raise RuleError(_("Nama usaha harus memuat huruf atau angka selain bentuk badan usaha (CV, PT, UD...)."))
+    return text, normalized
+
+
+def clean_owner(text: str) -> str:
+    if len(text) > OWNER_LENGTH:
+        raise RuleError(_("Nama pemilik paling panjang 200 karakter."))
+    return text
+
+
+def clean_address(text: str) -> str:
+    if len(text) > ADDRESS_LENGTH:
+        raise RuleError(_("Alamat paling panjang 300 karakter."))
+    return text
 
 
 def is_manufacturing_kbli(kbli: str) -> bool:

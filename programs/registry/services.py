@@ -8,7 +8,8 @@ summary's change included (programs/registry/summary.py).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -21,8 +22,19 @@ from accounts.scoping import scoped
 from budgets.models import Regency, Satker
 from core.formats import MAX_RUPIAH, RupiahError, parse_rupiah
 from programs.models import Enterprise, OvopCentre
-from programs.registry.rules import is_manufacturing_kbli, normalize_name, size_class_for
+from programs.registry.rules import (
+    RuleError,
+    clean_address,
+    clean_kbli,
+    clean_name,
+    clean_nib,
+    clean_owner,
+    normalize_name,
+    size_class_for,
+)
 from programs.registry.summary import RegistryChange
+
+T = TypeVar("T")
 
 if TYPE_CHECKING:
 
@@ -30,7 +42,6 @@ if TYPE_CHECKING:
 
 FIRST_DATA_YEAR = 2000
 MAX_WORKERS = 1_000_000  # far above any enterprise; keeps a typo from overflowing the column
-NIB_LENGTH = 13
 # Error codes the views look for: a possible duplicate may be confirmed; a stale form may not.
 POSSIBLE_DUPLICATE = "possible_duplicate"
 STALE = "stale"
@@ -51,6 +62,14 @@ class _Errors:
 
     def add(self, field: str, message: str, code: str = "invalid") -> None:
         self.by_field.setdefault(field, []).append(ValidationError(message, code=code))
+
+    def check(self, field: str, rule: Callable[[], T], code: str = "invalid") -> T | None:
+        """The registry rule's value, or None after adding its message to ``field``."""
+        try:
+            return rule()
+        except RuleError as error:
+            self.add(field, str(error), code)
+            return None
 
     def raise_if_any(self) -> None:
         if self.by_field:
@@ -149,38 +168,18 @@ def enterprise_clean(
     errors = _Errors()
     own_pk = enterprise.pk if enterprise is not None else None
 
-    nib: str | None = _text(data, "nib") or None
-    if nib is not None and not (len(nib) == NIB_LENGTH and nib.isascii() and nib.isdigit()):
-        errors.add("nib", _("NIB harus 13 digit angka (angka 0 di depan ikut ditulis), atau kosongkan bila belum ada."))
-        nib = None
+    nib = errors.check("nib", lambda: clean_nib(data.get("nib")))
 
     name = _text(data, "name")
     name_normalized = normalize_name(name)
-    if not name:
-        errors.add("name", _("Isi nama usaha."), code="required")
-    elif len(name) > Enterprise._meta.get_field("name").max_length:
-        errors.add("name", _("Nama usaha paling panjang 200 karakter."))
-    elif not name_normalized:
-        errors.add("name", _("Nama usaha harus memuat huruf atau angka selain bentuk badan usaha (CV, PT, UD...)."))
-
+    errors.check("name", lambda: clean_name(name), code="required" if not name else "invalid")
     owner = _text(data, "owner")
-    if len(owner) > Enterprise._meta.get_field("owner").max_length:
-        errors.add("owner", _("Nama pemilik paling panjang 200 karakter."))
+    errors.check("owner", lambda: clean_owner(owner))
     address = _text(data, "address")
-    if len(address) > Enterprise._meta.get_field("address").max_length:
-        errors.add("address", _("Alamat paling panjang 300 karakter."))
+    errors.check("address", lambda: clean_address(address))
 
-    kbli = _text(data, "kbli")
-    if not kbli:
-        errors.add("kbli", _("Isi kode KBLI 5 digit."), code="required")
-    elif not (len(kbli) == 5 and kbli.isascii() and kbli.isdigit()):
-        errors.add("kbli", _("KBLI harus 5 digit angka, mis. 10792."))
-    elif not is_manufacturing_kbli(kbli):
-        errors.add(
-            "kbli",
-            _("KBLI %(kbli)s bukan industri pengolahan: dua digit pertamanya harus 10 sampai 33 (kategori C).")
-            % {"kbli": kbli},
-        )
+    typed_kbli = _text(data, "kbli")
+    kbli = errors.check("kbli", lambda: clean_kbli(typed_kbli), code="invalid" if typed_kbli else "required") or ""
 
     workers_male = _count(errors, data, "workers_male")
     workers_female = _count(errors, data, "workers_female")

@@ -19,8 +19,8 @@ from django.urls import reverse
 from budgets.import_kinds import rpd_editability_many
 from budgets.models import BudgetLine, FiscalYear, RpdPlan, RpdRevision, RpdWindow, SpendingType
 from budgets.services import rpd_editability, rpd_set
-from imports.importer import import_file, importer_for
-from imports.kinds import KINDS
+from imports.catalog import get_kind
+from imports.importer import import_file
 from imports.reader import read_sheet
 from tests.conftest import client_for
 from tests.factories import SatkerFactory
@@ -287,10 +287,10 @@ def test_command_imports_an_rpd_file(tmp_path, officer, dipa) -> None:
 
 def test_plan_queries_do_not_grow_with_the_file(tmp_path, officer, admin_user, dipa, today) -> None:
     year = dipa.fiscal_year.year
-    importer = importer_for("rpd")
+    importer = get_kind("rpd")
 
     def queries(rows: list[list[object]]) -> int:
-        sheet = read_sheet(workbook(tmp_path / "q.xlsx", rows), columns=KINDS["rpd"].column_names, max_rows=10_000)
+        sheet = read_sheet(workbook(tmp_path / "q.xlsx", rows), columns=get_kind("rpd").column_names, max_rows=10_000)
         with CaptureQueriesContext(connection) as captured:
             plan = importer.plan(sheet, admin_user, today)
         assert plan.ok, plan.errors

@@ -24,8 +24,8 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from budgets.models import BudgetLine, Realization, Regency, RpdPlan
-from imports.importer import IMPORTERS, import_file
-from imports.kinds import KINDS
+from imports.catalog import KINDS, get_kind
+from imports.importer import import_file
 from imports.models import Upload
 from programs.models import Enterprise, Facilitation, NewEntrepreneur, OvopCentre, OvopRating
 from tests.fuzz.strategies import INF, NEG_INF, cell_values, hostile
@@ -118,7 +118,7 @@ def hostile_changes(rows: int, columns: int) -> st.SearchStrategy[Hostile]:
 
 
 def hostile_workbook(kind: str, year: int, change: Hostile) -> tuple[list[Any], list[list[Any]]]:
-    header: list[Any] = list(KINDS[kind].column_names)
+    header: list[Any] = list(get_kind(kind).column_names)
     for index, name in change.header.items():
         if index < len(header):
             header[index] = name
@@ -146,7 +146,7 @@ def pages_of(kind: str, satker, year: int) -> list[str]:
 
 
 def persona_for(kind: str) -> str:
-    return "admin_user" if KINDS[kind].admin_only else "officer"
+    return "admin_user" if get_kind(kind).capability != "import" else "officer"
 
 
 def run(path: Path, kind: str, user, *, dry_run: bool = False):
@@ -154,26 +154,26 @@ def run(path: Path, kind: str, user, *, dry_run: bool = False):
 
 
 def test_every_import_kind_is_fuzzed() -> None:
-    assert set(IMPORTERS) == set(KINDS) == {"realisasi", "rpd", "pagu", "ikm", "wub", "ovop", "fasilitasi"}
+    assert set(KINDS) == {"realisasi", "rpd", "pagu", "ikm", "wub", "ovop", "fasilitasi"}
 
 
-@pytest.mark.parametrize("kind", list(IMPORTERS))
+@pytest.mark.parametrize("kind", list(KINDS))
 def test_the_good_workbooks_import(request, tmp_path, kind, dipa, regencies) -> None:
     """The fuzz starts from these: each imports as it is (so a refusal is the hostile cell's doing)."""
     user = request.getfixturevalue(persona_for(kind))
     path = tmp_path / f"{kind}.xlsx"
-    path.write_bytes(workbook_bytes(KINDS[kind].column_names, good_rows(kind, dipa.fiscal_year.year)))
+    path.write_bytes(workbook_bytes(get_kind(kind).column_names, good_rows(kind, dipa.fiscal_year.year)))
     result = run(path, kind, user)
     assert result.imported, [str(e) for e in result.plan.errors]
 
 
-@pytest.mark.parametrize("kind", list(IMPORTERS))
+@pytest.mark.parametrize("kind", list(KINDS))
 @given(data=st.data())
 def test_hostile_cells_are_refused_by_row_or_imported_and_shown_escaped(
     request, tmp_path, kind, dipa, satker, regencies, as_officer, as_admin, data
 ) -> None:
     year = dipa.fiscal_year.year
-    columns = len(KINDS[kind].column_names)
+    columns = len(get_kind(kind).column_names)
     change = data.draw(hostile_changes(len(good_rows(kind, year)), columns))
     header, rows = hostile_workbook(kind, year, change)
     path = tmp_path / f"{kind}.xlsx"
@@ -197,7 +197,7 @@ def test_hostile_cells_are_refused_by_row_or_imported_and_shown_escaped(
         )
         again = run(path, kind, user, dry_run=True)
         assert again.plan.ok and again.plan.counts["new"] == again.plan.counts["changed"] == 0, again.plan.counts
-        client = as_admin if KINDS[kind].admin_only else as_officer
+        client = as_admin if get_kind(kind).capability != "import" else as_officer
         assert_pages_escaped(client, *pages_of(kind, satker, year))
 
 
@@ -205,15 +205,15 @@ def test_hostile_cells_are_refused_by_row_or_imported_and_shown_escaped(
 UPLOAD_BOOKKEEPING = ("imports.Upload", "imports.HistoricalUpload", "django_tasks_db.DBTaskResult")
 
 
-@given(data=st.data(), kind=st.sampled_from(list(IMPORTERS)), name=hostile(), confirm=st.booleans())
+@given(data=st.data(), kind=st.sampled_from(list(KINDS)), name=hostile(), confirm=st.booleans())
 def test_the_upload_pages_show_hostile_files_escaped(tmp_path, dipa, satker, regencies, as_officer, as_admin, data,
                                                      kind, name, confirm) -> None:  # fmt: skip
     """The same workbooks through the upload page, under a hostile file name: the preview or the
     list of errors comes back escaped; only the upload itself is recorded until it is confirmed."""
     year = dipa.fiscal_year.year
-    change = data.draw(hostile_changes(len(good_rows(kind, year)), len(KINDS[kind].column_names)))
+    change = data.draw(hostile_changes(len(good_rows(kind, year)), len(get_kind(kind).column_names)))
     content = workbook_bytes(*hostile_workbook(kind, year, change))
-    client = as_admin if KINDS[kind].admin_only else as_officer
+    client = as_admin if get_kind(kind).capability != "import" else as_officer
     with rolled_back():
         before = database_snapshot()
         upload_file = SimpleUploadedFile((name or "x")[:200] + ".xlsx", content)

@@ -37,7 +37,6 @@ CELL_PARSERS: dict[str, Callable[[Any], Any]] = {
     "ikm kbli": kinds_registry.parse_kbli,
     "ikm workers": kinds_registry.parse_workers,
     "ikm data year": kinds_registry.year_parser(dt.date(2026, 6, 1)),
-    "record nib": kinds_records.parse_nib,
     "facilitation kind": kinds_records.parse_facilitation_kind,
     "record text": kinds_records.optional_text(300),
     "ovop words": lambda value: kinds_ovop.parse_words(value, max_length=200),

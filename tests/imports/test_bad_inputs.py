@@ -22,9 +22,9 @@ from django.utils.html import escape
 from openpyxl import load_workbook
 
 from budgets.services import realization_set, report_submit
+from imports.catalog import get_kind
 from imports.file_checks import ImportFileError
 from imports.importer import import_file
-from imports.kinds import KINDS
 from imports.models import Upload
 from tests.conftest import client_for
 from tests.imports import bad_files
@@ -227,7 +227,7 @@ def test_unknown_regency_is_reported(tmp_path, officer, january, kind, module, r
     pytest.importorskip(module, reason=f"{module} (the {kind} importer) is not written yet")
     year = january.fiscal_year.year
     path = bad_files.workbook(
-        tmp_path / f"{kind}.xlsx", KINDS[kind].column_names, [[year if v == "{year}" else v for v in row]]
+        tmp_path / f"{kind}.xlsx", get_kind(kind).column_names, [[year if v == "{year}" else v for v in row]]
     )
     with assert_database_unchanged():
         result = run(path, kind, officer)

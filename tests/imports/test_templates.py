@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
-from imports.kinds import KINDS
+from imports.catalog import KINDS
 from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db

@@ -170,7 +170,7 @@ def test_an_unexpected_error_fails_cleanly(officer, dipa, monkeypatch) -> None:
     def explode(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(kinds_budget.RealizationImporter, "plan", explode)
+    monkeypatch.setattr(kinds_budget.RealizationImport, "plan", explode)
     client = client_for(officer)
     post_file(client, "realisasi", xlsx(good_rows(dipa)))
     upload = Upload.objects.get()

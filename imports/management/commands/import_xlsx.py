@@ -6,9 +6,9 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from imports.catalog import KINDS
 from imports.file_checks import ImportFileError
 from imports.importer import import_file
-from imports.kinds import KINDS
 
 
 class Command(BaseCommand):

@@ -16,7 +16,8 @@ from django.urls import reverse
 
 from budgets.models import FiscalYear, MonthlyReport, Regency
 from budgets.services import report_get_or_create, report_submit
-from imports.importer import import_file, importer_for
+from imports.catalog import get_kind
+from imports.importer import import_file
 from imports.reader import read_sheet
 from programs.models import Enterprise, Facilitation, SizeClass
 from programs.records.services import facilitation_create
@@ -250,7 +251,7 @@ def test_one_bad_row_among_two_thousand_is_reported_alone(tmp_path, officer, reg
 
 
 def test_plan_query_count_does_not_grow_with_the_rows(tmp_path, officer, registry, year, today) -> None:
-    importer = importer_for("fasilitasi")
+    importer = get_kind("fasilitasi")
 
     def plan_queries(count: int) -> int:
         rows = [["170019", year, 1 + n % 2, ("SNI", "HALAL")[n % 2], NIB if n < 2 else None, f"IKM {n}", 0, None]

@@ -14,8 +14,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from budgets.models import FiscalYear, Regency
-from imports.importer import import_file, importer_for
-from imports.kinds import KINDS
+from imports.catalog import get_kind
+from imports.importer import import_file
 from imports.reader import read_sheet
 from programs.models import OvopCentre, OvopRating
 from programs.records.services import ovop_centre_create, ovop_rating_set
@@ -252,10 +252,10 @@ def test_command_imports_an_ovop_file(tmp_path, officer, regencies, years) -> No
 def test_plan_queries_do_not_grow_with_the_file(
     tmp_path, admin_user, satker, other_satker, regencies, years, today
 ) -> None:
-    importer = importer_for("ovop")
+    importer = get_kind("ovop")
 
     def queries(rows: list[list[object]]) -> int:
-        sheet = read_sheet(workbook(tmp_path / "q.xlsx", rows), columns=KINDS["ovop"].column_names, max_rows=10_000)
+        sheet = read_sheet(workbook(tmp_path / "q.xlsx", rows), columns=get_kind("ovop").column_names, max_rows=10_000)
         with CaptureQueriesContext(connection) as captured:
             plan = importer.plan(sheet, admin_user, today)
         assert plan.ok, plan.errors

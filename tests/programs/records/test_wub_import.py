@@ -16,7 +16,8 @@ from django.urls import reverse
 
 from budgets.models import FiscalYear, MonthlyReport, Regency
 from budgets.services import report_get_or_create, report_submit
-from imports.importer import import_file, importer_for
+from imports.catalog import get_kind
+from imports.importer import import_file
 from imports.reader import read_sheet
 from programs.models import Enterprise, NewEntrepreneur, ReportOutput, SizeClass
 from programs.records import output_summary
@@ -304,7 +305,7 @@ def test_two_thousand_rows_import_in_a_few_queries(tmp_path, officer, regency, y
 
 def test_plan_query_count_does_not_grow_with_the_rows(tmp_path, officer, regency, enterprise, year, today) -> None:
     Regency.objects.create(kemendagri_code="17.01", province=regency.province, name="Bengkulu Selatan", kind="kab")
-    importer = importer_for("wub")
+    importer = get_kind("wub")
 
     def plan_queries(count: int) -> int:
         rows = [["170019", year, 1 + n % 2, f"WUB {n}", ("17.71", "17.01")[n % 2], "Keripik", (NIB, None)[n % 2]]

@@ -18,17 +18,16 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from budgets.models import Regency
+from imports.catalog import get_kind
 from imports.file_checks import ImportFileError
 from imports.importer import import_file
-from imports.kinds import KINDS
 from imports.reader import read_sheet
 from programs.models import Enterprise
-from programs.registry.import_kind import EnterpriseImporter
 from programs.registry.rules import normalize_name, size_class_for
 from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
-HEADER = KINDS["ikm"].column_names
+HEADER = get_kind("ikm").column_names
 YEAR = timezone.localdate().year
 
 
@@ -326,7 +325,7 @@ def test_one_bad_row_among_5000_rejects_exactly_that_row(tmp_path, officer, satk
 def test_data_changed_between_plan_and_write_is_refused(tmp_path, officer, satker, regency) -> None:
     imported(workbook(tmp_path / "a.xlsx", [row()]), officer)
     path = workbook(tmp_path / "b.xlsx", [row(tenaga_kerja_l=9)])
-    importer = EnterpriseImporter()
+    importer = get_kind("ikm")
     plan = importer.plan(read_sheet(path, columns=HEADER, max_rows=10), officer, timezone.localdate())
     Enterprise.objects.filter(nib="0220551017193").update(version=2)  # someone saved the form meanwhile
     with pytest.raises(ImportFileError, match="diubah orang lain"):
@@ -335,7 +334,7 @@ def test_data_changed_between_plan_and_write_is_refused(tmp_path, officer, satke
 
 def test_nib_recorded_between_plan_and_write_is_refused(tmp_path, officer, satker, regency) -> None:
     path = workbook(tmp_path / "a.xlsx", [row(), row(nib="1234567890123", nama_usaha="Kopi")])
-    importer = EnterpriseImporter()
+    importer = get_kind("ikm")
     plan = importer.plan(read_sheet(path, columns=HEADER, max_rows=10), officer, timezone.localdate())
     make_enterprise(regency, "Dicatat lewat formulir", nib="1234567890123")  # meanwhile, in the web form
     with pytest.raises(ImportFileError, match="dicatat orang lain"), transaction.atomic():
@@ -351,7 +350,7 @@ def test_plan_queries_do_not_grow_with_rows(tmp_path, officer, satker, regency) 
         rows = [*numbered(count), row(nib=None, nama_usaha="Tanpa NIB")]
         sheet = read_sheet(workbook(tmp_path / f"{count}.xlsx", rows), columns=HEADER, max_rows=2_000)
         with CaptureQueriesContext(connection) as captured:
-            plan = EnterpriseImporter().plan(sheet, officer, timezone.localdate())
+            plan = get_kind("ikm").plan(sheet, officer, timezone.localdate())
         assert plan.ok and plan.counts["changed"] == 2
         queries.append(len(captured))
     assert queries[0] == queries[1] <= 8

@@ -31,8 +31,8 @@ from openpyxl import Workbook
 from accounts.scoping import scoped
 from budgets.models import Province, Regency
 from budgets.reports.queries import RealizationFilter, ReportResult
+from imports.catalog import get_kind
 from imports.importer import import_file
-from imports.kinds import KINDS
 from programs.models import Enterprise, RegistrySummary, SizeClass
 from programs.registry import views as registry_views
 from programs.registry.report import FIGURES, KBLI_GROUPS, ZERO, ikm_report
@@ -54,7 +54,7 @@ SIZES = {
     SizeClass.MEDIUM: lambda rng: (rng.randint(20, 99), rng.randint(100, 15_000) * 1_000_000),
     SizeClass.LARGE: lambda rng: (rng.randint(20, 400), rng.randint(15_001, 90_000) * 1_000_000),
 }
-HEADER = KINDS["ikm"].column_names
+HEADER = get_kind("ikm").column_names
 LIST = reverse("programs:registry-list")
 
 
