@@ -53,6 +53,7 @@ run: data
 
 lint: setup
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-cache
 
 # The end-to-end tests (tests/e2e) drive Debian's chromium with Playwright (never a browser that
 # Playwright downloads). Installed with apt-get when missing (as root, else with sudo when it works
@@ -81,6 +82,7 @@ $(STAMPS)/chromium: | $(STAMPS)
 
 test: setup $(STAMPS)/chromium
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-cache
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 

@@ -58,23 +58,6 @@ KBLI = ["10792", "10794", "10761", "13134", "14111", "16291", "22220", "25920", 
 # -- setup (parent process) ------------------------------------------------------------------------
 
 
-def ensure_database() -> None:
-    """Create the database named in DATABASE_URL when it does not exist yet."""
-    import psycopg
-    from django.conf import settings
-
-    db = settings.DATABASES["default"]
-    if db["ENGINE"] != "django.db.backends.postgresql":
-        sys.exit("The benchmark needs PostgreSQL: set DATABASE_URL=postgres://postgres@127.0.0.1:5432/ikma_bench")
-    params = {"host": db["HOST"] or "127.0.0.1", "port": db["PORT"] or 5432, "user": db["USER"] or "postgres"}
-    if db["PASSWORD"]:
-        params["password"] = db["PASSWORD"]
-    with psycopg.connect(dbname="postgres", autocommit=True, **params) as admin:
-        if admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db["NAME"]]).fetchone() is None:
-            admin.execute(f'CREATE DATABASE "{db["NAME"]}"')
-            print(f"created database {db['NAME']}")
-
-
 def prepare_database() -> None:
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
@@ -278,7 +261,7 @@ def result_of(name: str, kind: str, outcome: dict[str, Any], wall: float, ru_max
 
 
 def run(rows: int, export_rows: int, workdir: Path) -> int:
-    from bench.national_data import vacuum_analyze
+    from bench.db import ensure_database, vacuum_analyze
 
     ensure_database()
     prepare_database()

@@ -57,7 +57,7 @@ def prepare_database() -> None:
     the demo data."""
     from django.core.management import call_command
 
-    from bench.import_export import ensure_database
+    from bench.db import ensure_database
     from budgets.models import MonthlyReport, Regency
 
     ensure_database()

@@ -713,34 +713,6 @@ def ensure_output_targets(years: Sequence[int]) -> int:
 SUMMARY_COMMAND = re.compile(r"^(rebuild|refresh)_\w*summar")
 
 
-def vacuum_analyze() -> list[str]:
-    """VACUUM (ANALYZE) every table written since its last one: statistics and visibility maps
-    (index-only scans need them) as a settled production database has them, where autovacuum
-    keeps them. The CI's PostgreSQL runs with autovacuum off, so the bench does it itself, after
-    the load and after the import benchmark and the summary rebuilds. The tables are read from
-    PostgreSQL's own counters, not listed here: a list went stale when the outputs summary came
-    (274.652 dead rows left in programs_reportoutput made its scan 7 ms of the outputs report's
-    11). VACUUM cannot run inside a transaction. Returns the tables."""
-    from django.db import connection
-
-    connection.ensure_connection()
-    autocommit = connection.get_autocommit()
-    connection.set_autocommit(True)
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_stat_clear_snapshot()")  # counters as of now, not of this transaction
-            cursor.execute(
-                "SELECT relname FROM pg_stat_user_tables WHERE n_dead_tup > 0 OR n_mod_since_analyze > 0 "
-                "OR (last_analyze IS NULL AND last_autoanalyze IS NULL) ORDER BY relname"
-            )
-            tables = [name for (name,) in cursor.fetchall()]
-            for table in tables:
-                cursor.execute(f'VACUUM (ANALYZE) "{table}"')
-    finally:
-        connection.set_autocommit(autocommit)
-    return tables
-
-
 def refresh_summaries() -> list[str]:
     """Run every summary rebuild command the product has; their names."""
     from django.core.management import call_command, get_commands
@@ -755,7 +727,8 @@ def load(options: argparse.Namespace) -> dict[str, float]:
     """The whole load; the seconds of each part."""
     from django.utils import timezone
 
-    from bench.import_export import EXPORT_ROWS, IMPORT_ROWS, ensure_database, prepare_database
+    from bench.db import ensure_database, vacuum_analyze
+    from bench.import_export import EXPORT_ROWS, IMPORT_ROWS, prepare_database
 
     timings: dict[str, float] = {}
     started = time.perf_counter()

@@ -351,6 +351,7 @@ def run(options: argparse.Namespace) -> int:
     from django.utils import timezone
 
     from bench import national_data
+    from bench.db import vacuum_analyze
 
     current_year = timezone.localdate().year
     year = options.year or current_year - 1
@@ -365,7 +366,7 @@ def run(options: argparse.Namespace) -> int:
     # all leave summaries behind the base tables.
     started = time.perf_counter()
     rebuilt = national_data.refresh_summaries()
-    settled = national_data.vacuum_analyze()  # a settled database's statistics and visibility maps
+    settled = vacuum_analyze()  # a settled database's statistics and visibility maps
     print(f"summary tables rebuilt by: {', '.join(rebuilt) or '(no summary command in the product)'}, "
           f"{len(settled)} tables vacuumed and analyzed, in {time.perf_counter() - started:.1f} s")  # fmt: skip
     print(f"load average before measuring: {' '.join(f'{x:.2f}' for x in os.getloadavg())} (2 cores: "
@@ -451,7 +452,8 @@ def main() -> int:
     if options.child_export:
         print(json.dumps(child_export(json.loads(options.child_export))))
         return 0
-    from bench.import_export import ensure_database, prepare_database
+    from bench.db import ensure_database
+    from bench.import_export import prepare_database
 
     ensure_database()
     prepare_database()  # migrations (the product may have new ones), master data, the export's admin

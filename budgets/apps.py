@@ -7,6 +7,3 @@ from django.utils.translation import gettext_lazy as _
 class BudgetsConfig(AppConfig):
     name = "budgets"
     verbose_name = _("Anggaran dan data induk")
-
-    def ready(self) -> None:
-        from budgets import realization_summary  # noqa: F401  (its signal receivers)

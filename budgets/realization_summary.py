@@ -1,24 +1,22 @@
 """The realization summaries: each monthly report's total (``MonthlyReport.realized_total``) and
 its sums per budget component (``ComponentRealization``).
 
-Kept current by the code that writes realization, in its own transaction: ``realization_set``
-(the entry form and the XLSX import go through it) and the demo loader call ``refresh()`` for the
-reports they wrote in bulk; a single row saved or deleted through the ORM refreshes its report
-by signal. Realization is never deleted (its foreign keys protect it, and a zero amount
-stays a row), so writes are the only way the sums change. Data loaded behind the ORM's back
-(COPY, raw SQL) needs ``manage.py rebuild_realization_summary``; ``--check`` lists differences.
+Kept current by the code that writes realization, in its own transaction, by one mechanism: it
+calls ``refresh()`` for the reports it wrote. ``realization_set`` does (the entry form and the
+XLSX import go through it), and so does the demo loader; the admin shows realization read-only.
+Realization is never deleted (its foreign keys protect it, and a zero amount stays a row), so
+writes are the only way the sums change. Anything else that writes realization (COPY, raw SQL,
+a fix in the shell) calls ``refresh()`` itself or runs ``manage.py rebuild_realization_summary``
+afterwards; ``--check`` lists differences.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any
 
 from django.db import transaction
 from django.db.models import OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
 
 from budgets.models import ComponentRealization, MonthlyReport, Realization
 
@@ -99,11 +97,3 @@ def differences() -> list[str]:
                 f"laporan {key[0]} komponen {key[2]}: {stored_sums.get(key)}, seharusnya {expected_sums.get(key)}"
             )
     return found
-
-
-# One realization row saved or deleted through the ORM (the admin, a fix in the shell, tests):
-# its report's summaries follow. Bulk writes send no signal; their callers call refresh().
-@receiver(post_save, sender=Realization, dispatch_uid="budgets.realization_summary.saved")
-@receiver(post_delete, sender=Realization, dispatch_uid="budgets.realization_summary.deleted")
-def _realization_written(sender: type[Realization], instance: Realization, **kwargs: Any) -> None:
-    refresh([instance.report_id])

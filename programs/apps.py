@@ -9,6 +9,3 @@ class ProgramsConfig(AppConfig):
 
     name = "programs"
     verbose_name = _("Program")
-
-    def ready(self) -> None:
-        from programs.records import output_summary  # noqa: F401  (its signal receivers)

@@ -7,12 +7,8 @@ report and follow its review: editable while it is a draft or returned, locked o
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import models
 from django.db.models import Q
-from django.db.models.signals import post_delete
-from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
@@ -460,13 +456,3 @@ class ReportOutput(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report_id} {self.indicator}: {self.amount}"
-
-
-@receiver(post_delete, sender=Enterprise, dispatch_uid="programs.registry.summary.enterprise_deleted")
-def _enterprise_deleted(sender: type[Enterprise], instance: Enterprise, **kwargs: Any) -> None:
-    """Every ORM delete of enterprises (the admin's delete and its delete action included) takes
-    their contributions out of RegistrySummary, inside the delete's transaction. Deletes have no
-    service of their own, and Django's deletion collector is the one way the ORM deletes rows."""
-    from programs.registry.summary import enterprise_deleted  # the module imports these models
-
-    enterprise_deleted(instance)

@@ -19,7 +19,6 @@ from budgets.models import (
     BudgetLine,
     FiscalYear,
     MonthlyReport,
-    Realization,
     SatkerAuthority,
     SpendingType,
 )
@@ -35,6 +34,7 @@ from programs.models import (
 )
 from tests.factories import RegencyFactory
 from tests.programs.registry.support import make_enterprise
+from tests.writes import add_realization
 
 
 @dataclass
@@ -81,7 +81,7 @@ def _province_objects(satker, officer, fiscal_year, component, account) -> Provi
         satker=satker, fiscal_year=fiscal_year, component=component, account=account, pagu=100_000_000
     )
     report, _created = report_get_or_create(satker=satker, fiscal_year=fiscal_year, month=1)
-    Realization.objects.create(report=report, line=line, amount=10_000_000)
+    add_realization(report=report, line=line, amount=10_000_000)
     regency = RegencyFactory(province=satker.province)
     enterprise = make_enterprise(regency, f"IKM {secret}")
     common = {"satker": satker, "fiscal_year": fiscal_year, "month": 1, "report": report}

@@ -4,7 +4,7 @@ naming what was filtered.
 
 Rows go into an openpyxl write-only workbook (each row is written out as it comes) saved into
 a temporary file that the response streams and closes, and querysets are read in chunks: memory
-stays flat whatever the number of rows. The look is the reports' (core.reporting.files): title
+stays flat whatever the number of rows. The look is the reports' (core/exports/cells.py): title
 row, empty row, bold frozen header with a filter, the reports' number formats.
 
 Two ways in: ``table_sheet()`` turns a django-tables2 table into a sheet, ``Sheet`` takes columns
@@ -35,8 +35,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from accounts import permissions
-from core.reporting.files import HEADER_ROW, XLSX_FORMATS, xlsx_text, xlsx_value
-from core.reporting.spec import Column
+from core.exports.cells import HEADER_ROW, XLSX_FORMATS, Column, xlsx_text, xlsx_value
 from core.safe_json import SafeJSONEncoder
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -14,14 +14,13 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from core import safe_json
+from core.exports.cells import HEADER_ROW, XLSX_FORMATS, xlsx_value
 from core.exports.csv_safety import spreadsheet_safe
-from core.formats import MONTH_NAMES
-from core.reporting.spec import Column, ReportResult, ReportSpec
+from core.reporting.spec import ReportResult, ReportSpec
 
 
 def json_value(value: Any) -> Any:
@@ -70,43 +69,6 @@ def as_csv(spec: ReportSpec, result: ReportResult, filename: str) -> HttpRespons
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
     return response
-
-
-XLSX_FORMATS = {
-    "money": "#,##0",
-    "int": "0",
-    "percent": "0.00%",
-    "number": "0.00",
-    "date": "dd-mm-yyyy",
-    "datetime": "dd-mm-yyyy hh:mm",
-}
-HEADER_ROW = 3  # row 1: title and filters; row 2: empty; row 3: column labels
-
-
-def xlsx_text(text: str) -> str:
-    """Text openpyxl accepts: a control character typed into a name (any but NUL passes a form)
-    made it raise, and the export was a server error."""
-    return ILLEGAL_CHARACTERS_RE.sub("", text)
-
-
-def xlsx_value(column: Column, value: Any) -> Any:
-    if value is None:
-        return None
-    if column.kind == "percent":
-        return float(value) / 100  # Excel's percent format multiplies by 100
-    if isinstance(value, Decimal):
-        return float(value)
-    if column.kind == "month":
-        return str(MONTH_NAMES.get(value, value))
-    if column.labels_in_files and column.labels is not None:
-        return str(column.labels.get(value, value))
-    if isinstance(value, Promise):
-        return str(value)
-    if isinstance(value, datetime):
-        return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
-    if isinstance(value, str):
-        return xlsx_text(value)
-    return value
 
 
 def as_xlsx(spec: ReportSpec, result: ReportResult, title: str, filename: str) -> HttpResponse:

@@ -9,28 +9,17 @@ money is whole rupiah. Renderers format and never compute: the same rows come ou
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from core.exports.cells import Column
+
 HUNDRED = Decimal(100)
 # The filters a report takes unless its spec says otherwise (reports/params.py reads them).
 FILTERS = frozenset({"year", "month", "province", "component", "authority", "basis"})
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str  # the CONTRACT key (JSON and CSV)
-    label: str
-    kind: str = "text"  # text money percent number int bool month date datetime
-    # Values shown by a label instead of themselves (a status code, a group key): in HTML always,
-    # in XLSX only with ``labels_in_files`` (JSON and CSV keep the keys: CONTRACT).
-    labels: Mapping[Any, Any] | None = None
-    labels_in_files: bool = False
-    badges: Mapping[Any, str] | None = None  # HTML: a value shown as a badge of this colour
-    link: Callable[[Any, int], str] | None = None  # HTML: the cell's link, from (value, the report's year)
 
 
 @dataclass(frozen=True)

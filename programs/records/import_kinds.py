@@ -31,7 +31,6 @@ from imports.kinds import Column, ImportKind, Prefill
 from imports.plan import ImportPlan, PlannedRow
 from imports.reader import CellError, Sheet, parse_amount, parse_text
 from programs.models import Enterprise, Facilitation, FacilitationKind, NewEntrepreneur
-from programs.records import output_summary
 from programs.records.services import facilitation_values, open_month, touch_report, wub_values
 from programs.registry.import_kind import NIB
 from programs.registry.rules import normalize_name
@@ -260,7 +259,6 @@ class MonthlyRecordImport(ImportKind):
                 bulk_create_with_history(created, self.model, default_user=user, default_change_reason=reason)
             if updated:
                 self._update(updated, user, reason)
-            output_summary.refresh([report.pk])  # bulk writes send no signal: the figures by hand
             report._change_reason = reason
             touch_report(report, user)
 

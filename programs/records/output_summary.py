@@ -2,23 +2,22 @@
 with NIB, beneficiaries of poverty handling, facilitations per kind and their values), as the
 outputs report counts them.
 
-Kept current by the code that writes monthly records, in its own transaction: a record saved or
-deleted one at a time through the ORM (the form services, the admin, the shell) refreshes its
-report by signal; the bulk writers, the XLSX import (programs/records/import_kinds.py) and the demo
-loader, call ``refresh()`` for the reports they wrote. Records loaded behind the ORM's back
-(COPY, raw SQL) need ``manage.py rebuild_output_summary``; ``--check`` lists differences. OVOP
-centres have no monthly report and are counted from their ratings.
+Kept current by the code that writes monthly records, in its own transaction, by one mechanism: it
+calls ``refresh()`` for the reports it wrote. The form services do (``records.services.touch_report``
+after each save or delete), so do the XLSX import, which goes through the same function, and the
+demo loader; the admin shows the records read-only. Anything else that writes them (COPY, raw
+SQL, a fix in the shell) calls ``refresh()`` itself or runs ``manage.py rebuild_output_summary``
+afterwards; ``--check`` lists differences. OVOP centres have no monthly report and are counted
+from their ratings.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from typing import Any
 
 from django.db import transaction
 from django.db.models import Count, Q, Sum
-from django.db.models.signals import post_delete, post_save
 
 from budgets.models import MonthlyReport
 from budgets.realization_summary import refresh_every_report
@@ -107,18 +106,3 @@ def differences() -> list[str]:
         for report, indicator in sorted(expected.keys() | stored.keys())
         if expected.get((report, indicator), 0) != stored.get((report, indicator), 0)
     ]
-
-
-# One record saved or deleted through the ORM (a form service, the admin, the shell, tests): its
-# report's figures follow. Bulk writes send no signal; their callers call refresh().
-def _record_written(sender: type, instance: Any, **kwargs: Any) -> None:
-    refresh([instance.report_id])
-
-
-for _model in (NewEntrepreneur, Facilitation, PovertyActivity):
-    post_save.connect(
-        _record_written, sender=_model, dispatch_uid=f"programs.records.output_summary.saved.{_model.__name__}"
-    )
-    post_delete.connect(
-        _record_written, sender=_model, dispatch_uid=f"programs.records.output_summary.deleted.{_model.__name__}"
-    )

@@ -41,6 +41,7 @@ from programs.models import (
     OvopRating,
     PovertyActivity,
 )
+from programs.records import output_summary
 from programs.registry.rules import RuleError, clean_nib
 
 if TYPE_CHECKING:
@@ -81,8 +82,10 @@ def open_month(*, satker: Satker, fiscal_year: FiscalYear, month: int, by: User,
 
 
 def touch_report(report: MonthlyReport, by: User) -> None:
-    """A programme record changed: the report is a new version (stale forms are refused). Its
-    output figures followed the record's save or delete (programs/records/output_summary.py's signal)."""
+    """The report's programme records changed: its output figures are computed again, in this
+    transaction (programs/records/output_summary.py), and the report is a new version (forms
+    opened before are refused as stale)."""
+    output_summary.refresh([report.pk])
     report.version += 1
     report._history_user = by
     report.save(update_fields=["version", "updated_at"])

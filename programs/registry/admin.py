@@ -20,7 +20,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from budgets.forms import RupiahField
 from programs.models import Enterprise
 from programs.registry.rules import is_nib, normalize_name
-from programs.registry.services import FIELDS, FIRST_DATA_YEAR, enterprise_clean, enterprise_save
+from programs.registry.services import FIELDS, FIRST_DATA_YEAR, enterprise_clean, enterprise_save, enterprises_delete
 
 
 class DataYearFilter(admin.SimpleListFilter):
@@ -125,6 +125,12 @@ class EnterpriseAdmin(SimpleHistoryAdmin):
     @admin.display(description=_("tenaga kerja"))
     def workers(self, enterprise: Enterprise) -> int:
         return enterprise.workers
+
+    def delete_model(self, request: HttpRequest, obj: Enterprise) -> None:
+        enterprises_delete(enterprises=Enterprise.objects.filter(pk=obj.pk), by=request.user)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Enterprise]) -> None:
+        enterprises_delete(enterprises=queryset, by=request.user)
 
     def save_model(self, request: HttpRequest, obj: Enterprise, form: EnterpriseAdminForm, change: bool) -> None:
         saved = enterprise_save(

@@ -14,14 +14,14 @@ Where the registry is written, and where each write keeps the summary (same tran
 - ``programs.registry.import_kind`` (the ``ikm`` import): the deltas of the whole file, added up per key
   in Python and written once at the end of its apply (one upsert per 500 keys);
 - ``demo.programs`` (the demo registry): the enterprises it creates;
-- deleting enterprises through the ORM (the admin's delete and delete action, ``Model.delete``,
-  ``QuerySet.delete``): the ``post_delete`` receiver in ``programs.models``.
+- ``programs.registry.services.enterprises_delete`` (the admin's delete and delete action): the
+  deleted enterprises' contributions out.
 
-Anything else that writes enterprises behind the ORM's back (``bulk_create``, ``QuerySet.update``
-of a summarised field, raw SQL or COPY, e.g. a benchmark loader) must add its change with
-``RegistryChange`` in the same transaction, or run ``manage.py rebuild_registry_summary``
-afterwards. That command (``rebuild_registry_summary``) recomputes the table from the enterprises;
-it is a repair tool, never part of a report. ``--check`` only compares.
+Anything else that writes enterprises (``Model.delete`` or ``QuerySet.delete`` in a shell,
+``bulk_create``, ``QuerySet.update`` of a summarised field, raw SQL or COPY, e.g. a benchmark
+loader) must add its change with ``RegistryChange`` in the same transaction, or run
+``manage.py rebuild_registry_summary`` afterwards. That command recomputes the table from the
+enterprises; it is a repair tool, never part of a report. ``--check`` only compares.
 
 A key whose enterprises are all gone keeps a row of zeros; the readers skip rows without
 enterprises (a row with no enterprise has nothing else either).
@@ -134,11 +134,6 @@ def _upsert(changes: Sequence[tuple[Key, tuple[int, ...]]]) -> None:
     params = [value for key, figures in changes for value in (*key, *figures)]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-
-
-def enterprise_deleted(enterprise: Enterprise) -> None:
-    """The post_delete receiver's work (programs.models): the enterprise's contribution out."""
-    RegistryChange().remove(enterprise).apply()
 
 
 # --- Reading ------------------------------------------------------------------------------------

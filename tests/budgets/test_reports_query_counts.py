@@ -6,10 +6,11 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from budgets.models import BudgetLine, MonthlyReport, Province, Realization, SatkerAuthority
+from budgets.models import BudgetLine, MonthlyReport, Province, SatkerAuthority
 from reports.catalog import REPORTS
 from tests.conftest import client_for
 from tests.factories import ProvinceFactory, SatkerFactory
+from tests.writes import add_realization
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +38,7 @@ def add_provinces(dipa, count: int, start: int) -> None:
                 account=template.account,
                 pagu=10_000_000,
             )
-            Realization.objects.create(report=report, line=line, amount=1_000_000)
+            add_realization(report=report, line=line, amount=1_000_000)
 
 
 @pytest.mark.parametrize("name", sorted(REPORTS))

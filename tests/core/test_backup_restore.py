@@ -56,16 +56,21 @@ def reviewer() -> Any:
 
 
 def change_data() -> None:
-    """Writes through the ORM, one object at a time (their signals keep the summaries the reports
-    read), so that every compared report moves: December's realization and programme records
-    deleted, every budget line's pagu raised."""
-    from budgets.models import BudgetLine, Realization
+    """Writes through the ORM, then the summaries the reports read recomputed for the reports
+    touched (as a fix in the shell must), so that every compared report moves: December's
+    realization and programme records deleted, every budget line's pagu raised."""
+    from budgets import realization_summary
+    from budgets.models import BudgetLine, MonthlyReport, Realization
     from programs.models import Facilitation, NewEntrepreneur
+    from programs.records import output_summary
 
+    december = list(MonthlyReport.objects.filter(fiscal_year__year=YEAR, month=12).values_list("pk", flat=True))
     Realization.objects.filter(report__fiscal_year__year=YEAR, report__month=12).delete()
     Facilitation.objects.filter(fiscal_year__year=YEAR, month=12).delete()
     NewEntrepreneur.objects.filter(fiscal_year__year=YEAR, month=12).delete()
     BudgetLine.objects.filter(fiscal_year__year=YEAR).update(pagu=F("pagu") + 1_000_000)
+    realization_summary.refresh(december)
+    output_summary.refresh(december)
 
 
 def assert_all_reports_changed(before: dict[str, Any], after: dict[str, Any]) -> None:

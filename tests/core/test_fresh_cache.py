@@ -20,6 +20,7 @@ from core import fresh_cache
 from core.data_version import FUNCTION, TRIGGER, VERSION_TABLE, reports_version, unwatched
 from core.models import DataVersion
 from tests.conftest import client_for
+from tests.writes import add_realization, set_realization
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -33,7 +34,7 @@ def approved(dipa, satker, other_satker):
             satker=unit, fiscal_year=dipa.fiscal_year, month=1, due_date="2026-02-06", status="APPROVED"
         )
         for line in lines:
-            Realization.objects.create(report=report, line=line, amount=1_000_000)
+            add_realization(report=report, line=line, amount=1_000_000)
     return dipa
 
 
@@ -102,9 +103,7 @@ def test_a_change_shows_in_the_next_request(approved, reviewer) -> None:
     before, built = report_json(client, "provinces", year)
     again, served = report_json(client, "provinces", year)
     assert again == before and served < built  # the second came from the cache
-    aceh = Realization.objects.get(line=approved.other_line)
-    aceh.amount = 7_000_000
-    aceh.save()
+    set_realization(Realization.objects.get(line=approved.other_line), 7_000_000)
     after, _ = report_json(client, "provinces", year)
     aceh = next(row for row in after["rows"] if row["province"] == "11")
     assert aceh["realisasi"] == 7_000_000
@@ -136,9 +135,7 @@ def test_the_dashboard_is_served_from_the_cache_and_refreshed_by_a_write(approve
     with CaptureQueriesContext(connection) as served:
         assert page(client, params) == first
     assert len(served.captured_queries) < 10 < len(built.captured_queries)
-    aceh = Realization.objects.get(line=approved.other_line)
-    aceh.amount = 5_000_000
-    aceh.save()
+    set_realization(Realization.objects.get(line=approved.other_line), 5_000_000)
     assert page(client, params) != first
 
 

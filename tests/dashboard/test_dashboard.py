@@ -20,7 +20,6 @@ from budgets.models import (
     BudgetLine,
     FiscalYear,
     MonthlyReport,
-    Realization,
     RpdPlan,
     Satker,
     SatkerAuthority,
@@ -30,6 +29,7 @@ from dashboard.figures import REPORT_LINKS, DirectorateDashboard, OfficerDashboa
 from dashboard.tiles import province_tiles
 from tests.conftest import client_for
 from tests.factories import ProvinceFactory, SatkerFactory
+from tests.writes import add_realization
 
 pytestmark = pytest.mark.django_db
 
@@ -94,14 +94,14 @@ def ledger(satker, other_satker, central_satker) -> Ledger:
     bengkulu = add_dipa(ledger, satker, 100_000_000, 10_000_000)
     aceh = add_dipa(ledger, other_satker, 80_000_000)
     central = add_dipa(ledger, central_satker, 200_000_000)
-    Realization.objects.create(report=add_report(satker, fiscal_year, 1, Status.APPROVED, True), line=bengkulu,
+    add_realization(report=add_report(satker, fiscal_year, 1, Status.APPROVED, True), line=bengkulu,
                                amount=85_500_000)  # fmt: skip
-    Realization.objects.create(report=add_report(satker, fiscal_year, 2, Status.SUBMITTED, False), line=bengkulu,
+    add_realization(report=add_report(satker, fiscal_year, 2, Status.SUBMITTED, False), line=bengkulu,
                                amount=5_000_000)  # fmt: skip
-    Realization.objects.create(report=add_report(other_satker, fiscal_year, 1, Status.APPROVED, True), line=aceh,
+    add_realization(report=add_report(other_satker, fiscal_year, 1, Status.APPROVED, True), line=aceh,
                                amount=40_000_000)  # fmt: skip
     add_report(other_satker, fiscal_year, 2, Status.APPROVED, False)
-    Realization.objects.create(report=add_report(central_satker, fiscal_year, 1, Status.APPROVED, True), line=central,
+    add_realization(report=add_report(central_satker, fiscal_year, 1, Status.APPROVED, True), line=central,
                                amount=196_000_000)  # fmt: skip
     return ledger
 
@@ -338,7 +338,7 @@ def grow(ledger: Ledger, count: int) -> None:
         unit = SatkerFactory(province=province, code=f"{code}0019")
         SatkerAuthority.objects.create(satker=unit, fiscal_year=ledger.fiscal_year, authority="TP")
         line = add_dipa(ledger, unit, 50_000_000)
-        Realization.objects.create(report=add_report(unit, ledger.fiscal_year, 1, Status.APPROVED, True), line=line,
+        add_realization(report=add_report(unit, ledger.fiscal_year, 1, Status.APPROVED, True), line=line,
                                    amount=10_000_000 + index)  # fmt: skip
         add_report(unit, ledger.fiscal_year, 2, Status.SUBMITTED, index % 2 == 0)
 

@@ -14,6 +14,7 @@ from dashboard.narrative.programmes import ProgrammeFigures, programme_paragraph
 from programs.models import Facilitation, NewEntrepreneur
 from programs.records.report import KEYS
 from tests.conftest import client_for
+from tests.writes import outputs_written
 
 ZERO = dict.fromkeys(KEYS, 0)
 DG_2022 = {
@@ -116,6 +117,7 @@ def year_2022(satker, other_satker, central_satker, regency):
     central = report(central_satker, 2, "APPROVED")
     Facilitation.objects.create(satker=central_satker, fiscal_year=fiscal_year, month=2, report=central,
                                 kind="PAMERAN", enterprise_name="IKM Pameran", value=1_500_000_000)  # fmt: skip
+    outputs_written([approved, draft, central])
     return fiscal_year
 
 

@@ -44,6 +44,7 @@ from programs.records.report import KEYS
 from reports.catalog import REPORTS
 from tests.conftest import client_for
 from tests.factories import ProvinceFactory, SatkerFactory
+from tests.writes import outputs_written
 
 pytestmark = pytest.mark.django_db
 
@@ -131,6 +132,7 @@ def ledger(satker, other_satker, central_satker, regency, other_regency) -> Ledg
         (other_satker, "ovop_centres", 2),
     ):  # fmt: skip
         OutputTarget.objects.create(satker=unit, fiscal_year=fiscal_year, indicator=indicator, target=target)
+    outputs_written(reports.values())
     return Ledger(fiscal_year, reports)
 
 

@@ -36,7 +36,7 @@ from imports.importer import import_file
 from programs.models import Enterprise, RegistrySummary, SizeClass
 from programs.registry import views as registry_views
 from programs.registry.report import FIGURES, KBLI_GROUPS, ZERO, ikm_report
-from programs.registry.services import enterprise_save
+from programs.registry.services import enterprise_save, enterprises_delete
 from programs.registry.summary import rebuild_registry_summary, summary_differences
 from tests.conftest import client_for
 from tests.factories import ProvinceFactory, SatkerFactory, UserFactory
@@ -264,7 +264,7 @@ def test_summary_figures_equal_the_direct_aggregate_through_every_write_path(
     assert_summary_matches_the_enterprises(rng, officer, reviewer, monkeypatch)
 
     # Emptied keys keep rows of zeros, which the report skips like absent rows.
-    Enterprise.objects.filter(province__bps_code="35").delete()
+    enterprises_delete(enterprises=Enterprise.objects.filter(province__bps_code="35"), by=admin_user)
     assert RegistrySummary.objects.filter(province__bps_code="35", enterprises=0).exists()
     assert_summary_matches_the_enterprises(rng, officer, reviewer, monkeypatch)
 

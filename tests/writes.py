@@ -1,0 +1,29 @@
+"""Rows written the way the product's services write them, for tests that build their data
+directly: with the summaries the services keep in the same transaction (budgets' realization
+summary, programs' output summary)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from budgets import realization_summary
+from budgets.models import BudgetLine, MonthlyReport, Realization
+from programs.records import output_summary
+
+
+def add_realization(*, report: MonthlyReport, line: BudgetLine, amount: int) -> Realization:
+    row = Realization.objects.create(report=report, line=line, amount=amount)
+    realization_summary.refresh([report.pk])
+    return row
+
+
+def set_realization(row: Realization, amount: int) -> None:
+    """A stored row's amount changed, as a fix in the shell would (its report's summaries after it)."""
+    row.amount = amount
+    row.save()
+    realization_summary.refresh([row.report_id])
+
+
+def outputs_written(reports: Iterable[MonthlyReport]) -> None:
+    """The output figures of these reports, after their programme records were written directly."""
+    output_summary.refresh(report.pk for report in reports)
