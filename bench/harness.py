@@ -478,8 +478,7 @@ def outputs_sql() -> str:
     """/reports/outputs/: per province (with satkers of the filter), each CONTRACT key summed
     over its satkers' records of approved reports (facilitations by kind, WUB, poverty), the
     centres rated in the year, and the satkers' targets."""
-    from programs.models import OutputIndicator
-    from programs.records.output_summary import KIND_OF, MONEY_KEYS
+    from programs.models import KIND_OF, MONEY_KEYS, OutputIndicator
 
     per_kind = ", ".join(
         f"{'sum(value)' if key in MONEY_KEYS else 'count(*)'} FILTER (WHERE kind = '{kind}') AS {key}"

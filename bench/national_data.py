@@ -650,7 +650,7 @@ def top_up_monthly_records(years: Sequence[int], wanted: dict[str, int]) -> dict
 def achieved(years: Sequence[int]) -> dict[tuple[int, int, str], int]:
     """(satker id, fiscal year id, indicator) -> what that satker's records of the year add up to,
     whatever the report's status (targets are planned before)."""
-    from programs.records.output_summary import KIND_OF, MONEY_KEYS
+    from programs.models import KIND_OF, MONEY_KEYS
 
     figures: dict[tuple[int, int, str], int] = defaultdict(int)
     year_filter = "fiscal_year_id IN (SELECT id FROM budgets_fiscalyear WHERE year = ANY(%s))"

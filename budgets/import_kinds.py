@@ -17,7 +17,6 @@ from django.utils.translation import gettext_lazy
 from accounts import permissions
 from accounts.roles import Can
 from accounts.scoping import get_scoped_or_404, scoped
-from budgets.calendar import last_started_month
 from budgets.models import (
     Account,
     BudgetComponent,
@@ -32,6 +31,7 @@ from budgets.models import (
 )
 from budgets.selectors import effective_pagu_by_type
 from budgets.services import PaguLine, pagu_revise, realization_set, rpd_editability_many, rpd_set
+from budgets.services.editability import month_lock
 from budgets.views.common import satker_code_or_404
 from core.formats import format_rupiah
 from imports.kinds import Column, ImportKind, Prefill
@@ -183,18 +183,10 @@ class RealizationImport(ImportKind):
             if fiscal_year is None:
                 plan.error(number, "tahun", _("Tahun anggaran %(year)s tidak ada.") % {"year": year})
                 continue
-            if fiscal_year.is_closed:
-                plan.error(number, "tahun", _("Tahun anggaran %(year)s sudah ditutup.") % {"year": year})
-                continue
-            if month > last_started_month(year, today):
-                plan.error(
-                    number, "bulan", _("Bulan %(month)s/%(year)s belum berjalan.") % {"month": month, "year": year}
-                )
-                continue
             report = reports.get((satker_code, year, month))
-            if report is not None and report.is_locked:
-                plan.error(number, "bulan", _("Laporan bulan %(month)s/%(year)s berstatus %(status)s dan terkunci.")
-                           % {"month": month, "year": year, "status": report.get_status_display()})  # fmt: skip
+            lock = month_lock(fiscal_year=fiscal_year, month=month, report=report, today=today)
+            if lock is not None:
+                plan.error(number, "tahun" if lock.on_year else "bulan", lock.reason)
                 continue
             line = lines.get((satker_code, year, values["kode_komponen"], values["kode_akun"]))
             if line is None:

@@ -50,6 +50,7 @@ def unwatched(app_label: str, model_name: str) -> bool:
     """A model whose writes change no cached page (settings.DATA_VERSION_UNWATCHED, "app.Model")."""
     return f"{app_label}.{model_name}" in settings.DATA_VERSION_UNWATCHED
 
+
 # Constants of this module only, no input:
 _UPSERT = (
     f"INSERT INTO {VERSION_TABLE} (name, version) VALUES ('{REPORTS}', 1) "  # noqa: S608

@@ -30,6 +30,7 @@ def month_name(month: int) -> str:
     """1 -> 'Januari' (in the active language)."""
     return str(MONTH_NAMES[month])
 
+
 MAX_RUPIAH = 10**15  # a quadrillion rupiah: far above any DIPA, well inside BigIntegerField
 
 _GROUPED = re.compile(r"[0-9]{1,3}(\.[0-9]{3})+")

@@ -45,6 +45,8 @@ from budgets.models import Authority, FiscalYear, MonthlyReport, Province, Regen
 from demo.budgets import DEMO_REASON, DEMO_YEARS, JAKARTA, DemoDataError, allocate, demo_years
 from programs.models import (
     CERTIFIED_KINDS,
+    KIND_OF,
+    MONEY_KEYS,
     VALUED_KINDS,
     CommodityGroup,
     Enterprise,
@@ -57,7 +59,6 @@ from programs.models import (
     PovertyActivity,
 )
 from programs.records import output_summary
-from programs.records.output_summary import KIND_OF, MONEY_KEYS
 from programs.records.report import KEYS, output_kpis
 from programs.registry.rules import normalize_name, size_class_for
 from programs.registry.summary import RegistryChange
@@ -205,6 +206,10 @@ FACILITATION_NOTES = {
     Kind.INDUSTRY_40: ("Penerapan pencatatan produksi digital", "Penerapan mesin CNC terhubung",
                        "Pemasaran dan pencatatan stok digital"),
     Kind.PARTNERSHIP: ("Kemitraan pemasok bahan baku dengan industri besar", "Kemitraan pemasaran ritel modern"),
+}  # fmt: skip
+POVERTY_WEIGHTS = {  # how often each kind of activity comes
+    PovertyActivity.Kind.TRAINING: 0.45, PovertyActivity.Kind.EQUIPMENT: 0.3, PovertyActivity.Kind.MENTORING: 0.2,
+    PovertyActivity.Kind.OTHER: 0.05,
 }  # fmt: skip
 POVERTY_DESCRIPTIONS = {
     PovertyActivity.Kind.TRAINING: "Pelatihan produksi dan kewirausahaan bagi warga miskin ekstrem",
@@ -590,7 +595,9 @@ def plan_facilitations(rng: random.Random, inputs: YearInputs, figures: YearFigu
     picker = EnterprisePicker(inputs.enterprises)
     count_key = {kind: key for key, kind in KIND_OF.items() if key not in MONEY_KEYS}
     value_key = {kind: key for key, kind in KIND_OF.items() if key in MONEY_KEYS}
-    for kind in Kind.values:
+    # The kinds the year's figures have (in the product's order): a kind added to the product
+    # later has no demo records until it has figures here, and never stops the demo.
+    for kind in (kind for kind in Kind.values if kind in figures.facilitations):
         total = figures.facilitations[kind]
         provincial = round(total * PROVINCIAL_SHARE[kind])
         per_satker = [
@@ -633,7 +640,7 @@ def plan_poverty(rng: random.Random, inputs: YearInputs, figures: YearFigures, p
     """Extreme-poverty activities of some provincial satkers, in one to three priority kabupaten."""
     satkers = [s for s in inputs.provincial if inputs.approved.get(s.id)]
     chosen = sorted(rng.sample(satkers, k=min(figures.poverty_provinces, len(satkers))), key=lambda s: s.code)
-    kinds = PovertyActivity.Kind.values
+    kinds, weights = list(POVERTY_WEIGHTS), list(POVERTY_WEIGHTS.values())
     for satker in chosen:
         regencies = inputs.kabupaten.get(satker.province_id) or inputs.regencies[satker.province_id]
         priority = rng.sample(regencies, k=min(rng.randint(1, 3), len(regencies)))
@@ -642,7 +649,7 @@ def plan_poverty(rng: random.Random, inputs: YearInputs, figures: YearFigures, p
         for _ in range(rng.randint(2, 4)):
             report = approved[rng.choice(months)]
             beneficiaries = rng.randint(15, 120)
-            kind = rng.choices(kinds, (0.45, 0.3, 0.2, 0.05))[0]
+            kind = rng.choices(kinds, weights)[0]
             plan.annual[(satker.id, "poverty_beneficiaries")] += beneficiaries
             obj = PovertyActivity(
                 **_monthly(inputs, satker, report), regency_id=rng.choice(priority), kind=kind,

@@ -35,7 +35,6 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 
-
 class UploadRefused(Exception):
     """The upload cannot go on (wrong state, wrong user); the message says why."""
 

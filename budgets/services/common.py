@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,26 +21,10 @@ def ensure_year_open(fiscal_year: FiscalYear) -> None:
         )
 
 
-def ensure_month_started(fiscal_year: FiscalYear, month: int, today: date) -> None:
-    if (fiscal_year.year, month) > (today.year, today.month):
-        raise ValidationError(
-            _("Bulan %(month)s/%(year)s belum berjalan; realisasi hanya dapat diisi sampai bulan ini.")
-            % {"month": month, "year": fiscal_year.year}
-        )
-
-
 def ensure_can_edit_satker(user: User, satker: Satker) -> None:
     """Writes go through the same scoping rule as reads (admins anywhere, officers at home)."""
     if not scoped(Satker.objects.filter(pk=satker.pk), user, for_edit=True).exists():
         raise PermissionDenied(_("Anda tidak berhak mengubah data satker ini."))
-
-
-def ensure_report_unlocked(report: MonthlyReport) -> None:
-    if report.is_locked:
-        raise ValidationError(
-            _("Laporan %(report)s berstatus %(status)s dan terkunci; tidak dapat diubah.")
-            % {"report": report_label(report), "status": report.get_status_display()}
-        )
 
 
 def report_label(report: MonthlyReport) -> str:

@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 from accounts import permissions
 from budgets import notifications
 from budgets.models import MonthlyReport, ReportTransition
-from budgets.services.common import ensure_can_edit_satker, ensure_month_started, ensure_year_open, report_label
+from budgets.services.common import ensure_can_edit_satker, ensure_year_open, report_label
+from budgets.services.editability import ensure_month_editable
 from budgets.services.realization import lock_report
 from core.audit_log import audit_on_commit
 
@@ -59,9 +60,10 @@ def report_submit(*, report: MonthlyReport, by: User, expected_version: int | No
     """The satker hands the month in for review; its entries are locked from now on."""
     ensure_may_submit(by, report)
     report = lock_report(report, expected_version)
-    ensure_year_open(report.fiscal_year)
     now = timezone.now()
-    ensure_month_started(report.fiscal_year, report.month, timezone.localdate(now))
+    # The status is the step's own rule (a submitted report is not "locked" for submission).
+    ensure_month_editable(fiscal_year=report.fiscal_year, month=report.month, report=None,
+                          today=timezone.localdate(now))  # fmt: skip
     _require_status(report, Status.DRAFT, Status.RETURNED)
     _transition(report, to=Status.SUBMITTED, by=by, snapshot=entries_snapshot(report))
     report.submitted_at = now

@@ -15,12 +15,8 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from budgets import realization_summary
 from budgets.calendar import report_due_date
 from budgets.models import BudgetLine, FiscalYear, MonthlyReport, Realization, Satker
-from budgets.services.common import (
-    ensure_can_edit_satker,
-    ensure_month_started,
-    ensure_report_unlocked,
-    ensure_year_open,
-)
+from budgets.services.common import ensure_can_edit_satker
+from budgets.services.editability import ensure_month_editable
 from core.formats import format_rupiah
 
 if TYPE_CHECKING:
@@ -100,9 +96,7 @@ def realization_set(
     if created and expected_version == 0:
         expected_version = report.version
     report = lock_report(report, expected_version)
-    ensure_year_open(report.fiscal_year)
-    ensure_report_unlocked(report)
-    ensure_month_started(report.fiscal_year, report.month, today)
+    ensure_month_editable(fiscal_year=report.fiscal_year, month=report.month, report=report, today=today)
 
     lines = {line.pk: line for line in BudgetLine.objects.filter(satker=report.satker, fiscal_year=report.fiscal_year)
              .select_related("component", "account")}  # fmt: skip

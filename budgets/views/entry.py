@@ -16,6 +16,7 @@ from budgets.forms import RealizationGridForm, RpdGridForm, line_field_name, rpd
 from budgets.models import MonthlyReport, RpdRevision
 from budgets.selectors import pagu_summary, realization_grid, rpd_grid, satker_months
 from budgets.services import realization_set, report_submit, rpd_editability, rpd_set
+from budgets.services.editability import month_editability
 from budgets.views.common import add_service_errors, month_or_404, satker_year_or_404
 from core.formats import MONTH_CHOICES, MONTH_NAMES
 
@@ -39,25 +40,13 @@ def satker_year(request: HttpRequest, code: str, year: int) -> HttpResponse:
     })  # fmt: skip
 
 
-def _month_is_editable(fiscal_year, month: int, report: MonthlyReport | None) -> str | None:
-    """Why the month cannot be edited, or None."""
-    today = timezone.localdate()
-    if fiscal_year.is_closed:
-        return _("Tahun anggaran %(year)s sudah ditutup dan hanya dapat dibaca.") % {"year": fiscal_year.year}
-    if (fiscal_year.year, month) > (today.year, today.month):
-        return _("Bulan ini belum berjalan; realisasi hanya dapat diisi sampai bulan berjalan.")
-    if report is not None and report.is_locked:
-        return _("Laporan bulan ini berstatus %(status)s dan terkunci.") % {"status": report.get_status_display()}
-    return None
-
-
 @data_access_required()
 def realization_entry(request: HttpRequest, code: str, year: int, month: int) -> HttpResponse:
     satker, fiscal_year, can_edit = satker_year_or_404(request, code, year)
     month = month_or_404(month)
     report = MonthlyReport.objects.filter(satker=satker, fiscal_year=fiscal_year, month=month).first()
     lines = realization_grid(satker=satker, fiscal_year=fiscal_year, month=month)
-    locked_reason = _month_is_editable(fiscal_year, month, report)
+    locked_reason = month_editability(fiscal_year=fiscal_year, month=month, report=report, today=timezone.localdate())
     editable = can_edit and locked_reason is None
     initial = {"version": report.version if report else 0}
     initial.update({line_field_name(line.pk): line.this_month for line in lines})

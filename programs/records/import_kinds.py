@@ -24,9 +24,9 @@ from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from accounts.scoping import scoped
-from budgets.calendar import last_started_month
 from budgets.import_kinds import MONTH, REGENCY, SATKER, YEAR, amount_help, satker_prefill, satker_row
 from budgets.models import FiscalYear, MonthlyReport, Regency, Satker
+from budgets.services.editability import month_lock
 from imports.kinds import Column, ImportKind, Prefill
 from imports.plan import ImportPlan, PlannedRow
 from imports.reader import CellError, Sheet, parse_amount, parse_text
@@ -56,8 +56,6 @@ def parse_facilitation_kind(value: Any) -> str:
 def optional_text(max_length: int) -> Parser:
     # Whether the text is required is the form rule's decision (with the form's message).
     return lambda value: parse_text(value, max_length=max_length, required=False)
-
-
 
 
 # -- what the plan reads at once -----------------------------------------------------------------
@@ -202,18 +200,10 @@ class MonthlyRecordImport(ImportKind):
         if fiscal_year is None:
             plan.error(number, "tahun", _("Tahun anggaran %(year)s tidak ada.") % {"year": year})
             return None
-        if fiscal_year.is_closed:
-            plan.error(number, "tahun", _("Tahun anggaran %(year)s sudah ditutup.") % {"year": year})
-            return None
-        if month > last_started_month(year, today):
-            plan.error(number, "bulan", _("Bulan %(month)s/%(year)s belum berjalan.") % {"month": month, "year": year})
-            return None
         report = context.reports.get((code, year, month))
-        if report is not None and report.is_locked:
-            status = {"month": month, "year": year, "status": report.get_status_display()}
-            plan.error(
-                number, "bulan", _("Laporan bulan %(month)s/%(year)s berstatus %(status)s dan terkunci.") % status
-            )
+        lock = month_lock(fiscal_year=fiscal_year, month=month, report=report, today=today)
+        if lock is not None:
+            plan.error(number, "tahun" if lock.on_year else "bulan", lock.reason)
             return None
         return satker, fiscal_year
 

@@ -51,7 +51,6 @@ def parse_unit_count(value: Any) -> int:
     return units
 
 
-
 CentreKey = tuple[int, str, int]  # (satker id, name, regency id): the model's unique constraint
 
 

@@ -21,32 +21,7 @@ from django.db.models import Count, Q, Sum
 
 from budgets.models import MonthlyReport
 from budgets.realization_summary import refresh_every_report
-from programs.models import (
-    Facilitation,
-    FacilitationKind,
-    NewEntrepreneur,
-    OutputIndicator,
-    PovertyActivity,
-    ReportOutput,
-)
-
-# The indicators whose figure is a money amount (rupiah); the others are counts.
-MONEY_KEYS = {OutputIndicator.EXHIBITION_VALUE.value, OutputIndicator.RESTRUCTURING_VALUE.value}
-# Facilitation kind counted by each count indicator, and the kind whose value each money one sums.
-KIND_OF = {
-    "product_development": FacilitationKind.PRODUCT,
-    "exhibition_ikm": FacilitationKind.EXHIBITION,
-    "exhibition_value": FacilitationKind.EXHIBITION,
-    "i40": FacilitationKind.INDUSTRY_40,
-    "restructuring_ikm": FacilitationKind.RESTRUCTURING,
-    "restructuring_value": FacilitationKind.RESTRUCTURING,
-    "sni": FacilitationKind.SNI,
-    "iso": FacilitationKind.ISO,
-    "haccp": FacilitationKind.HACCP,
-    "halal": FacilitationKind.HALAL,
-    "hki": FacilitationKind.HKI,
-    "partnership": FacilitationKind.PARTNERSHIP,
-}
+from programs.models import KIND_OF, MONEY_KEYS, Facilitation, NewEntrepreneur, PovertyActivity, ReportOutput
 
 
 def figures(report_ids: list[int] | None) -> dict[tuple[int, str], int]:

@@ -39,6 +39,7 @@ from django.utils.translation import gettext_lazy as _
 from budgets.reports.queries import BASIS_STATUSES, RealizationFilter, satkers_of
 from core.reporting.spec import BuildContext, Column, ReportResult, ReportSpec, percent
 from programs.models import (
+    MONEY_KEYS,
     CommodityGroup,
     OutputIndicator,
     OutputTarget,
@@ -46,7 +47,6 @@ from programs.models import (
     ReportOutput,
     coaching_level_for,
 )
-from programs.records.output_summary import MONEY_KEYS
 
 OUTPUT_PARAMS = frozenset({"year", "month", "province", "authority", "basis"})
 # OVOP ratings are yearly and have no monthly report: neither month nor basis applies.

@@ -24,7 +24,8 @@ from django.utils.translation import gettext as _
 
 from accounts import permissions
 from budgets.models import FiscalYear, MonthlyReport, Regency, Satker
-from budgets.services.common import ensure_can_edit_satker, ensure_report_unlocked, ensure_year_open
+from budgets.services.common import ensure_can_edit_satker, ensure_year_open
+from budgets.services.editability import ensure_month_editable
 from budgets.services.realization import lock_report, report_get_or_create
 from core.formats import RupiahError, parse_rupiah
 from programs.models import (
@@ -64,20 +65,15 @@ def open_month(*, satker: Satker, fiscal_year: FiscalYear, month: int, by: User,
     record has passed (in this order: may edit the satker, year open, month started, report
     a draft or returned)."""
     ensure_can_edit_satker(by, satker)
-    ensure_year_open(fiscal_year)
     if not 1 <= month <= 12:
         raise ValidationError(_("Bulan harus 1 sampai 12."))
-    if (fiscal_year.year, month) > (today.year, today.month):
-        raise ValidationError(
-            _("Bulan %(month)s/%(year)s belum berjalan; catatan program hanya dapat diisi sampai bulan berjalan.")
-            % {"month": month, "year": fiscal_year.year}
-        )
+    ensure_month_editable(fiscal_year=fiscal_year, month=month, report=None, today=today)
     # The satker row serialises the first save of a month (as realization_set does), so two
     # officers cannot both create its report.
     Satker.objects.select_for_update().get(pk=satker.pk)
     report, _created = report_get_or_create(satker=satker, fiscal_year=fiscal_year, month=month)
     report = lock_report(report, None)
-    ensure_report_unlocked(report)
+    ensure_month_editable(fiscal_year=fiscal_year, month=month, report=report, today=today)
     return report
 
 

@@ -30,6 +30,7 @@ from accounts.access import data_access_required
 from accounts.scoping import get_scoped_or_404, scoped
 from budgets.models import FiscalYear, MonthlyReport, Satker
 from budgets.reports.specs import Column
+from budgets.services.editability import month_editability
 from budgets.views.common import add_service_errors, month_or_404, satker_year_or_404
 from core.exports.table_export import (
     Sheet,
@@ -119,19 +120,9 @@ def _put_errors(request: HttpRequest, form: forms.Form, error: ValidationError) 
 
 def read_only_reason(fiscal_year: FiscalYear, month: int, report: MonthlyReport | None, can_edit: bool) -> str | None:
     """Why the month's programme records cannot be changed here, or None."""
-    today = timezone.localdate()
     if not can_edit:
         return _("Anda hanya dapat membaca catatan program satker ini.")
-    if fiscal_year.is_closed:
-        return _("Tahun anggaran %(year)s sudah ditutup dan hanya dapat dibaca.") % {"year": fiscal_year.year}
-    if (fiscal_year.year, month) > (today.year, today.month):
-        return _("Bulan ini belum berjalan; catatan program hanya dapat diisi sampai bulan berjalan.")
-    if report is not None and report.is_locked:
-        return _(
-            "Laporan bulan ini berstatus %(status)s dan terkunci: catatan program tidak dapat ditambah, diubah "
-            "atau dihapus. Minta reviewer mengembalikan laporan bila perlu diperbaiki."
-        ) % {"status": report.get_status_display()}
-    return None
+    return month_editability(fiscal_year=fiscal_year, month=month, report=report, today=timezone.localdate())
 
 
 def _records_url(satker: Satker, fiscal_year: FiscalYear, month: int, anchor: str = "") -> str:

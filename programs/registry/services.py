@@ -37,7 +37,6 @@ from programs.registry.summary import RegistryChange
 T = TypeVar("T")
 
 if TYPE_CHECKING:
-
     from accounts.models import User
 
 FIRST_DATA_YEAR = 2000

@@ -91,4 +91,3 @@ def test_dates_and_lists_in_words() -> None:
     assert format_date(date(2026, 2, 7), "en") == "7 February 2026"
     assert [join_words(items) for items in (["a"], ["a", "b"], ["a", "b", "c"])] == ["a", "a dan b", "a, b, dan c"]
     assert join_words(["a", "b", "c"], "en") == "a, b, and c"
-

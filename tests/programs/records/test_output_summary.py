@@ -15,9 +15,16 @@ from django.core.management.base import CommandError
 
 from budgets.models import FiscalYear, MonthlyReport, SatkerAuthority
 from budgets.reports.queries import BASIS_STATUSES, RealizationFilter
-from programs.models import Facilitation, FacilitationKind, NewEntrepreneur, PovertyActivity, ReportOutput
+from programs.models import (
+    KIND_OF,
+    MONEY_KEYS,
+    Facilitation,
+    FacilitationKind,
+    NewEntrepreneur,
+    PovertyActivity,
+    ReportOutput,
+)
 from programs.records import output_summary, services
-from programs.records.output_summary import KIND_OF, MONEY_KEYS
 from programs.records.report import output_rows
 from tests.factories import ProvinceFactory, RegencyFactory, SatkerFactory
 
