@@ -9,6 +9,7 @@ from core.reporting.spec import ReportSpec
 from programs.records import report as output_reports
 from programs.registry import report as registry_reports
 
+# In the order the report menu lists them: the budget's, then the registry, then the programmes'.
 REPORTS: dict[str, ReportSpec] = {
-    spec.name: spec for spec in (*budget_reports.SPECS, *output_reports.SPECS, *registry_reports.SPECS)
+    spec.name: spec for spec in (*budget_reports.SPECS, *registry_reports.SPECS, *output_reports.SPECS)
 }

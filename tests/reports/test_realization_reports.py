@@ -251,3 +251,10 @@ def test_report_table_body_matches_django_tables2s_own_rendering(demo, name: str
     theirs = render_to_string("django_tables2/bootstrap5-responsive.html", {"table": table, "request": request})
     assert cells(ours) == cells(theirs)
     assert len(cells(ours)) >= len(spec.columns)
+
+
+def test_the_report_menu_keeps_its_order(demo) -> None:
+    # The menu lists the catalogue in order: the budget's reports, the registry, the programmes'.
+    response = signed_in("reviewer").get(URLS["realization"], {"year": 2022})
+    menu = [spec.name for spec in response.context["reports"]]
+    assert menu == ["realization", "provinces", "satkers", "monthly", "submissions", "ikm", "outputs", "ovop"]
