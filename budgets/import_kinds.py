@@ -36,7 +36,7 @@ from budgets.views.common import satker_code_or_404
 from core.formats import format_rupiah
 from imports.kinds import Column, ImportKind, Prefill
 from imports.plan import ImportPlan, PlannedRow
-from imports.reader import CellError, Sheet, parse_amount, parse_code, parse_int, parse_regency_code
+from imports.reader import Sheet, parse_amount, parse_code, parse_int, parse_regency_code
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -434,12 +434,7 @@ class RpdImport(ImportKind):
         parsed: list[tuple[int, dict[str, Any]]] = []
         troubled: set[TroubledSatkerYear] = set()
         for number, cells in sheet.rows:
-            values: dict[str, Any] = {}
-            for column in self.columns:
-                try:
-                    values[column.name] = column.parse(cells.get(column.name))
-                except CellError as error:
-                    plan.error(number, column.name, str(error))
+            values = self.read_cells(plan, number, cells)
             if len(values) == len(self.columns):
                 parsed.append((number, values))
             else:

@@ -65,12 +65,26 @@ class ImportKind:
         """The template's rows for this user (``query``: the template link's parameters)."""
         return Prefill()
 
-    def parse_cells(self, plan: ImportPlan, number: int, cells: dict[str, Any]) -> dict[str, Any] | None:
-        """The row's value of every column, or None after reporting each cell that does not read."""
+    def read_cells(self, plan: ImportPlan, number: int, cells: dict[str, Any]) -> dict[str, Any]:
+        """The value of each column whose cell reads; each cell that does not is reported and left out."""
         values: dict[str, Any] = {}
         for column in self.columns:
             try:
                 values[column.name] = column.parse(cells.get(column.name))
             except CellError as error:
                 plan.error(number, column.name, str(error))
+        return values
+
+    def parse_cells(self, plan: ImportPlan, number: int, cells: dict[str, Any]) -> dict[str, Any] | None:
+        """The row's value of every column, or None after reporting each cell that does not read."""
+        values = self.read_cells(plan, number, cells)
         return values if len(values) == len(self.columns) else None
+
+    def parsed_rows(self, plan: ImportPlan, sheet: Sheet) -> list[tuple[int, dict[str, Any]]]:
+        """(row number, values) of the rows whose every cell reads; the others are reported cell by cell."""
+        parsed = []
+        for number, cells in sheet.rows:
+            values = self.parse_cells(plan, number, cells)
+            if values is not None:
+                parsed.append((number, values))
+        return parsed

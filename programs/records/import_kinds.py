@@ -123,7 +123,7 @@ class MonthlyRecordImport(ImportKind):
 
     def plan(self, sheet: Sheet, user: User, today: date) -> ImportPlan:
         plan = ImportPlan(self.name)
-        parsed = self._parse(sheet, plan)
+        parsed = self.parsed_rows(plan, sheet)
         context = self._load(parsed, user)
         seen: dict[tuple, int] = {}
         for number, cells in parsed:
@@ -154,15 +154,6 @@ class MonthlyRecordImport(ImportKind):
             values = {"satker": satker, "fiscal_year": fiscal_year, "month": cells["bulan"], "fields": fields}
             plan.rows.append(PlannedRow(number, key, action, {**values, "record": record}))
         return plan
-
-    def _parse(self, sheet: Sheet, plan: ImportPlan) -> list[tuple[int, dict[str, Any]]]:
-        """The rows whose every cell parses; the others are reported cell by cell."""
-        parsed = []
-        for number, cells in sheet.rows:
-            values = self.parse_cells(plan, number, cells)
-            if values is not None:
-                parsed.append((number, values))
-        return parsed
 
     def _load(self, parsed: list[tuple[int, dict[str, Any]]], user: User) -> FileContext:
         codes = {cells["kode_satker"] for _n, cells in parsed}

@@ -100,7 +100,7 @@ class OvopImport(ImportKind):
 
     def plan(self, sheet: Sheet, user: User, today: date) -> ImportPlan:
         plan = ImportPlan("ovop")
-        parsed = self._parse(plan, sheet)
+        parsed = self.parsed_rows(plan, sheet)
         known = self._load(parsed, user)
         first_of_centre: dict[CentreKey, tuple[int, dict[str, Any]]] = {}
         first_of_rating: dict[tuple[CentreKey, int], int] = {}
@@ -138,14 +138,6 @@ class OvopImport(ImportKind):
                 "fields": fields,
             }))  # fmt: skip
         return plan
-
-    def _parse(self, plan: ImportPlan, sheet: Sheet) -> list[tuple[int, dict[str, Any]]]:
-        parsed = []
-        for number, cells in sheet.rows:
-            values = self.parse_cells(plan, number, cells)
-            if values is not None:
-                parsed.append((number, values))
-        return parsed
 
     @staticmethod
     def _load(parsed: list[tuple[int, dict[str, Any]]], user: User) -> _Known:
