@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
 
-from accounts.roles import PROFILES, PROVINCE_ROLES, Can, RoleProfile
+from accounts.roles import PROFILES, PROVINCE_ROLES, Can, Notice, RoleProfile
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -102,6 +102,11 @@ def may_administer(user: AnyUser) -> bool:
 def may_decide_upload(user: AnyUser, uploaded_by_id: int | None) -> bool:
     """Confirm or cancel an import: who uploaded the file, or an administrator."""
     return may_import(user) and (user.pk == uploaded_by_id or may_administer(user))
+
+
+def roles_notified(notice: Notice) -> list[str]:
+    """The roles whose users are e-mailed about ``notice``."""
+    return [role for role, profile in PROFILES.items() if notice in profile.notices]
 
 
 # What templates may ask, by the name they ask it (``may.<name>``).

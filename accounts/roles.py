@@ -35,6 +35,13 @@ class Can(StrEnum):
     ADMINISTER = "administer"  # the Django admin: master data, users; uploaded files as received
 
 
+class Notice(StrEnum):
+    """What a role is e-mailed about (budgets/notifications.py)."""
+
+    AWAITING_REVIEW = "awaiting_review"  # a monthly report was submitted and awaits review
+    PROVINCE_REPORTS = "province_reports"  # its province's reports: approved, returned, overdue
+
+
 @dataclass(frozen=True)
 class RoleProfile:
     all_provinces: bool  # reads (and, with WRITE, writes) every province; else only its own
@@ -42,13 +49,16 @@ class RoleProfile:
     # The demo account's name (CONTRACT "Demo accounts"); ``{bps}`` is the province's BPS code
     # for the roles of a province (one demo account per province).
     demo_username: str
+    notices: frozenset[Notice] = frozenset()
 
 
 PROFILES: dict[str, RoleProfile] = {
     Role.ADMIN: RoleProfile(True, frozenset(Can), "admin"),
-    Role.REVIEWER: RoleProfile(True, frozenset({Can.REVIEW}), "reviewer"),
+    Role.REVIEWER: RoleProfile(True, frozenset({Can.REVIEW}), "reviewer", frozenset({Notice.AWAITING_REVIEW})),
     Role.VIEWER: RoleProfile(True, frozenset(), "viewer"),
-    Role.OFFICER: RoleProfile(False, frozenset({Can.WRITE, Can.IMPORT}), "officer-{bps}"),
+    Role.OFFICER: RoleProfile(
+        False, frozenset({Can.WRITE, Can.IMPORT}), "officer-{bps}", frozenset({Notice.PROVINCE_REPORTS})
+    ),
 }
 
 # The roles of a province: their accounts must name it (a database constraint holds it too).

@@ -22,6 +22,8 @@ from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from accounts import permissions
+from accounts.roles import Notice
 from budgets.models import FiscalYear, MonthlyReport, Satker
 
 logger = logging.getLogger(__name__)
@@ -47,15 +49,13 @@ def _addresses(users) -> list[str]:
 
 
 def reviewer_addresses() -> list[str]:
-    user_model = get_user_model()
-    return _addresses(user_model.objects.filter(is_active=True, role=user_model.Role.REVIEWER))
+    roles = permissions.roles_notified(Notice.AWAITING_REVIEW)
+    return _addresses(get_user_model().objects.filter(is_active=True, role__in=roles))
 
 
 def officer_addresses(satker: Satker) -> list[str]:
-    user_model = get_user_model()
-    return _addresses(
-        user_model.objects.filter(is_active=True, role=user_model.Role.OFFICER, province_id=satker.province_id)
-    )
+    roles = permissions.roles_notified(Notice.PROVINCE_REPORTS)
+    return _addresses(get_user_model().objects.filter(is_active=True, role__in=roles, province_id=satker.province_id))
 
 
 def _send(subject: str, body: str, recipients: list[str]) -> int:
