@@ -11,6 +11,8 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.demo import DEMO_PASSWORD
+from accounts.roles import PROFILES, PROVINCE_ROLES
+from budgets.models import Province
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +32,10 @@ def test_creates_contract_accounts_and_prints_them() -> None:
     call_command("load_master_data", through_year=2026, stdout=io.StringIO())
     output = run()
     users = get_user_model().objects
-    assert users.count() == 41
+    # One account per directorate role, and one per province for each role of a province.
+    directorate = len(PROFILES) - len(PROVINCE_ROLES)
+    accounts = directorate + Province.objects.count() * len(PROVINCE_ROLES)
+    assert (Province.objects.count(), users.count()) == (38, accounts)
     assert {u.username: u.role for u in users.filter(username__in=["admin", "reviewer", "viewer"])} == {
         "admin": "ADMIN",
         "reviewer": "REVIEWER",
@@ -44,7 +49,7 @@ def test_creates_contract_accounts_and_prints_them() -> None:
     officer.set_password("Another-long-password-1")
     officer.save()
     assert "(0 baru)" in run()
-    assert users.count() == 41
+    assert users.count() == accounts
     officer.refresh_from_db()
     assert officer.check_password("Another-long-password-1")
 
