@@ -31,6 +31,7 @@ from budgets.models import (
 )
 from budgets.selectors import effective_pagu_by_type
 from budgets.services import PaguLine, pagu_revise, realization_set, rpd_editability_many, rpd_set
+from budgets.services.common import closed_year_reason
 from budgets.services.editability import month_lock
 from budgets.views.common import satker_code_or_404
 from core.formats import format_rupiah
@@ -96,6 +97,44 @@ def satker_prefill(user: User, query: Mapping[str, str], rows_of: Callable[[Satk
 def satker_row(satker: Satker) -> list[dict[str, Any]]:
     """The template of a kind of many rows per satker: its code filled in once."""
     return [{"kode_satker": satker.code}]
+
+
+# -- the gates of a row: the same for every kind of a satker's year or month ----------------------
+
+RowProblem = tuple[str, str]  # (column, message)
+
+
+def satker_year_problem(
+    code: str, year: int, editable: Mapping[str, Satker], years: Mapping[int, FiscalYear]
+) -> RowProblem | None:
+    """The first gate a row of a satker's year fails: the satker is one the user may change, the
+    year exists and is open. None: it passes."""
+    if code not in editable:
+        return "kode_satker", _("Satker %(code)s tidak ada atau di luar cakupan Anda.") % {"code": code}
+    fiscal_year = years.get(year)
+    if fiscal_year is None:
+        return "tahun", _("Tahun anggaran %(year)s tidak ada.") % {"year": year}
+    closed = closed_year_reason(fiscal_year)
+    return ("tahun", closed) if closed else None
+
+
+def satker_month_problem(
+    code: str,
+    year: int,
+    month: int,
+    *,
+    editable: Mapping[str, Satker],
+    years: Mapping[int, FiscalYear],
+    reports: Mapping[tuple[str, int, int], MonthlyReport],
+    today: date,
+) -> RowProblem | None:
+    """As ``satker_year_problem``, then whether the month may still change (``month_lock``: the
+    web form's rule), reported on the year or the month column."""
+    problem = satker_year_problem(code, year, editable, years)
+    if problem:
+        return problem
+    lock = month_lock(fiscal_year=years[year], month=month, report=reports.get((code, year, month)), today=today)
+    return ("tahun" if lock.on_year else "bulan", lock.reason) if lock else None
 
 
 def _dipa_lines(satker: Satker, year: int) -> QuerySet[BudgetLine]:
@@ -175,19 +214,12 @@ class RealizationImport(ImportKind):
                 plan.error(number, "kode_akun", _("Baris ganda: sama dengan baris %(row)s.") % {"row": seen[key]})
                 continue
             seen[key] = number
-            if satker_code not in editable:
-                plan.error(number, "kode_satker", _("Satker %(code)s tidak ada atau di luar cakupan Anda.")
-                           % {"code": satker_code})  # fmt: skip
+            problem = satker_month_problem(satker_code, year, month, editable=editable, years=years,
+                                           reports=reports, today=today)  # fmt: skip
+            if problem:
+                plan.error(number, *problem)
                 continue
-            fiscal_year = years.get(year)
-            if fiscal_year is None:
-                plan.error(number, "tahun", _("Tahun anggaran %(year)s tidak ada.") % {"year": year})
-                continue
-            report = reports.get((satker_code, year, month))
-            lock = month_lock(fiscal_year=fiscal_year, month=month, report=report, today=today)
-            if lock is not None:
-                plan.error(number, "tahun" if lock.on_year else "bulan", lock.reason)
-                continue
+            fiscal_year, report = years[year], reports.get((satker_code, year, month))
             line = lines.get((satker_code, year, values["kode_komponen"], values["kode_akun"]))
             if line is None:
                 missing = {"c": values["kode_komponen"], "a": values["kode_akun"], "s": satker_code, "y": year}
@@ -311,8 +343,9 @@ class PaguImport(ImportKind):
                     )
             if None in (satker, fiscal_year, component, account):
                 continue
-            if fiscal_year.is_closed:
-                plan.error(number, "tahun", _("Tahun anggaran %(year)s sudah ditutup.") % {"year": fiscal_year.year})
+            closed = closed_year_reason(fiscal_year)
+            if closed:
+                plan.error(number, "tahun", closed)
                 continue
             if values["blokir"] > values["pagu"]:
                 plan.error(number, "blokir", _("Blokir melebihi pagu."))
@@ -483,13 +516,9 @@ class RpdImport(ImportKind):
         satker_code, year, type_code = values["kode_satker"], values["tahun"], values["jenis_belanja"]
         if first_row is not None:
             return "bulan", _("Baris ganda: sama dengan baris %(row)s.") % {"row": first_row}
-        if satker_code not in editable:
-            return "kode_satker", _("Satker %(code)s tidak ada atau di luar cakupan Anda.") % {"code": satker_code}
-        fiscal_year = years.get(year)
-        if fiscal_year is None:
-            return "tahun", _("Tahun anggaran %(year)s tidak ada.") % {"year": year}
-        if fiscal_year.is_closed:
-            return "tahun", _("Tahun anggaran %(year)s sudah ditutup.") % {"year": year}
+        problem = satker_year_problem(satker_code, year, editable, years)
+        if problem:
+            return problem
         if type_code not in types:
             return "jenis_belanja", _("Jenis belanja %(code)s tidak dikenal; pilih salah satu: %(codes)s.") % {
                 "code": type_code, "codes": ", ".join(sorted(types))}  # fmt: skip

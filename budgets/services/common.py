@@ -14,11 +14,17 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 
-def ensure_year_open(fiscal_year: FiscalYear) -> None:
+def closed_year_reason(fiscal_year: FiscalYear) -> str | None:
+    """Why nothing of the year may change any more (None: the year is open)."""
     if fiscal_year.is_closed:
-        raise ValidationError(
-            _("Tahun anggaran %(year)s sudah ditutup dan hanya dapat dibaca.") % {"year": fiscal_year.year}
-        )
+        return _("Tahun anggaran %(year)s sudah ditutup dan hanya dapat dibaca.") % {"year": fiscal_year.year}
+    return None
+
+
+def ensure_year_open(fiscal_year: FiscalYear) -> None:
+    reason = closed_year_reason(fiscal_year)
+    if reason:
+        raise ValidationError(reason)
 
 
 def ensure_can_edit_satker(user: User, satker: Satker) -> None:

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from budgets.models import FiscalYear, MonthlyReport
+from budgets.services.common import closed_year_reason
 
 
 class MonthLock(NamedTuple):
@@ -21,10 +22,9 @@ class MonthLock(NamedTuple):
 
 def month_lock(*, fiscal_year: FiscalYear, month: int, report: MonthlyReport | None, today: date) -> MonthLock | None:
     """Why the month may not be changed now, or None when it may."""
-    if fiscal_year.is_closed:
-        return MonthLock(
-            _("Tahun anggaran %(year)s sudah ditutup dan hanya dapat dibaca.") % {"year": fiscal_year.year}, True
-        )
+    closed = closed_year_reason(fiscal_year)
+    if closed:
+        return MonthLock(closed, True)
     if (fiscal_year.year, month) > (today.year, today.month):
         return MonthLock(
             _("Bulan %(month)s/%(year)s belum berjalan; data hanya dapat diisi sampai bulan berjalan.")

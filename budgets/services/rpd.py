@@ -22,7 +22,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from budgets.calendar import quarter_of
 from budgets.models import FiscalYear, RpdPlan, RpdRevision, RpdWindow, Satker, SpendingType
 from budgets.selectors import satker_year_pagu_by_type
-from budgets.services.common import ensure_can_edit_satker, ensure_year_open
+from budgets.services.common import closed_year_reason, ensure_can_edit_satker, ensure_year_open
 from core.formats import format_rupiah
 
 if TYPE_CHECKING:
@@ -60,8 +60,9 @@ def rpd_editability_many(pairs: list[tuple[Satker, FiscalYear]], today: date) ->
     result: dict[tuple[int, int], RpdEditability] = {}
     for satker, fiscal_year in pairs:
         key = (satker.pk, fiscal_year.pk)
-        if fiscal_year.is_closed:
-            result[key] = RpdEditability(False, _("Tahun anggaran sudah ditutup."))
+        closed = closed_year_reason(fiscal_year)
+        if closed:
+            result[key] = RpdEditability(False, closed)
             continue
         if key not in planned:
             result[key] = RpdEditability(True, _("RPD awal dapat diisi kapan saja selama tahun anggaran terbuka."))

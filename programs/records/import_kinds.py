@@ -24,9 +24,17 @@ from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from accounts.scoping import scoped
-from budgets.import_kinds import MONTH, REGENCY, SATKER, YEAR, amount_help, satker_prefill, satker_row
+from budgets.import_kinds import (
+    MONTH,
+    REGENCY,
+    SATKER,
+    YEAR,
+    amount_help,
+    satker_month_problem,
+    satker_prefill,
+    satker_row,
+)
 from budgets.models import FiscalYear, MonthlyReport, Regency, Satker
-from budgets.services.editability import month_lock
 from imports.kinds import Column, ImportKind, Prefill
 from imports.plan import ImportPlan, PlannedRow
 from imports.reader import CellError, Sheet, parse_amount, parse_text
@@ -182,21 +190,12 @@ class MonthlyRecordImport(ImportKind):
     ) -> tuple[Satker, FiscalYear] | None:
         """The gates of records.open_month, in its order, each reported on its column."""
         code, year, month = cells["kode_satker"], cells["tahun"], cells["bulan"]
-        satker = context.satkers.get(code)
-        if satker is None:
-            message = _("Satker %(code)s tidak ada atau di luar cakupan Anda.") % {"code": code}
-            plan.error(number, "kode_satker", message)
+        problem = satker_month_problem(code, year, month, editable=context.satkers, years=context.years,
+                                       reports=context.reports, today=today)  # fmt: skip
+        if problem:
+            plan.error(number, *problem)
             return None
-        fiscal_year = context.years.get(year)
-        if fiscal_year is None:
-            plan.error(number, "tahun", _("Tahun anggaran %(year)s tidak ada.") % {"year": year})
-            return None
-        report = context.reports.get((code, year, month))
-        lock = month_lock(fiscal_year=fiscal_year, month=month, report=report, today=today)
-        if lock is not None:
-            plan.error(number, "tahun" if lock.on_year else "bulan", lock.reason)
-            return None
-        return satker, fiscal_year
+        return context.satkers[code], context.years[year]
 
     def _classify(self, fields: dict[str, Any], stored: list[Any]) -> tuple[str | None, Any]:
         """New when nothing is stored under the key; unchanged when a stored record already holds

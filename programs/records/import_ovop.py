@@ -14,6 +14,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from accounts.scoping import scoped
 from budgets.import_kinds import REGENCY, SATKER, YEAR, satker_prefill, satker_row
 from budgets.models import FiscalYear, Regency, Satker
+from budgets.services.common import closed_year_reason
 from imports.kinds import Column, ImportKind, Prefill
 from imports.plan import ImportPlan, PlannedRow
 from imports.reader import CellError, Sheet, parse_int, parse_text
@@ -185,8 +186,8 @@ class OvopImport(ImportKind):
         fiscal_year = known.years.get(values["tahun"])
         if fiscal_year is None:
             plan.error(number, "tahun", _("Tahun anggaran %(year)s tidak ada.") % {"year": values["tahun"]})
-        elif fiscal_year.is_closed:
-            plan.error(number, "tahun", _("Tahun anggaran %(year)s sudah ditutup.") % {"year": fiscal_year.year})
+        elif closed := closed_year_reason(fiscal_year):
+            plan.error(number, "tahun", closed)
             fiscal_year = None
         if satker is None or regency is None or fiscal_year is None:
             return None

@@ -19,6 +19,7 @@ from django.urls import reverse
 from budgets.import_kinds import rpd_editability_many
 from budgets.models import BudgetLine, FiscalYear, RpdPlan, RpdRevision, RpdWindow, SpendingType
 from budgets.services import rpd_editability, rpd_set
+from budgets.services.common import closed_year_reason
 from imports.catalog import get_kind
 from imports.importer import import_file
 from imports.reader import read_sheet
@@ -175,11 +176,14 @@ def test_rules_refuse_the_file(tmp_path, officer, other_satker, dipa, row, colum
     assert not RpdPlan.objects.exists() and not RpdRevision.objects.exists()
 
 
-def test_closed_year_is_refused(tmp_path, officer, dipa) -> None:
+def test_closed_year_is_refused(tmp_path, officer, dipa, today) -> None:
     FiscalYear.objects.filter(pk=dipa.fiscal_year.pk).update(is_closed=True)
     result = run(workbook(tmp_path / "c.xlsx", full_grid(dipa.fiscal_year.year)), officer)
     assert errors(result)[0] == (2, "tahun") and len(result.plan.errors) == 24
-    assert "sudah ditutup" in result.plan.errors[0].message
+    # The web form's words: one reason for a closed year, wherever it is asked.
+    closed = FiscalYear.objects.get(pk=dipa.fiscal_year.pk)
+    form_reason = rpd_editability(satker=dipa.ovop.satker, fiscal_year=closed, today=today).reason
+    assert result.plan.errors[0].message == closed_year_reason(closed) == form_reason
     assert not RpdPlan.objects.exists()
 
 

@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from budgets.models import FiscalYear, Regency
+from budgets.services.common import closed_year_reason
 from imports.catalog import get_kind
 from imports.importer import import_file
 from imports.reader import read_sheet
@@ -177,7 +178,7 @@ def test_closed_year_is_refused(tmp_path, officer, regencies, years) -> None:
     FiscalYear.objects.filter(pk=years[0].pk).update(is_closed=True)
     result = run(workbook(tmp_path / "tutup.xlsx", valid_rows(years)), officer)
     assert errors(result) == [(2, "tahun")]
-    assert "sudah ditutup" in result.plan.errors[0].message
+    assert result.plan.errors[0].message == closed_year_reason(FiscalYear.objects.get(pk=years[0].pk))
     assert not OvopCentre.objects.exists()
 
 
