@@ -38,8 +38,30 @@ def quarter_of(month: int) -> int:
     return (month - 1) // 3 + 1
 
 
+def month_end(year: int, month: int) -> date:
+    return date(*following_month(year, month), 1) - timedelta(days=1)
+
+
 def last_started_month(year: int, today: date) -> int:
     """The last month of ``year`` that has started by ``today``: 12 for past years, 0 for future ones."""
     if year < today.year:
         return 12
     return today.month if year == today.year else 0
+
+
+def last_completed_month(year: int, today: date) -> int:
+    """The last month of ``year`` that has ended by ``today``: 12 for past years, 0 while its
+    first month runs and for future years."""
+    if year < today.year:
+        return 12
+    return today.month - 1 if year == today.year else 0
+
+
+def as_of_month(year: int, today: date) -> int:
+    """The month the year's figures stand at unless a report is asked for another: the last
+    completed month (a month still running has no approved report yet, so counting it would
+    compare provinces that closed it early with those that could not). January of the running
+    year and future years stand at their first month and at their whole year respectively."""
+    if year > today.year:
+        return 12
+    return max(last_completed_month(year, today), 1)

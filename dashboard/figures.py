@@ -21,8 +21,8 @@ from django.utils.translation import gettext as _
 
 from accounts import permissions
 from accounts.scoping import scoped
-from budgets.calendar import last_started_month, report_due_date
-from budgets.models import Authority, FiscalYear, MonthlyReport, Province, Satker, SatkerAuthority
+from budgets.calendar import as_of_month, last_started_month, month_end, report_due_date
+from budgets.models import FiscalYear, MonthlyReport, Province, Satker
 from budgets.reports.queries import (
     RealizationFilter,
     ReportResult,
@@ -32,6 +32,7 @@ from budgets.reports.queries import (
     realization_total,
     satker_report,
 )
+from budgets.reports.yardstick import Yardstick, yardstick
 from core.formats import MONTH_NAMES
 from dashboard.narrative.programmes import ProgrammeFigures
 from dashboard.narrative.realization import NarrativeFigures, narrative_figures
@@ -74,45 +75,48 @@ def provinces_by_code() -> dict[str, Province]:
     return {province.bps_code: province for province in Province.objects.order_by("bps_code")}
 
 
-def provincial_authority(fiscal_year: FiscalYear) -> str | None:
-    """The authority of the provincial satkers in the year (DK until 2023, TP from 2024), read
-    from the data rather than the calendar; None when the year has no provincial satkers."""
-    found = (
-        SatkerAuthority.objects.filter(fiscal_year=fiscal_year, satker__is_central=False)
-        .exclude(authority=Authority.KP)
-        .values_list("authority")
-        .annotate(satkers=Count("pk"))
-        .order_by("-satkers", "authority")
-        .first()
-    )
-    return found[0] if found else None
-
-
 def as_of(fiscal_year: FiscalYear, today: date) -> date | None:
-    """The date the running year's figures stand at; None for a year that is over."""
-    return today if fiscal_year.year >= today.year else None
+    """The last day the running year's figures count (the end of the last completed month);
+    None for a year that is over."""
+    if fiscal_year.year != today.year:
+        return None
+    return month_end(fiscal_year.year, as_of_month(fiscal_year.year, today))
+
+
+def provincial_ranking(fiscal_year: FiscalYear, today: date) -> ReportResult:
+    """The ranking the dashboard, the officer's home and the narrative all quote: the provinces
+    of the year's provincial authority, as of the last completed month."""
+    month = as_of_month(fiscal_year.year, today)
+    return province_ranking(RealizationFilter(year=fiscal_year.year, month=month), today=today)
 
 
 def narrative_for(
     *, fiscal_year: FiscalYear, user: User | AnonymousUser, today: date, provinces: dict[str, Province] | None = None
 ) -> NarrativeFigures:
-    """The narrative's figures for the year: the whole directorate, the provincial authority's
-    ranking and the satkers under the year's threshold. Province-level figures are open to
-    every role (CONTRACT); satkers under the threshold are counted for the whole directorate,
-    but only those in the user's scope are named."""
+    """The narrative's figures for the year as of its last completed month: the whole
+    directorate, the provincial authority's ranking and the satkers under the yardstick (the
+    year's threshold at its end, the quarter's absorption target before). Province-level figures
+    are open to every role (CONTRACT); satkers under the yardstick are counted for the whole
+    directorate, but only those in the user's scope are named."""
     year = fiscal_year.year
-    authority = provincial_authority(fiscal_year)
+    month = as_of_month(year, today)
+    ranking = provincial_ranking(fiscal_year, today)
     provinces = provinces if provinces is not None else provinces_by_code()
     visible = None
     if not permissions.reads_all_provinces(user):
         visible = set(scoped(Satker.objects.all(), user).values_list("code", flat=True))
+    measure = yardstick(fiscal_year, month)
+    satkers = None
+    if measure is not None:
+        satkers = satker_report(RealizationFilter(year=year, month=month), below=None, threshold=measure.value)
     return narrative_figures(
         year=year,
-        directorate=realization_total(RealizationFilter(year=year)),
+        directorate=realization_total(RealizationFilter(year=year, month=month)),
         as_of=as_of(fiscal_year, today),
-        authority=authority,
-        ranking=province_ranking(RealizationFilter(year=year, authority=authority)) if authority else None,
-        satkers=satker_report(RealizationFilter(year=year), below=None, threshold=fiscal_year.below_average_threshold),
+        authority=ranking.params["authority"],
+        ranking=ranking,
+        satkers=satkers,
+        yardstick_quarter=measure.quarter if measure else None,
         visible_satkers=visible,
         names_en={code: province.name_en for code, province in provinces.items()},
     )
@@ -127,8 +131,10 @@ class DirectorateDashboard:
     authority: str | None
     totals: dict[str, Any]
     ranking: ReportResult
+    yardstick: Yardstick | None  # what the satkers are held against as of ``month``
     below_threshold: list[dict[str, Any]]
     monthly: ReportResult
+    month: int  # the figures are as of the end of this month
     awaiting_review: int
     late: int
     tiles: TileMap
@@ -138,11 +144,19 @@ class DirectorateDashboard:
 
     @property
     def above_average(self) -> int:
-        return self.ranking.extra["above_average"]
+        return self.ranking.totals["above_average"]
 
     @property
     def average(self) -> Decimal | None:
-        return self.ranking.extra["average"]
+        return self.ranking.totals["average_weighted"]
+
+    @property
+    def average_unweighted(self) -> Decimal | None:
+        return self.ranking.totals["average_unweighted"]
+
+    @property
+    def month_label(self) -> str:
+        return f"{MONTH_NAMES[self.month]} {self.fiscal_year.year}"
 
     @property
     def provinces(self) -> list[dict[str, Any]]:
@@ -181,19 +195,23 @@ def _s_curve_chart(monthly: ReportResult, last_month: int) -> dict:
 def directorate_dashboard(
     *, user: User | AnonymousUser, fiscal_year: FiscalYear, authority: str | None, today: date
 ) -> DirectorateDashboard:
-    """KPIs, province ranking (bar chart and tile map), S-curve and report counts of the year,
-    for all satkers or one authority."""
-    filters = RealizationFilter(year=fiscal_year.year, authority=authority)
-    ranking = province_ranking(filters)
-    satkers = satker_report(
-        replace(filters, satkers=scoped(Satker.objects.all(), user)),
-        below=None,
-        threshold=fiscal_year.below_average_threshold,
-    )
-    below = sorted(
-        (row for row in satkers.rows if row["below_threshold"]), key=lambda row: (row["persen"], row["satker"])
-    )
-    monthly = monthly_report(filters, fiscal_year=fiscal_year)
+    """KPIs, province ranking (bar chart and tile map), S-curve and report counts of the year as of
+    its last completed month, for all satkers or one authority. Without an authority the ranking
+    is the provincial one the narrative quotes (provinces are never ranked with central units)."""
+    month = as_of_month(fiscal_year.year, today)
+    filters = RealizationFilter(year=fiscal_year.year, month=month, authority=authority)
+    ranking = province_ranking(filters, today=today) if authority else provincial_ranking(fiscal_year, today)
+    measure = yardstick(fiscal_year, month)
+    below: list[dict[str, Any]] = []
+    if measure is not None:
+        satkers = satker_report(
+            replace(filters, satkers=scoped(Satker.objects.all(), user)), below=None, threshold=measure.value
+        )
+        below = sorted(
+            (row for row in satkers.rows if row["below_threshold"]), key=lambda row: (row["persen"], row["satker"])
+        )
+    # The S-curve draws the whole year's plan; realization stops at the months that have started.
+    monthly = monthly_report(replace(filters, month=None), fiscal_year=fiscal_year)
     counts = scoped(
         MonthlyReport.objects.filter(fiscal_year=fiscal_year, satker__in=Satker.objects.filter(filters.satker_q())),
         user,
@@ -207,10 +225,12 @@ def directorate_dashboard(
     dashboard = DirectorateDashboard(
         fiscal_year=fiscal_year,
         authority=authority,
-        totals=ranking.totals,
+        totals=realization_total(filters),
         ranking=ranking,
+        yardstick=measure,
         below_threshold=below,
         monthly=monthly,
+        month=month,
         awaiting_review=counts["awaiting_review"],
         late=counts["late"],
         tiles=tiles,
@@ -218,7 +238,7 @@ def directorate_dashboard(
         reports=report_links(year=fiscal_year.year, authority=authority),
     )
     dashboard.charts = {
-        "provinces": _province_chart(ranking.rows, tiles, urls, ranking.extra["average"]),
+        "provinces": _province_chart(ranking.rows, tiles, urls, ranking.totals["average_weighted"]),
         "scurve": _s_curve_chart(monthly, last_started_month(fiscal_year.year, today)),
     }
     return dashboard
@@ -268,13 +288,13 @@ def officer_dashboard(
     of the provincial authority, and the state of this month's and last month's reports."""
     satkers_qs = scoped(Satker.objects.order_by("code"), user)
     satkers = list(satkers_qs)
-    own = RealizationFilter(year=fiscal_year.year, satkers=satkers_qs)
+    own = RealizationFilter(year=fiscal_year.year, month=as_of_month(fiscal_year.year, today), satkers=satkers_qs)
     totals = realization_total(own)
     figures = {row["satker"]: row for row in realization_by_satker(own)}
-    authority = provincial_authority(fiscal_year)
-    ranking = province_ranking(RealizationFilter(year=fiscal_year.year, authority=authority)) if authority else None
+    ranking = provincial_ranking(fiscal_year, today)
+    authority = ranking.params["authority"]
     province_code = user.province.bps_code if user.province else None
-    province_row = next((row for row in ranking.rows if row["province"] == province_code), None) if ranking else None
+    province_row = next((row for row in ranking.rows if row["province"] == province_code), None)
 
     this_year, this_month = today.year, today.month
     last_year, last_month = (this_year - 1, 12) if this_month == 1 else (this_year, this_month - 1)
@@ -309,8 +329,8 @@ def officer_dashboard(
             for satker in satkers
         ],
         province_row=province_row,
-        provinces_ranked=sum(1 for row in ranking.rows if row["rank"] is not None) if ranking else 0,
-        average=ranking.extra["average"] if ranking else None,
+        provinces_ranked=sum(1 for row in ranking.rows if row["rank"] is not None),
+        average=ranking.totals["average_weighted"],
         authority=authority,
         today=today,
         reports=report_links(year=fiscal_year.year, authority=authority),

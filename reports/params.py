@@ -4,6 +4,7 @@ parameter is an error with its reason (HTTP 400), never silently ignored."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -12,6 +13,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from budgets.calendar import as_of_month
 from budgets.models import Authority, BudgetComponent, FiscalYear, Province
 from budgets.selectors import current_fiscal_year
 from core.formats import MONTH_CHOICES
@@ -31,7 +33,7 @@ class BadReportParams(Exception):
 class ReportParamsForm(forms.Form):
     year = forms.IntegerField(label=gettext_lazy("Tahun"), required=False)
     month = forms.TypedChoiceField(
-        label=gettext_lazy("Sampai bulan"), choices=[("", gettext_lazy("Setahun penuh")), *MONTH_CHOICES],
+        label=gettext_lazy("Sampai bulan"), choices=[("", gettext_lazy("Bulan terakhir yang selesai")), *MONTH_CHOICES],
         coerce=int, required=False, empty_value=None,
     )  # fmt: skip
     province = forms.ChoiceField(label=gettext_lazy("Provinsi"), required=False)
@@ -91,8 +93,10 @@ class ReportParams:
         return params
 
 
-def parse_report_params(query: QueryDict, *, allowed: set[str]) -> tuple[ReportParams, ReportParamsForm]:
-    """Checked parameters (and the bound form, for the HTML filter bar); raises BadReportParams."""
+def parse_report_params(query: QueryDict, *, allowed: set[str], today: date) -> tuple[ReportParams, ReportParamsForm]:
+    """Checked parameters (and the bound form, for the HTML filter bar); raises BadReportParams.
+    A report that takes a month stands at one: the one asked for, else the year's last completed
+    month (budgets.calendar.as_of_month), so every figure is "as of" a stated cut-off."""
     unknown = sorted(set(query) - allowed - COMMON)
     provinces = list(Province.objects.values_list("bps_code", "name").order_by("bps_code"))
     form = ReportParamsForm(query, provinces=provinces)
@@ -111,7 +115,7 @@ def parse_report_params(query: QueryDict, *, allowed: set[str]) -> tuple[ReportP
     return (
         ReportParams(
             year=data["year"],
-            month=data["month"],
+            month=data["month"] or (as_of_month(data["year"], today) if "month" in allowed else None),
             province=data["province"] or None,
             component=data["component"] or None,
             authority=data["authority"] or None,

@@ -81,7 +81,7 @@ def scope_filters(request: HttpRequest, spec: ReportSpec, params: ReportParams) 
 def report_view(request: HttpRequest, name: str) -> HttpResponse:
     spec = REPORTS[name]
     try:
-        params, form = parse_report_params(request.GET, allowed=set(spec.params))
+        params, form = parse_report_params(request.GET, allowed=set(spec.params), today=timezone.localdate())
     except BadReportParams as bad:
         return bad_request(request, spec, bad.errors)
     filters = scope_filters(request, spec, params)

@@ -495,7 +495,8 @@ def test_english_xlsx_export_has_english_title_and_headers(world, viewer) -> Non
     assert english["A1"].value.startswith(f"Province realization ranking · Year {year}")
     header = [cell.value for cell in english[3]]
     assert header == ["Rank", "BPS code", "Province", "Pagu", "Blocked funds", "Effective pagu", "RPD", "Realization",
-                      "Realization (%)", "Top five", "Below average"]  # fmt: skip
+                      "Realization (%)", "Top five", "Below the weighted average", "Months approved",
+                      "Months due"]  # fmt: skip
     assert [cell.value for cell in indonesian[3]][:3] == ["Peringkat", "Kode BPS", "Provinsi"]
     assert indonesian.title == "Peringkat realisasi provinsi"
 

@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 from django.db.models import BigIntegerField, Count, F, FilteredRelation, Q, QuerySet, Sum, Value
 from django.db.models.functions import Cast
 
-from budgets.calendar import last_started_month, quarter_of
+from budgets.calendar import last_completed_month, last_started_month, quarter_of
 from budgets.models import (
     Authority,
     BudgetComponent,
@@ -84,10 +84,11 @@ class SatkerInfo:
     province_name: str
     authority: str  # of the filter's year
     fiscal_year_id: int
+    is_central: bool  # one of the directorate's central units (in DKI Jakarta, never the province's)
 
 
 SATKER_INFO = ("satker_id", "satker__code", "satker__name", "satker__province__bps_code", "satker__province__name",
-               "authority", "fiscal_year_id")  # fmt: skip
+               "authority", "fiscal_year_id", "satker__is_central")  # fmt: skip
 
 
 def satkers_of(filters: RealizationFilter) -> dict[int, SatkerInfo]:
@@ -282,15 +283,67 @@ def national_summary(filters: RealizationFilter) -> ReportResult:
     return ReportResult("realization", rows, _total(per_satker, with_rpd=with_rpd))
 
 
-def province_ranking(filters: RealizationFilter) -> ReportResult:
-    """Provinces by realization %: rank (equal % share a rank), the top five, and whether each is
-    below the average of the rows shown (their total realization over their total effective
-    pagu, the figure the directorate publishes as the average)."""
-    satkers = satkers_of(filters)
-    sums = sums_by_satker(filters, satkers)
-    rows = _province_rows(satkers, sums, not filters.component)
-    totals = _total(sums, with_rpd=not filters.component)
-    average = totals["persen"]
+def provincial_authority_of(satkers: Iterable[SatkerInfo]) -> str | None:
+    """The authority the year's money reached the provinces by (DK until 2023, TP from 2024), read
+    from the satkers rather than the calendar: the most common among provincial satkers."""
+    counts: dict[str, int] = {}
+    for info in satkers:
+        if not info.is_central and info.authority != Authority.KP:
+            counts[info.authority] = counts.get(info.authority, 0) + 1
+    return min(counts, key=lambda authority: (-counts[authority], authority)) if counts else None
+
+
+def approved_months(filters: RealizationFilter, satker_ids: Iterable[int]) -> dict[int, set[int]]:
+    """The months up to the filter's month whose report each satker has had approved."""
+    months: dict[int, set[int]] = {}
+    reports = MonthlyReport.objects.filter(
+        fiscal_year__year=filters.year, satker_id__in=list(satker_ids), status=Status.APPROVED,
+        month__lte=filters.month or 12,
+    )  # fmt: skip
+    for satker_id, month in reports.values_list("satker_id", "month"):
+        months.setdefault(satker_id, set()).add(month)
+    return months
+
+
+def average_of(values: Iterable[Decimal | None]) -> Decimal | None:
+    """The plain mean of percentages (each province counts once, whatever its pagu)."""
+    shown = [value for value in values if value is not None]
+    if not shown:
+        return None
+    return (sum(shown) / len(shown)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def province_ranking(filters: RealizationFilter, *, today: date) -> ReportResult:
+    """Provinces by realization % as of the filter's month: rank (equal % share a rank), the top
+    five, and each province's reporting completeness (``months_approved`` of ``months_expected``:
+    a province that has not had every ended month approved is marked, still ranked on what it
+    has). Only provincial satkers of one authority are ranked: the one asked for, else the year's
+    provincial authority. The directorate's central units are never DKI Jakarta's: their
+    figures come apart (``central_*`` in the totals), outside the ranking.
+
+    Two averages, each named: ``average_weighted`` (total realization / total effective pagu of
+    the rows, the figure the directorate calls "rata-rata": ``below_average`` and
+    ``above_average`` compare with it) and ``average_unweighted`` (the mean of the provinces'
+    percentages: ``below_average_unweighted`` counts the provinces under it)."""
+    everyone = satkers_of(replace(filters, authority=None))
+    authority = filters.authority or provincial_authority_of(everyone.values())
+    ranked = {pk: info for pk, info in everyone.items() if not info.is_central and info.authority == authority}
+    central = {pk: info for pk, info in everyone.items()
+               if info.is_central and filters.authority in (None, info.authority)}  # fmt: skip
+    with_rpd = not filters.component
+    sums = sums_by_satker(filters, {**ranked, **central})
+    ranked_sums = [row for row in sums if row.satker in ranked]
+    rows = _province_rows(ranked, ranked_sums, with_rpd)
+    totals = _total(ranked_sums, with_rpd=with_rpd)
+    weighted = totals["persen"]
+    unweighted = average_of(row["persen"] for row in rows)
+
+    expected = min(filters.month or 12, last_completed_month(filters.year, today))
+    approved = approved_months(filters, ranked)
+    satkers_in: dict[str, list[int]] = {}
+    for pk, info in ranked.items():
+        satkers_in.setdefault(info.province, []).append(pk)
+
     ordered = sorted(rows, key=lambda row: (row["persen"] is None, -(row["persen"] or 0), row["province"]))
     previous, rank = None, 0
     for position, row in enumerate(ordered, start=1):
@@ -298,10 +351,30 @@ def province_ranking(filters: RealizationFilter) -> ReportResult:
             rank, previous = position, row["persen"]
         row["rank"] = rank if row["persen"] is not None else None
         row["top_five"] = row["rank"] is not None and row["rank"] <= 5
-        row["below_average"] = row["persen"] is not None and average is not None and row["persen"] < average
-    above = sum(1 for row in ordered if row["persen"] is not None and average is not None and row["persen"] > average)
-    totals.update({"above_average": above, "below_average": sum(row["below_average"] for row in ordered)})
-    return ReportResult("provinces", ordered, totals, {"average": average, "above_average": above})
+        row["below_average"] = row["persen"] is not None and weighted is not None and row["persen"] < weighted
+        # A month counts when every satker of the province has had it approved.
+        months = set.intersection(*(approved.get(pk, set()) for pk in satkers_in[row["province"]]))
+        row["months_approved"] = len(months)
+        row["months_expected"] = expected
+        row["reporting_complete"] = len(months) >= expected
+    above = sum(1 for row in ordered if row["persen"] is not None and weighted is not None and row["persen"] > weighted)
+    central_figures = _total([row for row in sums if row.satker in central], with_rpd=with_rpd)
+    totals.update({
+        "average_weighted": weighted,
+        "average_unweighted": unweighted,
+        "above_average": above,
+        "below_average": sum(row["below_average"] for row in ordered),
+        "below_average_unweighted": sum(1 for row in ordered if row["persen"] is not None
+                                        and unweighted is not None and row["persen"] < unweighted),
+        "months_expected": expected,
+        "provinces_incomplete": sum(not row["reporting_complete"] for row in ordered),
+        "central_pagu_efektif": central_figures["pagu_efektif"],
+        "central_realisasi": central_figures["realisasi"],
+        "central_persen": central_figures["persen"],
+    })  # fmt: skip
+    return ReportResult(
+        "provinces", ordered, totals, {"average": weighted, "above_average": above}, {"authority": authority}
+    )
 
 
 def satker_report(filters: RealizationFilter, *, below: Decimal | None, threshold: Decimal) -> ReportResult:
@@ -316,7 +389,7 @@ def satker_report(filters: RealizationFilter, *, below: Decimal | None, threshol
         rows = [row for row in rows if row["persen"] is not None and row["persen"] < below]
     totals = _total(sums, with_rpd=not filters.component)
     totals["below_threshold"] = sum(row["below_threshold"] for row in rows)
-    return ReportResult("satkers", rows, totals, {"threshold": threshold, "below": below})
+    return ReportResult("satkers", rows, totals, {"threshold": threshold, "below": below}, {"threshold": threshold})
 
 
 def deviation_score(deviation: Decimal | None, fiscal_year: FiscalYear) -> Decimal | None:

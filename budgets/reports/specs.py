@@ -46,6 +46,19 @@ TIMELINESS_LABELS = {
 TIMELINESS_BADGES = {"on_time": "success", "late": "danger", "missing": "dark", "pending": "secondary"}
 
 
+# Which average is which (DOMAIN: the directorate's statements use both).
+RANKING_SUMMARY = (
+    Column("average_weighted", _("Rata-rata tertimbang (total realisasi / total pagu efektif)"), "percent"),
+    Column("average_unweighted", _("Rata-rata sederhana (rerata persentase provinsi)"), "percent"),
+    Column("above_average", _("Provinsi di atas rata-rata tertimbang"), "int"),
+    Column("below_average_unweighted", _("Provinsi di bawah rata-rata sederhana"), "int"),
+    Column("provinces_incomplete", _("Provinsi yang laporannya belum lengkap disetujui"), "int"),
+    Column("central_pagu_efektif", _("Kantor Pusat (tidak diperingkat): pagu efektif"), "money"),
+    Column("central_realisasi", _("Kantor Pusat (tidak diperingkat): realisasi"), "money"),
+    Column("central_persen", _("Kantor Pusat (tidak diperingkat): realisasi (%)"), "percent"),
+)
+
+
 def satker_year_url(code: str, year: int) -> str:
     """Drill-down: a satker code opens that satker's year (its months, then a month's entries)."""
     return reverse("budgets:satker-year", args=[code, year])
@@ -79,10 +92,13 @@ SPECS: tuple[ReportSpec, ...] = (
             Column("province_name", _("Provinsi")),
             *MONEY,
             Column("top_five", _("Lima teratas"), "bool"),
-            Column("below_average", _("Di bawah rata-rata"), "bool"),
+            Column("below_average", _("Di bawah rata-rata tertimbang"), "bool"),
+            Column("months_approved", _("Bulan disetujui"), "int"),
+            Column("months_expected", _("Bulan wajib lapor"), "int"),
         ),
-        lambda filters, context: province_ranking(filters),
+        lambda filters, context: province_ranking(filters, today=context.today),
         cacheable=True,
+        summary=RANKING_SUMMARY,
     ),
     ReportSpec(
         "satkers",

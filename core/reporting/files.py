@@ -42,7 +42,7 @@ JSON_CONTENT_TYPE = "application/json; charset=utf-8"
 def as_json(spec: ReportSpec, result: ReportResult, params: dict[str, Any]) -> HttpResponse:
     payload = {
         "report": spec.name,
-        "params": params,
+        "params": {**params, **{key: json_value(value) for key, value in result.params.items()}},
         "columns": [column.key for column in spec.columns],
         "rows": [{column.key: json_value(row.get(column.key)) for column in spec.columns} for row in result.rows],
         "totals": {key: json_value(value) for key, value in result.totals.items()},
@@ -101,6 +101,13 @@ def as_xlsx(spec: ReportSpec, result: ReportResult, title: str, filename: str) -
                 cell = sheet.cell(row=totals_row, column=index, value=xlsx_value(column, result.totals[column.key]))
                 cell.font = Font(bold=True)
                 cell.number_format = XLSX_FORMATS.get(column.kind, "General")
+    summary_row = totals_row + 2
+    for column in spec.summary:
+        if column.key in result.totals:
+            sheet.cell(row=summary_row, column=1, value=str(column.label)).font = Font(bold=True)
+            cell = sheet.cell(row=summary_row, column=2, value=xlsx_value(column, result.totals[column.key]))
+            cell.number_format = XLSX_FORMATS.get(column.kind, "General")
+            summary_row += 1
     sheet.freeze_panes = sheet.cell(row=HEADER_ROW + 1, column=1)
     sheet.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(spec.columns))}{max(last_row, HEADER_ROW + 1)}"
     for index, width in enumerate(widths, start=1):

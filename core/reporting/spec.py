@@ -38,6 +38,9 @@ class ReportResult:
     rows: list[dict[str, Any]]
     totals: dict[str, Any]
     extra: dict[str, Any] = field(default_factory=dict)
+    # Parameters the report settled itself (the year's threshold, the authority ranked): the
+    # exports state them beside the ones asked for.
+    params: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,9 @@ class ReportSpec:
     # True: built only from tables that raise the data version (core/data_version.py), so the
     # page may be served from core/fresh_cache.py; False: built on every request.
     cacheable: bool = False
+    # Figures of the totals stated by name under the table (HTML and XLSX), such as which
+    # average the rows were compared with.
+    summary: tuple[Column, ...] = ()
 
 
 def percent(numerator: int | None, denominator: int | None) -> Decimal | None:

@@ -19,6 +19,7 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from budgets.reports.yardstick import QUARTER_NUMERALS
 from core.formats import Language, format_amount, format_date, format_percent, join_words
 
 if TYPE_CHECKING:
@@ -57,11 +58,16 @@ class NarrativeFigures:
     as_of: date | None = None  # None when the year is over: the figures are the year's
     authority: str | None = None  # the provincial satkers' authority that year (DK or TP)
     provincial: Share | None = None
-    average: Decimal | None = None  # the provincial authority's total %, the ranking's average
+    average: Decimal | None = None  # the ranking's weighted average: the provinces' total %
+    average_unweighted: Decimal | None = None  # the mean of the provinces' percentages
     provinces_ranked: int = 0
     above_average: int = 0
+    below_average_unweighted: int = 0
+    # Provinces whose every ended month is not yet approved (their figures are partial).
+    provinces_incomplete: int = 0
     top: list[Ranked] = field(default_factory=list)
     threshold: Decimal | None = None
+    threshold_quarter: int | None = None  # None: the year's threshold; else the quarter's absorption target
     below_threshold: int = 0
     # The satkers under the threshold that the reader may see, lowest first (an officer does
     # not get the names of satkers outside their province, only how many there are).
@@ -80,12 +86,14 @@ def narrative_figures(
     authority: str | None = None,
     ranking: ReportResult | None = None,
     satkers: ReportResult | None = None,
+    yardstick_quarter: int | None = None,
     visible_satkers: set[str] | None = None,
     names_en: Mapping[str, str] | None = None,
 ) -> NarrativeFigures:
     """The figures of the text, from report results: ``directorate`` is ``realization_total``
     of all satkers, ``ranking`` the ``province_ranking`` of the provincial authority and
-    ``satkers`` the ``satker_report`` of all satkers with the year's threshold.
+    ``satkers`` the ``satker_report`` of all satkers against the yardstick (the year's threshold,
+    or with ``yardstick_quarter`` that quarter's absorption target).
     ``visible_satkers`` (codes) limits the satkers named; None names them all."""
     names_en = names_en or {}
     figures: dict[str, Any] = {"year": year, "directorate": _share(directorate), "as_of": as_of}
@@ -94,23 +102,25 @@ def narrative_figures(
         figures.update(
             authority=authority,
             provincial=_share(ranking.totals),
-            average=ranking.extra["average"],
+            average=ranking.totals["average_weighted"],
+            average_unweighted=ranking.totals["average_unweighted"],
             provinces_ranked=len(ranked),
-            above_average=ranking.extra["above_average"],
+            above_average=ranking.totals["above_average"],
+            below_average_unweighted=ranking.totals["below_average_unweighted"],
+            provinces_incomplete=ranking.totals["provinces_incomplete"] if as_of else 0,
             top=[
                 Ranked(row["province_name"], names_en.get(row["province"], row["province_name"]), row["persen"])
                 for row in ranked
                 if row["top_five"]
             ],
         )
-    # The threshold is a year-end yardstick: in a running year (``as_of`` set) nearly every
-    # satker is still under it, so the text leaves it out rather than list them all.
-    if satkers is not None and as_of is None:
+    if satkers is not None:
         below = sorted(
             (row for row in satkers.rows if row["below_threshold"]), key=lambda row: (row["persen"], row["satker"])
         )
         figures.update(
             threshold=satkers.extra["threshold"],
+            threshold_quarter=yardstick_quarter,
             below_threshold=len(below),
             below_named=[
                 Ranked(row["satker_name"], row["satker_name"], row["persen"])
@@ -155,16 +165,28 @@ def _indonesian(f: NarrativeFigures) -> list[str]:
     paragraphs = [sentence + "."]
 
     if f.provinces_ranked:
-        text = f"Sebanyak {f.above_average} provinsi mencatat realisasi {word} di atas rata-rata ({pct(f.average)})."
+        text = (
+            f"Sebanyak {f.above_average} provinsi mencatat realisasi {word} di atas rata-rata tertimbang "
+            f"({pct(f.average)}, total realisasi dibagi total pagu efektif), dan {f.below_average_unweighted} "
+            f"provinsi di bawah rata-rata sederhana persentase provinsi ({pct(f.average_unweighted)})."
+        )
         if f.top:
             text += f" Lima besar provinsi dengan realisasi tertinggi adalah {_ranked(f.top, 'id')}."
+        if f.provinces_incomplete:
+            text += (
+                f" Laporan {f.provinces_incomplete} provinsi belum disetujui untuk semua bulan yang telah berakhir,"
+                " sehingga angkanya belum lengkap."
+            )
         paragraphs.append(text)
 
     if f.threshold is not None:
+        measure = pct(f.threshold)
+        if f.threshold_quarter:
+            measure = f"target penyerapan TW {QUARTER_NUMERALS[f.threshold_quarter]} ({measure})"
         if not f.below_threshold:
-            paragraphs.append(f"Tidak ada satker dengan realisasi di bawah {pct(f.threshold)}.")
+            paragraphs.append(f"Tidak ada satker dengan realisasi di bawah {measure}.")
         else:
-            text = f"Tercatat {f.below_threshold} satker yang realisasinya masih di bawah {pct(f.threshold)}"
+            text = f"Tercatat {f.below_threshold} satker yang realisasinya masih di bawah {measure}"
             named = f.below_named[:MAX_NAMED_SATKERS]
             if named and len(named) == f.below_threshold:
                 text += f", yaitu {_ranked(named, 'id')}"
@@ -201,20 +223,33 @@ def _english(f: NarrativeFigures) -> list[str]:
 
     if f.provinces_ranked:
         noun = "province" if f.above_average == 1 else "provinces"
-        text = f"A total of {f.above_average} {noun} realized their {word} budget above the average ({pct(f.average)})."
+        below_noun = "province" if f.below_average_unweighted == 1 else "provinces"
+        text = (
+            f"A total of {f.above_average} {noun} realized their {word} budget above the weighted average "
+            f"({pct(f.average)}, total realization over total effective ceiling), and {f.below_average_unweighted} "
+            f"{below_noun} below the plain average of the provinces' percentages ({pct(f.average_unweighted)})."
+        )
         if f.top:
             text += f" The top five provinces are {_ranked(f.top, 'en', english_names=True)}."
+        if f.provinces_incomplete:
+            text += (
+                f" The reports of {f.provinces_incomplete} provinces are not yet approved for every month that has"
+                " ended, so their figures are incomplete."
+            )
         paragraphs.append(text)
 
     if f.threshold is not None:
+        measure = pct(f.threshold)
+        if f.threshold_quarter:
+            measure = f"the Q{f.threshold_quarter} absorption target ({measure})"
         if not f.below_threshold:
-            paragraphs.append(f"No work unit (satker) has a realization below {pct(f.threshold)}.")
+            paragraphs.append(f"No work unit (satker) has a realization below {measure}.")
         else:
             if f.below_threshold == 1:
-                text = f"There is 1 work unit (satker) whose realization is still below {pct(f.threshold)}"
+                text = f"There is 1 work unit (satker) whose realization is still below {measure}"
             else:
                 text = f"There are {f.below_threshold} work units (satker) whose realization is still below"
-                text += f" {pct(f.threshold)}"
+                text += f" {measure}"
             named = f.below_named[:MAX_NAMED_SATKERS]
             if named and len(named) == f.below_threshold:
                 text += f": {_ranked(named, 'en')}"

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import io
 import random
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import replace
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -27,6 +28,7 @@ from budgets.models import (
     MonthlyReport,
     Realization,
     RpdPlan,
+    Satker,
     SatkerAuthority,
     SpendingType,
 )
@@ -194,14 +196,28 @@ def test_reports_equal_the_plain_aggregates(random_year, params) -> None:
         satkers[pk][0]: money(f, with_rpd) for pk, f in figures.items() if f["lines"]
     }
 
+    # The ranking: provincial satkers of one authority (the filter's, else the year's most common
+    # provincial one); the central units apart, never in their province's row.
+    ranking = province_ranking(filters, today=date(YEAR + 1, 1, 1))
+    central = set(Satker.objects.filter(is_central=True).values_list("pk", flat=True))
+    provincial = Counter(a for pk, a in expected["authority"].items() if pk not in central and a != "KP")
+    assert ranking.params["authority"] == (
+        params.get("authority") or min(provincial, key=lambda a: (-provincial[a], a))
+    )
+    ranked = {pk: f for pk, f in figures.items()
+              if pk not in central and expected["authority"][pk] == ranking.params["authority"]}  # fmt: skip
     by_province = defaultdict(list)
-    for pk, f in figures.items():
+    for pk, f in ranked.items():
         by_province[satkers[pk][1]].append(f)
-    ranking = province_ranking(filters)
     assert {row["province"]: reported(row) for row in ranking.rows} == {
         code: money(summed(rows), with_rpd) for code, rows in by_province.items() if summed(rows)["lines"]
     }
-    assert reported(ranking.totals) == money(total, with_rpd)
+    assert reported(ranking.totals) == money(summed(ranked.values()), with_rpd)
+    central_total = money(summed(f for pk, f in figures.items() if pk in central), with_rpd)
+    assert (ranking.totals["central_pagu_efektif"], ranking.totals["central_realisasi"]) == (
+        central_total[2],
+        central_total[4],
+    )
 
     national = national_summary(filters)
     authorities = defaultdict(list)

@@ -37,8 +37,10 @@ def figures(**changes: object) -> NarrativeFigures:
         "authority": "DK",
         "provincial": Share(49_050_000_000, 48_054_285_000, Decimal("97.97")),
         "average": Decimal("97.97"),
+        "average_unweighted": Decimal("97.05"),
         "provinces_ranked": 38,
         "above_average": 20,
+        "below_average_unweighted": 5,
         "top": [Ranked("Bengkulu", "Bengkulu", Decimal("99.91")), Ranked("Aceh", "Aceh", Decimal("99.00"))],
         "threshold": Decimal("91.20"),
         "below_threshold": 1,
@@ -53,7 +55,12 @@ def test_indonesian_text_has_every_figure_in_indonesian_format() -> None:
     assert text.startswith("Realisasi anggaran Direktorat Jenderal IKMA tahun 2022 mencapai 98,68 %")
     assert "(Rp98,68 miliar dari pagu efektif Rp100 miliar)" in text
     assert "realisasi dekonsentrasi sebesar 97,97 % (Rp48,05 miliar dari pagu efektif Rp49,05 miliar)" in text
-    assert "Sebanyak 20 provinsi mencatat realisasi dekonsentrasi di atas rata-rata (97,97 %)" in text
+    # Each average says which it is (the statement of 2022 quotes both).
+    assert (
+        "Sebanyak 20 provinsi mencatat realisasi dekonsentrasi di atas rata-rata tertimbang (97,97 %, total "
+        "realisasi dibagi total pagu efektif), dan 5 provinsi di bawah rata-rata sederhana persentase provinsi "
+        "(97,05 %)."
+    ) in text
     assert "Bengkulu (99,91 %) dan Aceh (99,00 %)" in text
     assert "Tercatat 1 satker yang realisasinya masih di bawah 91,20 %, yaitu Dinas Perindustrian Provinsi " in text
     assert "98.68" not in text and "IDR" not in text
@@ -65,7 +72,11 @@ def test_english_text_has_every_figure_in_english_format() -> None:
     assert text.startswith("The realization of the IKMA Directorate General's budget in 2022 reached 98.68%")
     assert "(IDR 98.68 billion of an effective ceiling of IDR 100 billion)" in text
     assert "deconcentration realization of 97.97% (IDR 48.05 billion of IDR 49.05 billion)" in text
-    assert "A total of 20 provinces realized their deconcentration budget above the average (97.97%)" in text
+    assert (
+        "A total of 20 provinces realized their deconcentration budget above the weighted average (97.97%, total "
+        "realization over total effective ceiling), and 5 provinces below the plain average of the provinces' "
+        "percentages (97.05%)."
+    ) in text
     assert "There is 1 work unit (satker) whose realization is still below 91.20%:" in text
     assert "98,68" not in text and "Rp" not in text and "miliar" not in text
 
@@ -196,25 +207,20 @@ def test_2022_tile_map_has_38_tiles(demo) -> None:
     assert [row["satker"] for row in response.context["dashboard"].below_threshold] == ["970019"]
 
 
-def test_running_year_leaves_out_the_year_end_threshold() -> None:
+def test_running_year_holds_satkers_against_the_quarters_target_not_the_year_end_threshold() -> None:
     from budgets.reports.queries import ReportResult
     from dashboard.narrative.realization import narrative_figures
 
-    satkers = ReportResult(
-        "satkers",
-        [
-            {
-                "satker": "170019",
-                "satker_name": "Dinas Perindustrian Provinsi Bengkulu",
-                "persen": Decimal("53.48"),
-                "below_threshold": True,
-            }
-        ],
-        {},
-        {"threshold": Decimal("91.20")},
-    )
+    def satkers(threshold: str) -> ReportResult:
+        row = {"satker": "170019", "satker_name": "Dinas Perindustrian Provinsi Bengkulu", "persen": Decimal("53.48"),
+               "below_threshold": True}  # fmt: skip
+        return ReportResult("satkers", [row], {}, {"threshold": Decimal(threshold)})
+
     totals = {"pagu_efektif": 100, "realisasi": 50, "persen": Decimal("50.00")}
-    running = narrative_figures(year=2026, directorate=totals, as_of=date(2026, 11, 28), satkers=satkers)
-    assert running.threshold is None and "91,20" not in narrative_text(running, "id")
-    ended = narrative_figures(year=2025, directorate=totals, satkers=satkers)
+    running = narrative_figures(year=2026, directorate=totals, as_of=date(2026, 11, 30), satkers=satkers("70"),
+                                yardstick_quarter=3)  # fmt: skip
+    assert "91,20" not in narrative_text(running, "id")
+    assert "di bawah target penyerapan TW III (70,00 %), yaitu Dinas" in narrative_text(running, "id")
+    assert "below the Q3 absorption target (70.00%): Dinas" in narrative_text(running, "en")
+    ended = narrative_figures(year=2025, directorate=totals, satkers=satkers("91.20"))
     assert "di bawah 91,20 %" in narrative_text(ended, "id")
