@@ -200,7 +200,8 @@ class RpdPlanAdmin(ReadOnlyAmountsAdmin):
 
 @admin.register(Holiday)
 class HolidayAdmin(SimpleHistoryAdmin):
-    list_display = ["date", "name"]
+    list_display = ["date", "name", "kind"]
+    list_filter = ["kind"]
     search_fields = ["name"]
     date_hierarchy = "date"
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 
 REPORT_DUE_WORKING_DAY = 5  # the 5th working day of the following month
+# The treasury closes RPD changes on the 10th working day of these months: Q1's window runs into
+# February because the DIPA and the first RPD are only settled in January.
+RPD_WINDOW_CLOSING_MONTH = {1: 2, 2: 4, 3: 7, 4: 10}
+RPD_WINDOW_CLOSING_WORKING_DAY = 10
 
 
 def nth_working_day(year: int, month: int, n: int, holidays: Iterable[date]) -> date:
@@ -18,6 +22,19 @@ def nth_working_day(year: int, month: int, n: int, holidays: Iterable[date]) -> 
             if counted == n:
                 return day
         day += timedelta(days=1)
+
+
+def rpd_window_bounds(
+    year: int, quarter: int, holidays: Iterable[date], published: Mapping[tuple[int, int], date] | None = None
+) -> tuple[date, date]:
+    """Default RPD change window of ``quarter`` in ``year``: from the quarter's first day to the
+    10th working day of February, April, July or October. A cut-off the KPPN has published for
+    (year, quarter) in ``published`` wins over the rule."""
+    opens_on = date(year, 3 * quarter - 2, 1)
+    closes_on = (published or {}).get((year, quarter))
+    if closes_on is None:
+        closes_on = nth_working_day(year, RPD_WINDOW_CLOSING_MONTH[quarter], RPD_WINDOW_CLOSING_WORKING_DAY, holidays)
+    return opens_on, closes_on
 
 
 def following_month(year: int, month: int) -> tuple[int, int]:

@@ -10,6 +10,7 @@ import csv
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -75,6 +76,17 @@ def year(value: str) -> int:
     return int(value)
 
 
+def iso_date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise _Invalid(f"'{value}' bukan tanggal (YYYY-MM-DD)") from None
+
+
+def quarter_number(value: str) -> int:
+    return int(one_of("1", "2", "3", "4")(value))
+
+
 IKPA_INDICATORS = (
     "DIPA_REVISION",
     "PAGE3_DEVIATION",
@@ -134,6 +146,17 @@ SPECS: dict[str, dict[str, Callable[[str], Any]]] = {
         "indicator": one_of(*IKPA_INDICATORS),
         "weight": percent,
     },
+    "holidays.csv": {
+        "date": iso_date,
+        "name": text,
+        "kind": one_of("libur", "cuti_bersama"),
+    },
+    "rpd_cutoffs.csv": {
+        "year": year,
+        "quarter": quarter_number,
+        "closes_on": iso_date,
+        "source": text,
+    },
 }
 
 
@@ -191,6 +214,8 @@ class MasterData:
     accounts: list[Row]
     fiscal_years: list[Row]
     ikpa_weights: list[Row]
+    holidays: list[Row]
+    rpd_cutoffs: list[Row]
 
 
 def read_master_data(data_dir: Path = DATA_DIR) -> MasterData:
@@ -208,6 +233,8 @@ def read_master_data(data_dir: Path = DATA_DIR) -> MasterData:
                 ("accounts", "accounts.csv"),
                 ("fiscal_years", "fiscal_years.csv"),
                 ("ikpa_weights", "ikpa_weights.csv"),
+                ("holidays", "holidays.csv"),
+                ("rpd_cutoffs", "rpd_cutoffs.csv"),
             ]
         }
     )
@@ -221,6 +248,7 @@ def read_master_data(data_dir: Path = DATA_DIR) -> MasterData:
         ("components.csv", data.components, "code"),
         ("accounts.csv", data.accounts, "code"),
         ("fiscal_years.csv", data.fiscal_years, "year"),
+        ("holidays.csv", data.holidays, "date"),
     ]:
         _unique(name, rows, column, problems)
 
@@ -256,6 +284,20 @@ def read_master_data(data_dir: Path = DATA_DIR) -> MasterData:
         if targets != sorted(targets):
             problems.append(
                 f"fiscal_years.csv baris {row.line}: target penyerapan harus kumulatif (TW I <= ... <= TW IV)"
+            )
+    seen_cutoffs: dict[tuple[int, int], int] = {}
+    for row in data.rpd_cutoffs:
+        key = (row.values["year"], row.values["quarter"])
+        if key in seen_cutoffs:
+            problems.append(
+                f"rpd_cutoffs.csv baris {row.line}: TW {key[1]} tahun {key[0]} sudah ada di baris {seen_cutoffs[key]}"
+            )
+        seen_cutoffs.setdefault(key, row.line)
+        opens_on = date(key[0], 3 * key[1] - 2, 1)
+        if not opens_on <= row.values["closes_on"] <= date(key[0], 12, 31):
+            problems.append(
+                f"rpd_cutoffs.csv baris {row.line}, kolom closes_on: {row.values['closes_on']} harus di antara "
+                f"{opens_on} (jendela dibuka) dan akhir tahun {key[0]}"
             )
     if problems:
         raise MasterDataError(problems)

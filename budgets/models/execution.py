@@ -242,8 +242,14 @@ class RpdPlan(models.Model):
 class Holiday(models.Model):
     """National holidays and collective leave: not working days for due dates."""
 
+    class Kind(models.TextChoices):
+        HOLIDAY = "libur", _("Libur nasional")
+        COLLECTIVE_LEAVE = "cuti_bersama", _("Cuti bersama")
+
     date = models.DateField(_("tanggal"), unique=True)
     name = models.CharField(_("nama"), max_length=120)
+    # Both kinds close government offices, so both move due dates; the kind only tells them apart.
+    kind = models.CharField(_("jenis"), max_length=12, choices=Kind.choices, default=Kind.HOLIDAY)
 
     history = HistoricalRecords()
 

@@ -9,6 +9,7 @@ from typing import Any
 from django.db import models, transaction
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from budgets.calendar import rpd_window_bounds
 from budgets.master_data import MasterData
 from budgets.models import (
     Account,
@@ -26,9 +27,11 @@ from budgets.models import (
 )
 
 MASTER_DATA_REASON = "load_master_data"
-# National holidays on the same date every year. Holidays that move (Idul Fitri, Nyepi, Waisak,
-# Imlek...) and collective leave are set each year by joint ministerial decree (SKB): admins
-# enter them in the Holiday table.
+# National holidays on the same date every year. The moveable ones (Idul Fitri, Nyepi, Waisak,
+# Imlek...) and collective leave are set each year by joint ministerial decree (SKB) and listed
+# in holidays.csv; for the years after the file's last one these fixed dates are still created so
+# that those years' due dates are not early on New Year's Day or Independence Day, and the admins
+# enter the rest (or the file is extended) when the SKB is out.
 FIXED_HOLIDAYS = [
     ((1, 1), "Tahun Baru Masehi"),
     ((5, 1), "Hari Buruh Internasional"),
@@ -36,8 +39,9 @@ FIXED_HOLIDAYS = [
     ((8, 17), "Hari Kemerdekaan Republik Indonesia"),
     ((12, 25), "Hari Raya Natal"),
 ]
-# Default RPD change window: the first days of each quarter (admins adjust them per year).
-RPD_WINDOW_DAYS = 10
+# Earlier loads created every quarter's window as its first month's 1st-10th day. Such a window
+# nobody has edited since is brought to the treasury's rule; an edited one is the admin's.
+OLD_RPD_WINDOW_DAYS = 10
 # The channel switched from deconcentration to co-administration in fiscal year 2024.
 FIRST_TP_YEAR = 2024
 
@@ -95,6 +99,30 @@ def _create_missing(model: type[models.Model], keys: tuple[str, ...], wanted: li
     return SyncCount(created=len(to_create), unchanged=len(wanted) - len(to_create))
 
 
+def _renew_old_default_windows(wanted: list[dict[str, Any]]) -> int:
+    """Bring the windows an earlier load created with the old default (the 1st-10th day of the
+    quarter's first month) and nobody has edited since to the wanted dates; returns how many."""
+    wanted_by_key = {(w["fiscal_year_id"], w["quarter"]): w for w in wanted}
+    edited = set(RpdWindow.history.exclude(history_change_reason=MASTER_DATA_REASON).values_list("id", flat=True))
+    stale = []
+    for window in RpdWindow.objects.filter(satker=None).select_related("fiscal_year"):
+        target = wanted_by_key.get((window.fiscal_year_id, window.quarter))
+        first_month = 3 * window.quarter - 2
+        old_default = (
+            date(window.fiscal_year.year, first_month, 1),
+            date(window.fiscal_year.year, first_month, OLD_RPD_WINDOW_DAYS),
+        )
+        if target is None or window.pk in edited or (window.opens_on, window.closes_on) != old_default:
+            continue
+        if (window.opens_on, window.closes_on) == (target["opens_on"], target["closes_on"]):
+            continue
+        window.opens_on, window.closes_on = target["opens_on"], target["closes_on"]
+        stale.append(window)
+    if stale:
+        bulk_update_with_history(stale, RpdWindow, ["opens_on", "closes_on"], default_change_reason=MASTER_DATA_REASON)
+    return len(stale)
+
+
 def _fiscal_year_parameters(data: MasterData, through_year: int) -> list[dict[str, Any]]:
     """One row per year from the first listed year to ``through_year``; unlisted later years copy
     the last listed one."""
@@ -109,7 +137,8 @@ def _fiscal_year_parameters(data: MasterData, through_year: int) -> list[dict[st
 @transaction.atomic
 def master_data_load(*, data: MasterData, through_year: int) -> dict[str, SyncCount]:
     """Load the checked master data. Idempotent: reference lists are synced to the files,
-    per-year configuration (fiscal years, authorities, IKPA weights) is only created when missing."""
+    per-year configuration (fiscal years, authorities, IKPA weights, holidays, RPD windows) is only
+    created when missing."""
     summary: dict[str, SyncCount] = {}
     summary["provinsi"] = _sync(
         Province,
@@ -198,25 +227,38 @@ def master_data_load(*, data: MasterData, through_year: int) -> dict[str, SyncCo
                 }
             )
     summary["kewenangan satker"] = _create_missing(SatkerAuthority, ("satker_id", "fiscal_year_id"), authority_rows)
+    # December's report is due in January, so holidays are needed one year past the last fiscal year.
     years = sorted({row["year"] for row in year_rows} | {row["year"] + 1 for row in year_rows})
-    summary["hari libur tetap"] = _create_missing(
-        Holiday,
-        ("date",),
-        [{"date": date(year, month, day), "name": name} for year in years for (month, day), name in FIXED_HOLIDAYS],
+    listed_years = {r.values["date"].year for r in data.holidays}
+    holiday_rows = [dict(r.values) for r in data.holidays] + [
+        {"date": date(year, month, day), "name": name, "kind": Holiday.Kind.HOLIDAY}
+        for year in years
+        if year not in listed_years
+        for (month, day), name in FIXED_HOLIDAYS
+    ]
+    # A day an admin deleted (an SKB revision may cancel collective leave) is not brought back.
+    deleted = set(Holiday.history.filter(history_type="-").values_list("date", flat=True))
+    summary["hari libur dan cuti bersama"] = _create_missing(
+        Holiday, ("date",), [row for row in holiday_rows if row["date"] not in deleted]
     )
-    summary["jendela RPD"] = _create_missing(
-        RpdWindow,
-        ("fiscal_year_id", "quarter", "satker_id"),
-        [
-            {
-                "fiscal_year_id": fiscal_year_by_year[row["year"]],
-                "quarter": quarter,
-                "satker_id": None,
-                "opens_on": date(row["year"], 3 * quarter - 2, 1),
-                "closes_on": date(row["year"], 3 * quarter - 2, RPD_WINDOW_DAYS),
-            }
-            for row in year_rows
-            for quarter in range(1, 5)
-        ],
-    )
+
+    # The windows count the Holiday table as it now stands, so a holiday an admin entered counts too.
+    closed = set(Holiday.objects.filter(date__year__in=years).values_list("date", flat=True))
+    published = {(r.values["year"], r.values["quarter"]): r.values["closes_on"] for r in data.rpd_cutoffs}
+    window_rows = []
+    for row in year_rows:
+        for quarter in range(1, 5):
+            opens_on, closes_on = rpd_window_bounds(row["year"], quarter, closed, published)
+            window_rows.append(
+                {
+                    "fiscal_year_id": fiscal_year_by_year[row["year"]],
+                    "quarter": quarter,
+                    "satker_id": None,
+                    "opens_on": opens_on,
+                    "closes_on": closes_on,
+                }
+            )
+    created = _create_missing(RpdWindow, ("fiscal_year_id", "quarter", "satker_id"), window_rows)
+    renewed = _renew_old_default_windows(window_rows)
+    summary["jendela RPD"] = SyncCount(created.created, renewed, created.unchanged - renewed)
     return summary

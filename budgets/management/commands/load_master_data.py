@@ -13,7 +13,8 @@ from budgets.services import master_data_load
 class Command(BaseCommand):
     help = (
         "Muat data induk: 38 provinsi, 514 kabupaten/kota, satker, jenis belanja, komponen, akun, "
-        "tahun anggaran dan kewenangan satker. Aman dijalankan berulang."
+        "tahun anggaran, kewenangan satker, hari libur dan cuti bersama, serta jendela perubahan RPD. "
+        "Aman dijalankan berulang."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
