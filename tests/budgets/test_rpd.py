@@ -1,17 +1,28 @@
 """RPD: a 12-month grid per spending type that adds up to its effective pagu, changed at most
-once per quarterly window after the first plan."""
+once per quarterly window after the first plan; a change plans only the months still to come,
+and every save is kept as a version.
+
+The tests run on June 15 of the running year (the ``today`` fixture below): January-June have
+begun, July-December are still to come."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
 
 from budgets.models import RpdPlan, RpdRevision, RpdWindow
+from tests.budgets.on_day import mid_june
 from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def today(monkeypatch) -> date:
+    return mid_june(monkeypatch)
+
 
 GOODS_EFFECTIVE = 140_000_000  # 90.000.000 + 50.000.000
 CAPITAL_EFFECTIVE = 30_000_000
@@ -66,25 +77,25 @@ def test_total_different_from_effective_pagu_is_refused_with_the_difference(offi
 def test_change_needs_an_open_window_and_only_once_per_window(officer, admin_user, satker, dipa, today) -> None:
     client = client_for(officer)
     client.post(rpd_url(satker, dipa), grid(dipa, even(GOODS_EFFECTIVE), even(CAPITAL_EFFECTIVE)))
-    shifted = even(GOODS_EFFECTIVE)
-    shifted[0], shifted[11] = shifted[0] - 1_000_000, shifted[11] + 1_000_000
+    shifted = even(GOODS_EFFECTIVE)  # July to December: months still to come
+    shifted[6], shifted[11] = shifted[6] - 1_000_000, shifted[11] + 1_000_000
     changed = grid(dipa, shifted, even(CAPITAL_EFFECTIVE))
 
     # No window open today: refused.
     RpdWindow.objects.all().delete()
     response = client.post(rpd_url(satker, dipa), changed)
     assert "jendela" in response.content.decode()
-    assert planned(satker)[("52", 1)] == even(GOODS_EFFECTIVE)[0]
+    assert planned(satker)[("52", 7)] == even(GOODS_EFFECTIVE)[6]
 
     # A window open for everyone: one change goes through, a second is refused.
     quarter = (today.month - 1) // 3 + 1
     RpdWindow.objects.create(fiscal_year=dipa.fiscal_year, quarter=quarter, opens_on=today - timedelta(days=1),
                              closes_on=today + timedelta(days=1))  # fmt: skip
     assert client.post(rpd_url(satker, dipa), changed).status_code == 302
-    assert planned(satker)[("52", 1)] == shifted[0]
+    assert planned(satker)[("52", 7)] == shifted[6]
     again = client.post(rpd_url(satker, dipa), grid(dipa, even(GOODS_EFFECTIVE), even(CAPITAL_EFFECTIVE)))
     assert "sudah diubah satu kali" in again.content.decode()
-    assert planned(satker)[("52", 1)] == shifted[0]
+    assert planned(satker)[("52", 7)] == shifted[6]
 
     # An admin opens a window for this satker: one more change.
     RpdWindow.objects.create(fiscal_year=dipa.fiscal_year, quarter=quarter, opens_on=today, closes_on=today,
@@ -93,7 +104,7 @@ def test_change_needs_an_open_window_and_only_once_per_window(officer, admin_use
         client.post(rpd_url(satker, dipa), grid(dipa, even(GOODS_EFFECTIVE), even(CAPITAL_EFFECTIVE))).status_code
         == 302
     )
-    assert planned(satker)[("52", 1)] == even(GOODS_EFFECTIVE)[0]
+    assert planned(satker)[("52", 7)] == even(GOODS_EFFECTIVE)[6]
     assert RpdRevision.objects.filter(satker=satker).count() == 3
 
 
