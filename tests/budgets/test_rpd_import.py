@@ -1,7 +1,10 @@
 """Importing `rpd` workbooks: one row per (spending type, month) cell of the RPD grid. A file is
 saved as the web form saves the grid (rpd_set: one RpdRevision per changed satker-year, the
-once-per-window rule, totals equal to the effective pagu); cells the file leaves out keep their
-stored values; the same file again changes nothing, even outside a window."""
+once-per-window rule, the frozen months, totals equal to the effective pagu); cells the file
+leaves out keep their stored values; the same file again changes nothing, even outside a window.
+
+The tests run on June 15 of the running year (the ``today`` fixture below): a change may plan
+July-December; January-June have begun."""
 
 from __future__ import annotations
 
@@ -33,7 +36,6 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def today(monkeypatch) -> date:
-    """June 15 of the running year: a change may plan July-December, whatever the day the tests run."""
     return mid_june(monkeypatch)
 
 
@@ -342,3 +344,52 @@ def test_bulk_editability_agrees_with_the_service(officer, satker, other_satker,
     FiscalYear.objects.filter(pk=dipa.fiscal_year.pk).update(is_closed=True)
     dipa.fiscal_year.refresh_from_db()
     agree()  # closed
+
+
+def test_a_change_of_a_begun_month_is_refused_on_its_row(tmp_path, officer, dipa, today) -> None:
+    year = dipa.fiscal_year.year
+    run(workbook(tmp_path / "awal.xlsx", full_grid(year)), officer)
+    window = open_window(dipa, today)
+    history = RpdPlan.history.count()
+    share = GOODS // 12
+    # January's plan cut to what was realized, the rest moved to August.
+    moved = [["170019", year, 1, "52", share - 1_000_000], ["170019", year, 8, "52", share + 1_000_000]]
+    result = run(workbook(tmp_path / "januari.xlsx", moved), officer)
+    assert not result.imported and errors(result) == [(2, "rencana")]
+    assert result.plan.errors[0].message == (
+        f"RPD satker 170019 tahun {year} tidak dapat diubah: Rencana bulan Januari-Juni {year} sudah berjalan dan "
+        "tidak dapat diubah; perubahan RPD hanya untuk bulan sesudahnya (Juli-Desember). Bulan yang diubah: Januari."
+    )
+    assert RpdPlan.history.count() == history and not RpdRevision.objects.filter(window=window).exists()
+
+    # The whole grid with only months to come changed goes through: the begun months are unchanged rows.
+    rows = full_grid(year)
+    rows[7][4], rows[10][4] = rows[7][4] - 1_000_000, rows[10][4] + 1_000_000  # 52: August -> November
+    assert run(workbook(tmp_path / "agustus.xlsx", rows), officer).plan.counts == {
+        "new": 0, "changed": 2, "unchanged": 22}  # fmt: skip
+    assert RpdRevision.objects.get(window=window).changed_cells() == [
+        ("52", 8, share, share - 1_000_000), ("52", 11, share, share + 1_000_000)]  # fmt: skip
+
+
+def test_a_begun_month_changed_between_check_and_write_is_refused_for_the_file(
+    tmp_path, monkeypatch, officer, satker, dipa, today
+) -> None:
+    """The file was checked as a first plan; before it was written, another save made it a change
+    inside a window: rpd_set refuses, and the import reports its words for the whole file."""
+    year = dipa.fiscal_year.year
+    kind = type(get_kind("rpd"))
+    checked = kind.plan
+
+    def someone_saves_first(self, sheet, user, today):
+        plan = checked(self, sheet, user, today)
+        rpd_set(satker=satker, fiscal_year=dipa.fiscal_year, by=officer,
+                plan={(dipa.goods.pk, 7): GOODS, (dipa.capital.pk, 7): CAPITAL})  # fmt: skip
+        open_window(dipa, today)
+        return plan
+
+    monkeypatch.setattr(kind, "plan", someone_saves_first)
+    result = run(workbook(tmp_path / "awal.xlsx", full_grid(year)), officer)
+    assert not result.imported and errors(result) == [(0, "")]
+    assert result.plan.errors[0].message.startswith(f"Rencana bulan Januari-Juni {year} sudah berjalan")
+    assert "Bulan yang diubah: Januari, Februari, Maret, April, Mei, Juni." in result.plan.errors[0].message
+    assert planned()[("52", 7)] == GOODS and RpdRevision.objects.count() == 1
