@@ -5,9 +5,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.contrib import admin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.models import BaseInlineFormSet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
@@ -146,6 +146,16 @@ class ReadOnlyAmountsAdmin(SimpleHistoryAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+    def history_form_view(
+        self, request: HttpRequest, object_id: str, version_id: str, extra_context: dict | None = None
+    ) -> HttpResponse:
+        # simple_history saves a posted history form ("revert") for anyone who may view the
+        # object, whatever has_change_permission says: that would write an amount (a past
+        # month's RPD, a pagu) around the services. Viewing an old version stays possible.
+        if request.method != "GET":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 @admin.register(BudgetLine)

@@ -59,12 +59,19 @@ def rpd_field_name(spending_type_id: int, month: int) -> str:
 
 
 class RpdGridForm(forms.Form):
-    def __init__(self, *args: Any, spending_type_ids: list[int], **kwargs: Any) -> None:
+    """The 12 months of each spending type. Frozen months are disabled fields: whatever the
+    browser posts for them, the form keeps their initial (stored) amount."""
+
+    def __init__(
+        self, *args: Any, spending_type_ids: list[int], frozen_months: range = range(1, 1), **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.spending_type_ids = spending_type_ids
         for st in spending_type_ids:
             for month in range(1, 13):
-                self.fields[rpd_field_name(st, month)] = RupiahField(required=False, label=f"{st}-{month}")
+                self.fields[rpd_field_name(st, month)] = RupiahField(
+                    required=False, label=f"{st}-{month}", disabled=month in frozen_months
+                )
 
     def plan(self) -> dict[tuple[int, int], int]:
         return {

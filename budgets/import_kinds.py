@@ -30,7 +30,7 @@ from budgets.models import (
     SpendingType,
 )
 from budgets.selectors import effective_pagu_by_type
-from budgets.services import PaguLine, pagu_revise, realization_set, rpd_editability_many, rpd_set
+from budgets.services import PaguLine, pagu_revise, realization_set, rpd_editability_many, rpd_frozen_refusal, rpd_set
 from budgets.services.common import closed_year_reason
 from budgets.services.editability import month_lock
 from budgets.views.common import satker_code_or_404
@@ -398,8 +398,9 @@ class RpdImport(ImportKind):
 
     A satker-year whose cells all equal the stored plan is not written, so it needs no RPD
     window and re-importing a file changes nothing. A satker-year that changes is saved by one
-    `rpd_set` call, as the web form saves it: one RpdRevision, history per changed cell, and the
-    once-per-window rule (the first plan of a year needs no window)."""
+    `rpd_set` call, as the web form saves it: one RpdRevision, history per changed cell, the
+    once-per-window rule (the first plan of a year needs no window) and the frozen months (a
+    change may not move a month that has begun; each row that does is refused)."""
 
     name = "rpd"
     title = gettext_lazy("Rencana penarikan dana (RPD)")
@@ -565,6 +566,16 @@ class RpdImport(ImportKind):
                     _("RPD satker %(satker)s tahun %(year)s tidak dapat diubah: %(reason)s") % refusal,
                 )
                 continue
+            # A change plans only the months still to come: each row that moves a frozen month is refused.
+            for row in rows:
+                if row.action != "unchanged" and row.values["bulan"] in allowed.frozen_months:
+                    refusal = rpd_frozen_refusal(fiscal_year.year, allowed.frozen_months, [row.values["bulan"]])
+                    plan.error(
+                        row.row,
+                        "rencana",
+                        _("RPD satker %(satker)s tahun %(year)s tidak dapat diubah: %(reason)s")
+                        % {"satker": satker.code, "year": fiscal_year.year, "reason": refusal},
+                    )
             self._check_totals(plan, rows, pagu[satker_year], stored.get(satker_year, {}), types)
 
     @staticmethod

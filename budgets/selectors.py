@@ -17,11 +17,12 @@ from budgets.models import (
     MonthlyReport,
     Realization,
     RpdPlan,
+    RpdRevision,
     Satker,
     SatkerAuthority,
     SpendingType,
 )
-from core.formats import MONTH_CHOICES
+from core.formats import MONTH_CHOICES, MONTH_NAMES
 
 
 def current_fiscal_year() -> FiscalYear | None:
@@ -141,6 +142,30 @@ def rpd_grid(*, satker: Satker, fiscal_year: FiscalYear) -> list[dict[str, Any]]
             }
         )
     return rows
+
+
+def rpd_versions(*, satker: Satker, fiscal_year: FiscalYear) -> list[dict[str, Any]]:
+    """Every save of the satker-year's RPD, newest first: when, who, the window (None for the
+    first plan) and the cells it changed, in two queries whatever the number of versions.
+    ``cells`` is None for a revision saved before versions were kept."""
+    revisions = (
+        RpdRevision.objects.filter(satker=satker, fiscal_year=fiscal_year)
+        .select_related("saved_by", "window__fiscal_year")
+        .order_by("-saved_at", "-pk")
+    )
+    names = dict(SpendingType.objects.values_list("code", "name"))
+    versions = []
+    for revision in revisions:
+        changed = revision.changed_cells()
+        cells = None
+        if changed is not None:
+            cells = [
+                {"month": month, "month_name": MONTH_NAMES.get(month, month), "spending_type": code,
+                 "spending_type_name": names.get(code, ""), "before": before, "after": after}
+                for code, month, before, after in sorted(changed, key=lambda cell: (cell[1], cell[0]))
+            ]  # fmt: skip
+        versions.append({"revision": revision, "cells": cells})
+    return versions
 
 
 def report_changes_since_previous_submission(report: MonthlyReport) -> list[dict[str, Any]] | None:

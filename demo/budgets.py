@@ -925,8 +925,9 @@ def _write_year(
         for line in plan.lines
     )  # fmt: skip
 
-    # RPD: the first plan of the year, saved by the satker without a window.
+    # RPD: the first plan of the year, saved by the satker without a window (its version: after).
     rpd_objects = []
+    rpd_after: dict[str, dict[str, int]] = defaultdict(dict)
     for (code, spending_type), months in plan.rpd.items():
         for month, amount in enumerate(months, start=1):
             obj = RpdPlan(
@@ -935,11 +936,14 @@ def _write_year(
             )  # fmt: skip
             obj._history_user, obj._history_date = submitter(code), plan.rpd_saved_at
             rpd_objects.append(obj)
+            if amount:
+                rpd_after[code][RpdRevision.cell_key(spending_type, month)] = amount
     bulk_create_with_history(rpd_objects, RpdPlan, default_change_reason=DEMO_REASON)
     RpdRevision.objects.bulk_create(
-        RpdRevision(satker=satkers[code], fiscal_year=fiscal_year, window=None, saved_by=submitter(code))
+        RpdRevision(satker=satkers[code], fiscal_year=fiscal_year, window=None, saved_by=submitter(code),
+                    before={}, after=rpd_after[code])
         for code in satker_codes
-    )
+    )  # fmt: skip
     rpd_revisions = RpdRevision.objects.filter(fiscal_year=fiscal_year, satker__code__in=satker_codes)
     _backdate(rpd_revisions, "saved_at", dict.fromkeys(rpd_revisions.values_list("pk", flat=True), plan.rpd_saved_at))
 

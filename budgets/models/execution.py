@@ -180,13 +180,18 @@ class RpdWindow(models.Model):
 
 
 class RpdRevision(models.Model):
-    """One save of a satker's RPD; at most one per window (the first one needs no window)."""
+    """One save of a satker's RPD, kept as a version: the whole plan before and after it,
+    {"<spending type code>-<month>": amount} with the cells at 0 left out. At most one per
+    window (the first one needs no window). Revisions saved before versions were kept have
+    neither (None)."""
 
     satker = models.ForeignKey(Satker, on_delete=models.PROTECT, related_name="rpd_revisions")
     fiscal_year = models.ForeignKey(FiscalYear, on_delete=models.PROTECT, related_name="rpd_revisions")
     window = models.ForeignKey(RpdWindow, null=True, blank=True, on_delete=models.PROTECT, related_name="revisions")
     saved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     saved_at = models.DateTimeField(auto_now_add=True)
+    before = models.JSONField(_("rencana sebelum"), null=True, blank=True)
+    after = models.JSONField(_("rencana sesudah"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("perubahan RPD")
@@ -198,6 +203,23 @@ class RpdRevision(models.Model):
 
     def __str__(self) -> str:
         return f"RPD {self.satker.code} {self.fiscal_year.year} {self.saved_at:%Y-%m-%d}"
+
+    @staticmethod
+    def cell_key(spending_type_code: str, month: int) -> str:
+        return f"{spending_type_code}-{month}"
+
+    def changed_cells(self) -> list[tuple[str, int, int, int]] | None:
+        """(spending type code, month, before, after) of every cell this save changed, by type
+        and month; None when the revision predates versions."""
+        if self.before is None or self.after is None:
+            return None
+        changed = []
+        for key in set(self.before) | set(self.after):
+            old, new = self.before.get(key, 0), self.after.get(key, 0)
+            if old != new:
+                code, _sep, month = key.rpartition("-")
+                changed.append((code, int(month), old, new))
+        return sorted(changed)
 
     @staticmethod
     def province_scope(province_id: int) -> Q:

@@ -7,7 +7,15 @@ from budgets.services.master_data import SyncCount, default_authority, master_da
 from budgets.services.monthly_report import report_approve, report_reopen, report_return, report_submit
 from budgets.services.pagu import PaguLine, pagu_revise
 from budgets.services.realization import StaleVersion, realization_set, report_get_or_create
-from budgets.services.rpd import RpdEditability, rpd_editability, rpd_editability_many, rpd_set
+from budgets.services.rpd import (
+    RpdEditability,
+    rpd_editability,
+    rpd_editability_many,
+    rpd_frozen_months,
+    rpd_frozen_note,
+    rpd_frozen_refusal,
+    rpd_set,
+)
 
 __all__ = [
     "PaguLine",
@@ -25,5 +33,8 @@ __all__ = [
     "report_submit",
     "rpd_editability",
     "rpd_editability_many",
+    "rpd_frozen_months",
+    "rpd_frozen_note",
+    "rpd_frozen_refusal",
     "rpd_set",
 ]

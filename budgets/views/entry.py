@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 from accounts.access import data_access_required
 from budgets.calendar import last_started_month
 from budgets.forms import RealizationGridForm, RpdGridForm, line_field_name, rpd_field_name
-from budgets.models import MonthlyReport, RpdRevision
-from budgets.selectors import pagu_summary, realization_grid, rpd_grid, satker_months
-from budgets.services import realization_set, report_submit, rpd_editability, rpd_set
+from budgets.models import MonthlyReport
+from budgets.selectors import pagu_summary, realization_grid, rpd_grid, rpd_versions, satker_months
+from budgets.services import realization_set, report_submit, rpd_editability, rpd_frozen_note, rpd_set
 from budgets.services.editability import month_editability
 from budgets.views.common import add_service_errors, month_or_404, satker_year_or_404
 from core.formats import MONTH_CHOICES, MONTH_NAMES
@@ -105,10 +105,12 @@ def rpd_entry(request: HttpRequest, code: str, year: int) -> HttpResponse:
         for row in rows
         for month, amount in enumerate(row["months"], start=1)
     }
+    # A change keeps the months already begun; the server's stored amounts stand for them.
+    frozen = editability.frozen_months if editability.allowed else range(1, 1)
     if request.method == "POST":
         if not can_edit:
             raise PermissionDenied
-        form = RpdGridForm(request.POST, spending_type_ids=spending_type_ids, initial=initial)
+        form = RpdGridForm(request.POST, spending_type_ids=spending_type_ids, frozen_months=frozen, initial=initial)
         if form.is_valid():
             try:
                 rpd_set(satker=satker, fiscal_year=fiscal_year, plan=form.plan(), by=request.user)
@@ -125,7 +127,7 @@ def rpd_entry(request: HttpRequest, code: str, year: int) -> HttpResponse:
                     add_service_errors(form, error)
         messages.error(request, _("RPD belum disimpan: periksa pesan yang ditandai."))
     else:
-        form = RpdGridForm(spending_type_ids=spending_type_ids, initial=initial)
+        form = RpdGridForm(spending_type_ids=spending_type_ids, frozen_months=frozen, initial=initial)
     grid = [
         {
             **row,
@@ -139,9 +141,11 @@ def rpd_entry(request: HttpRequest, code: str, year: int) -> HttpResponse:
         "months": [sum(column) for column in zip(*(row["months"] for row in rows), strict=True)],
         "total": sum(row["total"] for row in rows),
     }
-    revisions = RpdRevision.objects.filter(satker=satker, fiscal_year=fiscal_year).select_related("saved_by", "window")
+    editable = can_edit and editability.allowed
     return render(request, "budgets/rpd_entry.html", {
         "satker": satker, "fiscal_year": fiscal_year, "form": form, "grid": grid, "totals": totals,
-        "editable": can_edit and editability.allowed, "can_edit": can_edit, "editability": editability,
-        "months": MONTH_CHOICES, "revisions": revisions,
+        "editable": editable, "can_edit": can_edit, "editability": editability,
+        "months": [(month, label, month in frozen) for month, label in MONTH_CHOICES],
+        "frozen_note": rpd_frozen_note(fiscal_year.year, frozen) if editable and frozen else "",
+        "versions": rpd_versions(satker=satker, fiscal_year=fiscal_year),
     })  # fmt: skip

@@ -99,8 +99,8 @@
       table.querySelectorAll("tfoot [data-remaining-total]").forEach((cell) => show(cell, sum(remainders)));
     }
 
-    // Spreadsheet order: down a column, then the next column.
-    const order = inputs.slice().sort((a, b) => columnOf(a) - columnOf(b) || rows.indexOf(rowOf(a)) - rows.indexOf(rowOf(b)));
+    // Spreadsheet order: down a column, then the next column; disabled (frozen) cells are skipped.
+    const order = inputs.filter((input) => !input.disabled).sort((a, b) => columnOf(a) - columnOf(b) || rows.indexOf(rowOf(a)) - rows.indexOf(rowOf(b)));
 
     function move(input, step) {
       const next = order[order.indexOf(input) + step];

@@ -1,12 +1,15 @@
 """Importing `rpd` workbooks: one row per (spending type, month) cell of the RPD grid. A file is
 saved as the web form saves the grid (rpd_set: one RpdRevision per changed satker-year, the
-once-per-window rule, totals equal to the effective pagu); cells the file leaves out keep their
-stored values; the same file again changes nothing, even outside a window."""
+once-per-window rule, the frozen months, totals equal to the effective pagu); cells the file
+leaves out keep their stored values; the same file again changes nothing, even outside a window.
+
+The tests run on June 15 of the running year (the ``today`` fixture below): a change may plan
+July-December; January-June have begun."""
 
 from __future__ import annotations
 
 import io
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import openpyxl
@@ -23,11 +26,19 @@ from budgets.services.common import closed_year_reason
 from imports.catalog import get_kind
 from imports.importer import import_file
 from imports.reader import read_sheet
+from tests.budgets.on_day import mid_june
 from tests.conftest import client_for
 from tests.factories import SatkerFactory
 from tests.imports.bad_files import workbook as write_workbook
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def today(monkeypatch) -> date:
+    return mid_june(monkeypatch)
+
+
 HEADER = ["kode_satker", "tahun", "bulan", "jenis_belanja", "rencana"]
 GOODS = 140_000_000  # effective pagu of 52 for 170019: 90.000.000 + 50.000.000
 CAPITAL = 30_000_000  # 53 for 170019
@@ -92,28 +103,28 @@ def test_a_change_inside_a_window_keeps_the_cells_the_file_leaves_out(tmp_path, 
     run(workbook(tmp_path / "awal.xlsx", full_grid(year)), officer)
     window = open_window(dipa, today)
     share = GOODS // 12
-    moved = [["170019", year, 1, "52", share - 1_000_000], ["170019", year, 6, "52", share + 1_000_000]]
-    result = run(workbook(tmp_path / "geser.xlsx", moved), officer, reason="geser ke Juni")
+    moved = [["170019", year, 8, "52", share - 1_000_000], ["170019", year, 11, "52", share + 1_000_000]]
+    result = run(workbook(tmp_path / "geser.xlsx", moved), officer, reason="geser ke November")
     assert result.imported and result.plan.counts == {"new": 0, "changed": 2, "unchanged": 0}
     plan = planned()
-    assert (plan[("52", 1)], plan[("52", 6)], plan[("52", 2)]) == (share - 1_000_000, share + 1_000_000, share)
-    assert plan[("53", 3)] == CAPITAL // 12  # not in the file: kept
+    assert (plan[("52", 8)], plan[("52", 11)], plan[("52", 9)]) == (share - 1_000_000, share + 1_000_000, share)
+    assert plan[("53", 9)] == CAPITAL // 12  # not in the file: kept
     assert RpdRevision.objects.filter(window=window).count() == 1
     latest = RpdPlan.history.filter(history_type="~")
-    assert latest.count() == 2 and {h.history_change_reason for h in latest} == {"geser ke Juni"}
+    assert latest.count() == 2 and {h.history_change_reason for h in latest} == {"geser ke November"}
 
     # The window is used now: the same file is still "unchanged", a different change is refused.
     assert run(workbook(tmp_path / "geser2.xlsx", moved), officer).plan.counts["unchanged"] == 2
     back = run(workbook(tmp_path / "balik.xlsx", full_grid(year)), officer)
-    assert errors(back) == [(2, "rencana")]
+    assert errors(back) == [(9, "rencana")]  # August 52, the file's first change
     assert "RPD satker 170019 tahun" in back.plan.errors[0].message
     assert "sudah diubah satu kali" in back.plan.errors[0].message
-    assert planned()[("52", 1)] == share - 1_000_000
+    assert planned()[("52", 8)] == share - 1_000_000
 
     # A window the admin opens for this satker allows one more change.
     open_window(dipa, today, satker=satker)
     assert run(workbook(tmp_path / "balik2.xlsx", full_grid(year)), officer).plan.counts["changed"] == 2
-    assert planned()[("52", 1)] == share and RpdRevision.objects.count() == 3
+    assert planned()[("52", 8)] == share and RpdRevision.objects.count() == 3
 
 
 def test_a_change_outside_any_window_is_refused_and_nothing_is_written(tmp_path, officer, dipa, today) -> None:
@@ -121,9 +132,9 @@ def test_a_change_outside_any_window_is_refused_and_nothing_is_written(tmp_path,
     run(workbook(tmp_path / "awal.xlsx", full_grid(year)), officer)
     history = RpdPlan.history.count()
     rows = full_grid(year)
-    rows[14][4], rows[15][4] = rows[14][4] - 5, rows[15][4] + 5  # 53: March -> April
+    rows[19][4], rows[20][4] = rows[19][4] - 5, rows[20][4] + 5  # 53: August -> September
     result = run(workbook(tmp_path / "ubah.xlsx", rows), officer)
-    assert not result.imported and errors(result) == [(16, "rencana")]
+    assert not result.imported and errors(result) == [(21, "rencana")]
     assert "Di luar jendela perubahan RPD triwulan" in result.plan.errors[0].message
     assert RpdPlan.history.count() == history and RpdRevision.objects.count() == 1
 
@@ -302,9 +313,13 @@ def test_plan_queries_do_not_grow_with_the_file(tmp_path, officer, admin_user, d
 
     small = queries(grid("110019", year, {"52": even(ACEH_GOODS)}))
     rpd_set(satker=dipa.ovop.satker, fiscal_year=dipa.fiscal_year, by=officer,
-            plan={(dipa.goods.pk, 1): GOODS, (dipa.capital.pk, 1): CAPITAL})  # fmt: skip
+            plan={(dipa.goods.pk, 7): GOODS, (dipa.capital.pk, 7): CAPITAL})  # fmt: skip
     open_window(dipa, today)
-    large = queries(full_grid(year) + grid("110019", year, {"52": even(ACEH_GOODS)}))
+    # A change of the months still to come: July's plan spread over July-December.
+    spread = {
+        code: [0] * 6 + [total // 6] * 5 + [total - total // 6 * 5] for code, total in (("52", GOODS), ("53", CAPITAL))
+    }
+    large = queries(grid("170019", year, spread) + grid("110019", year, {"52": even(ACEH_GOODS)}))
     assert small == large <= 8
 
 
@@ -317,15 +332,64 @@ def test_bulk_editability_agrees_with_the_service(officer, satker, other_satker,
 
     agree()  # first plans
     rpd_set(satker=satker, fiscal_year=dipa.fiscal_year, by=officer,
-            plan={(dipa.goods.pk, 1): GOODS, (dipa.capital.pk, 1): CAPITAL})  # fmt: skip
+            plan={(dipa.goods.pk, 7): GOODS, (dipa.capital.pk, 7): CAPITAL})  # fmt: skip
     agree()  # outside any window
     open_window(dipa, today)
     agree()  # window open
     rpd_set(satker=satker, fiscal_year=dipa.fiscal_year, by=officer,
-            plan={(dipa.goods.pk, 2): GOODS, (dipa.capital.pk, 1): CAPITAL})  # fmt: skip
+            plan={(dipa.goods.pk, 8): GOODS, (dipa.capital.pk, 7): CAPITAL})  # fmt: skip
     agree()  # window used
     open_window(dipa, today, satker=satker)
     agree()  # a window of its own
     FiscalYear.objects.filter(pk=dipa.fiscal_year.pk).update(is_closed=True)
     dipa.fiscal_year.refresh_from_db()
     agree()  # closed
+
+
+def test_a_change_of_a_begun_month_is_refused_on_its_row(tmp_path, officer, dipa, today) -> None:
+    year = dipa.fiscal_year.year
+    run(workbook(tmp_path / "awal.xlsx", full_grid(year)), officer)
+    window = open_window(dipa, today)
+    history = RpdPlan.history.count()
+    share = GOODS // 12
+    # January's plan cut to what was realized, the rest moved to August.
+    moved = [["170019", year, 1, "52", share - 1_000_000], ["170019", year, 8, "52", share + 1_000_000]]
+    result = run(workbook(tmp_path / "januari.xlsx", moved), officer)
+    assert not result.imported and errors(result) == [(2, "rencana")]
+    assert result.plan.errors[0].message == (
+        f"RPD satker 170019 tahun {year} tidak dapat diubah: Rencana bulan Januari-Juni {year} sudah berjalan dan "
+        "tidak dapat diubah; perubahan RPD hanya untuk bulan sesudahnya (Juli-Desember). Bulan yang diubah: Januari."
+    )
+    assert RpdPlan.history.count() == history and not RpdRevision.objects.filter(window=window).exists()
+
+    # The whole grid with only months to come changed goes through: the begun months are unchanged rows.
+    rows = full_grid(year)
+    rows[7][4], rows[10][4] = rows[7][4] - 1_000_000, rows[10][4] + 1_000_000  # 52: August -> November
+    assert run(workbook(tmp_path / "agustus.xlsx", rows), officer).plan.counts == {
+        "new": 0, "changed": 2, "unchanged": 22}  # fmt: skip
+    assert RpdRevision.objects.get(window=window).changed_cells() == [
+        ("52", 8, share, share - 1_000_000), ("52", 11, share, share + 1_000_000)]  # fmt: skip
+
+
+def test_a_begun_month_changed_between_check_and_write_is_refused_for_the_file(
+    tmp_path, monkeypatch, officer, satker, dipa, today
+) -> None:
+    """The file was checked as a first plan; before it was written, another save made it a change
+    inside a window: rpd_set refuses, and the import reports its words for the whole file."""
+    year = dipa.fiscal_year.year
+    kind = type(get_kind("rpd"))
+    checked = kind.plan
+
+    def someone_saves_first(self, sheet, user, today):
+        plan = checked(self, sheet, user, today)
+        rpd_set(satker=satker, fiscal_year=dipa.fiscal_year, by=officer,
+                plan={(dipa.goods.pk, 7): GOODS, (dipa.capital.pk, 7): CAPITAL})  # fmt: skip
+        open_window(dipa, today)
+        return plan
+
+    monkeypatch.setattr(kind, "plan", someone_saves_first)
+    result = run(workbook(tmp_path / "awal.xlsx", full_grid(year)), officer)
+    assert not result.imported and errors(result) == [(0, "")]
+    assert result.plan.errors[0].message.startswith(f"Rencana bulan Januari-Juni {year} sudah berjalan")
+    assert "Bulan yang diubah: Januari, Februari, Maret, April, Mei, Juni." in result.plan.errors[0].message
+    assert planned()[("52", 7)] == GOODS and RpdRevision.objects.count() == 1

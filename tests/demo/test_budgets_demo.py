@@ -172,6 +172,15 @@ def test_rpd_adds_up_to_the_effective_pagu_of_each_spending_type(demo: str) -> N
     revisions = RpdRevision.objects.filter(fiscal_year__year__in=YEARS)
     assert revisions.count() == revisions.filter(window__isnull=True).count() == 84
     assert revisions.values("satker", "fiscal_year").distinct().count() == 84
+    # Each first plan is kept as a version: nothing before it, the stored plan after it.
+    stored = defaultdict(dict)
+    for satker, year, code, month, amount in RpdPlan.objects.filter(
+        fiscal_year__year__in=YEARS, amount__gt=0
+    ).values_list("satker", "fiscal_year", "spending_type__code", "month", "amount"):
+        stored[(satker, year)][f"{code}-{month}"] = amount
+    assert {(r.satker_id, r.fiscal_year_id): (r.before, r.after) for r in revisions} == {
+        key: ({}, after) for key, after in stored.items()
+    }
 
 
 def test_realization_never_exceeds_the_effective_pagu(demo: str) -> None:
