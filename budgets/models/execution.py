@@ -356,14 +356,15 @@ class YearEndClosing(models.Model):
         }  # fmt: skip
 
     def clean(self) -> None:
+        errors = {}
         if self.fiscal_year_id and self.allowed_from:
             year = self.fiscal_year.year
             if (self.allowed_from.year, self.allowed_from.month) != (year, 12):
-                raise ValidationError(
-                    {"allowed_from": gettext("Pilih tanggal di bulan Desember %(year)s.") % {"year": year}}
-                )
+                errors["allowed_from"] = gettext("Pilih tanggal di bulan Desember %(year)s.") % {"year": year}
         if self.reason is not None and not self.reason.strip():
-            raise ValidationError({"reason": gettext("Tuliskan alasan penutupan lebih awal.")})
+            errors["reason"] = gettext("Tuliskan alasan penutupan lebih awal.")
+        if errors:
+            raise ValidationError(errors)
 
 
 class ReportTransition(models.Model):
