@@ -304,3 +304,16 @@ def test_only_the_submitting_side_withdraws(officer, other_officer, reviewer, sa
         with pytest.raises(PermissionDenied):
             report_withdraw(report=report, by=user)
     assert client_for(reviewer).post(reverse("budgets:report-withdraw", args=[report.pk])).status_code == 403
+
+
+def test_admin_records_a_year_end_closing_with_its_author(admin_user, dipa) -> None:
+    client = client_for(admin_user)
+    url = reverse("admin:budgets_yearendclosing_add")
+    year = dipa.fiscal_year.year
+    data = {"fiscal_year": dipa.fiscal_year.pk, "allowed_from": f"{year}-12-15", "reason": "  "}
+    refused = client.post(url, data)
+    assert refused.status_code == 200 and not YearEndClosing.objects.exists()
+    assert client.post(url, {**data, "reason": "Tutup buku sebelum cuti bersama"}).status_code == 302
+    closing = YearEndClosing.objects.get()
+    assert (closing.created_by, closing.allowed_from) == (admin_user, date(year, 12, 15))
+    assert closing.history.get().history_user == admin_user
