@@ -122,8 +122,9 @@ def report_review_start(*, report: MonthlyReport, by: User) -> bool:
 @transaction.atomic
 def report_withdraw(*, report: MonthlyReport, by: User) -> MonthlyReport:
     """The submitting side takes a submission back (SUBMITTED -> DRAFT) while no reviewer has
-    started on it. A withdrawn submission does not count: its time and timeliness are cleared,
-    and the next submission is judged afresh."""
+    started on it. A withdrawn first submission does not count: its time and timeliness are
+    cleared and the next submission is judged afresh; after a return, the first submission's
+    judgement stands (as for any resubmission)."""
     ensure_may_submit(by, report)
     report = lock_report(report, None)
     ensure_year_open(report.fiscal_year)
@@ -138,9 +139,11 @@ def report_withdraw(*, report: MonthlyReport, by: User) -> MonthlyReport:
             )
             % {"report": report_label(report), "who": who, "at": started}
         )
+    if not report.transitions.filter(to_status=Status.RETURNED).exists():
+        # Never reviewed before: the withdrawn submission was the first, and does not count.
+        report.submitted_at = None
+        report.submitted_on_time = None
     _transition(report, to=Status.DRAFT, by=by, comment=_("Ditarik kembali oleh pengaju."))
-    report.submitted_at = None
-    report.submitted_on_time = None
     report.save()
     return report
 
