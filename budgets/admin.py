@@ -33,6 +33,7 @@ from budgets.models import (
     Satker,
     SatkerAuthority,
     SpendingType,
+    YearEndClosing,
 )
 
 
@@ -255,3 +256,21 @@ class RealizationAdmin(ReadOnlyAmountsAdmin):
     list_filter = ["report__fiscal_year", "report__month", "report__status", "report__satker__province"]
     search_fields = ["report__satker__code", "line__account__code"]
     list_select_related = ["report__satker", "report__fiscal_year", "line__component", "line__account"]
+
+
+@admin.register(YearEndClosing)
+class YearEndClosingAdmin(SimpleHistoryAdmin):
+    """The exception to the month-end rule: December submitted early to close the year."""
+
+    list_display = ["fiscal_year", "allowed_from", "reason", "created_by", "created_at"]
+    list_filter = ["fiscal_year"]
+    list_select_related = ["fiscal_year", "created_by"]
+    readonly_fields = ["created_by", "created_at"]
+    autocomplete_fields = ["fiscal_year"]
+
+    def save_model(self, request: HttpRequest, obj: YearEndClosing, form: object, change: bool) -> None:
+        # Who allowed it is whoever recorded it first; a later correction keeps that name (the
+        # history names each editor).
+        if obj.created_by_id is None:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)

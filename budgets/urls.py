@@ -20,4 +20,5 @@ urlpatterns = [
     path("monthly-reports/<int:pk>/approve/", review.report_approve_view, name="report-approve"),
     path("monthly-reports/<int:pk>/return/", review.report_return_view, name="report-return"),
     path("monthly-reports/<int:pk>/reopen/", review.report_reopen_view, name="report-reopen"),
+    path("monthly-reports/<int:pk>/withdraw/", review.report_withdraw_view, name="report-withdraw"),
 ]

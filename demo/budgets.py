@@ -592,18 +592,15 @@ def years_label(years: Sequence[int]) -> str:
 
 
 def working_days_before(today: date, holidays: set[date]) -> list[date]:
-    """The working days on which last month's reports can have been handed in and reviewed by
-    now: from the first working day of this month to yesterday. Early in a month that leaves
-    too few, so the last working days of the month itself count too (a satker may hand a month
-    in on its last day; the services allow it)."""
-    first = nth_working_day(today.year, today.month, 1, holidays)
-    days: list[date] = []
-    day = today - timedelta(days=1)
-    while day >= first or len(days) < CURRENT_MIN_HANDLING_DAYS:
-        if day.weekday() < 5 and day not in holidays:
-            days.append(day)
-        day -= timedelta(days=1)
-    return sorted(days)
+    """The days on which last month's reports can have been handed in and reviewed by now: from
+    the first of this month (a month is handed in only once it has ended) to yesterday, working
+    days. Early in a month, with fewer than CURRENT_MIN_HANDLING_DAYS of them, every day since the
+    first counts (the services take a submission or a decision on any day); on the first of the
+    month there is none."""
+    first = today.replace(day=1)
+    days = [first + timedelta(days=n) for n in range((today - first).days)]
+    working = [day for day in days if day.weekday() < 5 and day not in holidays]
+    return working if len(working) >= CURRENT_MIN_HANDLING_DAYS else days
 
 
 def previous_month_statuses(rng: random.Random, satkers: Sequence[str], provincial: Sequence[str]) -> dict[str, str]:
@@ -628,8 +625,10 @@ def previous_month_statuses(rng: random.Random, satkers: Sequence[str], provinci
 def previous_month_reports(
     rng: random.Random, today: date, satkers: Sequence[str], provincial: Sequence[str], holidays: set[date]
 ) -> list[ReportPlan]:
-    """Last month's reports, all handled before today: handed in on a working day by the due
-    date (a few after it, once it has passed), reviewed one to three working days later."""
+    """Last month's reports, all handled before today: handed in from the first of this month by
+    the due date (a few after it, once it has passed), reviewed one to three working days later.
+    On the first two days of a month there is not yet time for all of that: drafts only on the
+    first, nothing decided on the second."""
     year, month = today.year, today.month - 1
     due = report_due_date(year, month, holidays)
     window = working_days_before(today, holidays)
@@ -639,6 +638,11 @@ def previous_month_reports(
         status = statuses.get(code)
         if status is None:
             continue
+        if not window:  # the first of the month: last month is still being entered, nothing handed in
+            plans.append(ReportPlan(code, month, Status.DRAFT, due, at(rng, today - timedelta(days=1), 8, 16)))
+            continue
+        if len(window) < 2 and status in {Status.APPROVED, Status.RETURNED}:
+            status = Status.SUBMITTED  # handed in yesterday, not reviewed yet
         decided = status in {Status.APPROVED, Status.RETURNED}
         # A reviewed report needs a later working day for the review, still before today.
         days = window[:-1] if decided else window
@@ -770,6 +774,9 @@ def current_year_problems(plan: YearPlan, today: date) -> list[str]:
         label = f"laporan {r.satker} bulan {r.month}"
         if not 1 <= r.month < today.month or plan.year != today.year:
             problems.append(f"{label}: bulannya belum berakhir")
+        ended = date(*following_month(plan.year, r.month), 1)
+        if r.submitted_at is not None and r.submitted_at.astimezone(JAKARTA).date() < ended:
+            problems.append(f"{label}: diajukan sebelum bulannya berakhir")
         steps = [dipa_at, r.entered_at, r.submitted_at, r.decided_at]
         steps = [step for step in steps if step is not None]
         if steps != sorted(steps) or steps[-1] >= start_of_today:

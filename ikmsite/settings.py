@@ -86,6 +86,9 @@ ROOT_URLCONF = "ikmsite.urls"
 # Sections the monthly report page shows after its realization (budgets/report_sections.py): the
 # month's programme records, which budgets cannot import.
 MONTHLY_REPORT_SECTIONS = ["programs.records.section.monthly_records_section"]
+# Who wrote the programme records a monthly report carries (budgets/services/duties.py): they may
+# not decide on the report either.
+MONTHLY_REPORT_EDITORS = ["programs.records.section.user_edited_records"]
 WSGI_APPLICATION = "ikmsite.wsgi.application"
 
 TEMPLATES = [

@@ -12,6 +12,7 @@ from budgets.models.execution import (
     RpdPlan,
     RpdRevision,
     RpdWindow,
+    YearEndClosing,
 )
 from budgets.models.master import (
     PERCENT_VALIDATORS,
@@ -53,5 +54,6 @@ __all__ = [
     "Satker",
     "SatkerAuthority",
     "SpendingType",
+    "YearEndClosing",
     "digits_check",
 ]

@@ -7,6 +7,7 @@ Amounts are whole rupiah (BigIntegerField). Invariants live in named database co
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.text import format_lazy
@@ -311,6 +312,13 @@ class MonthlyReport(models.Model):
     # transaction that writes the realization: the reports add 500 of these a year instead of
     # 12.000 realization rows.
     realized_total = models.BigIntegerField(_("jumlah realisasi"), default=0, editable=False)
+    # The first time a reviewer without a conflict of duty opened the submitted report (or acted
+    # on it): from then on the submitter may no longer withdraw it. Cleared when it leaves review.
+    review_started_at = models.DateTimeField(_("mulai ditinjau pada"), null=True, blank=True)
+    review_started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("mulai ditinjau oleh"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )  # fmt: skip
 
     history = HistoricalRecords()
 
@@ -343,6 +351,48 @@ class MonthlyReport(models.Model):
     @staticmethod
     def province_scope(province_id: int) -> Q:
         return satker_scope(province_id)
+
+
+class YearEndClosing(models.Model):
+    """An admin's exception to the month-end rule for the year's last month: December's reports
+    may be submitted from ``allowed_from`` (a day of December) instead of 1 January, so the year
+    can be closed before the holidays (budgets/services/editability.py reads it)."""
+
+    fiscal_year = models.OneToOneField(
+        FiscalYear, verbose_name=_("tahun anggaran"), on_delete=models.PROTECT, related_name="year_end_closing"
+    )
+    allowed_from = models.DateField(
+        _("Desember boleh diajukan mulai"), help_text=_("Tanggal di bulan Desember tahun anggaran tersebut.")
+    )
+    reason = models.TextField(_("alasan"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("dicatat oleh"), on_delete=models.PROTECT, related_name="+",
+        editable=False,
+    )  # fmt: skip
+    created_at = models.DateTimeField(_("dicatat pada"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("penutupan akhir tahun")
+        verbose_name_plural = pgettext_lazy("jamak", "penutupan akhir tahun")
+        ordering = ["fiscal_year"]
+
+    def __str__(self) -> str:
+        return gettext("Penutupan %(year)s: Desember mulai %(date)s") % {
+            "year": self.fiscal_year.year, "date": self.allowed_from
+        }  # fmt: skip
+
+    def clean(self) -> None:
+        errors = {}
+        if self.fiscal_year_id and self.allowed_from:
+            year = self.fiscal_year.year
+            if (self.allowed_from.year, self.allowed_from.month) != (year, 12):
+                errors["allowed_from"] = gettext("Pilih tanggal di bulan Desember %(year)s.") % {"year": year}
+        if self.reason is not None and not self.reason.strip():
+            errors["reason"] = gettext("Tuliskan alasan penutupan lebih awal.")
+        if errors:
+            raise ValidationError(errors)
 
 
 class ReportTransition(models.Model):

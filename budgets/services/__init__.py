@@ -4,7 +4,14 @@ One module per subject; import from here.
 """
 
 from budgets.services.master_data import SyncCount, default_authority, master_data_load
-from budgets.services.monthly_report import report_approve, report_reopen, report_return, report_submit
+from budgets.services.monthly_report import (
+    report_approve,
+    report_reopen,
+    report_return,
+    report_review_start,
+    report_submit,
+    report_withdraw,
+)
 from budgets.services.pagu import PaguLine, pagu_revise
 from budgets.services.realization import StaleVersion, realization_set, report_get_or_create
 from budgets.services.rpd import (
@@ -30,7 +37,9 @@ __all__ = [
     "report_get_or_create",
     "report_reopen",
     "report_return",
+    "report_review_start",
     "report_submit",
+    "report_withdraw",
     "rpd_editability",
     "rpd_editability_many",
     "rpd_frozen_months",

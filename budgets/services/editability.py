@@ -1,7 +1,9 @@
 """Whether a satker's month may be changed: the one rule behind the realization grid, the month's
 programme records, the monthly report's submission and the imports of both. In this order: its
 fiscal year is open, the month has started, and its report (when there is one) is a draft or
-returned, not submitted or approved."""
+returned, not submitted or approved.
+
+Submitting the month's report has one more rule, ``submit_lock``: the month must have ended."""
 
 from __future__ import annotations
 
@@ -11,8 +13,10 @@ from typing import NamedTuple
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from budgets.models import FiscalYear, MonthlyReport
+from budgets.calendar import following_month
+from budgets.models import FiscalYear, MonthlyReport, YearEndClosing
 from budgets.services.common import closed_year_reason
+from core.formats import month_name
 
 
 class MonthLock(NamedTuple):
@@ -54,3 +58,32 @@ def ensure_month_editable(*, fiscal_year: FiscalYear, month: int, report: Monthl
     reason = month_editability(fiscal_year=fiscal_year, month=month, report=report, today=today)
     if reason:
         raise ValidationError(reason)
+
+
+def _day(day: date) -> str:
+    return f"{day.day} {month_name(day.month)} {day.year}"
+
+
+def submit_lock(*, fiscal_year: FiscalYear, month: int, today: date) -> str | None:
+    """Why the month's report may not be submitted yet (None: the month is over, it may).
+
+    A report covers a whole month, so it is handed in from the day after the month ends; until
+    then its drafts are saved (``month_lock`` allows entry from the month's start). The one
+    exception is the year's last month: an admin may record a ``YearEndClosing`` that lets
+    December be submitted from an earlier day of December, with a reason, to close the year.
+    The other gates (year open, report a draft or returned, who may submit) are the callers'."""
+    after = date(*following_month(fiscal_year.year, month), 1)
+    if today >= after:
+        return None
+    if month == 12:
+        closing = YearEndClosing.objects.filter(fiscal_year=fiscal_year).first()
+        if closing is not None:
+            if today >= closing.allowed_from:
+                return None
+            return _(
+                "Laporan %(month)s %(year)s baru dapat diajukan mulai %(date)s (penutupan akhir tahun: %(reason)s)."
+            ) % {"month": month_name(month), "year": fiscal_year.year, "date": _day(closing.allowed_from),
+                 "reason": closing.reason}  # fmt: skip
+    return _("Laporan %(month)s %(year)s baru dapat diajukan mulai %(date)s, setelah bulannya berakhir.") % {
+        "month": month_name(month), "year": fiscal_year.year, "date": _day(after)
+    }  # fmt: skip

@@ -1,5 +1,12 @@
 """The monthly report's life: DRAFT -> SUBMITTED -> APPROVED, or RETURNED -> resubmitted;
-an admin may reopen an approved report with a reason."""
+an admin may reopen an approved report with a reason.
+
+A month is submitted only once it has ended (editability.submit_lock). Nobody decides on a report
+they submitted or wrote entries of (duties.conflict_of_duty). The submitter may withdraw a
+submission (SUBMITTED -> DRAFT) until a reviewer has started on it: the first time a reviewer
+without a conflict opens the submitted report's page (``report_review_start``), recorded on the
+report as ``review_started_at``/``review_started_by`` and cleared when the report goes back to
+the satker or is submitted again."""
 
 from __future__ import annotations
 
@@ -14,7 +21,8 @@ from accounts import permissions
 from budgets import notifications
 from budgets.models import MonthlyReport, ReportTransition
 from budgets.services.common import ensure_can_edit_satker, ensure_year_open, report_label
-from budgets.services.editability import ensure_month_editable
+from budgets.services.duties import ensure_no_conflict_of_duty
+from budgets.services.editability import ensure_month_editable, submit_lock
 from budgets.services.realization import lock_report
 from core.audit_log import audit_on_commit
 
@@ -65,7 +73,11 @@ def report_submit(*, report: MonthlyReport, by: User, expected_version: int | No
     ensure_month_editable(fiscal_year=report.fiscal_year, month=report.month, report=None,
                           today=timezone.localdate(now))  # fmt: skip
     _require_status(report, Status.DRAFT, Status.RETURNED)
+    not_yet = submit_lock(fiscal_year=report.fiscal_year, month=report.month, today=timezone.localdate(now))
+    if not_yet:
+        raise ValidationError(not_yet)
     _transition(report, to=Status.SUBMITTED, by=by, snapshot=entries_snapshot(report))
+    _clear_review_start(report)
     report.submitted_at = now
     if report.submitted_on_time is None:  # timeliness is judged on the first submission
         report.submitted_on_time = timezone.localdate(now) <= report.due_date
@@ -78,15 +90,69 @@ def ensure_may_submit(by: User, report: MonthlyReport) -> None:
     ensure_can_edit_satker(by, report.satker)
 
 
+def _clear_review_start(report: MonthlyReport) -> None:
+    report.review_started_at = None
+    report.review_started_by = None
+
+
 def ensure_may_review(by: User, report: MonthlyReport | None = None) -> None:
+    """The role may review; with a report, also no conflict of duty (``DutyConflict``)."""
     if not permissions.may_review(by):
         raise PermissionDenied(_("Hanya reviewer atau admin direktorat yang dapat meninjau laporan."))
+    if report is not None:
+        ensure_no_conflict_of_duty(by, report)
+
+
+def report_review_start(*, report: MonthlyReport, by: User) -> bool:
+    """Record that a reviewer has started on a submitted report (the first one only); from then
+    on its submitter cannot withdraw it. One conditional UPDATE (no history record, no version:
+    the report's data did not change), so a withdrawal that locked the row first wins."""
+    if report.status != Status.SUBMITTED or report.review_started_at is not None:
+        return False
+    ensure_may_review(by, report)
+    now = timezone.now()
+    started = MonthlyReport.objects.filter(
+        pk=report.pk, status=Status.SUBMITTED, review_started_at__isnull=True
+    ).update(review_started_at=now, review_started_by=by)
+    if started:
+        report.review_started_at, report.review_started_by = now, by
+    return bool(started)
+
+
+@transaction.atomic
+def report_withdraw(*, report: MonthlyReport, by: User) -> MonthlyReport:
+    """The submitting side takes a submission back (SUBMITTED -> DRAFT) while no reviewer has
+    started on it. A withdrawn first submission does not count: its time and timeliness are
+    cleared and the next submission is judged afresh; after a return, the first submission's
+    judgement stands (as for any resubmission)."""
+    ensure_may_submit(by, report)
+    report = lock_report(report, None)
+    ensure_year_open(report.fiscal_year)
+    _require_status(report, Status.SUBMITTED)
+    if report.review_started_at is not None:
+        who = report.review_started_by.get_username() if report.review_started_by else "-"
+        started = timezone.localtime(report.review_started_at).strftime("%d-%m-%Y %H:%M")
+        raise ValidationError(
+            _(
+                "Laporan %(report)s sudah mulai ditinjau oleh %(who)s pada %(at)s, sehingga tidak dapat ditarik "
+                "kembali. Minta reviewer mengembalikannya bila perlu diperbaiki."
+            )
+            % {"report": report_label(report), "who": who, "at": started}
+        )
+    if not report.transitions.filter(to_status=Status.RETURNED).exists():
+        # Never reviewed before: the withdrawn submission was the first, and does not count.
+        report.submitted_at = None
+        report.submitted_on_time = None
+    _transition(report, to=Status.DRAFT, by=by, comment=_("Ditarik kembali oleh pengaju."))
+    report.save()
+    return report
 
 
 @transaction.atomic
 def report_approve(*, report: MonthlyReport, by: User, note: str = "") -> MonthlyReport:
     ensure_may_review(by)
     report = lock_report(report, None)
+    ensure_may_review(by, report)
     _require_status(report, Status.SUBMITTED)
     _transition(report, to=Status.APPROVED, by=by, comment=note.strip())
     report.approved_at = timezone.now()
@@ -103,16 +169,21 @@ def report_return(*, report: MonthlyReport, by: User, comment: str) -> MonthlyRe
             {"comment": [_("Tuliskan alasan pengembalian agar satker tahu apa yang harus diperbaiki.")]}
         )
     report = lock_report(report, None)
+    ensure_may_review(by, report)
     _require_status(report, Status.SUBMITTED)
     _transition(report, to=Status.RETURNED, by=by, comment=comment.strip())
+    _clear_review_start(report)
     report.save()
     transaction.on_commit(lambda: notifications.report_returned(report, comment.strip()))
     return report
 
 
 def ensure_may_reopen(by: User, report: MonthlyReport | None = None) -> None:
+    """The role may reopen; with a report, also no conflict of duty (``DutyConflict``)."""
     if not permissions.may_reopen(by):
         raise PermissionDenied(_("Hanya admin direktorat yang dapat membuka kembali laporan yang disetujui."))
+    if report is not None:
+        ensure_no_conflict_of_duty(by, report)
 
 
 @transaction.atomic
@@ -122,6 +193,7 @@ def report_reopen(*, report: MonthlyReport, by: User, reason: str) -> MonthlyRep
     if not reason.strip():
         raise ValidationError({"reason": [_("Tuliskan alasan membuka kembali laporan.")]})
     report = lock_report(report, None)
+    ensure_may_reopen(by, report)
     ensure_year_open(report.fiscal_year)
     _require_status(report, Status.APPROVED)
     _transition(
@@ -131,6 +203,7 @@ def report_reopen(*, report: MonthlyReport, by: User, reason: str) -> MonthlyRep
         comment=_("Dibuka kembali oleh admin: %(reason)s") % {"reason": reason.strip()},
     )
     report.approved_at = None
+    _clear_review_start(report)
     report.save()
     transaction.on_commit(lambda: notifications.report_returned(report, reason.strip()))
     return report

@@ -16,7 +16,7 @@ from budgets.forms import RealizationGridForm, RpdGridForm, line_field_name, rpd
 from budgets.models import MonthlyReport
 from budgets.selectors import pagu_summary, realization_grid, rpd_grid, rpd_versions, satker_months
 from budgets.services import realization_set, report_submit, rpd_editability, rpd_frozen_note, rpd_set
-from budgets.services.editability import month_editability
+from budgets.services.editability import month_editability, submit_lock
 from budgets.views.common import add_service_errors, month_or_404, satker_year_or_404
 from core.formats import MONTH_CHOICES, MONTH_NAMES
 
@@ -48,6 +48,7 @@ def realization_entry(request: HttpRequest, code: str, year: int, month: int) ->
     lines = realization_grid(satker=satker, fiscal_year=fiscal_year, month=month)
     locked_reason = month_editability(fiscal_year=fiscal_year, month=month, report=report, today=timezone.localdate())
     editable = can_edit and locked_reason is None
+    not_yet = submit_lock(fiscal_year=fiscal_year, month=month, today=timezone.localdate()) if editable else None
     initial = {"version": report.version if report else 0}
     initial.update({line_field_name(line.pk): line.this_month for line in lines})
 
@@ -55,13 +56,18 @@ def realization_entry(request: HttpRequest, code: str, year: int, month: int) ->
         if not can_edit:
             raise PermissionDenied
         form = RealizationGridForm(request.POST, lines=lines, initial=initial)
+        submitting = request.POST.get("action") == "submit"
+        if submitting and not_yet:
+            # Nothing is saved: the officer asked for both, and half of it cannot be done.
+            form.is_valid()
+            form.add_error(None, not_yet)
         if form.is_valid():
             try:
                 report = realization_set(
                     satker=satker, fiscal_year=fiscal_year, month=month, amounts=form.amounts(),
                     expected_version=form.cleaned_data["version"], by=request.user,
                 )  # fmt: skip
-                if request.POST.get("action") == "submit":
+                if submitting:
                     report_submit(report=report, by=request.user, expected_version=report.version)
                     messages.success(request, _("Realisasi %(month)s disimpan dan laporan diajukan untuk ditinjau.")
                                      % {"month": MONTH_NAMES[month]})  # fmt: skip
@@ -89,6 +95,7 @@ def realization_entry(request: HttpRequest, code: str, year: int, month: int) ->
         "satker": satker, "fiscal_year": fiscal_year, "month": month, "month_name": MONTH_NAMES[month],
         "report": report, "form": form, "rows": rows, "totals": totals, "editable": editable,
         "can_edit": can_edit, "locked_reason": locked_reason, "return_comment": return_comment,
+        "submit_lock": not_yet,
         "previous_month": month - 1 if month > 1 else None, "next_month": month + 1 if month < 12 else None,
     })  # fmt: skip
 

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -24,7 +25,16 @@ from budgets.forms import ApproveForm, ReopenForm, ReturnForm
 from budgets.models import MonthlyReport, Province
 from budgets.report_sections import report_sections
 from budgets.selectors import realization_audit, realization_grid, report_changes_since_previous_submission
-from budgets.services import report_approve, report_reopen, report_return, report_submit
+from budgets.services import (
+    report_approve,
+    report_reopen,
+    report_return,
+    report_review_start,
+    report_submit,
+    report_withdraw,
+)
+from budgets.services.duties import DutyConflict, conflict_of_duty
+from budgets.services.editability import submit_lock
 from budgets.services.monthly_report import ensure_may_reopen, ensure_may_review, ensure_may_submit
 from budgets.views.common import add_service_errors
 from core.exports.table_export import TableExportMixin
@@ -115,10 +125,20 @@ def report_detail(request: HttpRequest, pk: int, forms: dict | None = None) -> H
     user = request.user
     forms = forms or {}
     can_edit = scoped(MonthlyReport.objects.filter(pk=report.pk), user, for_edit=True).exists()
+    Status = MonthlyReport.Status
     lines = realization_grid(satker=report.satker, fiscal_year=report.fiscal_year, month=report.month)
     transitions = report.transitions.select_related("by").order_by("at", "pk")
-    last_return = next((t for t in reversed(list(transitions)) if t.to_status == MonthlyReport.Status.RETURNED), None)
-    is_reviewer = permissions.may_review(user) and report.status == MonthlyReport.Status.SUBMITTED
+    last_return = next((t for t in reversed(list(transitions)) if t.to_status == Status.RETURNED), None)
+    may_decide = (permissions.may_review(user) and report.status == Status.SUBMITTED) or (
+        permissions.may_reopen(user) and report.status == Status.APPROVED
+    )
+    # Asked only of whoever could decide now: the answer hides the decision forms and says why.
+    duty_conflict = conflict_of_duty(user, report) if may_decide else None
+    is_reviewer = permissions.may_review(user) and report.status == Status.SUBMITTED and not duty_conflict
+    if is_reviewer:
+        report_review_start(report=report, by=user)
+    may_submit = can_edit and report.status in {Status.DRAFT, Status.RETURNED} and not report.fiscal_year.is_closed
+    not_yet = submit_lock(fiscal_year=report.fiscal_year, month=report.month, today=timezone.localdate())
     return render(request, "budgets/report_detail.html", {
         "report": report,
         "lines": lines,
@@ -131,11 +151,14 @@ def report_detail(request: HttpRequest, pk: int, forms: dict | None = None) -> H
         "audit": realization_audit(report),
         # Sections of the apps above budgets (the month's programme records), after the realization.
         "sections": report_sections(report, user),
-        "can_submit": can_edit and report.status in {MonthlyReport.Status.DRAFT, MonthlyReport.Status.RETURNED}
+        "can_submit": may_submit and not not_yet,
+        "submit_lock": not_yet if may_submit else None,
+        "can_withdraw": can_edit and report.status == Status.SUBMITTED and report.review_started_at is None
         and not report.fiscal_year.is_closed,
         "can_edit": can_edit and not report.is_locked and not report.fiscal_year.is_closed,
         "can_review": is_reviewer,
-        "can_reopen": permissions.may_reopen(user) and report.status == MonthlyReport.Status.APPROVED,
+        "can_reopen": permissions.may_reopen(user) and report.status == Status.APPROVED and not duty_conflict,
+        "duty_conflict": duty_conflict,
         "approve_form": forms.get("approve") or ApproveForm(),
         "return_form": forms.get("return") or ReturnForm(),
         "reopen_form": forms.get("reopen") or ReopenForm(),
@@ -147,25 +170,30 @@ def _transition_view(
 ) -> Callable[[HttpRequest, int], HttpResponse]:
     """A POST-only view that runs one transition service and returns to the report page.
     ``may_act`` is the service's own permission rule, checked before the form: a user who may
-    not act gets 403 whatever they posted, not the form's errors."""
+    not act gets 403 whatever they posted, not the form's errors; one whose role may act but who
+    has a conflict of duty on this report is sent back to it with the reason."""
 
     @data_access_required()
     @require_POST
     def view(request: HttpRequest, pk: int) -> HttpResponse:
         report = _report(request, pk)
-        may_act(request.user, report)
-        form = form_class(request.POST) if form_class else None
-        if form is None or form.is_valid():
-            try:
+        form = None
+        try:
+            may_act(request.user, report)
+            form = form_class(request.POST) if form_class else None
+            if form is None or form.is_valid():
                 act(report=report, by=request.user, **(form.cleaned_data if form else {}))
                 messages.success(request, done)
                 return redirect("budgets:report-detail", pk=report.pk)
-            except ValidationError as error:
-                if form is None:
-                    for message in error.messages:
-                        messages.error(request, message)
-                    return redirect("budgets:report-detail", pk=report.pk)
-                add_service_errors(form, error)
+        except DutyConflict as refusal:
+            messages.error(request, str(refusal))
+            return redirect("budgets:report-detail", pk=report.pk)
+        except ValidationError as error:
+            if form is None:
+                for message in error.messages:
+                    messages.error(request, message)
+                return redirect("budgets:report-detail", pk=report.pk)
+            add_service_errors(form, error)
         messages.error(request, _("Langkah belum dilakukan: periksa isian formulir."))
         return report_detail(request, pk, forms={form_key: form})
 
@@ -180,3 +208,5 @@ report_return_view = _transition_view(ReturnForm, "return", report_return, ensur
                                       gettext_lazy("Laporan dikembalikan ke satker dengan komentar Anda."))  # fmt: skip
 report_reopen_view = _transition_view(ReopenForm, "reopen", report_reopen, ensure_may_reopen,
                                       gettext_lazy("Laporan dibuka kembali dan dikembalikan ke satker."))  # fmt: skip
+report_withdraw_view = _transition_view(None, "withdraw", report_withdraw, ensure_may_submit,
+                                        gettext_lazy("Pengajuan ditarik; laporan kembali menjadi draf."))  # fmt: skip

@@ -60,3 +60,11 @@ def monthly_records_section(report: MonthlyReport, user: User) -> ReportSection 
         "template": "programs/records/report_section.html",
         "context": {"report": report, "records": records, "can_edit": can_edit},
     }
+
+
+def user_edited_records(report: MonthlyReport, user: User) -> bool:
+    """Whether ``user`` wrote any programme record of the report (its history, deletions
+    included): budgets' separation of duties asks (settings.MONTHLY_REPORT_EDITORS)."""
+    histories = [model.history.filter(report_id=report.pk, history_user=user).values("pk")
+                 for model in (NewEntrepreneur, PovertyActivity, Facilitation)]  # fmt: skip
+    return histories[0].union(*histories[1:]).exists()
