@@ -57,9 +57,8 @@ def test_the_running_year_stands_at_the_last_completed_month(demo) -> None:
         return
     # Mid-year the satkers are held against the last ended quarter's target, never the year-end threshold.
     assert measure.quarter is not None
-    assert f"Satker di bawah target penyerapan TW {measure.quarter_numeral} ({format_percent(measure.value, 'id')})" in (
-        page
-    )
+    target = format_percent(measure.value, "id")
+    assert f"Satker di bawah target penyerapan TW {measure.quarter_numeral} ({target})" in page
     assert all(row["persen"] < measure.value for row in dashboard.below_threshold)
 
 
