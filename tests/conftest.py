@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 
 import pytest
 from django.conf import settings
@@ -17,7 +18,24 @@ from django.utils import timezone, translation
 
 from budgets.models import Account, BudgetComponent, BudgetLine, FiscalYear, Regency, SpendingType
 from tests import personas
+from tests.on_day import pretend_today
 from tests.shared_rows import rolled_back_at_end
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _a_month_of_the_running_year_has_ended() -> Iterator[None]:
+    """The tests work in the running fiscal year's past months (the ``dipa`` fixture's January is
+    entered, submitted and approved). In January no month of the running year has ended yet (a
+    report is handed in from the day after its month ends), so in January the whole run, demo
+    data included, takes ``timezone.localdate()`` (the date of every rule) to be 16 February;
+    any other month it is the real date. Clock times (``timezone.now()``) stay real."""
+    today = timezone.localdate()
+    if today.month != 1:
+        yield
+        return
+    with pytest.MonkeyPatch.context() as patch:
+        pretend_today(patch, date(today.year, 2, 16))
+        yield
 
 
 @pytest.fixture

@@ -68,19 +68,19 @@ def report_submit(*, report: MonthlyReport, by: User, expected_version: int | No
     """The satker hands the month in for review; its entries are locked from now on."""
     ensure_may_submit(by, report)
     report = lock_report(report, expected_version)
-    now = timezone.now()
+    now, today = timezone.now(), timezone.localdate()
     # The status is the step's own rule (a submitted report is not "locked" for submission).
     ensure_month_editable(fiscal_year=report.fiscal_year, month=report.month, report=None,
-                          today=timezone.localdate(now))  # fmt: skip
+                          today=today)  # fmt: skip
     _require_status(report, Status.DRAFT, Status.RETURNED)
-    not_yet = submit_lock(fiscal_year=report.fiscal_year, month=report.month, today=timezone.localdate(now))
+    not_yet = submit_lock(fiscal_year=report.fiscal_year, month=report.month, today=today)
     if not_yet:
         raise ValidationError(not_yet)
     _transition(report, to=Status.SUBMITTED, by=by, snapshot=entries_snapshot(report))
     _clear_review_start(report)
     report.submitted_at = now
     if report.submitted_on_time is None:  # timeliness is judged on the first submission
-        report.submitted_on_time = timezone.localdate(now) <= report.due_date
+        report.submitted_on_time = today <= report.due_date
     report.save()
     transaction.on_commit(lambda: notifications.report_submitted(report))
     return report

@@ -6,8 +6,8 @@ withdrawal of a submission no reviewer has started on."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
-from unittest import mock
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,24 +24,20 @@ from budgets.services.monthly_report import report_review_start, report_withdraw
 from programs.records.services import new_entrepreneur_create
 from tests.conftest import client_for
 from tests.factories import UserFactory
+from tests.on_day import pretend_today
 
 pytestmark = pytest.mark.django_db
 Status = MonthlyReport.Status
 
 
-def at_day(day: date, hour: int = 9):
-    """The clock on ``day`` (every ``timezone.now``/``localdate`` of the services and views)."""
+@contextmanager
+def at_day(day: date, hour: int = 9) -> Iterator[None]:
+    """The clock on ``day`` (every ``timezone.now``/``localdate`` of the services and views). In
+    January the whole run is on 16 February (tests/conftest.py), so a month has ended."""
     moment = timezone.make_aware(datetime(day.year, day.month, day.day, hour))
-    return mock.patch("django.utils.timezone.now", return_value=moment)
-
-
-@pytest.fixture(autouse=True)
-def _a_month_has_ended() -> Iterator[None]:
-    """In January no month of the running year has ended: the tests then run on 16 February."""
-    if timezone.localdate().month == 1:
-        with at_day(date(timezone.localdate().year, 2, 16)):
-            yield
-    else:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(timezone, "now", lambda: moment)
+        pretend_today(patch, day)
         yield
 
 

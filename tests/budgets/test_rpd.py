@@ -18,8 +18,8 @@ from django.utils import timezone
 from budgets.models import RpdPlan, RpdRevision, RpdWindow, SatkerAuthority
 from budgets.reports.queries import RealizationFilter, monthly_report
 from budgets.services import realization_set, report_submit, rpd_editability, rpd_frozen_months, rpd_set
-from tests.budgets.on_day import mid_june
 from tests.conftest import client_for
+from tests.on_day import mid_june
 
 pytestmark = pytest.mark.django_db
 

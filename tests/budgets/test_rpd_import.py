@@ -26,10 +26,10 @@ from budgets.services.common import closed_year_reason
 from imports.catalog import get_kind
 from imports.importer import import_file
 from imports.reader import read_sheet
-from tests.budgets.on_day import mid_june
 from tests.conftest import client_for
 from tests.factories import SatkerFactory
 from tests.imports.bad_files import workbook as write_workbook
+from tests.on_day import mid_june
 
 pytestmark = pytest.mark.django_db
 

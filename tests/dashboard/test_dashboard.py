@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import re
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -29,6 +30,7 @@ from dashboard.figures import REPORT_LINKS, DirectorateDashboard, OfficerDashboa
 from dashboard.tiles import province_tiles
 from tests.conftest import client_for
 from tests.factories import ProvinceFactory, SatkerFactory
+from tests.on_day import pretend_today
 from tests.writes import add_realization
 
 pytestmark = pytest.mark.django_db
@@ -198,7 +200,9 @@ def test_other_officer_sees_their_own_province_only(other_officer, ledger) -> No
         ("DK", (0, 0, None, 0, [], 0, 0)),
     ],
 )
-def test_kpis_per_authority(reviewer, ledger, authority, expected) -> None:
+def test_kpis_per_authority(reviewer, ledger, authority, expected, monkeypatch) -> None:
+    # Mid-November: the figures stand at October, the satkers held against the TW III target (70 %).
+    pretend_today(monkeypatch, date(ledger.fiscal_year.year, 11, 15))
     response = client_for(reviewer).get(reverse("dashboard:home"), {"authority": authority})
     assert response.status_code == 200
     dashboard = response.context["dashboard"]
@@ -243,7 +247,8 @@ def test_charts_have_their_data_as_json_and_as_tables(reviewer, ledger) -> None:
     assert "95,00 %" in page and "50,00 %" in page and "97,07 %" not in page
 
 
-def test_below_threshold_satkers_link_to_their_year_page(reviewer, ledger) -> None:
+def test_below_threshold_satkers_link_to_their_year_page(reviewer, ledger, monkeypatch) -> None:
+    pretend_today(monkeypatch, date(ledger.fiscal_year.year, 11, 15))
     page = client_for(reviewer).get(reverse("dashboard:home")).content.decode()
     assert reverse("budgets:satker-year", args=["110019", ledger.fiscal_year.year]) in page
 
