@@ -84,6 +84,17 @@ def report_submitted(report: MonthlyReport) -> int:
 
 
 @in_site_language
+def report_withdrawn(report: MonthlyReport) -> int:
+    """The reviewers were told of the submission: they are told it is no longer in their queue."""
+    return _send(
+        _("[Monitoring IKMA] Pengajuan ditarik kembali: %(report)s") % {"report": _describe(report)},
+        _("Pengajuan laporan bulanan %(report)s ditarik kembali oleh satker dan tidak perlu ditinjau.\n\nBuka: %(url)s")
+        % {"report": _describe(report), "url": _report_url(report)},
+        reviewer_addresses(),
+    )
+
+
+@in_site_language
 def report_approved(report: MonthlyReport) -> int:
     return _send(
         _("[Monitoring IKMA] Laporan disetujui: %(report)s") % {"report": _describe(report)},

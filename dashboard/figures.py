@@ -342,11 +342,13 @@ def officer_dashboard(
 
 def programme_figures(*, year: int, authority: str | None, as_of: date | None) -> ProgrammeFigures:
     """The narrative's figures: the outputs of all satkers and of the provincial authority
-    (``authority``: DK or TP; None when the year has no provincial satkers)."""
+    (``authority``: DK or TP; None when the year has no provincial satkers), as of the same
+    month as the realization (``as_of``: its last day; None when the year is over)."""
+    month = as_of.month if as_of else None
     return ProgrammeFigures(
         year=year,
-        directorate=output_kpis(year=year),
+        directorate=output_kpis(year=year, month=month),
         authority=authority,
-        provincial=output_kpis(year=year, authority=authority) if authority else None,
+        provincial=output_kpis(year=year, authority=authority, month=month) if authority else None,
         as_of=as_of,
     )

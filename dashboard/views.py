@@ -56,7 +56,8 @@ def _programme_dashboard(programmes: ProgrammeFigures, authority: str | None) ->
     elif authority == programmes.authority and programmes.provincial is not None:
         totals = programmes.provincial
     else:
-        totals = output_kpis(year=programmes.year, authority=authority)
+        month = programmes.as_of.month if programmes.as_of else None
+        totals = output_kpis(year=programmes.year, authority=authority, month=month)
     query = f"?year={programmes.year}" + (f"&authority={authority}" if authority else "")
     return {
         "totals": totals,

@@ -145,6 +145,7 @@ def report_withdraw(*, report: MonthlyReport, by: User) -> MonthlyReport:
         report.submitted_on_time = None
     _transition(report, to=Status.DRAFT, by=by, comment=_("Ditarik kembali oleh pengaju."))
     report.save()
+    transaction.on_commit(lambda: notifications.report_withdrawn(report))
     return report
 
 

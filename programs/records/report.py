@@ -175,10 +175,11 @@ def outputs_report(filters: RealizationFilter, context: BuildContext | None = No
     return ReportResult("outputs", rows, output_totals(rows), {"basis": filters.basis})
 
 
-def output_kpis(*, year: int, authority: str | None = None) -> dict[str, Any]:
+def output_kpis(*, year: int, authority: str | None = None, month: int | None = None) -> dict[str, Any]:
     """The year's national output figures (CONTRACT keys, targets and %) on the approved basis,
-    for the dashboard and the narrative (the report's few queries)."""
-    return output_totals(output_rows(RealizationFilter(year=year, authority=authority)))
+    as of the end of ``month`` (None: the whole year), for the dashboard and the narrative (the
+    report's few queries)."""
+    return output_totals(output_rows(RealizationFilter(year=year, authority=authority, month=month)))
 
 
 # --- The OVOP report -------------------------------------------------------------------------

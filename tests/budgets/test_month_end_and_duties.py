@@ -10,7 +10,9 @@ from contextlib import contextmanager
 from datetime import date, datetime
 
 import pytest
+from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
 
@@ -242,14 +244,19 @@ def test_review_page_queries_do_not_depend_on_the_history(officer, admin_user, s
 # --- Withdrawal --------------------------------------------------------------------------------
 
 
-def test_submitter_withdraws_before_review_starts(officer, satker, dipa) -> None:
+def test_submitter_withdraws_before_review_starts(officer, reviewer, satker, dipa) -> None:
+    reviewer.email = "reviewer@kemenperin.go.id"
+    reviewer.save()
     report = report_submit(report=enter(dipa, satker, 1, officer), by=officer)
     client = client_for(officer)
     page = client.get(reverse("budgets:report-detail", args=[report.pk])).content.decode()
     assert reverse("budgets:report-withdraw", args=[report.pk]) in page
     assert client.get(reverse("budgets:report-withdraw", args=[report.pk])).status_code == 405
-    response = client.post(reverse("budgets:report-withdraw", args=[report.pk]), follow=True)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(reverse("budgets:report-withdraw", args=[report.pk]), follow=True)
     assert "Pengajuan ditarik" in response.content.decode()
+    # The reviewers, told of the submission, are told it has left their queue.
+    assert [(m.to, "ditarik kembali" in m.subject) for m in mail.outbox] == [(["reviewer@kemenperin.go.id"], True)]
     report.refresh_from_db()
     assert (report.status, report.submitted_at, report.submitted_on_time) == (Status.DRAFT, None, None)
     last = report.transitions.order_by("at", "pk").last()

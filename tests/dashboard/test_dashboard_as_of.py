@@ -15,6 +15,7 @@ from budgets.models import FiscalYear
 from budgets.reports.yardstick import yardstick
 from core.formats import format_percent
 from tests.conftest import client_for
+from tests.writes import outputs_written
 
 pytestmark = pytest.mark.django_db
 
@@ -67,3 +68,28 @@ def test_a_closed_year_holds_satkers_against_its_threshold(demo) -> None:
     assert "Satker di bawah ambang tahun 2023 (90,00 %)" in page
     page = home("reviewer", year=2022).content.decode()
     assert "Satker di bawah ambang tahun 2022 (91,20 %)" in page
+
+
+def test_the_narratives_outputs_stand_at_the_same_month(demo) -> None:
+    """A running month's record, even in a report approved early, is not in the figures as of the
+    last completed month (the realization's cut-off)."""
+    from budgets.calendar import report_due_date
+    from budgets.models import MonthlyReport, Regency, Satker
+    from dashboard.figures import as_of, programme_figures
+    from programs.models import NewEntrepreneur
+
+    today = timezone.localdate()
+    fiscal_year = FiscalYear.objects.get(year=today.year)
+    cut_off = as_of(fiscal_year, today)
+    before = programme_figures(year=today.year, authority="TP", as_of=cut_off).directorate["wub"]
+    satker = Satker.objects.get(code="170019")
+    report, _ = MonthlyReport.objects.update_or_create(
+        satker=satker, fiscal_year=fiscal_year, month=today.month,
+        defaults={"status": MonthlyReport.Status.APPROVED, "due_date": report_due_date(today.year, today.month)},
+    )  # fmt: skip
+    NewEntrepreneur.objects.create(satker=satker, fiscal_year=fiscal_year, month=today.month, report=report,
+                                   name="Wirausaha Desember", business_type="Kuliner",
+                                   regency=Regency.objects.filter(province=satker.province).first())  # fmt: skip
+    outputs_written([report])
+    assert programme_figures(year=today.year, authority="TP", as_of=cut_off).directorate["wub"] == before
+    assert programme_figures(year=today.year, authority="TP", as_of=None).directorate["wub"] == before + 1
