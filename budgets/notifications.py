@@ -66,7 +66,8 @@ def _send(subject: str, body: str, recipients: list[str]) -> int:
 
 
 def _report_url(report: MonthlyReport) -> str:
-    return reverse("budgets:report-detail", args=[report.pk])
+    # An e-mail is read outside the site: a path alone is no link (settings.SITE_URL, DJANGO_SITE_URL).
+    return settings.SITE_URL + reverse("budgets:report-detail", args=[report.pk])
 
 
 def _describe(report: MonthlyReport) -> str:
