@@ -206,6 +206,15 @@ MEDIA_URL = "media/"
 IMPORT_UPLOAD_DIR = env.path("IMPORT_UPLOAD_DIR", default=BASE_DIR / "var" / "uploads")
 IMPORT_MAX_FILE_BYTES = env.int("IMPORT_MAX_FILE_BYTES", default=20 * 1024 * 1024)
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=200_000)
+# Per user: uploads waiting or in work at once, and uploads in 24 hours (imports/upload_limits.py).
+IMPORT_MAX_PENDING_UPLOADS = env.int("IMPORT_MAX_PENDING_UPLOADS", default=5)
+IMPORT_MAX_UPLOADS_PER_DAY = env.int("IMPORT_MAX_UPLOADS_PER_DAY", default=50)
+# Refused, failed and cancelled uploads (record and file) are deleted after this many days by
+# `manage.py purge_uploads`; imported uploads are kept.
+IMPORT_REFUSED_RETENTION_DAYS = env.int("IMPORT_REFUSED_RETENTION_DAYS", default=30)
+# An upload being checked or imported whose worker has not given a sign of life for this long is
+# released as failed (the worker was killed; its transaction was rolled back).
+IMPORT_STUCK_MINUTES = env.int("IMPORT_STUCK_MINUTES", default=15)
 TASKS = {"default": {"BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}}
 
 EMAIL_BACKEND = env.str(
