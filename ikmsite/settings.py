@@ -76,6 +76,8 @@ MIDDLEWARE = [
     "accounts.middleware.IdleSessionTimeoutMiddleware",
     "accounts.middleware.PasswordChangeRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A view that finds the database unreachable or locked answers 503 "coba lagi", not 500.
+    "core.db_unavailable.DatabaseUnavailableMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns a lockout raised during authentication into a response.
     "axes.middleware.AxesMiddleware",
@@ -114,6 +116,14 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # of cheap pages in `make bench`), checked before reuse so a restarted database is survived.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60 if IS_PRODUCTION else 0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Writers queue instead of failing: a transaction that reads and then writes (every workflow
+    # step) takes the write lock at BEGIN, so SQLite's busy timeout applies; under the default
+    # DEFERRED mode the second of two such transactions fails at once with "database is locked"
+    # (issue 18, finding 5). Each waits up to DJANGO_SQLITE_TIMEOUT seconds for the one before it.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "timeout": env.float("DJANGO_SQLITE_TIMEOUT", default=20)}
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # "pages": dashboard and report parts cached under the reports' data version (core/fresh_cache.py),
