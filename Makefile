@@ -7,7 +7,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMPS := .make
 
-.PHONY: run test screenshots bench lint lock check-prereqs setup migrate data clean-stamps
+.PHONY: run test screenshots bench faults lint lock check-prereqs setup migrate data clean-stamps
 
 check-prereqs:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' 2>/dev/null \
@@ -90,6 +90,12 @@ test: setup $(STAMPS)/chromium
 # `make test` takes them too but into a temporary folder, so it leaves the checkout unchanged.
 screenshots: setup $(STAMPS)/chromium
 	SCREENSHOTS=1 $(VENV)/bin/pytest tests/e2e/test_screenshots.py
+
+# Fault test (not part of `make test`): restarts PostgreSQL while users sign in and read, on an
+# instance of its OWN (initdb in a temporary folder, port FAULTS_PG_PORT=5433; never the shared
+# server), and reports the 503s, the time to recovery and any confirmed write that was lost.
+faults: setup
+	$(PY) tests/faults/pg_restart.py
 
 # Benchmarks (not part of `make test`): PostgreSQL only, in their own database, which they
 # create and fill at national scale (first load ~2,5 min, then seconds); a full run ~10 min.

@@ -1,10 +1,21 @@
 from __future__ import annotations
 
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
+from django.shortcuts import redirect
 from django.urls import reverse_lazy
+from django.utils.translation import gettext
 
 from accounts.forms import IkmaAuthenticationForm
-from accounts.middleware import MUST_CHANGE_PASSWORD
+from accounts.middleware import MUST_CHANGE_PASSWORD, clock
+from accounts.signals import password_change_failed
+
+# Session key: times of the wrong current passwords typed on the password change page. Kept in
+# the session (shared by every worker, unlike a per-process cache): a new session needs the
+# password, so whoever guesses cannot start the count afresh.
+PASSWORD_CHANGE_FAILURES = "password_change_failures"  # noqa: S105 (a session key, not a password)
 
 
 class LoginView(auth_views.LoginView):
@@ -22,4 +33,26 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         # The new password passed the validators (the demo password among the refused ones):
         # the rest of the site opens again.
         self.request.session.pop(MUST_CHANGE_PASSWORD, None)
+        self.request.session.pop(PASSWORD_CHANGE_FAILURES, None)
         return response
+
+    def form_invalid(self, form):
+        """A wrong current password is counted and audited: someone at a computer left signed in
+        must not guess it without limit (and so take the account). The limit signs them out."""
+        if not form.has_error("old_password", "password_incorrect"):
+            return super().form_invalid(form)
+        request, now = self.request, clock()
+        window = settings.PASSWORD_CHANGE_FAILURE_WINDOW
+        failures = [at for at in request.session.get(PASSWORD_CHANGE_FAILURES, []) if now - at < window] + [now]
+        signed_out = len(failures) >= settings.PASSWORD_CHANGE_FAILURE_LIMIT
+        password_change_failed.send(
+            sender=type(self), request=request, user=request.user, failures=len(failures), signed_out=signed_out
+        )
+        if not signed_out:
+            request.session[PASSWORD_CHANGE_FAILURES] = failures
+            return super().form_invalid(form)
+        logout(request)
+        messages.error(
+            request, gettext("Kata sandi saat ini salah terlalu sering. Anda telah dikeluarkan; masuk lagi.")
+        )
+        return redirect(settings.LOGIN_URL)

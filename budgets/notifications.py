@@ -15,7 +15,6 @@ from typing import ParamSpec, TypeVar
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mass_mail
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import translation
@@ -25,6 +24,7 @@ from django.utils.translation import gettext as _
 from accounts import permissions
 from accounts.roles import Notice
 from budgets.models import FiscalYear, MonthlyReport, Satker
+from core import mail_outbox
 
 logger = logging.getLogger(__name__)
 P = ParamSpec("P")
@@ -62,11 +62,14 @@ def _send(subject: str, body: str, recipients: list[str]) -> int:
     if not recipients:
         logger.info("no recipients for %r", subject)
         return 0
-    return send_mass_mail([(subject, body, settings.DEFAULT_FROM_EMAIL, [address]) for address in recipients])
+    # Through the outbox: the step has committed; a mail server that is down leaves the e-mail
+    # queued with its error (admin, log) for the next retry instead of losing it.
+    return mail_outbox.send(subject, body, recipients)
 
 
 def _report_url(report: MonthlyReport) -> str:
-    return reverse("budgets:report-detail", args=[report.pk])
+    # An e-mail is read outside the site: a path alone is no link (settings.SITE_URL, DJANGO_SITE_URL).
+    return settings.SITE_URL + reverse("budgets:report-detail", args=[report.pk])
 
 
 def _describe(report: MonthlyReport) -> str:

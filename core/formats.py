@@ -59,7 +59,8 @@ def parse_rupiah(text: str | int | None) -> int:
             raise RupiahError(_("Jumlah harus rupiah bulat (tanpa sen)."))
         if not (_PLAIN.fullmatch(whole) or _GROUPED.fullmatch(whole)):
             raise RupiahError(
-                _("'%(value)s' bukan jumlah rupiah; tulis angka saja, mis. 1250000 atau 1.250.000.") % {"value": text}
+                _("'%(value)s' bukan jumlah rupiah; tulis angka saja, mis. 1250000 atau 1.250.000.")
+                % {"value": excerpt(text)}
             )
         digits = whole.replace(".", "").lstrip("0") or "0"
         if len(digits) > len(str(MAX_RUPIAH)):
@@ -156,3 +157,13 @@ def join_words(items: Sequence[str], language: Language = "id") -> str:
     if len(items) <= 2:
         return f" {AND[language]} ".join(items)
     return f"{', '.join(items[:-1])}, {AND[language]} {items[-1]}"
+
+
+EXCERPT_CHARS = 60
+
+
+def excerpt(value: object, limit: int = EXCERPT_CHARS) -> str:
+    """A value quoted in a message, cut to ``limit`` characters with "…": a file's cell of
+    megabytes quoted whole (twice) made a 63 MB error page and as much in the database."""
+    text = str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"

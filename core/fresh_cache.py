@@ -3,7 +3,9 @@
 A cached value's key holds the reports' data version (``core.data_version``: raised by
 database triggers whenever a transaction that wrote the data commits), the date (figures that
 depend on today: months started, reports overdue), the language, what the user may see
-(``scoping.scope_key``: role and province) and the request's query string. A write makes a new
+(``scoping.scope_key``: role and province) and the query parameters the page reads (only those,
+sorted, each value once: ``?a=1&b=2`` and ``?b=2&a=1`` share an entry, and parameters the page
+ignores cannot fill the cache with copies; the values were validated by the page's form first). A write makes a new
 version, so the next request builds afresh; an unchanged version means unchanged data, so the
 cached part is exactly what building it again would give.
 
@@ -18,7 +20,7 @@ is built every time.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TypeVar
 
 from django.conf import settings
@@ -34,23 +36,28 @@ CACHE = "pages"
 CSRF_FIELD = "csrfmiddlewaretoken"
 
 
-def cache_key(request: HttpRequest, name: str, version: int) -> str:
-    query = "&".join(sorted(f"{key}={value}" for key, values in request.GET.lists() for value in values))
+def cache_key(request: HttpRequest, name: str, version: int, params: Iterable[str] = ()) -> str:
+    # An empty value stays in the key: for some reports "given, empty" differs from "absent".
+    known = set(params)
+    query = "&".join(sorted({f"{key}={value}" for key, values in request.GET.lists() if key in known
+                             for value in values}))  # fmt: skip
     parts = [name, str(version), timezone.localdate().isoformat(), translation.get_language() or "",
              scope_key(request.user), query]  # fmt: skip
     return "fresh:" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 
-def cached(request: HttpRequest, name: str, build: Callable[[], T], *, enabled: bool = True) -> T:
+def cached(request: HttpRequest, name: str, build: Callable[[], T], *, params: Iterable[str],
+           enabled: bool = True) -> T:  # fmt: skip
     """``build()``'s value for this request, from the cache when the data has not changed
-    (``enabled=False``: built every time, for parts that read tables the version does not watch)."""
+    (``enabled=False``: built every time, for parts that read tables the version does not watch).
+    ``params``: the query parameters the part depends on; any other is left out of the key."""
     if not enabled or not settings.FRESH_CACHE_ENABLED:
         return build()
     version = reports_version()
     if version is None:
         return build()
     cache = caches[CACHE]
-    key = cache_key(request, name, version)
+    key = cache_key(request, name, version, params)
     value = cache.get(key)
     if value is None:
         value = build()

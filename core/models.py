@@ -23,3 +23,28 @@ class DataVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.version}"
+
+
+class OutgoingMail(models.Model):
+    """One e-mail to one address, kept until delivered (``core.mail_outbox``): a mail server
+    that is down when a report is returned must not lose the officer's notice. The workflow
+    step has committed by then; the e-mail waits here with its error, visible to the admin,
+    and the next send, ``send_mail_outbox`` or ``send_reminders`` tries it again."""
+
+    subject = models.CharField(_("subjek"), max_length=255)
+    body = models.TextField(_("isi"))
+    recipient = models.EmailField(_("penerima"))
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    attempts = models.PositiveIntegerField(_("percobaan"), default=0)
+    last_attempt_at = models.DateTimeField(_("percobaan terakhir"), null=True, blank=True)
+    last_error = models.TextField(_("galat terakhir"), blank=True)
+    sent_at = models.DateTimeField(_("terkirim"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("e-mail keluar")
+        verbose_name_plural = pgettext_lazy("jamak", "e-mail keluar")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["sent_at", "created_at"], name="outgoingmail_unsent")]
+
+    def __str__(self) -> str:
+        return f"{self.recipient}: {self.subject}"

@@ -85,7 +85,8 @@ def home(request: HttpRequest) -> HttpResponse:
     fiscal_year = next((fy for fy in years if fy.year == wanted), None) if wanted else _default_year(years, today.year)
     # The figures are the page's whole cost and depend only on the data, the date, the language,
     # the query and what the user may see: cached under the data version (never stale).
-    body = fresh_cache.cached(request, "home", lambda: _dashboard_body(request, form, years, fiscal_year, today))
+    body = fresh_cache.cached(request, "home", lambda: _dashboard_body(request, form, years, fiscal_year, today),
+                              params=form.fields)  # fmt: skip
     return render(request, "home.html", {"fiscal_year": fiscal_year, **body})
 
 

@@ -72,10 +72,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The client's address on every audit line, 403/404 audited; then no-store for signed-in users.
+    "core.middleware.AuditContextMiddleware",
+    "core.middleware.SignedInNoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.middleware.IdleSessionTimeoutMiddleware",
     "accounts.middleware.PasswordChangeRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A view that finds the database unreachable or locked answers 503 "coba lagi", not 500.
+    "core.db_unavailable.DatabaseUnavailableMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns a lockout raised during authentication into a response.
     "axes.middleware.AxesMiddleware",
@@ -114,6 +119,14 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # of cheap pages in `make bench`), checked before reuse so a restarted database is survived.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60 if IS_PRODUCTION else 0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Writers queue instead of failing: a transaction that reads and then writes (every workflow
+    # step) takes the write lock at BEGIN, so SQLite's busy timeout applies; under the default
+    # DEFERRED mode the second of two such transactions fails at once with "database is locked"
+    # (issue 18, finding 5). Each waits up to DJANGO_SQLITE_TIMEOUT seconds for the one before it.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "timeout": env.float("DJANGO_SQLITE_TIMEOUT", default=20)}
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # "pages": dashboard and report parts cached under the reports' data version (core/fresh_cache.py),
@@ -128,6 +141,8 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 2000},
     },
 }
+# Absolute links in e-mail (budgets/notifications.py): the address users open the site at.
+SITE_URL = env.str("DJANGO_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 FRESH_CACHE_ENABLED = env.bool("DJANGO_FRESH_CACHE", default=True)
 # The data version those pages are cached under (core/data_version.py) rises with every committed
 # write to these apps' tables, but for these models (the IKM registry: its pages are not cached,
@@ -161,6 +176,16 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
 AXES_VERBOSE = False
+# The client's address, for the lockout and the audit log (accounts/client_address.py): behind a
+# TLS proxy REMOTE_ADDR is the proxy's, so X-Forwarded-For is read, but only when the request
+# comes from one of these proxies (addresses or networks, e.g. 10.0.0.5,10.1.0.0/16). None by
+# default: without a proxy anyone could write that header and pick the address they are locked by.
+TRUSTED_PROXIES = env.list("DJANGO_TRUSTED_PROXIES", default=[])
+AXES_CLIENT_IP_CALLABLE = "accounts.client_address.client_address"
+# Wrong current passwords on the password change page: this many in the window sign the user out
+# (accounts/views.py), each one an audit event.
+PASSWORD_CHANGE_FAILURE_LIMIT = 5
+PASSWORD_CHANGE_FAILURE_WINDOW = 15 * 60
 
 # Indonesian first; English second. Our own msgids are written in Indonesian (the working
 # language); locale/en holds the English catalogue.
@@ -206,6 +231,15 @@ MEDIA_URL = "media/"
 IMPORT_UPLOAD_DIR = env.path("IMPORT_UPLOAD_DIR", default=BASE_DIR / "var" / "uploads")
 IMPORT_MAX_FILE_BYTES = env.int("IMPORT_MAX_FILE_BYTES", default=20 * 1024 * 1024)
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=200_000)
+# Per user: uploads waiting or in work at once, and uploads in 24 hours (imports/upload_limits.py).
+IMPORT_MAX_PENDING_UPLOADS = env.int("IMPORT_MAX_PENDING_UPLOADS", default=5)
+IMPORT_MAX_UPLOADS_PER_DAY = env.int("IMPORT_MAX_UPLOADS_PER_DAY", default=50)
+# Refused, failed and cancelled uploads (record and file) are deleted after this many days by
+# `manage.py purge_uploads`; imported uploads are kept.
+IMPORT_REFUSED_RETENTION_DAYS = env.int("IMPORT_REFUSED_RETENTION_DAYS", default=30)
+# An upload being checked or imported whose worker has not given a sign of life for this long is
+# released as failed (the worker was killed; its transaction was rolled back).
+IMPORT_STUCK_MINUTES = env.int("IMPORT_STUCK_MINUTES", default=15)
 TASKS = {"default": {"BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}}
 
 EMAIL_BACKEND = env.str(
@@ -242,7 +276,12 @@ if IS_PRODUCTION:
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=True)
+    # Preloading puts the domain in the browsers' built-in HTTPS-only lists, which takes months to
+    # undo (for every subdomain too): the operator opts in, it is not a default.
+    SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=False)
+    if not SECURE_HSTS_PRELOAD:
+        # The deploy check's "not preloaded" warning: off here on purpose (above).
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
 # Console logging; production writes JSON lines (one object per record, core/log_format.py)
 # for a log collector. ``ikma.audit`` carries sign-ins, lockouts, approvals and imports.

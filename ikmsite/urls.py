@@ -15,3 +15,6 @@ urlpatterns = [
     path("", include("programs.urls")),
     path("", include("imports.urls")),
 ]
+
+# A database that cannot answer outside a view (a middleware touched it first) is a 503, not a 500.
+handler500 = "core.db_unavailable.server_error_or_unavailable"

@@ -66,6 +66,9 @@ class Upload(models.Model):
     )  # fmt: skip
     confirmed_at = models.DateTimeField(_("dikonfirmasi"), null=True, blank=True)
     finished_at = models.DateTimeField(_("selesai"), null=True, blank=True)
+    # The worker's last sign of life while checking or importing (imports/worker.py): an upload
+    # whose worker was killed stops getting it and is released as failed.
+    heartbeat_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("unggahan impor")

@@ -19,7 +19,7 @@ from xml.etree.ElementTree import ParseError
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
-from core.formats import RupiahError, format_number, parse_rupiah
+from core.formats import RupiahError, excerpt, format_number, parse_rupiah
 from imports.file_checks import ImportFileError
 
 
@@ -97,6 +97,9 @@ def _read_sheet(
             )
             return result
         names = [normalize_header(cell) for cell in header]
+        _check_header_lengths(names, result)
+        if result.errors:
+            return result
         _check_header(names, columns, result)
         if result.errors:
             return result
@@ -107,6 +110,10 @@ def _read_sheet(
                 progress(number - 1, declared)
             cells = {name: _clean(values[index]) if index < len(values) else None for name, index in positions.items()}
             if all(value is None for value in cells.values()):
+                continue
+            if _too_long(number, cells, result):
+                if len(result.errors) >= MAX_LONG_CELL_ERRORS:
+                    break
                 continue
             if len(result.rows) >= max_rows:
                 result.errors.append(
@@ -128,20 +135,47 @@ def _read_sheet(
         workbook.close()
 
 
+# No header of any kind is near this long, nor any text a kind keeps (the longest, an address or a
+# description, is a few hundred characters): a longer cell is refused before it is quoted anywhere.
+MAX_HEADER_CHARS = 100
+MAX_CELL_CHARS = 5_000
+MAX_LONG_CELL_ERRORS = 100  # a file of overlong cells stops being read after this many
+
+
+def _check_header_lengths(names: list[str], result: Sheet) -> None:
+    for position, name in enumerate(names, start=1):
+        if len(name) > MAX_HEADER_CHARS:
+            result.errors.append(
+                RowError(1, "", _("Judul kolom ke-%(position)s terlalu panjang (%(length)s karakter, paling panjang "
+                                  "%(max)s); baris 1 hanya berisi judul kolom.")
+                         % {"position": position, "length": format_number(len(name)), "max": MAX_HEADER_CHARS})
+            )  # fmt: skip
+
+
+def _too_long(number: int, cells: dict[str, Any], result: Sheet) -> bool:
+    long = [name for name, value in cells.items() if isinstance(value, str) and len(value) > MAX_CELL_CHARS]
+    for name in long:
+        result.errors.append(
+            RowError(number, name, _("Isi sel terlalu panjang (%(length)s karakter, paling panjang %(max)s).")
+                     % {"length": format_number(len(cells[name])), "max": format_number(MAX_CELL_CHARS)})
+        )  # fmt: skip
+    return bool(long)
+
+
 def _check_header(names: list[str], columns: list[str], result: Sheet) -> None:
     seen: set[str] = set()
     for name in names:
         if not name:
             continue
         if name in seen:
-            result.errors.append(RowError(1, name, _("Kolom %(name)s muncul dua kali.") % {"name": name}))
+            result.errors.append(RowError(1, name, _("Kolom %(name)s muncul dua kali.") % {"name": excerpt(name)}))
         elif name not in columns:
             result.errors.append(
                 RowError(
                     1,
                     name,
                     _("Kolom %(name)s tidak dikenal; kolom yang benar: %(cols)s.")
-                    % {"name": name, "cols": ", ".join(columns)},
+                    % {"name": excerpt(name), "cols": ", ".join(columns)},
                 )
             )
         seen.add(name)
@@ -171,7 +205,7 @@ def parse_amount(value: Any) -> int:
         try:
             number = int(value)
         except (OverflowError, ValueError):  # infinity ("1e999" in the sheet), NaN
-            raise CellError(_("'%(value)s' bukan jumlah rupiah.") % {"value": value}) from None
+            raise CellError(_("'%(value)s' bukan jumlah rupiah.") % {"value": excerpt(value)}) from None
         if value != number:
             raise CellError(_("Jumlah harus rupiah bulat (tanpa sen)."))
     else:
@@ -200,9 +234,9 @@ def parse_int(value: Any, *, low: int, high: int) -> int:
         # Inside the try: comparing a signalling NaN (the text "sNaN") raises InvalidOperation.
         whole = number == number.to_integral_value()
     except (InvalidOperation, ValueError):
-        raise CellError(_("'%(value)s' bukan bilangan bulat.") % {"value": value}) from None
+        raise CellError(_("'%(value)s' bukan bilangan bulat.") % {"value": excerpt(value)}) from None
     if not whole:
-        raise CellError(_("'%(value)s' bukan bilangan bulat.") % {"value": value})
+        raise CellError(_("'%(value)s' bukan bilangan bulat.") % {"value": excerpt(value)})
     if not low <= number <= high:
         raise CellError(_("Harus di antara %(low)s dan %(high)s.") % {"low": low, "high": high})
     return int(number)
@@ -217,13 +251,13 @@ def parse_code(value: Any, *, digits: int, label: str, required: bool = True) ->
         return None
     if isinstance(value, bool):  # a TRUE/FALSE cell is not a code (bool is an int to Python)
         raise CellError(_("%(label)s harus %(digits)s digit angka; ditemukan '%(value)s'.")
-                        % {"label": label, "digits": digits, "value": value})  # fmt: skip
+                        % {"label": label, "digits": digits, "value": excerpt(value)})  # fmt: skip
     if isinstance(value, float) and value.is_integer():  # (not int(value): infinity and NaN raise)
         value = int(value)
     text = str(value).strip() if not isinstance(value, int) else f"{value:0{digits}d}"
     if not (len(text) == digits and text.isascii() and text.isdigit()):
         raise CellError(_("%(label)s harus %(digits)s digit angka; ditemukan '%(value)s'.")
-                        % {"label": label, "digits": digits, "value": value})  # fmt: skip
+                        % {"label": label, "digits": digits, "value": excerpt(value)})  # fmt: skip
     return text
 
 
@@ -239,7 +273,8 @@ def parse_regency_code(value: Any) -> str:
         text = f"{text[:2]}.{text[2:]}"
     if not (len(text) == 5 and text[2] == "." and text[:2].isdigit() and text[3:].isdigit()):
         raise CellError(
-            _("Kode kabupaten/kota harus berbentuk PP.RR (mis. 32.73); ditemukan '%(value)s'.") % {"value": value}
+            _("Kode kabupaten/kota harus berbentuk PP.RR (mis. 32.73); ditemukan '%(value)s'.")
+            % {"value": excerpt(value)}
         )
     return text
 

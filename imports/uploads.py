@@ -11,6 +11,7 @@ double click or two workers never check or import the same upload twice.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import uuid
@@ -24,10 +25,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import permissions
-from core.formats import format_megabytes
+from core.audit_log import audit
+from core.formats import excerpt, format_megabytes
 from imports.models import Upload
-from imports.stored import finish_rejected
 from imports.tasks import check_upload_task, import_upload_task
+from imports.upload_limits import quota_refusal
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -36,38 +38,70 @@ logger = logging.getLogger(__name__)
 
 
 class UploadRefused(Exception):
-    """The upload cannot go on (wrong state, wrong user); the message says why."""
+    """The upload cannot go on (wrong state, wrong user, too large, too many, no room); the
+    message says why. ``status`` is the HTTP status of the page that says it."""
+
+    def __init__(self, message: str, *, reason: str = "refused", status: int = 400) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.status = status
+
+
+def refuse_upload(*, user: User, kind: str, reason: str, message: str, status: int = 400) -> UploadRefused:
+    """An upload refused before it was recorded, in the audit log: who, which kind, why."""
+    audit("upload_refused", level=logging.WARNING, user=user.get_username(), kind=kind, reason=reason,
+          detail=excerpt(message, 200))  # fmt: skip
+    return UploadRefused(message, reason=reason, status=status)
+
+
+def too_large(*, user: User, kind: str, size: int) -> UploadRefused:
+    limit = settings.IMPORT_MAX_FILE_BYTES
+    message = _("Berkas %(size)s MB melebihi batas %(limit)s MB; bagi menjadi beberapa berkas.") % {
+        "size": format_megabytes(size),
+        "limit": format_megabytes(limit),
+    }
+    return refuse_upload(user=user, kind=kind, reason="too_large", message=message, status=413)
 
 
 def receive_upload(*, user: User, kind: str, file: UploadedFile) -> Upload:
-    """Store the file under a generated name and queue its check. A file over the size limit
-    is recorded as rejected without being stored."""
+    """Store the file under a generated name and queue its check. A file over the size limit,
+    a user over the upload quota and a file that cannot be stored (disk full, directory not
+    writable) are refused (UploadRefused) and nothing is recorded."""
     if not permissions.may_import(user):
         raise PermissionDenied(_("Peran Anda tidak dapat mengimpor data."))
+    size = file.size or 0
+    if size > settings.IMPORT_MAX_FILE_BYTES:
+        raise too_large(user=user, kind=kind, size=size)
+    quota = quota_refusal(user)
+    if quota is not None:
+        raise refuse_upload(user=user, kind=kind, reason="quota", message=quota, status=429)
     upload = Upload(
         kind=kind,
         original_name=Path(file.name or "berkas.xlsx").name[:255],
-        size_bytes=file.size or 0,
+        size_bytes=size,
         uploaded_by=user,
         province_id=user.province_id if permissions.of_a_province(user) else None,
     )
-    limit = settings.IMPORT_MAX_FILE_BYTES
-    if upload.size_bytes > limit:
-        message = _("Berkas %(size)s MB melebihi batas %(limit)s MB; bagi menjadi beberapa berkas.") % {
-            "size": format_megabytes(upload.size_bytes),
-            "limit": format_megabytes(limit),
-        }
-        finish_rejected(upload, [[0, "", message]], save=False)
-        upload.save()
-        return upload
-    directory = Path(settings.IMPORT_UPLOAD_DIR)
-    directory.mkdir(parents=True, exist_ok=True)
     upload.stored_name = f"{uuid.uuid4().hex}.xlsx"
+    target = Path(settings.IMPORT_UPLOAD_DIR) / upload.stored_name
     digest = hashlib.sha256()
-    with open(directory / upload.stored_name, "wb") as out:
-        for chunk in file.chunks():
-            digest.update(chunk)
-            out.write(chunk)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with open(target, "wb") as out:
+            for chunk in file.chunks():
+                digest.update(chunk)
+                out.write(chunk)
+    except OSError as error:
+        # Disk full, directory not writable or not a directory: no half file left behind, no
+        # Upload recorded; the administrator finds the cause in the log.
+        logger.error("import upload of %s by %s could not be stored: %s", kind, user.get_username(), error)
+        with contextlib.suppress(OSError):
+            target.unlink(missing_ok=True)
+        raise refuse_upload(
+            user=user, kind=kind, reason="storage", status=503,
+            message=_("Berkas tidak dapat disimpan di server (ruang penyimpanan penuh atau tidak dapat ditulis); "
+                      "tidak ada yang dicatat. Coba lagi nanti atau hubungi admin."),
+        ) from None  # fmt: skip
     upload.sha256 = digest.hexdigest()
     upload.save()
     logger.info("import upload %s: %s %s by %s", upload.pk, kind, upload.original_name, user.get_username())

@@ -8,11 +8,13 @@ import io
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.forms.utils import ErrorDict
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 from openpyxl import Workbook
 
@@ -20,13 +22,17 @@ from accounts import permissions
 from accounts.access import data_access_required
 from accounts.roles import Can
 from accounts.scoping import get_scoped_or_404, scoped
+from core.exports.cells import xlsx_text, xlsx_text_cell
+from core.formats import format_number
 from imports.catalog import UnknownKind, all_kinds, get_kind
 from imports.importer import PHASE_CHECK, PHASE_READ, PHASE_VALIDATE, PHASE_WRITE
 from imports.kinds import ImportKind
 from imports.models import Upload
 from imports.stored import upload_path
-from imports.uploads import UploadRefused, cancel_upload, confirm_upload, receive_upload
+from imports.upload_limits import SizeLimitedUploadHandler, declared_length, max_request_bytes
+from imports.uploads import UploadRefused, cancel_upload, confirm_upload, receive_upload, too_large
 from imports.workbook_templates import template_workbook
+from imports.worker import release_stuck_uploads
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ERRORS_SHOWN = 1_000  # on the page; the error workbook holds them all
@@ -67,6 +73,7 @@ def kinds_for(user) -> list[ImportKind]:
 
 @data_access_required(Can.IMPORT)
 def index(request: HttpRequest) -> HttpResponse:
+    release_stuck_uploads()
     uploads = scoped(Upload.objects.select_related("uploaded_by"), request.user)[:RECENT_UPLOADS]
     return render(request, "imports/index.html", {"kinds": kinds_for(request.user), "uploads": uploads})
 
@@ -82,20 +89,47 @@ class UploadForm(forms.Form):
     )
 
 
+@csrf_exempt  # checked by _receive, once the size of the body is known to be acceptable
 @data_access_required(Can.IMPORT)
 def upload(request: HttpRequest, kind: str) -> HttpResponse:
     spec = _kind_or_404(kind)
     if not permissions.can(request.user, spec.capability):
         raise PermissionDenied(spec.refusal)
+    handler = None
+    if request.method == "POST":
+        # Before anything reads the body: a declared length over the limit is refused unread, and
+        # a body that declares none (or lies) is stopped by the handler once it passes the limit.
+        declared = declared_length(request)
+        if declared > max_request_bytes():
+            return _refused(request, spec, too_large(user=request.user, kind=kind, size=declared))
+        handler = SizeLimitedUploadHandler(request)
+        request.upload_handlers.insert(0, handler)
+    return _receive(request, spec, handler)
+
+
+@csrf_protect
+def _receive(request: HttpRequest, spec: ImportKind, handler: SizeLimitedUploadHandler | None) -> HttpResponse:
     form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
+    if handler is not None and handler.exceeded:
+        return _refused(request, spec, too_large(user=request.user, kind=spec.name, size=handler.received))
     if form.is_bound and form.is_valid():
-        created = receive_upload(user=request.user, kind=kind, file=form.cleaned_data["file"])
+        try:
+            created = receive_upload(user=request.user, kind=spec.name, file=form.cleaned_data["file"])
+        except UploadRefused as refusal:
+            return _refused(request, spec, refusal)
         return redirect("imports:detail", pk=created.pk)
     return render(request, "imports/upload_form.html", {"kind": spec, "form": form}, status=400 if form.errors else 200)
 
 
+def _refused(request: HttpRequest, spec: ImportKind, refusal: UploadRefused) -> HttpResponse:
+    form = UploadForm()  # empty again, with the refusal under its file field
+    form._errors = ErrorDict({"file": form.error_class([str(refusal)])})
+    return render(request, "imports/upload_form.html", {"kind": spec, "form": form}, status=refusal.status)
+
+
 @data_access_required(Can.IMPORT)
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    release_stuck_uploads()
     upload = _upload_or_404(request, pk)
     errors = upload.errors[:ERRORS_SHOWN]
     context = {
@@ -113,6 +147,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @data_access_required(Can.IMPORT)
 def status(request: HttpRequest, pk: int) -> JsonResponse:
+    release_stuck_uploads()
     upload = _upload_or_404(request, pk)
     total = upload.progress_total
     return JsonResponse(
@@ -159,7 +194,12 @@ def errors_download(request: HttpRequest, pk: int) -> HttpResponse:
     sheet = book.create_sheet(_("Kesalahan"))
     sheet.append([_("baris"), _("kolom"), _("pesan")])
     for row, column, message in upload.errors:
-        sheet.append([row or None, column, message])
+        # A header or cell quoted in a message is the file's text: written as text, never a formula.
+        sheet.append([row or None, xlsx_text_cell(sheet, xlsx_text(column)), xlsx_text_cell(sheet, xlsx_text(message))])
+    left_out = upload.error_count - len(upload.errors)
+    if left_out > 0:
+        sheet.append([None, "", _("… dan %(count)s kesalahan lainnya (hanya %(kept)s yang pertama disimpan).")
+                      % {"count": format_number(left_out), "kept": format_number(len(upload.errors))}])  # fmt: skip
     buffer = io.BytesIO()
     book.save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX)

@@ -5,8 +5,15 @@ record on the Upload how it went."""
 from __future__ import annotations
 
 import logging
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
 
+from django.conf import settings
+from django.db import connection
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,11 +26,38 @@ logger = logging.getLogger(__name__)
 
 PREVIEW_ROWS = 500  # planned rows kept for the preview table (counts cover every row)
 PROGRESS_INTERVAL_SECONDS = 0.5  # at most this often a progress update is written
+HEARTBEAT_SECONDS = 30  # the worker's sign of life while it works (IMPORT_STUCK_MINUTES is far longer)
+RUNNING = (Upload.Status.CHECKING, Upload.Status.IMPORTING)
+
+
+def release_stuck_uploads(minutes: float | None = None) -> int:
+    """Uploads being checked or imported whose worker gave no sign of life for ``minutes``
+    (IMPORT_STUCK_MINUTES) end as failed: their worker was killed (SIGKILL, out of memory, a
+    restart), its transaction was rolled back, so nothing of the file was written, and the user
+    may upload it again. Called by the worker before each task and by the import pages."""
+    minutes = settings.IMPORT_STUCK_MINUTES if minutes is None else minutes
+    cutoff = timezone.now() - timedelta(minutes=minutes)
+    stuck = Upload.objects.filter(status__in=RUNNING).filter(
+        Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, uploaded_at__lt=cutoff)
+    )
+    released = 0
+    for upload_id in list(stuck.values_list("pk", flat=True)):
+        message = _("Proses impor terhenti sebelum selesai; tidak ada data yang diubah. Silakan unggah ulang berkas.")
+        # Conditional, like every status change: a worker that comes back to life meanwhile wins.
+        released += Upload.objects.filter(pk=upload_id, status__in=RUNNING).filter(
+            Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True)
+        ).update(status=Upload.Status.FAILED, phase="", errors=[[0, "", message]], error_count=1,
+                 finished_at=timezone.now())  # fmt: skip
+        logger.warning("import upload %s released: no sign of its worker for %s minutes", upload_id, minutes)
+    return released
 
 
 def check_upload(upload_id: int) -> None:
     """Dry run: validate every row and fill the preview. Writes nothing but the Upload."""
-    claimed = Upload.objects.filter(pk=upload_id, status=Upload.Status.QUEUED).update(status=Upload.Status.CHECKING)
+    release_stuck_uploads()
+    claimed = Upload.objects.filter(pk=upload_id, status=Upload.Status.QUEUED).update(
+        status=Upload.Status.CHECKING, heartbeat_at=timezone.now()
+    )
     if not claimed:
         return
     upload = Upload.objects.select_related("uploaded_by").get(pk=upload_id)
@@ -43,8 +77,9 @@ def check_upload(upload_id: int) -> None:
 
 def run_import(upload_id: int) -> None:
     """Validate again (the data may have changed since the preview) and write, all or nothing."""
+    release_stuck_uploads()
     claimed = Upload.objects.filter(pk=upload_id, status=Upload.Status.IMPORT_QUEUED).update(
-        status=Upload.Status.IMPORTING
+        status=Upload.Status.IMPORTING, heartbeat_at=timezone.now()
     )
     if not claimed:
         return
@@ -67,14 +102,15 @@ def _run(upload: Upload, *, dry_run: bool) -> ImportResult | None:
     """import_file with progress written to the Upload; None when the upload ended (refused
     file or unexpected error) and has been recorded as such."""
     try:
-        return import_file(
-            upload_path(upload),
-            upload.kind,
-            user=upload.uploaded_by,
-            dry_run=dry_run,
-            reason=upload.history_reason,
-            progress=_progress_writer(upload.pk),
-        )
+        with _heartbeat(upload.pk):
+            return import_file(
+                upload_path(upload),
+                upload.kind,
+                user=upload.uploaded_by,
+                dry_run=dry_run,
+                reason=upload.history_reason,
+                progress=_progress_writer(upload.pk),
+            )
     except ImportFileError as error:
         finish_rejected(upload, [[0, "", str(error)]])
     except Exception:
@@ -89,6 +125,31 @@ def _run(upload: Upload, *, dry_run: bool) -> ImportResult | None:
     return None
 
 
+@contextmanager
+def _heartbeat(upload_id: int) -> Iterator[None]:
+    """While the block runs, a thread (with its own database connection, outside the import's
+    transaction) stamps the upload's heartbeat every HEARTBEAT_SECONDS: the write of a big file
+    reports no progress for minutes, yet its worker is alive."""
+    stop = threading.Event()
+
+    def beat() -> None:
+        try:
+            while not stop.wait(HEARTBEAT_SECONDS):
+                Upload.objects.filter(pk=upload_id).update(heartbeat_at=timezone.now())
+        except Exception:  # a missed heartbeat only makes a release possible; never the task's failure
+            logger.exception("import upload %s: heartbeat failed", upload_id)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=beat, name=f"upload-{upload_id}-heartbeat", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+
+
 def _progress_writer(upload_id: int):
     last = [0.0]
 
@@ -97,7 +158,9 @@ def _progress_writer(upload_id: int):
         if now - last[0] < PROGRESS_INTERVAL_SECONDS and done:
             return
         last[0] = now
-        Upload.objects.filter(pk=upload_id).update(phase=phase, progress_done=done, progress_total=total)
+        Upload.objects.filter(pk=upload_id).update(
+            phase=phase, progress_done=done, progress_total=total, heartbeat_at=timezone.now()
+        )
 
     return write
 

@@ -20,7 +20,7 @@ from core.reporting.files import JSON_CONTENT_TYPE, as_csv, as_json, as_xlsx
 from core.reporting.html import report_table
 from core.reporting.spec import BuildContext, ReportSpec
 from reports.catalog import REPORTS
-from reports.params import BadReportParams, ReportParams, parse_report_params
+from reports.params import COMMON, BadReportParams, ReportParams, parse_report_params
 
 BASIS_LABELS = {
     "approved": gettext_lazy("laporan disetujui"),
@@ -86,6 +86,7 @@ def report_view(request: HttpRequest, name: str) -> HttpResponse:
         return bad_request(request, spec, bad.errors)
     filters = scope_filters(request, spec, params)
     fiscal_year = FiscalYear.objects.get(year=params.year)
+    known = set(spec.params) | COMMON  # the parameters the report reads (others were refused)
     applied = {**params.as_dict(), "province": filters.province}
 
     def build():
@@ -95,12 +96,13 @@ def report_view(request: HttpRequest, name: str) -> HttpResponse:
     # core/fresh_cache.py); the key holds the query, the user's scope, the date and language.
     if params.format == "json":
         body = fresh_cache.cached(request, f"report-json:{name}", lambda: as_json(spec, build(), applied).content,
-                                  enabled=spec.cacheable)  # fmt: skip
+                                  params=known, enabled=spec.cacheable)  # fmt: skip
         return HttpResponse(body, content_type=JSON_CONTENT_TYPE)
     if params.format == "html":
         content = fresh_cache.cached(
             request, f"report-html:{name}",
-            lambda: _content(request, spec, build(), params, applied, form, fiscal_year), enabled=spec.cacheable,
+            lambda: _content(request, spec, build(), params, applied, form, fiscal_year), params=known,
+            enabled=spec.cacheable,
         )  # fmt: skip
         return render(request, "reports/report.html", {"spec": spec, "fiscal_year": fiscal_year, "content": content})
     if params.format == "csv":

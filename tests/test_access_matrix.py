@@ -56,9 +56,10 @@ SITE: dict[str, tuple[str, str]] = {
     "budgets:report-list": ("L 200 200 200 200 200", "L 405 405 405 405 405"),
     "budgets:report-detail": ("L 200 404 200 200 200", "L 200 404 200 200 200"),
     # Transitions (the month is a draft): the officer submits; reviewers and the admin review
-    # (a draft cannot be approved: the page says why); only the admin reopens.
+    # (a draft cannot be approved: back to the report page with the reason; a return without a
+    # comment shows the form again); only the admin reopens.
     "budgets:report-submit": ("L 405 405 405 405 405", "L 302 404 403 403 302"),
-    "budgets:report-approve": ("L 405 405 405 405 405", "L 403 404 200 403 200"),
+    "budgets:report-approve": ("L 405 405 405 405 405", "L 403 404 302 403 302"),
     "budgets:report-return": ("L 405 405 405 405 405", "L 403 404 200 403 200"),
     "budgets:report-reopen": ("L 405 405 405 405 405", "L 403 404 403 403 200"),
     "budgets:report-withdraw": ("L 405 405 405 405 405", "L 302 404 403 403 302"),

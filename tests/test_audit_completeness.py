@@ -30,6 +30,7 @@ WITHOUT_HISTORY = {
     "budgets.ReportTransition": "the workflow's own log: one row per step, never edited",
     "budgets.ComponentRealization": "a summary derived from realization (budgets/realization_summary.py)",
     "core.DataVersion": "the page cache's version counter",
+    "core.OutgoingMail": "a delivery log of e-mails (who, when, error), itself the record; written by the system",
     "programs.RegistrySummary": "a summary derived from the registry",
     "programs.ReportOutput": "a summary derived from the programme records",
     "imports.Upload": "the import's own record (file, uploader, confirmer, counts); moved by the workflow only",

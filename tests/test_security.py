@@ -13,6 +13,7 @@ import pytest
 from django.test import Client, override_settings
 from django.urls import path, reverse
 
+from accounts import middleware
 from accounts.demo import DEMO_PASSWORD
 from accounts.middleware import LAST_SEEN, MUST_CHANGE_PASSWORD
 from core.log_format import JsonFormatter
@@ -123,20 +124,61 @@ def set_last_seen(client: Client, seconds_ago: int) -> None:
     session.save()
 
 
+class Clock:
+    """The idle timeout's clock (accounts.middleware.clock), moved by the test."""
+
+    def __init__(self, monkeypatch) -> None:
+        self.now = 1_800_000_000
+        monkeypatch.setattr(middleware, "clock", lambda: self.now)
+
+
 @override_settings(SESSION_IDLE_TIMEOUT=30 * 60)
-def test_idle_session_is_signed_out(officer) -> None:
+def test_idle_session_is_signed_out(officer, monkeypatch) -> None:
+    clock = Clock(monkeypatch)
     client = client_for(officer)
     assert client.get(reverse("dashboard:home")).status_code == 200
-    set_last_seen(client, 29 * 60)
+    clock.now += 29 * 60
     assert client.get(reverse("dashboard:home")).status_code == 200  # still within the limit, and marked again
-    assert int(time.time()) - client.session[LAST_SEEN] < 5
-    set_last_seen(client, 31 * 60)
+    assert client.session[LAST_SEEN] == clock.now
+    clock.now += 31 * 60
     response = client.get(reverse("budgets:satker-list"))
     assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:login"))
     assert "next=/satkers/" in response["Location"]
     assert client.get(reverse("dashboard:home")).status_code == 302  # signed out for good
     page = client.get(response["Location"]).content.decode()
     assert "lama tidak ada aktivitas" in page
+
+
+@override_settings(SESSION_IDLE_TIMEOUT=30 * 60)
+@pytest.mark.parametrize(("idle", "signed_in"), [(29 * 60 + 59, True), (30 * 60, True), (30 * 60 + 1, False)])
+def test_idle_limit_counts_from_the_last_request_to_the_second(officer, monkeypatch, idle, signed_in) -> None:
+    """The session's mark is written at most once a minute; a request 59 s after it must still
+    count in full (the exact time rides in a signed cookie): not signed out up to 59 s early."""
+    clock = Clock(monkeypatch)
+    client = client_for(officer)
+    assert client.get(reverse("dashboard:home")).status_code == 200  # marks the session
+    clock.now += 59
+    assert client.get(reverse("dashboard:home")).status_code == 200  # within the minute: no session write
+    assert client.session[LAST_SEEN] == clock.now - 59
+    clock.now += idle
+    assert (client.get(reverse("dashboard:home")).status_code == 200) is signed_in
+
+
+@override_settings(SESSION_IDLE_TIMEOUT=30 * 60)
+def test_the_last_seen_cookie_cannot_be_forged_nor_moved_to_another_session(officer, monkeypatch) -> None:
+    clock = Clock(monkeypatch)
+    client = client_for(officer)
+    client.get(reverse("dashboard:home"))
+    clock.now += 31 * 60
+    client.cookies[middleware.LAST_SEEN_COOKIE] = str(clock.now)  # unsigned: ignored
+    assert client.get(reverse("dashboard:home")).status_code == 302
+    third = client_for(officer)
+    third.get(reverse("dashboard:home"))
+    clock.now += 31 * 60
+    other = client_for(officer)
+    other.get(reverse("dashboard:home"))  # a fresh cookie, but signed for another session
+    third.cookies[middleware.LAST_SEEN_COOKIE] = other.cookies[middleware.LAST_SEEN_COOKIE].value
+    assert third.get(reverse("dashboard:home")).status_code == 302
 
 
 @override_settings(SESSION_IDLE_TIMEOUT=0)

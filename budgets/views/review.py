@@ -189,7 +189,10 @@ def _transition_view(
             messages.error(request, str(refusal))
             return redirect("budgets:report-detail", pk=report.pk)
         except ValidationError as error:
-            if form is None:
+            # A refusal about the report, not about a field (its status changed under the user,
+            # e.g. a colleague approved it a moment earlier): the report page with the reason.
+            # Re-rendering the form would hide it, as the form is gone once the status moved on.
+            if form is None or not hasattr(error, "error_dict"):
                 for message in error.messages:
                     messages.error(request, message)
                 return redirect("budgets:report-detail", pk=report.pk)

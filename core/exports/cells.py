@@ -12,6 +12,7 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.functional import Promise
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from core.formats import MONTH_NAMES
@@ -45,6 +46,17 @@ def xlsx_text(text: str) -> str:
     """Text openpyxl accepts: a control character typed into a name (any but NUL passes a form)
     made it raise, and the export was a server error."""
     return ILLEGAL_CHARACTERS_RE.sub("", text)
+
+
+def xlsx_text_cell(worksheet: Any, value: Any) -> Any:
+    """A value for a write-only sheet's row: text that starts with "=" (a name or a header typed
+    as ``=HYPERLINK(...)``) as a text cell, unchanged, never a live formula (openpyxl writes
+    such a string as a formula); any other value as it is. The one rule of every XLSX export."""
+    if isinstance(value, str) and value.startswith("="):
+        cell = WriteOnlyCell(worksheet, value=value)
+        cell.data_type = "s"
+        return cell
+    return value
 
 
 def xlsx_value(column: Column, value: Any) -> Any:

@@ -35,7 +35,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from accounts import permissions
-from core.exports.cells import HEADER_ROW, XLSX_FORMATS, Column, xlsx_text, xlsx_value
+from core.exports.cells import HEADER_ROW, XLSX_FORMATS, Column, xlsx_text, xlsx_text_cell, xlsx_value
 from core.safe_json import SafeJSONEncoder
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -99,10 +99,7 @@ def _write_sheet(workbook: Workbook, sheet: Sheet) -> None:
 def _cell(worksheet: Any, column: Column, value: Any) -> Any:
     value = cell_value(column, value)
     if isinstance(value, str) and value.startswith("="):
-        # Typed text such as a name "=HYPERLINK(...)" stays text: openpyxl would write it as a formula.
-        cell = WriteOnlyCell(worksheet, value=value)
-        cell.data_type = "s"
-        return cell
+        return xlsx_text_cell(worksheet, value)
     if value is None or column.kind not in NUMBER_FORMATS:
         return value  # text stays text: codes and NIBs keep their leading zeros
     cell = WriteOnlyCell(worksheet, value=value)

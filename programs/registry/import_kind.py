@@ -45,7 +45,14 @@ from programs.registry.rules import (
     clean_owner,
     size_class_for,
 )
-from programs.registry.services import FIRST_DATA_YEAR, MAX_WORKERS, officer_satker
+from programs.registry.services import (
+    FIRST_DATA_YEAR,
+    MAX_WORKERS,
+    NibHolder,
+    nib_taken_message,
+    officer_satker,
+    provinces_seen_by,
+)
 from programs.registry.summary import RegistryChange
 
 if TYPE_CHECKING:
@@ -207,6 +214,7 @@ class Context:
     regencies: dict[str, RegencyInfo]  # by Kemendagri code
     regencies_by_pk: dict[int, RegencyInfo]
     editable_regencies: set[int]
+    seen_provinces: frozenset[int]  # whose enterprises a message may name (services.nib_taken_message)
     province_names: dict[int, str]
     provincial_satker: dict[int, int]  # province -> its provincial satker (lowest code)
     officer_satker: int | None  # an officer's own satker; None for admins
@@ -229,6 +237,7 @@ class Context:
             regencies=regencies,
             regencies_by_pk={info.pk: info for info in regencies.values()},
             editable_regencies=set(scoped(Regency.objects.all(), user, for_edit=True).values_list("pk", flat=True)),
+            seen_provinces=provinces_seen_by(user),
             province_names=dict(Province.objects.values_list("pk", "name")),
             provincial_satker=provincial,
             officer_satker=own.pk if own is not None else None,
@@ -246,9 +255,11 @@ class Context:
             return (values.nib,)
         return (self.regencies_by_pk[values.regency_id].code, values.name_normalized)
 
-    def where(self, stored: Stored) -> dict[str, str]:
+    def holder(self, stored: Stored) -> NibHolder:
         regency = self.regencies_by_pk[stored.regency_id]
-        return {"regency": regency.name, "province": self.province_names.get(regency.province_id, "")}
+        return NibHolder(
+            regency.province_id, stored.name, regency.name, self.province_names.get(regency.province_id, "")
+        )
 
 
 def chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
@@ -428,15 +439,17 @@ class EnterpriseImport(ImportKind):
 
     @staticmethod
     def _nib_elsewhere_message(nib: str, stored: Stored, context: Context) -> str:
-        message = _(
-            'NIB %(nib)s sudah terdaftar atas nama "%(name)s" (%(regency)s, %(province)s), provinsi lain dari '
-            "kabupaten/kota baris ini; impor hanya memperbarui usaha di provinsinya sendiri."
-        ) % {"nib": nib, "name": stored.name, **context.where(stored)}
-        if stored.regency_id not in context.editable_regencies:
-            message += " " + _(
-                "Usaha itu tercatat di provinsi lain; hubungi petugas provinsi tersebut atau admin direktorat."
-            )
-        return message
+        # The form's rule of what a user may be told: an officer learns nothing of another
+        # province's enterprise, in the errors, the preview and errors.xlsx alike.
+        return nib_taken_message(
+            nib,
+            context.holder(stored),
+            context.seen_provinces,
+            detailed=_(
+                'NIB %(nib)s sudah terdaftar atas nama "%(name)s" (%(regency)s, %(province)s), provinsi lain dari '
+                "kabupaten/kota baris ini; impor hanya memperbarui usaha di provinsinya sendiri."
+            ),
+        )
 
     @staticmethod
     def _plan_row(plan: ImportPlan, row: Accepted, stored: Stored | None, context: Context) -> None:

@@ -9,7 +9,7 @@ summary's change included (programs/registry/summary.py).
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from accounts import permissions
 from accounts.scoping import scoped
-from budgets.models import Regency, Satker
+from budgets.models import Province, Regency, Satker
 from core.formats import MAX_RUPIAH, RupiahError, parse_rupiah
 from programs.models import Enterprise, OvopCentre
 from programs.registry.rules import (
@@ -146,17 +146,46 @@ def _data_year(errors: _Errors, data: dict[str, Any]) -> int | None:
     return year
 
 
+class NibHolder(NamedTuple):
+    """The enterprise an NIB is registered to, as a message could name it."""
+
+    province_id: int
+    name: str
+    regency: str
+    province: str
+
+
+def provinces_seen_by(user: User) -> frozenset[int]:
+    """The provinces whose registry ``user`` reads (accounts.scoping decides): read once per
+    form or file, so an import of many rows asks it once."""
+    return frozenset(scoped(Province.objects.all(), user).values_list("pk", flat=True))
+
+
+def nib_taken_message(nib: str, holder: NibHolder, seen: frozenset[int], *, detailed: str) -> str:
+    """What a user is told about an NIB that is already registered: the one place that decides,
+    for the form and the `ikm` import alike. ``detailed`` (with %(nib)s, %(name)s, %(regency)s,
+    %(province)s) is said only when the holder's province is one the user reads; otherwise
+    one neutral sentence that names nothing of the enterprise, not even its province. That the
+    NIB exists somewhere cannot be hidden (an NIB is registered once, so the record must be
+    refused), but a file of 200.000 rows must not turn into a lookup of other provinces' IKM."""
+    if holder.province_id not in seen:
+        return _(
+            "NIB %(nib)s sudah terdaftar di registri IKM di luar provinsi Anda; satu NIB hanya boleh tercatat "
+            "sekali. Bila usaha ini memang berada di provinsi Anda, hubungi admin direktorat."
+        ) % {"nib": nib}
+    return detailed % {"nib": nib, "name": holder.name, "regency": holder.regency, "province": holder.province}
+
+
 def _nib_taken_message(existing: Enterprise, by: User) -> str:
-    message = _(
-        'NIB %(nib)s sudah terdaftar atas nama "%(name)s" (%(regency)s, %(province)s). Satu NIB hanya boleh '
-        "tercatat sekali: ubah data usaha tersebut, jangan membuat data baru."
-    ) % {"nib": existing.nib, "name": existing.name, "regency": existing.regency.name,
-         "province": existing.province.name}  # fmt: skip
-    if not scoped(Enterprise.objects.filter(pk=existing.pk), by).exists():
-        message += " " + _(
-            "Usaha itu tercatat di provinsi lain; hubungi petugas provinsi tersebut atau admin direktorat."
-        )
-    return message
+    return nib_taken_message(
+        existing.nib,
+        NibHolder(existing.province_id, existing.name, existing.regency.name, existing.province.name),
+        provinces_seen_by(by),
+        detailed=_(
+            'NIB %(nib)s sudah terdaftar atas nama "%(name)s" (%(regency)s, %(province)s). Satu NIB hanya boleh '
+            "tercatat sekali: ubah data usaha tersebut, jangan membuat data baru."
+        ),
+    )
 
 
 def enterprise_clean(

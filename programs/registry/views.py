@@ -28,7 +28,7 @@ from accounts.roles import Can
 from accounts.scoping import get_scoped_or_404, scoped
 from budgets.views.common import add_service_errors
 from core.safe_json import SafeJSONEncoder
-from programs.models import Enterprise, RegistrySummary
+from programs.models import Enterprise, OvopCentre, RegistrySummary
 from programs.registry.filters import EnterpriseFilter
 from programs.registry.forms import EnterpriseForm
 from programs.registry.services import POSSIBLE_DUPLICATE, enterprise_save
@@ -259,8 +259,17 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
     enterprise = get_scoped_or_404(
         Enterprise.objects.select_related("province", "regency", "satker", "centre__regency"), request.user, pk=pk
     )
-    facilitations = enterprise.facilitations.select_related("satker", "fiscal_year").order_by(
+    # The enterprise is in the user's scope, its facilitations not necessarily: those recorded
+    # by the directorate's central units (or another province's satker) stay with the
+    # directorate, as on every other page.
+    facilitations = scoped(enterprise.facilitations.select_related("satker", "fiscal_year"), request.user).order_by(
         "-fiscal_year__year", "-month", "-pk"
+    )
+    # Likewise a centre coached by a central unit: the page says the enterprise is in one
+    # without naming it.
+    centre_shown = (
+        enterprise.centre is not None
+        and scoped(OvopCentre.objects.filter(pk=enterprise.centre_id), request.user).exists()
     )
     can_edit = (
         permissions.may_write(request.user)
@@ -269,6 +278,7 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
     changes = enterprise.history.select_related("history_user").order_by("-history_date", "-history_id")[:10]
     return render(request, "programs/registry/detail.html", {
         "enterprise": enterprise, "facilitations": facilitations, "can_edit": can_edit, "changes": changes,
+        "centre_shown": centre_shown,
     })  # fmt: skip
 
 

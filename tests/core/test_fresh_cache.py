@@ -148,8 +148,8 @@ def test_html_with_a_csrf_token_is_never_stored(rf, reviewer, approved) -> None:
         calls.append(1)
         return '<form method="post"><input name="csrfmiddlewaretoken" value="secret"></form>'
 
-    fresh_cache.cached(request, "form", build)
-    fresh_cache.cached(request, "form", build)
+    fresh_cache.cached(request, "form", build, params=())
+    fresh_cache.cached(request, "form", build, params=())
     assert len(calls) == 2
 
 

@@ -308,6 +308,11 @@ def test_the_upload_page_refuses_with_the_message_and_changes_nothing(
         assert response.status_code == 400 and case.message in response.content.decode()
         assert not Upload.objects.exists()
         return
+    if case.build is bad_files.oversized:
+        # Refused before it is stored or recorded (413), with the same message.
+        assert response.status_code == 413 and case.message in response.content.decode()
+        assert not Upload.objects.exists()
+        return
     assert response.status_code == 302
     upload = Upload.objects.get()
     assert upload.status == Upload.Status.REJECTED

@@ -115,12 +115,11 @@ def test_a_file_that_is_not_a_workbook_is_refused_with_a_message(officer, dipa) 
     assert "bukan berkas Excel" in client.get(reverse("imports:detail", args=[upload.pk])).content.decode()
 
 
-def test_a_file_over_the_limit_is_recorded_but_not_stored(officer, dipa, settings) -> None:
+def test_a_file_over_the_limit_is_refused_and_neither_recorded_nor_stored(officer, dipa, settings) -> None:
     settings.IMPORT_MAX_FILE_BYTES = 1000
-    post_file(client_for(officer), "realisasi", b"x" * 2000)
-    upload = Upload.objects.get()
-    assert upload.status == Upload.Status.REJECTED and upload.stored_name == ""
-    assert "melebihi batas" in upload.errors[0][2]
+    response = post_file(client_for(officer), "realisasi", b"x" * 2000)
+    assert response.status_code == 413 and "melebihi batas" in response.content.decode()
+    assert not Upload.objects.exists()
     assert not any(Path(settings.IMPORT_UPLOAD_DIR).iterdir())
 
 

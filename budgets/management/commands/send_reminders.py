@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
 from budgets.notifications import send_due_reminders
+from core.mail_outbox import deliver_unsent
 
 
 class Command(BaseCommand):
@@ -22,7 +23,10 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, date: date | None, **options: Any) -> None:
         today = date or timezone.localdate()
+        # E-mails that failed earlier (mail server down) go out first, so a daily run retries them.
+        retried, unsent = deliver_unsent()
         satkers, emails = send_due_reminders(today)
         self.stdout.write(
-            f"Pengingat {today:%d-%m-%Y}: {satkers} satker dengan laporan terlambat, {emails} e-mail terkirim."
+            f"Pengingat {today:%d-%m-%Y}: {satkers} satker dengan laporan terlambat, {emails} e-mail terkirim; "
+            f"e-mail tertunda: {retried} terkirim, {unsent} masih gagal."
         )

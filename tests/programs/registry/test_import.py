@@ -10,6 +10,7 @@ from typing import Any
 
 import openpyxl
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
@@ -21,6 +22,7 @@ from budgets.models import Regency
 from imports.catalog import get_kind
 from imports.file_checks import ImportFileError
 from imports.importer import import_file
+from imports.models import Upload
 from imports.reader import read_sheet
 from programs.models import Enterprise
 from programs.registry.rules import normalize_name, size_class_for
@@ -266,16 +268,40 @@ def test_every_error_of_a_row_is_reported(tmp_path, officer, satker, regency) ->
     assert errors_of(imported(path, officer)) == [(2, "nib"), (2, "kbli"), (2, "investasi")]
 
 
-@pytest.mark.parametrize("user_fixture", ["officer", "admin_user"])
-def test_nib_registered_in_another_province(request, tmp_path, satker, regency, other_regency, user_fixture) -> None:
+def test_nib_registered_in_another_province_is_named_to_the_admin(tmp_path, admin_user, satker, regency, other_regency):
     make_enterprise(other_regency, "Kopi Gayo", nib="0220551017193")
-    user = request.getfixturevalue(user_fixture)
-    result = imported(workbook(tmp_path / "ikm.xlsx", [row()]), user)
+    result = imported(workbook(tmp_path / "ikm.xlsx", [row()]), admin_user)
     assert errors_of(result) == [(2, "nib")]
-    message = result.plan.errors[0].message
-    assert 'atas nama "Kopi Gayo" (Kota Banda Aceh, Aceh)' in message
-    assert ("hubungi petugas provinsi" in message) == (user_fixture == "officer")
+    assert 'atas nama "Kopi Gayo" (Kota Banda Aceh, Aceh)' in result.plan.errors[0].message
     assert Enterprise.objects.count() == 1 and Enterprise.objects.get().name == "Kopi Gayo"
+
+
+def test_nib_of_another_province_names_nothing_in_the_officers_upload(officer, satker, regency, other_regency) -> None:
+    """Neither the errors, the upload's page nor errors.xlsx tell an officer whose NIB it is: a
+    file of many NIBs must not be a lookup of other provinces' enterprises."""
+    make_enterprise(other_regency, "Kopi Gayo", nib="0220551017193")
+    make_enterprise(other_regency, "Tenun Songket Gayo", nib="0220551017194")
+    book = Workbook()
+    book.active.append(HEADER)
+    book.active.append(row())
+    book.active.append(row(nib="0220551017194", nama_usaha="Usaha Lain"))
+    book.active.append(row(nib="0220551017195", nama_usaha="Usaha Baru"))  # unknown: would be new
+    content = io.BytesIO()
+    book.save(content)
+    client = client_for(officer)
+
+    client.post(reverse("imports:upload", args=["ikm"]), {"file": SimpleUploadedFile("ikm.xlsx", content.getvalue())})
+
+    upload = Upload.objects.get()
+    assert [(row_number, column) for row_number, column, _m in upload.errors] == [(2, "nib"), (3, "nib")]
+    page = client.get(reverse("imports:detail", args=[upload.pk])).content.decode()
+    errors_book = openpyxl.load_workbook(io.BytesIO(client.get(reverse("imports:errors", args=[upload.pk])).content))
+    cells = " ".join(str(cell) for line in errors_book.active.iter_rows(values_only=True) for cell in line)
+    for shown in ([message for _r, _c, message in upload.errors], page, cells):
+        assert "di luar provinsi Anda" in str(shown)
+        for detail in ("Kopi Gayo", "Songket", "Banda Aceh", "Aceh"):  # name, regency, province
+            assert detail not in str(shown)
+    assert Enterprise.objects.count() == 2
 
 
 def test_duplicates_inside_the_file_name_the_first_row(tmp_path, officer, satker, regency) -> None:

@@ -11,7 +11,14 @@ from django.utils import timezone
 
 from budgets.models import Regency
 from programs.models import CommodityGroup, Enterprise, OvopCentre
-from programs.registry.services import POSSIBLE_DUPLICATE, STALE, enterprise_save
+from programs.registry.services import (
+    POSSIBLE_DUPLICATE,
+    STALE,
+    NibHolder,
+    enterprise_save,
+    nib_taken_message,
+    provinces_seen_by,
+)
 from tests.programs.registry.support import make_enterprise
 
 pytestmark = pytest.mark.django_db
@@ -131,7 +138,7 @@ def test_same_nib_is_refused_naming_the_existing_enterprise(officer, satker, reg
     assert Enterprise.objects.count() == 1
 
 
-def test_nib_registered_in_another_province_is_named_with_its_province(
+def test_nib_registered_in_another_province_names_nothing_to_an_officer(
     officer, satker, admin_user, other_satker, regency, other_regency
 ) -> None:
     enterprise_save(by=admin_user, data=data_for(other_regency, name="Kopi Gayo Arabika"))
@@ -139,9 +146,30 @@ def test_nib_registered_in_another_province_is_named_with_its_province(
     with pytest.raises(ValidationError) as refused:
         enterprise_save(by=officer, data=data_for(regency))
 
-    message = refused.value.message_dict["nib"][0]
-    assert "Kopi Gayo Arabika" in message and "Aceh" in message and "provinsi lain" in message
+    (message,) = refused.value.message_dict["nib"]
+    assert "0123456789012" in message and "di luar provinsi Anda" in message
+    for detail in ("Kopi Gayo", "Banda Aceh", "Aceh"):  # not the name, the regency, nor the province
+        assert detail not in message
     assert Enterprise.objects.count() == 1
+
+
+def test_admin_is_told_whose_nib_it_is(admin_user, other_satker, regency, other_regency) -> None:
+    enterprise_save(by=admin_user, data=data_for(other_regency, name="Kopi Gayo Arabika"))
+
+    with pytest.raises(ValidationError) as refused:
+        enterprise_save(by=admin_user, data=data_for(regency))
+
+    assert '"Kopi Gayo Arabika" (Kota Banda Aceh, Aceh)' in refused.value.message_dict["nib"][0]
+
+
+def test_what_each_role_may_be_told_about_a_nib(officer, other_officer, reviewer, viewer, admin_user) -> None:
+    holder = NibHolder(other_officer.province_id, "Kopi Gayo Arabika", "Kota Banda Aceh", "Aceh")
+    detailed = "%(nib)s: %(name)s (%(regency)s, %(province)s)"
+    for user in (reviewer, viewer, admin_user, other_officer):
+        message = nib_taken_message("0123456789012", holder, provinces_seen_by(user), detailed=detailed)
+        assert message == "0123456789012: Kopi Gayo Arabika (Kota Banda Aceh, Aceh)"
+    neutral = nib_taken_message("0123456789012", holder, provinces_seen_by(officer), detailed=detailed)
+    assert "0123456789012" in neutral and "Kopi Gayo" not in neutral and "Aceh" not in neutral
 
 
 def test_same_normalised_name_in_same_regency_is_flagged_then_accepted_when_confirmed(officer, satker, regency) -> None:

@@ -113,6 +113,28 @@ def test_same_nib_is_refused_even_when_confirmed(officer, satker, regency, bengk
     assert Enterprise.objects.count() == 1
 
 
+def test_nib_of_another_province_names_nothing_on_the_officers_form(officer, satker, regency, other_regency) -> None:
+    make_enterprise(other_regency, "Kopi Gayo Arabika", nib="1100000000001")
+
+    response = client_for(officer).post(CREATE, form_input(regency, nib="1100000000001"))
+
+    assert response.status_code == 200
+    assert "di luar provinsi Anda" in response.context["form"].errors["nib"][0]
+    page = response.content.decode()
+    for detail_text in ("Kopi Gayo", "Banda Aceh", "Aceh"):  # the enterprise, its regency, its province
+        assert detail_text not in page
+    assert Enterprise.objects.count() == 1
+
+
+def test_admin_form_names_the_holder_of_a_nib(admin_user, satker, regency, other_regency) -> None:
+    make_enterprise(other_regency, "Kopi Gayo Arabika", nib="1100000000001")
+
+    response = client_for(admin_user).post(CREATE, form_input(regency, nib="1100000000001", satker=satker.pk))
+
+    assert '"Kopi Gayo Arabika" (Kota Banda Aceh, Aceh)' in response.context["form"].errors["nib"][0]
+    assert Enterprise.objects.count() == 1
+
+
 def test_officer_edits_own_province_enterprise(officer, satker, regency, bengkulu_enterprise) -> None:
     client = client_for(officer)
     form = client.get(edit(bengkulu_enterprise))
@@ -250,3 +272,41 @@ def test_detail_query_count_does_not_grow_with_facilitations(
     add(10, 2)
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert client.get(detail(bengkulu_enterprise)).status_code == 200
+
+
+def test_detail_hides_central_units_facilitations_and_centre_from_the_officer(
+    officer, reviewer, satker, central_satker, regency
+) -> None:
+    centre = OvopCentre.objects.create(
+        satker=central_satker,
+        name="Sentra Binaan Pusat",
+        regency=regency,
+        village="Anggut",
+        commodity_group=CommodityGroup.BATIK,
+        unit_count=9,
+    )
+    enterprise = make_enterprise(regency, "Batik Besurek Rafflesia", nib="0170000000001", centre=centre, satker=satker)
+    fiscal_year = FiscalYear.objects.get_or_create(year=2024)[0]
+    for unit, value, certificate in [(satker, 7_300_000, "PROV-0001"), (central_satker, 48_600_000, "PUSAT-0002")]:
+        report = MonthlyReport.objects.create(satker=unit, fiscal_year=fiscal_year, month=3, due_date="2024-12-31")
+        Facilitation.objects.create(
+            satker=unit,
+            fiscal_year=fiscal_year,
+            month=3,
+            report=report,
+            kind=FacilitationKind.EXHIBITION,
+            enterprise=enterprise,
+            enterprise_name=enterprise.name,
+            value=value,
+            certificate_number=certificate,
+        )
+
+    officer_page = client_for(officer).get(detail(enterprise)).content.decode()
+    reviewer_page = client_for(reviewer).get(detail(enterprise)).content.decode()
+
+    assert "7.300.000" in officer_page and "PROV-0001" in officer_page
+    for hidden in ("48.600.000", "PUSAT-0002", central_satker.code, "Sentra Binaan Pusat"):
+        assert hidden not in officer_page
+    assert "sentra binaan direktorat" in officer_page
+    for shown in ("7.300.000", "PROV-0001", "48.600.000", "PUSAT-0002", central_satker.code, "Sentra Binaan Pusat"):
+        assert shown in reviewer_page
