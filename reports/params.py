@@ -53,8 +53,11 @@ class ReportParamsForm(forms.Form):
     )  # fmt: skip
     format = forms.ChoiceField(choices=[(f, f) for f in FORMATS], required=False)
 
-    def __init__(self, *args: Any, provinces: list[tuple[str, str]], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, provinces: list[tuple[str, str]], data_years: range | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.data_years = data_years
         self.fields["province"].choices = [("", _("Semua provinsi")), *provinces]
         self.fields["component"].choices = [
             ("", _("Semua komponen")), *BudgetComponent.objects.values_list("code", "name").order_by("code")
@@ -67,6 +70,14 @@ class ReportParamsForm(forms.Form):
             if current is None:
                 raise forms.ValidationError(_("Belum ada tahun anggaran."))
             return current.year
+        if self.data_years is not None:
+            # A data-collection year (the registry's), not a fiscal year: any the registry can hold.
+            if year not in self.data_years:
+                raise forms.ValidationError(
+                    _("Tahun pendataan %(year)s di luar rentang %(first)s-%(last)s.")
+                    % {"year": year, "first": self.data_years[0], "last": self.data_years[-1]}
+                )
+            return year
         if not FiscalYear.objects.filter(year=year).exists():
             raise forms.ValidationError(_("Tahun anggaran %(year)s tidak ada.") % {"year": year})
         return year
@@ -93,13 +104,15 @@ class ReportParams:
         return params
 
 
-def parse_report_params(query: QueryDict, *, allowed: set[str], today: date) -> tuple[ReportParams, ReportParamsForm]:
+def parse_report_params(
+    query: QueryDict, *, allowed: set[str], today: date, data_years: range | None = None
+) -> tuple[ReportParams, ReportParamsForm]:
     """Checked parameters (and the bound form, for the HTML filter bar); raises BadReportParams.
     A report that takes a month stands at one: the one asked for, else the year's last completed
     month (budgets.calendar.as_of_month), so every figure is "as of" a stated cut-off."""
     unknown = sorted(set(query) - allowed - COMMON)
     provinces = list(Province.objects.values_list("bps_code", "name").order_by("bps_code"))
-    form = ReportParamsForm(query, provinces=provinces)
+    form = ReportParamsForm(query, provinces=provinces, data_years=data_years)
     errors: dict[str, list[str]] = {}
     if unknown:
         errors["__all__"] = [_("Parameter tidak dikenal: %(names)s.") % {"names": ", ".join(unknown)}]

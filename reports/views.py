@@ -81,11 +81,14 @@ def scope_filters(request: HttpRequest, spec: ReportSpec, params: ReportParams) 
 def report_view(request: HttpRequest, name: str) -> HttpResponse:
     spec = REPORTS[name]
     try:
-        params, form = parse_report_params(request.GET, allowed=set(spec.params), today=timezone.localdate())
+        params, form = parse_report_params(
+            request.GET, allowed=set(spec.params), today=timezone.localdate(), data_years=spec.data_years
+        )
     except BadReportParams as bad:
         return bad_request(request, spec, bad.errors)
     filters = scope_filters(request, spec, params)
-    fiscal_year = FiscalYear.objects.get(year=params.year)
+    # None only for a report of data-collection years (spec.data_years) without a fiscal year.
+    fiscal_year = FiscalYear.objects.filter(year=params.year).first()
     known = set(spec.params) | COMMON  # the parameters the report reads (others were refused)
     applied = {**params.as_dict(), "province": filters.province}
 
@@ -104,7 +107,7 @@ def report_view(request: HttpRequest, name: str) -> HttpResponse:
             lambda: _content(request, spec, build(), params, applied, form, fiscal_year), params=known,
             enabled=spec.cacheable,
         )  # fmt: skip
-        return render(request, "reports/report.html", {"spec": spec, "fiscal_year": fiscal_year, "content": content})
+        return render(request, "reports/report.html", {"spec": spec, "year": params.year, "content": content})
     if params.format == "csv":
         return as_csv(spec, build(), filename(spec, applied))
     return as_xlsx(spec, build(), describe(spec, applied, _province_name(filters.province)), filename(spec, applied))
@@ -115,13 +118,13 @@ def _province_name(bps_code: str | None) -> str | None:
 
 
 def _content(request: HttpRequest, spec: ReportSpec, result, params: ReportParams, applied: dict, form,
-             fiscal_year: FiscalYear) -> str:  # fmt: skip
+             fiscal_year: FiscalYear | None) -> str:  # fmt: skip
     """The page under the breadcrumbs: tabs, filters, downloads, the table."""
     exports = {fmt: _query_with(request, format=fmt) for fmt in ("xlsx", "csv", "json")}
     return render_to_string("reports/_content.html", {
         "spec": spec, "result": result, "table": report_table(spec, result, request, params.year), "form": form,
         "description": describe(spec, applied, _province_name(applied["province"])), "exports": exports,
-        "fiscal_year": fiscal_year, "reports": REPORTS.values(), "months": MONTH_CHOICES,
+        "fiscal_year": fiscal_year, "year": params.year, "reports": REPORTS.values(), "months": MONTH_CHOICES,
         "matrix": _submission_matrix(result) if spec.name == "submissions" else None,
         "shown_fields": [form[name] for name in FILTER_ORDER if name in spec.params],
     }, request)  # fmt: skip

@@ -59,6 +59,9 @@ class ReportSpec:
     # Figures of the totals stated by name under the table (HTML and XLSX), such as which
     # average the rows were compared with.
     summary: tuple[Column, ...] = ()
+    # None: ``year`` is a fiscal year (it must exist). A range: ``year`` is a data-collection year
+    # (the IKM registry's), any year in it, whether or not a fiscal year of that number exists.
+    data_years: range | None = None
 
 
 def percent(numerator: int | None, denominator: int | None) -> Decimal | None:

@@ -30,6 +30,7 @@ from budgets.reports.queries import RealizationFilter
 from budgets.reports.specs import GROUP
 from core.reporting.spec import Column, ReportResult, ReportSpec
 from programs.models import RegistrySummary
+from programs.registry.services import FIRST_DATA_YEAR
 from programs.registry.summary import present
 
 # KBLI 2020 category C (manufacturing): the two-digit divisions 10-33.
@@ -129,6 +130,7 @@ IKM_REPORT = ReportSpec(
     lambda filters, context: ikm_report(filters),
     params=frozenset({"year", "province"}),
     below_province=False,
+    data_years=range(FIRST_DATA_YEAR, 2101),  # the registry's data years, as its filter allows
 )
 
 SPECS: tuple[ReportSpec, ...] = (IKM_REPORT,)

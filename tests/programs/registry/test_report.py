@@ -205,3 +205,21 @@ def test_query_count_does_not_grow_with_the_registry(reviewer, years, fmt, djang
     add_provinces(15, 2)
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert client.get(URL, {"year": YEAR, "format": fmt}).status_code == 200
+
+
+def test_the_year_is_the_data_collection_year_not_a_fiscal_year(reviewer, registry) -> None:
+    """2022 and 2021 are no fiscal years here: the registry as collected by then is reported
+    all the same (CONTRACT: "any year the registry can hold"); a year before it holds anything is
+    an empty report, a year it cannot hold a 400 with the reason."""
+    client = client_for(reviewer)
+    assert not FiscalYear.objects.filter(year__in=[2021, 2022]).exists()
+    in_2022 = get_json(client, year=2022)
+    assert in_2022["params"]["year"] == 2022
+    assert {row["province"]: row["enterprises"] for row in in_2022["rows"] if row["group"] == "province"}["11"] == 1
+    assert in_2022["totals"]["enterprises"] == 1  # Kopi Gayo; the 2023 and later collections are not yet in
+    assert get_json(client, year=2021)["totals"]["enterprises"] == 0
+    page = client.get(URL, {"year": 2022})
+    assert page.status_code == 200 and "Registri IKM per provinsi dan KBLI 2022" in page.content.decode()
+    refused = client.get(URL, {"year": 1999, "format": "json"})
+    assert refused.status_code == 400
+    assert "Tahun pendataan 1999 di luar rentang 2000-2100" in refused.content.decode()
