@@ -27,8 +27,10 @@ from budgets.models import (
     Realization,
     RpdPlan,
     Satker,
+    SatkerAuthority,
     SpendingType,
 )
+from budgets.non_physical import dk_account_problem
 from budgets.selectors import effective_pagu_by_type
 from budgets.services import PaguLine, pagu_revise, realization_set, rpd_editability_many, rpd_frozen_refusal, rpd_set
 from budgets.services.common import closed_year_reason
@@ -321,6 +323,12 @@ class PaguImport(ImportKind):
             for line in BudgetLine.objects.filter(satker__code__in={
                 str(cells.get("kode_satker") or "").strip() for _n, cells in sheet.rows})
         }  # fmt: skip
+        authorities = {
+            (satker_id, year_id): authority
+            for satker_id, year_id, authority in SatkerAuthority.objects.values_list(
+                "satker_id", "fiscal_year_id", "authority"
+            )
+        }
         seen: dict[tuple, int] = {}
         for number, cells in sheet.rows:
             values = self.parse_cells(plan, number, cells)
@@ -349,6 +357,10 @@ class PaguImport(ImportKind):
                 continue
             if values["blokir"] > values["pagu"]:
                 plan.error(number, "blokir", _("Blokir melebihi pagu."))
+                continue
+            not_for_dk = dk_account_problem(authorities.get((satker.pk, fiscal_year.pk)), account.code)
+            if not_for_dk:
+                plan.error(number, "kode_akun", not_for_dk)
                 continue
             key = (satker.pk, fiscal_year.pk, component.pk, account.pk)
             if key in seen:

@@ -16,6 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from budgets.non_physical import dk_account_problem
+
 PERCENT_VALIDATORS = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
 
 
@@ -270,6 +272,18 @@ class SatkerAuthority(models.Model):
 
     def __str__(self) -> str:
         return f"{self.satker.code} {self.fiscal_year}: {self.authority}"
+
+    def clean(self) -> None:
+        """A satker whose DIPA of the year has personnel or capital lines cannot be made DK (the
+        admin's form; the pagu services check the lines against the authority)."""
+        if not (self.satker_id and self.fiscal_year_id):
+            return
+        codes = self.satker.budget_lines.filter(fiscal_year_id=self.fiscal_year_id).values_list(
+            "account__code", flat=True
+        )
+        problems = [problem for code in sorted(set(codes)) if (problem := dk_account_problem(self.authority, code))]
+        if problems:
+            raise ValidationError({"authority": problems})
 
     @staticmethod
     def province_scope(province_id: int) -> Q:

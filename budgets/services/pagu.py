@@ -21,7 +21,9 @@ from budgets.models import (
     FiscalYear,
     Realization,
     Satker,
+    SatkerAuthority,
 )
+from budgets.non_physical import dk_account_problem
 from budgets.services.common import ensure_year_open
 from core.formats import format_rupiah
 
@@ -73,6 +75,11 @@ def pagu_revise(
         .annotate(total=Sum("amount"))
         .values_list("line", "total")
     )
+    authority = (
+        SatkerAuthority.objects.filter(satker=satker, fiscal_year=fiscal_year)
+        .values_list("authority", flat=True)
+        .first()
+    )
     errors: dict[str, list[str]] = {}
     seen: set[tuple[int, int]] = set()
     changes: list[tuple[PaguLine, BudgetLine | None]] = []
@@ -82,6 +89,9 @@ def pagu_revise(
         if key in seen:
             problems.append(_("Baris %(line)s tercantum dua kali.") % {"line": wanted.key})
         seen.add(key)
+        not_for_dk = dk_account_problem(authority, wanted.account.code)
+        if not_for_dk:
+            problems.append(not_for_dk)
         if wanted.pagu < 0 or wanted.blokir < 0:
             problems.append(_("Pagu dan blokir tidak boleh negatif."))
         elif wanted.blokir > wanted.pagu:
