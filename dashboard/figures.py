@@ -91,7 +91,12 @@ def provincial_ranking(fiscal_year: FiscalYear, today: date) -> ReportResult:
 
 
 def narrative_for(
-    *, fiscal_year: FiscalYear, user: User | AnonymousUser, today: date, provinces: dict[str, Province] | None = None
+    *,
+    fiscal_year: FiscalYear,
+    user: User | AnonymousUser,
+    today: date,
+    provinces: dict[str, Province] | None = None,
+    ranking: ReportResult | None = None,
 ) -> NarrativeFigures:
     """The narrative's figures for the year as of its last completed month: the whole
     directorate, the provincial authority's ranking and the satkers under the yardstick (the
@@ -100,7 +105,7 @@ def narrative_for(
     directorate, but only those in the user's scope are named."""
     year = fiscal_year.year
     month = as_of_month(year, today)
-    ranking = provincial_ranking(fiscal_year, today)
+    ranking = ranking or provincial_ranking(fiscal_year, today)
     provinces = provinces if provinces is not None else provinces_by_code()
     visible = None
     if not permissions.reads_all_provinces(user):
@@ -193,14 +198,22 @@ def _s_curve_chart(monthly: ReportResult, last_month: int) -> dict:
 
 
 def directorate_dashboard(
-    *, user: User | AnonymousUser, fiscal_year: FiscalYear, authority: str | None, today: date
+    *,
+    user: User | AnonymousUser,
+    fiscal_year: FiscalYear,
+    authority: str | None,
+    today: date,
+    provincial: ReportResult | None = None,
 ) -> DirectorateDashboard:
     """KPIs, province ranking (bar chart and tile map), S-curve and report counts of the year as of
     its last completed month, for all satkers or one authority. Without an authority the ranking
     is the provincial one the narrative quotes (provinces are never ranked with central units)."""
     month = as_of_month(fiscal_year.year, today)
     filters = RealizationFilter(year=fiscal_year.year, month=month, authority=authority)
-    ranking = province_ranking(filters, today=today) if authority else provincial_ranking(fiscal_year, today)
+    if authority:
+        ranking = province_ranking(filters, today=today)
+    else:
+        ranking = provincial or provincial_ranking(fiscal_year, today)
     measure = yardstick(fiscal_year, month)
     below: list[dict[str, Any]] = []
     if measure is not None:
@@ -282,7 +295,12 @@ class OfficerDashboard:
 
 
 def officer_dashboard(
-    *, user: User, fiscal_year: FiscalYear, today: date, years: dict[int, FiscalYear]
+    *,
+    user: User,
+    fiscal_year: FiscalYear,
+    today: date,
+    years: dict[int, FiscalYear],
+    provincial: ReportResult | None = None,
 ) -> OfficerDashboard:
     """The officer's satkers' figures for the year, their province's place among the provinces
     of the provincial authority, and the state of this month's and last month's reports."""
@@ -291,7 +309,7 @@ def officer_dashboard(
     own = RealizationFilter(year=fiscal_year.year, month=as_of_month(fiscal_year.year, today), satkers=satkers_qs)
     totals = realization_total(own)
     figures = {row["satker"]: row for row in realization_by_satker(own)}
-    ranking = provincial_ranking(fiscal_year, today)
+    ranking = provincial or provincial_ranking(fiscal_year, today)
     authority = ranking.params["authority"]
     province_code = user.province.bps_code if user.province else None
     province_row = next((row for row in ranking.rows if row["province"] == province_code), None)

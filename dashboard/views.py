@@ -27,6 +27,7 @@ from dashboard.figures import (
     officer_dashboard,
     programme_figures,
     provinces_by_code,
+    provincial_ranking,
 )
 from dashboard.forms import DashboardFilterForm, NarrativeForm
 from dashboard.narrative.programmes import ProgrammeFigures, programme_paragraphs
@@ -98,7 +99,10 @@ def _dashboard_body(request: HttpRequest, form: DashboardFilterForm, years: list
     context: dict[str, object] = {"fiscal_year": fiscal_year, "form": form, "years": years}
     if fiscal_year is not None:
         provinces = provinces_by_code()
-        figures = narrative_for(fiscal_year=fiscal_year, user=user, today=today, provinces=provinces)
+        # One ranking for the page: the narrative, the KPI card and the officer's rank quote it.
+        provincial = provincial_ranking(fiscal_year, today)
+        figures = narrative_for(fiscal_year=fiscal_year, user=user, today=today, provinces=provinces,
+                                ranking=provincial)  # fmt: skip
         programmes = _programmes(figures)
         context["narrative_id"] = _paragraphs(figures, programmes, "id")
         if language.startswith("en"):
@@ -107,8 +111,9 @@ def _dashboard_body(request: HttpRequest, form: DashboardFilterForm, years: list
         context["province"] = user.province
         if fiscal_year is not None:
             context["dashboard"] = officer_dashboard(
-                user=user, fiscal_year=fiscal_year, today=today, years={fy.year: fy for fy in years}
-            )
+                user=user, fiscal_year=fiscal_year, today=today, years={fy.year: fy for fy in years},
+                provincial=provincial,
+            )  # fmt: skip
         else:
             context["satkers"] = scoped(Satker.objects.order_by("code"), user)
     else:
@@ -117,7 +122,7 @@ def _dashboard_body(request: HttpRequest, form: DashboardFilterForm, years: list
             context["authority_counts"] = satker_count_by_authority(user=user, fiscal_year=fiscal_year)
             authority = form.cleaned_data["authority"] or None
             context["dashboard"] = directorate_dashboard(
-                user=user, fiscal_year=fiscal_year, authority=authority, today=today
+                user=user, fiscal_year=fiscal_year, authority=authority, today=today, provincial=provincial
             )
             context["programmes"] = _programme_dashboard(programmes, authority)
     dashboard = context.get("dashboard")

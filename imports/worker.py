@@ -52,15 +52,19 @@ def release_stuck_uploads(minutes: float | None = None) -> int:
     return released
 
 
+def _claim(upload_id: int, waiting: str, working: str) -> Upload | None:
+    """Take the upload from ``waiting`` to ``working`` (conditionally: of two workers one gets it,
+    the other None), after releasing the uploads whose worker died."""
+    release_stuck_uploads()
+    claimed = Upload.objects.filter(pk=upload_id, status=waiting).update(status=working, heartbeat_at=timezone.now())
+    return Upload.objects.select_related("uploaded_by").get(pk=upload_id) if claimed else None
+
+
 def check_upload(upload_id: int) -> None:
     """Dry run: validate every row and fill the preview. Writes nothing but the Upload."""
-    release_stuck_uploads()
-    claimed = Upload.objects.filter(pk=upload_id, status=Upload.Status.QUEUED).update(
-        status=Upload.Status.CHECKING, heartbeat_at=timezone.now()
-    )
-    if not claimed:
+    upload = _claim(upload_id, Upload.Status.QUEUED, Upload.Status.CHECKING)
+    if upload is None:
         return
-    upload = Upload.objects.select_related("uploaded_by").get(pk=upload_id)
     result = _run(upload, dry_run=True)
     if result is None:
         return
@@ -77,13 +81,9 @@ def check_upload(upload_id: int) -> None:
 
 def run_import(upload_id: int) -> None:
     """Validate again (the data may have changed since the preview) and write, all or nothing."""
-    release_stuck_uploads()
-    claimed = Upload.objects.filter(pk=upload_id, status=Upload.Status.IMPORT_QUEUED).update(
-        status=Upload.Status.IMPORTING, heartbeat_at=timezone.now()
-    )
-    if not claimed:
+    upload = _claim(upload_id, Upload.Status.IMPORT_QUEUED, Upload.Status.IMPORTING)
+    if upload is None:
         return
-    upload = Upload.objects.select_related("uploaded_by").get(pk=upload_id)
     result = _run(upload, dry_run=False)
     if result is None:
         return
