@@ -27,6 +27,7 @@ from budgets.models import (
     Province,
     Realization,
     Regency,
+    RegencyPeriod,
     ReportTransition,
     RpdPlan,
     RpdWindow,
@@ -39,8 +40,15 @@ from budgets.models import (
 
 @admin.register(Province)
 class ProvinceAdmin(SimpleHistoryAdmin):
-    list_display = ["bps_code", "kemendagri_code", "name", "name_en", "iso_code"]
+    list_display = ["bps_code", "kemendagri_code", "name", "name_en", "iso_code", "valid_from", "valid_to"]
     search_fields = ["bps_code", "kemendagri_code", "name", "name_en"]
+
+
+class RegencyPeriodInline(admin.TabularInline):
+    model = RegencyPeriod
+    extra = 0
+    autocomplete_fields = ["province"]
+    verbose_name_plural = gettext_lazy("Provinsi sebelumnya (kolom provinsi di atas: provinsi sekarang)")
 
 
 @admin.register(Regency)
@@ -50,6 +58,7 @@ class RegencyAdmin(SimpleHistoryAdmin):
     search_fields = ["kemendagri_code", "name"]
     list_select_related = ["province"]
     autocomplete_fields = ["province"]
+    inlines = [RegencyPeriodInline]
 
 
 class SatkerAuthorityInline(admin.TabularInline):
@@ -60,7 +69,7 @@ class SatkerAuthorityInline(admin.TabularInline):
 
 @admin.register(Satker)
 class SatkerAdmin(SimpleHistoryAdmin):
-    list_display = ["code", "name", "province", "is_central"]
+    list_display = ["code", "name", "province", "is_central", "first_year"]
     list_filter = ["is_central", "province"]
     search_fields = ["code", "name", "province__name"]
     list_select_related = ["province"]

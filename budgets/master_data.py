@@ -10,7 +10,7 @@ import csv
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -83,6 +83,15 @@ def iso_date(value: str) -> date:
         raise _Invalid(f"'{value}' bukan tanggal (YYYY-MM-DD)") from None
 
 
+def optional(parse: Callable[[str], Any]) -> Callable[[str], Any]:
+    """An empty cell is None; anything else goes through ``parse``."""
+
+    def parse_optional(value: str) -> Any:
+        return parse(value) if value else None
+
+    return parse_optional
+
+
 def quarter_number(value: str) -> int:
     return int(one_of("1", "2", "3", "4")(value))
 
@@ -105,6 +114,8 @@ SPECS: dict[str, dict[str, Callable[[str], Any]]] = {
         "name": text,
         "name_en": text,
         "iso_3166_2": code(r"ID-[A-Z]{2}", "kode ISO 3166-2 (ID-XX)"),
+        "valid_from": optional(iso_date),
+        "valid_to": optional(iso_date),
     },
     "regencies_kemendagri.csv": {
         "kemendagri_code": code(r"[0-9]{2}\.[0-9]{2}", "kode kabupaten/kota Kemendagri (PP.RR)"),
@@ -112,11 +123,19 @@ SPECS: dict[str, dict[str, Callable[[str], Any]]] = {
         "name": text,
         "kind": one_of("kabupaten", "kota"),
     },
+    "regency_history.csv": {
+        "kemendagri_code": code(r"[0-9]{2}\.[0-9]{2}", "kode kabupaten/kota Kemendagri (PP.RR)"),
+        "province_bps_code": code(r"[0-9]{2}", "kode BPS provinsi 2 digit"),
+        "valid_from": optional(iso_date),
+        "valid_to": iso_date,
+        "source": text,
+    },
     "satkers.csv": {
         "code": code(r"[0-9]{6}", "kode satker 6 digit"),
         "name": text,
         "province_bps_code": code(r"[0-9]{2}", "kode BPS provinsi 2 digit"),
         "is_central": flag,
+        "first_year": optional(year),
     },
     "spending_types.csv": {
         "code": code(r"5[0-9]", "kode jenis belanja 2 digit (5x)"),
@@ -208,6 +227,7 @@ def _unique(name: str, rows: list[Row], column: str, problems: list[str]) -> Non
 class MasterData:
     provinces: list[Row]
     regencies: list[Row]
+    regency_history: list[Row]
     satkers: list[Row]
     spending_types: list[Row]
     components: list[Row]
@@ -227,6 +247,7 @@ def read_master_data(data_dir: Path = DATA_DIR) -> MasterData:
             for field, name in [
                 ("provinces", "provinces.csv"),
                 ("regencies", "regencies_kemendagri.csv"),
+                ("regency_history", "regency_history.csv"),
                 ("satkers", "satkers.csv"),
                 ("spending_types", "spending_types.csv"),
                 ("components", "components.csv"),
@@ -265,6 +286,7 @@ def read_master_data(data_dir: Path = DATA_DIR) -> MasterData:
                 f"regencies_kemendagri.csv baris {row.line}, kolom kemendagri_code: "
                 f"'{row.values['kemendagri_code']}' tidak diawali kode provinsinya '{parent}'"
             )
+    _check_periods(data, problems)
     bps_codes = {row.values["bps_code"] for row in data.provinces}
     for row in data.satkers:
         if row.values["province_bps_code"] not in bps_codes:
@@ -302,3 +324,44 @@ def read_master_data(data_dir: Path = DATA_DIR) -> MasterData:
     if problems:
         raise MasterDataError(problems)
     return data
+
+
+def _check_periods(data: MasterData, problems: list[str]) -> None:
+    """Validity dates in order; a regency's earlier province existed then and the regency's
+    periods end before its current province begins and do not overlap."""
+    provinces = {row.values["bps_code"]: row.values for row in data.provinces}
+    for row in data.provinces:
+        start, end = row.values["valid_from"], row.values["valid_to"]
+        if start and end and end < start:
+            problems.append(f"provinces.csv baris {row.line}, kolom valid_to: {end} sebelum valid_from {start}")
+    current = {row.values["kemendagri_code"]: row.values["province_kemendagri_code"] for row in data.regencies}
+    by_kemendagri = {values["kemendagri_code"]: values for values in provinces.values()}
+    ends: dict[str, list[tuple[date | None, date]]] = {}
+    for row in data.regency_history:
+        where = f"regency_history.csv baris {row.line}"
+        regency, start, end = row.values["kemendagri_code"], row.values["valid_from"], row.values["valid_to"]
+        province = provinces.get(row.values["province_bps_code"])
+        if regency not in current:
+            problems.append(f"{where}, kolom kemendagri_code: '{regency}' tidak ada di regencies_kemendagri.csv")
+            continue
+        if province is None:
+            problems.append(f"{where}, kolom province_bps_code: '{row.values['province_bps_code']}' tidak ada")
+            continue
+        if start and end < start:
+            problems.append(f"{where}, kolom valid_to: {end} sebelum valid_from {start}")
+        if province["valid_from"] and (start is None or start < province["valid_from"]):
+            problems.append(f"{where}: provinsi {province['name']} baru ada sejak {province['valid_from']}")
+        today_from = by_kemendagri[current[regency]]["valid_from"]
+        if today_from and end >= today_from:
+            problems.append(f"{where}, kolom valid_to: harus sebelum {today_from} (provinsi sekarang berdiri)")
+        for other_start, other_end in ends.get(regency, []):
+            if (start is None or start <= other_end) and (other_start is None or other_start <= end):
+                problems.append(f"{where}: periode bertumpang tindih dengan periode lain {regency}")
+        ends.setdefault(regency, []).append((start, end))
+    for regency, parent in sorted(current.items()):
+        created = by_kemendagri.get(parent, {}).get("valid_from")
+        if created and not any(end == created - timedelta(days=1) for _start, end in ends.get(regency, [])):
+            problems.append(
+                f"regency_history.csv: {regency} ada di provinsi yang berdiri {created}; "
+                f"provinsinya sampai {created - timedelta(days=1)} harus dicatat"
+            )

@@ -41,7 +41,18 @@ from django.db import connection, models, transaction
 from django.db.models import Model, Q
 from django.utils import timezone
 
-from budgets.models import Authority, FiscalYear, MonthlyReport, Province, Regency, Satker, SatkerAuthority
+from budgets.models import (
+    Authority,
+    FiscalYear,
+    MonthlyReport,
+    Province,
+    Regency,
+    RegencyPeriod,
+    Satker,
+    SatkerAuthority,
+)
+from budgets.region_lookup import RegionMap
+from budgets.regions import satker_absence
 from demo.budgets import DEMO_REASON, DEMO_YEARS, JAKARTA, DemoDataError, allocate, demo_years
 from programs.models import (
     CERTIFIED_KINDS,
@@ -740,17 +751,25 @@ class ProgrammeResult:
     outputs: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
-def _provinces() -> list[ProvinceInfo]:
-    satkers = dict(
-        Satker.objects.filter(is_central=False).order_by("-code").values_list("province__bps_code", "code")
-    )  # the lowest code wins when a province has several
+def _provinces(*, coached_since: int | None = None) -> list[ProvinceInfo]:
+    """The provinces with their provincial satker and regencies. ``coached_since``: only the
+    provinces whose satker held the directorate's money that year, each with the regencies it has
+    had ever since (the centres they coach: Jayawijaya's went to Papua Pegunungan in July 2022)."""
+    satkers = {
+        satker.province.bps_code: satker
+        for satker in Satker.objects.filter(is_central=False).select_related("province").order_by("-code")
+    }  # the lowest code wins when a province has several
     regencies: dict[str, list[str]] = defaultdict(list)
     for code, bps in Regency.objects.order_by("kemendagri_code").values_list("kemendagri_code", "province__bps_code"):
         regencies[bps].append(code)
+    if coached_since is not None:
+        moved = set(RegencyPeriod.objects.values_list("regency__kemendagri_code", flat=True))
+        regencies = {bps: [code for code in codes if code not in moved] for bps, codes in regencies.items()}
+        satkers = {bps: s for bps, s in satkers.items() if satker_absence(s, coached_since) is None}
     return [
-        ProvinceInfo(bps, satkers[bps], tuple(regencies[bps]))
+        ProvinceInfo(bps, satkers[bps].code, tuple(regencies[bps]))
         for bps in Province.objects.order_by("bps_code").values_list("bps_code", flat=True)
-        if bps in satkers and regencies[bps]
+        if bps in satkers and regencies.get(bps)
     ]
 
 
@@ -832,26 +851,31 @@ def _ensure_registry(provinces: list[ProvinceInfo], centres: list[CentrePlan], u
     if Enterprise.objects.filter(nib__in=[p.nib for p in plans[:50]]).exists():
         return 0
     taken = set(Enterprise.objects.filter(nib__in=[p.nib for p in plans]).values_list("nib", flat=True))
-    satkers = dict(Satker.objects.values_list("code", "pk"))
-    regencies = {code: (pk, province) for code, pk, province in
-                 Regency.objects.values_list("kemendagri_code", "pk", "province_id")}  # fmt: skip
+    # A record counts for its regency's province in its data year (a 2022 record in Jayawijaya is
+    # Papua's), collected by that province's satker.
+    regions = RegionMap()
+    provincial_satkers = Satker.objects.filter(is_central=False).order_by("-code")
+    provincial = {province_id: pk for pk, province_id in provincial_satkers.values_list("pk", "province_id")}
+    bps_of = dict(Province.objects.values_list("pk", "bps_code"))
+    regencies = dict(Regency.objects.values_list("kemendagri_code", "pk"))
     centre_ids = _centre_ids()
     objects = []
     for p in plans:
         if p.nib in taken:
             continue
-        regency_id, province_id = regencies[p.regency_code]
+        regency_id = regencies[p.regency_code]
+        province_id = regions.province_of_record(regency_id, p.data_year)
         workers = p.workers_male + p.workers_female
         obj = Enterprise(
             nib=p.nib, name=p.name, name_normalized=normalize_name(p.name), owner=p.owner, regency_id=regency_id,
             province_id=province_id, address=p.address, kbli=p.kbli, workers_male=p.workers_male,
             workers_female=p.workers_female, investment=p.investment, production_value=p.production_value,
-            data_year=p.data_year, satker_id=satkers[p.satker_code],
+            data_year=p.data_year, satker_id=provincial[province_id],
             centre_id=centre_ids.get(p.centre) if p.centre else None,
             size_class=size_class_for(workers, p.investment),
         )  # fmt: skip
         when = datetime.combine(date(p.data_year, 6, 15), time(10, 0), tzinfo=JAKARTA)
-        objects.append(_with_history(obj, users.get(f"officer-{p.province}", admin), when))
+        objects.append(_with_history(obj, users.get(f"officer-{bps_of[province_id]}", admin), when))
     _create_with_history(objects, Enterprise)
     RegistryChange().adding(objects).apply()  # bulk_create passes no service: the summary by hand
     return len(objects)
@@ -971,7 +995,7 @@ def programme_demo_load(*, years: Sequence[int] | None = None, today: date | Non
     today = today or timezone.localdate()
     wanted = sorted(set(demo_years(today) if years is None else years))
     users, admin = _users()
-    provinces = _provinces()
+    provinces = _provinces(coached_since=min(DEMO_YEARS))
     if not provinces:
         raise DemoDataError("Data induk belum dimuat: jalankan load_master_data lebih dulu.")
     last = max([*wanted, *DEMO_YEARS])
@@ -980,7 +1004,7 @@ def programme_demo_load(*, years: Sequence[int] | None = None, today: date | Non
     # centres only when that year is loaded.
     created_centres = _ensure_centres(provinces, [c for c in centres if c.start_year in DEMO_YEARS], users, admin)
     registry_centres = [c for c in centres if c.start_year == 2022]
-    created_enterprises = _ensure_registry(provinces, registry_centres, users, admin)
+    created_enterprises = _ensure_registry(_provinces(), registry_centres, users, admin)
     registry = ProgrammeResult(None, False, {"IKM terdaftar": created_enterprises, "sentra OVOP": created_centres})
     results = [registry]
     for year in wanted:

@@ -6,6 +6,7 @@ Codes are kept as text (leading zeros matter) and checked by the database.
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -17,6 +18,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from budgets.non_physical import dk_account_problem
+from budgets.regions import map_day, satker_absence
 
 PERCENT_VALIDATORS = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
 
@@ -37,13 +39,30 @@ class Authority(models.TextChoices):
     TP = "TP", _("Tugas Pembantuan")
 
 
+class ProvinceQuerySet(models.QuerySet):
+    def existing_on(self, day: date) -> ProvinceQuerySet:
+        """The provinces that existed on ``day`` (a province created later is not yet on the map)."""
+        return self.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day)).filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=day)
+        )
+
+    def existing_in(self, year: int) -> ProvinceQuerySet:
+        """The provinces on the map of ``year`` (budgets.regions.map_day)."""
+        return self.existing_on(map_day(year))
+
+
 class Province(models.Model):
     bps_code = models.CharField(_("kode BPS"), max_length=2, unique=True)
     kemendagri_code = models.CharField(_("kode Kemendagri"), max_length=2, unique=True)
     name = models.CharField(_("nama"), max_length=100)
     name_en = models.CharField(_("nama (Inggris)"), max_length=100)
     iso_code = models.CharField(_("kode ISO 3166-2"), max_length=6, unique=True)
+    # Papua Selatan, Tengah and Pegunungan (laws of 25 July 2022) and Papua Barat Daya (8 December
+    # 2022) did not exist before; their regencies were Papua's and Papua Barat's (RegencyPeriod).
+    valid_from = models.DateField(_("berlaku sejak"), null=True, blank=True, help_text=_("Kosong: sejak awal data."))
+    valid_to = models.DateField(_("berlaku sampai"), null=True, blank=True, help_text=_("Kosong: masih ada."))
 
+    objects = ProvinceQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -53,6 +72,12 @@ class Province(models.Model):
         constraints = [
             digits_check("province_bps_code_2_digits", "bps_code", 2),
             digits_check("province_kemendagri_code_2_digits", "kemendagri_code", 2),
+            models.CheckConstraint(
+                name="province_valid_period",
+                condition=Q(valid_from__isnull=True)
+                | Q(valid_to__isnull=True)
+                | Q(valid_to__gte=models.F("valid_from")),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -69,6 +94,7 @@ class Regency(models.Model):
         KOTA = "kota", _("Kota")
 
     # Kemendagri's "PP.RR"; BPS regency numbers differ and will be mapped when a source is at hand.
+    # ``province`` is today's; RegencyPeriod keeps the earlier ones (budgets.regions.province_id_on).
     kemendagri_code = models.CharField(_("kode Kemendagri"), max_length=5, unique=True)
     province = models.ForeignKey(
         Province, verbose_name=_("provinsi"), on_delete=models.PROTECT, related_name="regencies"
@@ -97,6 +123,50 @@ class Regency(models.Model):
         return Q(province_id=province_id)
 
 
+class RegencyPeriodQuerySet(models.QuerySet):
+    def covering(self, day: date) -> RegencyPeriodQuerySet:
+        return self.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day), valid_to__gte=day)
+
+
+class RegencyPeriod(models.Model):
+    """A regency's province before its current one: Merauke was in Papua until 24 July 2022."""
+
+    regency = models.ForeignKey(
+        Regency, verbose_name=_("kabupaten/kota"), on_delete=models.CASCADE, related_name="province_periods"
+    )
+    province = models.ForeignKey(Province, verbose_name=_("provinsi"), on_delete=models.PROTECT, related_name="+")
+    valid_from = models.DateField(_("berlaku sejak"), null=True, blank=True, help_text=_("Kosong: sejak awal data."))
+    valid_to = models.DateField(_("berlaku sampai"))
+    source = models.CharField(_("sumber"), max_length=300, blank=True)
+
+    objects = RegencyPeriodQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("riwayat provinsi kabupaten/kota")
+        verbose_name_plural = pgettext_lazy("jamak", "riwayat provinsi kabupaten/kota")
+        ordering = ["regency", "valid_to"]
+        constraints = [
+            models.UniqueConstraint(fields=["regency", "valid_to"], name="regency_period_once"),
+            models.CheckConstraint(
+                name="regency_period_order",
+                condition=Q(valid_from__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        start = self.valid_from.isoformat() if self.valid_from else "..."
+        return f"{self.regency.kemendagri_code} {start} - {self.valid_to.isoformat()}: {self.province.name}"
+
+    def clean(self) -> None:
+        if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
+            raise ValidationError({"valid_to": _("Tanggal akhir sebelum tanggal mulai.")})
+
+    @staticmethod
+    def province_scope(province_id: int) -> Q:
+        return Q(province_id=province_id) | Q(regency__province_id=province_id)
+
+
 class Satker(models.Model):
     """A work unit: a provincial Industry Service, or one of the directorate's central units."""
 
@@ -106,6 +176,11 @@ class Satker(models.Model):
     # Central units sit in DKI Jakarta but are the directorate's own, not the province's:
     # no provincial officer's scope includes them.
     is_central = models.BooleanField(_("unit pusat"), default=False)
+    # The first year the directorate's DIPA reaches this satker: the services of the new Papua
+    # provinces got none of the 2022-2023 deconcentration (DOMAIN.md: 34 provinces) and start in 2024.
+    first_year = models.PositiveSmallIntegerField(
+        _("tahun anggaran pertama"), null=True, blank=True, help_text=_("Kosong: sejak tahun anggaran pertama.")
+    )
 
     history = HistoricalRecords()
 
@@ -278,6 +353,9 @@ class SatkerAuthority(models.Model):
         admin's form; the pagu services check the lines against the authority)."""
         if not (self.satker_id and self.fiscal_year_id):
             return
+        absent = satker_absence(self.satker, self.fiscal_year.year)
+        if absent:
+            raise ValidationError({"fiscal_year": [absent]})
         codes = self.satker.budget_lines.filter(fiscal_year_id=self.fiscal_year_id).values_list(
             "account__code", flat=True
         )

@@ -20,11 +20,13 @@ from budgets.models import (
     IkpaWeight,
     Province,
     Regency,
+    RegencyPeriod,
     RpdWindow,
     Satker,
     SatkerAuthority,
     SpendingType,
 )
+from budgets.regions import satker_absence
 
 MASTER_DATA_REASON = "load_master_data"
 # National holidays on the same date every year. The moveable ones (Idul Fitri, Nyepi, Waisak,
@@ -58,9 +60,11 @@ class SyncCount:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    deleted: int = 0
 
     def __str__(self) -> str:
-        return f"{self.created} baru, {self.updated} diperbarui, {self.unchanged} tetap"
+        text = f"{self.created} baru, {self.updated} diperbarui, {self.unchanged} tetap"
+        return f"{text}, {self.deleted} dihapus" if self.deleted else text
 
 
 def _sync(model: type[models.Model], key: str, wanted: list[dict[str, Any]]) -> SyncCount:
@@ -97,6 +101,43 @@ def _create_missing(model: type[models.Model], keys: tuple[str, ...], wanted: li
     if to_create:
         bulk_create_with_history(to_create, model, default_change_reason=MASTER_DATA_REASON)
     return SyncCount(created=len(to_create), unchanged=len(wanted) - len(to_create))
+
+
+def _sync_periods(wanted: list[dict[str, Any]]) -> SyncCount:
+    """The regencies' earlier provinces as the file has them (natural key: regency and end date)."""
+    existing = {(p.regency_id, p.valid_to): p for p in RegencyPeriod.objects.all()}
+    to_create, to_update = [], []
+    for values in wanted:
+        period = existing.get((values["regency_id"], values["valid_to"]))
+        if period is None:
+            to_create.append(RegencyPeriod(**values))
+        elif any(getattr(period, field) != value for field, value in values.items()):
+            for field, value in values.items():
+                setattr(period, field, value)
+            to_update.append(period)
+    if to_create:
+        bulk_create_with_history(to_create, RegencyPeriod, default_change_reason=MASTER_DATA_REASON)
+    if to_update:
+        bulk_update_with_history(
+            to_update, RegencyPeriod, ["province", "valid_from", "source"], default_change_reason=MASTER_DATA_REASON
+        )
+    return SyncCount(len(to_create), len(to_update), len(wanted) - len(to_create) - len(to_update))
+
+
+def _withdraw_impossible_authorities() -> int:
+    """Authority rows an earlier load gave a satker for a year it could not hold money in (a
+    province not yet created, a satker before its first year) are removed while that year has no
+    budget line of the satker; rows with lines are the admin's to correct (the admin form says why)."""
+    impossible = [
+        authority
+        for authority in SatkerAuthority.objects.select_related("satker__province", "fiscal_year")
+        if satker_absence(authority.satker, authority.fiscal_year.year)
+        and not authority.satker.budget_lines.filter(fiscal_year_id=authority.fiscal_year_id).exists()
+    ]
+    for authority in impossible:
+        authority._change_reason = MASTER_DATA_REASON
+        authority.delete()
+    return len(impossible)
 
 
 def _renew_old_default_windows(wanted: list[dict[str, Any]]) -> int:
@@ -150,6 +191,8 @@ def master_data_load(*, data: MasterData, through_year: int) -> dict[str, SyncCo
                 "name": r.values["name"],
                 "name_en": r.values["name_en"],
                 "iso_code": r.values["iso_3166_2"],
+                "valid_from": r.values["valid_from"],
+                "valid_to": r.values["valid_to"],
             }
             for r in data.provinces
         ],
@@ -169,6 +212,19 @@ def master_data_load(*, data: MasterData, through_year: int) -> dict[str, SyncCo
             for r in data.regencies
         ],
     )
+    regency_by_code = dict(Regency.objects.values_list("kemendagri_code", "pk"))
+    summary["riwayat provinsi kabupaten/kota"] = _sync_periods(
+        [
+            {
+                "regency_id": regency_by_code[r.values["kemendagri_code"]],
+                "province_id": province_by_bps[r.values["province_bps_code"]],
+                "valid_from": r.values["valid_from"],
+                "valid_to": r.values["valid_to"],
+                "source": r.values["source"],
+            }
+            for r in data.regency_history
+        ]
+    )
     summary["satker"] = _sync(
         Satker,
         "code",
@@ -178,6 +234,7 @@ def master_data_load(*, data: MasterData, through_year: int) -> dict[str, SyncCo
                 "name": r.values["name"],
                 "province_id": province_by_bps[r.values["province_bps_code"]],
                 "is_central": r.values["is_central"],
+                "first_year": r.values["first_year"],
             }
             for r in data.satkers
         ],
@@ -215,10 +272,11 @@ def master_data_load(*, data: MasterData, through_year: int) -> dict[str, SyncCo
     summary["bobot IKPA"] = _create_missing(IkpaWeight, ("fiscal_year_id", "indicator"), weight_rows)
 
     authority_rows = []
-    for satker_pk, is_central in Satker.objects.filter(code__in=[r.values["code"] for r in data.satkers]).values_list(
-        "pk", "is_central"
-    ):
+    for satker in Satker.objects.filter(code__in=[r.values["code"] for r in data.satkers]).select_related("province"):
+        satker_pk, is_central = satker.pk, satker.is_central
         for row in year_rows:
+            if satker_absence(satker, row["year"]):
+                continue
             authority_rows.append(
                 {
                     "satker_id": satker_pk,
@@ -227,6 +285,8 @@ def master_data_load(*, data: MasterData, through_year: int) -> dict[str, SyncCo
                 }
             )
     summary["kewenangan satker"] = _create_missing(SatkerAuthority, ("satker_id", "fiscal_year_id"), authority_rows)
+    withdrawn = _withdraw_impossible_authorities()
+    summary["kewenangan satker"] = SyncCount(**{**vars(summary["kewenangan satker"]), "deleted": withdrawn})
     # December's report is due in January, so holidays are needed one year past the last fiscal year.
     years = sorted({row["year"] for row in year_rows} | {row["year"] + 1 for row in year_rows})
     listed_years = {r.values["date"].year for r in data.holidays}

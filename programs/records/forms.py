@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from budgets.forms import RupiahField
 from budgets.models import Province, Regency
+from budgets.region_lookup import regencies_in
 from programs.models import CommodityGroup, FacilitationKind, OutputIndicator, PovertyActivity
 
 
@@ -41,11 +42,13 @@ def _regency_field(label: str) -> RegencyField:
 
 
 class ProvinceFormMixin:
-    """Forms with a regency: the choices are the regencies of the satker's province."""
+    """Forms with a regency: the choices are the regencies of the satker's province, on the map of
+    the record's year when there is one (budgets.region_lookup.regencies_in)."""
 
-    def __init__(self, *args: Any, province: Province, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, province: Province, year: int | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["regency"].queryset = Regency.objects.filter(province=province).order_by("kemendagri_code")
+        regencies = Regency.objects.filter(province=province) if year is None else regencies_in(province, year)
+        self.fields["regency"].queryset = regencies.order_by("kemendagri_code")
 
 
 class NewEntrepreneurForm(ProvinceFormMixin, forms.Form):
@@ -91,7 +94,7 @@ class FacilitationForm(forms.Form):
     certificate_date = forms.DateField(label=_("Tanggal sertifikat/pendaftaran"), required=False, widget=DateInput)
     note = forms.CharField(label=_("Keterangan"), required=False, max_length=300)
 
-    def __init__(self, *args: Any, province: Province | None = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, province: Province | None = None, year: int | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
 
 

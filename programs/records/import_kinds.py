@@ -177,7 +177,10 @@ class MonthlyRecordImport(ImportKind):
                 (report.satker.code, report.fiscal_year.year, report.month): report
                 for report in reports.select_related("satker", "fiscal_year")
             },
-            regencies={r.kemendagri_code: r for r in Regency.objects.filter(kemendagri_code__in=regency_codes)},
+            regencies={
+                r.kemendagri_code: r
+                for r in Regency.objects.filter(kemendagri_code__in=regency_codes).prefetch_related("province_periods")
+            },
             enterprises={e.nib: e for e in Enterprise.objects.filter(nib__in=nibs).only("nib", "name", "province")},
         )
         stored = self.model.objects.filter(satker__code__in=codes, fiscal_year__year__in=years)
@@ -309,7 +312,8 @@ class NewEntrepreneurImport(MonthlyRecordImport):
             found["regency"] = _("Kabupaten/kota %(code)s tidak dikenal.") % {"code": cells["kode_kabkota"]}
         fields, errors = _rule_errors(
             lambda: wub_values(
-                satker=satker, name=cells["nama"], regency=regency, business_type=cells["jenis_usaha"],
+                satker=satker, year=cells["tahun"], name=cells["nama"], regency=regency,
+                business_type=cells["jenis_usaha"],
                 nib=cells["nib"], legalized_on=None, today=today, find_enterprise=context.registry_enterprise,
             ),
             found,

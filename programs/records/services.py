@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from accounts import permissions
 from budgets.models import FiscalYear, MonthlyReport, Regency, Satker
+from budgets.region_lookup import province_of_record
 from budgets.services.common import ensure_can_edit_satker, ensure_year_open
 from budgets.services.editability import ensure_month_editable
 from budgets.services.realization import lock_report, report_get_or_create
@@ -101,10 +102,12 @@ def _text(errors: Errors, field: str, value: str | None, *, max_length: int, req
     return text
 
 
-def _regency(errors: Errors, regency: Regency | None, satker: Satker) -> Regency | None:
+def _regency(errors: Errors, regency: Regency | None, satker: Satker, year: int | None = None) -> Regency | None:
+    """The regency, which must lie in the satker's province on the map of the record's ``year``
+    (a 2022 record of Papua may be in Jayawijaya); without a year (the sentra directory), today's."""
     if regency is None:
         errors["regency"] = [_("Kabupaten/kota wajib diisi.")]
-    elif regency.province_id != satker.province_id:
+    elif (regency.province_id if year is None else province_of_record(regency, year)) != satker.province_id:
         errors["regency"] = [
             _("%(regency)s tidak berada di provinsi satker (%(province)s).")
             % {"regency": regency.name, "province": satker.province.name}
@@ -157,6 +160,7 @@ def _choice(errors: Errors, field: str, value: str | None, choices: type, messag
 def wub_values(
     *,
     satker: Satker,
+    year: int,
     name: str,
     regency: Regency | None,
     business_type: str,
@@ -168,7 +172,7 @@ def wub_values(
     errors: Errors = {}
     values: dict[str, Any] = {
         "name": _text(errors, "name", name, max_length=200, required_message=_("Nama WUB wajib diisi.")),
-        "regency": _regency(errors, regency, satker),
+        "regency": _regency(errors, regency, satker, year),
         "business_type": _text(
             errors, "business_type", business_type, max_length=200, required_message=_("Jenis usaha wajib diisi.")
         ),
@@ -189,6 +193,7 @@ def wub_values(
 def _poverty_values(
     *,
     satker: Satker,
+    year: int,
     regency: Regency | None,
     kind: str,
     description: str,
@@ -197,7 +202,7 @@ def _poverty_values(
 ) -> dict[str, Any]:
     errors: Errors = {}
     values: dict[str, Any] = {
-        "regency": _regency(errors, regency, satker),
+        "regency": _regency(errors, regency, satker, year),
         "kind": _choice(errors, "kind", kind, PovertyActivity.Kind, _("Pilih jenis kegiatan yang tersedia.")),
         "description": _text(errors, "description", description, max_length=300, required_message=None),
         "beneficiaries": beneficiaries,
@@ -327,8 +332,8 @@ def new_entrepreneur_create(
     registry enterprise with that NIB when there is one."""
     today = today or timezone.localdate()
     report = open_month(satker=satker, fiscal_year=fiscal_year, month=month, by=by, today=today)
-    values = wub_values(satker=satker, name=name, regency=regency, business_type=business_type, nib=nib,
-                         legalized_on=legalized_on, today=today)  # fmt: skip
+    values = wub_values(satker=satker, year=fiscal_year.year, name=name, regency=regency,
+                        business_type=business_type, nib=nib, legalized_on=legalized_on, today=today)  # fmt: skip
     record = NewEntrepreneur(satker=satker, fiscal_year=fiscal_year, month=month, **values)
     _save(record, report, by)
     return record
@@ -347,7 +352,8 @@ def new_entrepreneur_update(
     today: date | None = None,
 ) -> NewEntrepreneur:
     return _update(
-        NewEntrepreneur, record, lambda **kw: wub_values(today=today or timezone.localdate(), **kw), by, today,
+        NewEntrepreneur, record,
+        lambda **kw: wub_values(year=record.fiscal_year.year, today=today or timezone.localdate(), **kw), by, today,
         name=name, regency=regency, business_type=business_type, nib=nib, legalized_on=legalized_on,
     )  # fmt: skip
 
@@ -376,8 +382,8 @@ def poverty_activity_create(
 ) -> PovertyActivity:
     today = today or timezone.localdate()
     report = open_month(satker=satker, fiscal_year=fiscal_year, month=month, by=by, today=today)
-    values = _poverty_values(satker=satker, regency=regency, kind=kind, description=description,
-                             beneficiaries=beneficiaries, value=value)  # fmt: skip
+    values = _poverty_values(satker=satker, year=fiscal_year.year, regency=regency, kind=kind,
+                             description=description, beneficiaries=beneficiaries, value=value)  # fmt: skip
     record = PovertyActivity(satker=satker, fiscal_year=fiscal_year, month=month, **values)
     _save(record, report, by)
     return record
@@ -396,7 +402,7 @@ def poverty_activity_update(
     today: date | None = None,
 ) -> PovertyActivity:
     return _update(
-        PovertyActivity, record, _poverty_values, by, today,
+        PovertyActivity, record, lambda **kw: _poverty_values(year=record.fiscal_year.year, **kw), by, today,
         regency=regency, kind=kind, description=description, beneficiaries=beneficiaries, value=value,
     )  # fmt: skip
 

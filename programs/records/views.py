@@ -146,7 +146,9 @@ def _records_page(
     for kind in KINDS.values():
         form = None
         if reason is None:
-            form = bound.get(kind.key) or kind.form_class(province=satker.province, prefix=kind.key)
+            form = bound.get(kind.key) or kind.form_class(
+                province=satker.province, year=fiscal_year.year, prefix=kind.key
+            )
         sections.append({"kind": kind, "rows": getattr(records, kind.attr), "form": form})
     return render(request, "programs/records/month.html", {
         "satker": satker, "fiscal_year": fiscal_year, "month": month, "month_name": MONTH_NAMES[month],
@@ -228,7 +230,7 @@ def record_add(request: HttpRequest, code: str, year: int, month: int, kind: str
     month = month_or_404(month)
     if not can_edit:
         raise PermissionDenied
-    form = spec.form_class(request.POST, province=satker.province, prefix=spec.key)
+    form = spec.form_class(request.POST, province=satker.province, year=fiscal_year.year, prefix=spec.key)
     if form.is_valid():
         try:
             spec.create(satker=satker, fiscal_year=fiscal_year, month=month, by=request.user, **form.cleaned_data)
@@ -256,7 +258,7 @@ def record_edit(request: HttpRequest, code: str, year: int, month: int, kind: st
         raise PermissionDenied
     reason = read_only_reason(fiscal_year, month, record.report, can_edit)
     if request.method == "POST":
-        form = spec.form_class(request.POST, province=satker.province)
+        form = spec.form_class(request.POST, province=satker.province, year=fiscal_year.year)
         if form.is_valid():
             try:
                 spec.update(record=record, by=request.user, **form.cleaned_data)
@@ -267,7 +269,9 @@ def record_edit(request: HttpRequest, code: str, year: int, month: int, kind: st
         messages.error(request, _("Perubahan belum disimpan: periksa pesan pada isian yang ditandai."))
     else:
         form = spec.form_class(
-            province=satker.province, initial={name: getattr(record, name) for name in spec.form_class.base_fields}
+            province=satker.province,
+            year=fiscal_year.year,
+            initial={name: getattr(record, name) for name in spec.form_class.base_fields},
         )
     return render(request, "programs/records/edit.html", {
         "satker": satker, "fiscal_year": fiscal_year, "month": month, "month_name": MONTH_NAMES[month],

@@ -31,6 +31,7 @@ from accounts import permissions
 from accounts.scoping import scoped
 from budgets.import_kinds import REGENCY, amount_help, satker_prefill
 from budgets.models import Province, Regency, Satker
+from budgets.region_lookup import RegionMap
 from imports.file_checks import ImportFileError
 from imports.kinds import Column, ImportKind, Prefill
 from imports.plan import ImportPlan, PlannedRow, without_cyclic_gc
@@ -213,7 +214,8 @@ class RegencyInfo(NamedTuple):
 class Context:
     regencies: dict[str, RegencyInfo]  # by Kemendagri code
     regencies_by_pk: dict[int, RegencyInfo]
-    editable_regencies: set[int]
+    regions: RegionMap  # a record's province is its regency's in the data year
+    editable_provinces: set[int]
     seen_provinces: frozenset[int]  # whose enterprises a message may name (services.nib_taken_message)
     province_names: dict[int, str]
     provincial_satker: dict[int, int]  # province -> its provincial satker (lowest code)
@@ -236,7 +238,8 @@ class Context:
         return cls(
             regencies=regencies,
             regencies_by_pk={info.pk: info for info in regencies.values()},
-            editable_regencies=set(scoped(Regency.objects.all(), user, for_edit=True).values_list("pk", flat=True)),
+            regions=RegionMap({info.pk: info.province_id for info in regencies.values()}),
+            editable_provinces=set(scoped(Province.objects.all(), user, for_edit=True).values_list("pk", flat=True)),
             seen_provinces=provinces_seen_by(user),
             province_names=dict(Province.objects.values_list("pk", "name")),
             provincial_satker=provincial,
@@ -255,11 +258,15 @@ class Context:
             return (values.nib,)
         return (self.regencies_by_pk[values.regency_id].code, values.name_normalized)
 
+    def province_of(self, regency_id: int, data_year: int | None) -> int:
+        if data_year is None:
+            return self.regions.current[regency_id]
+        return self.regions.province_of_record(regency_id, data_year)
+
     def holder(self, stored: Stored) -> NibHolder:
         regency = self.regencies_by_pk[stored.regency_id]
-        return NibHolder(
-            regency.province_id, stored.name, regency.name, self.province_names.get(regency.province_id, "")
-        )
+        province_id = self.province_of(stored.regency_id, stored.data_year)
+        return NibHolder(province_id, stored.name, regency.name, self.province_names.get(province_id, ""))
 
 
 def chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
@@ -345,7 +352,7 @@ class EnterpriseImport(ImportKind):
             if regency is None:
                 plan.error(number, "kode_kabkota", _("Kabupaten/kota dengan kode %(code)s tidak ditemukan.")
                            % {"code": code})  # fmt: skip
-            elif regency.pk not in context.editable_regencies:
+            elif context.province_of(regency.pk, parsed.get("tahun_pendataan")) not in context.editable_provinces:
                 plan.error(
                     number,
                     "kode_kabkota",
@@ -363,7 +370,7 @@ class EnterpriseImport(ImportKind):
             name_normalized=name_normalized,
             owner=parsed["nama_pemilik"],
             regency_id=regency.pk,
-            province_id=regency.province_id,
+            province_id=context.province_of(regency.pk, parsed["tahun_pendataan"]),
             address=parsed["alamat"],
             kbli=parsed["kbli"],
             workers_male=workers_male,
@@ -372,7 +379,7 @@ class EnterpriseImport(ImportKind):
             production_value=parsed["nilai_produksi"],
             data_year=parsed["tahun_pendataan"],
             size_class=str(size_class_for(workers_male + workers_female, parsed["investasi"])),
-            satker_id=context.satker_for(regency.province_id),
+            satker_id=context.satker_for(context.province_of(regency.pk, parsed["tahun_pendataan"])),
         )
 
     @staticmethod
@@ -398,7 +405,7 @@ class EnterpriseImport(ImportKind):
         for number, values, key in chunk:
             if values.nib is not None and values.nib in by_nib:
                 stored = by_nib[values.nib]
-                if context.regencies_by_pk[stored.regency_id].province_id != values.province_id:
+                if context.province_of(stored.regency_id, stored.data_year) != values.province_id:
                     plan.error(number, "nib", self._nib_elsewhere_message(values.nib, stored, context))
                     continue
             else:

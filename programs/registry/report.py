@@ -88,11 +88,12 @@ def registry_summary(year: int, province: str | None) -> QuerySet[RegistrySummar
 
 
 def ikm_report(filters: RealizationFilter) -> ReportResult:
-    """Province rows (every province, zeros included, so a province without records shows), then
-    KBLI-group rows; three queries, over RegistrySummary (a few thousand rows whatever the
-    registry's size: see programs.registry.summary), never over the enterprises themselves."""
+    """Province rows (every province on the year's map, zeros included, so a province without
+    records shows; a record counts for its regency's province in its data year), then KBLI-group
+    rows; three queries, over RegistrySummary (a few thousand rows whatever the registry's size:
+    see programs.registry.summary), never over the enterprises themselves."""
     summary = registry_summary(filters.year, filters.province)
-    provinces = Province.objects.order_by("bps_code")
+    provinces = Province.objects.existing_in(filters.year).order_by("bps_code")
     if filters.province:
         provinces = provinces.filter(bps_code=filters.province)
     per_province = {row["province"]: row for row in summary.order_by().values("province").annotate(**_figures())}

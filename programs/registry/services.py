@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from accounts import permissions
 from accounts.scoping import scoped
 from budgets.models import Province, Regency, Satker
+from budgets.region_lookup import province_of_record
 from core.formats import MAX_RUPIAH, RupiahError, parse_rupiah
 from programs.models import Enterprise, OvopCentre
 from programs.registry.rules import (
@@ -220,15 +221,20 @@ def enterprise_clean(
         errors.add("regency", _("Pilih kabupaten/kota."), code="required")
     elif regency is None:
         errors.add("regency", _("Kabupaten/kota tidak ditemukan."))
-    elif not scoped(Regency.objects.filter(pk=regency.pk), by, for_edit=True).exists():
+    # The record counts for the regency's province in its data year (a 2022 record in Jayawijaya
+    # is Papua's: Papua Pegunungan was created in July 2022).
+    province_id = None
+    if regency is not None:
+        province_id = province_of_record(regency, data_year) if data_year else regency.province_id
+    if province_id is not None and not scoped(Province.objects.filter(pk=province_id), by, for_edit=True).exists():
         errors.add(
             "regency",
             _("%(regency)s berada di luar provinsi Anda; petugas hanya mendata IKM di provinsinya sendiri.")
             % {"regency": regency.name},
         )
-        regency = None
+        regency = province_id = None
 
-    satker = _satker(errors, by, data, regency, enterprise)
+    satker = _satker(errors, by, data, regency, enterprise, province_id)
 
     centre = _resolve(OvopCentre, data.get("centre"), select_related=("regency",))
     if data.get("centre") not in (None, "") and centre is None:
@@ -265,7 +271,7 @@ def enterprise_clean(
         "name_normalized": name_normalized,
         "owner": owner,
         "regency": regency,
-        "province_id": regency.province_id,
+        "province_id": province_id,
         "address": address,
         "kbli": kbli,
         "workers_male": workers_male,
@@ -280,7 +286,12 @@ def enterprise_clean(
 
 
 def _satker(
-    errors: _Errors, by: User, data: dict[str, Any], regency: Regency | None, enterprise: Enterprise | None
+    errors: _Errors,
+    by: User,
+    data: dict[str, Any],
+    regency: Regency | None,
+    enterprise: Enterprise | None,
+    province_id: int | None,
 ) -> Satker | None:
     """Who collected the data. An officer records for their own satker (an edit keeps the
     satker that collected it); an admin chooses, or gets the provincial satker of the regency."""
@@ -290,17 +301,17 @@ def _satker(
         return officer_satker(by)
     chosen = data.get("satker")
     if chosen in (None, ""):
-        if regency is None:
+        if province_id is None:
             return None
-        return Satker.objects.filter(province_id=regency.province_id, is_central=False).order_by("code").first()
+        return Satker.objects.filter(province_id=province_id, is_central=False).order_by("code").first()
     satker = _resolve(Satker, chosen)
     if satker is None:
         errors.add("satker", _("Satker tidak ditemukan."))
-    elif regency is not None and not satker.is_central and satker.province_id != regency.province_id:
+    elif province_id is not None and not satker.is_central and satker.province_id != province_id:
         errors.add(
             "satker",
             _("Satker pendata harus satker provinsi %(province)s atau unit pusat.")
-            % {"province": regency.province.name},
+            % {"province": Province.objects.get(pk=province_id).name},
         )
     return satker
 

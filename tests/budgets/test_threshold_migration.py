@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
@@ -13,8 +14,16 @@ BEFORE = [("budgets", "0011_month_end_rules")]
 AFTER = [("budgets", "0012_thresholds_per_year")]
 
 
+@pytest.fixture
+def back_to_the_latest_schema():
+    """The later tests need every migration and the triggers post_migrate installs: a plain
+    ``migrate`` brings both back, whatever was added after 0012."""
+    yield
+    call_command("migrate", verbosity=0)
+
+
 @pytest.mark.django_db(transaction=True)
-def test_years_from_2023_at_the_copied_threshold_take_90() -> None:
+def test_years_from_2023_at_the_copied_threshold_take_90(back_to_the_latest_schema) -> None:
     executor = MigrationExecutor(connection)
     executor.migrate(BEFORE)
     old = executor.loader.project_state(BEFORE).apps.get_model("budgets", "FiscalYear")

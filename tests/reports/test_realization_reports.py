@@ -70,11 +70,16 @@ def test_2022_ranking_without_authority_ranks_the_provinces_only(demo) -> None:
     totals = data["totals"]
     assert totals["average_weighted"] == 97.97 and totals["above_average"] == 20
     assert sum(not row["below_average"] for row in data["rows"]) == 20
-    # The statement's "five provinces under 97,05 %": the demo holds the five (97,05 is the DG's
-    # figure, DOMAIN "?"); the plain mean of the demo's percentages is its own number, named as such.
-    assert sum(row["persen"] < 97.05 for row in data["rows"]) == 5
+    # The statement's "five provinces under the average of Ditjen IKMA (97,05 %)": the plain mean of
+    # the 34 provinces' percentages, computed by the report, with five under it.
+    assert totals["average_unweighted"] == 97.05 and totals["below_average_unweighted"] == 5
     below_mean = sum(row["persen"] < totals["average_unweighted"] for row in data["rows"])
-    assert totals["below_average_unweighted"] == below_mean
+    assert below_mean == 5
+    # Exactly one DK satker under the year's threshold (91,20 %), in a province that existed.
+    satkers = get_json(signed_in("viewer"), "satkers", year=2022, authority="DK")
+    assert satkers["params"]["threshold"] == 91.20
+    under = [row for row in satkers["rows"] if row["persen"] < 91.20]
+    assert len(under) == 1 and under[0]["province"] not in {"92", "95", "96", "97"}
     persen = [Decimal(str(row["persen"])) for row in data["rows"]]
     assert Decimal(str(totals["average_unweighted"])) == (sum(persen) / len(persen)).quantize(Decimal("0.01"))
     jakarta = next(row for row in data["rows"] if row["province"] == "31")
@@ -83,7 +88,7 @@ def test_2022_ranking_without_authority_ranks_the_provinces_only(demo) -> None:
     central = get_json(signed_in("viewer"), "realization", year=2022, authority="KP")["totals"]
     assert totals["central_pagu_efektif"] == central["pagu_efektif"] > 50_000_000_000
     assert totals["central_persen"] == central["persen"]
-    assert len(data["rows"]) == 38 and totals["provinces_incomplete"] == 0
+    assert len(data["rows"]) == 34 and totals["provinces_incomplete"] == 0
     assert {(row["months_approved"], row["months_expected"]) for row in data["rows"]} == {(12, 12)}
     # The national summary without authority stays the whole directorate.
     assert get_json(signed_in("viewer"), "realization", year=2022)["totals"]["persen"] == 98.68
@@ -120,12 +125,12 @@ def test_2023_five_provinces_under_90_and_the_pagu(demo) -> None:
 def test_satkers_below_the_threshold(demo) -> None:
     client = signed_in("reviewer")
     default = get_json(client, "satkers", year=2022, below="")
-    assert [row["satker"] for row in default["rows"]] == ["970019"]
+    assert [row["satker"] for row in default["rows"]] == ["110019"]
     assert default["params"]["below"] is None
     explicit = get_json(client, "satkers", year=2022, authority="DK", below="97.05")
     assert len(explicit["rows"]) == 5
     everyone = get_json(client, "satkers", year=2022)
-    assert len(everyone["rows"]) == 42
+    assert len(everyone["rows"]) == 38  # 34 DK satkers and the 4 central units
     assert sum(row["below_threshold"] for row in everyone["rows"]) == 1
 
 
@@ -141,7 +146,7 @@ def test_officer_sees_only_own_province_below_province_level(demo) -> None:
     national = get_json(signed_in("reviewer"), "monthly", year=2022)
     assert own["rows"][-1]["realisasi_kumulatif"] < national["rows"][-1]["realisasi_kumulatif"]
     # Province-level reports show every province.
-    assert len(get_json(client, "provinces", year=2022, authority="DK")["rows"]) == 38
+    assert len(get_json(client, "provinces", year=2022, authority="DK")["rows"]) == 34
 
 
 def test_jakarta_officer_does_not_see_the_central_units(demo) -> None:
@@ -244,7 +249,7 @@ def test_monthly_report_cumulates_and_scores(demo) -> None:
 
 def test_submissions_matrix_counts(demo) -> None:
     data = get_json(signed_in("reviewer"), "submissions", year=2023)
-    assert len(data["rows"]) == 42 * 12
+    assert len(data["rows"]) == 38 * 12
     assert data["totals"]["late"] >= 1
     statuses = {row["status"] for row in data["rows"]}
     assert {"APPROVED", "SUBMITTED", "RETURNED", "DRAFT"} <= statuses

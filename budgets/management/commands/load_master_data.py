@@ -12,7 +12,8 @@ from budgets.services import master_data_load
 
 class Command(BaseCommand):
     help = (
-        "Muat data induk: 38 provinsi, 514 kabupaten/kota, satker, jenis belanja, komponen, akun, "
+        "Muat data induk: 38 provinsi dan masa berlakunya, 514 kabupaten/kota dan provinsi sebelumnya, satker, "
+        "jenis belanja, komponen, akun, "
         "tahun anggaran, kewenangan satker, hari libur dan cuti bersama, serta jendela perubahan RPD. "
         "Aman dijalankan berulang."
     )
