@@ -54,9 +54,9 @@ from programs.models import (
     FacilitationKind,
     NewEntrepreneur,
     OutputTarget,
-    OvopCentre,
-    OvopRating,
+    OvopCoaching,
     PovertyActivity,
+    Sentra,
 )
 from programs.records import output_summary
 from programs.records.report import KEYS, output_kpis
@@ -272,7 +272,7 @@ class YearPlan:
     entrepreneurs: list[NewEntrepreneur] = field(default_factory=list)
     facilitations: list[Facilitation] = field(default_factory=list)
     poverty: list[PovertyActivity] = field(default_factory=list)
-    ratings: list[OvopRating] = field(default_factory=list)
+    coachings: list[OvopCoaching] = field(default_factory=list)
     targets: list[OutputTarget] = field(default_factory=list)
     annual: dict[tuple[int, str], int] = field(default_factory=lambda: defaultdict(int))
 
@@ -364,7 +364,7 @@ class CentrePlan:
     commodity_group: str
     unit_count: int
     start_year: int
-    stars: int  # at its first rating
+    stars: int  # reported at its first coaching
 
 
 @dataclass(frozen=True)
@@ -414,7 +414,7 @@ def centre_plans(provinces: Sequence[ProvinceInfo], up_to_year: int) -> list[Cen
 
 
 def stars_in(plan: CentrePlan, year: int) -> int | None:
-    """The centre's rating in ``year``; None when it was not coached that year."""
+    """The star level reported for the sentra in ``year``; None when it was not coached that year."""
     if year < plan.start_year:
         return None
     stars = plan.stars
@@ -659,7 +659,8 @@ def plan_poverty(rng: random.Random, inputs: YearInputs, figures: YearFigures, p
             plan.poverty.append(_with_history(obj, inputs.users[satker.id], entered_at(report)))
 
 
-def plan_ratings(inputs: YearInputs, centres: Sequence[CentrePlan], plan: YearPlan) -> None:
+def plan_coaching(inputs: YearInputs, centres: Sequence[CentrePlan], plan: YearPlan) -> None:
+    """The year's sentra coached (what ``ovop_centres`` counts), with the star level reported."""
     satker_of = {s.code: s for s in inputs.provincial}
     when = min(datetime.combine(date(inputs.year, 11, 20), time(10, 0), tzinfo=JAKARTA),
                datetime.combine(inputs.today - timedelta(days=1), time(10, 0), tzinfo=JAKARTA))  # fmt: skip
@@ -669,9 +670,9 @@ def plan_ratings(inputs: YearInputs, centres: Sequence[CentrePlan], plan: YearPl
         if stars is None or satker is None:
             continue
         plan.annual[(satker.id, "ovop_centres")] += 1
-        obj = OvopRating(centre_id=inputs.centres[(centre.satker_code, centre.name, centre.regency_code)],
-                         year=inputs.year, stars=stars)  # fmt: skip
-        plan.ratings.append(_with_history(obj, inputs.users[satker.id], when))
+        obj = OvopCoaching(sentra_id=inputs.centres[(centre.satker_code, centre.name, centre.regency_code)],
+                           year=inputs.year, stars=stars)  # fmt: skip
+        plan.coachings.append(_with_history(obj, inputs.users[satker.id], when))
 
 
 def plan_targets(rng: random.Random, inputs: YearInputs, plan: YearPlan) -> None:
@@ -721,7 +722,7 @@ def year_plan(inputs: YearInputs, centres: Sequence[CentrePlan]) -> YearPlan:
     plan_entrepreneurs(rng, inputs, figures, plan)
     plan_facilitations(rng, inputs, figures, plan)
     plan_poverty(rng, inputs, figures, plan)
-    plan_ratings(inputs, centres, plan)
+    plan_coaching(inputs, centres, plan)
     plan_targets(rng, inputs, plan)
     return plan
 
@@ -808,7 +809,7 @@ def _create_with_history(objects: list[Model], model: type[Model]) -> None:
 
 def _ensure_centres(provinces: list[ProvinceInfo], plans: list[CentrePlan], users: dict, admin: Any) -> int:
     """Creates the planned centres that do not exist yet (natural key: satker, name, regency)."""
-    existing = set(OvopCentre.objects.values_list("satker__code", "name", "regency__kemendagri_code"))
+    existing = set(Sentra.objects.values_list("satker__code", "name", "regency__kemendagri_code"))
     missing = [p for p in plans if (p.satker_code, p.name, p.regency_code) not in existing]
     if not missing:
         return 0
@@ -816,13 +817,13 @@ def _ensure_centres(provinces: list[ProvinceInfo], plans: list[CentrePlan], user
     regencies = dict(Regency.objects.values_list("kemendagri_code", "pk"))
     objects = []
     for p in missing:
-        obj = OvopCentre(satker_id=satkers[p.satker_code], name=p.name, regency_id=regencies[p.regency_code],
+        obj = Sentra(satker_id=satkers[p.satker_code], name=p.name, regency_id=regencies[p.regency_code],
                          village=p.village, commodity_group=p.commodity_group, unit_count=p.unit_count)  # fmt: skip
         user = users.get(f"officer-{p.province}", admin)
         objects.append(
             _with_history(obj, user, datetime.combine(date(p.start_year, 2, 1), time(10, 0), tzinfo=JAKARTA))
         )
-    _create_with_history(objects, OvopCentre)
+    _create_with_history(objects, Sentra)
     return len(objects)
 
 
@@ -908,7 +909,7 @@ def _centre_ids() -> dict[tuple[str, str, str], int]:
     """Every centre's id by its natural key (satker code, name, regency code)."""
     return {
         (satker, name, regency): pk
-        for pk, satker, name, regency in OvopCentre.objects.values_list(
+        for pk, satker, name, regency in Sentra.objects.values_list(
             "pk", "satker__code", "name", "regency__kemendagri_code"
         )
     }
@@ -920,7 +921,7 @@ def _has_programme_data(fiscal_year: FiscalYear) -> bool:
         or Facilitation.objects.filter(fiscal_year=fiscal_year).exists()
         or PovertyActivity.objects.filter(fiscal_year=fiscal_year).exists()
         or OutputTarget.objects.filter(fiscal_year=fiscal_year).exists()
-        or OvopRating.objects.filter(year=fiscal_year.year).exists()
+        or OvopCoaching.objects.filter(year=fiscal_year.year).exists()
     )
 
 
@@ -929,7 +930,7 @@ def _write(plan: YearPlan) -> dict[str, int]:
         (plan.entrepreneurs, NewEntrepreneur),
         (plan.facilitations, Facilitation),
         (plan.poverty, PovertyActivity),
-        (plan.ratings, OvopRating),
+        (plan.coachings, OvopCoaching),
         (plan.targets, OutputTarget),
     ):
         if objects:
@@ -940,7 +941,7 @@ def _write(plan: YearPlan) -> dict[str, int]:
         "WUB": len(plan.entrepreneurs),
         "fasilitasi": len(plan.facilitations),
         "kegiatan kemiskinan ekstrem": len(plan.poverty),
-        "sentra OVOP dinilai": len(plan.ratings),
+        "sentra OVOP dibina": len(plan.coachings),
         "target output": len(plan.targets),
     }
 

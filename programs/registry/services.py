@@ -21,7 +21,7 @@ from accounts import permissions
 from accounts.scoping import scoped
 from budgets.models import Province, Regency, Satker
 from core.formats import MAX_RUPIAH, RupiahError, parse_rupiah
-from programs.models import Enterprise, OvopCentre
+from programs.models import Enterprise, Sentra
 from programs.registry.rules import (
     RuleError,
     clean_address,
@@ -230,7 +230,7 @@ def enterprise_clean(
 
     satker = _satker(errors, by, data, regency, enterprise)
 
-    centre = _resolve(OvopCentre, data.get("centre"), select_related=("regency",))
+    centre = _resolve(Sentra, data.get("centre"), select_related=("regency",))
     if data.get("centre") not in (None, "") and centre is None:
         errors.add("centre", _("Sentra tidak ditemukan."))
     elif centre is not None and regency is not None and centre.regency.province_id != regency.province_id:

@@ -1,6 +1,7 @@
 """The programme demo of load_demo_data: what it writes (records in the APPROVED reports the
-budgets demo made, a valid IKM registry linked to the facilitations by NIB, OVOP centres and
-ratings, poverty activities, targets, history rows), determinism and idempotence."""
+budgets demo made, a valid IKM registry linked to the facilitations by NIB, a sentra directory
+and its OVOP coaching, OVOP award cycles and candidates, poverty activities, targets, history
+rows), determinism and idempotence."""
 
 from __future__ import annotations
 
@@ -31,16 +32,16 @@ from programs.models import (
     Facilitation,
     NewEntrepreneur,
     OutputTarget,
-    OvopCentre,
-    OvopRating,
+    OvopCoaching,
     PovertyActivity,
+    Sentra,
 )
 from programs.registry.rules import is_manufacturing_kbli, normalize_name, size_class_for
 from programs.registry.summary import summary_differences
 
 pytestmark = pytest.mark.django_db
 
-MODELS = (Enterprise, OvopCentre, OvopRating, NewEntrepreneur, Facilitation, PovertyActivity, OutputTarget)
+MODELS = (Enterprise, Sentra, OvopCoaching, NewEntrepreneur, Facilitation, PovertyActivity, OutputTarget)
 MONTHLY = (NewEntrepreneur, Facilitation, PovertyActivity)
 NIB = re.compile(r"^[0-9]{13}$")
 
@@ -154,8 +155,8 @@ def test_facilitations_are_linked_to_the_registry_by_nib(demo: str) -> None:
     assert repeated.count() < 50
 
 
-def test_ovop_centres_and_ratings_across_years_provinces_and_groups(demo: str) -> None:
-    centres = OvopCentre.objects.all()
+def test_sentra_and_their_coaching_across_years_provinces_and_groups(demo: str) -> None:
+    centres = Sentra.objects.all()
     assert not centres.filter(unit_count__lt=5).exists()
     assert not centres.exclude(regency__province=F("satker__province")).exists()
     assert not centres.filter(satker__is_central=True).exists()
@@ -163,12 +164,12 @@ def test_ovop_centres_and_ratings_across_years_provinces_and_groups(demo: str) -
     assert set(centres.values_list("commodity_group", flat=True)) == {
         "PANGAN", "TENUN", "BATIK", "ANYAMAN", "GERABAH", "LAINNYA",
     }  # fmt: skip
-    assert OvopRating.objects.filter(year=2022).count() == 1_574
-    both = OvopRating.objects.filter(year=2023, centre__ratings__year=2022)
+    assert OvopCoaching.objects.filter(year=2022).count() == 1_574
+    both = OvopCoaching.objects.filter(year=2023, sentra__coachings__year=2022)
     assert both.count() > 1_400
-    assert set(OvopRating.objects.filter(year=2022).values_list("stars", flat=True)) == {1, 2, 3, 4, 5}
-    stars_2022 = dict(OvopRating.objects.filter(year=2022).values_list("centre", "stars"))
-    stars_2023 = dict(OvopRating.objects.filter(year=2023).values_list("centre", "stars"))
+    assert set(OvopCoaching.objects.filter(year=2022).values_list("stars", flat=True)) == {1, 2, 3, 4, 5}
+    stars_2022 = dict(OvopCoaching.objects.filter(year=2022).values_list("sentra", "stars"))
+    stars_2023 = dict(OvopCoaching.objects.filter(year=2023).values_list("sentra", "stars"))
     assert all(stars >= stars_2022[centre] for centre, stars in stars_2023.items() if centre in stars_2022)
     assert any(stars > stars_2022[centre] for centre, stars in stars_2023.items() if centre in stars_2022)
 
@@ -227,7 +228,7 @@ def test_plans_are_deterministic(demo: str) -> None:
     def rows(objects: list) -> list[tuple]:
         return [tuple(getattr(o, f.attname) for f in o._meta.concrete_fields if f.name != "id") for o in objects]
 
-    for name in ("entrepreneurs", "facilitations", "poverty", "ratings", "targets"):
+    for name in ("entrepreneurs", "facilitations", "poverty", "coachings", "targets"):
         assert rows(getattr(first, name)) == rows(getattr(second, name))
     assert len(first.entrepreneurs) == 13_220
 
