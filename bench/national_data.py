@@ -457,7 +457,7 @@ def top_up_registry(target: int, years: Sequence[int], background: int) -> int:
         return registry_size() - present
 
 
-# --- Programmes: OVOP centres, monthly records, targets -------------------------------------------
+# --- Programmes: sentra and their OVOP coaching, monthly records, targets ------------------------
 
 
 def ensure_ovop(count: int, years: Sequence[int]) -> int:
@@ -500,14 +500,14 @@ def ensure_ovop(count: int, years: Sequence[int]) -> int:
                              ((*plan[:6], "", "") for plan in plans if plan[:3] not in existing))  # fmt: skip
         ids = ids_by_key(Sentra._meta.db_table, ("satker_id", "name", "regency_id"))
         rated = set(OvopCoaching.objects.values_list("sentra_id", "year"))
-        ratings = []
+        coachings = []
         for plan in plans:
             stars = plan[7]
             for year in (y for y in years if y >= plan[6]):
                 stars = min(5, stars + (rng.random() < 0.15))
                 if rng.random() < 0.94 and (ids[plan[:3]], year) not in rated:
-                    ratings.append((ids[plan[:3]], year, stars))
-        written += copy_rows(OvopCoaching._meta.db_table, ("sentra_id", "year", "stars"), ratings)
+                    coachings.append((ids[plan[:3]], year, stars))
+        written += copy_rows(OvopCoaching._meta.db_table, ("sentra_id", "year", "stars"), coachings)
     return written
 
 

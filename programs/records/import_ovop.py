@@ -115,7 +115,7 @@ class OvopImport(ImportKind):
         parsed = self.parsed_rows(plan, sheet)
         known = self._load(parsed, user)
         first_of_centre: dict[CentreKey, tuple[int, dict[str, Any]]] = {}
-        first_of_rating: dict[tuple[CentreKey, int], int] = {}
+        first_of_coaching: dict[tuple[CentreKey, int], int] = {}
         for number, values in parsed:
             found = self._lookups(plan, number, values, known)
             if found is None:
@@ -123,11 +123,11 @@ class OvopImport(ImportKind):
             satker, regency, fiscal_year = found
             centre_key = (satker.pk, values["nama_sentra"], regency.pk)
             fields = {field: values[column] for column, field in CENTRE_FIELDS.items()}
-            if (centre_key, fiscal_year.year) in first_of_rating:
+            if (centre_key, fiscal_year.year) in first_of_coaching:
                 plan.error(number, "tahun", _("Baris ganda: sentra dan tahun yang sama dengan baris %(row)s.")
-                           % {"row": first_of_rating[(centre_key, fiscal_year.year)]})  # fmt: skip
+                           % {"row": first_of_coaching[(centre_key, fiscal_year.year)]})  # fmt: skip
                 continue
-            first_of_rating[(centre_key, fiscal_year.year)] = number
+            first_of_coaching[(centre_key, fiscal_year.year)] = number
             first = first_of_centre.setdefault(centre_key, (number, fields))
             if first[1] != fields:
                 column = next(c for c, f in CENTRE_FIELDS.items() if first[1][f] != fields[f])

@@ -383,7 +383,7 @@ def enterprise_save(
 def enterprises_delete(*, enterprises: QuerySet[Enterprise], by: User) -> int:
     """Delete these enterprises (those the user may change) and take their figures out of the
     registry summary, in one transaction; the number deleted. An enterprise that a facilitation
-    still names is protected: nothing is deleted then (Django's ProtectedError)."""
+    or an OVOP candidacy still names is protected: nothing is deleted then (Django's ProtectedError)."""
     if not permissions.may_write(by):
         raise PermissionDenied(_("Peran Anda hanya dapat membaca registri IKM."))
     doomed = list(scoped(enterprises.select_for_update(), by, for_edit=True))
