@@ -47,7 +47,7 @@ from programs.models import (
 )
 from programs.records import ovop
 from programs.records.forms import OvopCandidateForm, OvopCoachingForm, OvopEvaluationForm, SentraForm
-from programs.records.views import _put_errors as put_errors
+from programs.records.views import put_errors
 from programs.registry.rules import RuleError, clean_nib
 
 
@@ -271,7 +271,7 @@ def _awards_page(
     })  # fmt: skip
 
 
-def _enterprise_by_nib(satker: Satker, nib: str) -> Enterprise | None:
+def _enterprise_by_nib(nib: str) -> Enterprise | None:
     """The registry's enterprise of this NIB; one of another province is the service's error."""
     try:
         clean = clean_nib(nib)
@@ -293,7 +293,7 @@ def ovop_awards(request: HttpRequest, code: str, year: int) -> HttpResponse:
         form = OvopCandidateForm(request.POST, satker=satker, cycle=cycle, prefix="candidate")
         if form.is_valid():
             data = dict(form.cleaned_data)
-            enterprise = _enterprise_by_nib(satker, data.pop("nib"))
+            enterprise = _enterprise_by_nib(data.pop("nib"))
             try:
                 if enterprise is None:
                     raise ValidationError({"nib": [_("NIB ini tidak terdaftar di registri IKM.")]})

@@ -100,7 +100,7 @@ def _kind_or_404(kind: str) -> RecordKind:
         raise Http404 from missing
 
 
-def _put_errors(request: HttpRequest, form: forms.Form, error: ValidationError) -> None:
+def put_errors(request: HttpRequest, form: forms.Form, error: ValidationError) -> None:
     """Field errors of a service onto the form; errors about the whole month (locked report,
     closed year...) as page messages, since a read-only page shows no form."""
     if hasattr(error, "error_dict"):
@@ -229,7 +229,7 @@ def record_add(request: HttpRequest, code: str, year: int, month: int, kind: str
             messages.success(request, spec.saved)
             return redirect(_records_url(satker, fiscal_year, month, spec.key))
         except ValidationError as error:
-            _put_errors(request, form, error)
+            put_errors(request, form, error)
     messages.error(request, _("%(what)s belum disimpan: periksa isian yang ditandai.") % {"what": spec.title})
     return _records_page(request, satker, fiscal_year, month, can_edit, bound={spec.key: form})
 
@@ -257,7 +257,7 @@ def record_edit(request: HttpRequest, code: str, year: int, month: int, kind: st
                 messages.success(request, spec.saved)
                 return redirect(_records_url(satker, fiscal_year, month, spec.key))
             except ValidationError as error:
-                _put_errors(request, form, error)
+                put_errors(request, form, error)
         messages.error(request, _("Perubahan belum disimpan: periksa pesan pada isian yang ditandai."))
     else:
         form = spec.form_class(
@@ -316,7 +316,7 @@ def output_targets(request: HttpRequest, code: str, year: int) -> HttpResponse:
                 messages.success(request, _("Target output %(year)s disimpan.") % {"year": fiscal_year.year})
                 return redirect("programs:targets", code=satker.code, year=fiscal_year.year)
             except ValidationError as error:
-                _put_errors(request, form, error)
+                put_errors(request, form, error)
         messages.error(request, _("Target belum disimpan: periksa pesan pada isian yang ditandai."))
     else:
         form = OutputTargetsForm(initial=stored)
