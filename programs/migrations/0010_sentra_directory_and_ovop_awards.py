@@ -333,6 +333,10 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='ovopcandidate',
+            constraint=models.CheckConstraint(condition=models.Q(('group__in', ['PANGAN', 'TENUN', 'BATIK', 'ANYAMAN', 'GERABAH'])), name='ovop_candidate_five_groups'),
+        ),
+        migrations.AddConstraint(
+            model_name='ovopcandidate',
             constraint=models.CheckConstraint(condition=models.Q(('recommended_stars__isnull', True), models.Q(('recommended_stars__gte', 1), ('recommended_stars__lte', 5)), _connector='OR'), name='ovop_candidate_recommended_1_5'),
         ),
         migrations.AddConstraint(

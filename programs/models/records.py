@@ -156,6 +156,7 @@ class OvopCandidate(models.Model):
         ordering = ["cycle", "satker", "product", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["cycle", "enterprise", "product"], name="ovop_candidate_once_per_cycle"),
+            models.CheckConstraint(name="ovop_candidate_five_groups", condition=Q(group__in=OvopGroup.values)),
             models.CheckConstraint(name="ovop_candidate_recommended_1_5", condition=_stars_check("recommended_stars")),
             models.CheckConstraint(name="ovop_candidate_awarded_1_5", condition=_stars_check("awarded_stars")),
             models.CheckConstraint(

@@ -188,6 +188,9 @@ def test_officer_proposes_an_ikm_of_the_province_once_per_cycle_and_product(
     with pytest.raises(IntegrityError), transaction.atomic():
         OvopCandidate.objects.create(cycle=cycles[2024], enterprise=enterprise, product="Songket Bengkulu",
                                      group="TENUN", regency=regency, satker=satker)  # fmt: skip
+    with pytest.raises(IntegrityError), transaction.atomic():
+        OvopCandidate.objects.create(cycle=cycles[2024], enterprise=enterprise, product="Pisau",
+                                     group="LAINNYA", regency=regency, satker=satker)  # fmt: skip
 
 
 def test_only_the_provinces_own_officer_proposes(other_officer, reviewer, satker, regency, cycles, enterprise) -> None:
