@@ -477,7 +477,7 @@ FROM e GROUP BY 2
 def outputs_sql() -> str:
     """/reports/outputs/: per province (with satkers of the filter), each CONTRACT key summed
     over its satkers' records of approved reports (facilitations by kind, WUB, poverty), the
-    centres rated in the year, and the satkers' targets."""
+    sentra coached in the year, and the satkers' targets."""
     from programs.models import KIND_OF, MONEY_KEYS, OutputIndicator
 
     per_kind = ", ".join(
@@ -515,8 +515,8 @@ fac AS (
       AND (%(month)s::int IS NULL OR month <= %(month)s) GROUP BY 1
 ),
 ovop AS (
-    SELECT c.satker_id, count(DISTINCT r.centre_id) AS centres
-    FROM programs_ovoprating r JOIN programs_ovopcentre c ON c.id = r.centre_id WHERE r.year = %(year)s GROUP BY 1
+    SELECT c.satker_id, count(DISTINCT r.sentra_id) AS centres
+    FROM programs_ovopcoaching r JOIN programs_sentra c ON c.id = r.sentra_id WHERE r.year = %(year)s GROUP BY 1
 ),
 tgt AS (SELECT satker_id, {targets} FROM programs_outputtarget WHERE fiscal_year_id = (SELECT id FROM fy) GROUP BY 1)
 SELECT p.bps_code, {columns}

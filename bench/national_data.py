@@ -15,7 +15,7 @@ What it makes (sizes are options, see --help):
   ``data_year`` lies before the current year, so the current year's registry is exactly the
   background plus the import benchmark's 100.000 rows: the 1.000.000-row export;
 - 500.000 facilitations, 200.000 new entrepreneurs (WUB) and some poverty activities, each in
-  its satker's monthly report of that month; 3.000 OVOP centres with their yearly star ratings;
+  its satker's monthly report of that month; 3.000 sentra with their yearly OVOP coaching;
   output targets for every satker, year and indicator.
 
 Speed: rows go in with COPY (psycopg ``cursor.copy``), no ORM per row and no history rows (bench
@@ -457,17 +457,18 @@ def top_up_registry(target: int, years: Sequence[int], background: int) -> int:
         return registry_size() - present
 
 
-# --- Programmes: OVOP centres, monthly records, targets -------------------------------------------
+# --- Programmes: sentra and their OVOP coaching, monthly records, targets ------------------------
 
 
 def ensure_ovop(count: int, years: Sequence[int]) -> int:
-    """``count`` centres of the provincial satkers (5-60 units each), rated every year from their
-    first one (94 % of the years), stars creeping up; only missing centres and ratings are added."""
+    """``count`` sentra of the provincial satkers (5-60 units each), coached every year from their
+    first one (94 % of the years), the reported stars creeping up; only missing sentra and
+    coaching records are added."""
     from django.db import transaction
 
     from budgets.models import Regency, Satker
     from demo.programs import COMMODITIES, VILLAGE_PARTS
-    from programs.models import OvopCentre, OvopRating
+    from programs.models import OvopCoaching, Sentra
 
     rng = random.Random(f"{SEED}-ovop")  # noqa: S311
     satkers = list(Satker.objects.filter(is_central=False).select_related("province").order_by("code"))
@@ -489,23 +490,24 @@ def ensure_ovop(count: int, years: Sequence[int]) -> int:
         if key not in names:
             names.add(key)
             plans.append((*key, village, str(group), rng.randint(5, 60), rng.choice(years), rng.randint(1, 3)))
-    existing = set(OvopCentre.objects.values_list("satker_id", "name", "regency_id"))
+    existing = set(Sentra.objects.values_list("satker_id", "name", "regency_id"))
     written = 0
     with transaction.atomic():
         foreign_key_triggers_off()
-        written += copy_rows(OvopCentre._meta.db_table,
-                             ("satker_id", "name", "regency_id", "village", "commodity_group", "unit_count"),
-                             (plan[:6] for plan in plans if plan[:3] not in existing))  # fmt: skip
-        ids = ids_by_key(OvopCentre._meta.db_table, ("satker_id", "name", "regency_id"))
-        rated = set(OvopRating.objects.values_list("centre_id", "year"))
-        ratings = []
+        written += copy_rows(Sentra._meta.db_table,
+                             ("satker_id", "name", "regency_id", "village", "commodity_group", "unit_count",
+                              "commodity", "decree_number"),
+                             ((*plan[:6], "", "") for plan in plans if plan[:3] not in existing))  # fmt: skip
+        ids = ids_by_key(Sentra._meta.db_table, ("satker_id", "name", "regency_id"))
+        rated = set(OvopCoaching.objects.values_list("sentra_id", "year"))
+        coachings = []
         for plan in plans:
             stars = plan[7]
             for year in (y for y in years if y >= plan[6]):
                 stars = min(5, stars + (rng.random() < 0.15))
                 if rng.random() < 0.94 and (ids[plan[:3]], year) not in rated:
-                    ratings.append((ids[plan[:3]], year, stars))
-        written += copy_rows(OvopRating._meta.db_table, ("centre_id", "year", "stars"), ratings)
+                    coachings.append((ids[plan[:3]], year, stars))
+        written += copy_rows(OvopCoaching._meta.db_table, ("sentra_id", "year", "stars"), coachings)
     return written
 
 
@@ -667,8 +669,8 @@ def achieved(years: Sequence[int]) -> dict[tuple[int, int, str], int]:
     ):
         figures[(satker, fiscal_year, "poverty_beneficiaries")] = total
     for satker, fiscal_year, total in fetch(
-        "SELECT c.satker_id, y.id, count(*) FROM programs_ovoprating r "
-        "JOIN programs_ovopcentre c ON c.id = r.centre_id JOIN budgets_fiscalyear y ON y.year = r.year "
+        "SELECT c.satker_id, y.id, count(*) FROM programs_ovopcoaching r "
+        "JOIN programs_sentra c ON c.id = r.sentra_id JOIN budgets_fiscalyear y ON y.year = r.year "
         "WHERE r.year = ANY(%s) GROUP BY 1, 2",
         [list(years)],
     ):
@@ -744,7 +746,7 @@ def load(options: argparse.Namespace) -> dict[str, float]:
         # The import benchmark's background rows, in proportion when a smaller registry is asked for.
         background = (EXPORT_ROWS - IMPORT_ROWS) * options.enterprises // ENTERPRISES
         changed += top_up_registry(options.enterprises, years, background)
-    with step("OVOP centres and ratings", timings):
+    with step("Sentra and their OVOP coaching", timings):
         changed += ensure_ovop(options.centres, years)
     with step("facilitations, WUB, poverty activities", timings):
         changed += sum(top_up_monthly_records(years, {

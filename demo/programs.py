@@ -13,8 +13,9 @@ reproduced exactly on the approved basis of ``/reports/outputs/``:
   and partnerships 67 (halal certification, not published, is free).
 
 2023 and the running year (after 2023) have figures of the same size that nobody published.
-Around them: extreme-poverty activities in priority regencies, OVOP centres (5+ units) in every
-province with their star ratings per year, the satkers' output targets, and a registry of a
+Around them: extreme-poverty activities in priority regencies, a directory of sentra IKM (5+ units)
+in every province with the years OVOP coached them, the OVOP award cycles (2013, 2015, 2018, 2022,
+2024) whose candidates are registry enterprises, the satkers' output targets, and a registry of a
 few thousand IKM that the facilitations are linked to by NIB.
 
 Every monthly record (WUB, facilitation, poverty activity) sits in an APPROVED monthly report of
@@ -32,6 +33,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from fractions import Fraction
 from math import floor
 from typing import Any
@@ -65,9 +67,13 @@ from programs.models import (
     FacilitationKind,
     NewEntrepreneur,
     OutputTarget,
-    OvopCentre,
-    OvopRating,
+    OvopCandidate,
+    OvopCoaching,
+    OvopCycle,
+    OvopGroup,
+    OvopScoreBand,
     PovertyActivity,
+    Sentra,
 )
 from programs.records import output_summary
 from programs.records.report import KEYS, output_kpis
@@ -125,6 +131,51 @@ NOT_COACHED_SHARE = 0.06  # of the earlier centres, each later year
 STAR_SHARES_2022 = (0.30, 0.33, 0.22, 0.11, 0.04)  # 1..5 stars
 STAR_UP_CHANCE = 0.15  # a centre gains a star from one year to the next
 
+
+@dataclass(frozen=True)
+class CyclePlan:
+    """An OVOP award cycle's size (DOMAIN.md "Programmes"): new proposals from ``provinces``
+    provinces, how many passed the administrative check, how many of those were starred and how
+    many got five stars. ``re_evaluates``: the cycle whose starred IKM it re-evaluates."""
+
+    year: int
+    proposals: int
+    provinces: int
+    passed: int
+    starred: int
+    five_stars: int = 0
+    re_evaluates: int | None = None
+    top_stars: int = 5  # the highest stars recommended in the cycle
+
+
+# 2024: 159 proposals from 22 provinces, 89 passed the check, the 77 IKM starred in 2022
+# re-evaluated, recommendations of 1-3 stars (all of them made awards in the demo). Five stars
+# are rare: 2 in 2015, 4 in 2018. The earlier cycles' sizes are illustrative.
+OVOP_CYCLES = (
+    CyclePlan(2013, proposals=52, provinces=14, passed=36, starred=30, five_stars=1),
+    CyclePlan(2015, proposals=68, provinces=17, passed=47, starred=41, five_stars=2),
+    CyclePlan(2018, proposals=96, provinces=20, passed=61, starred=54, five_stars=4),
+    CyclePlan(2022, proposals=121, provinces=24, passed=84, starred=77, five_stars=3),
+    CyclePlan(2024, proposals=159, provinces=22, passed=89, starred=89, re_evaluates=2022, top_stars=3),
+)
+# The 2024 cycle's score bands (minimum score per star): illustrative, the real ones are not
+# published; the directorate keeps them per cycle in the admin.
+OVOP_BANDS_2024 = {1: 60, 2: 70, 3: 80, 4: 88, 5: 94}
+# KBLI of the registry -> the OVOP group of its makers (registry enterprises of other KBLI are
+# no OVOP candidates).
+OVOP_GROUP_OF_KBLI = {
+    **{kbli: OvopGroup.FOOD for kbli in ("10710", "10750", "10763", "10792", "10794", "11040")},
+    "13121": OvopGroup.WOVEN, "13122": OvopGroup.WOVEN, "13134": OvopGroup.BATIK, "16292": OvopGroup.PLAITED,
+    "31002": OvopGroup.PLAITED, "23931": OvopGroup.POTTERY, "23939": OvopGroup.POTTERY,
+}  # fmt: skip
+OVOP_PRODUCTS = {
+    OvopGroup.FOOD: ("Keripik Pisang", "Kopi Bubuk", "Dodol", "Gula Aren", "Abon Ikan", "Madu Hutan"),
+    OvopGroup.WOVEN: ("Tenun Ikat", "Songket", "Ulos"),
+    OvopGroup.BATIK: ("Batik Tulis", "Batik Cap"),
+    OvopGroup.PLAITED: ("Anyaman Bambu", "Anyaman Rotan", "Anyaman Pandan"),
+    OvopGroup.POTTERY: ("Gerabah Hias", "Tembikar"),
+}
+
 # What /reports/outputs/?year=2022 shows (approved basis): all satkers, and authority=DK.
 PUBLISHED_2022 = {
     "wub": 13_220, "ovop_centres": 1_574, "product_development": 1_133, "exhibition_ikm": 306,
@@ -154,7 +205,7 @@ KBLI_PREFERENCE = {Kind.HACCP: ("10", "11"), Kind.HALAL: ("10", "11", "20")}
 # Activities pick up from the second quarter, as the DIPA's goods spending does.
 MONTH_WEIGHTS = (0.3, 0.6, 0.9, 1.0, 1.0, 1.1, 1.2, 1.2, 1.3, 1.3, 1.3, 1.0)
 REGISTRY_SIZE = 4_000
-CENTRE_MEMBER_SHARE = 0.15  # registry enterprises that belong to an OVOP centre
+CENTRE_MEMBER_SHARE = 0.15  # registry enterprises that belong to a sentra
 TARGET_RANGE = (0.88, 1.10)  # target / achievement of a year
 
 # --- Words the records are made of ---------------------------------------------------------------
@@ -283,7 +334,7 @@ class YearPlan:
     entrepreneurs: list[NewEntrepreneur] = field(default_factory=list)
     facilitations: list[Facilitation] = field(default_factory=list)
     poverty: list[PovertyActivity] = field(default_factory=list)
-    ratings: list[OvopRating] = field(default_factory=list)
+    coachings: list[OvopCoaching] = field(default_factory=list)
     targets: list[OutputTarget] = field(default_factory=list)
     annual: dict[tuple[int, str], int] = field(default_factory=lambda: defaultdict(int))
 
@@ -361,7 +412,7 @@ def safe_allocate(total: int, weights: list[float], caps: list[int] | None = Non
     return allocate(total, weights, caps)
 
 
-# --- OVOP centres and the registry (not per year) ------------------------------------------------
+# --- Sentra, OVOP award cycles and the registry (not per year) ----------------------------------
 
 
 @dataclass(frozen=True)
@@ -375,7 +426,7 @@ class CentrePlan:
     commodity_group: str
     unit_count: int
     start_year: int
-    stars: int  # at its first rating
+    stars: int  # reported at its first coaching
 
 
 @dataclass(frozen=True)
@@ -425,7 +476,7 @@ def centre_plans(provinces: Sequence[ProvinceInfo], up_to_year: int) -> list[Cen
 
 
 def stars_in(plan: CentrePlan, year: int) -> int | None:
-    """The centre's rating in ``year``; None when it was not coached that year."""
+    """The star level reported for the sentra in ``year``; None when it was not coached that year."""
     if year < plan.start_year:
         return None
     stars = plan.stars
@@ -670,7 +721,8 @@ def plan_poverty(rng: random.Random, inputs: YearInputs, figures: YearFigures, p
             plan.poverty.append(_with_history(obj, inputs.users[satker.id], entered_at(report)))
 
 
-def plan_ratings(inputs: YearInputs, centres: Sequence[CentrePlan], plan: YearPlan) -> None:
+def plan_coaching(inputs: YearInputs, centres: Sequence[CentrePlan], plan: YearPlan) -> None:
+    """The year's sentra coached (what ``ovop_centres`` counts), with the star level reported."""
     satker_of = {s.code: s for s in inputs.provincial}
     when = min(datetime.combine(date(inputs.year, 11, 20), time(10, 0), tzinfo=JAKARTA),
                datetime.combine(inputs.today - timedelta(days=1), time(10, 0), tzinfo=JAKARTA))  # fmt: skip
@@ -680,9 +732,9 @@ def plan_ratings(inputs: YearInputs, centres: Sequence[CentrePlan], plan: YearPl
         if stars is None or satker is None:
             continue
         plan.annual[(satker.id, "ovop_centres")] += 1
-        obj = OvopRating(centre_id=inputs.centres[(centre.satker_code, centre.name, centre.regency_code)],
-                         year=inputs.year, stars=stars)  # fmt: skip
-        plan.ratings.append(_with_history(obj, inputs.users[satker.id], when))
+        obj = OvopCoaching(sentra_id=inputs.centres[(centre.satker_code, centre.name, centre.regency_code)],
+                           year=inputs.year, stars=stars)  # fmt: skip
+        plan.coachings.append(_with_history(obj, inputs.users[satker.id], when))
 
 
 def plan_targets(rng: random.Random, inputs: YearInputs, plan: YearPlan) -> None:
@@ -732,7 +784,7 @@ def year_plan(inputs: YearInputs, centres: Sequence[CentrePlan]) -> YearPlan:
     plan_entrepreneurs(rng, inputs, figures, plan)
     plan_facilitations(rng, inputs, figures, plan)
     plan_poverty(rng, inputs, figures, plan)
-    plan_ratings(inputs, centres, plan)
+    plan_coaching(inputs, centres, plan)
     plan_targets(rng, inputs, plan)
     return plan
 
@@ -827,7 +879,7 @@ def _create_with_history(objects: list[Model], model: type[Model]) -> None:
 
 def _ensure_centres(provinces: list[ProvinceInfo], plans: list[CentrePlan], users: dict, admin: Any) -> int:
     """Creates the planned centres that do not exist yet (natural key: satker, name, regency)."""
-    existing = set(OvopCentre.objects.values_list("satker__code", "name", "regency__kemendagri_code"))
+    existing = set(Sentra.objects.values_list("satker__code", "name", "regency__kemendagri_code"))
     missing = [p for p in plans if (p.satker_code, p.name, p.regency_code) not in existing]
     if not missing:
         return 0
@@ -835,14 +887,130 @@ def _ensure_centres(provinces: list[ProvinceInfo], plans: list[CentrePlan], user
     regencies = dict(Regency.objects.values_list("kemendagri_code", "pk"))
     objects = []
     for p in missing:
-        obj = OvopCentre(satker_id=satkers[p.satker_code], name=p.name, regency_id=regencies[p.regency_code],
+        obj = Sentra(satker_id=satkers[p.satker_code], name=p.name, regency_id=regencies[p.regency_code],
                          village=p.village, commodity_group=p.commodity_group, unit_count=p.unit_count)  # fmt: skip
         user = users.get(f"officer-{p.province}", admin)
         objects.append(
             _with_history(obj, user, datetime.combine(date(p.start_year, 2, 1), time(10, 0), tzinfo=JAKARTA))
         )
-    _create_with_history(objects, OvopCentre)
+    _create_with_history(objects, Sentra)
     return len(objects)
+
+
+@dataclass(frozen=True)
+class CandidateSeed:
+    enterprise_id: int
+    province: str
+    regency_id: int
+    sentra_id: int | None
+    group: str
+
+
+def _stars_of(rng: random.Random, plan: CyclePlan, count: int) -> list[int]:
+    """``count`` stars, ``plan.five_stars`` of them five, the others mostly one to three."""
+    top = min(plan.top_stars, 4)
+    weights = (0.34, 0.33, 0.23, 0.10)[:top]
+    stars = [5] * plan.five_stars + rng.choices(range(1, top + 1), weights, k=count - plan.five_stars)
+    rng.shuffle(stars)
+    return stars
+
+
+def _score(rng: random.Random, stars: int) -> Decimal:
+    """A score in the 2024 bands of ``stars`` (scores of other cycles are on the same scale)."""
+    low = OVOP_BANDS_2024[stars]
+    high = OVOP_BANDS_2024.get(stars + 1, 100)
+    return Decimal(rng.uniform(low, high - 0.01)).quantize(Decimal("0.01"))
+
+
+def ovop_award_plans(
+    provinces: Sequence[ProvinceInfo], pool: Sequence[CandidateSeed]
+) -> dict[int, list[dict[str, Any]]]:
+    """Every cycle's candidates (field values; ``re_evaluates`` as the index of the earlier
+    cycle's candidate), from the registry's enterprises that make an OVOP group's products: each
+    cycle proposes IKM of a few provinces, an IKM at most once per cycle; 2024 also re-evaluates
+    every IKM starred in 2022, with its product."""
+    by_province: dict[str, list[CandidateSeed]] = defaultdict(list)
+    for seed in pool:
+        by_province[seed.province].append(seed)
+    eligible = [p.bps_code for p in provinces if len(by_province[p.bps_code]) >= 3]
+    plans: dict[int, list[dict[str, Any]]] = {}
+    for cycle in OVOP_CYCLES:
+        rng = random.Random(f"{SEED}-ovop-{cycle.year}")  # noqa: S311 - demo figures, not secrets
+        rows: list[dict[str, Any]] = []
+        taken: set[int] = set()
+        if cycle.re_evaluates:
+            earlier = plans[cycle.re_evaluates]
+            for index, row in enumerate(earlier):
+                if row["awarded_stars"] is None:
+                    continue
+                stars = min(max(row["awarded_stars"] + rng.choice((-1, 0, 0, 0, 1)), 1), cycle.top_stars)
+                taken.add(row["seed"].enterprise_id)
+                rows.append({**row, "admin_check_passed": True, "score": _score(rng, stars),
+                             "recommended_stars": stars, "awarded_stars": stars, "re_evaluates": index})  # fmt: skip
+        chosen = sorted(rng.sample(eligible, cycle.provinces))
+        picks = []
+        for province, count in zip(chosen, allocate(cycle.proposals, [1.0] * len(chosen)), strict=True):
+            free = [seed for seed in by_province[province] if seed.enterprise_id not in taken]
+            picks += rng.sample(free, min(count, len(free)))
+        if len(picks) != cycle.proposals:
+            raise DemoDataError(f"Registri demo terlalu kecil untuk {cycle.proposals} usulan OVOP {cycle.year}.")
+        rng.shuffle(picks)
+        stars = iter(_stars_of(rng, cycle, cycle.starred))
+        for number, seed in enumerate(picks):
+            passed = number < cycle.passed
+            awarded = next(stars) if number < cycle.starred else None
+            rows.append({
+                "seed": seed, "product": rng.choice(OVOP_PRODUCTS[seed.group]), "admin_check_passed": passed,
+                "score": _score(rng, awarded or 1) if passed else None, "recommended_stars": awarded,
+                "awarded_stars": awarded, "re_evaluates": None,
+            })  # fmt: skip
+        plans[cycle.year] = rows
+    return plans
+
+
+def _ensure_awards(provinces: list[ProvinceInfo], users: dict, admin: Any) -> int:
+    """The OVOP award cycles and their candidates, unless a cycle exists (they were loaded
+    before, or the directorate entered its own). Candidates are registry enterprises."""
+    if OvopCycle.objects.exists():
+        return 0
+    satkers = dict(Satker.objects.filter(code__in=[p.satker_code for p in provinces]).values_list("code", "pk"))
+    satker_of = {p.bps_code: satkers[p.satker_code] for p in provinces}
+    pool = [
+        CandidateSeed(pk, province, regency, sentra, OVOP_GROUP_OF_KBLI[kbli])
+        for pk, province, regency, sentra, kbli in Enterprise.objects.filter(
+            nib__isnull=False, kbli__in=list(OVOP_GROUP_OF_KBLI), province__bps_code__in=list(satker_of)
+        )
+        .order_by("nib")
+        .values_list("pk", "province__bps_code", "regency_id", "centre_id", "kbli")
+    ]
+    plans = ovop_award_plans(provinces, pool)
+    written = 0
+    for cycle_plan in OVOP_CYCLES:
+        when = datetime.combine(date(cycle_plan.year, 10, 15), time(10, 0), tzinfo=JAKARTA)
+        cycle = _with_history(OvopCycle(year=cycle_plan.year, name=f"Penghargaan OVOP {cycle_plan.year}"), admin, when)
+        _create_with_history([cycle], OvopCycle)
+        if cycle_plan.year == 2024:
+            bands = [
+                OvopScoreBand(cycle_id=cycle.pk, stars=stars, min_score=low) for stars, low in OVOP_BANDS_2024.items()
+            ]
+            _create_with_history([_with_history(band, admin, when) for band in bands], OvopScoreBand)
+        earlier = plans.get(cycle_plan.re_evaluates) if cycle_plan.re_evaluates else None
+        objects = []
+        for row in plans[cycle_plan.year]:
+            seed = row["seed"]
+            obj = OvopCandidate(
+                cycle_id=cycle.pk, enterprise_id=seed.enterprise_id, product=row["product"], group=seed.group,
+                regency_id=seed.regency_id, satker_id=satker_of[seed.province], sentra_id=seed.sentra_id,
+                admin_check_passed=row["admin_check_passed"], score=row["score"],
+                recommended_stars=row["recommended_stars"], awarded_stars=row["awarded_stars"],
+                re_evaluates_id=earlier[row["re_evaluates"]]["pk"] if row["re_evaluates"] is not None else None,
+            )  # fmt: skip
+            objects.append(_with_history(obj, users.get(f"officer-{seed.province}", admin), when))
+        _create_with_history(objects, OvopCandidate)
+        for row, obj in zip(plans[cycle_plan.year], objects, strict=True):
+            row["pk"] = obj.pk
+        written += len(objects)
+    return written
 
 
 def _ensure_registry(provinces: list[ProvinceInfo], centres: list[CentrePlan], users: dict, admin: Any) -> int:
@@ -932,7 +1100,7 @@ def _centre_ids() -> dict[tuple[str, str, str], int]:
     """Every centre's id by its natural key (satker code, name, regency code)."""
     return {
         (satker, name, regency): pk
-        for pk, satker, name, regency in OvopCentre.objects.values_list(
+        for pk, satker, name, regency in Sentra.objects.values_list(
             "pk", "satker__code", "name", "regency__kemendagri_code"
         )
     }
@@ -944,7 +1112,7 @@ def _has_programme_data(fiscal_year: FiscalYear) -> bool:
         or Facilitation.objects.filter(fiscal_year=fiscal_year).exists()
         or PovertyActivity.objects.filter(fiscal_year=fiscal_year).exists()
         or OutputTarget.objects.filter(fiscal_year=fiscal_year).exists()
-        or OvopRating.objects.filter(year=fiscal_year.year).exists()
+        or OvopCoaching.objects.filter(year=fiscal_year.year).exists()
     )
 
 
@@ -953,7 +1121,7 @@ def _write(plan: YearPlan) -> dict[str, int]:
         (plan.entrepreneurs, NewEntrepreneur),
         (plan.facilitations, Facilitation),
         (plan.poverty, PovertyActivity),
-        (plan.ratings, OvopRating),
+        (plan.coachings, OvopCoaching),
         (plan.targets, OutputTarget),
     ):
         if objects:
@@ -964,7 +1132,7 @@ def _write(plan: YearPlan) -> dict[str, int]:
         "WUB": len(plan.entrepreneurs),
         "fasilitasi": len(plan.facilitations),
         "kegiatan kemiskinan ekstrem": len(plan.poverty),
-        "sentra OVOP dinilai": len(plan.ratings),
+        "sentra OVOP dibina": len(plan.coachings),
         "target output": len(plan.targets),
     }
 
@@ -990,7 +1158,7 @@ def figure_problems(outputs: dict[str, dict[str, Any]]) -> list[str]:
 def programme_demo_load(*, years: Sequence[int] | None = None, today: date | None = None) -> list[ProgrammeResult]:
     """The programme demo of ``years`` (default: 2022, 2023 and the running year after 2023),
     after the budgets demo (its APPROVED monthly reports carry the records). The registry and
-    the OVOP centres first (what is missing of them), then each year unless its programme data
+    the sentra first (what is missing of them) and the OVOP award cycles, then each year unless its programme data
     exists. All or nothing; the 2022 figures are checked before the transaction commits."""
     today = today or timezone.localdate()
     wanted = sorted(set(demo_years(today) if years is None else years))
@@ -1005,7 +1173,9 @@ def programme_demo_load(*, years: Sequence[int] | None = None, today: date | Non
     created_centres = _ensure_centres(provinces, [c for c in centres if c.start_year in DEMO_YEARS], users, admin)
     registry_centres = [c for c in centres if c.start_year == 2022]
     created_enterprises = _ensure_registry(_provinces(), registry_centres, users, admin)
-    registry = ProgrammeResult(None, False, {"IKM terdaftar": created_enterprises, "sentra OVOP": created_centres})
+    created_candidates = _ensure_awards(provinces, users, admin)
+    registry = ProgrammeResult(None, False, {"IKM terdaftar": created_enterprises, "sentra OVOP": created_centres,
+                                             "calon bintang OVOP": created_candidates})  # fmt: skip
     results = [registry]
     for year in wanted:
         fiscal_year = FiscalYear.objects.filter(year=year).first()

@@ -1,6 +1,6 @@
 """A small world for the access matrix: two provinces (Bengkulu 17, the officer's; Aceh 11, the
 other officer's), each with a satker that has a DIPA, a month's report with realization, one
-programme record of every kind, an enterprise, an OVOP centre with a rating, output targets and
+programme record of every kind, an enterprise, a sentra coached in the year, an OVOP candidate, output targets and
 an upload. Every object URL of the site can then be filled in with an object of Bengkulu, which
 is the officer's own and another province's for the other officer."""
 
@@ -28,9 +28,11 @@ from programs.models import (
     Facilitation,
     FacilitationKind,
     NewEntrepreneur,
-    OvopCentre,
-    OvopRating,
+    OvopCandidate,
+    OvopCoaching,
+    OvopCycle,
     PovertyActivity,
+    Sentra,
 )
 from tests.factories import RegencyFactory
 from tests.programs.registry.support import make_enterprise
@@ -45,7 +47,8 @@ class ProvinceObjects:
     report: MonthlyReport
     enterprise: Any
     records: dict[str, Any]  # record kind (URL slug) -> record
-    centre: OvopCentre
+    centre: Sentra
+    candidate: OvopCandidate
     upload: Upload
 
 
@@ -96,14 +99,17 @@ def _province_objects(satker, officer, fiscal_year, component, account) -> Provi
             **common, kind=FacilitationKind.values[0], enterprise_name=f"UD {secret}", value=1_000_000
         ),
     }
-    centre = OvopCentre.objects.create(
+    centre = Sentra.objects.create(
         satker=satker, name=f"Sentra {secret}", regency=regency, village="Desa", commodity_group="TENUN", unit_count=8
     )
-    OvopRating.objects.create(centre=centre, year=fiscal_year.year, stars=3)
+    OvopCoaching.objects.create(sentra=centre, year=fiscal_year.year, stars=3)
+    cycle = OvopCycle.objects.get_or_create(year=fiscal_year.year, defaults={"name": "OVOP"})[0]
+    candidate = OvopCandidate.objects.create(cycle=cycle, enterprise=enterprise, product=f"Produk {secret}",
+                                             group="PANGAN", regency=regency, satker=satker)  # fmt: skip
     upload = Upload.objects.create(
         kind="realisasi", original_name=f"realisasi-{secret}.xlsx", uploaded_by=officer, province=satker.province,
         status=Upload.Status.REJECTED, stored_name=f"{secret}.xlsx",
         errors=[[2, "realisasi", f"Baris {secret} salah"]], error_count=1,
     )  # fmt: skip
     (Path(settings.IMPORT_UPLOAD_DIR) / upload.stored_name).write_bytes(b"PK stored upload")
-    return ProvinceObjects(satker, report, enterprise, records, centre, upload)
+    return ProvinceObjects(satker, report, enterprise, records, centre, candidate, upload)

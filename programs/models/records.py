@@ -1,6 +1,6 @@
-"""What the money produced, month by month: OVOP centres and their stars, new entrepreneurs (WUB),
-extreme-poverty activities, facilitations, and the output indicators with their targets and each
-monthly report's figures.
+"""What the money produced: OVOP (the sentra coached each year, the award cycles and their
+candidates), new entrepreneurs (WUB), extreme-poverty activities, facilitations, and the output
+indicators with their targets and each monthly report's figures.
 
 Monthly records (WUB, poverty activities, facilitations) belong to their satker's monthly
 report and follow its review: editable while it is a draft or returned, locked once submitted.
@@ -8,8 +8,9 @@ report and follow its review: editable while it is a draft or returned, locked o
 
 from __future__ import annotations
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
@@ -17,47 +18,17 @@ from simple_history.models import HistoricalRecords
 from budgets.models import FiscalYear, MonthlyReport, Regency, Satker
 from budgets.models.execution import month_check, satker_scope
 from core.formats import MONTH_CHOICES
-from programs.models.registry import NIB_CHECK, Enterprise
+from programs.models.registry import NIB_CHECK, Enterprise, Sentra
 
 
-class CommodityGroup(models.TextChoices):
+class OvopGroup(models.TextChoices):
+    """The five commodity groups of the OVOP award (Permenperin 14/2021): there is no "other"."""
+
     FOOD = "PANGAN", _("Makanan dan minuman")
     WOVEN = "TENUN", _("Kain tenun")
     BATIK = "BATIK", _("Batik")
     PLAITED = "ANYAMAN", _("Anyaman")
     POTTERY = "GERABAH", _("Gerabah")
-    OTHER = "LAINNYA", _("Lainnya")
-
-
-class OvopCentre(models.Model):
-    """A sentra: at least five IKM units making similar products in one place, coached by a satker."""
-
-    MIN_UNITS = 5
-
-    satker = models.ForeignKey(Satker, verbose_name=_("satker pembina"), on_delete=models.PROTECT, related_name="+")
-    name = models.CharField(_("nama sentra"), max_length=200)
-    regency = models.ForeignKey(Regency, verbose_name=_("kabupaten/kota"), on_delete=models.PROTECT, related_name="+")
-    village = models.CharField(_("desa/kelurahan"), max_length=120)
-    commodity_group = models.CharField(_("kelompok komoditas"), max_length=8, choices=CommodityGroup.choices)
-    unit_count = models.PositiveIntegerField(_("jumlah unit IKM"))
-
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name = _("sentra OVOP")
-        verbose_name_plural = pgettext_lazy("jamak", "sentra OVOP")
-        ordering = ["satker", "name"]
-        constraints = [
-            models.UniqueConstraint(fields=["satker", "name", "regency"], name="ovop_centre_once_per_satker"),
-            models.CheckConstraint(name="ovop_centre_at_least_5_units", condition=Q(unit_count__gte=5)),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.name} ({self.regency.name})"
-
-    @staticmethod
-    def province_scope(province_id: int) -> Q:
-        return satker_scope(province_id)
 
 
 class CoachingLevel(models.TextChoices):
@@ -66,38 +37,155 @@ class CoachingLevel(models.TextChoices):
     REGENCY = "KABKOTA", _("Kabupaten/kota")
 
 
-class OvopRating(models.Model):
-    """A centre's record of a year: coached that year, with its star rating (1-5)."""
+STARS_1_5 = [MinValueValidator(1), MaxValueValidator(5)]
 
-    centre = models.ForeignKey(OvopCentre, verbose_name=_("sentra"), on_delete=models.CASCADE, related_name="ratings")
+
+def _stars_check(field: str) -> Q:
+    return Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__gte": 1, f"{field}__lte": 5})
+
+
+class OvopCoaching(models.Model):
+    """A sentra coached in a year ("sentra dibina"): what the outputs indicator ``ovop_centres``
+    counts. ``stars`` is the star level reported for the coached IKM at the time, if any; it is
+    no award (awards are OvopCandidate.awarded_stars of a cycle)."""
+
+    sentra = models.ForeignKey(Sentra, verbose_name=_("sentra"), on_delete=models.CASCADE, related_name="coachings")
     year = models.PositiveSmallIntegerField(_("tahun"))
-    stars = models.PositiveSmallIntegerField(_("bintang"))
+    stars = models.PositiveSmallIntegerField(_("bintang dilaporkan"), null=True, blank=True, validators=STARS_1_5)
 
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("penilaian OVOP")
-        verbose_name_plural = pgettext_lazy("jamak", "penilaian OVOP")
-        ordering = ["centre", "year"]
+        verbose_name = _("pembinaan sentra OVOP")
+        verbose_name_plural = pgettext_lazy("jamak", "pembinaan sentra OVOP")
+        ordering = ["sentra", "year"]
         constraints = [
-            models.UniqueConstraint(fields=["centre", "year"], name="ovop_rating_once_per_year"),
-            models.CheckConstraint(name="ovop_stars_1_5", condition=Q(stars__gte=1, stars__lte=5)),
+            models.UniqueConstraint(fields=["sentra", "year"], name="ovop_coaching_once_per_year"),
+            models.CheckConstraint(name="ovop_coaching_stars_1_5", condition=_stars_check("stars")),
         ]
 
     def __str__(self) -> str:
-        return f"{self.centre} {self.year}: {self.stars}*"
+        return f"{self.sentra} {self.year}" + (f": {self.stars}*" if self.stars else "")
 
     @property
-    def coaching_level(self) -> str:
-        """4-5 stars are coached by the centre (ministry), 3 by the province, 1-2 by the regency."""
-        return coaching_level_for(self.stars)
+    def coaching_level(self) -> str | None:
+        return coaching_level_for(self.stars) if self.stars else None
 
     @staticmethod
     def province_scope(province_id: int) -> Q:
-        return satker_scope(province_id, "centre__satker")
+        return satker_scope(province_id, "sentra__satker")
+
+
+class OvopCycle(models.Model):
+    """An OVOP award cycle (2013, 2015, 2018, 2022, 2024: roughly every two years)."""
+
+    year = models.PositiveSmallIntegerField(_("tahun"), unique=True)
+    name = models.CharField(_("nama"), max_length=200)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("siklus penghargaan OVOP")
+        verbose_name_plural = pgettext_lazy("jamak", "siklus penghargaan OVOP")
+        ordering = ["-year"]
+        constraints = [
+            models.CheckConstraint(name="ovop_cycle_year_range", condition=Q(year__gte=2000, year__lte=2100)),
+        ]
+
+    def __str__(self) -> str:
+        return self.name or str(self.year)
+
+
+class OvopScoreBand(models.Model):
+    """The lowest score that earns ``stars`` in a cycle. The bands are not published, so they are
+    data the directorate keeps per cycle (in the admin), not code; a cycle without bands
+    recommends no stars by itself."""
+
+    cycle = models.ForeignKey(OvopCycle, verbose_name=_("siklus"), on_delete=models.CASCADE, related_name="bands")
+    stars = models.PositiveSmallIntegerField(_("bintang"), validators=STARS_1_5)
+    min_score = models.DecimalField(_("nilai minimal"), max_digits=5, decimal_places=2,
+                                    validators=[MinValueValidator(0), MaxValueValidator(100)])  # fmt: skip
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("rentang nilai bintang")
+        verbose_name_plural = pgettext_lazy("jamak", "rentang nilai bintang")
+        ordering = ["cycle", "stars"]
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "stars"], name="ovop_band_once_per_stars"),
+            models.CheckConstraint(name="ovop_band_stars_1_5", condition=Q(stars__gte=1, stars__lte=5)),
+            models.CheckConstraint(name="ovop_band_score_0_100", condition=Q(min_score__gte=0, min_score__lte=100)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cycle}: {self.stars}* >= {self.min_score}"
+
+
+class OvopCandidate(models.Model):
+    """An IKM (an enterprise and its product) proposed in a cycle, and what the selection made of
+    it: the administrative check, the score, the recommended and the awarded stars. A candidate
+    that re-evaluates an earlier award names it, so a move up or down is computable."""
+
+    cycle = models.ForeignKey(OvopCycle, verbose_name=_("siklus"), on_delete=models.PROTECT, related_name="candidates")
+    enterprise = models.ForeignKey(Enterprise, verbose_name=_("IKM"), on_delete=models.PROTECT,
+                                   related_name="ovop_candidacies")  # fmt: skip
+    product = models.CharField(_("nama produk"), max_length=200)
+    group = models.CharField(_("kelompok OVOP"), max_length=8, choices=OvopGroup.choices)
+    regency = models.ForeignKey(Regency, verbose_name=_("kabupaten/kota pengusul"), on_delete=models.PROTECT,
+                                related_name="+")  # fmt: skip
+    # The province's satker, its seat on the selection team: the candidate's province scope.
+    satker = models.ForeignKey(Satker, verbose_name=_("satker provinsi"), on_delete=models.PROTECT, related_name="+")
+    sentra = models.ForeignKey(Sentra, verbose_name=_("sentra"), null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="ovop_candidates")  # fmt: skip
+    admin_check_passed = models.BooleanField(_("lolos seleksi administrasi"), null=True, blank=True)
+    score = models.DecimalField(_("nilai"), max_digits=5, decimal_places=2, null=True, blank=True,
+                                validators=[MinValueValidator(0), MaxValueValidator(100)])  # fmt: skip
+    recommended_stars = models.PositiveSmallIntegerField(_("bintang rekomendasi"), null=True, blank=True,
+                                                         validators=STARS_1_5)  # fmt: skip
+    awarded_stars = models.PositiveSmallIntegerField(_("bintang ditetapkan"), null=True, blank=True,
+                                                     validators=STARS_1_5)  # fmt: skip
+    re_evaluates = models.ForeignKey("self", verbose_name=_("evaluasi ulang atas"), null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="re_evaluations")  # fmt: skip
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("calon penerima bintang OVOP")
+        verbose_name_plural = pgettext_lazy("jamak", "calon penerima bintang OVOP")
+        ordering = ["cycle", "satker", "product", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "enterprise", "product"], name="ovop_candidate_once_per_cycle"),
+            models.CheckConstraint(name="ovop_candidate_five_groups", condition=Q(group__in=OvopGroup.values)),
+            models.CheckConstraint(name="ovop_candidate_recommended_1_5", condition=_stars_check("recommended_stars")),
+            models.CheckConstraint(name="ovop_candidate_awarded_1_5", condition=_stars_check("awarded_stars")),
+            models.CheckConstraint(
+                name="ovop_candidate_awarded_after_check",
+                condition=Q(awarded_stars__isnull=True) | Q(admin_check_passed=True),
+            ),
+            models.CheckConstraint(
+                name="ovop_candidate_score_0_100",
+                condition=Q(score__isnull=True) | Q(score__gte=0, score__lte=100),
+            ),
+            models.CheckConstraint(
+                name="ovop_candidate_not_itself", condition=Q(re_evaluates__isnull=True) | ~Q(re_evaluates=F("pk"))
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product} ({self.enterprise.name}) {self.cycle.year}"
+
+    @property
+    def coaching_level(self) -> str | None:
+        return coaching_level_for(self.awarded_stars) if self.awarded_stars else None
+
+    @staticmethod
+    def province_scope(province_id: int) -> Q:
+        return satker_scope(province_id)
 
 
 def coaching_level_for(stars: int) -> str:
+    """4-5 stars are coached by the centre (ministry), 3 by the province, 1-2 by the regency."""
     if stars >= 4:
         return CoachingLevel.CENTRAL
     return CoachingLevel.PROVINCE if stars == 3 else CoachingLevel.REGENCY

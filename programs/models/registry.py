@@ -1,5 +1,6 @@
-"""The IKM registry: the industrial enterprises (the product of "IKM data collection") and the
-registry's totals per province, data year and KBLI group that the reports read."""
+"""The IKM registry: the industrial enterprises (the product of "IKM data collection"), the
+directory of sentra IKM they may belong to, and the registry's totals per province, data year and
+KBLI group that the reports read."""
 
 from __future__ import annotations
 
@@ -10,11 +11,67 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from budgets.models import Regency, Satker
+from budgets.models.execution import satker_scope
 
 NIB_LENGTH = 13  # the NIB of OSS; programs/registry/rules.py reads it (clean_nib)
 NIB_CHECK = Q(nib__isnull=True) | Q(nib__regex=rf"^[0-9]{{{NIB_LENGTH}}}$")
 # The KBLI groups of category C (manufacturing): the two-digit divisions 10-33.
 KBLI_GROUP_CODES = tuple(str(division) for division in range(10, 34))
+
+
+class CommodityGroup(models.TextChoices):
+    """The directory's commodity groups: the five of OVOP and "other" (a sentra of knives or
+    furniture is a sentra too; OVOP awards use programs.models.OvopGroup)."""
+
+    FOOD = "PANGAN", _("Makanan dan minuman")
+    WOVEN = "TENUN", _("Kain tenun")
+    BATIK = "BATIK", _("Batik")
+    PLAITED = "ANYAMAN", _("Anyaman")
+    POTTERY = "GERABAH", _("Gerabah")
+    OTHER = "LAINNYA", _("Lainnya")
+
+
+class Sentra(models.Model):
+    """A sentra IKM: at least five IKM units making similar products in one place, legalised by a
+    decree of the regent or mayor; kept in the province's directory whether or not OVOP coaches
+    it (programs.models.OvopCoaching records the years it was coached)."""
+
+    MIN_UNITS = 5
+
+    # The satker that keeps the sentra in its directory: its province is the sentra's scope.
+    satker = models.ForeignKey(Satker, verbose_name=_("satker pembina"), on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(_("nama sentra"), max_length=200)
+    regency = models.ForeignKey(Regency, verbose_name=_("kabupaten/kota"), on_delete=models.PROTECT, related_name="+")
+    village = models.CharField(_("desa/kelurahan"), max_length=120)
+    commodity = models.CharField(_("komoditas"), max_length=120, blank=True)
+    commodity_group = models.CharField(_("kelompok komoditas"), max_length=8, choices=CommodityGroup.choices)
+    unit_count = models.PositiveIntegerField(_("jumlah unit IKM"))
+    # Empty for the sentra recorded before the decree was asked for; the web form requires it.
+    decree_number = models.CharField(_("nomor SK bupati/wali kota"), max_length=100, blank=True)
+    decree_date = models.DateField(_("tanggal SK"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("sentra IKM")
+        verbose_name_plural = pgettext_lazy("jamak", "sentra IKM")
+        ordering = ["satker", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["satker", "name", "regency"], name="sentra_once_per_satker"),
+            models.CheckConstraint(name="sentra_at_least_5_units", condition=Q(unit_count__gte=5)),
+            models.CheckConstraint(
+                name="sentra_decree_number_with_date",
+                condition=Q(decree_number="", decree_date__isnull=True)
+                | (~Q(decree_number="") & Q(decree_date__isnull=False)),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.regency.name})"
+
+    @staticmethod
+    def province_scope(province_id: int) -> Q:
+        return satker_scope(province_id)
 
 
 class SizeClass(models.TextChoices):
@@ -51,7 +108,7 @@ class Enterprise(models.Model):
         Satker, verbose_name=_("satker pendata"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     centre = models.ForeignKey(
-        "OvopCentre", verbose_name=_("sentra"), null=True, blank=True, on_delete=models.SET_NULL,
+        Sentra, verbose_name=_("sentra"), null=True, blank=True, on_delete=models.SET_NULL,
         related_name="members",
     )  # fmt: skip
     # Derived from workers and investment (DOMAIN.md rule) by the service that writes; stored

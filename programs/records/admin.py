@@ -1,4 +1,5 @@
-"""Django admin for OVOP, WUB, poverty activities, facilitations and output targets.
+"""Django admin for OVOP (sentra, coaching, award cycles and candidates), WUB, poverty activities,
+facilitations and output targets.
 
 The monthly records (WUB, poverty activities, facilitations) are read-only here on purpose:
 they belong to a MonthlyReport and may change only while it is a draft or returned, and every
@@ -22,32 +23,81 @@ from programs.models import (
     Facilitation,
     NewEntrepreneur,
     OutputTarget,
-    OvopCentre,
-    OvopRating,
+    OvopCandidate,
+    OvopCoaching,
+    OvopCycle,
+    OvopScoreBand,
     PovertyActivity,
+    Sentra,
+    coaching_level_for,
 )
 
 
-class OvopRatingInline(admin.TabularInline):
-    model = OvopRating
+def _level(stars: int | None) -> str:
+    level = coaching_level_for(stars) if stars else None
+    return str(CoachingLevel(level).label) if level else "-"
+
+
+class OvopCoachingInline(admin.TabularInline):
+    model = OvopCoaching
     extra = 0
     fields = ["year", "stars", "coaching_level"]
     readonly_fields = ["coaching_level"]
     ordering = ["-year"]
 
     @admin.display(description=_("tingkat pembinaan"))
-    def coaching_level(self, rating: OvopRating) -> str:
-        return str(CoachingLevel(rating.coaching_level).label) if rating.stars else "-"
+    def coaching_level(self, coaching: OvopCoaching) -> str:
+        return _level(coaching.stars)
 
 
-@admin.register(OvopCentre)
-class OvopCentreAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "satker", "regency", "village", "commodity_group", "unit_count"]
+@admin.register(Sentra)
+class SentraAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "satker", "regency", "village", "commodity", "commodity_group", "unit_count",
+                    "decree_number", "decree_date"]  # fmt: skip
     list_filter = ["commodity_group", "satker__province"]
-    search_fields = ["name", "village", "satker__code", "satker__name", "regency__name"]
+    search_fields = ["name", "village", "commodity", "decree_number", "satker__code", "satker__name", "regency__name"]
     list_select_related = ["satker", "regency"]
     autocomplete_fields = ["satker", "regency"]
-    inlines = [OvopRatingInline]
+    inlines = [OvopCoachingInline]
+
+
+@admin.register(OvopCoaching)
+class OvopCoachingAdmin(SimpleHistoryAdmin):
+    list_display = ["sentra", "year", "stars"]
+    list_filter = ["year", "sentra__satker__province"]
+    search_fields = ["sentra__name", "sentra__satker__code"]
+    list_select_related = ["sentra__regency"]
+    autocomplete_fields = ["sentra"]
+
+
+class OvopScoreBandInline(admin.TabularInline):
+    """The score bands per star: unpublished, so the directorate enters them per cycle."""
+
+    model = OvopScoreBand
+    extra = 0
+    fields = ["stars", "min_score"]
+    ordering = ["stars"]
+
+
+@admin.register(OvopCycle)
+class OvopCycleAdmin(SimpleHistoryAdmin):
+    list_display = ["year", "name"]
+    search_fields = ["name", "year"]
+    inlines = [OvopScoreBandInline]
+
+
+@admin.register(OvopCandidate)
+class OvopCandidateAdmin(SimpleHistoryAdmin):
+    list_display = ["product", "enterprise", "cycle", "group", "satker", "regency", "admin_check_passed", "score",
+                    "recommended_stars", "awarded_stars", "coaching_level"]  # fmt: skip
+    list_filter = ["cycle", "group", "admin_check_passed", "awarded_stars", "satker__province"]
+    search_fields = ["product", "enterprise__name", "enterprise__nib", "satker__code", "regency__name"]
+    list_select_related = ["cycle", "enterprise", "satker", "regency"]
+    autocomplete_fields = ["enterprise", "regency", "satker", "sentra", "re_evaluates"]
+
+    @admin.display(description=_("tingkat pembinaan"))
+    def coaching_level(self, candidate: OvopCandidate) -> str:
+        return _level(candidate.awarded_stars)
 
 
 class MonthlyRecordAdmin(SimpleHistoryAdmin):

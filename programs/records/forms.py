@@ -11,9 +11,18 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from budgets.forms import RupiahField
-from budgets.models import Province, Regency
+from budgets.models import Province, Regency, Satker
 from budgets.region_lookup import regencies_in
-from programs.models import CommodityGroup, FacilitationKind, OutputIndicator, PovertyActivity
+from programs.models import (
+    CommodityGroup,
+    FacilitationKind,
+    OutputIndicator,
+    OvopCandidate,
+    OvopCycle,
+    OvopGroup,
+    PovertyActivity,
+    Sentra,
+)
 
 
 class DateInput(forms.DateInput):
@@ -98,20 +107,70 @@ class FacilitationForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
-class OvopCentreForm(ProvinceFormMixin, forms.Form):
+class SentraForm(ProvinceFormMixin, forms.Form):
     name = forms.CharField(label=_("Nama sentra"), max_length=200)
     regency = _regency_field(_("Kabupaten/kota"))
     village = forms.CharField(label=_("Desa/kelurahan"), max_length=120)
+    commodity = forms.CharField(label=_("Komoditas"), max_length=120, required=False,
+                                help_text=_("Mis. tenun ikat, keripik pisang."))  # fmt: skip
     commodity_group = forms.ChoiceField(label=_("Kelompok komoditas"), choices=CommodityGroup.choices)
     unit_count = forms.IntegerField(label=_("Jumlah unit IKM"), help_text=_("Sentra: minimal 5 unit IKM."))
+    # Not required here: the service says which sentra need it (every new one), with its message.
+    decree_number = forms.CharField(label=_("Nomor SK bupati/wali kota"), max_length=100, required=False,
+                                    help_text=_("SK pengesahan sentra."))  # fmt: skip
+    decree_date = forms.DateField(label=_("Tanggal SK"), required=False, widget=DateInput)
 
 
 STAR_CHOICES = [("", "---------")] + [(stars, "★" * stars + f" ({stars})") for stars in range(1, 6)]
 
 
-class OvopRatingForm(forms.Form):
-    # An integer behind a select: a value outside 1-5 still reaches the service and its message.
-    stars = forms.IntegerField(label=_("Bintang"), widget=forms.Select(choices=STAR_CHOICES))
+class StarsField(forms.IntegerField):
+    """An integer behind a select: a value outside 1-5 still reaches the service and its message."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(required=False, widget=forms.Select(choices=STAR_CHOICES), **kwargs)
+
+
+class OvopCoachingForm(forms.Form):
+    stars = StarsField(label=_("Bintang dilaporkan"), help_text=_("Boleh kosong."))
+
+
+class OvopCandidateForm(ProvinceFormMixin, forms.Form):
+    """A proposal: the enterprise by its NIB in the registry (of the satker's province)."""
+
+    nib = forms.CharField(label=_("NIB IKM"), max_length=20, help_text=_("IKM harus terdaftar di registri IKM."))
+    product = forms.CharField(label=_("Nama produk"), max_length=200)
+    group = forms.ChoiceField(label=_("Kelompok OVOP"), choices=OvopGroup.choices)
+    regency = _regency_field(_("Kabupaten/kota pengusul"))
+    sentra = forms.ModelChoiceField(label=_("Sentra"), queryset=Sentra.objects.none(), required=False)
+    re_evaluates = forms.ModelChoiceField(
+        label=_("Evaluasi ulang atas"), queryset=OvopCandidate.objects.none(), required=False,
+        help_text=_("Bintang yang ditetapkan pada siklus sebelumnya, bila usulan ini evaluasi ulang."),
+    )  # fmt: skip
+
+    def __init__(self, *args: Any, satker: Satker, cycle: OvopCycle, **kwargs: Any) -> None:
+        super().__init__(*args, province=satker.province, **kwargs)
+        self.fields["sentra"].queryset = Sentra.objects.filter(satker__province=satker.province).select_related(
+            "regency"
+        )
+        self.fields["re_evaluates"].queryset = OvopCandidate.objects.filter(
+            satker__province=satker.province, cycle__year__lt=cycle.year, awarded_stars__isnull=False
+        ).select_related("cycle", "enterprise")
+
+
+CHECK_CHOICES = [("", _("Belum diperiksa")), ("true", _("Lolos")), ("false", _("Tidak lolos"))]
+
+
+class OvopEvaluationForm(forms.Form):
+    admin_check_passed = forms.TypedChoiceField(
+        label=_("Seleksi administrasi"), choices=CHECK_CHOICES, required=False,
+        coerce=lambda value: value == "true", empty_value=None,
+    )  # fmt: skip
+    # Text: "85,5" and "85.5" both reach the service, which reads and checks the score.
+    score = forms.CharField(label=_("Nilai (0-100)"), max_length=20, required=False)
+    recommended_stars = StarsField(label=_("Bintang rekomendasi"),
+                                   help_text=_("Kosong: dari rentang nilai siklus, bila ada."))  # fmt: skip
+    awarded_stars = StarsField(label=_("Bintang ditetapkan"))
 
 
 class OutputTargetsForm(forms.Form):

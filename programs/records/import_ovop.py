@@ -1,4 +1,4 @@
-"""Import kind `ovop`: OVOP centres (sentra) with their yearly stars."""
+"""Import kind `ovop`: sentra of the directory and the years OVOP coached them."""
 
 from __future__ import annotations
 
@@ -18,12 +18,16 @@ from budgets.services.common import closed_year_reason
 from imports.kinds import Column, ImportKind, Prefill
 from imports.plan import ImportPlan, PlannedRow
 from imports.reader import CellError, Sheet, parse_int, parse_text
-from programs.models import CommodityGroup, OvopCentre, OvopRating
+from programs.models import CommodityGroup, OvopCoaching, Sentra
 from programs.records.services import MAX_STARS, MAX_UNITS, MIN_STARS
 
 if TYPE_CHECKING:
     from accounts.models import User
 
+# The CONTRACT's columns and what they fill: a sentra (natural key satker + nama_sentra +
+# kode_kabkota, these its other fields) and its coaching of ``tahun``, with ``bintang`` the star
+# level reported at the time (empty: not known). The file names no decree (nor commodity): a sentra
+# it creates has none until an officer adds it on the web.
 CENTRE_FIELDS = {"desa": "village", "kelompok_komoditas": "commodity_group", "jumlah_ikm": "unit_count"}
 
 
@@ -45,9 +49,14 @@ def parse_commodity_group(value: Any) -> str:
     )
 
 
+def parse_reported_stars(value: Any) -> int | None:
+    """Stars 1-5, or None for an empty cell (the level is not always reported)."""
+    return None if value is None else parse_int(value, low=MIN_STARS, high=MAX_STARS)
+
+
 def parse_unit_count(value: Any) -> int:
     units = parse_int(value, low=0, high=MAX_UNITS)
-    if units < OvopCentre.MIN_UNITS:
+    if units < Sentra.MIN_UNITS:
         raise CellError(_("Jumlah unit terlalu sedikit: sentra minimal 5 unit IKM."))
     return units
 
@@ -62,25 +71,26 @@ class _Known:
     satkers: dict[str, Satker]
     years: dict[int, FiscalYear]
     regencies: dict[str, Regency]
-    centres: dict[CentreKey, OvopCentre]
-    ratings: dict[tuple[int, int], OvopRating]
+    centres: dict[CentreKey, Sentra]
+    coachings: dict[tuple[int, int], OvopCoaching]
 
 
 class OvopImport(ImportKind):
     """`ovop`: kode_satker, nama_sentra, kode_kabkota, desa, kelompok_komoditas, jumlah_ikm, tahun,
-    bintang. A row creates or updates the centre (natural key satker + name + regency, the
-    model's unique constraint: desa, kelompok_komoditas and jumlah_ikm are its fields) and sets
-    its stars for the year (natural key centre + year).
+    bintang. A row creates or updates the sentra (natural key satker + name + regency, the
+    model's unique constraint: desa, kelompok_komoditas and jumlah_ikm are its fields) and records
+    its coaching in the year (natural key sentra + year), with ``bintang`` the star level reported
+    at coaching time (may be empty; it is no award: awards are made in cycles, on the web).
 
-    Rules of the web form (programs.records.services `centre_values`, `ovop_rating_set`): at
+    Rules of the web form (programs.records.ovop `sentra_values`, `ovop_coaching_set`): at
     least five IKM units, the regency in the satker's province, a known commodity group, stars
-    1-5, the year known and open. One centre may appear on several rows with different years;
-    its fields must then agree (a disagreeing later row is an error naming the first). The same
-    centre and year twice is a duplicate. A row whose centre fields and stars equal what is
+    1-5 or empty, the year known and open. One sentra may appear on several rows with different
+    years; its fields must then agree (a disagreeing later row is an error naming the first). The
+    same sentra and year twice is a duplicate. A row whose sentra fields and stars equal what is
     stored is unchanged and writes nothing."""
 
     name = "ovop"
-    title = gettext_lazy("Sentra OVOP dan bintangnya")
+    title = gettext_lazy("Sentra OVOP dibina")
     columns = (
         SATKER,
         Column("nama_sentra", gettext_lazy("Nama sentra."), lambda v: parse_words(v, max_length=200),
@@ -92,8 +102,9 @@ class OvopImport(ImportKind):
         Column("jumlah_ikm", gettext_lazy("Jumlah unit IKM di sentra (paling sedikit 5)."), parse_unit_count,
                example="12"),
         YEAR,
-        Column("bintang", gettext_lazy("Bintang 1-5 hasil penilaian tahun itu."),
-               lambda v: parse_int(v, low=MIN_STARS, high=MAX_STARS), choices=("1", "2", "3", "4", "5"), example="3"),
+        Column("bintang", gettext_lazy("Tingkat bintang IKM sentra yang dilaporkan saat pembinaan (1-5); boleh "
+                                       "kosong."),
+               parse_reported_stars, choices=("1", "2", "3", "4", "5"), example="3"),
     )  # fmt: skip
 
     def prefill(self, *, user: User, query: Mapping[str, str], today: date) -> Prefill:
@@ -104,7 +115,7 @@ class OvopImport(ImportKind):
         parsed = self.parsed_rows(plan, sheet)
         known = self._load(parsed, user)
         first_of_centre: dict[CentreKey, tuple[int, dict[str, Any]]] = {}
-        first_of_rating: dict[tuple[CentreKey, int], int] = {}
+        first_of_coaching: dict[tuple[CentreKey, int], int] = {}
         for number, values in parsed:
             found = self._lookups(plan, number, values, known)
             if found is None:
@@ -112,11 +123,11 @@ class OvopImport(ImportKind):
             satker, regency, fiscal_year = found
             centre_key = (satker.pk, values["nama_sentra"], regency.pk)
             fields = {field: values[column] for column, field in CENTRE_FIELDS.items()}
-            if (centre_key, fiscal_year.year) in first_of_rating:
+            if (centre_key, fiscal_year.year) in first_of_coaching:
                 plan.error(number, "tahun", _("Baris ganda: sentra dan tahun yang sama dengan baris %(row)s.")
-                           % {"row": first_of_rating[(centre_key, fiscal_year.year)]})  # fmt: skip
+                           % {"row": first_of_coaching[(centre_key, fiscal_year.year)]})  # fmt: skip
                 continue
-            first_of_rating[(centre_key, fiscal_year.year)] = number
+            first_of_coaching[(centre_key, fiscal_year.year)] = number
             first = first_of_centre.setdefault(centre_key, (number, fields))
             if first[1] != fields:
                 column = next(c for c, f in CENTRE_FIELDS.items() if first[1][f] != fields[f])
@@ -128,11 +139,11 @@ class OvopImport(ImportKind):
             centre_changes = first[0] == number and (
                 centre is None or any(getattr(centre, field) != value for field, value in fields.items())
             )
-            rating = known.ratings.get((centre.pk, fiscal_year.year)) if centre else None
-            if rating is None:
+            coaching = known.coachings.get((centre.pk, fiscal_year.year)) if centre else None
+            if coaching is None:
                 action = "new"
             else:
-                action = "changed" if centre_changes or rating.stars != values["bintang"] else "unchanged"
+                action = "changed" if centre_changes or coaching.stars != values["bintang"] else "unchanged"
             key = (satker.code, values["nama_sentra"], regency.kemendagri_code, fiscal_year.year)
             plan.rows.append(PlannedRow(number, key, action, {
                 **values, "satker": satker, "regency": regency, "fiscal_year": fiscal_year, "centre_key": centre_key,
@@ -149,11 +160,11 @@ class OvopImport(ImportKind):
             for s in scoped(Satker.objects.filter(code__in=codes).select_related("province"), user, for_edit=True)
         }
         centres = {
-            (c.satker_id, c.name, c.regency_id): c for c in OvopCentre.objects.filter(satker__in=list(satkers.values()))
+            (c.satker_id, c.name, c.regency_id): c for c in Sentra.objects.filter(satker__in=list(satkers.values()))
         }
-        ratings = {
-            (r.centre_id, r.year): r
-            for r in OvopRating.objects.filter(centre__satker_id__in=[s.pk for s in satkers.values()])
+        coachings = {
+            (c.sentra_id, c.year): c
+            for c in OvopCoaching.objects.filter(sentra__satker_id__in=[s.pk for s in satkers.values()])
         }
         return _Known(
             satkers=satkers,
@@ -163,7 +174,7 @@ class OvopImport(ImportKind):
                 for r in Regency.objects.filter(kemendagri_code__in={v["kode_kabkota"] for _n, v in parsed})
             },
             centres=centres,
-            ratings=ratings,
+            coachings=coachings,
         )
 
     @staticmethod
@@ -199,11 +210,11 @@ class OvopImport(ImportKind):
             return
         history = {"default_user": user, "default_change_reason": reason}
         # The web form locks the satker while it writes centres; so does the import, and it reads
-        # the centres and ratings again under that lock rather than trusting the preview.
+        # the sentra and coachings again under that lock rather than trusting the preview.
         satker_ids = sorted({row.values["satker"].pk for row in rows})
         list(Satker.objects.select_for_update().filter(pk__in=satker_ids).order_by("pk"))
         centres = self._write_centres(rows, satker_ids, history)
-        ratings = {(r.centre_id, r.year): r for r in OvopRating.objects.filter(centre__in=list(centres.values()))}
+        coachings = {(c.sentra_id, c.year): c for c in OvopCoaching.objects.filter(sentra__in=list(centres.values()))}
         to_create, to_update = [], []
         for row in rows:
             centre, year, stars = (
@@ -211,37 +222,37 @@ class OvopImport(ImportKind):
                 row.values["fiscal_year"].year,
                 row.values["bintang"],
             )
-            rating = ratings.get((centre.pk, year))
-            if rating is None:
-                to_create.append(OvopRating(centre=centre, year=year, stars=stars))
-            elif rating.stars != stars:
-                rating.stars = stars
-                to_update.append(rating)
+            coaching = coachings.get((centre.pk, year))
+            if coaching is None:
+                to_create.append(OvopCoaching(sentra=centre, year=year, stars=stars))
+            elif coaching.stars != stars:
+                coaching.stars = stars
+                to_update.append(coaching)
         if to_create:
-            bulk_create_with_history(to_create, OvopRating, **history)
+            bulk_create_with_history(to_create, OvopCoaching, **history)
         if to_update:
-            bulk_update_with_history(to_update, OvopRating, ["stars"], **history)
+            bulk_update_with_history(to_update, OvopCoaching, ["stars"], **history)
 
     @staticmethod
     def _write_centres(
         rows: list[PlannedRow], satker_ids: list[int], history: dict[str, Any]
-    ) -> dict[CentreKey, OvopCentre]:
+    ) -> dict[CentreKey, Sentra]:
         """Create or update each centre the rows name; every centre of ``rows``, by natural key."""
-        stored = {(c.satker_id, c.name, c.regency_id): c for c in OvopCentre.objects.filter(satker_id__in=satker_ids)}
+        stored = {(c.satker_id, c.name, c.regency_id): c for c in Sentra.objects.filter(satker_id__in=satker_ids)}
         wanted = {row.values["centre_key"]: row for row in reversed(rows)}  # first row of each centre wins
         to_create, to_update = [], []
         for key, row in wanted.items():
             centre = stored.get(key)
             if centre is None:
-                to_create.append(OvopCentre(satker=row.values["satker"], name=key[1], regency=row.values["regency"],
+                to_create.append(Sentra(satker=row.values["satker"], name=key[1], regency=row.values["regency"],
                                             **row.values["fields"]))  # fmt: skip
             elif any(getattr(centre, field) != value for field, value in row.values["fields"].items()):
                 for field, value in row.values["fields"].items():
                     setattr(centre, field, value)
                 to_update.append(centre)
         if to_update:
-            bulk_update_with_history(to_update, OvopCentre, list(CENTRE_FIELDS.values()), **history)
-        created = bulk_create_with_history(to_create, OvopCentre, **history) if to_create else []
+            bulk_update_with_history(to_update, Sentra, list(CENTRE_FIELDS.values()), **history)
+        created = bulk_create_with_history(to_create, Sentra, **history) if to_create else []
         for centre in created:
             stored[(centre.satker_id, centre.name, centre.regency_id)] = centre
         return {key: stored[key] for key in wanted}

@@ -7,8 +7,8 @@ calls ``refresh()`` for the reports it wrote. The form services do (``records.se
 after each save or delete), so do the XLSX import, which goes through the same function, and the
 demo loader; the admin shows the records read-only. Anything else that writes them (COPY, raw
 SQL, a fix in the shell) calls ``refresh()`` itself or runs ``manage.py rebuild_output_summary``
-afterwards; ``--check`` lists differences. OVOP centres have no monthly report and are counted
-from their ratings.
+afterwards; ``--check`` lists differences. OVOP sentra have no monthly report and are counted
+from their coaching records (OvopCoaching).
 """
 
 from __future__ import annotations

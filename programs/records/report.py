@@ -1,5 +1,6 @@
 """The programme output reports: ``/reports/outputs/`` (CONTRACT: what the money produced, per
-province, with national totals) and ``/reports/ovop/`` (OVOP centres coached and their stars).
+province, with national totals) and ``/reports/ovop/`` (OVOP: the sentra coached in the year, and
+the stars awarded in the latest award cycle up to that year).
 
 Each report reads the filter's satkers and provinces, then one GROUP BY per kind of record
 (per satker, and kind or indicator where needed), and adds the satkers up per province in
@@ -18,8 +19,11 @@ What counts (documented on purpose, the figures depend on it):
   APPROVED (``basis=approved``, the official figures) or APPROVED or SUBMITTED
   (``basis=submitted``: awaiting review too); drafts and returned reports never count.
   ``month`` counts the records of January up to that month (cumulative).
-- OVOP centres have no monthly report: a centre counts when it has a rating (was coached) in
-  the year, whatever the basis and the month.
+- OVOP sentra have no monthly report: a sentra counts when it has a coaching record
+  (OvopCoaching) of the year, whatever the basis and the month. Awards are no coaching: the
+  OVOP report shows them apart, for the latest cycle up to the year (OvopCandidate of the
+  province's satker: proposals, administrative check, stars awarded, the coaching level they
+  imply, and the moves of re-evaluated awards against the earlier stars).
 - Targets (``<key>_target``) are the year's OutputTarget of the rows' satkers, whatever the
   month; ``<key>_persen`` is the achievement against it (None without a target).
 """
@@ -32,7 +36,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Subquery, Sum
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -43,13 +47,15 @@ from programs.models import (
     CommodityGroup,
     OutputIndicator,
     OutputTarget,
-    OvopRating,
+    OvopCandidate,
+    OvopCoaching,
+    OvopCycle,
     ReportOutput,
     coaching_level_for,
 )
 
 OUTPUT_PARAMS = frozenset({"year", "month", "province", "authority", "basis"})
-# OVOP ratings are yearly and have no monthly report: neither month nor basis applies.
+# OVOP coaching is yearly and has no monthly report: neither month nor basis applies.
 OVOP_PARAMS = frozenset({"year", "province", "authority"})
 
 KEYS: tuple[str, ...] = tuple(OutputIndicator.values)
@@ -115,7 +121,7 @@ def _grouped(queryset: QuerySet, satker: str, by: tuple[str, ...], **aggregates:
 
 def _achievements(filters: RealizationFilter, satkers: Satkers) -> dict[tuple[str, str], int]:
     """Each CONTRACT key's figure per (province BPS code, key): the monthly records' figures from the
-    reports' output summary (programs/records/output_summary.py), OVOP centres from their ratings."""
+    reports' output summary (programs/records/output_summary.py), OVOP sentra from their coaching."""
     figures: dict[tuple[str, str], int] = defaultdict(int)
     counted = ReportOutput.objects.filter(fiscal_year_id=satkers.year_id, report__satker_id__any=satkers.ids,
                                           report__status__in=BASIS_STATUSES[filters.basis])  # fmt: skip
@@ -125,9 +131,9 @@ def _achievements(filters: RealizationFilter, satkers: Satkers) -> dict[tuple[st
         counted.order_by().values_list("report__satker_id", "indicator").annotate(total=Sum("amount"))
     ):
         figures[(satkers.province_of[satker], indicator)] += amount
-    # OVOP centres have no monthly report: a centre rated (coached) in the year counts.
-    ratings = OvopRating.objects.filter(year=filters.year, centre__satker_id__any=satkers.ids)
-    centres = _grouped(ratings, "centre__satker", (), n=Count("centre", distinct=True))["n"]
+    # OVOP sentra have no monthly report: a sentra coached in the year counts.
+    coachings = OvopCoaching.objects.filter(year=filters.year, sentra__satker_id__any=satkers.ids)
+    centres = _grouped(coachings, "sentra__satker", (), n=Count("sentra", distinct=True))["n"]
     for (province, _name), value in satkers.per_province(centres, lambda rest: "ovop_centres").items():
         figures[(province, "ovop_centres")] += value
     return figures
@@ -186,31 +192,63 @@ def output_kpis(*, year: int, authority: str | None = None, month: int | None = 
 
 
 def ovop_report(filters: RealizationFilter, context: BuildContext | None = None) -> ReportResult:
-    """Per province: the centres coached (rated) in the year, their IKM units, the star
-    distribution, the coaching level it implies (4-5 stars: central, 3: province, 1-2: regency)
-    and the centres per commodity group. One GROUP BY over the year's ratings."""
+    """Per province: the sentra coached in the year, their IKM units and commodity groups; and
+    the latest award cycle up to the year: new proposals, how many passed the administrative
+    check, re-evaluations, the stars awarded (1-5), the coaching level they imply (4-5 stars:
+    central, 3: province, 1-2: regency) and the re-evaluated awards' moves against their earlier
+    stars. Two GROUP BY queries (the cycle is a subquery)."""
     satkers = Satkers.of(filters)
-    ratings = OvopRating.objects.filter(year=filters.year, centre__satker_id__any=satkers.ids)
-    grouped = _grouped(ratings, "centre__satker", ("stars", "centre__commodity_group"),
-                       centres=Count("pk"), units=Sum("centre__unit_count"))  # fmt: skip
-    keys = ["centres", "units", *(f"stars_{stars}" for stars in STARS),
-            *(f"group_{code.lower()}" for code in CommodityGroup.values)]  # fmt: skip
     figures: dict[tuple[str, str], int] = defaultdict(int)
-    for (province, _all), value in satkers.per_province(grouped["centres"], lambda rest: None).items():
-        figures[(province, "centres")] += value
-    for (province, _all), value in satkers.per_province(grouped["units"], lambda rest: None).items():
-        figures[(province, "units")] += value
-    for (province, stars), value in satkers.per_province(grouped["centres"], lambda rest: rest[0]).items():
-        figures[(province, f"stars_{stars}")] += value
-    for (province, group), value in satkers.per_province(grouped["centres"], lambda rest: rest[1]).items():
+    coachings = OvopCoaching.objects.filter(year=filters.year, sentra__satker_id__any=satkers.ids)
+    grouped = _grouped(coachings, "sentra__satker", ("sentra__commodity_group",),
+                       centres=Count("pk"), units=Sum("sentra__unit_count"))  # fmt: skip
+    for name in ("centres", "units"):
+        for (province, _all), value in satkers.per_province(grouped[name], lambda rest: None).items():
+            figures[(province, name)] += value
+    for (province, group), value in satkers.per_province(grouped["centres"], lambda rest: rest[0]).items():
         figures[(province, f"group_{group.lower()}")] += value
+    cycle = _award_figures(filters.year, satkers, figures)
     rows = []
     for province in satkers.provinces:
-        row: dict[str, Any] = {"province": province.bps_code, "province_name": province.name}
-        row.update({key: figures.get((province.bps_code, key), 0) for key in keys})
+        row: dict[str, Any] = {"province": province.bps_code, "province_name": province.name, "cycle": cycle}
+        row.update({key: figures.get((province.bps_code, key), 0) for key in OVOP_KEYS})
         rows.append(_ovop_derived(row))
-    totals = _ovop_derived({key: sum(row[key] for row in rows) for key in keys})
+    totals = _ovop_derived({"cycle": cycle, **{key: sum(row[key] for row in rows) for key in OVOP_KEYS}})
     return ReportResult("ovop", rows, totals)
+
+
+OVOP_KEYS = (
+    "centres", "units", *(f"group_{code.lower()}" for code in CommodityGroup.values), "proposals", "admin_passed",
+    "reevaluated", "awarded", *(f"stars_{stars}" for stars in STARS), "moves_up", "moves_same", "moves_down",
+)  # fmt: skip
+
+
+def _award_figures(year: int, satkers: Satkers, figures: dict[tuple[str, str], int]) -> int | None:
+    """The latest cycle up to ``year``: its candidates' figures per province into ``figures``;
+    returns the cycle's year (None: no cycle or no candidate in the filter)."""
+    latest = OvopCycle.objects.filter(year__lte=year).order_by("-year").values("pk")[:1]
+    candidates = OvopCandidate.objects.filter(cycle_id=Subquery(latest), satker_id__any=satkers.ids)
+    new, again = Q(re_evaluates__isnull=True), Q(re_evaluates__isnull=False, awarded_stars__isnull=False)
+    earlier = F("re_evaluates__awarded_stars")
+    grouped = _grouped(
+        candidates, "satker", ("cycle__year", "awarded_stars"),
+        proposals=Count("pk", filter=new), admin_passed=Count("pk", filter=new & Q(admin_check_passed=True)),
+        reevaluated=Count("pk", filter=Q(re_evaluates__isnull=False)),
+        awarded=Count("pk", filter=Q(awarded_stars__isnull=False)),
+        moves_up=Count("pk", filter=again & Q(awarded_stars__gt=earlier)),
+        moves_same=Count("pk", filter=again & Q(awarded_stars=earlier)),
+        moves_down=Count("pk", filter=again & Q(awarded_stars__lt=earlier)),
+    )  # fmt: skip
+    cycle = None
+    for name, per_satker in grouped.items():
+        for (province, _all), value in satkers.per_province(per_satker, lambda rest: None).items():
+            figures[(province, name)] += value
+    for (province, stars), value in satkers.per_province(grouped["awarded"], lambda rest: rest[1]).items():
+        if stars is not None:
+            figures[(province, f"stars_{stars}")] += value
+    for _satker, cycle_year, _stars in grouped["proposals"]:
+        cycle = cycle_year
+    return cycle
 
 
 def _ovop_derived(row: dict[str, Any]) -> dict[str, Any]:
@@ -221,8 +259,8 @@ def _ovop_derived(row: dict[str, Any]) -> dict[str, Any]:
     row.update(levels)
     weighted = sum(stars * row[f"stars_{stars}"] for stars in STARS)
     row["average_stars"] = (
-        (Decimal(weighted) / Decimal(row["centres"])).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-        if row["centres"]
+        (Decimal(weighted) / Decimal(row["awarded"])).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        if row["awarded"]
         else None
     )
     return row
@@ -249,12 +287,20 @@ def _ovop_columns() -> tuple[Column, ...]:
         Column("province_name", _("Provinsi")),
         Column("centres", _("Sentra dibina"), "int"),
         Column("units", _("Unit IKM di sentra"), "int"),
+        *(Column(f"group_{code.lower()}", label, "int") for code, label in CommodityGroup.choices),
+        Column("cycle", _("Siklus penghargaan"), "int"),
+        Column("proposals", _("Usulan baru"), "int"),
+        Column("admin_passed", _("Lolos seleksi administrasi"), "int"),
+        Column("reevaluated", _("Dievaluasi ulang"), "int"),
+        Column("awarded", _("IKM berbintang"), "int"),
         *(Column(f"stars_{stars}", format_lazy(_("Bintang {stars}"), stars=stars), "int") for stars in STARS),
         Column("average_stars", _("Rata-rata bintang"), "number"),
         Column("level_central", _("Dibina pusat (4-5 bintang)"), "int"),
         Column("level_province", _("Dibina provinsi (3 bintang)"), "int"),
         Column("level_regency", _("Dibina kabupaten/kota (1-2 bintang)"), "int"),
-        *(Column(f"group_{code.lower()}", label, "int") for code, label in CommodityGroup.choices),
+        Column("moves_up", _("Naik bintang"), "int"),
+        Column("moves_same", _("Bintang tetap"), "int"),
+        Column("moves_down", _("Turun bintang"), "int"),
     )
 
 
@@ -268,7 +314,7 @@ OUTPUTS = ReportSpec(
 )
 OVOP = ReportSpec(
     "ovop",
-    _("Sentra OVOP dan bintangnya"),
+    _("Sentra OVOP dibina dan bintang OVOP"),
     _ovop_columns(),
     ovop_report,
     params=OVOP_PARAMS,

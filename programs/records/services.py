@@ -1,5 +1,5 @@
 """Officers' entry of programme records: the monthly records (WUB, extreme-poverty activities,
-facilitations), OVOP centres with their yearly stars, and the output targets admins set.
+facilitations) and the output targets admins set (OVOP: programs.records.ovop).
 
 Monthly records belong to their month's MonthlyReport and follow it: they can be written only
 while the report is a draft or returned, exactly like realization. Every write here therefore
@@ -32,15 +32,12 @@ from core.formats import RupiahError, parse_rupiah
 from programs.models import (
     CERTIFIED_KINDS,
     VALUED_KINDS,
-    CommodityGroup,
     Enterprise,
     Facilitation,
     FacilitationKind,
     NewEntrepreneur,
     OutputIndicator,
     OutputTarget,
-    OvopCentre,
-    OvopRating,
     PovertyActivity,
 )
 from programs.records import output_summary
@@ -468,110 +465,6 @@ def facilitation_update(
 @transaction.atomic
 def facilitation_delete(*, record: Facilitation, by: User, today: date | None = None) -> None:
     _delete(Facilitation, record, by, today)
-
-
-# -- OVOP -------------------------------------------------------------------------------------
-
-
-def centre_values(
-    *,
-    satker: Satker,
-    name: str,
-    regency: Regency | None,
-    village: str,
-    commodity_group: str,
-    unit_count: int | None,
-    exclude_pk: int | None = None,
-) -> dict[str, Any]:
-    errors: Errors = {}
-    values: dict[str, Any] = {
-        "name": _text(errors, "name", name, max_length=200, required_message=_("Nama sentra wajib diisi.")),
-        "regency": _regency(errors, regency, satker),
-        "village": _text(errors, "village", village, max_length=120, required_message=_("Desa/kelurahan wajib diisi.")),
-        "commodity_group": _choice(
-            errors, "commodity_group", commodity_group, CommodityGroup, _("Pilih kelompok komoditas yang tersedia.")
-        ),
-        "unit_count": unit_count,
-    }
-    if unit_count is None:
-        errors["unit_count"] = [_("Jumlah unit IKM wajib diisi.")]
-    elif unit_count < OvopCentre.MIN_UNITS:
-        errors["unit_count"] = [_("Jumlah unit terlalu sedikit: sentra minimal 5 unit IKM.")]
-    elif unit_count > MAX_UNITS:
-        errors["unit_count"] = [_("Jumlah unit IKM terlalu besar; periksa kembali isian.")]
-    if "name" not in errors and "regency" not in errors:
-        twins = OvopCentre.objects.filter(satker=satker, name=values["name"], regency=regency)
-        if exclude_pk is not None:
-            twins = twins.exclude(pk=exclude_pk)
-        if twins.exists():
-            errors["name"] = [_("Sentra dengan nama ini sudah tercatat di %(regency)s.") % {"regency": regency.name}]
-    _raise(errors)
-    return values
-
-
-@transaction.atomic
-def ovop_centre_create(
-    *,
-    satker: Satker,
-    name: str,
-    regency: Regency | None,
-    village: str,
-    commodity_group: str,
-    unit_count: int | None,
-    by: User,
-) -> OvopCentre:
-    """A centre (sentra) coached by the satker: at least five IKM units, in the satker's province."""
-    ensure_can_edit_satker(by, satker)
-    Satker.objects.select_for_update().get(pk=satker.pk)
-    values = centre_values(satker=satker, name=name, regency=regency, village=village,
-                            commodity_group=commodity_group, unit_count=unit_count)  # fmt: skip
-    centre = OvopCentre(satker=satker, **values)
-    centre._history_user = by
-    centre.save()
-    return centre
-
-
-@transaction.atomic
-def ovop_centre_update(
-    *,
-    centre: OvopCentre,
-    name: str,
-    regency: Regency | None,
-    village: str,
-    commodity_group: str,
-    unit_count: int | None,
-    by: User,
-) -> OvopCentre:
-    satker = centre.satker
-    ensure_can_edit_satker(by, satker)
-    Satker.objects.select_for_update().get(pk=satker.pk)
-    values = centre_values(satker=satker, name=name, regency=regency, village=village,
-                            commodity_group=commodity_group, unit_count=unit_count, exclude_pk=centre.pk)  # fmt: skip
-    for field, value in values.items():
-        setattr(centre, field, value)
-    centre._history_user = by
-    centre.save()
-    return centre
-
-
-@transaction.atomic
-def ovop_rating_set(*, centre: OvopCentre, fiscal_year: FiscalYear, stars: int | None, by: User) -> OvopRating:
-    """The centre's stars for the year (one rating per centre and year: setting again replaces
-    it). The coaching level follows from the stars (programs.models.coaching_level_for)."""
-    ensure_can_edit_satker(by, centre.satker)
-    ensure_year_open(fiscal_year)
-    if stars is None or not MIN_STARS <= stars <= MAX_STARS:
-        raise ValidationError({"stars": [_("Bintang harus 1 sampai 5.")]})
-    OvopCentre.objects.select_for_update().get(pk=centre.pk)
-    rating = OvopRating.objects.filter(centre=centre, year=fiscal_year.year).first()
-    if rating is None:
-        rating = OvopRating(centre=centre, year=fiscal_year.year, stars=stars)
-    elif rating.stars == stars:
-        return rating
-    rating.stars = stars
-    rating._history_user = by
-    rating.save()
-    return rating
 
 
 # -- output targets ---------------------------------------------------------------------------

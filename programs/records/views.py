@@ -1,5 +1,5 @@
 """Officers' programme records: a month's WUB, extreme-poverty activities and facilitations (next
-to the month's realization), the satker's OVOP centres with their stars, and the output targets.
+to the month's realization) and the output targets (OVOP: programs.records.ovop_views).
 
 Every page loads its satker through the scoping helper (another province's satker is a 404);
 writes need the edit scope (reviewers and viewers get 403) and go through one service each.
@@ -15,7 +15,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Model, Prefetch
+from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
@@ -42,23 +42,17 @@ from core.exports.table_export import (
 )
 from core.formats import MONTH_NAMES
 from programs.models import (
-    CoachingLevel,
     Facilitation,
     NewEntrepreneur,
     OutputIndicator,
     OutputTarget,
-    OvopCentre,
-    OvopRating,
     PovertyActivity,
-    coaching_level_for,
 )
 from programs.records import services
 from programs.records.forms import (
     FacilitationForm,
     NewEntrepreneurForm,
     OutputTargetsForm,
-    OvopCentreForm,
-    OvopRatingForm,
     PovertyActivityForm,
 )
 from programs.records.section import month_records
@@ -106,7 +100,7 @@ def _kind_or_404(kind: str) -> RecordKind:
         raise Http404 from missing
 
 
-def _put_errors(request: HttpRequest, form: forms.Form, error: ValidationError) -> None:
+def put_errors(request: HttpRequest, form: forms.Form, error: ValidationError) -> None:
     """Field errors of a service onto the form; errors about the whole month (locked report,
     closed year...) as page messages, since a read-only page shows no form."""
     if hasattr(error, "error_dict"):
@@ -237,7 +231,7 @@ def record_add(request: HttpRequest, code: str, year: int, month: int, kind: str
             messages.success(request, spec.saved)
             return redirect(_records_url(satker, fiscal_year, month, spec.key))
         except ValidationError as error:
-            _put_errors(request, form, error)
+            put_errors(request, form, error)
     messages.error(request, _("%(what)s belum disimpan: periksa isian yang ditandai.") % {"what": spec.title})
     return _records_page(request, satker, fiscal_year, month, can_edit, bound={spec.key: form})
 
@@ -265,7 +259,7 @@ def record_edit(request: HttpRequest, code: str, year: int, month: int, kind: st
                 messages.success(request, spec.saved)
                 return redirect(_records_url(satker, fiscal_year, month, spec.key))
             except ValidationError as error:
-                _put_errors(request, form, error)
+                put_errors(request, form, error)
         messages.error(request, _("Perubahan belum disimpan: periksa pesan pada isian yang ditandai."))
     else:
         form = spec.form_class(
@@ -298,167 +292,6 @@ def record_delete(request: HttpRequest, code: str, year: int, month: int, kind: 
     return redirect(_records_url(satker, fiscal_year, month, spec.key))
 
 
-# -- OVOP -------------------------------------------------------------------------------------
-
-
-def _rating_form(centre: OvopCentre, data: Any = None, initial: dict | None = None) -> OvopRatingForm:
-    # One small form per centre on the page: distinct ids, the same field name.
-    return OvopRatingForm(data, initial=initial, auto_id=f"id_rating_{centre.pk}_%s")
-
-
-def _centre_rows(request: HttpRequest, satker: Satker, fiscal_year: FiscalYear) -> list[dict[str, Any]]:
-    """The satker's centres in the user's scope, each with its latest rating and the page year's:
-    two queries, whatever their number."""
-    ratings = Prefetch("ratings", queryset=OvopRating.objects.order_by("-year"), to_attr="ratings_by_year")
-    centres = (
-        scoped(OvopCentre.objects.filter(satker=satker), request.user)
-        .select_related("regency")
-        .prefetch_related(ratings)
-        .order_by("name", "pk")
-    )
-    rows = []
-    for centre in centres:
-        latest = centre.ratings_by_year[0] if centre.ratings_by_year else None
-        rows.append({
-            "centre": centre,
-            "latest": latest,
-            "latest_stars": "★" * latest.stars if latest else "",
-            "latest_level": CoachingLevel(coaching_level_for(latest.stars)).label if latest else None,
-            "this_year": next((r for r in centre.ratings_by_year if r.year == fiscal_year.year), None),
-        })  # fmt: skip
-    return rows
-
-
-def _ovop_page(
-    request: HttpRequest,
-    satker: Satker,
-    fiscal_year: FiscalYear,
-    can_edit: bool,
-    centre_form: OvopCentreForm | None = None,
-    rating_forms: dict[int, OvopRatingForm] | None = None,
-) -> HttpResponse:
-    rating_forms = rating_forms or {}
-    rows = _centre_rows(request, satker, fiscal_year)
-    for row in rows:
-        centre, this_year = row["centre"], row["this_year"]
-        row["rating_form"] = rating_forms.get(centre.pk) or _rating_form(
-            centre, initial={"stars": this_year.stars if this_year else None}
-        )
-    if can_edit and centre_form is None:
-        centre_form = OvopCentreForm(province=satker.province, prefix="centre")
-    return render(request, "programs/records/ovop.html", {
-        "satker": satker, "fiscal_year": fiscal_year, "can_edit": can_edit, "rows": rows,
-        "centre_form": centre_form if can_edit else None,
-        "can_rate": can_edit and not fiscal_year.is_closed,
-        "export_url": reverse("programs:ovop", args=[satker.code, fiscal_year.year]) + "?format=xlsx",
-    })  # fmt: skip
-
-
-def _ovop_xlsx(request: HttpRequest, satker: Satker, fiscal_year: FiscalYear) -> HttpResponse:
-    year = fiscal_year.year
-    columns = (
-        Column("name", gettext_lazy("Nama sentra")),
-        Column("regency_code", gettext_lazy("Kode kabupaten/kota")),
-        Column("regency", gettext_lazy("Kabupaten/kota")),
-        Column("village", gettext_lazy("Desa/kelurahan")),
-        Column("commodity_group", gettext_lazy("Kelompok komoditas")),
-        Column("unit_count", gettext_lazy("Unit IKM"), "count"),
-        Column("latest_year", gettext_lazy("Tahun penilaian terakhir"), "int"),
-        Column("latest_stars", gettext_lazy("Bintang terakhir"), "int"),
-        Column("latest_level", gettext_lazy("Pembinaan")),
-        Column("stars", _("Bintang %(year)s") % {"year": year}, "int"),
-    )
-    rows = []
-    for row in _centre_rows(request, satker, fiscal_year):
-        centre, latest, this_year = row["centre"], row["latest"], row["this_year"]
-        rows.append([
-            centre.name, centre.regency.kemendagri_code, centre.regency.name, centre.village,
-            centre.get_commodity_group_display(), centre.unit_count, latest.year if latest else None,
-            latest.stars if latest else None, row["latest_level"], this_year.stars if this_year else None,
-        ])  # fmt: skip
-    title = _("Sentra OVOP")
-    heading = export_heading(title, [f"{satker.code} {satker.name}", _("Tahun %(year)s") % {"year": year}])
-    return xlsx_response([Sheet(title, heading, columns, rows)], filename=export_filename("sentra-ovop", satker.code,
-                                                                                           year))  # fmt: skip
-
-
-@data_access_required()
-def ovop_centres(request: HttpRequest, code: str, year: int) -> HttpResponse:
-    """The satker's centres with their latest stars; POST adds a centre."""
-    fmt = requested_format(request)
-    if fmt is None:
-        return unknown_format()
-    satker, fiscal_year, can_edit = satker_year_or_404(request, code, year)
-    if fmt == "xlsx" and request.method == "GET":
-        return _ovop_xlsx(request, satker, fiscal_year)
-    form = None
-    if request.method == "POST":
-        if not can_edit:
-            raise PermissionDenied
-        form = OvopCentreForm(request.POST, province=satker.province, prefix="centre")
-        if form.is_valid():
-            try:
-                centre = services.ovop_centre_create(satker=satker, by=request.user, **form.cleaned_data)
-                messages.success(request, _("Sentra %(name)s disimpan.") % {"name": centre.name})
-                return redirect("programs:ovop", code=satker.code, year=fiscal_year.year)
-            except ValidationError as error:
-                _put_errors(request, form, error)
-        messages.error(request, _("Sentra belum disimpan: periksa pesan pada isian yang ditandai."))
-    return _ovop_page(request, satker, fiscal_year, can_edit, centre_form=form)
-
-
-def _centre_or_404(request: HttpRequest, satker: Satker, pk: int) -> OvopCentre:
-    return get_scoped_or_404(OvopCentre.objects.filter(satker=satker).select_related("satker__province", "regency"),
-                             request.user, pk=pk)  # fmt: skip
-
-
-@data_access_required()
-def ovop_centre_edit(request: HttpRequest, code: str, year: int, pk: int) -> HttpResponse:
-    satker, fiscal_year, can_edit = satker_year_or_404(request, code, year)
-    centre = _centre_or_404(request, satker, pk)
-    if not can_edit:
-        raise PermissionDenied
-    if request.method == "POST":
-        form = OvopCentreForm(request.POST, province=satker.province)
-        if form.is_valid():
-            try:
-                services.ovop_centre_update(centre=centre, by=request.user, **form.cleaned_data)
-                messages.success(request, _("Sentra %(name)s disimpan.") % {"name": centre.name})
-                return redirect("programs:ovop", code=satker.code, year=fiscal_year.year)
-            except ValidationError as error:
-                _put_errors(request, form, error)
-        messages.error(request, _("Perubahan belum disimpan: periksa pesan pada isian yang ditandai."))
-    else:
-        form = OvopCentreForm(province=satker.province,
-                              initial={name: getattr(centre, name) for name in OvopCentreForm.base_fields})  # fmt: skip
-    return render(request, "programs/records/ovop_edit.html",
-                  {"satker": satker, "fiscal_year": fiscal_year, "centre": centre, "form": form})  # fmt: skip
-
-
-@data_access_required()
-@require_POST
-def ovop_rating(request: HttpRequest, code: str, year: int, pk: int) -> HttpResponse:
-    """Set the page year's stars of one centre."""
-    satker, fiscal_year, can_edit = satker_year_or_404(request, code, year)
-    centre = _centre_or_404(request, satker, pk)
-    if not can_edit:
-        raise PermissionDenied
-    form = _rating_form(centre, request.POST)
-    if form.is_valid():
-        try:
-            rating = services.ovop_rating_set(centre=centre, fiscal_year=fiscal_year, by=request.user,
-                                              stars=form.cleaned_data["stars"])  # fmt: skip
-            messages.success(request, _("Bintang %(year)s sentra %(name)s: %(stars)s (pembinaan %(level)s).") % {
-                "year": fiscal_year.year, "name": centre.name, "stars": rating.stars,
-                "level": CoachingLevel(rating.coaching_level).label.lower(),
-            })  # fmt: skip
-            return redirect("programs:ovop", code=satker.code, year=fiscal_year.year)
-        except ValidationError as error:
-            _put_errors(request, form, error)
-    messages.error(request, _("Bintang sentra %(name)s belum disimpan.") % {"name": centre.name})
-    return _ovop_page(request, satker, fiscal_year, can_edit, rating_forms={centre.pk: form})
-
-
 # -- output targets ---------------------------------------------------------------------------
 
 
@@ -487,7 +320,7 @@ def output_targets(request: HttpRequest, code: str, year: int) -> HttpResponse:
                 messages.success(request, _("Target output %(year)s disimpan.") % {"year": fiscal_year.year})
                 return redirect("programs:targets", code=satker.code, year=fiscal_year.year)
             except ValidationError as error:
-                _put_errors(request, form, error)
+                put_errors(request, form, error)
         messages.error(request, _("Target belum disimpan: periksa pesan pada isian yang ditandai."))
     else:
         form = OutputTargetsForm(initial=stored)
@@ -515,15 +348,11 @@ def _targets_xlsx(satker: Satker, fiscal_year: FiscalYear, stored: dict[str, int
 
 
 _MONTH = "satkers/<str:code>/<int:year>/programs/<int:month>/"
-_OVOP = "satkers/<str:code>/<int:year>/ovop/"
 
 urlpatterns: list[URLPattern] = [
     path(_MONTH, month_records_view, name="records"),
     path(f"{_MONTH}<slug:kind>/add/", record_add, name="record-add"),
     path(f"{_MONTH}<slug:kind>/<int:pk>/edit/", record_edit, name="record-edit"),
     path(f"{_MONTH}<slug:kind>/<int:pk>/delete/", record_delete, name="record-delete"),
-    path(_OVOP, ovop_centres, name="ovop"),
-    path(f"{_OVOP}<int:pk>/edit/", ovop_centre_edit, name="ovop-edit"),
-    path(f"{_OVOP}<int:pk>/rating/", ovop_rating, name="ovop-rating"),
     path("satkers/<str:code>/<int:year>/targets/", output_targets, name="targets"),
 ]

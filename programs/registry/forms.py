@@ -14,7 +14,7 @@ from accounts import permissions
 from accounts.scoping import scoped
 from budgets.forms import RupiahField
 from budgets.models import Regency, Satker
-from programs.models import Enterprise, OvopCentre
+from programs.models import Enterprise, Sentra
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -54,9 +54,9 @@ class EnterpriseForm(forms.Form):
     )
     centre = forms.ModelChoiceField(
         label=_("Sentra"),
-        queryset=OvopCentre.objects.none(),
+        queryset=Sentra.objects.none(),
         required=False,
-        help_text=_("Sentra OVOP tempat usaha ini bergabung, bila ada."),
+        help_text=_("Sentra IKM tempat usaha ini bergabung, bila ada."),
     )
     kbli = forms.CharField(
         label=_("KBLI"),
@@ -102,9 +102,9 @@ class EnterpriseForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.enterprise = enterprise
         self.fields["regency"].queryset = scoped(Regency.objects.all(), user, for_edit=True).order_by("kemendagri_code")
-        self.fields["centre"].queryset = scoped(
-            OvopCentre.objects.select_related("regency"), user, for_edit=True
-        ).order_by("name")
+        self.fields["centre"].queryset = scoped(Sentra.objects.select_related("regency"), user, for_edit=True).order_by(
+            "name"
+        )
         if permissions.writes_everywhere(user):
             self.fields["satker"].queryset = Satker.objects.order_by("code")
         else:

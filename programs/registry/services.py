@@ -22,7 +22,7 @@ from accounts.scoping import scoped
 from budgets.models import Province, Regency, Satker
 from budgets.region_lookup import province_of_record
 from core.formats import MAX_RUPIAH, RupiahError, parse_rupiah
-from programs.models import Enterprise, OvopCentre
+from programs.models import Enterprise, Sentra
 from programs.registry.rules import (
     RuleError,
     clean_address,
@@ -236,7 +236,7 @@ def enterprise_clean(
 
     satker = _satker(errors, by, data, regency, enterprise, province_id)
 
-    centre = _resolve(OvopCentre, data.get("centre"), select_related=("regency",))
+    centre = _resolve(Sentra, data.get("centre"), select_related=("regency",))
     if data.get("centre") not in (None, "") and centre is None:
         errors.add("centre", _("Sentra tidak ditemukan."))
     elif centre is not None and regency is not None and centre.regency.province_id != regency.province_id:
@@ -394,7 +394,7 @@ def enterprise_save(
 def enterprises_delete(*, enterprises: QuerySet[Enterprise], by: User) -> int:
     """Delete these enterprises (those the user may change) and take their figures out of the
     registry summary, in one transaction; the number deleted. An enterprise that a facilitation
-    still names is protected: nothing is deleted then (Django's ProtectedError)."""
+    or an OVOP candidacy still names is protected: nothing is deleted then (Django's ProtectedError)."""
     if not permissions.may_write(by):
         raise PermissionDenied(_("Peran Anda hanya dapat membaca registri IKM."))
     doomed = list(scoped(enterprises.select_for_update(), by, for_edit=True))

@@ -28,7 +28,7 @@ from accounts.roles import Can
 from accounts.scoping import get_scoped_or_404, scoped
 from budgets.views.common import add_service_errors
 from core.safe_json import SafeJSONEncoder
-from programs.models import Enterprise, OvopCentre, RegistrySummary
+from programs.models import Enterprise, RegistrySummary, Sentra
 from programs.registry.filters import EnterpriseFilter
 from programs.registry.forms import EnterpriseForm
 from programs.registry.services import POSSIBLE_DUPLICATE, enterprise_save
@@ -268,8 +268,7 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # Likewise a centre coached by a central unit: the page says the enterprise is in one
     # without naming it.
     centre_shown = (
-        enterprise.centre is not None
-        and scoped(OvopCentre.objects.filter(pk=enterprise.centre_id), request.user).exists()
+        enterprise.centre is not None and scoped(Sentra.objects.filter(pk=enterprise.centre_id), request.user).exists()
     )
     can_edit = (
         permissions.may_write(request.user)

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from budgets.models import Authority, FiscalYear, MonthlyReport, Regency, SatkerAuthority
-from programs.models import OutputIndicator, OutputTarget, OvopCentre, OvopRating
+from programs.models import OutputIndicator, OutputTarget, OvopCoaching, Sentra
 from programs.records import services
 from tests.conftest import client_for
 from tests.factories import SatkerFactory
@@ -330,7 +330,7 @@ def test_month_records_export_queries_do_not_grow(
     assert [len(rows(sheet)) for sheet in book.worksheets] == [16, 16, 16]
 
 
-# --- OVOP centres ----------------------------------------------------------------------------
+# --- Sentra and their OVOP coaching ------------------------------------------------------------------------
 
 
 def ovop_url(satker, fiscal_year) -> str:
@@ -339,13 +339,14 @@ def ovop_url(satker, fiscal_year) -> str:
 
 def add_centres(satker, regency, year: int, count: int = 1) -> None:
     for index in range(count):
-        centre = OvopCentre.objects.create(
+        centre = Sentra.objects.create(
             satker=satker, name=f"Sentra Tenun {index:02d}", regency=regency, village="Kebun Tebeng",
-            commodity_group="TENUN", unit_count=1200 + index,
+            commodity="Tenun ikat", commodity_group="TENUN", unit_count=1200 + index, decree_number=f"{index}/2021",
+            decree_date=datetime.date(2021, 3, 4),
         )  # fmt: skip
-        OvopRating.objects.create(centre=centre, year=year - 1, stars=2)
+        OvopCoaching.objects.create(sentra=centre, year=year - 1, stars=2)
         if index == 0:
-            OvopRating.objects.create(centre=centre, year=year, stars=4)
+            OvopCoaching.objects.create(sentra=centre, year=year, stars=4)
 
 
 @pytest.fixture
@@ -360,12 +361,12 @@ def test_ovop_export_lists_the_satkers_centres(persona, request, satker, fiscal_
     sheet = workbook(response, f"sentra-ovop-170019-{fiscal_year.year}-").active
     assert_reports_look(sheet)
     year = fiscal_year.year
-    assert header(sheet) == ["Nama sentra", "Kode kabupaten/kota", "Kabupaten/kota", "Desa/kelurahan",
-                             "Kelompok komoditas", "Unit IKM", "Tahun penilaian terakhir", "Bintang terakhir",
-                             "Pembinaan", f"Bintang {year}"]  # fmt: skip
-    assert rows(sheet) == [("Sentra Tenun 00", "17.71", "Kota Bengkulu", "Kebun Tebeng", "Kain tenun", 1200, year, 4,
-                            "Pusat", 4)]  # fmt: skip
-    assert sheet["F4"].number_format == "#,##0"
+    assert header(sheet) == ["Nama sentra", "Kode kabupaten/kota", "Kabupaten/kota", "Desa/kelurahan", "Komoditas",
+                             "Kelompok komoditas", "Unit IKM", "Nomor SK", "Tanggal SK", f"Dibina {year}",
+                             f"Bintang dilaporkan {year}", "Tahun pembinaan terakhir"]  # fmt: skip
+    assert rows(sheet) == [("Sentra Tenun 00", "17.71", "Kota Bengkulu", "Kebun Tebeng", "Tenun ikat", "Kain tenun",
+                            1200, "0/2021", datetime.datetime(2021, 3, 4), True, 4, year)]  # fmt: skip
+    assert sheet["G4"].number_format == "#,##0"
 
 
 def test_another_provinces_centres_are_not_exported(officer, other_satker, fiscal_year, centres) -> None:
@@ -382,11 +383,12 @@ def test_ovop_export_queries_do_not_grow(reviewer, satker, fiscal_year, regency,
     add_centres(satker, regency, fiscal_year.year)
     with django_assert_max_num_queries(10) as small:
         assert client.get(ovop_url(satker, fiscal_year), {"format": "xlsx"}).status_code == 200
-    OvopCentre.objects.all().delete()
+    Sentra.objects.all().delete()
     add_centres(satker, regency, fiscal_year.year, count=20)
     with django_assert_max_num_queries(len(small.captured_queries)):
         sheet = workbook(client.get(ovop_url(satker, fiscal_year), {"format": "xlsx"}), "sentra-ovop-").active
-    assert len(rows(sheet)) == 20 and column(sheet, "Bintang terakhir")[1:] == [2] * 19
+    year = fiscal_year.year
+    assert len(rows(sheet)) == 20 and column(sheet, "Tahun pembinaan terakhir")[1:] == [year - 1] * 19
 
 
 # --- Output targets --------------------------------------------------------------------------

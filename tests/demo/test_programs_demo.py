@@ -1,6 +1,7 @@
 """The programme demo of load_demo_data: what it writes (records in the APPROVED reports the
-budgets demo made, a valid IKM registry linked to the facilitations by NIB, OVOP centres and
-ratings, poverty activities, targets, history rows), determinism and idempotence."""
+budgets demo made, a valid IKM registry linked to the facilitations by NIB, a sentra directory
+and its OVOP coaching, OVOP award cycles and candidates, poverty activities, targets, history
+rows), determinism and idempotence."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import re
 from datetime import datetime, time
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db.models import Count, F, Q
 from django.utils import timezone
@@ -32,16 +34,21 @@ from programs.models import (
     Facilitation,
     NewEntrepreneur,
     OutputTarget,
-    OvopCentre,
-    OvopRating,
+    OvopCandidate,
+    OvopCoaching,
+    OvopCycle,
     PovertyActivity,
+    Sentra,
 )
+from programs.records.ovop import stars_for_score
 from programs.registry.rules import is_manufacturing_kbli, normalize_name, size_class_for
 from programs.registry.summary import summary_differences
+from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
 
-MODELS = (Enterprise, OvopCentre, OvopRating, NewEntrepreneur, Facilitation, PovertyActivity, OutputTarget)
+MODELS = (Enterprise, Sentra, OvopCoaching, OvopCycle, OvopCandidate, NewEntrepreneur, Facilitation, PovertyActivity,
+          OutputTarget)  # fmt: skip
 MONTHLY = (NewEntrepreneur, Facilitation, PovertyActivity)
 NIB = re.compile(r"^[0-9]{13}$")
 
@@ -68,6 +75,7 @@ def counts() -> dict[str, int]:
 
 def test_first_run_reports_the_programme_data_and_the_2022_outputs(demo: str) -> None:
     assert "Registri IKM dan sentra OVOP: 4000 IKM terdaftar" in demo
+    assert re.search(r"sentra OVOP, [0-9]+ calon bintang OVOP baru", demo)
     assert "Program TA 2022: 13220 WUB" in demo and "Program TA 2023:" in demo
     assert (
         "Capaian (laporan disetujui) WUB 13.220 (DK 4.579, 2.572 berizin usaha), sentra OVOP 1.574, "
@@ -82,7 +90,7 @@ def test_second_run_changes_nothing(demo: str) -> None:
     before = counts()
     output = run()
     assert "Program TA 2022: dilewati" in output and "Program TA 2023: dilewati" in output
-    assert "0 IKM terdaftar, 0 sentra OVOP baru" in output
+    assert "0 IKM terdaftar, 0 sentra OVOP, 0 calon bintang OVOP baru" in output
     assert counts() == before
     assert "Program TA 2022: dilewati" in run(year=[2022])
 
@@ -157,8 +165,8 @@ def test_facilitations_are_linked_to_the_registry_by_nib(demo: str) -> None:
     assert repeated.count() < 50
 
 
-def test_ovop_centres_and_ratings_across_years_provinces_and_groups(demo: str) -> None:
-    centres = OvopCentre.objects.all()
+def test_sentra_and_their_coaching_across_years_provinces_and_groups(demo: str) -> None:
+    centres = Sentra.objects.all()
     assert not centres.filter(unit_count__lt=5).exists()
     assert not centres.exclude(regency__province=F("satker__province")).exists()
     assert not centres.filter(satker__is_central=True).exists()
@@ -166,14 +174,64 @@ def test_ovop_centres_and_ratings_across_years_provinces_and_groups(demo: str) -
     assert set(centres.values_list("commodity_group", flat=True)) == {
         "PANGAN", "TENUN", "BATIK", "ANYAMAN", "GERABAH", "LAINNYA",
     }  # fmt: skip
-    assert OvopRating.objects.filter(year=2022).count() == 1_574
-    both = OvopRating.objects.filter(year=2023, centre__ratings__year=2022)
+    assert OvopCoaching.objects.filter(year=2022).count() == 1_574
+    both = OvopCoaching.objects.filter(year=2023, sentra__coachings__year=2022)
     assert both.count() > 1_400
-    assert set(OvopRating.objects.filter(year=2022).values_list("stars", flat=True)) == {1, 2, 3, 4, 5}
-    stars_2022 = dict(OvopRating.objects.filter(year=2022).values_list("centre", "stars"))
-    stars_2023 = dict(OvopRating.objects.filter(year=2023).values_list("centre", "stars"))
+    assert set(OvopCoaching.objects.filter(year=2022).values_list("stars", flat=True)) == {1, 2, 3, 4, 5}
+    stars_2022 = dict(OvopCoaching.objects.filter(year=2022).values_list("sentra", "stars"))
+    stars_2023 = dict(OvopCoaching.objects.filter(year=2023).values_list("sentra", "stars"))
     assert all(stars >= stars_2022[centre] for centre, stars in stars_2023.items() if centre in stars_2022)
     assert any(stars > stars_2022[centre] for centre, stars in stars_2023.items() if centre in stars_2022)
+
+
+def test_ovop_award_cycles_as_published(demo: str) -> None:
+    """DOMAIN.md: cycles 2013, 2015, 2018, 2022, 2024; five stars rare (2 in 2015, 4 in 2018);
+    2022 starred 77 IKM; 2024: 159 proposals from 22 provinces, 89 passed the administrative
+    check, the 77 IKM starred in 2022 re-evaluated, recommendations of 1-3 stars."""
+    assert list(OvopCycle.objects.order_by("year").values_list("year", flat=True)) == [2013, 2015, 2018, 2022, 2024]
+    candidates = OvopCandidate.objects.all()
+    starred = candidates.filter(awarded_stars__isnull=False)
+    five = dict(starred.filter(awarded_stars=5).values("cycle__year").annotate(n=Count("pk")).values_list(
+        "cycle__year", "n"))  # fmt: skip
+    assert (five[2015], five[2018]) == (2, 4)
+    assert starred.filter(cycle__year=2022).count() == 77
+    new_2024 = candidates.filter(cycle__year=2024, re_evaluates__isnull=True)
+    assert new_2024.count() == 159
+    assert new_2024.values("satker__province").distinct().count() == 22
+    assert new_2024.filter(admin_check_passed=True).count() == 89
+    again = candidates.filter(cycle__year=2024, re_evaluates__isnull=False)
+    assert again.count() == 77
+    assert set(again.values_list("re_evaluates", flat=True)) == set(starred.filter(cycle__year=2022).values_list(
+        "pk", flat=True))  # fmt: skip
+    assert not again.exclude(enterprise=F("re_evaluates__enterprise")).exists()
+    assert set(candidates.filter(cycle__year=2024).values_list("recommended_stars", flat=True)) - {None} == {1, 2, 3}
+    # Candidates are registry enterprises of their satker's province, in the five OVOP groups.
+    assert not candidates.exclude(enterprise__province=F("satker__province")).exists()
+    assert not candidates.filter(satker__is_central=True).exists()
+    assert set(candidates.values_list("group", flat=True)) <= {"PANGAN", "TENUN", "BATIK", "ANYAMAN", "GERABAH"}
+    assert not candidates.filter(awarded_stars__isnull=False).exclude(admin_check_passed=True).exists()
+    # The 2024 score bands are data of the cycle and agree with the recommendations.
+    cycle = OvopCycle.objects.get(year=2024)
+    assert cycle.bands.count() == 5
+    for candidate in new_2024.filter(admin_check_passed=True)[:20]:
+        assert stars_for_score(cycle, candidate.score) == candidate.recommended_stars
+
+
+def test_ovop_report_of_2024_shows_the_cycle_and_its_moves(demo: str) -> None:
+    viewer = get_user_model().objects.get(username="viewer")
+    year = FiscalYear.objects.filter(year__gte=2024).order_by("year").values_list("year", flat=True).first()
+    if year is None:
+        pytest.skip("no fiscal year from 2024 on in the demo")
+    totals = client_for(viewer).get("/reports/ovop/", {"year": year, "format": "json"}).json()["totals"]
+    again = OvopCandidate.objects.filter(cycle__year=2024, re_evaluates__isnull=False)
+    moves = {
+        "moves_up": again.filter(awarded_stars__gt=F("re_evaluates__awarded_stars")).count(),
+        "moves_same": again.filter(awarded_stars=F("re_evaluates__awarded_stars")).count(),
+        "moves_down": again.filter(awarded_stars__lt=F("re_evaluates__awarded_stars")).count(),
+    }
+    assert (totals["cycle"], totals["proposals"], totals["admin_passed"], totals["reevaluated"]) == (2024, 159, 89, 77)
+    assert {key: totals[key] for key in moves} == moves and sum(moves.values()) == 77
+    assert (totals["stars_4"], totals["stars_5"], totals["level_central"]) == (0, 0, 0)
 
 
 def test_poverty_activities_in_priority_regencies_of_2022_and_2023(demo: str) -> None:
@@ -230,7 +288,7 @@ def test_plans_are_deterministic(demo: str) -> None:
     def rows(objects: list) -> list[tuple]:
         return [tuple(getattr(o, f.attname) for f in o._meta.concrete_fields if f.name != "id") for o in objects]
 
-    for name in ("entrepreneurs", "facilitations", "poverty", "ratings", "targets"):
+    for name in ("entrepreneurs", "facilitations", "poverty", "coachings", "targets"):
         assert rows(getattr(first, name)) == rows(getattr(second, name))
     assert len(first.entrepreneurs) == 13_220
 

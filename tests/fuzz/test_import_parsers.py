@@ -27,7 +27,7 @@ from budgets.models import BudgetLine, Realization, Regency, RpdPlan
 from imports.catalog import KINDS, get_kind
 from imports.importer import import_file
 from imports.models import Upload
-from programs.models import Enterprise, Facilitation, NewEntrepreneur, OvopCentre, OvopRating
+from programs.models import Enterprise, Facilitation, NewEntrepreneur, OvopCoaching, Sentra
 from tests.fuzz.strategies import INF, NEG_INF, cell_values, hostile
 from tests.fuzz.support import (
     assert_handled,
@@ -193,7 +193,7 @@ def test_hostile_cells_are_refused_by_row_or_imported_and_shown_escaped(
             return
         assert not result.plan.errors
         assert_rows_fit_postgresql(
-            Realization, RpdPlan, BudgetLine, Enterprise, NewEntrepreneur, Facilitation, OvopCentre, OvopRating
+            Realization, RpdPlan, BudgetLine, Enterprise, NewEntrepreneur, Facilitation, Sentra, OvopCoaching
         )
         again = run(path, kind, user, dry_run=True)
         assert again.plan.ok and again.plan.counts["new"] == again.plan.counts["changed"] == 0, again.plan.counts

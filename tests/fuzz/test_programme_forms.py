@@ -5,6 +5,8 @@ columns on PostgreSQL and comes back escaped on the pages that show it."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from django.urls import reverse
 from hypothesis import given
@@ -16,11 +18,13 @@ from programs.models import (
     NewEntrepreneur,
     OutputIndicator,
     OutputTarget,
-    OvopCentre,
-    OvopRating,
+    OvopCandidate,
+    OvopCoaching,
+    OvopCycle,
     PovertyActivity,
+    Sentra,
 )
-from programs.records import services
+from programs.records import ovop, services
 from tests.fuzz.forms import must_refuse_amount, mutations, post_data
 from tests.fuzz.strategies import hostile
 from tests.fuzz.support import assert_fits_postgresql, assert_pages_escaped, is_refused, post_form, rolled_back
@@ -134,26 +138,28 @@ def test_record_edit_refuses_hostile_input_whole(
         )
 
 
-# --- OVOP centres and their stars ------------------------------------------------------------
+# --- Sentra, their coaching and OVOP candidates ---------------------------------------------
 
 
 def centre_post(regency) -> dict[str, str]:
     return {"name": "Sentra Batik Besurek", "regency": str(regency.pk), "village": "Anggut Atas",
-            "commodity_group": "BATIK", "unit_count": "8"}  # fmt: skip
+            "commodity": "Batik tulis", "commodity_group": "BATIK", "unit_count": "8",
+            "decree_number": "188.4/45/2021", "decree_date": "2021-03-04"}  # fmt: skip
 
 
 def check_centre_post(client, url: str, data: dict, page: str) -> None:
     response = post_form(client, url, data)
     if not is_refused(response):
-        for centre in OvopCentre.objects.all():
+        for centre in Sentra.objects.all():
             assert_fits_postgresql(centre)
             assert 5 <= centre.unit_count <= 1_000_000
+            assert bool(centre.decree_number) == (centre.decree_date is not None)
         assert_pages_escaped(client, page)  # (the exports: test_stored_text.py)
 
 
 @given(changed=st.data())
 def test_ovop_centre_add_refuses_hostile_input_whole(as_officer, satker, fiscal_year, regency, changed) -> None:
-    good = {f"centre-{key}": value for key, value in centre_post(regency).items()}
+    good = {f"sentra-{key}": value for key, value in centre_post(regency).items()}
     data = post_data(good, changed.draw(mutations(list(good))))
     url = reverse("programs:ovop", args=[satker.code, fiscal_year.year])
     with rolled_back():
@@ -161,9 +167,10 @@ def test_ovop_centre_add_refuses_hostile_input_whole(as_officer, satker, fiscal_
 
 
 @pytest.fixture
-def centre(officer, satker, regency) -> OvopCentre:
-    return services.ovop_centre_create(satker=satker, name="Sentra Tenun", regency=regency, village="Kebun Tebeng",
-                                       commodity_group="TENUN", unit_count=10, by=officer)  # fmt: skip
+def centre(officer, satker, regency) -> Sentra:
+    return ovop.sentra_create(satker=satker, name="Sentra Tenun", regency=regency, village="Kebun Tebeng",
+                              commodity_group="TENUN", unit_count=10, decree_number="1/2020",
+                              decree_date=date(2020, 1, 2), by=officer)  # fmt: skip
 
 
 @given(changed=st.data())
@@ -179,13 +186,49 @@ def test_ovop_centre_edit_refuses_hostile_input_whole(as_officer, satker, fiscal
     extra=st.dictionaries(hostile(), hostile(), max_size=2),
 )
 def test_ovop_stars_are_1_to_5_or_refused(as_officer, satker, fiscal_year, centre, stars, extra) -> None:
-    url = reverse("programs:ovop-rating", args=[satker.code, fiscal_year.year, centre.pk])
+    url = reverse("programs:ovop-coaching", args=[satker.code, fiscal_year.year, centre.pk])
     with rolled_back():
         response = post_form(as_officer, url, {**extra, "stars": stars})
-        if not is_refused(response):
-            rating = OvopRating.objects.get(centre=centre)
-            assert 1 <= rating.stars <= 5 and int(stars) == rating.stars
+        if not is_refused(response) and "remove" not in extra:
+            rating = OvopCoaching.objects.get(sentra=centre)
+            if rating.stars is None:
+                assert not stars.strip()
+            else:
+                assert 1 <= rating.stars <= 5 and int(stars) == rating.stars
             assert_pages_escaped(as_officer, reverse("programs:ovop", args=[satker.code, fiscal_year.year]))
+
+
+@pytest.fixture
+def candidate(satker, regency) -> OvopCandidate:
+    enterprise = make_enterprise(regency, "Tenun Songket", nib="1700000000001")
+    cycle = OvopCycle.objects.create(year=2024, name="OVOP 2024")
+    return OvopCandidate.objects.create(cycle=cycle, enterprise=enterprise, product="Songket", group="TENUN",
+                                        regency=regency, satker=satker)  # fmt: skip
+
+
+@given(
+    data=st.fixed_dictionaries(
+        {
+            "admin_check_passed": st.one_of(hostile(), st.sampled_from(["", "true", "false"])),
+            "score": st.one_of(hostile(), st.decimals(allow_nan=True).map(str)),
+            "recommended_stars": st.one_of(hostile(), st.integers(-(10**30), 10**30).map(str)),
+            "awarded_stars": st.one_of(hostile(), st.integers(-3, 9).map(str)),
+        }
+    )
+)
+def test_ovop_selection_results_are_valid_or_refused(as_admin, satker, fiscal_year, candidate, data) -> None:
+    url = reverse("programs:ovop-candidate", args=[satker.code, fiscal_year.year, candidate.pk])
+    with rolled_back():
+        response = post_form(as_admin, url, data)
+        candidate.refresh_from_db()
+        if is_refused(response):
+            assert (candidate.admin_check_passed, candidate.score, candidate.awarded_stars) == (None, None, None)
+        else:
+            assert_fits_postgresql(candidate)
+            assert candidate.score is None or 0 <= candidate.score <= 100
+            assert candidate.awarded_stars is None or (
+                candidate.admin_check_passed and 1 <= candidate.awarded_stars <= 5
+            )
 
 
 # --- Output targets (admins) -----------------------------------------------------------------

@@ -5,10 +5,13 @@ PostgreSQL refuses NUL), never the markup unescaped. Deterministic: one pass ove
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from django.urls import reverse
 
-from programs.models import Enterprise, Facilitation, NewEntrepreneur, OvopCentre
+from programs.models import Enterprise, Facilitation, NewEntrepreneur, Sentra
+from programs.records import ovop as ovop_services
 from programs.records import services
 from programs.registry.rules import normalize_name, size_class_for
 from tests.fuzz.strategies import HOSTILE
@@ -32,9 +35,10 @@ def test_stored_hostile_text_is_shown_and_exported_escaped(
         )  # fmt: skip
         services.new_entrepreneur_create(**common, name=text, regency=regency, business_type=text)
         services.facilitation_create(**common, kind="PRODUK", enterprise_name=text, note=text)
-        services.ovop_centre_create(satker=satker, name=f"{index} {text}", regency=regency, village=text,
-                                    commodity_group="TENUN", unit_count=10, by=officer)  # fmt: skip
-    assert NewEntrepreneur.objects.count() == Facilitation.objects.count() == OvopCentre.objects.count() > 70
+        ovop_services.sentra_create(satker=satker, name=f"{index} {text}", regency=regency, village=text,
+                                    commodity=text, commodity_group="TENUN", unit_count=10, decree_number=text[:100],
+                                    decree_date=date(2020, 1, 2), by=officer)  # fmt: skip
+    assert NewEntrepreneur.objects.count() == Facilitation.objects.count() == Sentra.objects.count() > 70
     year, code = fiscal_year.year, satker.code
     records = reverse("programs:records", args=[code, year, 1])
     ovop = reverse("programs:ovop", args=[code, year])

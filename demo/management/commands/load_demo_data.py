@@ -35,8 +35,8 @@ class Command(BaseCommand):
         "Muat data demo TA 2022 dan 2023 (pagu, RPD, realisasi dan laporan bulanan 38 satker provinsi "
         "dan 4 unit pusat, dengan angka realisasi yang dipublikasikan) serta tahun anggaran berjalan "
         "sampai bulan yang sudah berakhir; lalu data program pada laporan yang disetujui (WUB, fasilitasi, "
-        "kemiskinan ekstrem, sentra OVOP dan bintangnya, target output, registri IKM) dengan capaian output "
-        "2022 yang dipublikasikan. Jalankan setelah load_master_data. "
+        "kemiskinan ekstrem, direktori sentra IKM dan pembinaan OVOP, siklus penghargaan OVOP, target output, "
+        "registri IKM) dengan capaian output 2022 yang dipublikasikan. Jalankan setelah load_master_data. "
         "Aman diulang: tahun yang sudah berisi data dilewati."
     )
 

@@ -1,9 +1,11 @@
-"""Importing `ovop` workbooks: a row creates or updates a centre (satker + name + regency) and
-sets its stars for the year, with the web form's rules; the same file again changes nothing."""
+"""Importing `ovop` workbooks: a row creates or updates a sentra of the directory (satker + name +
+regency) and records its coaching of the year with the reported star level (may be empty), with
+the web form's rules; the same file again changes nothing; no award is made."""
 
 from __future__ import annotations
 
 import io
+from datetime import date
 from pathlib import Path
 
 import openpyxl
@@ -18,8 +20,8 @@ from budgets.services.common import closed_year_reason
 from imports.catalog import get_kind
 from imports.importer import import_file
 from imports.reader import read_sheet
-from programs.models import OvopCentre, OvopRating
-from programs.records.services import ovop_centre_create, ovop_rating_set
+from programs.models import OvopCandidate, OvopCoaching, Sentra
+from programs.records.ovop import ovop_coaching_set, sentra_create
 from tests.conftest import client_for
 from tests.imports.bad_files import workbook as write_workbook
 
@@ -59,8 +61,8 @@ def errors(result) -> list[tuple[int, str]]:
 def stored() -> dict[tuple[str, str], tuple]:
     return {
         (c.name, c.regency.kemendagri_code): (c.village, c.commodity_group, c.unit_count,
-                                              {r.year: r.stars for r in c.ratings.all()})
-        for c in OvopCentre.objects.select_related("regency").prefetch_related("ratings")
+                                              {r.year: r.stars for r in c.coachings.all()})
+        for c in Sentra.objects.select_related("regency").prefetch_related("coachings")
     }  # fmt: skip
 
 
@@ -82,14 +84,14 @@ def test_valid_file_imports_and_the_same_file_again_changes_nothing(tmp_path, of
         ("Sentra Tenun Songket", "17.71"): ("Pasar Baru", "TENUN", 12, {last: 2, this: 3}),
         ("Sentra Batik Besurek", "17.01"): ("Anggut Atas", "BATIK", 8, {this: 4}),
     }
-    for model in (OvopCentre, OvopRating):
+    for model in (Sentra, OvopCoaching):
         assert {(h.history_user, h.history_change_reason) for h in model.history.all()} == {(officer, "test ovop.xlsx")}
-    history = OvopCentre.history.count() + OvopRating.history.count()
+    history = Sentra.history.count() + OvopCoaching.history.count()
     assert history == 5
 
     again = run(path, officer)
     assert again.imported and again.plan.counts == {"new": 0, "changed": 0, "unchanged": 3}
-    assert OvopCentre.history.count() + OvopRating.history.count() == history
+    assert Sentra.history.count() + OvopCoaching.history.count() == history
 
 
 def test_changed_stars_and_centre_fields_update_in_place(tmp_path, officer, regencies, years) -> None:
@@ -106,22 +108,23 @@ def test_changed_stars_and_centre_fields_update_in_place(tmp_path, officer, rege
         ("Sentra Tenun Songket", "17.71"): ("Pasar Baru", "TENUN", 12, {last: 2, this: 4}),
         ("Sentra Batik Besurek", "17.01"): ("Anggut Bawah", "BATIK", 9, {this: 4, last: 1}),
     }
-    assert OvopCentre.objects.count() == 2
-    assert OvopCentre.history.filter(history_type="~").get().history_change_reason == "penilaian ulang"
-    assert {h.history_change_reason for h in OvopRating.history.filter(history_type="~")} == {"penilaian ulang"}
-    assert OvopRating.history.filter(history_type="+", history_change_reason="penilaian ulang").count() == 1
+    assert Sentra.objects.count() == 2
+    assert Sentra.history.filter(history_type="~").get().history_change_reason == "penilaian ulang"
+    assert {h.history_change_reason for h in OvopCoaching.history.filter(history_type="~")} == {"penilaian ulang"}
+    assert OvopCoaching.history.filter(history_type="+", history_change_reason="penilaian ulang").count() == 1
 
 
 def test_centres_entered_on_the_web_form_are_matched_by_their_natural_key(
     tmp_path, officer, satker, regencies, years
 ) -> None:
-    centre = ovop_centre_create(satker=satker, name="Sentra Tenun Songket", regency=regencies["17.71"],
-                                village="Pasar Baru", commodity_group="TENUN", unit_count=12, by=officer)  # fmt: skip
-    ovop_rating_set(centre=centre, fiscal_year=years[1], stars=3, by=officer)
+    centre = sentra_create(satker=satker, name="Sentra Tenun Songket", regency=regencies["17.71"],
+                           village="Pasar Baru", commodity_group="TENUN", unit_count=12, decree_number="12/2020",
+                           decree_date=date(2020, 3, 1), by=officer)  # fmt: skip
+    ovop_coaching_set(sentra=centre, fiscal_year=years[1], stars=3, by=officer)
     rows = [["170019", "Sentra Tenun Songket", 1771, "Pasar Baru", "kain tenun", 12, years[1].year, 3]]
     result = run(workbook(tmp_path / "sama.xlsx", rows), officer)
     assert result.plan.counts == {"new": 0, "changed": 0, "unchanged": 1}
-    assert OvopCentre.history.count() == 1 and OvopRating.history.count() == 1
+    assert Sentra.history.count() == 1 and OvopCoaching.history.count() == 1
 
 
 @pytest.mark.parametrize(
@@ -171,7 +174,7 @@ def test_rules_refuse_the_file(tmp_path, officer, other_satker, regencies, years
     result = run(workbook(tmp_path / "bad.xlsx", [*rows[:2], bad]), officer)
     assert errors(result) == [(4, column)]
     assert message in result.plan.errors[0].message
-    assert not OvopCentre.objects.exists() and not OvopRating.objects.exists()
+    assert not Sentra.objects.exists() and not OvopCoaching.objects.exists()
 
 
 def test_closed_year_is_refused(tmp_path, officer, regencies, years) -> None:
@@ -179,7 +182,7 @@ def test_closed_year_is_refused(tmp_path, officer, regencies, years) -> None:
     result = run(workbook(tmp_path / "tutup.xlsx", valid_rows(years)), officer)
     assert errors(result) == [(2, "tahun")]
     assert result.plan.errors[0].message == closed_year_reason(FiscalYear.objects.get(pk=years[0].pk))
-    assert not OvopCentre.objects.exists()
+    assert not Sentra.objects.exists()
 
 
 def test_every_error_of_a_row_is_reported(tmp_path, officer, regencies, years) -> None:
@@ -203,14 +206,14 @@ def test_duplicates_and_disagreeing_centres_name_the_first_row(tmp_path, officer
     result = run(workbook(tmp_path / "beda.xlsx", rows), officer)
     assert errors(result) == [(3, "jumlah_ikm")]
     assert "berbeda dengan baris 2" in result.plan.errors[0].message
-    assert not OvopCentre.objects.exists()
+    assert not Sentra.objects.exists()
 
 
 def test_same_name_in_another_regency_is_another_centre(tmp_path, officer, regencies, years) -> None:
     rows = [["170019", "Sentra Kopi", "17.71", "A", "PANGAN", 5, years[1].year, 1],
             ["170019", "Sentra Kopi", "17.01", "B", "PANGAN", 6, years[1].year, 2]]  # fmt: skip
     assert run(workbook(tmp_path / "dua.xlsx", rows), officer).plan.counts["new"] == 2
-    assert OvopCentre.objects.count() == 2
+    assert Sentra.objects.count() == 2
 
 
 @pytest.mark.parametrize("persona", ["reviewer", "viewer"])
@@ -218,13 +221,13 @@ def test_readers_are_refused_before_any_row(tmp_path, request, persona, regencie
     result = run(workbook(tmp_path / "r.xlsx", valid_rows(years)), request.getfixturevalue(persona))
     assert errors(result) == [(0, "")]
     assert "hanya membaca" in result.plan.errors[0].message
-    assert not OvopCentre.objects.exists()
+    assert not Sentra.objects.exists()
 
 
 def test_admin_imports_for_any_province(tmp_path, admin_user, other_satker, regencies, years) -> None:
     rows = [["110019", "Sentra Kopi Gayo", "11.71", "Lampineung", "PANGAN", 20, years[1].year, 5]]
     assert run(workbook(tmp_path / "aceh.xlsx", rows), admin_user).plan.counts["new"] == 1
-    assert OvopCentre.history.get().history_user == admin_user
+    assert Sentra.history.get().history_user == admin_user
 
 
 def test_template_round_trip(tmp_path, officer, regencies, years) -> None:
@@ -239,7 +242,7 @@ def test_template_round_trip(tmp_path, officer, regencies, years) -> None:
     book.save(tmp_path / "isi.xlsx")
     result = run(tmp_path / "isi.xlsx", officer)
     assert result.imported and result.plan.counts == {"new": 1, "changed": 0, "unchanged": 0}
-    assert OvopRating.objects.get().stars == 3
+    assert OvopCoaching.objects.get().stars == 3
 
 
 def test_command_imports_an_ovop_file(tmp_path, officer, regencies, years) -> None:
@@ -247,7 +250,7 @@ def test_command_imports_an_ovop_file(tmp_path, officer, regencies, years) -> No
     out = io.StringIO()
     call_command("import_xlsx", "ovop", str(path), user=officer.username, stdout=out)
     assert "Diimpor: 3 baru, 0 berubah, 0 tetap" in out.getvalue()
-    assert set(OvopRating.history.values_list("history_change_reason", flat=True)) == {"import_xlsx ovop cmd.xlsx"}
+    assert set(OvopCoaching.history.values_list("history_change_reason", flat=True)) == {"import_xlsx ovop cmd.xlsx"}
 
 
 def test_plan_queries_do_not_grow_with_the_file(
@@ -269,3 +272,21 @@ def test_plan_queries_do_not_grow_with_the_file(
     many += [["110019", f"Sentra Aceh {n}", "11.71", "Desa", "LAINNYA", 5, years[1].year, 2] for n in range(50)]
     large = queries(valid_rows(years) + many)
     assert small == large <= 6
+
+
+def test_empty_stars_record_the_coaching_without_a_level_and_no_award(tmp_path, officer, regencies, years) -> None:
+    this = years[1].year
+    rows = [["170019", "Sentra Tenun Songket", "17.71", "Pasar Baru", "TENUN", 12, this, None]]
+    result = run(workbook(tmp_path / "kosong.xlsx", rows), officer)
+    assert result.imported and result.plan.counts == {"new": 1, "changed": 0, "unchanged": 0}
+    coaching = OvopCoaching.objects.get()
+    assert (coaching.year, coaching.stars, coaching.sentra.decree_number, coaching.sentra.decree_date) == (
+        this,
+        None,
+        "",
+        None,
+    )
+    assert not OvopCandidate.objects.exists()
+    rows[0][7] = 2  # the level reported later: the same coaching, changed
+    assert run(workbook(tmp_path / "isi.xlsx", rows), officer).plan.counts == {"new": 0, "changed": 1, "unchanged": 0}
+    assert OvopCoaching.objects.get().stars == 2

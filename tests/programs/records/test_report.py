@@ -13,8 +13,12 @@ satker        authority  month  report     records
 110019        DK         6      RETURNED   WUB x4
 019101 (17)   KP         1      APPROVED   WUB x10 (4 with NIB), PRODUK x3, I40, ISO, HACCP, HALAL x2
 
-OVOP (2022): centre A of 170019 (food, 12 units, 3 stars), centre C of 110019 (woven, 8 units,
-5 stars); centre B of 170019 (batik) was rated in 2021 only.
+OVOP coaching (2022): sentra A of 170019 (food, 12 units, 3 stars reported), sentra C of 110019
+(woven, 8 units, 5 stars reported); sentra B of 170019 (batik) was coached in 2021 only.
+OVOP awards (cycles 2018, 2022, 2024; the 2022 report reads the 2022 cycle):
+  170019: E1 4* in 2018, re-evaluated 3* in 2022 (down); E2 proposed 2022, passed, 1*; E3
+          proposed 2022, failed the check; E2's 2024 proposal is another cycle.
+  110019: E5 2* in 2018, re-evaluated 2* in 2022 (same); E4 proposed 2022, passed, 5*.
 Targets 2022: 170019 wub 4 and exhibition_value 25 M; 019101 wub 8; 110019 ovop_centres 2.
 """
 
@@ -27,6 +31,7 @@ from dataclasses import dataclass
 
 import openpyxl
 import pytest
+from django.db.models import F
 from django.test import Client
 from django.urls import reverse
 
@@ -35,15 +40,18 @@ from programs.models import (
     Facilitation,
     NewEntrepreneur,
     OutputTarget,
-    OvopCentre,
-    OvopRating,
+    OvopCandidate,
+    OvopCoaching,
+    OvopCycle,
     PovertyActivity,
+    Sentra,
 )
 from programs.records import output_summary
 from programs.records.report import KEYS
 from reports.catalog import REPORTS
 from tests.conftest import client_for
 from tests.factories import ProvinceFactory, SatkerFactory
+from tests.programs.registry.support import make_enterprise
 from tests.writes import outputs_written
 
 pytestmark = pytest.mark.django_db
@@ -90,10 +98,16 @@ def facilitation(report: MonthlyReport, kind: str, count: int = 1, value: int = 
 
 
 def centre(satker: Satker, regency: Regency, name: str, group: str, units: int, ratings: dict[int, int]) -> None:
-    obj = OvopCentre.objects.create(satker=satker, name=name, regency=regency, village="Sukamaju",
+    obj = Sentra.objects.create(satker=satker, name=name, regency=regency, village="Sukamaju",
                                     commodity_group=group, unit_count=units)  # fmt: skip
     for year, stars in ratings.items():
-        OvopRating.objects.create(centre=obj, year=year, stars=stars)
+        OvopCoaching.objects.create(sentra=obj, year=year, stars=stars)
+
+
+def award(cycle, enterprise, satker, regency, passed, stars, re_evaluates=None) -> OvopCandidate:
+    return OvopCandidate.objects.create(cycle=cycle, enterprise=enterprise, product=f"Produk {enterprise.name}",
+                                        group="PANGAN", regency=regency, satker=satker, admin_check_passed=passed,
+                                        awarded_stars=stars, re_evaluates=re_evaluates)  # fmt: skip
 
 
 @pytest.fixture
@@ -127,6 +141,17 @@ def ledger(satker, other_satker, central_satker, regency, other_regency) -> Ledg
     centre(satker, regency, "Sentra Keripik A", "PANGAN", 12, {2022: 3})
     centre(satker, regency, "Sentra Batik B", "BATIK", 6, {2021: 2})
     centre(other_satker, other_regency, "Sentra Tenun C", "TENUN", 8, {2022: 5})
+    cycles = {year: OvopCycle.objects.create(year=year, name=f"OVOP {year}") for year in (2018, 2022, 2024)}
+    e1, e2, e3 = (make_enterprise(regency, f"IKM E{i}", nib=f"17000000000{i:02d}") for i in (1, 2, 3))
+    e4, e5 = (make_enterprise(other_regency, f"IKM E{i}", nib=f"11000000000{i:02d}") for i in (4, 5))
+    e1_2018 = award(cycles[2018], e1, satker, regency, True, 4)
+    award(cycles[2022], e1, satker, regency, True, 3, re_evaluates=e1_2018)
+    award(cycles[2022], e2, satker, regency, True, 1)
+    award(cycles[2022], e3, satker, regency, False, None)
+    award(cycles[2024], e2, satker, regency, None, None)
+    e5_2018 = award(cycles[2018], e5, other_satker, other_regency, True, 2)
+    award(cycles[2022], e5, other_satker, other_regency, True, 2, re_evaluates=e5_2018)
+    award(cycles[2022], e4, other_satker, other_regency, True, 5)
     for unit, indicator, target in (
         (satker, "wub", 4), (satker, "exhibition_value", 25 * M), (central_satker, "wub", 8),
         (other_satker, "ovop_centres", 2),
@@ -222,17 +247,33 @@ def test_province_filter_keeps_one_row(reviewer, ledger) -> None:
     assert data["params"]["province"] == "11"
 
 
-def test_ovop_report_centres_stars_levels_and_groups(reviewer, ledger) -> None:
+def test_ovop_report_sentra_coached_and_groups(reviewer, ledger) -> None:
     data = get_json(client_for(reviewer), OVOP)
     rows = by_province(data)
     bengkulu, aceh = rows["17"], rows["11"]
-    assert (bengkulu["centres"], bengkulu["units"], bengkulu["stars_3"], bengkulu["group_pangan"]) == (1, 12, 1, 1)
-    assert (bengkulu["group_batik"], bengkulu["level_province"], bengkulu["average_stars"]) == (0, 1, 3.0)
-    assert (aceh["centres"], aceh["stars_5"], aceh["level_central"], aceh["group_tenun"]) == (1, 1, 1, 1)
-    totals = data["totals"]
-    assert (totals["centres"], totals["units"], totals["average_stars"]) == (2, 20, 4.0)
-    assert [totals[f"stars_{n}"] for n in range(1, 6)] == [0, 0, 1, 0, 1]
+    assert (bengkulu["centres"], bengkulu["units"], bengkulu["group_pangan"], bengkulu["group_batik"]) == (1, 12, 1, 0)
+    assert (aceh["centres"], aceh["units"], aceh["group_tenun"]) == (1, 8, 1)
+    assert (data["totals"]["centres"], data["totals"]["units"]) == (2, 20)
     assert get_json(client_for(reviewer), OVOP, year=2022, authority="KP")["totals"]["centres"] == 0
+
+
+def test_ovop_report_stars_awarded_in_the_latest_cycle_and_moves(reviewer, ledger) -> None:
+    data = get_json(client_for(reviewer), OVOP)
+    rows = by_province(data)
+    bengkulu, aceh, totals = rows["17"], rows["11"], data["totals"]
+    keys = ["cycle", "proposals", "admin_passed", "reevaluated", "awarded", "moves_up", "moves_same", "moves_down"]
+    assert [bengkulu[key] for key in keys] == [2022, 2, 1, 1, 2, 0, 0, 1]
+    assert [aceh[key] for key in keys] == [2022, 1, 1, 1, 2, 0, 1, 0]
+    assert [totals[key] for key in keys] == [2022, 3, 2, 2, 4, 0, 1, 1]
+    assert [bengkulu[f"stars_{n}"] for n in range(1, 6)] == [1, 0, 1, 0, 0]
+    assert [totals[f"stars_{n}"] for n in range(1, 6)] == [1, 1, 1, 0, 1]
+    assert (bengkulu["level_province"], bengkulu["level_regency"], bengkulu["level_central"]) == (1, 1, 0)
+    assert (aceh["level_central"], aceh["level_regency"]) == (1, 1)
+    assert (bengkulu["average_stars"], totals["average_stars"]) == (2.0, 2.75)
+    # The latest cycle up to the year: with the later cycles moved past 2022, the 2018 one.
+    OvopCycle.objects.filter(year__gt=2018).update(year=F("year") + 10)
+    earlier = get_json(client_for(reviewer), OVOP)["totals"]
+    assert (earlier["cycle"], earlier["awarded"], earlier["stars_4"], earlier["stars_2"]) == (2018, 2, 1, 1)
 
 
 # --- Who sees what, formats, bad parameters ---------------------------------------------------------
@@ -317,7 +358,7 @@ def test_reports_are_listed_with_their_contract_names() -> None:
 
 def grow(ledger: Ledger, count: int, start: int) -> None:
     """``count`` more provinces, each with a DK satker, an approved report with WUB and
-    facilitations, a centre rated in the year and a target."""
+    facilitations, a sentra coached in the year, an IKM starred in the 2022 cycle and a target."""
     for index in range(start, start + count):
         code = f"{40 + index:02d}"
         province = ProvinceFactory(bps_code=code, kemendagri_code=code, iso_code=f"ID-Z{index}")
@@ -330,6 +371,8 @@ def grow(ledger: Ledger, count: int, start: int) -> None:
         facilitation(approved, "PAMERAN", 2, 5 * M)
         facilitation(approved, "HKI")
         centre(unit, place, f"Sentra {code}", "GERABAH", 7, {2022: 2})
+        ikm = make_enterprise(place, f"IKM {code}", nib=f"{code}{index:011d}")
+        award(OvopCycle.objects.get(year=2022), ikm, unit, place, True, 1 + index % 5)
         OutputTarget.objects.create(satker=unit, fiscal_year=ledger.fiscal_year, indicator="wub", target=3)
 
 

@@ -15,8 +15,6 @@ from programs.models import (
     Facilitation,
     NewEntrepreneur,
     OutputTarget,
-    OvopCentre,
-    OvopRating,
     PovertyActivity,
     SizeClass,
 )
@@ -390,102 +388,6 @@ def test_deleting_a_record_already_deleted_says_so(officer, satker, fiscal_year,
     NewEntrepreneur.objects.filter(pk=record.pk).delete()
     with pytest.raises(ValidationError, match="sudah dihapus"):
         services.new_entrepreneur_delete(record=record, by=officer)
-
-
-# -- OVOP -------------------------------------------------------------------------------------
-
-
-def centre(satker, regency, by, **overrides) -> OvopCentre:
-    fields = {
-        "name": "Sentra Tenun Besurek",
-        "regency": regency,
-        "village": "Kebun Tebeng",
-        "commodity_group": "TENUN",
-        "unit_count": 12,
-    }
-    fields.update(overrides)
-    return services.ovop_centre_create(satker=satker, by=by, **fields)
-
-
-def test_centre_needs_five_units(officer, satker, regency) -> None:
-    refused(lambda: centre(satker, regency, officer, unit_count=4), "unit_count", "sentra minimal 5 unit IKM")
-    refused(lambda: centre(satker, regency, officer, unit_count=None), "unit_count", "wajib diisi")
-    assert not OvopCentre.objects.exists()
-    assert centre(satker, regency, officer, unit_count=5).unit_count == 5
-
-
-def test_centre_rules(officer, satker, regency, other_regency) -> None:
-    refused(lambda: centre(satker, other_regency, officer), "regency", "tidak berada di provinsi satker")
-    refused(lambda: centre(satker, regency, officer, commodity_group="EMAS"), "commodity_group", "Pilih kelompok")
-    refused(lambda: centre(satker, regency, officer, village=""), "village", "wajib diisi")
-    assert not OvopCentre.objects.exists()
-    first = centre(satker, regency, officer)
-    refused(lambda: centre(satker, regency, officer), "name", "sudah tercatat")
-    assert OvopCentre.objects.count() == 1
-    services.ovop_centre_update(
-        centre=first,
-        name=first.name,
-        regency=regency,
-        village="Anggut",
-        commodity_group="TENUN",
-        unit_count=15,
-        by=officer,
-    )
-    first.refresh_from_db()
-    assert (first.village, first.unit_count) == ("Anggut", 15)
-    refused(
-        lambda: services.ovop_centre_update(
-            centre=first,
-            name=first.name,
-            regency=regency,
-            village="Anggut",
-            commodity_group="TENUN",
-            unit_count=3,
-            by=officer,
-        ),
-        "unit_count",
-        "sentra minimal 5 unit IKM",
-    )
-    first.refresh_from_db()
-    assert first.unit_count == 15
-
-
-def test_centre_writes_need_the_edit_scope(other_officer, reviewer, satker, regency) -> None:
-    for user in [other_officer, reviewer]:
-        with pytest.raises(PermissionDenied):
-            centre(satker, regency, user)
-    assert not OvopCentre.objects.exists()
-
-
-@pytest.mark.parametrize("stars", [0, 6, -1, None])
-def test_stars_outside_1_to_5_are_refused(stars, officer, satker, regency, fiscal_year) -> None:
-    sentra = centre(satker, regency, officer)
-    refused(
-        lambda: services.ovop_rating_set(centre=sentra, fiscal_year=fiscal_year, stars=stars, by=officer),
-        "stars",
-        "Bintang harus 1 sampai 5",
-    )
-    assert not OvopRating.objects.exists()
-
-
-def test_one_rating_per_centre_and_year(officer, satker, regency, fiscal_year) -> None:
-    sentra = centre(satker, regency, officer)
-    services.ovop_rating_set(centre=sentra, fiscal_year=fiscal_year, stars=3, by=officer)
-    rating = services.ovop_rating_set(centre=sentra, fiscal_year=fiscal_year, stars=4, by=officer)
-    assert OvopRating.objects.filter(centre=sentra).count() == 1
-    assert (rating.stars, rating.coaching_level) == (4, "PUSAT")
-    earlier = FiscalYear.objects.create(year=fiscal_year.year - 2)
-    services.ovop_rating_set(centre=sentra, fiscal_year=earlier, stars=2, by=officer)
-    assert dict(OvopRating.objects.values_list("year", "stars")) == {fiscal_year.year: 4, earlier.year: 2}
-
-
-def test_rating_of_a_closed_year_is_refused(officer, satker, regency, fiscal_year) -> None:
-    sentra = centre(satker, regency, officer)
-    fiscal_year.is_closed = True
-    fiscal_year.save()
-    with pytest.raises(ValidationError, match="sudah ditutup"):
-        services.ovop_rating_set(centre=sentra, fiscal_year=fiscal_year, stars=3, by=officer)
-    assert not OvopRating.objects.exists()
 
 
 # -- output targets ---------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from budgets.models import Regency
-from programs.models import CommodityGroup, Enterprise, OvopCentre
+from programs.models import CommodityGroup, Enterprise, Sentra
 from programs.registry.services import (
     POSSIBLE_DUPLICATE,
     STALE,
@@ -254,7 +254,7 @@ def test_admin_chooses_the_satker_or_gets_the_regencys_province_satker(
 
 
 def test_centre_must_be_in_the_enterprises_province(admin_user, satker, other_satker, regency, other_regency) -> None:
-    centre = OvopCentre.objects.create(
+    centre = Sentra.objects.create(
         satker=other_satker,
         name="Sentra Kopi",
         regency=other_regency,

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from budgets.models import FiscalYear, MonthlyReport
-from programs.models import CommodityGroup, Enterprise, Facilitation, FacilitationKind, OvopCentre
+from programs.models import CommodityGroup, Enterprise, Facilitation, FacilitationKind, Sentra
 from tests.conftest import client_for
 from tests.programs.registry.support import form_input, make_enterprise
 
@@ -198,7 +198,7 @@ def test_admin_records_anywhere_and_chooses_the_satker(admin_user, other_satker,
 
 
 def test_detail_shows_facts_centre_and_facilitations_newest_first(officer, satker, regency) -> None:
-    centre = OvopCentre.objects.create(
+    centre = Sentra.objects.create(
         satker=satker,
         name="Sentra Batik Besurek",
         regency=regency,
@@ -277,7 +277,7 @@ def test_detail_query_count_does_not_grow_with_facilitations(
 def test_detail_hides_central_units_facilitations_and_centre_from_the_officer(
     officer, reviewer, satker, central_satker, regency
 ) -> None:
-    centre = OvopCentre.objects.create(
+    centre = Sentra.objects.create(
         satker=central_satker,
         name="Sentra Binaan Pusat",
         regency=regency,
