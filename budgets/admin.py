@@ -16,6 +16,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from budgets.models import (
     Account,
+    Activity,
     BudgetComponent,
     BudgetLine,
     BudgetRevision,
@@ -24,6 +25,11 @@ from budgets.models import (
     Holiday,
     IkpaWeight,
     MonthlyReport,
+    Output,
+    OutputAchievement,
+    OutputAdjustment,
+    OutputClass,
+    OutputVolumeTarget,
     Province,
     Realization,
     Regency,
@@ -123,8 +129,46 @@ class FiscalYearAdmin(SimpleHistoryAdmin):
 
 @admin.register(BudgetComponent)
 class BudgetComponentAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "name", "name_en", "output"]
+    search_fields = ["code", "name", "name_en"]
+    list_select_related = ["output__output_class__activity"]
+    autocomplete_fields = ["output"]
+
+
+# The DIPA's output hierarchy (kegiatan -> KRO -> RO): master data the admins keep.
+
+
+@admin.register(Activity)
+class ActivityAdmin(SimpleHistoryAdmin):
     list_display = ["code", "name", "name_en"]
     search_fields = ["code", "name", "name_en"]
+
+
+@admin.register(OutputClass)
+class OutputClassAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "activity", "code", "name"]
+    list_filter = ["activity"]
+    search_fields = ["code", "name", "activity__code"]
+    list_select_related = ["activity"]
+    autocomplete_fields = ["activity"]
+
+
+@admin.register(Output)
+class OutputAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "unit", "cumulative", "measured_by"]
+    list_filter = ["output_class__activity", "output_class", "cumulative"]
+    search_fields = ["code", "name", "name_en", "output_class__code", "output_class__activity__code"]
+    list_select_related = ["output_class__activity"]
+    autocomplete_fields = ["output_class"]
+
+
+@admin.register(OutputVolumeTarget)
+class OutputVolumeTargetAdmin(SimpleHistoryAdmin):
+    list_display = ["satker", "fiscal_year", "output", "volume"]
+    list_filter = ["fiscal_year", "output", "satker__province"]
+    search_fields = ["satker__code", "satker__name", "output__code", "output__name"]
+    list_select_related = ["satker", "fiscal_year", "output__output_class__activity"]
+    autocomplete_fields = ["satker", "fiscal_year", "output"]
 
 
 @admin.register(SpendingType)
@@ -170,10 +214,10 @@ class ReadOnlyAmountsAdmin(SimpleHistoryAdmin):
 
 @admin.register(BudgetLine)
 class BudgetLineAdmin(ReadOnlyAmountsAdmin):
-    list_display = ["satker", "fiscal_year", "component", "account", "pagu", "blokir", "revise_link"]
-    list_filter = ["fiscal_year", "component", "account__spending_type", "satker__province"]
+    list_display = ["satker", "fiscal_year", "output", "component", "account", "pagu", "blokir", "revise_link"]
+    list_filter = ["fiscal_year", "output", "component", "account__spending_type", "satker__province"]
     search_fields = ["satker__code", "satker__name", "account__code", "component__code"]
-    list_select_related = ["satker", "fiscal_year", "component", "account"]
+    list_select_related = ["satker", "fiscal_year", "component", "account", "output__output_class__activity"]
 
     @admin.display(description=gettext_lazy("Revisi"))
     def revise_link(self, line: BudgetLine) -> str:
@@ -257,6 +301,22 @@ class MonthlyReportAdmin(ReadOnlyAmountsAdmin):
     @admin.display(description=gettext_lazy("Halaman"))
     def page_link(self, report: MonthlyReport) -> str:
         return format_html('<a href="{}">{}</a>', reverse("budgets:report-detail", args=[report.pk]), _("buka"))
+
+
+@admin.register(OutputAchievement)
+class OutputAchievementAdmin(ReadOnlyAmountsAdmin):
+    list_display = ["report", "output", "volume", "physical_progress"]
+    list_filter = ["report__fiscal_year", "report__month", "report__status", "output"]
+    search_fields = ["report__satker__code", "output__code", "output__name"]
+    list_select_related = ["report__satker", "report__fiscal_year", "output__output_class__activity"]
+
+
+@admin.register(OutputAdjustment)
+class OutputAdjustmentAdmin(ReadOnlyAmountsAdmin):
+    list_display = ["report", "output", "corrected_month", "volume", "reason"]
+    list_filter = ["report__fiscal_year", "output"]
+    search_fields = ["report__satker__code", "output__code", "reason"]
+    list_select_related = ["report__satker", "report__fiscal_year", "output__output_class__activity"]
 
 
 @admin.register(Realization)

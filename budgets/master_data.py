@@ -106,6 +106,8 @@ IKPA_INDICATORS = (
     "OUTPUT",
 )
 
+RO_CODE = code(r"[0-9]{4}\.[A-Z]{3}\.[0-9]{3}", "kode RO (kegiatan.KRO.RO, mis. 6503.RBS.001)")
+
 # file name -> column -> parser. The columns must be exactly these (in any order).
 SPECS: dict[str, dict[str, Callable[[str], Any]]] = {
     "provinces.csv": {
@@ -146,6 +148,18 @@ SPECS: dict[str, dict[str, Callable[[str], Any]]] = {
         "code": code(r"[0-9]{3}", "kode komponen 3 digit"),
         "name": text,
         "name_en": text,
+        "ro": optional(RO_CODE),
+    },
+    "outputs.csv": {
+        "ro": RO_CODE,
+        "activity_name": text,
+        "activity_name_en": text,
+        "kro_name": text,
+        "name": text,
+        "name_en": text,
+        "unit": text,
+        "cumulative": flag,
+        "measured_by": optional(code(r"[a-z0-9_]{1,24}", "kunci indikator output (mis. wub)")),
     },
     "accounts.csv": {
         "code": code(r"[0-9]{6}", "kode akun 6 digit"),
@@ -231,6 +245,7 @@ class MasterData:
     satkers: list[Row]
     spending_types: list[Row]
     components: list[Row]
+    outputs: list[Row]
     accounts: list[Row]
     fiscal_years: list[Row]
     ikpa_weights: list[Row]
@@ -251,6 +266,7 @@ def read_master_data(data_dir: Path = DATA_DIR) -> MasterData:
                 ("satkers", "satkers.csv"),
                 ("spending_types", "spending_types.csv"),
                 ("components", "components.csv"),
+                ("outputs", "outputs.csv"),
                 ("accounts", "accounts.csv"),
                 ("fiscal_years", "fiscal_years.csv"),
                 ("ikpa_weights", "ikpa_weights.csv"),
@@ -267,6 +283,7 @@ def read_master_data(data_dir: Path = DATA_DIR) -> MasterData:
         ("satkers.csv", data.satkers, "code"),
         ("spending_types.csv", data.spending_types, "code"),
         ("components.csv", data.components, "code"),
+        ("outputs.csv", data.outputs, "ro"),
         ("accounts.csv", data.accounts, "code"),
         ("fiscal_years.csv", data.fiscal_years, "year"),
         ("holidays.csv", data.holidays, "date"),
@@ -294,6 +311,10 @@ def read_master_data(data_dir: Path = DATA_DIR) -> MasterData:
                 f"satkers.csv baris {row.line}, kolom province_bps_code: "
                 f"provinsi '{row.values['province_bps_code']}' tidak ada di provinces.csv"
             )
+    ro_codes = {row.values["ro"] for row in data.outputs}
+    for row in data.components:
+        if row.values["ro"] and row.values["ro"] not in ro_codes:
+            problems.append(f"components.csv baris {row.line}, kolom ro: '{row.values['ro']}' tidak ada di outputs.csv")
     spending_codes = {row.values["code"] for row in data.spending_types}
     for row in data.accounts:
         if row.values["code"][:2] not in spending_codes:

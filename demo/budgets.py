@@ -932,6 +932,7 @@ def _write_year(
         return admin if satker.is_central else users[f"officer-{satker.province.bps_code}"]
 
     components = dict(BudgetComponent.objects.values_list("code", "pk"))
+    output_of_component = dict(BudgetComponent.objects.values_list("code", "output_id"))
     accounts = dict(Account.objects.values_list("code", "pk"))
     spending_type_ids = dict(SpendingType.objects.values_list("code", "pk"))
     dipa_at = datetime.combine(plan.dipa_date, time(9, 0), tzinfo=JAKARTA)
@@ -941,7 +942,8 @@ def _write_year(
     for line in plan.lines:
         obj = BudgetLine(
             satker=satkers[line.satker], fiscal_year=fiscal_year, component_id=components[line.component],
-            account_id=accounts[line.account], pagu=line.pagu, blokir=line.blokir,
+            output_id=output_of_component[line.component], account_id=accounts[line.account], pagu=line.pagu,
+            blokir=line.blokir,
         )  # fmt: skip
         obj._history_user, obj._history_date = admin, dipa_at
         line_objects.append(obj)

@@ -30,10 +30,19 @@ from budgets.models.master import (
     SpendingType,
     digits_check,
 )
+from budgets.models.outputs import (
+    Activity,
+    Output,
+    OutputAchievement,
+    OutputAdjustment,
+    OutputClass,
+    OutputVolumeTarget,
+)
 
 __all__ = [
     "PERCENT_VALIDATORS",
     "Account",
+    "Activity",
     "Authority",
     "BudgetComponent",
     "BudgetLine",
@@ -45,6 +54,11 @@ __all__ = [
     "IkpaIndicator",
     "IkpaWeight",
     "MonthlyReport",
+    "Output",
+    "OutputAchievement",
+    "OutputAdjustment",
+    "OutputClass",
+    "OutputVolumeTarget",
     "Province",
     "Realization",
     "Regency",

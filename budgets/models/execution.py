@@ -39,6 +39,15 @@ class BudgetLine(models.Model):
         BudgetComponent, verbose_name=_("komponen"), on_delete=models.PROTECT, related_name="budget_lines"
     )
     account = models.ForeignKey(Account, verbose_name=_("akun"), on_delete=models.PROTECT, related_name="budget_lines")
+    # The RO (rincian output) the line's component sits under; the RO's pagu is the sum of its lines.
+    output = models.ForeignKey(
+        "budgets.Output",
+        verbose_name=_("RO"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="budget_lines",
+    )
     pagu = models.BigIntegerField(_("pagu"), default=0)
     blokir = models.BigIntegerField(_("blokir"), default=0)
 

@@ -374,6 +374,11 @@ class BudgetComponent(models.Model):
     code = models.CharField(_("kode komponen"), max_length=3, unique=True)
     name = models.CharField(_("nama"), max_length=200)
     name_en = models.CharField(_("nama (Inggris)"), max_length=200)
+    # The RO this component sits under in the directorate's DIPAs: a budget line of the component
+    # belongs to it unless the DIPA (the pagu file's kode_ro) says otherwise.
+    output = models.ForeignKey(
+        "budgets.Output", verbose_name=_("RO"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     history = HistoricalRecords()
 

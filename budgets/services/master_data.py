@@ -13,11 +13,15 @@ from budgets.calendar import rpd_window_bounds
 from budgets.master_data import MasterData
 from budgets.models import (
     Account,
+    Activity,
     Authority,
     BudgetComponent,
+    BudgetLine,
     FiscalYear,
     Holiday,
     IkpaWeight,
+    Output,
+    OutputClass,
     Province,
     Regency,
     RegencyPeriod,
@@ -73,10 +77,65 @@ def _sync(model: type[models.Model], key: str, wanted: list[dict[str, Any]]) -> 
     Rows not in ``wanted`` are left alone (admins may add their own). Only rows that differ are
     written, in bulk and with history, so a second run writes nothing.
     """
-    existing = {getattr(obj, key): obj for obj in model.objects.filter(**{f"{key}__in": [w[key] for w in wanted]})}
+    return _sync_by(model, (key,), wanted)
+
+
+def _create_missing(model: type[models.Model], keys: tuple[str, ...], wanted: list[dict[str, Any]]) -> SyncCount:
+    """Create the wanted rows that do not exist yet; existing rows are configuration owned by
+    the admins and are never overwritten."""
+    existing = set(model.objects.values_list(*keys))
+    to_create = [model(**values) for values in wanted if tuple(values[k] for k in keys) not in existing]
+    if to_create:
+        bulk_create_with_history(to_create, model, default_change_reason=MASTER_DATA_REASON)
+    return SyncCount(created=len(to_create), unchanged=len(wanted) - len(to_create))
+
+
+def _sync_outputs(data: MasterData) -> dict[str, SyncCount]:
+    """Kegiatan, KRO and RO from outputs.csv (RO code ``kegiatan.KRO.RO``)."""
+    summary: dict[str, SyncCount] = {}
+    activities: dict[str, dict[str, Any]] = {}
+    for r in data.outputs:
+        activity = r.values["ro"].split(".")[0]
+        activities.setdefault(
+            activity, {"code": activity, "name": r.values["activity_name"], "name_en": r.values["activity_name_en"]}
+        )
+    summary["kegiatan"] = _sync(Activity, "code", list(activities.values()))
+    activity_pk = dict(Activity.objects.values_list("code", "pk"))
+    classes = {}
+    for r in data.outputs:
+        activity, kro, _ro = r.values["ro"].split(".")
+        classes.setdefault(
+            (activity, kro), {"activity_id": activity_pk[activity], "code": kro, "name": r.values["kro_name"]}
+        )
+    summary["KRO"] = _sync_by(OutputClass, ("activity_id", "code"), list(classes.values()))
+    class_pk = {
+        (activity, code): pk for pk, activity, code in OutputClass.objects.values_list("pk", "activity__code", "code")
+    }
+    summary["RO"] = _sync_by(
+        Output,
+        ("output_class_id", "code"),
+        [
+            {
+                "output_class_id": class_pk[tuple(r.values["ro"].split(".")[:2])],
+                "code": r.values["ro"].split(".")[2],
+                "name": r.values["name"],
+                "name_en": r.values["name_en"],
+                "unit": r.values["unit"],
+                "cumulative": r.values["cumulative"],
+                "measured_by": r.values["measured_by"] or "",
+            }
+            for r in data.outputs
+        ],
+    )
+    return summary
+
+
+def _sync_by(model: type[models.Model], keys: tuple[str, ...], wanted: list[dict[str, Any]]) -> SyncCount:
+    """``_sync`` by a natural key of one or several fields."""
+    existing = {tuple(getattr(obj, key) for key in keys): obj for obj in model.objects.all()}
     to_create, to_update, fields = [], [], set()
     for values in wanted:
-        obj = existing.get(values[key])
+        obj = existing.get(tuple(values[key] for key in keys))
         if obj is None:
             to_create.append(model(**values))
             continue
@@ -93,14 +152,16 @@ def _sync(model: type[models.Model], key: str, wanted: list[dict[str, Any]]) -> 
     return SyncCount(len(to_create), len(to_update), len(wanted) - len(to_create) - len(to_update))
 
 
-def _create_missing(model: type[models.Model], keys: tuple[str, ...], wanted: list[dict[str, Any]]) -> SyncCount:
-    """Create the wanted rows that do not exist yet; existing rows are configuration owned by
-    the admins and are never overwritten."""
-    existing = set(model.objects.values_list(*keys))
-    to_create = [model(**values) for values in wanted if tuple(values[k] for k in keys) not in existing]
-    if to_create:
-        bulk_create_with_history(to_create, model, default_change_reason=MASTER_DATA_REASON)
-    return SyncCount(created=len(to_create), unchanged=len(wanted) - len(to_create))
+def _lines_without_output() -> int:
+    """Budget lines recorded before ROs existed belong to their component's RO."""
+    lines = list(
+        BudgetLine.objects.filter(output__isnull=True, component__output__isnull=False).select_related("component")
+    )
+    for line in lines:
+        line.output_id = line.component.output_id
+    if lines:
+        bulk_update_with_history(lines, BudgetLine, ["output"], default_change_reason=MASTER_DATA_REASON)
+    return len(lines)
 
 
 def _sync_periods(wanted: list[dict[str, Any]]) -> SyncCount:
@@ -240,7 +301,22 @@ def master_data_load(*, data: MasterData, through_year: int) -> dict[str, SyncCo
         ],
     )
     summary["jenis belanja"] = _sync(SpendingType, "code", [dict(r.values) for r in data.spending_types])
-    summary["komponen"] = _sync(BudgetComponent, "code", [dict(r.values) for r in data.components])
+    summary.update(_sync_outputs(data))
+    output_by_code = {output.full_code: output.pk for output in Output.objects.select_related("output_class__activity")}
+    summary["komponen"] = _sync(
+        BudgetComponent,
+        "code",
+        [
+            {
+                "code": r.values["code"],
+                "name": r.values["name"],
+                "name_en": r.values["name_en"],
+                "output_id": output_by_code.get(r.values["ro"]),
+            }
+            for r in data.components
+        ],
+    )
+    summary["baris pagu tanpa RO, diisi RO komponennya"] = SyncCount(updated=_lines_without_output())
     spending_type_by_code = dict(SpendingType.objects.values_list("code", "pk"))
     summary["akun"] = _sync(
         Account,

@@ -19,6 +19,7 @@ from budgets.models import (
     BudgetRevision,
     BudgetRevisionLine,
     FiscalYear,
+    Output,
     Realization,
     Satker,
     SatkerAuthority,
@@ -39,6 +40,7 @@ class PaguLine:
     account: Account
     pagu: int
     blokir: int = 0
+    output: Output | None = None  # the RO; None: the component's RO (BudgetComponent.output)
 
     @property
     def key(self) -> str:
@@ -132,6 +134,7 @@ def pagu_revise(
             line = BudgetLine(
                 satker=satker, fiscal_year=fiscal_year, component=wanted.component, account=wanted.account
             )
+        line.output_id = wanted.output.pk if wanted.output else (line.output_id or wanted.component.output_id)
         line.pagu, line.blokir = wanted.pagu, wanted.blokir
         line._history_user = by
         line._change_reason = f"revisi {revision.number}"
