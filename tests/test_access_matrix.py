@@ -63,6 +63,9 @@ SITE: dict[str, tuple[str, str]] = {
     "budgets:report-return": ("L 405 405 405 405 405", "L 403 404 200 403 200"),
     "budgets:report-reopen": ("L 405 405 405 405 405", "L 403 404 403 403 200"),
     "budgets:report-withdraw": ("L 405 405 405 405 405", "L 302 404 403 403 302"),
+    # The month's capaian RO (a draft): written by whoever may write its realization; an empty
+    # POST shows the page again with the form's errors.
+    "budgets:report-outputs": ("L 405 405 405 405 405", "L 200 404 403 403 200"),
     # Reports: every signed-in role; below province level an officer's rows are their own.
     "reports:realization": ("L 200 200 200 200 200", "L 200 200 200 200 200"),
     "reports:provinces": ("L 200 200 200 200 200", "L 200 200 200 200 200"),
@@ -171,7 +174,7 @@ def site_path(name: str, world: World) -> str:
         "imports:upload": ["realisasi"],
         "imports:template": ["realisasi"],
     }
-    for report_url in ("detail", "submit", "approve", "return", "reopen", "withdraw"):
+    for report_url in ("detail", "submit", "approve", "return", "reopen", "withdraw", "outputs"):
         args[f"budgets:report-{report_url}"] = [own.report.pk]
     for upload_url in ("detail", "status", "confirm", "cancel", "errors", "file"):
         args[f"imports:{upload_url}"] = [own.upload.pk]

@@ -24,6 +24,7 @@ CONTRACT_HEADERS = {
     "ovop": ["kode_satker", "nama_sentra", "kode_kabkota", "desa", "kelompok_komoditas", "jumlah_ikm", "tahun",
              "bintang"],
     "fasilitasi": ["kode_satker", "tahun", "bulan", "jenis", "nib", "nama_usaha", "nilai", "keterangan"],
+    "capaian_ro": ["kode_satker", "tahun", "bulan", "kode_ro", "volume", "progres_fisik", "keterangan"],
 }  # fmt: skip
 
 
