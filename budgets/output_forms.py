@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from budgets.models import Output
 from budgets.ro_entry import DecimalError, parse_decimal
 from budgets.services.outputs import NOTE_LENGTH, REASON_LENGTH, ZERO_ADJUSTMENT, RoEntry
-from core.formats import MONTH_CHOICES, format_decimal
+from core.formats import MONTH_CHOICES, format_volume
 
 
 class DecimalInput(forms.TextInput):
@@ -22,8 +22,7 @@ class DecimalInput(forms.TextInput):
 
     def format_value(self, value: Any) -> str | None:
         if isinstance(value, Decimal):
-            text = format_decimal(value)
-            return text[:-3] if text.endswith(",00") else text
+            return format_volume(value)
         return super().format_value(value)
 
 

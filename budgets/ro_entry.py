@@ -64,10 +64,11 @@ def parse_decimal(value: Any, *, label: str) -> Decimal:
             raise DecimalError(_("%(label)s harus berupa angka, mis. 12 atau 2,5.") % {"label": label}) from None
     if not number.is_finite():
         raise DecimalError(_("%(label)s harus berupa angka.") % {"label": label})
-    if number != number.quantize(CENT):
-        raise DecimalError(_("%(label)s paling banyak dua angka di belakang koma.") % {"label": label})
+    # Size first: quantizing a number of hundreds of digits exceeds the decimal context's precision.
     if abs(number) > MAX_VOLUME:
         raise DecimalError(_("%(label)s terlalu besar.") % {"label": label})
+    if number != number.quantize(CENT):
+        raise DecimalError(_("%(label)s paling banyak dua angka di belakang koma.") % {"label": label})
     return number.quantize(CENT)
 
 

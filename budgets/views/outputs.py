@@ -75,9 +75,11 @@ def outputs_post(request: HttpRequest, report: MonthlyReport) -> HttpResponse | 
     outputs = [ro.output for ro in month_rows(report)]
     if action.startswith("delete-"):
         wanted = action.removeprefix("delete-")
-        adjustment = report.ro_adjustments.filter(pk=int(wanted)).first() if wanted.isdigit() else None
+        # (a number longer than any key is no key; the database would refuse to compare it)
+        known = wanted.isascii() and wanted.isdigit() and len(wanted) < 19
+        adjustment = report.ro_adjustments.filter(pk=int(wanted)).first() if known else None
         version = request.POST.get("version", "")
-        if adjustment is None or not version.isdigit():
+        if adjustment is None or not (version.isascii() and version.isdigit()):
             messages.error(request, _("Koreksi itu tidak ada pada laporan ini."))
             return redirect(anchor)
         try:

@@ -8,7 +8,7 @@ from django import template
 from django.forms import BoundField, CheckboxInput, RadioSelect, Select, SelectMultiple
 from django.utils.safestring import SafeString
 
-from core.formats import format_decimal, format_number, format_percent, format_rupiah
+from core.formats import format_number, format_percent, format_rupiah, format_volume
 
 register = template.Library()
 
@@ -35,11 +35,8 @@ def persen(value: Decimal | float | None) -> str:
 
 @register.filter
 def volume(value: Decimal | None) -> str:
-    """1250.5 -> 1.250,5; 12.00 -> 12 (a volume: whole units unless a fraction was typed)"""
-    if value is None:
-        return "-"
-    text = format_decimal(value)
-    return text[:-3] if text.endswith(",00") else text
+    """1250.5 -> 1.250,5; 12.00 -> 12"""
+    return format_volume(value)
 
 
 @register.filter

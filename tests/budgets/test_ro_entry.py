@@ -352,6 +352,9 @@ def test_adjustment_on_the_page(february, officer, ros) -> None:
     adjustment = OutputAdjustment.objects.get()
     assert (adjustment.volume, adjustment.corrected_month, adjustment.report_id) == (D("-1.5"), 1, february.pk)
     version = MonthlyReport.objects.get(pk=february.pk).version
+    for action in ("delete-" + "9" * 30, "delete-x", f"delete-{adjustment.pk + 1}"):
+        assert client.post(url, {"action": action, "version": version}).status_code == 302
+    assert OutputAdjustment.objects.exists()
     deleted = client.post(url, {"action": f"delete-{adjustment.pk}", "version": version})
     assert deleted.status_code == 302 and not OutputAdjustment.objects.exists()
 
@@ -368,7 +371,7 @@ def test_parse_decimal(text, value) -> None:
     assert parse_decimal(text, label="Volume") == value
 
 
-@pytest.mark.parametrize("text", ["x", "1,234", "NaN", "1e3", "1.2.3,4,5", True, "9" * 20])
+@pytest.mark.parametrize("text", ["x", "1,234", "NaN", "1e3", "1.2.3,4,5", True, "9" * 20, 1e308, 10**400])
 def test_parse_decimal_refuses(text) -> None:
     with pytest.raises(DecimalError):
         parse_decimal(text, label="Volume")
