@@ -129,9 +129,12 @@ class RoRow:
 
 def month_rows(report: MonthlyReport) -> list[RoRow]:
     """One row per RO of the report's DIPA. Volume to date: the approved months up to this one,
-    this month, and the adjustments recorded with them. A constant number of queries."""
+    this month, and the adjustments recorded with them. Five queries at most, whatever the number
+    of ROs, months and adjustments (one when the DIPA has no RO)."""
     satker, fiscal_year = report.satker, report.fiscal_year
     outputs = list(dipa_outputs(satker=satker, fiscal_year=fiscal_year))
+    if not outputs:
+        return []
     targets = dict(
         OutputVolumeTarget.objects.filter(satker=satker, fiscal_year=fiscal_year).values_list("output_id", "volume")
     )
