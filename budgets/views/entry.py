@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -63,12 +64,16 @@ def realization_entry(request: HttpRequest, code: str, year: int, month: int) ->
             form.add_error(None, not_yet)
         if form.is_valid():
             try:
-                report = realization_set(
-                    satker=satker, fiscal_year=fiscal_year, month=month, amounts=form.amounts(),
-                    expected_version=form.cleaned_data["version"], by=request.user,
-                )  # fmt: skip
+                # Saved and submitted together or not at all: a refused submission (an RO row still
+                # missing) keeps nothing, as the form says.
+                with transaction.atomic():
+                    report = realization_set(
+                        satker=satker, fiscal_year=fiscal_year, month=month, amounts=form.amounts(),
+                        expected_version=form.cleaned_data["version"], by=request.user,
+                    )  # fmt: skip
+                    if submitting:
+                        report_submit(report=report, by=request.user, expected_version=report.version)
                 if submitting:
-                    report_submit(report=report, by=request.user, expected_version=report.version)
                     messages.success(request, _("Realisasi %(month)s disimpan dan laporan diajukan untuk ditinjau.")
                                      % {"month": MONTH_NAMES[month]})  # fmt: skip
                     return redirect("budgets:report-detail", pk=report.pk)

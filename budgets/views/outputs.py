@@ -1,5 +1,6 @@
-"""The "Capaian RO" section of the monthly report page: what it shows, and its one POST URL
-(save the month's rows, add or take back an adjustment)."""
+"""The "Capaian RO" section of the monthly report page: what it shows, and what its one POST URL
+does (save the month's rows, add or take back an adjustment). The URL's view is the report
+page's (budgets.views.review.report_outputs_view): a refused form is shown on that page again."""
 
 from __future__ import annotations
 

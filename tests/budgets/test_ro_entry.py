@@ -81,6 +81,14 @@ def test_the_page_submit_shows_the_refusal(officer, satker, dipa, ros) -> None:
     assert MonthlyReport.objects.get(pk=report.pk).status == Status.DRAFT
 
 
+def test_save_and_submit_on_the_grid_keeps_nothing_while_an_ro_row_is_missing(officer, satker, dipa, ros) -> None:
+    url = reverse("budgets:realization-entry", args=[satker.code, dipa.fiscal_year.year, 1])
+    response = client_for(officer).post(url, {"version": 0, f"line_{dipa.ovop.pk}": "1.000", "action": "submit"})
+    assert response.status_code == 200
+    assert "Capaian RO belum diisi: 6503.RBS.001" in response.content.decode()
+    assert not MonthlyReport.objects.exists()
+
+
 def test_an_explicit_zero_allows_submit(officer, satker, dipa, ros) -> None:
     save(officer, satker, dipa, {ros["wub"].pk: RoEntry(D(0), D(0)), ros["centres"].pk: RoEntry(D(0), D(0))})
     report = report_submit(report=report_of(satker, dipa), by=officer)
