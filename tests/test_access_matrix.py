@@ -72,6 +72,7 @@ SITE: dict[str, tuple[str, str]] = {
     "reports:ikm": ("L 200 200 200 200 200", "L 200 200 200 200 200"),
     "reports:outputs": ("L 200 200 200 200 200", "L 200 200 200 200 200"),
     "reports:ovop": ("L 200 200 200 200 200", "L 200 200 200 200 200"),
+    "reports:ro": ("L 200 200 200 200 200", "L 200 200 200 200 200"),
     # The registry: officers keep their province's enterprises; reviewers and viewers read.
     "programs:registry-list": ("L 200 200 200 200 200", "L 405 405 405 405 405"),
     "programs:registry-create": ("L 200 200 403 403 200", "L 200 200 403 403 200"),
@@ -102,7 +103,7 @@ SITE: dict[str, tuple[str, str]] = {
 
 REPORT_PAGES = ("reports:realization", "reports:provinces", "reports:satkers",
                 "reports:monthly", "reports:submissions", "reports:ikm",
-                "reports:outputs", "reports:ovop")  # fmt: skip
+                "reports:outputs", "reports:ovop", "reports:ro")  # fmt: skip
 # Exports: the same outcomes as the page's GET, in every format the page offers.
 EXPORTS: dict[str, tuple[str, ...]] = {
     **{name: ("xlsx", "csv", "json") for name in REPORT_PAGES},
