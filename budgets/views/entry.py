@@ -11,9 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.access import data_access_required
-from budgets.calendar import last_started_month
+from budgets.calendar import as_of_month, last_started_month
 from budgets.forms import RealizationGridForm, RpdGridForm, line_field_name, rpd_field_name
-from budgets.models import MonthlyReport
+from budgets.models import MonthlyReport, Satker
+from budgets.reports.queries import RealizationFilter
+from budgets.reports.ro import ro_of_satkers
 from budgets.selectors import pagu_summary, realization_grid, rpd_grid, rpd_versions, satker_months
 from budgets.services import realization_set, report_submit, rpd_editability, rpd_frozen_note, rpd_set
 from budgets.services.editability import month_editability, submit_lock
@@ -28,7 +30,11 @@ def satker_year(request: HttpRequest, code: str, year: int) -> HttpResponse:
     months = satker_months(satker=satker, fiscal_year=fiscal_year)
     realized = months[-1]["realisasi_kumulatif"]
     # Months that have not started get no entry link.
-    current_month = last_started_month(fiscal_year.year, timezone.localdate())
+    today = timezone.localdate()
+    current_month = last_started_month(fiscal_year.year, today)
+    # RO figures as the RO report has them (approved months up to the last completed one).
+    ro_month = as_of_month(fiscal_year.year, today)
+    ro_filter = RealizationFilter(year=fiscal_year.year, month=ro_month, satkers=Satker.objects.filter(pk=satker.pk))
     return render(request, "budgets/satker_year.html", {
         "satker": satker,
         "fiscal_year": fiscal_year,
@@ -37,6 +43,8 @@ def satker_year(request: HttpRequest, code: str, year: int) -> HttpResponse:
         "realized": realized,
         "months": months,
         "current_month": current_month,
+        "ro_rows": ro_of_satkers(ro_filter, today=today),
+        "ro_month": MONTH_NAMES[ro_month],
     })  # fmt: skip
 
 

@@ -8,7 +8,7 @@ from django import template
 from django.forms import BoundField, CheckboxInput, RadioSelect, Select, SelectMultiple
 from django.utils.safestring import SafeString
 
-from core.formats import format_number, format_percent, format_rupiah
+from core.formats import format_decimal, format_number, format_percent, format_rupiah
 
 register = template.Library()
 
@@ -19,6 +19,14 @@ def angka(value: int | str | None) -> str:
     if isinstance(value, str):
         return format_number(int(value)) if value.strip().lstrip("-").isdigit() else value
     return format_number(value)
+
+
+@register.filter
+def volume(value: Decimal | int | None) -> str:
+    """An RO volume: 12 -> 12, 12.5 -> 12,50 (whole units mostly, halves sometimes)."""
+    if value is None or Decimal(value) == Decimal(value).to_integral_value():
+        return format_number(value)
+    return format_decimal(value)
 
 
 @register.filter

@@ -288,3 +288,24 @@ def test_query_count_does_not_grow_with_the_data(ro_year, reviewer, django_asser
     with django_assert_max_num_queries(len(small.captured_queries)):
         data = json.loads(client.get(URL, params).content)
     assert rows_of(data, "ro")[("6503.RBS.001", None)]["target"] == 150 + 120
+
+
+def test_satker_year_page_shows_its_ro_figures(ro_year, officer) -> None:
+    page = client_for(officer).get(reverse("budgets:satker-year", args=["170019", ro_year.year]))
+    assert page.status_code == 200
+    rows = {row["ro"]: row for row in page.context["ro_rows"]}
+    assert set(rows) == {"6503.RBS.001", "6501.EBA.994"}
+    # Last year stands at December: month 4 counts (10 + 20 + 5 + 100 - 2).
+    assert (rows["6503.RBS.001"]["target"], rows["6503.RBS.001"]["volume"]) == (100, 133)
+    assert "Capaian rincian output (RO)" in page.content.decode()
+
+
+def test_dashboard_compares_physical_and_financial_progress_per_province(ro_year, officer) -> None:
+    # An officer reads the province-level table too (CONTRACT "Who sees what").
+    page = client_for(officer).get(reverse("dashboard:home"), {"year": ro_year.year}).content.decode()
+    assert 'data-table="ro-progress"' in page
+    table = page.split('data-table="ro-progress"')[1].split("</table>")[0]
+    # Aceh (December): physical 80, financial (10 + 10 + 20) / 80 = 50,00 %: flagged.
+    assert "Aceh" in table and "Bengkulu" in table
+    aceh = table.split("Aceh")[1].split("</tr>")[0]
+    assert "80,00" in aceh and "50,00" in aceh and "20 poin" in aceh
