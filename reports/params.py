@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from budgets.calendar import as_of_month
 from budgets.models import Authority, BudgetComponent, FiscalYear, Province
-from budgets.reports.ro import ro_choices
+from budgets.reports.ro import LEVELS, ro_choices
 from budgets.selectors import current_fiscal_year
 from core.formats import MONTH_CHOICES
 
@@ -58,6 +58,10 @@ class ReportParamsForm(forms.Form):
             "RO %(value)s tidak dikenal: tulis kode lengkap kegiatan.KRO.RO, mis. 6503.RBS.001."
         )},
     )  # fmt: skip
+    level = forms.ChoiceField(
+        label=gettext_lazy("Rincian sampai"),
+        choices=[("", gettext_lazy("Otomatis: per RO; satker bila satu provinsi")), *LEVELS.items()], required=False,
+    )  # fmt: skip
     format = forms.ChoiceField(choices=[(f, f) for f in FORMATS], required=False)
 
     def __init__(
@@ -74,7 +78,7 @@ class ReportParamsForm(forms.Form):
         if with_ro:
             self.fields["ro"].choices = [("", _("Semua RO")), *ro_choices()]
         else:
-            del self.fields["ro"]
+            del self.fields["ro"], self.fields["level"]
         self.fields["province"].choices = [("", _("Semua provinsi")), *provinces]
         self.fields["component"].choices = [
             ("", _("Semua komponen")), *BudgetComponent.objects.values_list("code", "name").order_by("code")
@@ -112,6 +116,7 @@ class ReportParams:
     below_given: bool  # ``below`` present (its value may be empty: the year's threshold)
     format: str
     ro: str | None = None  # a full RO code (the RO report)
+    level: str | None = None  # the RO report's rows down to this level; None: the report decides
 
     def as_dict(self) -> dict[str, Any]:
         """The parameters as applied, for the JSON ``params`` and the XLSX title."""
@@ -155,6 +160,7 @@ def parse_report_params(
             below_given="below" in query,
             format=data["format"] or "html",
             ro=data.get("ro") or None,
+            level=data.get("level") or None,
         ),
         form,
     )

@@ -26,7 +26,7 @@ BASIS_LABELS = {
     "approved": gettext_lazy("laporan disetujui"),
     "submitted": gettext_lazy("disetujui + menunggu tinjauan"),
 }
-FILTER_ORDER = ("year", "month", "province", "component", "authority", "basis", "below", "ro")
+FILTER_ORDER = ("year", "month", "province", "component", "authority", "basis", "below", "ro", "level")
 
 
 def bad_request(request: HttpRequest, spec: ReportSpec, errors: dict[str, list[str]]) -> HttpResponse:
@@ -98,7 +98,9 @@ def report_view(request: HttpRequest, name: str) -> HttpResponse:
         applied["ro"] = params.ro
 
     def build():
-        context = BuildContext(fiscal_year, params.below, params.below_given, timezone.localdate(), params.ro)
+        context = BuildContext(
+            fiscal_year, params.below, params.below_given, timezone.localdate(), params.ro, params.level
+        )
         return spec.build(filters, context)
 
     # JSON and the page's content are cached under the data version (never stale: see

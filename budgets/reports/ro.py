@@ -27,6 +27,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Q, Sum
+from django.utils.translation import gettext_lazy as _
 
 from budgets import output_rules
 from budgets.calendar import report_due_date
@@ -43,6 +44,8 @@ from budgets.reports.queries import BASIS_STATUSES, RealizationFilter, SatkerInf
 from core.reporting.spec import ReportResult
 
 RO_CODE_PARTS = 3
+# The RO report's rows down to a level: per RO, then per province and RO, then per satker and RO.
+LEVELS = {"ro": _("RO"), "province": _("Provinsi"), "satker": _("Satker")}
 
 
 @dataclass(frozen=True)
@@ -79,9 +82,9 @@ def outputs_of(ro: str | None) -> dict[int, RoInfo]:
             for pk, activity, kro, code, name, unit, cumulative in rows}  # fmt: skip
 
 
-@dataclass
+@dataclass(slots=True)
 class Cell:
-    """One satker's figures on one RO."""
+    """One satker's figures on one RO (``volume`` and ``on_time`` once every row is read)."""
 
     target: Decimal | None = None  # None: no target in the year
     monthly: dict[int, Decimal] = field(default_factory=dict)  # month -> the month's volume
@@ -92,11 +95,14 @@ class Cell:
     pagu: int = 0
     blokir: int = 0
     realisasi: int = 0
+    volume: Decimal = Decimal(0)
+    on_time: int = 0  # due months reported in a report sent on time
 
-    def volume(self, cumulative: bool) -> Decimal:
-        return output_rules.volume_to_date(
+    def finish(self, *, cumulative: bool, due_months: set[int]) -> None:
+        self.volume = output_rules.volume_to_date(
             cumulative=cumulative, monthly=self.monthly.values(), adjustments=self.adjustments
         )
+        self.on_time = len(self.on_time_months & due_months)
 
 
 @dataclass
@@ -119,9 +125,13 @@ def ro_cells(filters: RealizationFilter, satkers: dict[int, SatkerInfo], *, ro: 
     fiscal_year_id, ids = next(iter(satkers.values())).fiscal_year_id, list(satkers)
     only = {"output_id__in": list(outputs)} if ro else {}
     statuses = BASIS_STATUSES[filters.basis]
+    counted_statuses = {str(status) for status in statuses}
 
     def cell(satker_id: int, output_id: int) -> Cell:
-        return cells.setdefault((satker_id, output_id), Cell())
+        entry = cells.get((satker_id, output_id))
+        if entry is None:
+            entry = cells[(satker_id, output_id)] = Cell()
+        return entry
 
     targets = OutputVolumeTarget.objects.filter(fiscal_year_id=fiscal_year_id, satker_id__in=ids, **only)
     for satker_id, output_id, volume in targets.order_by().values_list("satker_id", "output_id", "volume"):
@@ -140,7 +150,7 @@ def ro_cells(filters: RealizationFilter, satkers: dict[int, SatkerInfo], *, ro: 
         entry = cell(satker_id, output_id)
         if on_time:
             entry.on_time_months.add(month)
-        if status in statuses:
+        if status in counted_statuses:
             entry.monthly[month] = volume
             if month > entry.progress_month:
                 entry.progress, entry.progress_month = progress, month
@@ -172,28 +182,34 @@ def ro_cells(filters: RealizationFilter, satkers: dict[int, SatkerInfo], *, ro: 
     holidays = Holiday.objects.filter(date__year__in=[filters.year, filters.year + 1]).values_list("date", flat=True)
     holidays = list(holidays)
     due_months = [month for month in range(1, cutoff + 1) if report_due_date(filters.year, month, holidays) < today]
+    due = set(due_months)
+    for (_satker_id, output_id), entry in cells.items():
+        entry.finish(cumulative=outputs[output_id].cumulative, due_months=due)
     return RoFigures(outputs, satkers, cells, due_months)
 
 
 def figures_of(cells: list[tuple[RoInfo, Cell]], due_months: list[int], *, one_ro: bool) -> dict[str, Any]:
     """The figures of some cells: of one RO (``one_ro``: target, volume and achievement add up)
     or of several (their units differ: only progress, money and timeliness add up)."""
-    pagu = sum(entry.pagu for _info, entry in cells)
-    blokir = sum(entry.blokir for _info, entry in cells)
-    realisasi = sum(entry.realisasi for _info, entry in cells)
+    pagu = blokir = realisasi = due = on_time = 0
+    target: Decimal | None = None
+    volume = Decimal(0)
+    for _info, entry in cells:
+        pagu += entry.pagu
+        blokir += entry.blokir
+        realisasi += entry.realisasi
+        volume += entry.volume
+        if entry.target is not None:
+            target = entry.target if target is None else target + entry.target
+            due += len(due_months)
+            on_time += entry.on_time
     if len(cells) == 1:
         physical = cells[0][1].progress
     else:
         physical = output_rules.weighted_progress((entry.pagu, entry.progress) for _info, entry in cells)
     financial = output_rules.percent(realisasi, pagu - blokir)
-    due = sum(len(due_months) for _info, entry in cells if entry.target is not None)
-    on_time = sum(len(entry.on_time_months.intersection(due_months)) for _info, entry in cells
-                  if entry.target is not None)  # fmt: skip
     figures: dict[str, Any] = {"target": None, "volume": None, "achievement": None}
     if one_ro:
-        targets = [entry.target for _info, entry in cells if entry.target is not None]
-        target = sum(targets, Decimal(0)) if targets else None
-        volume = sum((entry.volume(info.cumulative) for info, entry in cells), Decimal(0))
         figures = {"target": target, "volume": volume, "achievement": output_rules.achievement(volume, target)}
     return {
         **figures,
@@ -212,14 +228,19 @@ def _ro_keys(info: RoInfo) -> dict[str, Any]:
     return {"ro": info.code, "ro_name": info.name, "unit": info.unit}
 
 
-def ro_report(filters: RealizationFilter, *, ro: str | None, today: date) -> ReportResult:
+def ro_report(filters: RealizationFilter, *, ro: str | None, level: str | None = None, today: date) -> ReportResult:
     """Rows per RO over the filter's satkers (``level`` "ro"), per province and RO (provincial
-    satkers: central units are never a province's), and per satker and RO. The first two are
-    province-level aggregates any role reads; satker rows only for the satkers ``filters.satkers``
-    allows (an officer's own province). Totals: all ROs together (target, volume and achievement
-    only with one RO asked for: units differ)."""
+    satkers: central units are never a province's), and per satker and RO, down to ``level``.
+    The first two are province-level aggregates any role reads; satker rows only for the satkers
+    ``filters.satkers`` allows (an officer's own province). Without ``level``: with a province
+    asked for, down to its satkers; else the RO rows only (the provinces' rows, a few hundred, and
+    the whole country's satker rows are asked for with ``level=province`` or ``level=satker``:
+    exports to work on, too long a page to read). Totals: all ROs together (target, volume and
+    achievement only with one RO asked for: units differ)."""
+    if level is None:
+        level = "satker" if filters.province is not None else "ro"
     everyone = satkers_of(replace(filters, satkers=None))
-    visible = everyone if filters.satkers is None else satkers_of(filters)
+    visible = everyone if filters.satkers is None or level != "satker" else satkers_of(filters)
     figures = ro_cells(filters, everyone, ro=ro, today=today)
     outputs, due_months = figures.outputs, figures.due_months
     by_ro: dict[int, list[tuple[RoInfo, Cell]]] = {}
@@ -230,7 +251,7 @@ def ro_report(filters: RealizationFilter, *, ro: str | None, today: date) -> Rep
         by_ro.setdefault(output_id, []).append((info, entry))
         if not satker.is_central:
             by_province.setdefault((satker.province, output_id), []).append((info, entry))
-        if satker_id in visible:
+        if level == "satker" and satker_id in visible:
             satker_rows.append({
                 "level": "satker", **_ro_keys(info), "province": satker.province,
                 "province_name": satker.province_name, "satker": satker.code, "satker_name": satker.name,
@@ -240,7 +261,7 @@ def ro_report(filters: RealizationFilter, *, ro: str | None, today: date) -> Rep
     province_names = {info.province: info.province_name for info in everyone.values()}
     rows = [{"level": "ro", **_ro_keys(outputs[pk]), **figures_of(by_ro[pk], due_months, one_ro=True)}
             for pk in sorted(by_ro, key=order.__getitem__)]  # fmt: skip
-    rows += [
+    rows += [] if level == "ro" else [
         {"level": "province", **_ro_keys(outputs[pk]), "province": province, "province_name": province_names[province],
          **figures_of(cells, due_months, one_ro=True)}
         for (province, pk), cells in sorted(by_province.items(), key=lambda item: (order[item[0][1]], item[0][0]))
@@ -249,7 +270,7 @@ def ro_report(filters: RealizationFilter, *, ro: str | None, today: date) -> Rep
     every_cell = [pair for cells in by_ro.values() for pair in cells]
     totals = figures_of(every_cell, due_months, one_ro=len(outputs) == 1)
     totals["gap_flags"] = sum(1 for row in rows if row["level"] == "ro" and row["gap_flag"])
-    return ReportResult("ro", rows, totals, {"due_months": len(due_months)}, {"ro": ro})
+    return ReportResult("ro", rows, totals, {"due_months": len(due_months)}, {"ro": ro, "level": level})
 
 
 def ro_progress_by_province(filters: RealizationFilter, *, today: date) -> list[dict[str, Any]]:

@@ -44,11 +44,7 @@ TIMELINESS_LABELS = {
     "missing": _("Tidak masuk"),
     "pending": _("Belum jatuh tempo"),
 }
-RO_LEVEL_LABELS = {
-    "ro": _("RO (seluruh filter)"),
-    "province": _("Provinsi"),
-    "satker": _("Satker"),
-}
+RO_LEVEL_LABELS = {"ro": _("RO (seluruh filter)"), "province": _("Provinsi"), "satker": _("Satker")}
 TIMELINESS_BADGES = {"on_time": "success", "late": "danger", "missing": "dark", "pending": "secondary"}
 
 
@@ -183,14 +179,10 @@ SPECS: tuple[ReportSpec, ...] = (
             Column("physical_progress", _("Progres fisik (%)"), "percent"),
             Column("financial_progress", _("Progres keuangan (%)"), "percent"),
             Column("gap_flag", _("Selisih > 20 poin"), "bool"),
-            Column("pagu_efektif", _("Pagu efektif"), "money"),
-            Column("realisasi", _("Realisasi"), "money"),
-            Column("ro_due", _("RO wajib lapor"), "int"),
-            Column("ro_on_time", _("RO dilaporkan tepat waktu"), "int"),
-            Column("timeliness", _("Ketepatan waktu (%)"), "percent"),
+            Column("timeliness", _("Ketepatan waktu lapor RO (%)"), "percent"),
         ),
-        lambda filters, context: ro_report(filters, ro=context.ro, today=context.today),
-        params=frozenset({"year", "month", "province", "authority", "basis", "ro"}),
+        lambda filters, context: ro_report(filters, ro=context.ro, level=context.level, today=context.today),
+        params=frozenset({"year", "month", "province", "authority", "basis", "ro", "level"}),
         scoped_satker_rows=True,
         cacheable=True,
         summary=RO_SUMMARY,

@@ -31,6 +31,7 @@ class BuildContext:
     below_given: bool  # ``below`` present (its value may be empty: the year's threshold)
     today: date
     ro: str | None = None  # the ``ro`` parameter (the RO report): a full RO code
+    level: str | None = None  # the ``level`` parameter (the RO report)
 
 
 @dataclass

@@ -151,7 +151,7 @@ def plain_financial(year: int, satker_code: str, output: Output) -> Decimal:
 
 
 def test_satker_figures_are_the_plain_sums_of_approved_months_up_to_the_cut_off(ro_year, reviewer) -> None:
-    data = get_json(reviewer, year=ro_year.year, month=CUTOFF)
+    data = get_json(reviewer, year=ro_year.year, month=CUTOFF, level="satker")
     satkers = rows_of(data, "satker")
     for satker_code, output, target, progress in (
         ("170019", ro_year.wub, 100, 40),
@@ -179,7 +179,7 @@ def test_satker_figures_are_the_plain_sums_of_approved_months_up_to_the_cut_off(
 
 
 def test_national_and_province_rows_add_the_satkers_up(ro_year, reviewer) -> None:
-    data = get_json(reviewer, year=ro_year.year, month=CUTOFF)
+    data = get_json(reviewer, year=ro_year.year, month=CUTOFF, level="province")
     national = rows_of(data, "ro")[("6503.RBS.001", None)]
     assert (national["target"], national["volume"], national["achievement"]) == (150, 48, 32.0)
     # Physical progress weighted by pagu: (100 x 40 + 80 x 50) / 180; financial (45 + 20) / (90 + 80).
@@ -203,15 +203,28 @@ def test_national_and_province_rows_add_the_satkers_up(ro_year, reviewer) -> Non
 
 
 def test_submitted_basis_counts_the_month_awaiting_review(ro_year, reviewer) -> None:
-    data = get_json(reviewer, year=ro_year.year, month=CUTOFF, basis="submitted")
+    data = get_json(reviewer, year=ro_year.year, month=CUTOFF, basis="submitted", province="11")
     assert rows_of(data, "satker")[("6503.RBS.001", "110019")]["volume"] == 30
 
 
 def test_default_cut_off_is_the_last_completed_month(ro_year, reviewer) -> None:
     # Last year is over: December, so month 4 and its adjustment count.
-    data = get_json(reviewer, year=ro_year.year)
+    data = get_json(reviewer, year=ro_year.year, level="satker")
     assert data["params"]["month"] == 12
     assert rows_of(data, "satker")[("6503.RBS.001", "110019")]["volume"] == 5 + 10 + 30 + 7
+
+
+def test_satker_rows_come_with_one_province_in_view_or_when_asked_for(ro_year, reviewer) -> None:
+    def levels(**params: object) -> tuple[str, set[str]]:
+        data = get_json(reviewer, year=ro_year.year, month=CUTOFF, **params)
+        return data["params"]["level"], {row["level"] for row in data["rows"]}
+
+    # The whole country per RO; its provinces' and satkers' rows are exports, asked for.
+    assert levels() == ("ro", {"ro"})
+    assert levels(level="province") == ("province", {"ro", "province"})
+    assert levels(province="17") == ("satker", {"ro", "province", "satker"})
+    assert levels(level="satker") == ("satker", {"ro", "province", "satker"})
+    assert levels(level="ro") == ("ro", {"ro"})
 
 
 def test_one_ro_filters_rows_and_totals_add_its_target(ro_year, reviewer) -> None:
@@ -223,7 +236,7 @@ def test_one_ro_filters_rows_and_totals_add_its_target(ro_year, reviewer) -> Non
 
 def test_officer_sees_every_province_but_only_their_own_satker_rows(ro_year, officer, other_officer) -> None:
     for user, own in ((officer, "170019"), (other_officer, "110019")):
-        data = get_json(user, year=ro_year.year, month=CUTOFF)
+        data = get_json(user, year=ro_year.year, month=CUTOFF, level="satker")
         satker_codes = {row["satker"] for row in data["rows"] if row["level"] == "satker"}
         assert satker_codes == {own}
         assert {row["province"] for row in data["rows"] if row["level"] == "province"} == {"11", "17"}
@@ -234,7 +247,7 @@ def test_officer_sees_every_province_but_only_their_own_satker_rows(ro_year, off
 @pytest.mark.parametrize(
     ("params", "field"),
     [({"ro": "6503.RBS.999"}, "ro"), ({"ro": "rbs"}, "ro"), ({"month": "13"}, "month"), ({"component": "054"}, None),
-     ({"year": "1990"}, "year")],
+     ({"year": "1990"}, "year"), ({"level": "kabupaten"}, "level")],
 )  # fmt: skip
 def test_bad_parameters_are_a_400_with_the_reason(ro_year, reviewer, params, field) -> None:
     response = client_for(reviewer).get(URL, {"year": ro_year.year, **params, "format": "json"})
@@ -249,7 +262,7 @@ def test_bad_parameters_are_a_400_with_the_reason(ro_year, reviewer, params, fie
 
 def test_every_format_carries_the_same_figures(ro_year, reviewer) -> None:
     client = client_for(reviewer)
-    params = {"year": ro_year.year, "month": CUTOFF}
+    params = {"year": ro_year.year, "month": CUTOFF, "level": "satker"}
     page = client.get(URL, params)
     assert page.status_code == 200
     assert "6503.RBS.001" in page.content.decode() and "Capaian" in page.content.decode()
@@ -267,7 +280,7 @@ def test_every_format_carries_the_same_figures(ro_year, reviewer) -> None:
 
 def test_query_count_does_not_grow_with_the_data(ro_year, reviewer, django_assert_max_num_queries) -> None:
     client = client_for(reviewer)
-    params = {"year": ro_year.year, "month": CUTOFF, "format": "json"}
+    params = {"year": ro_year.year, "month": CUTOFF, "format": "json", "level": "satker"}
     with django_assert_max_num_queries(40) as small:
         assert client.get(URL, params).status_code == 200
     fiscal_year = FiscalYear.objects.get(year=ro_year.year)
