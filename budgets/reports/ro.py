@@ -33,6 +33,7 @@ from budgets import output_rules
 from budgets.calendar import report_due_date
 from budgets.models import (
     BudgetLine,
+    ComponentRealization,
     Holiday,
     Output,
     OutputAchievement,
@@ -162,22 +163,40 @@ def ro_cells(filters: RealizationFilter, satkers: dict[int, SatkerInfo], *, ro: 
     for satker_id, output_id, volume in adjustments.order_by().values_list("report__satker_id", "output_id", "volume"):
         cell(satker_id, output_id).adjustments.append(volume)
 
-    lines = BudgetLine.objects.filter(fiscal_year_id=fiscal_year_id, satker_id__in=ids, output__isnull=False, **only)
-    for satker_id, output_id, pagu, blokir in (
-        lines.order_by().values_list("satker_id", "output_id").annotate(Sum("pagu"), Sum("blokir"))
+    # Realization per RO from the per-component sums (budgets/realization_summary.py: read from
+    # the year's covering index, where realization rows would be read for every year): a
+    # component's realization belongs to the RO of its lines. Where a satker's component has lines
+    # under several ROs (or none), those lines' realization is read row by row, in one more query.
+    lines = BudgetLine.objects.filter(fiscal_year_id=fiscal_year_id, satker_id__in=ids)
+    ro_of_component: dict[tuple[int, int], set[int | None]] = {}
+    for satker_id, component_id, output_id, pagu, blokir in (
+        lines.order_by().values_list("satker_id", "component_id", "output_id").annotate(Sum("pagu"), Sum("blokir"))
     ):
-        entry = cell(satker_id, output_id)
-        entry.pagu, entry.blokir = int(pagu or 0), int(blokir or 0)
-
-    line_only = {"line__output_id__in": list(outputs)} if ro else {}
-    realized = Realization.objects.filter(
-        report__fiscal_year_id=fiscal_year_id, report__satker_id__in=ids, report__status__in=statuses,
-        report__month__lte=cutoff, line__output__isnull=False, **line_only,
-    )  # fmt: skip
-    for satker_id, output_id, amount in (
-        realized.order_by().values_list("report__satker_id", "line__output_id").annotate(Sum("amount"))
+        ro_of_component.setdefault((satker_id, component_id), set()).add(output_id)
+        if output_id in outputs:
+            entry = cell(satker_id, output_id)
+            entry.pagu += int(pagu or 0)
+            entry.blokir += int(blokir or 0)
+    split = [pair for pair, ros in ro_of_component.items() if len(ros) > 1]
+    counted_reports = {"report__satker_id__in": ids, "report__status__in": statuses, "report__month__lte": cutoff}
+    per_component = ComponentRealization.objects.filter(fiscal_year_id=fiscal_year_id, **counted_reports)
+    for satker_id, component_id, amount in (
+        per_component.order_by().values_list("report__satker_id", "component_id").annotate(Sum("amount"))
     ):
-        cell(satker_id, output_id).realisasi = int(amount or 0)
+        ros = ro_of_component.get((satker_id, component_id), set())
+        if len(ros) == 1 and (output_id := next(iter(ros))) in outputs:
+            cell(satker_id, output_id).realisasi += int(amount or 0)
+    if split:
+        of_split = Q()
+        for satker_id, component_id in split:
+            of_split |= Q(line__satker_id=satker_id, line__component_id=component_id)
+        rows_of_split = Realization.objects.filter(
+            of_split, report__fiscal_year_id=fiscal_year_id, line__output_id__in=list(outputs), **counted_reports
+        )
+        for satker_id, output_id, amount in (
+            rows_of_split.order_by().values_list("report__satker_id", "line__output_id").annotate(Sum("amount"))
+        ):
+            cell(satker_id, output_id).realisasi += int(amount or 0)
 
     holidays = Holiday.objects.filter(date__year__in=[filters.year, filters.year + 1]).values_list("date", flat=True)
     holidays = list(holidays)

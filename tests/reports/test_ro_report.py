@@ -145,8 +145,9 @@ def plain_volume(year: int, satker_code: str, output: Output) -> Decimal:
 
 def plain_financial(year: int, satker_code: str, output: Output) -> Decimal:
     real = Realization.objects.filter(**counted(year=year, line__satker__code=satker_code, line__output=output))
-    line = BudgetLine.objects.get(fiscal_year__year=year, satker__code=satker_code, output=output)
-    value = real.aggregate(v=Sum("amount"))["v"] * D(100) / (line.pagu - line.blokir)
+    lines = BudgetLine.objects.filter(fiscal_year__year=year, satker__code=satker_code, output=output)
+    effective = sum(line.pagu - line.blokir for line in lines)
+    value = real.aggregate(v=Sum("amount"))["v"] * D(100) / effective
     return value.quantize(D("0.01"))
 
 
@@ -200,6 +201,24 @@ def test_national_and_province_rows_add_the_satkers_up(ro_year, reviewer) -> Non
                                     "financial_progress", "gap_flag", "province", "province_name", "satker",
                                     "satker_name"}  # fmt: skip
     assert data["params"]["month"] == CUTOFF
+
+
+def test_a_component_with_lines_under_two_ros_splits_its_realization_by_line(ro_year, reviewer) -> None:
+    wub_line = ro_year.lines[("170019", "6503.RBS.001")]
+    travel = Account.objects.create(code="524111", name="Perjalanan", spending_type=wub_line.account.spending_type)
+    docs_line = BudgetLine.objects.create(satker=wub_line.satker, fiscal_year=wub_line.fiscal_year,
+                                          component=wub_line.component, account=travel, pagu=20_000_000,
+                                          output=ro_year.docs)  # fmt: skip
+    for month in (1, 2):
+        add_realization(report=MonthlyReport.objects.get(satker=wub_line.satker, fiscal_year=wub_line.fiscal_year,
+                                                         month=month), line=docs_line, amount=4_000_000)  # fmt: skip
+    satkers = rows_of(get_json(reviewer, year=ro_year.year, month=CUTOFF, province="17"), "satker")
+    for output in (ro_year.wub, ro_year.docs):
+        assert D(str(satkers[(output.full_code, "170019")]["financial_progress"])) == plain_financial(
+            ro_year.year, "170019", output
+        )
+    assert satkers[("6503.RBS.001", "170019")]["financial_progress"] == 50.0  # unchanged
+    assert satkers[("6501.EBA.994", "170019")]["financial_progress"] == 32.86  # (15 + 8) / (50 + 20)
 
 
 def test_submitted_basis_counts_the_month_awaiting_review(ro_year, reviewer) -> None:
