@@ -12,6 +12,7 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
+from django.core.management import call_command
 from django.db.models import Max, Sum
 from django.urls import reverse
 
@@ -341,3 +342,17 @@ def test_dashboard_compares_physical_and_financial_progress_per_province(ro_year
     assert "Aceh" in table and "Bengkulu" in table
     aceh = table.split("Aceh")[1].split("</tr>")[0]
     assert "80,00" in aceh and "50,00" in aceh and "20 poin" in aceh
+
+
+def test_export_report_command_takes_the_ro_and_level(ro_year, tmp_path) -> None:
+    target = tmp_path / "ro.json"
+    call_command("export_report", "ro", "--year", str(ro_year.year), "--month", str(CUTOFF), "--format", "json",
+                 "--ro", "6503.RBS.001", "--level", "satker", "-o", str(target), stdout=io.StringIO())  # fmt: skip
+    data = json.loads(target.read_text())
+    assert data["params"]["ro"] == "6503.RBS.001" and data["params"]["level"] == "satker"
+    assert {(row["level"], row["satker"]) for row in data["rows"]} == {
+        ("ro", None),
+        ("province", None),
+        ("satker", "170019"),
+        ("satker", "110019"),
+    }
