@@ -63,7 +63,8 @@ def good_rows(kind: str, year: int) -> list[list[Any]]:
         return [["170019", year, month, code, amount]
                 for code, amounts in plan.items() for month, amount in enumerate(amounts, start=1)]  # fmt: skip
     if kind == "pagu":
-        return [["170019", year, "051", "521211", "120.000.000", "0"], ["170019", year, "051", "532111", 30_000_000, 0]]
+        return [["170019", year, "051", "521211", "120.000.000", "0", None],
+                ["170019", year, "051", "532111", 30_000_000, 0, None]]  # fmt: skip
     if kind == "ikm":
         return [["0220551017193", "Keripik Sanjai Amak", "Siti Aminah", "17.71", "Jl. Soekarno-Hatta 12", "10794", 3,
                  5, "250.000.000", 600_000_000, year],
