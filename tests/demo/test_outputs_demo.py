@@ -12,6 +12,7 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 from django.db.models import Sum
+from django.utils import timezone
 
 from budgets.models import (
     BudgetLine,
@@ -24,7 +25,7 @@ from budgets.models import (
 )
 from budgets.output_rules import gap_flag, percent, weighted_progress
 from demo.budgets import DEMO_YEARS
-from demo.outputs import WUB_RO
+from demo.outputs import WUB_RO, ro_demo_load
 from programs.models import ReportOutput
 
 pytestmark = pytest.mark.django_db
@@ -153,6 +154,21 @@ def test_a_second_load_changes_nothing(demo: str) -> None:
     progress = list(OutputAchievement.objects.order_by("pk").values_list("volume", "physical_progress"))
     out = io.StringIO()
     call_command("load_demo_data", stdout=out)
-    assert "Capaian RO TA" not in out.getvalue()
+    assert "Capaian RO TA 2022: dilewati" in out.getvalue() and "Capaian RO TA 2023: dilewati" in out.getvalue()
     assert {model.__name__: (model.objects.count(), model.history.count()) for model in MODELS} == before
     assert list(OutputAchievement.objects.order_by("pk").values_list("volume", "physical_progress")) == progress
+
+
+def test_an_older_demo_dipa_without_a_wub_line_is_skipped_not_refused(demo: str) -> None:
+    """A database whose demo DIPAs were loaded before every province had a WUB line cannot show the
+    published WUB RO: its 2022 RO rows are left out with the reason, and the load goes on."""
+    OutputAchievement.objects.filter(report__fiscal_year__year=2022).delete()
+    OutputVolumeTarget.objects.filter(fiscal_year__year=2022).delete()
+    wub_lines = BudgetLine.objects.filter(
+        fiscal_year__year=2022, satker__code="170019", output__output_class__code="RBS", output__code="001"
+    )
+    data_ro = BudgetLine.objects.filter(fiscal_year__year=2022, output__output_class__code="QMA").first().output
+    wub_lines.update(output=data_ro)
+    [result] = ro_demo_load(years=[2022], today=timezone.localdate())
+    assert result.counts == {} and "170019" in result.note
+    assert not OutputAchievement.objects.filter(report__fiscal_year__year=2022).exists()

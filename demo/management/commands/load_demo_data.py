@@ -78,10 +78,9 @@ class Command(BaseCommand):
                 self.stdout.write(f"TA {result.year}: {counts}. Realisasi (laporan disetujui) {figures}.")
         for programme in programmes:
             self.stdout.write(self._programme_line(programme))
-        for year, counts in outputs.items():
-            self.stdout.write(
-                f"Capaian RO TA {year}: " + ", ".join(f"{n} {label}" for label, n in counts.items()) + "."
-            )
+        for ro in outputs:
+            done = ", ".join(f"{count} {label}" for label, count in ro.counts.items())
+            self.stdout.write(f"Capaian RO TA {ro.year}: {done or 'dilewati, ' + ro.note}.")
         self.stdout.write(
             self.style.SUCCESS(
                 f"Data demo siap. Masuk sebagai officer-17, reviewer atau admin; kata sandi {DEMO_PASSWORD}."
