@@ -16,7 +16,9 @@ What it makes (sizes are options, see --help):
   background plus the import benchmark's 100.000 rows: the 1.000.000-row export;
 - 500.000 facilitations, 200.000 new entrepreneurs (WUB) and some poverty activities, each in
   its satker's monthly report of that month; 3.000 sentra with their yearly OVOP coaching;
-  output targets for every satker, year and indicator.
+  output targets for every satker, year and indicator;
+- per year: every budget line under its component's RO, an RO volume target per satker and RO,
+  an RO row (volume, physical progress) in every approved report and a few adjustments.
 
 Speed: rows go in with COPY (psycopg ``cursor.copy``), no ORM per row and no history rows (bench
 data, not user edits); foreign keys are checked by construction and their triggers are off
@@ -708,6 +710,71 @@ def ensure_output_targets(years: Sequence[int]) -> int:
     return copy_rows(OutputTarget._meta.db_table, ("satker_id", "fiscal_year_id", "indicator", "target"), rows)
 
 
+# --- Output (RO) achievement: lines under their RO, targets, the months' RO rows, adjustments -----
+
+
+def ro_rows_of_year(rng: random.Random, fiscal_year_id: int, cumulative: dict[int, bool]) -> dict[str, list[tuple]]:
+    """The RO rows of one year (its lines already under their RO): a target per satker and RO
+    with lines, an RO row in every approved report (a non-cumulative RO adds a share of 85-105 %
+    of its target each month; a cumulative one reports its documents so far), physical progress
+    growing through the year, and one adjustment in fifty approved reports after January."""
+    pairs = fetch("SELECT DISTINCT satker_id, output_id FROM budgets_budgetline "
+                  "WHERE fiscal_year_id = %s AND output_id IS NOT NULL ORDER BY 1, 2", [fiscal_year_id])  # fmt: skip
+    reports = fetch("SELECT id, satker_id, month FROM budgets_monthlyreport "
+                    "WHERE fiscal_year_id = %s AND status = 'APPROVED' ORDER BY 2, 3", [fiscal_year_id])  # fmt: skip
+    outputs_of: dict[int, list[int]] = defaultdict(list)
+    targets: dict[tuple[int, int], int] = {}
+    shares: dict[tuple[int, int], list[float]] = {}
+    for satker_id, output_id in pairs:
+        outputs_of[satker_id].append(output_id)
+        targets[(satker_id, output_id)] = rng.randint(2, 40) * (1 if cumulative[output_id] else 25)
+        reach = rng.uniform(0.85, 1.05)
+        shares[(satker_id, output_id)] = [share * reach for share in month_shares(rng)]
+    rows: dict[str, list[tuple]] = {"targets": [], "achievements": [], "adjustments": []}
+    rows["targets"] = [(satker_id, fiscal_year_id, output_id, target)
+                       for (satker_id, output_id), target in targets.items()]  # fmt: skip
+    for report_id, satker_id, month in reports:
+        for output_id in outputs_of[satker_id]:
+            target, part = targets[(satker_id, output_id)], shares[(satker_id, output_id)]
+            so_far = sum(part[:month])
+            volume = round(target * so_far) if cumulative[output_id] else round(target * part[month - 1])
+            progress = min(100.0, round(so_far * 100 * rng.uniform(0.8, 1.15), 2))
+            rows["achievements"].append((report_id, output_id, volume, progress, ""))
+            if month > 1 and rng.random() < 0.02:
+                rows["adjustments"].append((report_id, output_id, rng.randint(1, month - 1), rng.choice((-2, -1, 1, 3)),
+                                            "koreksi data bench"))  # fmt: skip
+    return rows
+
+
+def ensure_ro_figures(years: Sequence[int]) -> int:
+    """The RO side of every budget year that has none yet, each year in one transaction: the
+    lines (COPYed without it) under their component's RO by one UPDATE, then the year's targets,
+    RO rows and adjustments by COPY."""
+    from django.db import transaction
+
+    from budgets.models import FiscalYear, Output, OutputAchievement, OutputAdjustment, OutputVolumeTarget
+
+    cumulative = dict(Output.objects.values_list("pk", "cumulative"))
+    done = set(OutputVolumeTarget.objects.filter(fiscal_year__year__in=years).values_list("fiscal_year__year",
+                                                                                          flat=True))  # fmt: skip
+    written = 0
+    for fiscal_year in FiscalYear.objects.filter(year__in=years).exclude(year__in=done).order_by("year"):
+        rng = random.Random(f"{SEED}-ro-{fiscal_year.year}")  # noqa: S311 (bench data, not secrets)
+        with transaction.atomic():
+            foreign_key_triggers_off()
+            execute("UPDATE budgets_budgetline AS line SET output_id = component.output_id "
+                    "FROM budgets_budgetcomponent AS component WHERE component.id = line.component_id "
+                    "AND line.fiscal_year_id = %s AND line.output_id IS NULL", [fiscal_year.pk])  # fmt: skip
+            rows = ro_rows_of_year(rng, fiscal_year.pk, cumulative)
+            for model, columns, key in (
+                (OutputVolumeTarget, ("satker_id", "fiscal_year_id", "output_id", "volume"), "targets"),
+                (OutputAchievement, ("report_id", "output_id", "volume", "physical_progress", "note"), "achievements"),
+                (OutputAdjustment, ("report_id", "output_id", "corrected_month", "volume", "reason"), "adjustments"),
+            ):
+                written += copy_rows(model._meta.db_table, columns, rows[key])
+    return written
+
+
 # --- After the load -------------------------------------------------------------------------------
 
 # Management commands that rebuild summary tables from the base tables (rebuild_registry_summary...),
@@ -756,6 +823,8 @@ def load(options: argparse.Namespace) -> dict[str, float]:
         }).values())  # fmt: skip
     with step("output targets", timings):
         changed += ensure_output_targets(years)
+    with step("RO targets, monthly RO rows and adjustments", timings):
+        changed += ensure_ro_figures(years)
     if changed or options.vacuum:
         with step("summary tables", timings):
             print(f"  rebuilt by: {', '.join(refresh_summaries()) or 'no summary command in the product'}")

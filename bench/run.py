@@ -46,7 +46,7 @@ from bench.harness import TARGET_MS, Budget, Result
 RESULTS = Path(__file__).with_name("results.json")
 EXPLAINS = Path(__file__).with_name("results-explain.json")
 RATIO_PAIRS = 200
-CONTRACT_REPORTS = ("realization", "provinces", "satkers", "monthly", "submissions", "outputs", "ikm")
+CONTRACT_REPORTS = ("realization", "provinces", "satkers", "monthly", "submissions", "outputs", "ikm", "ro")
 PROVINCE = "33"  # Jawa Tengah: the province with the most IKM, the officer's
 REVIEWER, OFFICER = "bench-reviewer", f"bench-officer-{PROVINCE}"
 EXPORT_ADMIN = "bench-admin"  # bench/import_export.py's user
@@ -186,7 +186,7 @@ def orm_against_sql(results: list[Result], users: dict[str, Any], year: int, cur
         report_year = current_year if name == "ikm" else year
         # As the view builds it: below province level the officer's satkers only.
         user = users[result.extra["user"]]
-        below_scope = spec.below_province and not permissions.reads_all_provinces(user)
+        below_scope = (spec.below_province or spec.scoped_satker_rows) and not permissions.reads_all_provinces(user)
         satkers = scoped(Satker.objects.all(), user) if below_scope else None
         filters = RealizationFilter(year=report_year, province=province, satkers=satkers)
         context = BuildContext(FiscalYear.objects.get(year=report_year), None, False, timezone.localdate())

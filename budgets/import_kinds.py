@@ -3,6 +3,7 @@ rows that the programme kinds share with them (a satker, a year, a month, a rege
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Callable, Mapping
 from datetime import date
@@ -24,6 +25,7 @@ from budgets.models import (
     BudgetRevision,
     FiscalYear,
     MonthlyReport,
+    Output,
     Realization,
     RpdPlan,
     Satker,
@@ -36,10 +38,10 @@ from budgets.services import PaguLine, pagu_revise, realization_set, rpd_editabi
 from budgets.services.common import closed_year_reason
 from budgets.services.editability import month_lock
 from budgets.views.common import satker_code_or_404
-from core.formats import format_rupiah
+from core.formats import excerpt, format_rupiah
 from imports.kinds import Column, ImportKind, Prefill
 from imports.plan import ImportPlan, PlannedRow
-from imports.reader import Sheet, parse_amount, parse_code, parse_int, parse_regency_code
+from imports.reader import CellError, Sheet, parse_amount, parse_code, parse_int, parse_regency_code
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -70,6 +72,28 @@ ACCOUNT = Column(
     "kode_akun", gettext_lazy("Kode akun 6 digit, mis. 521211."),
     lambda v: parse_code(v, digits=6, label=_("Kode akun")), text=True, example="521211",
 )  # fmt: skip
+RO_CODE = re.compile(r"^\d{4}\.[A-Z]{3}\.\d{3}$")
+
+
+def parse_ro_code(value: Any) -> str | None:
+    """An RO's full code ``kegiatan.KRO.RO`` (6503.RBS.001; lower-case letters are read the
+    same); None for an empty cell."""
+    if value is None:
+        return None
+    code = str(value).strip().upper()
+    if not RO_CODE.match(code):
+        raise CellError(
+            _("Kode RO harus berformat kegiatan.KRO.RO, mis. 6503.RBS.001; ditemukan '%(value)s'.")
+            % {"value": excerpt(value)}
+        )
+    return code
+
+
+def outputs_by_code() -> dict[str, Output]:
+    """Every RO by its full code (6503.RBS.001)."""
+    return {o.full_code: o for o in Output.objects.select_related("output_class__activity")}
+
+
 REGENCY = Column(
     "kode_kabkota", gettext_lazy("Kode kabupaten/kota Kemendagri, mis. 17.71 (1771 juga dibaca)."),
     parse_regency_code, text=True, example="17.71",
@@ -141,7 +165,9 @@ def satker_month_problem(
 
 def _dipa_lines(satker: Satker, year: int) -> QuerySet[BudgetLine]:
     """The satker's budget lines of ``year``, in the DIPA's order."""
-    lines = BudgetLine.objects.filter(satker=satker, fiscal_year__year=year).select_related("component", "account")
+    lines = BudgetLine.objects.filter(satker=satker, fiscal_year__year=year).select_related(
+        "component", "account", "output__output_class__activity"
+    )
     return lines.order_by("component__code", "account__code")
 
 
@@ -287,9 +313,11 @@ class RealizationImport(ImportKind):
 
 
 class PaguImport(ImportKind):
-    """`pagu`: kode_satker, tahun, kode_komponen, kode_akun, pagu, blokir. Natural key: satker +
-    year + component + account. Only directorate admins record pagu; each satker-year with a
-    change becomes one DIPA revision whose reason names the upload."""
+    """`pagu`: kode_satker, tahun, kode_komponen, kode_akun, pagu, blokir and the optional kode_ro.
+    Natural key: satker + year + component + account. Without kode_ro (files made before the
+    column) a line keeps its RO, and a new line gets its component's. Only directorate admins
+    record pagu; each satker-year with a change (pagu, blokir or RO) becomes one DIPA revision whose
+    reason names the upload."""
 
     name = "pagu"
     title = gettext_lazy("Pagu per baris DIPA")
@@ -298,16 +326,21 @@ class PaguImport(ImportKind):
         Column("pagu", amount_help(gettext_lazy("Pagu baris. ")), parse_amount, example="150.000.000"),
         Column("blokir", amount_help(gettext_lazy("Bagian pagu yang diblokir (0 bila tidak ada). ")), parse_amount,
                example="0"),
+        Column("kode_ro", gettext_lazy(
+            "Boleh dikosongkan atau tidak ada: RO baris (kegiatan.KRO.RO, mis. 6503.RBS.001). Kosong: baris "
+            "yang sudah ada tetap pada RO-nya, baris baru memakai RO komponennya."),
+            parse_ro_code, text=True, example="6503.RBS.001", optional=True),
     )  # fmt: skip
     capability = Can.RECORD_PAGU
     refusal = gettext_lazy("Hanya admin direktorat yang mengimpor pagu.")
 
     def prefill(self, *, user: User, query: Mapping[str, str], today: date) -> Prefill:
-        """The satker's DIPA lines of the year with their amounts."""
+        """The satker's DIPA lines of the year with their amounts and RO."""
 
         def rows(satker: Satker) -> list[dict[str, Any]]:
             return [{"kode_satker": satker.code, "tahun": today.year, "kode_komponen": line.component.code,
-                     "kode_akun": line.account.code, "pagu": line.pagu, "blokir": line.blokir}
+                     "kode_akun": line.account.code, "pagu": line.pagu, "blokir": line.blokir,
+                     "kode_ro": line.output.full_code if line.output else None}
                     for line in _dipa_lines(satker, today.year)]  # fmt: skip
 
         return satker_prefill(user, query, rows)
@@ -316,8 +349,10 @@ class PaguImport(ImportKind):
         plan = ImportPlan("pagu")
         satkers = {s.code: s for s in Satker.objects.all()}
         years = {fy.year: fy for fy in FiscalYear.objects.all()}
-        components = {c.code: c for c in BudgetComponent.objects.all()}
+        components = {c.code: c for c in BudgetComponent.objects.select_related("output__output_class__activity")}
         accounts = {a.code: a for a in Account.objects.all()}
+        outputs = outputs_by_code()
+        outputs_by_pk = {output.pk: output for output in outputs.values()}
         existing = {
             (line.satker_id, line.fiscal_year_id, line.component_id, line.account_id): line
             for line in BudgetLine.objects.filter(satker__code__in={
@@ -349,6 +384,11 @@ class PaguImport(ImportKind):
                         column,
                         _("%(label)s %(value)s tidak dikenal.") % {"label": label, "value": values[column]},
                     )
+            ro_code = values["kode_ro"]
+            if ro_code and ro_code not in outputs:
+                plan.error(number, "kode_ro", _("RO %(code)s tidak dikenal: tidak ada di daftar RO (kegiatan.KRO.RO).")
+                           % {"code": ro_code})  # fmt: skip
+                continue
             if None in (satker, fiscal_year, component, account):
                 continue
             closed = closed_year_reason(fiscal_year)
@@ -368,12 +408,19 @@ class PaguImport(ImportKind):
                 continue
             seen[key] = number
             line = existing.get(key)
+            output = _line_output(outputs.get(ro_code) if ro_code else None, line, component, outputs_by_pk)
+            if output is None and line is None:
+                plan.error(number, "kode_ro", _("Komponen %(component)s belum memiliki RO: isi kolom kode_ro "
+                                                "(mis. 6503.RBS.001).") % {"component": component.code})  # fmt: skip
+                continue
             if line is None:
                 action = "new"
             else:
-                action = "unchanged" if (line.pagu, line.blokir) == (values["pagu"], values["blokir"]) else "changed"
+                wanted = (values["pagu"], values["blokir"], output.pk if output else None)
+                action = "unchanged" if (line.pagu, line.blokir, line.output_id) == wanted else "changed"
             plan.rows.append(PlannedRow(number, key, action, {
                 **values, "satker": satker, "fiscal_year": fiscal_year, "component": component, "account": account,
+                "output": output,
             }))  # fmt: skip
         return plan
 
@@ -387,9 +434,22 @@ class PaguImport(ImportKind):
             pagu_revise(
                 satker=first["satker"], fiscal_year=first["fiscal_year"], kind=BudgetRevision.Kind.PAGU,
                 date=timezone.localdate(), reason=reason, by=user,
-                lines=[PaguLine(r.values["component"], r.values["account"], r.values["pagu"], r.values["blokir"])
-                       for r in rows],
+                lines=[PaguLine(r.values["component"], r.values["account"], r.values["pagu"], r.values["blokir"],
+                                r.values["output"]) for r in rows],
             )  # fmt: skip
+
+
+def _line_output(
+    named: Output | None, line: BudgetLine | None, component: BudgetComponent, outputs: Mapping[int, Output]
+) -> Output | None:
+    """A pagu row's RO: the one the row names, else the line's own, else its component's. None
+    only for a line stored without an RO (before RO existed) whose component has none either: it
+    stays so, as the admin's revision form leaves it; a new line without an RO is refused."""
+    if named is not None:
+        return named
+    if line is not None and line.output_id is not None:
+        return outputs[line.output_id]
+    return component.output
 
 
 SatkerYear = tuple[str, int]  # (satker code, year)

@@ -21,4 +21,5 @@ urlpatterns = [
     path("monthly-reports/<int:pk>/return/", review.report_return_view, name="report-return"),
     path("monthly-reports/<int:pk>/reopen/", review.report_reopen_view, name="report-reopen"),
     path("monthly-reports/<int:pk>/withdraw/", review.report_withdraw_view, name="report-withdraw"),
+    path("monthly-reports/<int:pk>/capaian-ro/", review.report_outputs_view, name="report-outputs"),
 ]

@@ -116,6 +116,15 @@ def format_decimal(value: Decimal | float | int | None, places: int = 2, languag
     return _grouped(f"{Decimal(value).quantize(exponent, rounding=ROUND_HALF_UP):,.{places}f}", language)
 
 
+def format_volume(value: Decimal | int | None, language: Language = "id") -> str:
+    """An RO volume: 1250.5 -> '1.250,5', 12.00 -> '12' (decimals only as far as they were typed)."""
+    if value is None:
+        return "-"
+    text = format_decimal(value, 2, language)
+    decimal_mark = "," if language == "id" else "."
+    return text.rstrip("0").rstrip(decimal_mark) if decimal_mark in text else text
+
+
 def format_percent(value: Decimal | float | None, language: Language = "id") -> str:
     """97.9712 -> '97,97 %' as the directorate writes it (English: '97.97%')."""
     if value is None:

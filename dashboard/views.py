@@ -18,7 +18,10 @@ from django.utils.translation import gettext as _
 from accounts import permissions
 from accounts.access import data_access_required
 from accounts.scoping import scoped
+from budgets.calendar import as_of_month
 from budgets.models import FiscalYear, Satker
+from budgets.reports.queries import RealizationFilter
+from budgets.reports.ro import ro_progress_by_province
 from budgets.selectors import satker_count_by_authority
 from core import fresh_cache
 from dashboard.figures import (
@@ -125,6 +128,12 @@ def _dashboard_body(request: HttpRequest, form: DashboardFilterForm, years: list
                 user=user, fiscal_year=fiscal_year, authority=authority, today=today, provincial=provincial
             )
             context["programmes"] = _programme_dashboard(programmes, authority)
+    if fiscal_year is not None:
+        # Province-level aggregates: every role reads them (CONTRACT "Who sees what").
+        ro_filter = RealizationFilter(year=fiscal_year.year, month=as_of_month(fiscal_year.year, today),
+                                      authority=form.cleaned_data.get("authority") or None)  # fmt: skip
+        context["ro_progress"] = ro_progress_by_province(ro_filter, today=today)
+        context["ro_month"] = ro_filter.month
     dashboard = context.get("dashboard")
     return {
         "dashboard_html": render_to_string("dashboard/body.html", context, request),

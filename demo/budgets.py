@@ -111,6 +111,7 @@ PROVINCIAL_ACCOUNTS = {
     "054": ("521211", "521213", "524114", "524119"),  # new entrepreneurs (WUB)
     "055": ("521219", "522151", "524119", "526311"),  # product development
 }
+WUB_COMPONENT = "054"
 
 CENTRAL_PAGU = {"019101": 18_400_000_000, "019102": 11_250_000_000, "019103": 10_800_000_000, "019104": 11_600_000_000}
 CENTRAL_GROWTH_2023 = 104  # percent of the 2022 pagu
@@ -325,10 +326,28 @@ def provincial_lines(rng: random.Random, satker: str, total: int) -> list[LinePl
     chosen.sort()
     weights = [rng.uniform(0.6, 1.6) for _ in chosen]
     amounts = allocate_thousands(total - MIN_LINE_PAGU * len(chosen), weights)
-    return [
-        LinePlan(satker, component, account, MIN_LINE_PAGU + amount)
-        for (component, account), amount in zip(chosen, amounts, strict=True)
-    ]
+    return with_wub_line(
+        [
+            LinePlan(satker, component, account, MIN_LINE_PAGU + amount)
+            for (component, account), amount in zip(chosen, amounts, strict=True)
+        ]
+    )
+
+
+def with_wub_line(lines: list[LinePlan]) -> list[LinePlan]:
+    """Every province grows new entrepreneurs with its DIPA (DOMAIN.md: WUB "melalui dekonsentrasi
+    di 34 Provinsi"), so the WUB RO has pagu wherever WUB records are: a DIPA drawn without a WUB
+    line gets one by moving the last line of its largest component to 054 (same pagu and spending
+    type). No random number is drawn, so the rest of the seeded plan stays as it was."""
+    if any(line.component == WUB_COMPONENT for line in lines):
+        return lines
+    sizes = Counter(line.component for line in lines)
+    donor = max(lines, key=lambda line: (sizes[line.component], line.component, line.account))
+    if sizes[donor.component] < 2:
+        raise DemoDataError(f"DIPA demo {donor.satker} tidak dapat diberi baris WUB.")
+    donor.component = WUB_COMPONENT
+    donor.account = next(a for a in PROVINCIAL_ACCOUNTS[WUB_COMPONENT] if a[:2] == donor.spending_type)
+    return sorted(lines, key=lambda line: (line.component, line.account))
 
 
 def central_lines(rng: random.Random, satker: str, total: int) -> list[LinePlan]:

@@ -94,6 +94,9 @@ MONTHLY_REPORT_SECTIONS = ["programs.records.section.monthly_records_section"]
 # Who wrote the programme records a monthly report carries (budgets/services/duties.py): they may
 # not decide on the report either.
 MONTHLY_REPORT_EDITORS = ["programs.records.section.user_edited_records"]
+# The programme records' count per output indicator of a monthly report (budgets/ro_entry.py): the
+# "Capaian RO" section shows it next to the volume typed for an RO measured by that indicator.
+RO_RECORD_COUNTS = ["programs.records.output_summary.counts_for_report"]
 WSGI_APPLICATION = "ikmsite.wsgi.application"
 
 TEMPLATES = [

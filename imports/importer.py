@@ -81,7 +81,7 @@ def _import_file(
     check_xlsx(path)
     max_rows = getattr(settings, "IMPORT_MAX_ROWS", 200_000)
     sheet = read_sheet(
-        path, columns=importer.column_names, max_rows=max_rows,
+        path, columns=importer.column_names, max_rows=max_rows, optional=importer.optional_column_names,
         progress=lambda done, total: report(PHASE_READ, done, total),
     )  # fmt: skip
     if sheet.errors:

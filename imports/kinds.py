@@ -32,6 +32,9 @@ class Column:
     text: bool = False  # formatted as text in the template: codes and NIBs keep their leading zeros
     choices: tuple[str, ...] = ()  # offered as a dropdown in the template
     example: str = ""
+    # An optional column may be left out of a file (files made before the column existed stay
+    # readable); its cells then read as empty.
+    optional: bool = False
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,10 @@ class ImportKind:
     @property
     def column_names(self) -> list[str]:
         return [column.name for column in self.columns]
+
+    @property
+    def optional_column_names(self) -> list[str]:
+        return [column.name for column in self.columns if column.optional]
 
     def plan(self, sheet: Sheet, user: User, today: date) -> ImportPlan:
         """Every row checked against the rules and the stored data; writes nothing."""

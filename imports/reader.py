@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import zipfile
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -64,11 +64,16 @@ DAMAGED_WORKBOOK = (OSError, KeyError, ValueError, zipfile.BadZipFile, zlib.erro
 
 
 def read_sheet(
-    path: str | Path, *, columns: list[str], max_rows: int, progress: Callable[[int, int], None] | None = None
+    path: str | Path,
+    *,
+    columns: list[str],
+    max_rows: int,
+    progress: Callable[[int, int], None] | None = None,
+    optional: Sequence[str] = (),
 ) -> Sheet:
     """See _read_sheet; a workbook openpyxl cannot read is an ImportFileError, never a crash."""
     try:
-        return _read_sheet(path, columns=columns, max_rows=max_rows, progress=progress)
+        return _read_sheet(path, columns=columns, max_rows=max_rows, progress=progress, optional=optional)
     except DAMAGED_WORKBOOK:
         raise ImportFileError(
             _("Berkas .xlsx rusak atau bukan buku kerja Excel; buka di Excel lalu simpan ulang sebagai .xlsx.")
@@ -76,12 +81,18 @@ def read_sheet(
 
 
 def _read_sheet(
-    path: str | Path, *, columns: list[str], max_rows: int, progress: Callable[[int, int], None] | None = None
+    path: str | Path,
+    *,
+    columns: list[str],
+    max_rows: int,
+    progress: Callable[[int, int], None] | None = None,
+    optional: Sequence[str] = (),
 ) -> Sheet:
     """The data rows of the first sheet as {column: value}; header problems (missing, unknown or
-    repeated columns) and too many rows are errors. Empty rows are skipped; formulas are read by
-    their cached values; text is trimmed. ``progress(rows_read, rows_declared)`` is called now
-    and then (the declared count is the sheet's dimension, 0 when the file does not say)."""
+    repeated columns; the ``optional`` ones may be missing) and too many rows are errors. Empty
+    rows are skipped; formulas are read by their cached values; text is trimmed.
+    ``progress(rows_read, rows_declared)`` is called now and then (the declared count is the
+    sheet's dimension, 0 when the file does not say)."""
     workbook = load_workbook(path, read_only=True, data_only=True)
     try:
         sheet = workbook.worksheets[0] if workbook.worksheets else None
@@ -100,7 +111,7 @@ def _read_sheet(
         _check_header_lengths(names, result)
         if result.errors:
             return result
-        _check_header(names, columns, result)
+        _check_header(names, columns, result, optional)
         if result.errors:
             return result
         positions = {name: index for index, name in enumerate(names) if name}
@@ -162,7 +173,7 @@ def _too_long(number: int, cells: dict[str, Any], result: Sheet) -> bool:
     return bool(long)
 
 
-def _check_header(names: list[str], columns: list[str], result: Sheet) -> None:
+def _check_header(names: list[str], columns: list[str], result: Sheet, optional: Sequence[str] = ()) -> None:
     seen: set[str] = set()
     for name in names:
         if not name:
@@ -179,7 +190,7 @@ def _check_header(names: list[str], columns: list[str], result: Sheet) -> None:
                 )
             )
         seen.add(name)
-    for missing in [c for c in columns if c not in seen]:
+    for missing in [c for c in columns if c not in seen and c not in optional]:
         result.errors.append(RowError(1, missing, _("Kolom %(name)s tidak ada.") % {"name": missing}))
 
 

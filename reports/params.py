@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from budgets.calendar import as_of_month
 from budgets.models import Authority, BudgetComponent, FiscalYear, Province
+from budgets.reports.ro import LEVELS, ro_choices
 from budgets.selectors import current_fiscal_year
 from core.formats import MONTH_CHOICES
 
@@ -51,13 +52,33 @@ class ReportParamsForm(forms.Form):
         label=gettext_lazy("Di bawah (%)"), required=False, min_value=0, max_value=100, decimal_places=2,
         help_text=gettext_lazy("Kosongkan nilainya untuk memakai ambang tahun anggaran."),
     )  # fmt: skip
+    ro = forms.ChoiceField(
+        label=gettext_lazy("RO"), required=False,
+        error_messages={"invalid_choice": gettext_lazy(
+            "RO %(value)s tidak dikenal: tulis kode lengkap kegiatan.KRO.RO, mis. 6503.RBS.001."
+        )},
+    )  # fmt: skip
+    level = forms.ChoiceField(
+        label=gettext_lazy("Rincian sampai"),
+        choices=[("", gettext_lazy("Otomatis: per RO; satker bila satu provinsi")), *LEVELS.items()], required=False,
+    )  # fmt: skip
     format = forms.ChoiceField(choices=[(f, f) for f in FORMATS], required=False)
 
     def __init__(
-        self, *args: Any, provinces: list[tuple[str, str]], data_years: range | None = None, **kwargs: Any
+        self,
+        *args: Any,
+        provinces: list[tuple[str, str]],
+        data_years: range | None = None,
+        with_ro: bool = False,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.data_years = data_years
+        # The ROs are read only for the report that filters by them.
+        if with_ro:
+            self.fields["ro"].choices = [("", _("Semua RO")), *ro_choices()]
+        else:
+            del self.fields["ro"], self.fields["level"]
         self.fields["province"].choices = [("", _("Semua provinsi")), *provinces]
         self.fields["component"].choices = [
             ("", _("Semua komponen")), *BudgetComponent.objects.values_list("code", "name").order_by("code")
@@ -94,6 +115,8 @@ class ReportParams:
     below: Decimal | None
     below_given: bool  # ``below`` present (its value may be empty: the year's threshold)
     format: str
+    ro: str | None = None  # a full RO code (the RO report)
+    level: str | None = None  # the RO report's rows down to this level; None: the report decides
 
     def as_dict(self) -> dict[str, Any]:
         """The parameters as applied, for the JSON ``params`` and the XLSX title."""
@@ -112,7 +135,7 @@ def parse_report_params(
     month (budgets.calendar.as_of_month), so every figure is "as of" a stated cut-off."""
     unknown = sorted(set(query) - allowed - COMMON)
     provinces = list(Province.objects.values_list("bps_code", "name").order_by("bps_code"))
-    form = ReportParamsForm(query, provinces=provinces, data_years=data_years)
+    form = ReportParamsForm(query, provinces=provinces, data_years=data_years, with_ro="ro" in allowed)
     errors: dict[str, list[str]] = {}
     if unknown:
         errors["__all__"] = [_("Parameter tidak dikenal: %(names)s.") % {"names": ", ".join(unknown)}]
@@ -136,6 +159,8 @@ def parse_report_params(
             below=data["below"],
             below_given="below" in query,
             format=data["format"] or "html",
+            ro=data.get("ro") or None,
+            level=data.get("level") or None,
         ),
         form,
     )

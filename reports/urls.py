@@ -18,6 +18,7 @@ PATHS = {
     "outputs": "reports/outputs/",
     "ovop": "reports/ovop/",
     "ikm": "reports/ikm/",
+    "ro": "reports/ro/",
 }
 
 urlpatterns = [path(route, report_view, {"name": name}, name=name) for name, route in PATHS.items()]

@@ -26,7 +26,7 @@ BASIS_LABELS = {
     "approved": gettext_lazy("laporan disetujui"),
     "submitted": gettext_lazy("disetujui + menunggu tinjauan"),
 }
-FILTER_ORDER = ("year", "month", "province", "component", "authority", "basis", "below")
+FILTER_ORDER = ("year", "month", "province", "component", "authority", "basis", "below", "ro", "level")
 
 
 def bad_request(request: HttpRequest, spec: ReportSpec, errors: dict[str, list[str]]) -> HttpResponse:
@@ -47,6 +47,8 @@ def describe(spec: ReportSpec, applied: dict, province_name: str | None) -> str:
         parts.append(_("provinsi %(p)s") % {"p": province_name})
     if applied.get("component"):
         parts.append(_("komponen %(c)s") % {"c": applied["component"]})
+    if applied.get("ro"):
+        parts.append(_("RO %(ro)s") % {"ro": applied["ro"]})
     if "below" in applied:
         parts.append(_("di bawah %(b)s %%") % {"b": applied["below"] if applied["below"] is not None else _("ambang")})
     if "basis" in spec.params:
@@ -56,7 +58,7 @@ def describe(spec: ReportSpec, applied: dict, province_name: str | None) -> str:
 
 def filename(spec: ReportSpec, applied: dict) -> str:
     parts = ["laporan", spec.name, str(applied["year"])]
-    parts += [str(applied[k]) for k in ("month", "authority", "province", "component") if applied.get(k)]
+    parts += [str(applied[k]) for k in ("month", "authority", "province", "component", "ro") if applied.get(k)]
     return "-".join(parts)
 
 
@@ -64,12 +66,13 @@ def scope_filters(request: HttpRequest, spec: ReportSpec, params: ReportParams) 
     """The report's filter within the user's scope (CONTRACT "Who sees what"): reports below
     province level show an officer only their own province; asking for another is a 404."""
     province, satkers = params.province, None
+    user = request.user
     if spec.below_province:
-        user = request.user
         if province and not scoped(Province.objects.filter(bps_code=province), user).exists():
             raise Http404
         if province is None and not permissions.reads_all_provinces(user):
             province = user.province.bps_code
+    if spec.below_province or spec.scoped_satker_rows:
         satkers = scoped(Satker.objects.all(), user)
     return RealizationFilter(
         year=params.year, month=params.month, authority=params.authority, basis=params.basis,
@@ -91,9 +94,14 @@ def report_view(request: HttpRequest, name: str) -> HttpResponse:
     fiscal_year = FiscalYear.objects.filter(year=params.year).first()
     known = set(spec.params) | COMMON  # the parameters the report reads (others were refused)
     applied = {**params.as_dict(), "province": filters.province}
+    if "ro" in spec.params:
+        applied["ro"] = params.ro
 
     def build():
-        return spec.build(filters, BuildContext(fiscal_year, params.below, params.below_given, timezone.localdate()))
+        context = BuildContext(
+            fiscal_year, params.below, params.below_given, timezone.localdate(), params.ro, params.level
+        )
+        return spec.build(filters, context)
 
     # JSON and the page's content are cached under the data version (never stale: see
     # core/fresh_cache.py); the key holds the query, the user's scope, the date and language.

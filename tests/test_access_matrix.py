@@ -63,6 +63,9 @@ SITE: dict[str, tuple[str, str]] = {
     "budgets:report-return": ("L 405 405 405 405 405", "L 403 404 200 403 200"),
     "budgets:report-reopen": ("L 405 405 405 405 405", "L 403 404 403 403 200"),
     "budgets:report-withdraw": ("L 405 405 405 405 405", "L 302 404 403 403 302"),
+    # The month's capaian RO (a draft): written by whoever may write its realization; an empty
+    # POST shows the page again with the form's errors.
+    "budgets:report-outputs": ("L 405 405 405 405 405", "L 200 404 403 403 200"),
     # Reports: every signed-in role; below province level an officer's rows are their own.
     "reports:realization": ("L 200 200 200 200 200", "L 200 200 200 200 200"),
     "reports:provinces": ("L 200 200 200 200 200", "L 200 200 200 200 200"),
@@ -72,6 +75,7 @@ SITE: dict[str, tuple[str, str]] = {
     "reports:ikm": ("L 200 200 200 200 200", "L 200 200 200 200 200"),
     "reports:outputs": ("L 200 200 200 200 200", "L 200 200 200 200 200"),
     "reports:ovop": ("L 200 200 200 200 200", "L 200 200 200 200 200"),
+    "reports:ro": ("L 200 200 200 200 200", "L 200 200 200 200 200"),
     # The registry: officers keep their province's enterprises; reviewers and viewers read.
     "programs:registry-list": ("L 200 200 200 200 200", "L 405 405 405 405 405"),
     "programs:registry-create": ("L 200 200 403 403 200", "L 200 200 403 403 200"),
@@ -102,7 +106,7 @@ SITE: dict[str, tuple[str, str]] = {
 
 REPORT_PAGES = ("reports:realization", "reports:provinces", "reports:satkers",
                 "reports:monthly", "reports:submissions", "reports:ikm",
-                "reports:outputs", "reports:ovop")  # fmt: skip
+                "reports:outputs", "reports:ovop", "reports:ro")  # fmt: skip
 # Exports: the same outcomes as the page's GET, in every format the page offers.
 EXPORTS: dict[str, tuple[str, ...]] = {
     **{name: ("xlsx", "csv", "json") for name in REPORT_PAGES},
@@ -171,7 +175,7 @@ def site_path(name: str, world: World) -> str:
         "imports:upload": ["realisasi"],
         "imports:template": ["realisasi"],
     }
-    for report_url in ("detail", "submit", "approve", "return", "reopen", "withdraw"):
+    for report_url in ("detail", "submit", "approve", "return", "reopen", "withdraw", "outputs"):
         args[f"budgets:report-{report_url}"] = [own.report.pk]
     for upload_url in ("detail", "status", "confirm", "cancel", "errors", "file"):
         args[f"imports:{upload_url}"] = [own.upload.pk]

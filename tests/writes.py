@@ -5,9 +5,11 @@ summary, programs' output summary)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from decimal import Decimal
 
 from budgets import realization_summary
-from budgets.models import BudgetLine, MonthlyReport, Realization
+from budgets.models import BudgetLine, MonthlyReport, OutputAchievement, Realization
+from budgets.ro_entry import outputs_missing
 from programs.records import output_summary
 
 
@@ -27,3 +29,12 @@ def set_realization(row: Realization, amount: int) -> None:
 def outputs_written(reports: Iterable[MonthlyReport]) -> None:
     """The output figures of these reports, after their programme records were written directly."""
     output_summary.refresh(report.pk for report in reports)
+
+
+def ro_rows_filled(report: MonthlyReport) -> list[OutputAchievement]:
+    """An explicit zero row for every RO with pagu the report still lacks (a month is submitted
+    only when every such RO has its row): for tests about something else than the RO rows."""
+    return OutputAchievement.objects.bulk_create(
+        OutputAchievement(report=report, output=output, volume=Decimal(0), physical_progress=Decimal(0))
+        for output in outputs_missing(report)
+    )

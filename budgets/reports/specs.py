@@ -16,6 +16,7 @@ from budgets.reports.queries import (
     satker_report,
     submissions_report,
 )
+from budgets.reports.ro import ro_report
 from core.reporting.spec import FILTERS, BuildContext, Column, ReportResult, ReportSpec
 
 MONEY = (
@@ -43,6 +44,7 @@ TIMELINESS_LABELS = {
     "missing": _("Tidak masuk"),
     "pending": _("Belum jatuh tempo"),
 }
+RO_LEVEL_LABELS = {"ro": _("RO (seluruh filter)"), "province": _("Provinsi"), "satker": _("Satker")}
 TIMELINESS_BADGES = {"on_time": "success", "late": "danger", "missing": "dark", "pending": "secondary"}
 
 
@@ -65,6 +67,12 @@ def satker_year_url(code: str, year: int) -> str:
 
 
 SATKER = Column("satker", _("Kode satker"), link=satker_year_url)
+RO_SUMMARY = (
+    Column("physical_progress", _("Progres fisik semua RO (%, tertimbang pagu)"), "percent"),
+    Column("financial_progress", _("Progres keuangan semua RO (%)"), "percent"),
+    Column("gap_flags", _("RO dengan selisih fisik-keuangan > 20 poin"), "int"),
+    Column("timeliness", _("Ketepatan waktu laporan RO (%)"), "percent"),
+)
 
 
 def _satkers(filters: RealizationFilter, context: BuildContext) -> ReportResult:
@@ -152,5 +160,31 @@ SPECS: tuple[ReportSpec, ...] = (
         lambda filters, context: submissions_report(filters, fiscal_year=context.fiscal_year, today=context.today),
         below_province=True,
         cacheable=True,
+    ),
+    ReportSpec(
+        "ro",
+        _("Capaian rincian output (RO)"),
+        (
+            Column("level", _("Tingkat"), labels=RO_LEVEL_LABELS, labels_in_files=True),
+            Column("ro", _("Kode RO")),
+            Column("ro_name", _("RO")),
+            Column("unit", _("Satuan")),
+            Column("province", _("Kode BPS")),
+            Column("province_name", _("Provinsi")),
+            SATKER,
+            Column("satker_name", _("Satker")),
+            Column("target", _("Target"), "number"),
+            Column("volume", _("Volume s.d. bulan"), "number"),
+            Column("achievement", _("Capaian (%)"), "percent"),
+            Column("physical_progress", _("Progres fisik (%)"), "percent"),
+            Column("financial_progress", _("Progres keuangan (%)"), "percent"),
+            Column("gap_flag", _("Selisih > 20 poin"), "bool"),
+            Column("timeliness", _("Ketepatan waktu lapor RO (%)"), "percent"),
+        ),
+        lambda filters, context: ro_report(filters, ro=context.ro, level=context.level, today=context.today),
+        params=frozenset({"year", "month", "province", "authority", "basis", "ro", "level"}),
+        scoped_satker_rows=True,
+        cacheable=True,
+        summary=RO_SUMMARY,
     ),
 )

@@ -35,3 +35,11 @@ def ensure_can_edit_satker(user: User, satker: Satker) -> None:
 
 def report_label(report: MonthlyReport) -> str:
     return f"{report.satker.code} {report.get_month_display()} {report.fiscal_year.year}"
+
+
+def report_new_version(report: MonthlyReport, by: User) -> None:
+    """An entry of the report changed (realization, RO rows, programme records): the report is a
+    new version, so a form opened on the old one is refused as stale."""
+    report.version += 1
+    report._history_user = by
+    report.save(update_fields=["version", "updated_at"])

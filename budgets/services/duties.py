@@ -1,10 +1,11 @@
 """Separation of duties: whoever submitted a monthly report, or wrote any of its entries, does not
 decide on it (approve, return or reopen) - admins included, whose role may do both.
 
-"Wrote an entry" is read from the history: a Realization history record of the report by the
-user, or a submission of it (a ReportTransition to SUBMITTED). The month's programme records
-(WUB, extreme-poverty activities, facilitations) are part of the same report (their ``report``
-foreign key; the reviewer approves them with the realization), so their history counts too;
+"Wrote an entry" is read from the history: a Realization, capaian RO (OutputAchievement) or RO
+adjustment history record of the report by the user, or a submission of it (a ReportTransition
+to SUBMITTED). The month's programme records (WUB, extreme-poverty activities, facilitations)
+are part of the same report (their ``report`` foreign key; the reviewer approves them with the
+realization), so their history counts too;
 budgets cannot import programs, so those apps name their check in settings
 (``MONTHLY_REPORT_EDITORS``: dotted paths of ``(report, user) -> bool``), as the report page's
 sections are named. A check is one query, so the review page's query count stays constant.
@@ -21,7 +22,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
-from budgets.models import MonthlyReport, Realization, ReportTransition
+from budgets.models import MonthlyReport, OutputAchievement, OutputAdjustment, Realization, ReportTransition
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -39,7 +40,9 @@ def _editor_checks(paths: tuple[str, ...]) -> list[EditorCheck]:
 
 
 def _edited(report: MonthlyReport, user: User) -> bool:
-    if Realization.history.filter(report_id=report.pk, history_user=user).exists():
+    histories = [model.history.filter(report_id=report.pk, history_user=user).values("pk")
+                 for model in (Realization, OutputAchievement, OutputAdjustment)]  # fmt: skip
+    if histories[0].union(*histories[1:]).exists():
         return True
     checks = _editor_checks(tuple(getattr(settings, "MONTHLY_REPORT_EDITORS", ())))
     return any(check(report, user) for check in checks)

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from accounts import permissions
 from budgets import notifications
 from budgets.models import MonthlyReport, ReportTransition
+from budgets.ro_entry import outputs_missing
 from budgets.services.common import ensure_can_edit_satker, ensure_year_open, report_label
 from budgets.services.duties import ensure_no_conflict_of_duty
 from budgets.services.editability import ensure_month_editable, submit_lock
@@ -76,6 +77,7 @@ def report_submit(*, report: MonthlyReport, by: User, expected_version: int | No
     not_yet = submit_lock(fiscal_year=report.fiscal_year, month=report.month, today=today)
     if not_yet:
         raise ValidationError(not_yet)
+    ensure_outputs_filled(report)
     _transition(report, to=Status.SUBMITTED, by=by, snapshot=entries_snapshot(report))
     _clear_review_start(report)
     report.submitted_at = now
@@ -84,6 +86,17 @@ def report_submit(*, report: MonthlyReport, by: User, expected_version: int | No
     report.save()
     transaction.on_commit(lambda: notifications.report_submitted(report))
     return report
+
+
+def ensure_outputs_filled(report: MonthlyReport) -> None:
+    """SAKTI's rule: the month is sent only when every RO with pagu has its row (an explicit zero
+    is a row)."""
+    missing = outputs_missing(report)
+    if missing:
+        raise ValidationError(
+            _("Capaian RO belum diisi: %(outputs)s.")
+            % {"outputs": "; ".join(f"{output.full_code} {output.name}" for output in missing)}
+        )
 
 
 def ensure_may_submit(by: User, report: MonthlyReport) -> None:

@@ -114,12 +114,16 @@ def pagu_revise(
             )
         if problems:
             errors[f"line-{wanted.key}"] = problems
-        elif line is None or (line.pagu, line.blokir) != (wanted.pagu, wanted.blokir):
+        elif (
+            line is None
+            or (line.pagu, line.blokir) != (wanted.pagu, wanted.blokir)
+            or (wanted.output is not None and wanted.output.pk != line.output_id)
+        ):
             changes.append((wanted, line))
     if errors:
         raise ValidationError(errors)
     if not changes:
-        raise ValidationError(_("Tidak ada perubahan pagu atau blokir; revisi tidak dicatat."))
+        raise ValidationError(_("Tidak ada perubahan pagu, blokir atau RO; revisi tidak dicatat."))
 
     number = BudgetRevision.objects.filter(satker=satker, fiscal_year=fiscal_year).aggregate(n=Max("number"))["n"]
     revision = BudgetRevision(

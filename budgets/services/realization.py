@@ -15,7 +15,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from budgets import realization_summary
 from budgets.calendar import report_due_date
 from budgets.models import BudgetLine, FiscalYear, MonthlyReport, Realization, Satker
-from budgets.services.common import ensure_can_edit_satker
+from budgets.services.common import ensure_can_edit_satker, report_new_version
 from budgets.services.editability import ensure_month_editable
 from core.formats import format_rupiah
 
@@ -145,7 +145,5 @@ def realization_set(
     if to_create or to_update:
         realization_summary.refresh([report.pk])
         report.refresh_from_db(fields=["realized_total"])
-        report.version += 1
-        report._history_user = by
-        report.save(update_fields=["version", "updated_at"])
+        report_new_version(report, by)
     return report

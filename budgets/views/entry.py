@@ -5,15 +5,18 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.access import data_access_required
-from budgets.calendar import last_started_month
+from budgets.calendar import as_of_month, last_started_month
 from budgets.forms import RealizationGridForm, RpdGridForm, line_field_name, rpd_field_name
-from budgets.models import MonthlyReport
+from budgets.models import MonthlyReport, Satker
+from budgets.reports.queries import RealizationFilter
+from budgets.reports.ro import ro_of_satkers
 from budgets.selectors import pagu_summary, realization_grid, rpd_grid, rpd_versions, satker_months
 from budgets.services import realization_set, report_submit, rpd_editability, rpd_frozen_note, rpd_set
 from budgets.services.editability import month_editability, submit_lock
@@ -28,7 +31,11 @@ def satker_year(request: HttpRequest, code: str, year: int) -> HttpResponse:
     months = satker_months(satker=satker, fiscal_year=fiscal_year)
     realized = months[-1]["realisasi_kumulatif"]
     # Months that have not started get no entry link.
-    current_month = last_started_month(fiscal_year.year, timezone.localdate())
+    today = timezone.localdate()
+    current_month = last_started_month(fiscal_year.year, today)
+    # RO figures as the RO report has them (approved months up to the last completed one).
+    ro_month = as_of_month(fiscal_year.year, today)
+    ro_filter = RealizationFilter(year=fiscal_year.year, month=ro_month, satkers=Satker.objects.filter(pk=satker.pk))
     return render(request, "budgets/satker_year.html", {
         "satker": satker,
         "fiscal_year": fiscal_year,
@@ -37,6 +44,8 @@ def satker_year(request: HttpRequest, code: str, year: int) -> HttpResponse:
         "realized": realized,
         "months": months,
         "current_month": current_month,
+        "ro_rows": ro_of_satkers(ro_filter, today=today),
+        "ro_month": MONTH_NAMES[ro_month],
     })  # fmt: skip
 
 
@@ -63,12 +72,16 @@ def realization_entry(request: HttpRequest, code: str, year: int, month: int) ->
             form.add_error(None, not_yet)
         if form.is_valid():
             try:
-                report = realization_set(
-                    satker=satker, fiscal_year=fiscal_year, month=month, amounts=form.amounts(),
-                    expected_version=form.cleaned_data["version"], by=request.user,
-                )  # fmt: skip
+                # Saved and submitted together or not at all: a refused submission (an RO row still
+                # missing) keeps nothing, as the form says.
+                with transaction.atomic():
+                    report = realization_set(
+                        satker=satker, fiscal_year=fiscal_year, month=month, amounts=form.amounts(),
+                        expected_version=form.cleaned_data["version"], by=request.user,
+                    )  # fmt: skip
+                    if submitting:
+                        report_submit(report=report, by=request.user, expected_version=report.version)
                 if submitting:
-                    report_submit(report=report, by=request.user, expected_version=report.version)
                     messages.success(request, _("Realisasi %(month)s disimpan dan laporan diajukan untuk ditinjau.")
                                      % {"month": MONTH_NAMES[month]})  # fmt: skip
                     return redirect("budgets:report-detail", pk=report.pk)

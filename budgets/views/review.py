@@ -37,6 +37,7 @@ from budgets.services.duties import DutyConflict, conflict_of_duty
 from budgets.services.editability import submit_lock
 from budgets.services.monthly_report import ensure_may_reopen, ensure_may_review, ensure_may_submit
 from budgets.views.common import add_service_errors
+from budgets.views.outputs import outputs_context, outputs_post
 from core.exports.table_export import TableExportMixin
 from core.formats import MONTH_CHOICES
 
@@ -162,7 +163,18 @@ def report_detail(request: HttpRequest, pk: int, forms: dict | None = None) -> H
         "approve_form": forms.get("approve") or ApproveForm(),
         "return_form": forms.get("return") or ReturnForm(),
         "reopen_form": forms.get("reopen") or ReopenForm(),
+        # The month's capaian RO, next to the money; editable exactly when the realization is.
+        **outputs_context(report, can_edit and not report.is_locked and not report.fiscal_year.is_closed, forms),
     })  # fmt: skip
+
+
+@data_access_required()
+@require_POST
+def report_outputs_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The "Capaian RO" section's POST: save the month's rows, add or take back an adjustment."""
+    report = _report(request, pk)
+    answer = outputs_post(request, report)
+    return answer if isinstance(answer, HttpResponse) else report_detail(request, pk, forms=answer)
 
 
 def _transition_view(

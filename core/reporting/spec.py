@@ -30,6 +30,8 @@ class BuildContext:
     below: Decimal | None  # the ``below`` parameter (the satkers report)
     below_given: bool  # ``below`` present (its value may be empty: the year's threshold)
     today: date
+    ro: str | None = None  # the ``ro`` parameter (the RO report): a full RO code
+    level: str | None = None  # the ``level`` parameter (the RO report)
 
 
 @dataclass
@@ -53,6 +55,9 @@ class ReportSpec:
     # True: rows below province level (satkers, months, submissions) are limited to an
     # officer's own province; False: province-level aggregates every role may read.
     below_province: bool = False
+    # True: province-level rows for every role, and satker rows only for the satkers the user's
+    # scope allows (the build function gets them as the filter's ``satkers``).
+    scoped_satker_rows: bool = False
     # True: built only from tables that raise the data version (core/data_version.py), so the
     # page may be served from core/fresh_cache.py; False: built on every request.
     cacheable: bool = False

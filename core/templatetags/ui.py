@@ -8,7 +8,7 @@ from django import template
 from django.forms import BoundField, CheckboxInput, RadioSelect, Select, SelectMultiple
 from django.utils.safestring import SafeString
 
-from core.formats import format_number, format_percent, format_rupiah
+from core.formats import format_number, format_percent, format_rupiah, format_volume
 
 register = template.Library()
 
@@ -31,6 +31,12 @@ def rupiah(value: int | None) -> str:
 def persen(value: Decimal | float | None) -> str:
     """97.9712 -> 97,97 %"""
     return format_percent(value)
+
+
+@register.filter
+def volume(value: Decimal | int | None) -> str:
+    """1250.5 -> 1.250,5; 12.00 -> 12"""
+    return format_volume(value)
 
 
 @register.filter

@@ -51,6 +51,11 @@ def figures(report_ids: list[int] | None) -> dict[tuple[int, str], int]:
     return {key: amount for key, amount in found.items() if amount}
 
 
+def counts_for_report(report: MonthlyReport) -> dict[str, int]:
+    """{indicator: figure} of one report, as stored (settings.RO_RECORD_COUNTS): one query."""
+    return dict(ReportOutput.objects.filter(report=report).values_list("indicator", "amount"))
+
+
 def refresh(report_ids: Iterable[int]) -> None:
     """Recompute the output figures of these reports from their records."""
     ids = sorted(set(report_ids))

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from accounts import permissions
 from budgets.models import FiscalYear, MonthlyReport, Regency, Satker
 from budgets.region_lookup import province_of_record
-from budgets.services.common import ensure_can_edit_satker, ensure_year_open
+from budgets.services.common import ensure_can_edit_satker, ensure_year_open, report_new_version
 from budgets.services.editability import ensure_month_editable
 from budgets.services.realization import lock_report, report_get_or_create
 from core.formats import RupiahError, parse_rupiah
@@ -80,9 +80,7 @@ def touch_report(report: MonthlyReport, by: User) -> None:
     transaction (programs/records/output_summary.py), and the report is a new version (forms
     opened before are refused as stale)."""
     output_summary.refresh([report.pk])
-    report.version += 1
-    report._history_user = by
-    report.save(update_fields=["version", "updated_at"])
+    report_new_version(report, by)
 
 
 def _raise(errors: Errors) -> None:

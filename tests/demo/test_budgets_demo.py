@@ -33,7 +33,9 @@ from budgets.models import (
 from budgets.non_physical import dk_account_problem
 from budgets.regions import satker_absence
 from budgets.reports.queries import RealizationFilter, realization_by_province, realization_by_satker, realization_total
+from budgets.ro_entry import outputs_missing
 from budgets.services import realization_set, report_submit
+from budgets.services.outputs import RoEntry, output_achievement_set
 from demo.budgets import (
     BENGKULU,
     CENTRAL_PAGU,
@@ -511,6 +513,12 @@ def test_bengkulu_can_fix_and_resubmit_last_month_and_enter_this_month(previous_
         expected_version=report.version, by=officer,
     )  # fmt: skip
     on_time = report.submitted_on_time
+    missing = {output.pk: RoEntry(Decimal(0), Decimal(0)) for output in outputs_missing(report)}
+    if missing:  # the month's RO rows the demo left empty are filled before submitting
+        report = output_achievement_set(
+            satker=satker, fiscal_year=fiscal_year, month=previous_month, entries=missing,
+            expected_version=report.version, by=officer,
+        )  # fmt: skip
     report = report_submit(report=report, by=officer, expected_version=report.version)
     assert (report.status, report.submitted_on_time) == (Status.SUBMITTED, on_time)
     this_month = realization_set(

@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from budgets.models import BudgetLine, Realization, Regency, RpdPlan
+from budgets.models import BudgetLine, MonthlyReport, OutputAchievement, Realization, Regency, RpdPlan
 from imports.catalog import KINDS, get_kind
 from imports.importer import import_file
 from imports.models import Upload
@@ -37,8 +37,16 @@ from tests.fuzz.support import (
     database_snapshot,
     rolled_back,
 )
+from tests.ro_world import dipa_ros
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def dipa(dipa):
+    """The shared DIPA with its ROs, which the `capaian_ro` rows name (no test here submits a month)."""
+    dipa_ros(dipa)
+    return dipa
 
 
 @pytest.fixture
@@ -63,7 +71,8 @@ def good_rows(kind: str, year: int) -> list[list[Any]]:
         return [["170019", year, month, code, amount]
                 for code, amounts in plan.items() for month, amount in enumerate(amounts, start=1)]  # fmt: skip
     if kind == "pagu":
-        return [["170019", year, "051", "521211", "120.000.000", "0"], ["170019", year, "051", "532111", 30_000_000, 0]]
+        return [["170019", year, "051", "521211", "120.000.000", "0", None],
+                ["170019", year, "051", "532111", 30_000_000, 0, None]]  # fmt: skip
     if kind == "ikm":
         return [["0220551017193", "Keripik Sanjai Amak", "Siti Aminah", "17.71", "Jl. Soekarno-Hatta 12", "10794", 3,
                  5, "250.000.000", 600_000_000, year],
@@ -76,6 +85,11 @@ def good_rows(kind: str, year: int) -> list[list[Any]]:
     if kind == "fasilitasi":
         return [["170019", year, 1, "PAMERAN", None, "UD Maju", "46.900.000", "Pameran Inacraft"],
                 ["170019", year, 1, "PRODUK", None, "CV Kopi", 0, None]]  # fmt: skip
+    if kind == "capaian_ro":
+        return [
+            ["170019", year, 1, "6503.RBS.001", "2,5", 40, "Pelatihan"],
+            ["170019", year, 1, "6503.RBS.002", 0, 0, None],
+        ]
     raise AssertionError(f"no good rows for {kind}")
 
 
@@ -141,6 +155,10 @@ def pages_of(kind: str, satker, year: int) -> list[str]:
         "wub": [reverse("programs:records", args=[satker.code, year, 1])],
         "fasilitasi": [reverse("programs:records", args=[satker.code, year, 1])],
         "ovop": [reverse("programs:ovop", args=[satker.code, year])],
+        "capaian_ro": [
+            reverse("budgets:report-detail", args=[pk])
+            for pk in MonthlyReport.objects.filter(satker=satker, month=1).values_list("pk", flat=True)
+        ],
     }
     return pages[kind]
 
@@ -154,7 +172,7 @@ def run(path: Path, kind: str, user, *, dry_run: bool = False):
 
 
 def test_every_import_kind_is_fuzzed() -> None:
-    assert set(KINDS) == {"realisasi", "rpd", "pagu", "ikm", "wub", "ovop", "fasilitasi"}
+    assert set(KINDS) == {"realisasi", "rpd", "pagu", "ikm", "wub", "ovop", "fasilitasi", "capaian_ro"}
 
 
 @pytest.mark.parametrize("kind", list(KINDS))
@@ -193,7 +211,15 @@ def test_hostile_cells_are_refused_by_row_or_imported_and_shown_escaped(
             return
         assert not result.plan.errors
         assert_rows_fit_postgresql(
-            Realization, RpdPlan, BudgetLine, Enterprise, NewEntrepreneur, Facilitation, Sentra, OvopCoaching
+            Realization,
+            RpdPlan,
+            BudgetLine,
+            Enterprise,
+            NewEntrepreneur,
+            Facilitation,
+            Sentra,
+            OvopCoaching,
+            OutputAchievement,
         )
         again = run(path, kind, user, dry_run=True)
         assert again.plan.ok and again.plan.counts["new"] == again.plan.counts["changed"] == 0, again.plan.counts

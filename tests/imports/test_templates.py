@@ -17,13 +17,14 @@ pytestmark = pytest.mark.django_db
 CONTRACT_HEADERS = {
     "realisasi": ["kode_satker", "tahun", "bulan", "kode_komponen", "kode_akun", "realisasi"],
     "rpd": ["kode_satker", "tahun", "bulan", "jenis_belanja", "rencana"],
-    "pagu": ["kode_satker", "tahun", "kode_komponen", "kode_akun", "pagu", "blokir"],
+    "pagu": ["kode_satker", "tahun", "kode_komponen", "kode_akun", "pagu", "blokir", "kode_ro"],
     "ikm": ["nib", "nama_usaha", "nama_pemilik", "kode_kabkota", "alamat", "kbli", "tenaga_kerja_l",
             "tenaga_kerja_p", "investasi", "nilai_produksi", "tahun_pendataan"],
     "wub": ["kode_satker", "tahun", "bulan", "nama", "kode_kabkota", "jenis_usaha", "nib"],
     "ovop": ["kode_satker", "nama_sentra", "kode_kabkota", "desa", "kelompok_komoditas", "jumlah_ikm", "tahun",
              "bintang"],
     "fasilitasi": ["kode_satker", "tahun", "bulan", "jenis", "nib", "nama_usaha", "nilai", "keterangan"],
+    "capaian_ro": ["kode_satker", "tahun", "bulan", "kode_ro", "volume", "progres_fisik", "keterangan"],
 }  # fmt: skip
 
 

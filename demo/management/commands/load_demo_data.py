@@ -1,5 +1,5 @@
-"""load_demo_data: the budgets demo (demo.budgets) and then the programme demo
-(demo.programs) on its approved monthly reports, in one transaction. It lives in programs
+"""load_demo_data: the budgets demo (demo.budgets), the programme demo (demo.programs) on its
+approved monthly reports, then the RO achievement (demo.outputs) on both, in one transaction. It lives in programs
 because it needs both apps and budgets must not import programs."""
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from django.utils import timezone
 from accounts.demo import DEMO_PASSWORD
 from core.formats import format_amount, format_number, format_percent
 from demo.budgets import DemoDataError, current_demo_year, demo_data_load, demo_years, published_figures
+from demo.outputs import ro_demo_load
 from demo.programs import ProgrammeResult, programme_demo_load
 
 
@@ -36,7 +37,8 @@ class Command(BaseCommand):
         "dan 4 unit pusat, dengan angka realisasi yang dipublikasikan) serta tahun anggaran berjalan "
         "sampai bulan yang sudah berakhir; lalu data program pada laporan yang disetujui (WUB, fasilitasi, "
         "kemiskinan ekstrem, direktori sentra IKM dan pembinaan OVOP, siklus penghargaan OVOP, target output, "
-        "registri IKM) dengan capaian output 2022 yang dipublikasikan. Jalankan setelah load_master_data. "
+        "registri IKM) dengan capaian output 2022 yang dipublikasikan; lalu target dan capaian RO tiap laporan. "
+        "Jalankan setelah load_master_data. "
         "Aman diulang: tahun yang sudah berisi data dilewati."
     )
 
@@ -57,6 +59,7 @@ class Command(BaseCommand):
             with transaction.atomic():
                 results = demo_data_load(years=years, today=today)
                 programmes = programme_demo_load(years=years, today=today)
+                outputs = ro_demo_load(years=years, today=today)
         except DemoDataError as error:
             raise CommandError(f"Data demo tidak dimuat, tidak ada yang diubah: {error}") from error
         for result in results:
@@ -75,6 +78,9 @@ class Command(BaseCommand):
                 self.stdout.write(f"TA {result.year}: {counts}. Realisasi (laporan disetujui) {figures}.")
         for programme in programmes:
             self.stdout.write(self._programme_line(programme))
+        for ro in outputs:
+            done = ", ".join(f"{count} {label}" for label, count in ro.counts.items())
+            self.stdout.write(f"Capaian RO TA {ro.year}: {done or 'dilewati, ' + ro.note}.")
         self.stdout.write(
             self.style.SUCCESS(
                 f"Data demo siap. Masuk sebagai officer-17, reviewer atau admin; kata sandi {DEMO_PASSWORD}."

@@ -20,12 +20,12 @@ class Command(BaseCommand):
         parser.add_argument("--year", type=int, required=True)
         parser.add_argument("--format", choices=["xlsx", "csv", "json"], default="xlsx")
         parser.add_argument("-o", "--output", type=Path, help="Berkas keluaran (bawaan: nama berkas laporan).")
-        for option in ("month", "province", "component", "authority", "basis", "below"):
+        for option in ("month", "province", "component", "authority", "basis", "below", "ro", "level"):
             parser.add_argument(f"--{option}")
 
     def handle(self, *args: Any, name: str, output: Path | None, **options: Any) -> None:
         query = QueryDict(mutable=True)
-        for key in ("year", "format", "month", "province", "component", "authority", "basis", "below"):
+        for key in ("year", "format", "month", "province", "component", "authority", "basis", "below", "ro", "level"):
             if options.get(key) is not None:
                 query[key] = str(options[key])
         request = RequestFactory().get("/", data=query)
