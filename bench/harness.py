@@ -426,8 +426,13 @@ SELECT unit_rows.*, {persen} AS persen,
 FROM unit_rows ORDER BY 1
 """
 
+# The ranking is of provincial satkers only: the directorate's central units (in DKI Jakarta) stand
+# apart, outside it (issue 17), so they are not DKI Jakarta's here either.
+PROVINCIAL_SATKERS_OF_YEAR = SATKERS_OF_YEAR.replace("AND NOT (%(scoped)s AND s.is_central)", "AND NOT s.is_central")
+assert PROVINCIAL_SATKERS_OF_YEAR != SATKERS_OF_YEAR
+
 PROVINCES_SQL = PER_UNIT_SQL.format(
-    satkers=SATKERS_OF_YEAR, unit="sat.province_id", units="budgets_province u", columns="u.bps_code",
+    satkers=PROVINCIAL_SATKERS_OF_YEAR, unit="sat.province_id", units="budgets_province u", columns="u.bps_code",
     persen=PERSEN.format(real="real", pagu="pagu", blokir="blokir"),
     rank="rank() OVER (ORDER BY " + PERSEN.format(real="real", pagu="pagu", blokir="blokir") + " DESC NULLS LAST)",
 )  # fmt: skip
