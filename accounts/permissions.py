@@ -78,6 +78,11 @@ def may_review(user: AnyUser) -> bool:
     return can(user, Can.REVIEW)
 
 
+def may_verify(user: AnyUser) -> bool:
+    """Verifies and signs the province's reports (the Kepala Dinas)."""
+    return can(user, Can.VERIFY)
+
+
 def may_reopen(user: AnyUser) -> bool:
     return can(user, Can.REOPEN)
 

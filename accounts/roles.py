@@ -21,6 +21,9 @@ class Role(models.TextChoices):
     REVIEWER = "REVIEWER", _("Reviewer direktorat")
     VIEWER = "VIEWER", _("Pimpinan (baca saja)")
     OFFICER = "OFFICER", _("Petugas provinsi")
+    # The head of the provincial Industry Service (the KPA), responsible for the DK/TP reports
+    # (PP 7/2008 art. 30-31): verifies and signs what the officer prepares.
+    HEAD = "HEAD", _("Kepala Dinas")
 
 
 class Can(StrEnum):
@@ -28,6 +31,7 @@ class Can(StrEnum):
 
     WRITE = "write"  # enter and correct data: realization, RPD, programme records, the registry
     REVIEW = "review"  # approve or return a submitted monthly report
+    VERIFY = "verify"  # verify and sign the province's reports before they go to the directorate
     REOPEN = "reopen"  # send an approved monthly report back to its satker
     IMPORT = "import"  # Excel imports (each kind may need more, e.g. RECORD_PAGU)
     RECORD_PAGU = "record_pagu"  # record the DIPA's pagu and its revisions
@@ -59,6 +63,7 @@ PROFILES: dict[str, RoleProfile] = {
     Role.OFFICER: RoleProfile(
         False, frozenset({Can.WRITE, Can.IMPORT}), "officer-{bps}", frozenset({Notice.PROVINCE_REPORTS})
     ),
+    Role.HEAD: RoleProfile(False, frozenset({Can.VERIFY}), "head-{bps}", frozenset({Notice.PROVINCE_REPORTS})),
 }
 
 # The roles of a province: their accounts must name it (a database constraint holds it too).

@@ -65,7 +65,8 @@ def test_an_account_that_may_not_use_the_site_may_do_nothing(user) -> None:
 
 def test_who_is_told_of_what() -> None:
     assert permissions.roles_notified(Notice.AWAITING_REVIEW) == [Role.REVIEWER]
-    assert permissions.roles_notified(Notice.PROVINCE_REPORTS) == [Role.OFFICER]
+    # The head of the service answers for the province's reports (PP 7/2008): told as the officer is.
+    assert permissions.roles_notified(Notice.PROVINCE_REPORTS) == [Role.OFFICER, Role.HEAD]
 
 
 def test_a_template_asking_an_unknown_answer_is_an_error() -> None:
