@@ -21,11 +21,6 @@ def province_id_on(regency: Regency, day: date) -> int:
     return regency.province_id
 
 
-def province_on(regency: Regency, day: date) -> Province:
-    province_id = province_id_on(regency, day)
-    return regency.province if province_id == regency.province_id else Province.objects.get(pk=province_id)
-
-
 class RegionMap:
     """Every regency's province over time, read in two queries: for a file of many rows and years."""
 

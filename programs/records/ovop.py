@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 
 from accounts import permissions
 from budgets.models import FiscalYear, Regency, Satker
+from budgets.ro_entry import DecimalError, parse_decimal
 from budgets.services.common import ensure_can_edit_satker, ensure_year_open
 from programs.models import (
     CommodityGroup,
@@ -213,14 +214,15 @@ def current_coaching_level(enterprise: Enterprise) -> str | None:
 
 
 def parse_score(value: Decimal | int | str | None) -> Decimal | None:
-    """A score 0-100 with at most two decimals (``85,5`` or ``85.5``); None when empty."""
+    """A score 0-100 with at most two decimals, typed as volumes are (``85,5``, ``85.5``:
+    budgets.ro_entry.parse_decimal); None when empty."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     try:
-        score = Decimal(str(value).strip().replace(",", "."))
-    except InvalidOperation as error:
-        raise ValidationError({"score": [_("Nilai harus berupa angka 0 sampai 100.")]}) from error
-    if not score.is_finite() or not 0 <= score <= MAX_SCORE or score != score.quantize(Decimal("0.01")):
+        score = parse_decimal(value, label=_("Nilai"))
+    except DecimalError as error:
+        raise ValidationError({"score": [str(error)]}) from error
+    if not 0 <= score <= MAX_SCORE:
         raise ValidationError({"score": [_("Nilai harus 0 sampai 100, paling banyak dua angka desimal.")]})
     return score
 

@@ -211,9 +211,16 @@ def test_selection_results_are_the_directorates_and_need_the_check(
                                             by=admin_user), "awarded_stars", "lolos seleksi administrasi")  # fmt: skip
     refused(lambda: ovop.candidate_evaluate(candidate=candidate, admin_check_passed=True, awarded_stars=6,
                                             by=admin_user), "awarded_stars", "1 sampai 5")  # fmt: skip
-    for score in ["101", "-1", "abc", "80,123", "NaN"]:
+    # Typed as volumes are (budgets.ro_entry.parse_decimal), with the score's range on top.
+    for score, message in [
+        ("101", "0 sampai 100"),
+        ("-1", "0 sampai 100"),
+        ("abc", "harus berupa angka"),
+        ("80,123", "dua angka di belakang koma"),
+        ("NaN", "harus berupa angka"),
+    ]:
         refused(lambda score=score: ovop.candidate_evaluate(candidate=candidate, admin_check_passed=True, score=score,
-                                                            by=admin_user), "score", "0 sampai 100")  # fmt: skip
+                                                            by=admin_user), "score", message)  # fmt: skip
     candidate.refresh_from_db()
     assert (candidate.admin_check_passed, candidate.score, candidate.awarded_stars) == (None, None, None)
     done = ovop.candidate_evaluate(candidate=candidate, admin_check_passed=True, score="82,5", recommended_stars=3,
