@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +14,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from accounts import permissions
+from accounts.delegation import ensure_delegation_valid
 from accounts.roles import PROVINCE_ROLES, Role
 
 
@@ -47,6 +49,11 @@ class User(AbstractUser):
         on_delete=models.PROTECT,
         related_name="users",
         help_text=_("Wajib untuk petugas provinsi: membatasi data yang dapat dilihat dan diubah."),
+    )
+    # The civil servant's number (Nomor Induk Pegawai): printed under the signature of the
+    # reports a head verifies (PP 39/2006 forms).
+    nip = models.CharField(
+        _("NIP"), max_length=18, blank=True, validators=[RegexValidator(r"^\d{18}$", _("NIP terdiri atas 18 angka."))]
     )
 
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
@@ -84,3 +91,47 @@ class User(AbstractUser):
     def access_problem(self) -> str | None:
         """Why this account may not open data pages, or None when it may."""
         return permissions.access_problem(self)
+
+
+class Delegation(models.Model):
+    """A head's duties handed to an acting head (Plh or Plt) for a period, as the decree says:
+    during it the acting user verifies the province's reports as the head would
+    (accounts/delegation.py answers who acts on a day)."""
+
+    class Kind(models.TextChoices):
+        PLH = "PLH", _("Plh (Pelaksana Harian)")
+        PLT = "PLT", _("Plt (Pelaksana Tugas)")
+
+    head = models.ForeignKey(
+        User, verbose_name=_("kepala dinas"), on_delete=models.PROTECT, related_name="delegations_given",
+        limit_choices_to={"role": Role.HEAD},
+    )
+    acting = models.ForeignKey(
+        User, verbose_name=_("pelaksana"), on_delete=models.PROTECT, related_name="delegations_received"
+    )
+    kind = models.CharField(_("jenis"), max_length=3, choices=Kind.choices, default=Kind.PLH)
+    starts_on = models.DateField(_("mulai"))
+    ends_on = models.DateField(_("sampai"))
+    decree = models.CharField(_("nomor surat penunjukan"), max_length=100)
+    created_by = models.ForeignKey(
+        User, verbose_name=_("dicatat oleh"), on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    created_at = models.DateTimeField(_("dicatat pada"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("pelimpahan kepala dinas")
+        verbose_name_plural = pgettext_lazy("jamak", "pelimpahan kepala dinas")
+        ordering = ["-starts_on", "pk"]
+        constraints = [
+            models.CheckConstraint(name="delegation_period_ordered", condition=Q(starts_on__lte=models.F("ends_on"))),
+            models.CheckConstraint(name="delegation_not_to_self", condition=~Q(head=models.F("acting"))),
+        ]
+
+    def clean(self) -> None:
+        super().clean()
+        ensure_delegation_valid(self)
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.acting} ({self.starts_on:%d-%m-%Y} - {self.ends_on:%d-%m-%Y})"

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
 
+from accounts.delegation import delegation_on
 from accounts.roles import PROFILES, PROVINCE_ROLES, Can, Notice, RoleProfile
 
 if TYPE_CHECKING:
@@ -79,8 +80,12 @@ def may_review(user: AnyUser) -> bool:
 
 
 def may_verify(user: AnyUser) -> bool:
-    """Verifies and signs the province's reports (the Kepala Dinas)."""
-    return can(user, Can.VERIFY)
+    """Verifies and signs the province's reports today: the Kepala Dinas, or the acting head
+    (Plh/Plt) of a recorded delegation (accounts/delegation.py; which province and which day is
+    ``delegation.signs_for_province``)."""
+    if can(user, Can.VERIFY):
+        return True
+    return of_a_province(user) and delegation_on(user) is not None
 
 
 def may_reopen(user: AnyUser) -> bool:
@@ -117,7 +122,8 @@ def roles_notified(notice: Notice) -> list[str]:
 # What templates may ask, by the name they ask it (``may.<name>``).
 TEMPLATE_ANSWERS = {
     "use_site": uses_site, "read_all_provinces": reads_all_provinces, "of_a_province": of_a_province,
-    "write": may_write, "write_everywhere": writes_everywhere, "review": may_review, "reopen": may_reopen,
+    "write": may_write, "write_everywhere": writes_everywhere, "review": may_review, "verify": may_verify,
+    "reopen": may_reopen,
     "import_data": may_import, "record_pagu": may_record_pagu, "set_targets": may_set_targets,
     "administer": may_administer,
 }  # fmt: skip

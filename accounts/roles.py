@@ -57,7 +57,8 @@ class RoleProfile:
 
 
 PROFILES: dict[str, RoleProfile] = {
-    Role.ADMIN: RoleProfile(True, frozenset(Can), "admin"),
+    # Everything but the head's signature: the directorate does not sign for a province.
+    Role.ADMIN: RoleProfile(True, frozenset(Can) - {Can.VERIFY}, "admin"),
     Role.REVIEWER: RoleProfile(True, frozenset({Can.REVIEW}), "reviewer", frozenset({Notice.AWAITING_REVIEW})),
     Role.VIEWER: RoleProfile(True, frozenset(), "viewer"),
     Role.OFFICER: RoleProfile(

@@ -28,6 +28,7 @@ from budgets.models.master import (
     Satker,
     SatkerAuthority,
     SpendingType,
+    TimelinessStep,
     digits_check,
 )
 from budgets.models.outputs import (
@@ -70,6 +71,7 @@ __all__ = [
     "Satker",
     "SatkerAuthority",
     "SpendingType",
+    "TimelinessStep",
     "YearEndClosing",
     "digits_check",
 ]

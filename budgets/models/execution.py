@@ -300,6 +300,9 @@ class MonthlyReport(models.Model):
     class Status(models.TextChoices):
         DRAFT = "DRAFT", _("Draf")
         SUBMITTED = "SUBMITTED", _("Diajukan")
+        # Verified and signed by the head of the provincial service (or the acting head): sent
+        # to the directorate.
+        VERIFIED = "VERIFIED", _("Diverifikasi")
         APPROVED = "APPROVED", _("Disetujui")
         RETURNED = "RETURNED", _("Dikembalikan")
 
@@ -312,6 +315,16 @@ class MonthlyReport(models.Model):
     due_date = models.DateField(_("batas waktu"))
     submitted_at = models.DateTimeField(_("diajukan pada"), null=True, blank=True)
     submitted_on_time = models.BooleanField(_("tepat waktu"), null=True, blank=True)
+    verified_at = models.DateTimeField(_("diverifikasi pada"), null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("diverifikasi oleh"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )  # fmt: skip
+    # Set when the verifier acted for the head (Plh/Plt): the signature reads "Plh. Kepala Dinas".
+    verified_under = models.ForeignKey(
+        "accounts.Delegation", verbose_name=_("sebagai pelaksana"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )  # fmt: skip
     approved_at = models.DateTimeField(_("disetujui pada"), null=True, blank=True)
     # Bumped by every write to the report or its entries: a form posted with an older version
     # was built on data someone else has since changed, and is refused.
@@ -354,8 +367,8 @@ class MonthlyReport(models.Model):
 
     @property
     def is_locked(self) -> bool:
-        """Submitted and approved reports cannot be edited."""
-        return self.status in {self.Status.SUBMITTED, self.Status.APPROVED}
+        """Submitted, verified and approved reports cannot be edited."""
+        return self.status in {self.Status.SUBMITTED, self.Status.VERIFIED, self.Status.APPROVED}
 
     @staticmethod
     def province_scope(province_id: int) -> Q:

@@ -198,6 +198,13 @@ class Satker(models.Model):
         return Q(province_id=province_id, is_central=False)
 
 
+class TimelinessStep(models.TextChoices):
+    """The step at which a province has sent its report, for judging it on time."""
+
+    SUBMISSION = "SUBMISSION", _("pengajuan oleh petugas")
+    VERIFICATION = "VERIFICATION", _("verifikasi oleh Kepala Dinas")
+
+
 class FiscalYear(models.Model):
     """A fiscal (= calendar) year and the parameters the directorate sets for it.
 
@@ -259,6 +266,13 @@ class FiscalYear(models.Model):
         default=Decimal("1"),
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
         help_text=_("Nilai bulan = 100 - (deviasi - toleransi) x angka ini, paling rendah 0."),
+    )
+    timeliness_step = models.CharField(
+        _("ketepatan waktu dinilai saat"),
+        max_length=12,
+        choices=TimelinessStep.choices,
+        default=TimelinessStep.VERIFICATION,
+        help_text=_("Laporan dianggap dikirim provinsi saat langkah ini pertama kali dilakukan."),
     )
 
     history = HistoricalRecords()

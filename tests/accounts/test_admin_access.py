@@ -103,6 +103,7 @@ def test_admin_refuses_ikpa_weights_not_summing_to_100(admin_user) -> None:
         "target_q4": "90",
         "deviation_tolerance": "5",
         "deviation_penalty": "1",
+        "timeliness_step": "VERIFICATION",
         "ikpa_weights-TOTAL_FORMS": "2",
         "ikpa_weights-INITIAL_FORMS": "0",
         "ikpa_weights-0-indicator": "ABSORPTION",

@@ -1,0 +1,84 @@
+"""Who signs for a province's head on a day: the head, or the acting head (Plh/Plt) a recorded
+``Delegation`` names for that day. The rule behind ``permissions.may_verify`` and the services
+that verify reports."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.roles import PROVINCE_ROLES, Role
+
+if TYPE_CHECKING:
+    from accounts.models import Delegation, User
+
+
+def _today(day: date | None) -> date:
+    return day or timezone.localdate()
+
+
+def delegation_on(user: User, day: date | None = None) -> Delegation | None:
+    """The delegation under which ``user`` acts as head on ``day`` (None: they do not)."""
+    from accounts.models import Delegation
+
+    if not user.is_authenticated or user.pk is None:
+        return None
+    day = _today(day)
+    return (
+        Delegation.objects.filter(
+            acting=user, starts_on__lte=day, ends_on__gte=day, head__is_active=True, head__role=Role.HEAD,
+            head__province_id=user.province_id,
+        )
+        .select_related("head")
+        .first()
+    )  # fmt: skip
+
+
+def signs_for_province(user: User, province_id: int, day: date | None = None) -> tuple[bool, Delegation | None]:
+    """Whether ``user`` verifies ``province_id``'s reports on ``day``, and the delegation when they
+    act for the head. The head of another province, an officer without a delegation, or the
+    directorate never does: the signature is the province's."""
+    if not user.is_authenticated or not user.is_active or user.province_id != province_id:
+        return False, None
+    if user.role == Role.HEAD:
+        return True, None
+    delegation = delegation_on(user, day)
+    return delegation is not None, delegation
+
+
+def delegation_problems(delegation: Delegation) -> dict[str, str]:
+    """Field -> message for a delegation that cannot be recorded (the model's clean and the admin)."""
+    from accounts.models import Delegation
+
+    problems: dict[str, str] = {}
+    head, acting = getattr(delegation, "head", None), getattr(delegation, "acting", None)
+    if head is not None and head.role != Role.HEAD:
+        problems["head"] = _("Yang melimpahkan harus berperan Kepala Dinas.")
+    if head is not None and acting is not None:
+        if acting.pk == head.pk:
+            problems["acting"] = _("Kepala Dinas tidak dapat menunjuk dirinya sendiri.")
+        elif acting.role not in PROVINCE_ROLES or acting.province_id != head.province_id:
+            problems["acting"] = _("Pelaksana harus akun provinsi yang sama dengan Kepala Dinas.")
+    if delegation.starts_on and delegation.ends_on:
+        if delegation.ends_on < delegation.starts_on:
+            problems["ends_on"] = _("Tanggal selesai tidak boleh sebelum tanggal mulai.")
+        elif head is not None:
+            overlapping = Delegation.objects.filter(
+                head=head, starts_on__lte=delegation.ends_on, ends_on__gte=delegation.starts_on
+            ).exclude(pk=delegation.pk)
+            other = overlapping.first()
+            if other is not None:
+                problems["starts_on"] = _(
+                    "Periode ini bertumpang tindih dengan pelimpahan lain (%(other)s)."
+                ) % {"other": other}
+    return problems
+
+
+def ensure_delegation_valid(delegation: Delegation) -> None:
+    problems = delegation_problems(delegation)
+    if problems:
+        raise ValidationError(problems)
