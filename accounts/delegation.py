@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,8 +24,7 @@ def _today(day: date | None) -> date:
 
 def delegation_on(user: User, day: date | None = None) -> Delegation | None:
     """The delegation under which ``user`` acts as head on ``day`` (None: they do not)."""
-    from accounts.models import Delegation
-
+    Delegation = apps.get_model("accounts", "Delegation")
     if not user.is_authenticated or user.pk is None:
         return None
     day = _today(day)
@@ -52,8 +52,7 @@ def signs_for_province(user: User, province_id: int, day: date | None = None) ->
 
 def delegation_problems(delegation: Delegation) -> dict[str, str]:
     """Field -> message for a delegation that cannot be recorded (the model's clean and the admin)."""
-    from accounts.models import Delegation
-
+    Delegation = apps.get_model("accounts", "Delegation")
     problems: dict[str, str] = {}
     head, acting = getattr(delegation, "head", None), getattr(delegation, "acting", None)
     if head is not None and head.role != Role.HEAD:
@@ -72,9 +71,9 @@ def delegation_problems(delegation: Delegation) -> dict[str, str]:
             ).exclude(pk=delegation.pk)
             other = overlapping.first()
             if other is not None:
-                problems["starts_on"] = _(
-                    "Periode ini bertumpang tindih dengan pelimpahan lain (%(other)s)."
-                ) % {"other": other}
+                problems["starts_on"] = _("Periode ini bertumpang tindih dengan pelimpahan lain (%(other)s).") % {
+                    "other": other
+                }
     return problems
 
 
@@ -82,3 +81,27 @@ def ensure_delegation_valid(delegation: Delegation) -> None:
     problems = delegation_problems(delegation)
     if problems:
         raise ValidationError(problems)
+
+
+def delegation_record(*, form, by: User) -> Delegation:
+    """Save a head's delegation from its form (validated by the model's rules); its author kept."""
+    delegation = form.save(commit=False)
+    delegation.created_by = by
+    delegation._history_user = by
+    delegation.save()
+    return delegation
+
+
+def delegation_end(*, delegation: Delegation, by: User, today: date | None = None) -> Delegation | None:
+    """End a delegation today (one not begun yet is cancelled: None). Only its head may."""
+    today = _today(today)
+    if delegation.head_id != by.pk:
+        raise ValidationError(_("Hanya Kepala Dinas yang melimpahkan yang dapat mengakhirinya."))
+    delegation._history_user = by
+    if delegation.starts_on > today:
+        delegation.delete()
+        return None
+    if delegation.ends_on >= today:
+        delegation.ends_on = today
+        delegation.save(update_fields=["ends_on"])
+    return delegation

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Delegation
 
 
 class IkmaAuthenticationForm(AuthenticationForm):
@@ -34,3 +37,24 @@ class IkmaAuthenticationForm(AuthenticationForm):
         problem = user.access_problem
         if problem:
             raise forms.ValidationError(problem, code="no_access")
+
+
+class DelegationForm(forms.ModelForm):
+    """A head names the acting head (Plh/Plt) of a period: an account of the same province."""
+
+    class Meta:
+        model = Delegation
+        fields = ["acting", "kind", "starts_on", "ends_on", "decree"]
+        widgets = {
+            "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def __init__(self, *args, head, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.head = head
+        candidates = get_user_model().objects.filter(province_id=head.province_id, is_active=True).exclude(pk=head.pk)
+        self.fields["acting"].queryset = candidates.order_by("username")
+        self.fields["acting"].label_from_instance = lambda user: (
+            f"{user.get_full_name()} ({user.username})" if user.get_full_name() else user.username
+        )

@@ -103,7 +103,10 @@ class Delegation(models.Model):
         PLT = "PLT", _("Plt (Pelaksana Tugas)")
 
     head = models.ForeignKey(
-        User, verbose_name=_("kepala dinas"), on_delete=models.PROTECT, related_name="delegations_given",
+        User,
+        verbose_name=_("kepala dinas"),
+        on_delete=models.PROTECT,
+        related_name="delegations_given",
         limit_choices_to={"role": Role.HEAD},
     )
     acting = models.ForeignKey(
@@ -129,9 +132,9 @@ class Delegation(models.Model):
             models.CheckConstraint(name="delegation_not_to_self", condition=~Q(head=models.F("acting"))),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.acting} ({self.starts_on:%d-%m-%Y} - {self.ends_on:%d-%m-%Y})"
+
     def clean(self) -> None:
         super().clean()
         ensure_delegation_valid(self)
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.acting} ({self.starts_on:%d-%m-%Y} - {self.ends_on:%d-%m-%Y})"

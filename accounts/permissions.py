@@ -88,6 +88,11 @@ def may_verify(user: AnyUser) -> bool:
     return of_a_province(user) and delegation_on(user) is not None
 
 
+def may_delegate(user: AnyUser) -> bool:
+    """Names an acting head for a period: the head's own role, never an acting head."""
+    return can(user, Can.VERIFY)
+
+
 def may_reopen(user: AnyUser) -> bool:
     return can(user, Can.REOPEN)
 
@@ -123,7 +128,7 @@ def roles_notified(notice: Notice) -> list[str]:
 TEMPLATE_ANSWERS = {
     "use_site": uses_site, "read_all_provinces": reads_all_provinces, "of_a_province": of_a_province,
     "write": may_write, "write_everywhere": writes_everywhere, "review": may_review, "verify": may_verify,
-    "reopen": may_reopen,
+    "delegate": may_delegate, "reopen": may_reopen,
     "import_data": may_import, "record_pagu": may_record_pagu, "set_targets": may_set_targets,
     "administer": may_administer,
 }  # fmt: skip

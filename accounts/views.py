@@ -4,12 +4,19 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
-from django.shortcuts import redirect
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
+from django.utils import timezone
 from django.utils.translation import gettext
 
-from accounts.forms import IkmaAuthenticationForm
+from accounts.access import data_access_required
+from accounts.delegation import delegation_end, delegation_record
+from accounts.forms import DelegationForm, IkmaAuthenticationForm
 from accounts.middleware import MUST_CHANGE_PASSWORD, clock
+from accounts.models import Delegation
+from accounts.roles import Can
 from accounts.signals import password_change_failed
 
 # Session key: times of the wrong current passwords typed on the password change page. Kept in
@@ -56,3 +63,28 @@ class PasswordChangeView(auth_views.PasswordChangeView):
             request, gettext("Kata sandi saat ini salah terlalu sering. Anda telah dikeluarkan; masuk lagi.")
         )
         return redirect(settings.LOGIN_URL)
+
+
+@data_access_required(Can.VERIFY)  # permissions.may_delegate: the head's own role
+def delegations(request: HttpRequest) -> HttpResponse:
+    """The head's delegations to an acting head (Plh/Plt): listed, recorded, ended."""
+    head = request.user
+    form = DelegationForm(head=head)
+    if request.method == "POST":
+        if "end" in request.POST:
+            delegation = get_object_or_404(Delegation, pk=request.POST.get("end") or 0, head=head)
+            try:
+                delegation_end(delegation=delegation, by=head)
+                messages.success(request, gettext("Pelimpahan diakhiri."))
+            except ValidationError as refusal:
+                for message in refusal.messages:
+                    messages.error(request, message)
+            return redirect("accounts:delegations")
+        form = DelegationForm(request.POST, head=head)
+        if form.is_valid():
+            delegation_record(form=form, by=head)
+            messages.success(request, gettext("Pelimpahan dicatat."))
+            return redirect("accounts:delegations")
+    listed = Delegation.objects.filter(head=head).select_related("acting").order_by("-starts_on", "-pk")
+    return render(request, "accounts/delegations.html", {"form": form, "delegations": listed,
+                                                         "today": timezone.localdate()})  # fmt: skip

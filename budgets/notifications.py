@@ -15,7 +15,6 @@ from typing import ParamSpec, TypeVar
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import translation
 from django.utils.formats import date_format
@@ -58,6 +57,13 @@ def officer_addresses(satker: Satker) -> list[str]:
     return _addresses(get_user_model().objects.filter(is_active=True, role__in=roles, province_id=satker.province_id))
 
 
+def head_addresses(satker: Satker) -> list[str]:
+    """The province's heads: they verify what the officers submit."""
+    from accounts.roles import Role
+
+    return _addresses(get_user_model().objects.filter(is_active=True, role=Role.HEAD, province_id=satker.province_id))
+
+
 def _send(subject: str, body: str, recipients: list[str]) -> int:
     if not recipients:
         logger.info("no recipients for %r", subject)
@@ -80,7 +86,17 @@ def _describe(report: MonthlyReport) -> str:
 def report_submitted(report: MonthlyReport) -> int:
     return _send(
         _("[Monitoring IKMA] Laporan diajukan: %(report)s") % {"report": _describe(report)},
-        _("Laporan bulanan %(report)s telah diajukan dan menunggu tinjauan.\n\nBuka: %(url)s")
+        _("Laporan bulanan %(report)s telah diajukan dan menunggu verifikasi Kepala Dinas.\n\nBuka: %(url)s")
+        % {"report": _describe(report), "url": _report_url(report)},
+        head_addresses(report.satker),
+    )
+
+
+@in_site_language
+def report_verified(report: MonthlyReport) -> int:
+    return _send(
+        _("[Monitoring IKMA] Laporan diverifikasi: %(report)s") % {"report": _describe(report)},
+        _("Laporan bulanan %(report)s telah diverifikasi Kepala Dinas dan menunggu tinjauan.\n\nBuka: %(url)s")
         % {"report": _describe(report), "url": _report_url(report)},
         reviewer_addresses(),
     )
@@ -88,12 +104,12 @@ def report_submitted(report: MonthlyReport) -> int:
 
 @in_site_language
 def report_withdrawn(report: MonthlyReport) -> int:
-    """The reviewers were told of the submission: they are told it is no longer in their queue."""
+    """The heads were told of the submission: they are told it is no longer in their queue."""
     return _send(
         _("[Monitoring IKMA] Pengajuan ditarik kembali: %(report)s") % {"report": _describe(report)},
         _("Pengajuan laporan bulanan %(report)s ditarik kembali oleh satker dan tidak perlu ditinjau.\n\nBuka: %(url)s")
         % {"report": _describe(report), "url": _report_url(report)},
-        reviewer_addresses(),
+        head_addresses(report.satker),
     )
 
 
@@ -120,6 +136,9 @@ def report_returned(report: MonthlyReport, comment: str) -> int:
     )
 
 
+HANDED_IN = [MonthlyReport.Status.SUBMITTED, MonthlyReport.Status.VERIFIED, MonthlyReport.Status.APPROVED]
+
+
 def due_reports_missing(today: date) -> list[tuple[Satker, FiscalYear, int, date]]:
     """(satker, year, month, due date) of every report due by ``today`` and not handed in, for
     satkers with a DIPA in an open year; months whose report was never started count too."""
@@ -134,7 +153,7 @@ def due_reports_missing(today: date) -> list[tuple[Satker, FiscalYear, int, date
         satkers = Satker.objects.filter(budget_lines__fiscal_year=fiscal_year).distinct()
         handed_in = set(
             MonthlyReport.objects.filter(fiscal_year=fiscal_year, month__in=due_months)
-            .filter(Q(status=MonthlyReport.Status.SUBMITTED) | Q(status=MonthlyReport.Status.APPROVED))
+            .filter(status__in=HANDED_IN)
             .values_list("satker_id", "month")
         )
         for satker in satkers:

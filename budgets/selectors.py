@@ -176,7 +176,7 @@ def report_changes_since_previous_submission(report: MonthlyReport) -> list[dict
         for t in report.transitions.filter(to_status=MonthlyReport.Status.SUBMITTED).order_by("-at", "-pk")[:2]
     ]
     current = {str(k): v for k, v in report.realizations.values_list("line_id", "amount")}
-    if report.status in {MonthlyReport.Status.SUBMITTED, MonthlyReport.Status.APPROVED}:
+    if report.is_locked:
         if len(snapshots) < 2:
             return None
         previous = snapshots[1] or {}

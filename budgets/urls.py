@@ -17,6 +17,7 @@ urlpatterns = [
     path("monthly-reports/", review.MonthlyReportListView.as_view(), name="report-list"),
     path("monthly-reports/<int:pk>/", review.report_detail, name="report-detail"),
     path("monthly-reports/<int:pk>/submit/", review.report_submit_view, name="report-submit"),
+    path("monthly-reports/<int:pk>/verify/", review.report_verify_view, name="report-verify"),
     path("monthly-reports/<int:pk>/approve/", review.report_approve_view, name="report-approve"),
     path("monthly-reports/<int:pk>/return/", review.report_return_view, name="report-return"),
     path("monthly-reports/<int:pk>/reopen/", review.report_reopen_view, name="report-reopen"),

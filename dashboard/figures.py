@@ -33,6 +33,7 @@ from budgets.reports.queries import (
     satker_report,
 )
 from budgets.reports.yardstick import Yardstick, yardstick
+from budgets.signoff import awaiting_directorate_q, awaiting_head_q
 from core.formats import MONTH_NAMES
 from dashboard.narrative.programmes import ProgrammeFigures
 from dashboard.narrative.realization import NarrativeFigures, narrative_figures
@@ -140,7 +141,8 @@ class DirectorateDashboard:
     below_threshold: list[dict[str, Any]]
     monthly: ReportResult
     month: int  # the figures are as of the end of this month
-    awaiting_review: int
+    awaiting_review: int  # verified by the head, awaiting the directorate
+    awaiting_verification: int  # submitted by the officer, awaiting the head
     late: int
     tiles: TileMap
     province_urls: dict[str, str]
@@ -229,7 +231,8 @@ def directorate_dashboard(
         MonthlyReport.objects.filter(fiscal_year=fiscal_year, satker__in=Satker.objects.filter(filters.satker_q())),
         user,
     ).aggregate(
-        awaiting_review=Count("pk", filter=Q(status=Status.SUBMITTED)),
+        awaiting_review=Count("pk", filter=awaiting_directorate_q()),
+        awaiting_verification=Count("pk", filter=awaiting_head_q()),
         late=Count("pk", filter=Q(submitted_on_time=False)),
     )
     provinces = provinces_by_code()
@@ -245,6 +248,7 @@ def directorate_dashboard(
         monthly=monthly,
         month=month,
         awaiting_review=counts["awaiting_review"],
+        awaiting_verification=counts["awaiting_verification"],
         late=counts["late"],
         tiles=tiles,
         province_urls=urls,

@@ -291,15 +291,28 @@ class ReportPlan:
     submitted_at: datetime | None = None
     decided_at: datetime | None = None  # approved or returned
     comment: str = ""
+    by_head: bool = True  # verified by the province's head (not a central unit's report)
 
     @property
     def submitted_on_time(self) -> bool | None:
-        return None if self.submitted_at is None else self.submitted_at.astimezone(JAKARTA).date() <= self.due_date
+        # Judged when the province sends it: the head's verification (budgets/signoff.py).
+        sent_at = self.verified_at if self.by_head else self.submitted_at
+        return None if sent_at is None else sent_at.astimezone(JAKARTA).date() <= self.due_date
 
     @property
     def version(self) -> int:
         # One save of the entries, then one bump per transition (as the services count).
-        return {Status.DRAFT: 2, Status.SUBMITTED: 3, Status.APPROVED: 3, Status.RETURNED: 4}[self.status]
+        steps = {Status.DRAFT: 2, Status.SUBMITTED: 3, Status.VERIFIED: 3, Status.APPROVED: 3, Status.RETURNED: 4}
+        return steps[self.status] + (self.verified_at is not None)
+
+    @property
+    def verified_at(self) -> datetime | None:
+        """A provincial report that reached the directorate was verified by its head an hour
+        after it was submitted, the same day (so it was sent the day it was submitted)."""
+        if not self.by_head or self.submitted_at is None or self.status in {Status.DRAFT, Status.SUBMITTED}:
+            return None
+        end_of_day = datetime.combine(self.submitted_at.astimezone(JAKARTA).date(), time(23, 59), tzinfo=JAKARTA)
+        return min(self.submitted_at + timedelta(hours=1), end_of_day)
 
     @property
     def updated_at(self) -> datetime:
@@ -672,8 +685,14 @@ def previous_month_statuses(rng: random.Random, satkers: Sequence[str], provinci
     for status, count in counts:
         statuses |= dict.fromkeys(rest[start : start + count], status)
         start += count
-    # Everybody else has handed in and waits for review: the reviewers' queue.
-    statuses |= dict.fromkeys(rest[start:], Status.SUBMITTED)
+    # Everybody else has handed in: a third waits for its head's verification, the rest (the
+    # central units, which have no head, among them) for the directorate's review.
+    waiting = rest[start:]
+    heads_queue = set(waiting[: len(waiting) // 3])
+    statuses |= {
+        code: Status.VERIFIED if code in provincial_set and code not in heads_queue else Status.SUBMITTED
+        for code in waiting
+    }
     return statuses
 
 
@@ -832,12 +851,12 @@ def current_year_problems(plan: YearPlan, today: date) -> list[str]:
         ended = date(*following_month(plan.year, r.month), 1)
         if r.submitted_at is not None and r.submitted_at.astimezone(JAKARTA).date() < ended:
             problems.append(f"{label}: diajukan sebelum bulannya berakhir")
-        steps = [dipa_at, r.entered_at, r.submitted_at, r.decided_at]
+        steps = [dipa_at, r.entered_at, r.submitted_at, r.verified_at, r.decided_at]
         steps = [step for step in steps if step is not None]
         if steps != sorted(steps) or steps[-1] >= start_of_today:
             problems.append(f"{label}: urutan waktu salah atau sesudah hari ini")
         if (r.submitted_at is None) != (r.status == Status.DRAFT) or (r.decided_at is None) != (
-            r.status in {Status.DRAFT, Status.SUBMITTED}
+            r.status in {Status.DRAFT, Status.SUBMITTED, Status.VERIFIED}
         ):
             problems.append(f"{label}: waktu tidak sesuai status {r.status}")
         if (r.status == Status.RETURNED) != bool(r.comment):
@@ -950,6 +969,12 @@ def _write_year(
         satker = satkers[code]
         return admin if satker.is_central else users[f"officer-{satker.province.bps_code}"]
 
+    def head(code: str) -> User:
+        return users[f"head-{satkers[code].province.bps_code}"]
+
+    for r in plan.reports:
+        r.by_head = not satkers[r.satker].is_central
+
     components = dict(BudgetComponent.objects.values_list("code", "pk"))
     output_of_component = dict(BudgetComponent.objects.values_list("code", "output_id"))
     accounts = dict(Account.objects.values_list("code", "pk"))
@@ -1018,7 +1043,8 @@ def _write_year(
     MonthlyReport.objects.bulk_create(
         MonthlyReport(
             satker=satkers[r.satker], fiscal_year=fiscal_year, month=r.month, status=r.status, due_date=r.due_date,
-            submitted_at=r.submitted_at, submitted_on_time=r.submitted_on_time,
+            submitted_at=r.submitted_at, submitted_on_time=r.submitted_on_time, verified_at=r.verified_at,
+            verified_by=head(r.satker) if r.verified_at else None,
             approved_at=r.decided_at if r.status == Status.APPROVED else None, version=r.version,
         )
         for r in plan.reports
@@ -1063,12 +1089,20 @@ def _write_year(
                 r.submitted_at,
             )
         )  # fmt: skip
+        if r.verified_at is not None:
+            steps.append(
+                (
+                    ReportTransition(report_id=report_id, from_status=Status.SUBMITTED, to_status=Status.VERIFIED,
+                                     by=head(r.satker)),
+                    r.verified_at,
+                )
+            )  # fmt: skip
         if r.decided_at is not None:
             steps.append(
                 (
                     ReportTransition(
-                        report_id=report_id, from_status=Status.SUBMITTED, to_status=r.status, by=reviewer,
-                        comment=r.comment,
+                        report_id=report_id, from_status=Status.VERIFIED if r.verified_at else Status.SUBMITTED,
+                        to_status=r.status, by=reviewer, comment=r.comment,
                     ),
                     r.decided_at,
                 )
@@ -1181,7 +1215,7 @@ def demo_data_load(*, years: Sequence[int] | None = None, today: date | None = N
             not_set_up = str(reason)
     demo_users_create()
     user_model = get_user_model()
-    users = {u.username: u for u in user_model.objects.filter(role__in=["ADMIN", "REVIEWER", "OFFICER"])}
+    users = {u.username: u for u in user_model.objects.filter(role__in=["ADMIN", "REVIEWER", "OFFICER", "HEAD"])}
     if "admin" not in users or "reviewer" not in users:
         raise DemoDataError("Akun demo admin dan reviewer tidak ditemukan.")
     holidays = set(Holiday.objects.values_list("date", flat=True))

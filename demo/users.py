@@ -24,6 +24,15 @@ class DemoAccount:
     created: bool
 
 
+def signatory(role: str, province: Province | None) -> dict[str, str]:
+    """A head's name and NIP as the reports' signature block prints them: a demo head is named
+    after the office (no invented person) and given an 18-digit NIP of the form's shape (birth
+    date, appointment month, sex, number: the province's code)."""
+    if role != Role.HEAD or province is None:
+        return {}
+    return {"first_name": "Kepala Dinas", "last_name": province.name, "nip": f"197501012000031{province.bps_code:0>3}"}
+
+
 @transaction.atomic
 def demo_users_create(*, password: str = DEMO_PASSWORD) -> list[DemoAccount]:
     """Every demo account that does not exist yet. Existing accounts are left as they are (a
@@ -43,7 +52,8 @@ def demo_users_create(*, password: str = DEMO_PASSWORD) -> list[DemoAccount]:
     for username, role, province in wanted:
         created = username not in existing
         if created:
-            to_create.append(user_model(username=username, role=role, province=province, password=password_hash))
+            to_create.append(user_model(username=username, role=role, province=province, password=password_hash,
+                                        **signatory(role, province)))  # fmt: skip
         accounts.append(DemoAccount(username, Role(role).label, province.name if province else "semua", created))
     bulk_create_with_history(to_create, user_model, default_change_reason="demo_users_create")
     return accounts

@@ -74,6 +74,16 @@ def other_officer(other_province, other_satker):
 
 
 @pytest.fixture
+def head(province, satker):
+    return personas.head_of(province)
+
+
+@pytest.fixture
+def other_head(other_province, other_satker):
+    return personas.head_of(other_province)
+
+
+@pytest.fixture
 def reviewer(db):
     return personas.directorate("REVIEWER")
 

@@ -37,6 +37,23 @@ def officer_of(province: Province) -> Any:
     return UserFactory(username=f"officer-{province.bps_code}", role="OFFICER", province=province)
 
 
+def head_of(province: Province) -> Any:
+    """The province's Kepala Dinas, with the name and NIP the reports' signature prints."""
+    return UserFactory(username=f"head-{province.bps_code}", role="HEAD", province=province, first_name="Kepala Dinas",
+                       last_name=province.name, nip=f"197501012000031{province.bps_code:0>3}")  # fmt: skip
+
+
 def directorate(role: str) -> Any:
     """The directorate's reviewer, viewer or admin (named after the role, as the demo accounts are)."""
     return UserFactory(username=role.lower(), role=role)
+
+
+def head_verifies(report: Any) -> Any:
+    """The report as its province's head verified it (the head is made when the test has none)."""
+    from django.contrib.auth import get_user_model
+
+    from budgets.services import report_verify
+
+    province = report.satker.province
+    head = get_user_model().objects.filter(role="HEAD", province=province).first() or head_of(province)
+    return report_verify(report=report, by=head)

@@ -34,74 +34,79 @@ from tests.shared_rows import rolled_back_at_end
 
 pytestmark = pytest.mark.django_db
 
-PERSONAS = ("anonymous", "officer", "other_officer", "reviewer", "viewer", "admin")
+# The head is Bengkulu's Kepala Dinas: reads the province like its officer, writes nothing, verifies.
+PERSONAS = ("anonymous", "officer", "other_officer", "reviewer", "viewer", "admin", "head")
 
 # name: (GET outcomes, POST outcomes), one per persona in PERSONAS' order.
 SITE: dict[str, tuple[str, str]] = {
-    "dashboard:home": ("L 200 200 200 200 200", "L 200 200 200 200 200"),
-    "accounts:login": ("200 302 302 302 302 302", "200 302 302 302 302 302"),
-    "accounts:logout": ("405 405 405 405 405 405", "L L L L L L"),
-    "accounts:password-change": ("L 200 200 200 200 200", "L 200 200 200 200 200"),
-    "accounts:password-change-done": ("L 200 200 200 200 200", "L 405 405 405 405 405"),
-    "set_language": ("302 302 302 302 302 302", "302 302 302 302 302 302"),
-    "dashboard:narrative": ("L 200 200 200 200 200", "L 200 200 200 200 200"),
+    "dashboard:home": ("L 200 200 200 200 200 200", "L 200 200 200 200 200 200"),
+    "accounts:login": ("200 302 302 302 302 302 302", "200 302 302 302 302 302 302"),
+    "accounts:logout": ("405 405 405 405 405 405 405", "L L L L L L L"),
+    "accounts:password-change": ("L 200 200 200 200 200 200", "L 200 200 200 200 200 200"),
+    # The head's delegations to an acting head: the head's page alone (an empty POST: the form again).
+    "accounts:delegations": ("L 403 403 403 403 403 200", "L 403 403 403 403 403 200"),
+    "accounts:password-change-done": ("L 200 200 200 200 200 200", "L 405 405 405 405 405 405"),
+    "set_language": ("302 302 302 302 302 302 302", "302 302 302 302 302 302 302"),
+    "dashboard:narrative": ("L 200 200 200 200 200 200", "L 200 200 200 200 200 200"),
     # Budget execution: the officer's own satker; reviewers and viewers read, only the officer
     # of the province and the admin write; the pagu is revised by the admin alone.
-    "budgets:satker-list": ("L 200 200 200 200 200", "L 405 405 405 405 405"),
-    "budgets:satker-year": ("L 200 404 200 200 200", "L 200 404 200 200 200"),
-    "budgets:realization-entry": ("L 200 404 200 200 200", "L 200 404 403 403 200"),
-    "budgets:rpd-entry": ("L 200 404 200 200 200", "L 200 404 403 403 200"),
-    "budgets:pagu": ("L 200 404 200 200 200", "L 200 404 200 200 200"),
-    "budgets:pagu-revise": ("L 403 403 403 403 200", "L 403 403 403 403 200"),
-    "budgets:report-list": ("L 200 200 200 200 200", "L 405 405 405 405 405"),
-    "budgets:report-detail": ("L 200 404 200 200 200", "L 200 404 200 200 200"),
-    # Transitions (the month is a draft): the officer submits; reviewers and the admin review
-    # (a draft cannot be approved: back to the report page with the reason; a return without a
-    # comment shows the form again); only the admin reopens.
-    "budgets:report-submit": ("L 405 405 405 405 405", "L 302 404 403 403 302"),
-    "budgets:report-approve": ("L 405 405 405 405 405", "L 403 404 302 403 302"),
-    "budgets:report-return": ("L 405 405 405 405 405", "L 403 404 200 403 200"),
-    "budgets:report-reopen": ("L 405 405 405 405 405", "L 403 404 403 403 200"),
-    "budgets:report-withdraw": ("L 405 405 405 405 405", "L 302 404 403 403 302"),
+    "budgets:satker-list": ("L 200 200 200 200 200 200", "L 405 405 405 405 405 405"),
+    "budgets:satker-year": ("L 200 404 200 200 200 200", "L 200 404 200 200 200 200"),
+    "budgets:realization-entry": ("L 200 404 200 200 200 200", "L 200 404 403 403 200 403"),
+    "budgets:rpd-entry": ("L 200 404 200 200 200 200", "L 200 404 403 403 200 403"),
+    "budgets:pagu": ("L 200 404 200 200 200 200", "L 200 404 200 200 200 200"),
+    "budgets:pagu-revise": ("L 403 403 403 403 200 403", "L 403 403 403 403 200 403"),
+    "budgets:report-list": ("L 200 200 200 200 200 200", "L 405 405 405 405 405 405"),
+    "budgets:report-detail": ("L 200 404 200 200 200 200", "L 200 404 200 200 200 200"),
+    # Transitions (the month is a draft): the officer submits; the head verifies and the
+    # directorate's reviewers and admin review (a draft cannot be verified or approved: back to
+    # the report page with the reason; a return without a comment shows the form again); only
+    # the admin reopens.
+    "budgets:report-submit": ("L 405 405 405 405 405 405", "L 302 404 403 403 302 403"),
+    "budgets:report-verify": ("L 405 405 405 405 405 405", "L 403 404 403 403 403 302"),
+    "budgets:report-approve": ("L 405 405 405 405 405 405", "L 403 404 302 403 302 403"),
+    "budgets:report-return": ("L 405 405 405 405 405 405", "L 403 404 200 403 200 403"),
+    "budgets:report-reopen": ("L 405 405 405 405 405 405", "L 403 404 403 403 200 403"),
+    "budgets:report-withdraw": ("L 405 405 405 405 405 405", "L 302 404 403 403 302 403"),
     # The month's capaian RO (a draft): written by whoever may write its realization; an empty
     # POST shows the page again with the form's errors.
-    "budgets:report-outputs": ("L 405 405 405 405 405", "L 200 404 403 403 200"),
+    "budgets:report-outputs": ("L 405 405 405 405 405 405", "L 200 404 403 403 200 403"),
     # Reports: every signed-in role; below province level an officer's rows are their own.
-    "reports:realization": ("L 200 200 200 200 200", "L 200 200 200 200 200"),
-    "reports:provinces": ("L 200 200 200 200 200", "L 200 200 200 200 200"),
-    "reports:satkers": ("L 200 200 200 200 200", "L 200 200 200 200 200"),
-    "reports:monthly": ("L 200 200 200 200 200", "L 200 200 200 200 200"),
-    "reports:submissions": ("L 200 200 200 200 200", "L 200 200 200 200 200"),
-    "reports:ikm": ("L 200 200 200 200 200", "L 200 200 200 200 200"),
-    "reports:outputs": ("L 200 200 200 200 200", "L 200 200 200 200 200"),
-    "reports:ovop": ("L 200 200 200 200 200", "L 200 200 200 200 200"),
-    "reports:ro": ("L 200 200 200 200 200", "L 200 200 200 200 200"),
+    "reports:realization": ("L 200 200 200 200 200 200", "L 200 200 200 200 200 200"),
+    "reports:provinces": ("L 200 200 200 200 200 200", "L 200 200 200 200 200 200"),
+    "reports:satkers": ("L 200 200 200 200 200 200", "L 200 200 200 200 200 200"),
+    "reports:monthly": ("L 200 200 200 200 200 200", "L 200 200 200 200 200 200"),
+    "reports:submissions": ("L 200 200 200 200 200 200", "L 200 200 200 200 200 200"),
+    "reports:ikm": ("L 200 200 200 200 200 200", "L 200 200 200 200 200 200"),
+    "reports:outputs": ("L 200 200 200 200 200 200", "L 200 200 200 200 200 200"),
+    "reports:ovop": ("L 200 200 200 200 200 200", "L 200 200 200 200 200 200"),
+    "reports:ro": ("L 200 200 200 200 200 200", "L 200 200 200 200 200 200"),
     # The registry: officers keep their province's enterprises; reviewers and viewers read.
-    "programs:registry-list": ("L 200 200 200 200 200", "L 405 405 405 405 405"),
-    "programs:registry-create": ("L 200 200 403 403 200", "L 200 200 403 403 200"),
-    "programs:registry-detail": ("L 200 404 200 200 200", "L 200 404 200 200 200"),
-    "programs:registry-edit": ("L 200 404 403 403 200", "L 200 404 403 403 200"),
+    "programs:registry-list": ("L 200 200 200 200 200 200", "L 405 405 405 405 405 405"),
+    "programs:registry-create": ("L 200 200 403 403 200 403", "L 200 200 403 403 200 403"),
+    "programs:registry-detail": ("L 200 404 200 200 200 200", "L 200 404 200 200 200 200"),
+    "programs:registry-edit": ("L 200 404 403 403 200 403", "L 200 404 403 403 200 403"),
     # Programme records, sentra and their coaching, OVOP candidates and targets of the officer's satker.
-    "programs:records": ("L 200 404 200 200 200", "L 200 404 200 200 200"),
-    "programs:record-add": ("L 405 405 405 405 405", "L 200 404 403 403 200"),
-    "programs:record-edit": ("L 200 404 403 403 200", "L 200 404 403 403 200"),
-    "programs:record-delete": ("L 405 405 405 405 405", "L 302 404 403 403 302"),
-    "programs:ovop": ("L 200 404 200 200 200", "L 200 404 403 403 200"),
-    "programs:ovop-edit": ("L 200 404 403 403 200", "L 200 404 403 403 200"),
-    "programs:ovop-coaching": ("L 405 405 405 405 405", "L 302 404 403 403 302"),
-    "programs:ovop-awards": ("L 200 404 200 200 200", "L 200 404 403 403 200"),
-    "programs:ovop-candidate": ("L 200 404 200 200 200", "L 403 404 403 403 302"),
-    "programs:targets": ("L 200 404 200 200 200", "L 403 404 403 403 302"),
+    "programs:records": ("L 200 404 200 200 200 200", "L 200 404 200 200 200 200"),
+    "programs:record-add": ("L 405 405 405 405 405 405", "L 200 404 403 403 200 403"),
+    "programs:record-edit": ("L 200 404 403 403 200 403", "L 200 404 403 403 200 403"),
+    "programs:record-delete": ("L 405 405 405 405 405 405", "L 302 404 403 403 302 403"),
+    "programs:ovop": ("L 200 404 200 200 200 200", "L 200 404 403 403 200 403"),
+    "programs:ovop-edit": ("L 200 404 403 403 200 403", "L 200 404 403 403 200 403"),
+    "programs:ovop-coaching": ("L 405 405 405 405 405 405", "L 302 404 403 403 302 403"),
+    "programs:ovop-awards": ("L 200 404 200 200 200 200", "L 200 404 403 403 200 403"),
+    "programs:ovop-candidate": ("L 200 404 200 200 200 200", "L 403 404 403 403 302 403"),
+    "programs:targets": ("L 200 404 200 200 200 200", "L 403 404 403 403 302 403"),
     # Imports: officers (their province's uploads) and the admin; the stored file is the admin's.
-    "imports:index": ("L 200 200 403 403 200", "L 200 200 403 403 200"),
-    "imports:upload": ("L 200 200 403 403 200", "L 400 400 403 403 400"),
-    "imports:template": ("L 200 200 403 403 200", "L 200 200 403 403 200"),
-    "imports:detail": ("L 200 404 403 403 200", "L 200 404 403 403 200"),
-    "imports:status": ("L 200 404 403 403 200", "L 200 404 403 403 200"),
-    "imports:errors": ("L 200 404 403 403 200", "L 200 404 403 403 200"),
-    "imports:confirm": ("405 405 405 405 405 405", "L 302 404 403 403 302"),
-    "imports:cancel": ("405 405 405 405 405 405", "L 302 404 403 403 302"),
-    "imports:file": ("L 403 403 403 403 200", "L 403 403 403 403 200"),
+    "imports:index": ("L 200 200 403 403 200 403", "L 200 200 403 403 200 403"),
+    "imports:upload": ("L 200 200 403 403 200 403", "L 400 400 403 403 400 403"),
+    "imports:template": ("L 200 200 403 403 200 403", "L 200 200 403 403 200 403"),
+    "imports:detail": ("L 200 404 403 403 200 403", "L 200 404 403 403 200 403"),
+    "imports:status": ("L 200 404 403 403 200 403", "L 200 404 403 403 200 403"),
+    "imports:errors": ("L 200 404 403 403 200 403", "L 200 404 403 403 200 403"),
+    "imports:confirm": ("405 405 405 405 405 405 405", "L 302 404 403 403 302 403"),
+    "imports:cancel": ("405 405 405 405 405 405 405", "L 302 404 403 403 302 403"),
+    "imports:file": ("L 403 403 403 403 200 403", "L 403 403 403 403 200 403"),
 }
 
 REPORT_PAGES = ("reports:realization", "reports:provinces", "reports:satkers",
@@ -175,7 +180,7 @@ def site_path(name: str, world: World) -> str:
         "imports:upload": ["realisasi"],
         "imports:template": ["realisasi"],
     }
-    for report_url in ("detail", "submit", "approve", "return", "reopen", "withdraw", "outputs"):
+    for report_url in ("detail", "submit", "verify", "approve", "return", "reopen", "withdraw", "outputs"):
         args[f"budgets:report-{report_url}"] = [own.report.pk]
     for upload_url in ("detail", "status", "confirm", "cancel", "errors", "file"):
         args[f"imports:{upload_url}"] = [own.upload.pk]
@@ -235,7 +240,7 @@ def matrix(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Mat
             world = build_world(satker, other_satker, officer, other_officer)
         people = {"anonymous": None, "officer": officer, "other_officer": other_officer,
                   "reviewer": personas.directorate("REVIEWER"), "viewer": personas.directorate("VIEWER"),
-                  "admin": personas.directorate("ADMIN")}  # fmt: skip
+                  "admin": personas.directorate("ADMIN"), "head": personas.head_of(own)}  # fmt: skip
         return Matrix(world, people, upload_dir)
 
     yield from rolled_back_at_end(django_db_blocker, build)
@@ -320,7 +325,14 @@ def test_export(name: str, fmt: str, world: World, people: dict) -> None:
     assert not response["Content-Type"].startswith("text/html"), path
 
 
-ADMIN_ONLY = {"anonymous": "L", "officer": "403", "other_officer": "403", "reviewer": "403", "viewer": "403"}
+ADMIN_ONLY = {
+    "anonymous": "L",
+    "officer": "403",
+    "other_officer": "403",
+    "reviewer": "403",
+    "viewer": "403",
+    "head": "403",
+}
 # The admin's own outcome is Django's ModelAdmin's (read-only models refuse changes with 403, a
 # missing object redirects): what matters here is that nobody else gets in, and that nothing
 # in the admin answers with a server error.
@@ -329,8 +341,8 @@ ADMIN_OUTCOMES = {"200", "302", "403", "404", "405", "L"}
 # Its sign-out is POST only; Django sends everyone else to the admin index (where they get the
 # same 403 / sign-in as above).
 ADMIN_SIGN_IN_OUT = {
-    "admin:login": ("L 403 403 403 403 302", "L 403 403 403 403 302"),
-    "admin:logout": ("302 302 302 302 302 405", "302 302 302 302 302 L"),
+    "admin:login": ("L 403 403 403 403 302 403", "L 403 403 403 403 302 403"),
+    "admin:logout": ("302 302 302 302 302 405 302", "302 302 302 302 302 L 302"),
 }
 
 

@@ -17,6 +17,7 @@ from imports.importer import import_file
 from tests.access_world import build_world
 from tests.conftest import client_for
 from tests.imports.test_upload_flow import xlsx
+from tests.personas import head_of
 
 pytestmark = pytest.mark.django_db
 
@@ -76,12 +77,18 @@ def test_an_import_is_in_the_history_with_its_user_and_file(tmp_path, satker, ot
 def test_workflow_transitions_are_in_the_report_history(satker, other_satker, officer, other_officer, reviewer) -> None:
     world = build_world(satker, other_satker, officer, other_officer)
     report = world.own.report
+    head = client_for(head_of(satker.province))
     client_for(officer).post(reverse("budgets:report-submit", args=[report.pk]))
+    head.post(reverse("budgets:report-return", args=[report.pk]), {"comment": "Lampirkan SP2D"})
+    client_for(officer).post(reverse("budgets:report-submit", args=[report.pk]))
+    head.post(reverse("budgets:report-verify", args=[report.pk]), {"note": ""})
     client_for(reviewer).post(reverse("budgets:report-return", args=[report.pk]), {"comment": "Akun 521211 keliru"})
     client_for(officer).post(reverse("budgets:report-submit", args=[report.pk]))
+    head.post(reverse("budgets:report-verify", args=[report.pk]), {"note": ""})
     client_for(reviewer).post(reverse("budgets:report-approve", args=[report.pk]), {"note": ""})
     assert MonthlyReport.objects.get(pk=report.pk).status == MonthlyReport.Status.APPROVED
     steps = [(row.status, row.history_user.username) for row in report.history.order_by("history_id")
              if row.history_type == "~"]  # fmt: skip
-    assert steps == [("SUBMITTED", "officer-17"), ("RETURNED", "reviewer"), ("SUBMITTED", "officer-17"),
-                     ("APPROVED", "reviewer")]  # fmt: skip
+    assert steps == [("SUBMITTED", "officer-17"), ("RETURNED", "head-17"), ("SUBMITTED", "officer-17"),
+                     ("VERIFIED", "head-17"), ("RETURNED", "reviewer"), ("SUBMITTED", "officer-17"),
+                     ("VERIFIED", "head-17"), ("APPROVED", "reviewer")]  # fmt: skip

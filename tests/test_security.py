@@ -21,6 +21,7 @@ from ikmsite import urls as site_urls
 from tests.access_world import build_world
 from tests.conftest import client_for
 from tests.factories import TEST_PASSWORD
+from tests.personas import head_of
 from tests.test_access_matrix import ADMIN_ROUTES, SITE, admin_path, site_path
 from tests.test_settings import PRODUCTION, manage
 
@@ -327,13 +328,16 @@ def test_report_transitions_are_logged_when_committed(satker, other_satker, offi
     with django_capture_on_commit_callbacks(execute=True):
         client_for(officer).post(reverse("budgets:report-submit", args=[report.pk]))
     with django_capture_on_commit_callbacks(execute=True):
+        client_for(head_of(satker.province)).post(reverse("budgets:report-verify", args=[report.pk]), {"note": ""})
+    with django_capture_on_commit_callbacks(execute=True):
         client_for(reviewer).post(reverse("budgets:report-approve", args=[report.pk]), {"note": ""})
     transitions = [event for event in audit_events(caplog) if event["event"] == "report_transition"]
     assert [(t["from_status"], t["to_status"], t["user"]) for t in transitions] == [
         ("DRAFT", "SUBMITTED", "officer-17"),
-        ("SUBMITTED", "APPROVED", "reviewer"),
+        ("SUBMITTED", "VERIFIED", "head-17"),
+        ("VERIFIED", "APPROVED", "reviewer"),
     ]
-    assert transitions[1]["satker"] == satker.code and transitions[1]["month"] == 1
+    assert transitions[2]["satker"] == satker.code and transitions[2]["month"] == 1
 
 
 def test_json_lines_carry_the_event_fields() -> None:

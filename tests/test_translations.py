@@ -30,6 +30,7 @@ from budgets.models import BudgetLine
 from budgets.services.monthly_report import report_submit
 from tests.access_world import World, build_world
 from tests.conftest import client_for
+from tests.personas import head_verifies
 from tests.test_access_matrix import REPORT_PAGES, site_path
 
 LOCALE = Path(settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES"
@@ -364,9 +365,9 @@ def test_untranslated_text_is_found() -> None:
 @pytest.fixture
 def world(satker, other_satker, officer, other_officer) -> World:
     built = build_world(satker, other_satker, officer, other_officer)
-    # A report in the reviewers' queue, so that their list has a row (the officer's own month
-    # stays a draft: its entry pages show the forms).
-    report_submit(report=built.other.report, by=other_officer)
+    # A report in the reviewers' queue (submitted and verified by its head), so that their list
+    # has a row (the officer's own month stays a draft: its entry pages show the forms).
+    head_verifies(report_submit(report=built.other.report, by=other_officer))
     return built
 
 

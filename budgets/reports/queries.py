@@ -36,9 +36,10 @@ from core.reporting.spec import HUNDRED, ReportResult, percent
 
 Status = MonthlyReport.Status
 BASIS_STATUSES = {
-    # Official figures count approved reports; "submitted" adds those awaiting review.
+    # Official figures count approved reports; "submitted" adds those awaiting the head's
+    # verification or the directorate's review.
     "approved": [Status.APPROVED],
-    "submitted": [Status.APPROVED, Status.SUBMITTED],
+    "submitted": [Status.APPROVED, Status.VERIFIED, Status.SUBMITTED],
 }
 
 

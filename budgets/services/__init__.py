@@ -10,6 +10,7 @@ from budgets.services.monthly_report import (
     report_return,
     report_review_start,
     report_submit,
+    report_verify,
     report_withdraw,
 )
 from budgets.services.pagu import PaguLine, pagu_revise
@@ -39,6 +40,7 @@ __all__ = [
     "report_return",
     "report_review_start",
     "report_submit",
+    "report_verify",
     "report_withdraw",
     "rpd_editability",
     "rpd_editability_many",

@@ -1,5 +1,6 @@
-"""Separation of duties: whoever submitted a monthly report, or wrote any of its entries, does not
-decide on it (approve, return or reopen) - admins included, whose role may do both.
+"""Separation of duties: whoever submitted a monthly report, verified it, or wrote any of its
+entries, does not decide on it (verify, approve, return or reopen) - admins included, whose role
+may both write and review, and an officer acting as head (Plh/Plt) for the report's month.
 
 "Wrote an entry" is read from the history: a Realization, capaian RO (OutputAchievement) or RO
 adjustment history record of the report by the user, or a submission of it (a ReportTransition
@@ -49,21 +50,31 @@ def _edited(report: MonthlyReport, user: User) -> bool:
 
 
 def conflict_of_duty(user: User, report: MonthlyReport) -> str | None:
-    """Why ``user`` may not approve, return or reopen ``report`` (None: no conflict)."""
+    """Why ``user`` may not verify, approve, return or reopen ``report`` (None: no conflict).
+    The head who verified it does not approve it either: the directorate's review is a second
+    pair of eyes."""
     if not user.is_authenticated:
         return None
-    submitted = ReportTransition.objects.filter(
-        report=report, to_status=MonthlyReport.Status.SUBMITTED, by=user
-    ).exists()
-    if submitted:
+    Status = MonthlyReport.Status
+    steps = set(
+        ReportTransition.objects.filter(
+            report=report, to_status__in=[Status.SUBMITTED, Status.VERIFIED], by=user
+        ).values_list("to_status", flat=True)
+    )
+    if Status.SUBMITTED in steps:
         return _(
-            "Anda mengajukan laporan ini, sehingga tidak dapat menyetujui, mengembalikan, atau membukanya "
-            "kembali; minta reviewer lain."
+            "Anda mengajukan laporan ini, sehingga tidak dapat memverifikasi, menyetujui, mengembalikan, atau "
+            "membukanya kembali; minta pihak lain."
+        )
+    if Status.VERIFIED in steps and report.status != Status.SUBMITTED:
+        return _(
+            "Anda memverifikasi laporan ini, sehingga tidak dapat menyetujui atau membukanya kembali; minta "
+            "reviewer direktorat."
         )
     if _edited(report, user):
         return _(
-            "Anda mengisi atau mengubah data laporan ini, sehingga tidak dapat menyetujui, mengembalikan, atau "
-            "membukanya kembali; minta reviewer lain."
+            "Anda mengisi atau mengubah data laporan ini, sehingga tidak dapat memverifikasi, menyetujui, "
+            "mengembalikan, atau membukanya kembali; minta pihak lain."
         )
     return None
 

@@ -1,12 +1,18 @@
-"""The monthly report's life: DRAFT -> SUBMITTED -> APPROVED, or RETURNED -> resubmitted;
-an admin may reopen an approved report with a reason.
+"""The monthly report's life, on two levels: the officer prepares and submits (DRAFT ->
+SUBMITTED), the head of the provincial service verifies and signs, which sends it to the
+directorate (SUBMITTED -> VERIFIED), the directorate approves (VERIFIED -> APPROVED). Either
+reviewer may return it to the officer (-> RETURNED), who fixes and submits again; after a
+directorate return the head verifies again. An admin may reopen an approved report with a reason.
 
-A month is submitted only once it has ended (editability.submit_lock). Nobody decides on a report
-they submitted or wrote entries of (duties.conflict_of_duty). The submitter may withdraw a
-submission (SUBMITTED -> DRAFT) until a reviewer has started on it: the first time a reviewer
-without a conflict opens the submitted report's page (``report_review_start``), recorded on the
-report as ``review_started_at``/``review_started_by`` and cleared when the report goes back to
-the satker or is submitted again."""
+The head is the Kepala Dinas of the satker's province, or the acting head (Plh/Plt) a recorded
+delegation names for the day (accounts/delegation.py). A month is submitted only once it has
+ended (editability.submit_lock). Nobody decides on a report they submitted, verified or wrote
+entries of (duties.conflict_of_duty). Timeliness is judged once, at the step the fiscal year
+names (``FiscalYear.timeliness_step``: the head's verification by default, when the province
+sends the report). The submitter may withdraw a submission (SUBMITTED -> DRAFT) until the head
+has started on it: the first time a reviewer of the report's current step without a conflict
+opens its page (``report_review_start``), recorded as ``review_started_at``/``review_started_by``
+and cleared whenever the report changes step."""
 
 from __future__ import annotations
 
@@ -18,13 +24,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import permissions
+from accounts.delegation import signs_for_province
 from budgets import notifications
-from budgets.models import MonthlyReport, ReportTransition
+from budgets.models import MonthlyReport, ReportTransition, TimelinessStep
 from budgets.ro_entry import outputs_missing
 from budgets.services.common import ensure_can_edit_satker, ensure_year_open, report_label
 from budgets.services.duties import ensure_no_conflict_of_duty
 from budgets.services.editability import ensure_month_editable, submit_lock
 from budgets.services.realization import lock_report
+from budgets.signoff import awaits_directorate, awaits_head, sending_step, verified_by_head
 from core.audit_log import audit_on_commit
 
 if TYPE_CHECKING:
@@ -80,12 +88,25 @@ def report_submit(*, report: MonthlyReport, by: User, expected_version: int | No
     ensure_outputs_filled(report)
     _transition(report, to=Status.SUBMITTED, by=by, snapshot=entries_snapshot(report))
     _clear_review_start(report)
+    _clear_verification(report)
     report.submitted_at = now
-    if report.submitted_on_time is None:  # timeliness is judged on the first submission
-        report.submitted_on_time = today <= report.due_date
+    _judge_timeliness(report, TimelinessStep.SUBMISSION, today)
     report.save()
     transaction.on_commit(lambda: notifications.report_submitted(report))
     return report
+
+
+def _judge_timeliness(report: MonthlyReport, step: str, today) -> None:
+    """The province has sent the report when the year's timeliness step is first done; later
+    passes through that step (after a return) keep the first judgement."""
+    if sending_step(report) == step and report.submitted_on_time is None:
+        report.submitted_on_time = today <= report.due_date
+
+
+def _clear_verification(report: MonthlyReport) -> None:
+    report.verified_at = None
+    report.verified_by = None
+    report.verified_under = None
 
 
 def ensure_outputs_filled(report: MonthlyReport) -> None:
@@ -116,17 +137,56 @@ def ensure_may_review(by: User, report: MonthlyReport | None = None) -> None:
         ensure_no_conflict_of_duty(by, report)
 
 
-def report_review_start(*, report: MonthlyReport, by: User) -> bool:
-    """Record that a reviewer has started on a submitted report (the first one only); from then
-    on its submitter cannot withdraw it. One conditional UPDATE (no history record, no version:
-    the report's data did not change), so a withdrawal that locked the row first wins."""
-    if report.status != Status.SUBMITTED or report.review_started_at is not None:
+def ensure_may_verify(by: User, report: MonthlyReport) -> None:
+    """The head of the report's province (or its acting head today); no conflict of duty. The
+    directorate's central units have no Kepala Dinas (budgets/signoff.py)."""
+    if not verified_by_head(report.satker):
+        raise PermissionDenied(_("Laporan unit pusat langsung ditinjau direktorat, tanpa verifikasi Kepala Dinas."))
+    signs, _delegation = signs_for_province(by, report.satker.province_id)
+    if not signs:
+        raise PermissionDenied(
+            _("Hanya Kepala Dinas provinsi ini (atau Plh/Plt yang ditunjuk) yang dapat memverifikasi laporan.")
+        )
+    ensure_no_conflict_of_duty(by, report)
+
+
+def ensure_may_return(by: User, report: MonthlyReport) -> None:
+    """Whoever decides on the report's current step: the head on a submitted report, the
+    directorate on a verified one (or a central unit's submitted one)."""
+    if awaits_head(report):
+        ensure_may_verify(by, report)
+    else:
+        ensure_may_review(by, report)
+
+
+def may_start_review(by: User, report: MonthlyReport) -> bool:
+    """Whether ``by`` decides on the report's current step (submitted: the head; verified: the
+    directorate) without a conflict of duty."""
+    try:
+        if awaits_head(report):
+            ensure_may_verify(by, report)
+        elif awaits_directorate(report):
+            ensure_may_review(by, report)
+        else:
+            return False
+    except PermissionDenied:
         return False
-    ensure_may_review(by, report)
+    return True
+
+
+def report_review_start(*, report: MonthlyReport, by: User) -> bool:
+    """Record that the reviewer of the report's current step (the head, then the directorate)
+    has started on it (the first one only); from then on its submitter cannot withdraw it. One
+    conditional UPDATE (no history record, no version: the report's data did not change), so a
+    withdrawal that locked the row first wins."""
+    if report.status not in {Status.SUBMITTED, Status.VERIFIED} or report.review_started_at is not None:
+        return False
+    if not may_start_review(by, report):
+        return False
     now = timezone.now()
-    started = MonthlyReport.objects.filter(
-        pk=report.pk, status=Status.SUBMITTED, review_started_at__isnull=True
-    ).update(review_started_at=now, review_started_by=by)
+    started = MonthlyReport.objects.filter(pk=report.pk, status=report.status, review_started_at__isnull=True).update(
+        review_started_at=now, review_started_by=by
+    )
     if started:
         report.review_started_at, report.review_started_by = now, by
     return bool(started)
@@ -148,7 +208,7 @@ def report_withdraw(*, report: MonthlyReport, by: User) -> MonthlyReport:
         raise ValidationError(
             _(
                 "Laporan %(report)s sudah mulai ditinjau oleh %(who)s pada %(at)s, sehingga tidak dapat ditarik "
-                "kembali. Minta reviewer mengembalikannya bila perlu diperbaiki."
+                "kembali. Minta Kepala Dinas mengembalikannya bila perlu diperbaiki."
             )
             % {"report": report_label(report), "who": who, "at": started}
         )
@@ -163,11 +223,31 @@ def report_withdraw(*, report: MonthlyReport, by: User) -> MonthlyReport:
 
 
 @transaction.atomic
+def report_verify(*, report: MonthlyReport, by: User, note: str = "") -> MonthlyReport:
+    """The head (or the acting head) verifies and signs: the province sends the report to the
+    directorate."""
+    ensure_may_verify(by, report)
+    report = lock_report(report, None)
+    ensure_may_verify(by, report)
+    ensure_year_open(report.fiscal_year)
+    _require_status(report, Status.SUBMITTED)
+    _signs, delegation = signs_for_province(by, report.satker.province_id)
+    _transition(report, to=Status.VERIFIED, by=by, comment=note.strip())
+    _clear_review_start(report)
+    report.verified_at, report.verified_by, report.verified_under = timezone.now(), by, delegation
+    _judge_timeliness(report, TimelinessStep.VERIFICATION, timezone.localdate())
+    report.save()
+    transaction.on_commit(lambda: notifications.report_verified(report))
+    return report
+
+
+@transaction.atomic
 def report_approve(*, report: MonthlyReport, by: User, note: str = "") -> MonthlyReport:
     ensure_may_review(by)
     report = lock_report(report, None)
     ensure_may_review(by, report)
-    _require_status(report, Status.SUBMITTED)
+    if not awaits_directorate(report):
+        _require_status(report, Status.VERIFIED)
     _transition(report, to=Status.APPROVED, by=by, comment=note.strip())
     report.approved_at = timezone.now()
     report.save()
@@ -177,16 +257,19 @@ def report_approve(*, report: MonthlyReport, by: User, note: str = "") -> Monthl
 
 @transaction.atomic
 def report_return(*, report: MonthlyReport, by: User, comment: str) -> MonthlyReport:
-    ensure_may_review(by)
+    """The head returns a submitted report, the directorate a verified one; either way it goes
+    back to the officer, and is verified again after the fix."""
+    ensure_may_return(by, report)
     if not comment.strip():
         raise ValidationError(
             {"comment": [_("Tuliskan alasan pengembalian agar satker tahu apa yang harus diperbaiki.")]}
         )
     report = lock_report(report, None)
-    ensure_may_review(by, report)
-    _require_status(report, Status.SUBMITTED)
+    _require_status(report, Status.SUBMITTED, Status.VERIFIED)
+    ensure_may_return(by, report)
     _transition(report, to=Status.RETURNED, by=by, comment=comment.strip())
     _clear_review_start(report)
+    _clear_verification(report)
     report.save()
     transaction.on_commit(lambda: notifications.report_returned(report, comment.strip()))
     return report
@@ -218,6 +301,7 @@ def report_reopen(*, report: MonthlyReport, by: User, reason: str) -> MonthlyRep
     )
     report.approved_at = None
     _clear_review_start(report)
+    _clear_verification(report)
     report.save()
     transaction.on_commit(lambda: notifications.report_returned(report, reason.strip()))
     return report

@@ -8,7 +8,7 @@ import django_filters
 import django_tables2 as tables
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -20,6 +20,7 @@ from django_tables2 import SingleTableMixin
 
 from accounts import permissions
 from accounts.access import DataAccessMixin, data_access_required
+from accounts.delegation import signs_for_province
 from accounts.scoping import get_scoped_or_404, scoped
 from budgets.forms import ApproveForm, ReopenForm, ReturnForm
 from budgets.models import MonthlyReport, Province
@@ -31,15 +32,30 @@ from budgets.services import (
     report_return,
     report_review_start,
     report_submit,
+    report_verify,
     report_withdraw,
 )
 from budgets.services.duties import DutyConflict, conflict_of_duty
 from budgets.services.editability import submit_lock
-from budgets.services.monthly_report import ensure_may_reopen, ensure_may_review, ensure_may_submit
+from budgets.services.monthly_report import (
+    ensure_may_reopen,
+    ensure_may_return,
+    ensure_may_review,
+    ensure_may_submit,
+    ensure_may_verify,
+)
+from budgets.signoff import awaiting_directorate_q, awaiting_head_q, awaits_directorate, awaits_head
 from budgets.views.common import add_service_errors
 from budgets.views.outputs import outputs_context, outputs_post
 from core.exports.table_export import TableExportMixin
 from core.formats import MONTH_CHOICES
+
+# The two queues, beside the plain statuses: who must act next (budgets/signoff.py).
+QUEUES = {"AWAITING_HEAD": awaiting_head_q, "AWAITING_DIRECTORATE": awaiting_directorate_q}
+QUEUE_CHOICES = [
+    ("AWAITING_HEAD", gettext_lazy("Menunggu verifikasi Kepala Dinas")),
+    ("AWAITING_DIRECTORATE", gettext_lazy("Menunggu tinjauan direktorat")),
+]
 
 
 class MonthlyReportFilter(django_filters.FilterSet):
@@ -48,11 +64,17 @@ class MonthlyReportFilter(django_filters.FilterSet):
     )
     year = django_filters.NumberFilter(label=gettext_lazy("Tahun"), field_name="fiscal_year__year")
     month = django_filters.ChoiceFilter(label=gettext_lazy("Bulan"), choices=MONTH_CHOICES)
-    status = django_filters.ChoiceFilter(label=gettext_lazy("Status"), choices=MonthlyReport.Status.choices)
+    status = django_filters.ChoiceFilter(
+        label=gettext_lazy("Status"), choices=[*QUEUE_CHOICES, *MonthlyReport.Status.choices], method="filter_status"
+    )
 
     class Meta:
         model = MonthlyReport
         fields = ["province", "year", "month", "status"]
+
+    def filter_status(self, queryset: QuerySet[MonthlyReport], name: str, value: str) -> QuerySet[MonthlyReport]:
+        queue = QUEUES.get(value)
+        return queryset.filter(queue() if queue else Q(status=value))
 
 
 class MonthlyReportTable(tables.Table):
@@ -80,7 +102,9 @@ class MonthlyReportTable(tables.Table):
 
 
 class MonthlyReportListView(DataAccessMixin, TableExportMixin, SingleTableMixin, FilterView):
-    """Reviewers' queue (default: reports awaiting review, oldest first); officers see their own.
+    """The queues, until a filter is chosen: the directorate's (verified reports awaiting its
+    review) and the head's (the province's submitted reports awaiting verification), oldest
+    first; officers see their province's reports.
     ``?format=xlsx`` exports every report the filters select."""
 
     model = MonthlyReport
@@ -104,9 +128,19 @@ class MonthlyReportListView(DataAccessMixin, TableExportMixin, SingleTableMixin,
         # The queue is the default until a filter is chosen: sorting, paging or exporting it
         # keeps the queue (its export link carries no filter).
         filters_given = any(name in self.request.GET for name in filterset_class.base_filters)
-        if not filters_given and permissions.reads_all_provinces(self.request.user):
-            kwargs["data"] = {"status": MonthlyReport.Status.SUBMITTED}
+        if not filters_given:
+            queue = self.queue_status()
+            if queue:
+                kwargs["data"] = {"status": queue}
         return kwargs
+
+    def queue_status(self) -> str | None:
+        user = self.request.user
+        if permissions.reads_all_provinces(user):
+            return "AWAITING_DIRECTORATE"
+        if permissions.may_verify(user):
+            return "AWAITING_HEAD"
+        return None
 
     def get_filterset(self, filterset_class: type) -> MonthlyReportFilter:
         filterset = super().get_filterset(filterset_class)
@@ -130,13 +164,13 @@ def report_detail(request: HttpRequest, pk: int, forms: dict | None = None) -> H
     lines = realization_grid(satker=report.satker, fiscal_year=report.fiscal_year, month=report.month)
     transitions = report.transitions.select_related("by").order_by("at", "pk")
     last_return = next((t for t in reversed(list(transitions)) if t.to_status == Status.RETURNED), None)
-    may_decide = (permissions.may_review(user) and report.status == Status.SUBMITTED) or (
-        permissions.may_reopen(user) and report.status == Status.APPROVED
-    )
+    signs = awaits_head(report) and signs_for_province(user, report.satker.province_id)[0]
+    reviews = permissions.may_review(user) and awaits_directorate(report)
+    may_decide = signs or reviews or (permissions.may_reopen(user) and report.status == Status.APPROVED)
     # Asked only of whoever could decide now: the answer hides the decision forms and says why.
     duty_conflict = conflict_of_duty(user, report) if may_decide else None
-    is_reviewer = permissions.may_review(user) and report.status == Status.SUBMITTED and not duty_conflict
-    if is_reviewer:
+    is_verifier, is_reviewer = signs and not duty_conflict, reviews and not duty_conflict
+    if is_verifier or is_reviewer:
         report_review_start(report=report, by=user)
     may_submit = can_edit and report.status in {Status.DRAFT, Status.RETURNED} and not report.fiscal_year.is_closed
     not_yet = submit_lock(fiscal_year=report.fiscal_year, month=report.month, today=timezone.localdate())
@@ -157,7 +191,9 @@ def report_detail(request: HttpRequest, pk: int, forms: dict | None = None) -> H
         "can_withdraw": can_edit and report.status == Status.SUBMITTED and report.review_started_at is None
         and not report.fiscal_year.is_closed,
         "can_edit": can_edit and not report.is_locked and not report.fiscal_year.is_closed,
+        "can_verify": is_verifier,
         "can_review": is_reviewer,
+        "verify_form": forms.get("verify") or ApproveForm(),
         "can_reopen": permissions.may_reopen(user) and report.status == Status.APPROVED and not duty_conflict,
         "duty_conflict": duty_conflict,
         "approve_form": forms.get("approve") or ApproveForm(),
@@ -216,10 +252,12 @@ def _transition_view(
 
 
 report_submit_view = _transition_view(None, "submit", report_submit, ensure_may_submit,
-                                      gettext_lazy("Laporan diajukan untuk ditinjau."))  # fmt: skip
+                                      gettext_lazy("Laporan diajukan untuk diverifikasi Kepala Dinas."))  # fmt: skip
+report_verify_view = _transition_view(ApproveForm, "verify", report_verify, ensure_may_verify,
+                                      gettext_lazy("Laporan diverifikasi dan dikirim ke direktorat."))  # fmt: skip
 report_approve_view = _transition_view(ApproveForm, "approve", report_approve, ensure_may_review,
                                        gettext_lazy("Laporan disetujui."))  # fmt: skip
-report_return_view = _transition_view(ReturnForm, "return", report_return, ensure_may_review,
+report_return_view = _transition_view(ReturnForm, "return", report_return, ensure_may_return,
                                       gettext_lazy("Laporan dikembalikan ke satker dengan komentar Anda."))  # fmt: skip
 report_reopen_view = _transition_view(ReopenForm, "reopen", report_reopen, ensure_may_reopen,
                                       gettext_lazy("Laporan dibuka kembali dan dikembalikan ke satker."))  # fmt: skip

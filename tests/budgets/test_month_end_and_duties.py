@@ -27,6 +27,7 @@ from programs.records.services import new_entrepreneur_create
 from tests.conftest import client_for
 from tests.factories import UserFactory
 from tests.on_day import pretend_today
+from tests.personas import head_verifies
 
 pytestmark = pytest.mark.django_db
 Status = MonthlyReport.Status
@@ -94,8 +95,8 @@ def test_running_month_is_saved_but_not_submitted(officer, satker, dipa, today) 
 def test_running_month_submitted_the_day_after_it_ends(officer, satker, dipa, today) -> None:
     report = enter(dipa, satker, today.month, officer)
     with at_day(date(*following_month(today.year, today.month), 1)):
-        report = report_submit(report=report, by=officer)
-    assert report.status == Status.SUBMITTED and report.submitted_on_time
+        report = head_verifies(report_submit(report=report, by=officer))
+    assert report.status == Status.VERIFIED and report.submitted_on_time
 
 
 def test_december_early_only_with_a_year_end_closing(officer, admin_user, satker, dipa) -> None:
@@ -175,30 +176,31 @@ def history_of(report: MonthlyReport) -> tuple:
 @pytest.mark.parametrize("role", DECIDING_ROLES)
 def test_nobody_decides_on_a_report_they_took_part_in(role, how, officer, reviewer, satker, dipa) -> None:
     user, report = taking_part(role, how, officer, satker, dipa)
+    report = head_verifies(report)
     assert conflict_of_duty(user, report)
     capabilities = PROFILES[role].capabilities
     before = history_of(report)
     if Can.REVIEW in capabilities:
-        with pytest.raises(DutyConflict, match="minta reviewer lain"):
+        with pytest.raises(DutyConflict, match="minta pihak lain"):
             report_approve(report=report, by=user)
-        with pytest.raises(DutyConflict, match="minta reviewer lain"):
+        with pytest.raises(DutyConflict, match="minta pihak lain"):
             report_return(report=report, by=user, comment="Periksa lagi")
         assert history_of(report) == before
         for step, data in [("approve", {"note": ""}), ("return", {"comment": "Periksa"})]:
             response = client_for(user).post(reverse(f"budgets:report-{step}", args=[report.pk]), data, follow=True)
-            assert "minta reviewer lain" in response.content.decode()
+            assert "minta pihak lain" in response.content.decode()
         page = client_for(user).get(reverse("budgets:report-detail", args=[report.pk]))
-        assert "minta reviewer lain" in page.content.decode() and not page.context["can_review"]
+        assert "minta pihak lain" in page.content.decode() and not page.context["can_review"]
         assert history_of(report) == before and report.review_started_at is None
     # A different reviewer approves; the user may not reopen it either.
     report_approve(report=report, by=reviewer)
     approved = history_of(report)
     if Can.REOPEN in capabilities:
-        with pytest.raises(DutyConflict, match="minta reviewer lain"):
+        with pytest.raises(DutyConflict, match="minta pihak lain"):
             report_reopen(report=report, by=user, reason="Salah akun")
         response = client_for(user).post(reverse("budgets:report-reopen", args=[report.pk]), {"reason": "Salah"},
                                          follow=True)  # fmt: skip
-        assert "minta reviewer lain" in response.content.decode()
+        assert "minta pihak lain" in response.content.decode()
         assert not response.context["can_reopen"]
     else:
         with pytest.raises(PermissionDenied):
@@ -211,10 +213,10 @@ def test_deciding_roles_are_found_in_the_role_table() -> None:
 
 
 def test_an_admin_who_did_not_take_part_decides(officer, reviewer, admin_user, satker, dipa) -> None:
-    report = report_submit(report=enter(dipa, satker, 1, officer), by=officer)
+    report = head_verifies(report_submit(report=enter(dipa, satker, 1, officer), by=officer))
     assert conflict_of_duty(admin_user, report) is None
     report = report_return(report=report, by=admin_user, comment="Lengkapi SP2D")
-    report = report_approve(report=report_submit(report=report, by=officer), by=reviewer)
+    report = report_approve(report=head_verifies(report_submit(report=report, by=officer)), by=reviewer)
     assert report_reopen(report=report, by=admin_user, reason="Koreksi").status == Status.RETURNED
 
 
@@ -244,9 +246,9 @@ def test_review_page_queries_do_not_depend_on_the_history(officer, admin_user, s
 # --- Withdrawal --------------------------------------------------------------------------------
 
 
-def test_submitter_withdraws_before_review_starts(officer, reviewer, satker, dipa) -> None:
-    reviewer.email = "reviewer@kemenperin.go.id"
-    reviewer.save()
+def test_submitter_withdraws_before_review_starts(officer, head, satker, dipa) -> None:
+    head.email = "kadis@disperin.bengkuluprov.go.id"
+    head.save()
     report = report_submit(report=enter(dipa, satker, 1, officer), by=officer)
     client = client_for(officer)
     page = client.get(reverse("budgets:report-detail", args=[report.pk])).content.decode()
@@ -255,8 +257,10 @@ def test_submitter_withdraws_before_review_starts(officer, reviewer, satker, dip
     with TestCase.captureOnCommitCallbacks(execute=True):
         response = client.post(reverse("budgets:report-withdraw", args=[report.pk]), follow=True)
     assert "Pengajuan ditarik" in response.content.decode()
-    # The reviewers, told of the submission, are told it has left their queue.
-    assert [(m.to, "ditarik kembali" in m.subject) for m in mail.outbox] == [(["reviewer@kemenperin.go.id"], True)]
+    # The head, told of the submission, is told it has left the queue.
+    assert [(m.to, "ditarik kembali" in m.subject) for m in mail.outbox] == [
+        (["kadis@disperin.bengkuluprov.go.id"], True)
+    ]
     report.refresh_from_db()
     assert (report.status, report.submitted_at, report.submitted_on_time) == (Status.DRAFT, None, None)
     last = report.transitions.order_by("at", "pk").last()
@@ -268,13 +272,13 @@ def test_submitter_withdraws_before_review_starts(officer, reviewer, satker, dip
     assert report_submit(report=report, by=officer).status == Status.SUBMITTED
 
 
-def test_withdraw_refused_once_a_reviewer_opened_the_report(officer, reviewer, satker, dipa) -> None:
+def test_withdraw_refused_once_the_head_opened_the_report(officer, head, satker, dipa) -> None:
     report = report_submit(report=enter(dipa, satker, 1, officer), by=officer)
-    assert client_for(reviewer).get(reverse("budgets:report-detail", args=[report.pk])).status_code == 200
+    assert client_for(head).get(reverse("budgets:report-detail", args=[report.pk])).status_code == 200
     report.refresh_from_db()
-    assert (report.review_started_by, report.review_started_at is not None) == (reviewer, True)
+    assert (report.review_started_by, report.review_started_at is not None) == (head, True)
     before = history_of(report)
-    with pytest.raises(ValidationError, match="sudah mulai ditinjau oleh reviewer"):
+    with pytest.raises(ValidationError, match="sudah mulai ditinjau oleh head-17"):
         report_withdraw(report=report, by=officer)
     page = client_for(officer).get(reverse("budgets:report-detail", args=[report.pk])).content.decode()
     assert reverse("budgets:report-withdraw", args=[report.pk]) not in page
@@ -283,16 +287,22 @@ def test_withdraw_refused_once_a_reviewer_opened_the_report(officer, reviewer, s
     assert history_of(report) == before
 
 
-def test_review_start_only_by_a_reviewer_without_a_conflict(officer, viewer, admin_user, reviewer, satker,
-                                                            dipa) -> None:  # fmt: skip
+def test_review_start_only_by_the_steps_reviewer_without_a_conflict(officer, viewer, admin_user, reviewer, head,
+                                                                    satker, dipa) -> None:  # fmt: skip
     report = enter(dipa, satker, 1, admin_user)
     report = report_submit(report=report, by=officer)
-    for user in (officer, viewer, admin_user):  # admin_user wrote an entry
+    # Submitted: the head's step; the directorate (admin_user also wrote an entry) does not start it.
+    for user in (officer, viewer, admin_user, reviewer):
         client_for(user).get(reverse("budgets:report-detail", args=[report.pk]))
     report.refresh_from_db()
     assert report.review_started_at is None
-    with pytest.raises(DutyConflict):
-        report_review_start(report=report, by=admin_user)
+    assert not report_review_start(report=report, by=admin_user)
+    assert not report_review_start(report=report, by=reviewer)
+    assert report_review_start(report=report, by=head)
+    # Verified: the directorate's step; the admin who wrote an entry does not start it.
+    report = head_verifies(report)
+    assert report.review_started_at is None
+    assert not report_review_start(report=report, by=admin_user)
     assert report_review_start(report=report, by=reviewer)
     # Returned and resubmitted: a new submission the submitter may withdraw again.
     report = report_return(report=report, by=reviewer, comment="Perbaiki")

@@ -19,9 +19,10 @@ Status = MonthlyReport.Status
 
 
 @pytest.fixture
-def mailboxes(officer, reviewer, other_officer):
+def mailboxes(officer, reviewer, other_officer, head):
     for user, address in [(officer, "petugas@disperin.bengkuluprov.go.id"), (reviewer, "reviewer@kemenperin.go.id"),
-                          (other_officer, "petugas@disperin.acehprov.go.id")]:  # fmt: skip
+                          (other_officer, "petugas@disperin.acehprov.go.id"),
+                          (head, "kadis@disperin.bengkuluprov.go.id")]:  # fmt: skip
         user.email = address
         user.save()
 
@@ -41,16 +42,18 @@ def act(client, report, step: str, **data):
         return client.post(reverse(f"budgets:report-{step}", args=[report.pk]), data)
 
 
-def test_full_cycle_submit_return_fix_resubmit_approve(officer, reviewer, satker, dipa, mailboxes) -> None:
-    officer_client, reviewer_client = client_for(officer), client_for(reviewer)
+def test_full_cycle_submit_return_fix_resubmit_approve(officer, head, reviewer, satker, dipa, mailboxes) -> None:
+    officer_client, head_client, reviewer_client = client_for(officer), client_for(head), client_for(reviewer)
     enter(officer_client, satker, dipa, "10.000.000")
     report = MonthlyReport.objects.get(satker=satker, month=1)
 
     assert act(officer_client, report, "submit").status_code == 302
     report.refresh_from_db()
     assert report.status == Status.SUBMITTED and report.submitted_at is not None
-    assert [m.to for m in mail.outbox] == [["reviewer@kemenperin.go.id"]]
+    assert [m.to for m in mail.outbox] == [["kadis@disperin.bengkuluprov.go.id"]]
     assert "Laporan diajukan" in mail.outbox[0].subject
+    assert act(head_client, report, "verify").status_code == 302
+    assert mail.outbox[-1].to == ["reviewer@kemenperin.go.id"]
 
     # The queue shows it to the reviewer by default.
     queue = reviewer_client.get(reverse("budgets:report-list"))
@@ -61,7 +64,7 @@ def test_full_cycle_submit_return_fix_resubmit_approve(officer, reviewer, satker
     assert refused.status_code == 200
     assert "Bidang ini tidak boleh kosong" in refused.content.decode()
     report.refresh_from_db()
-    assert report.status == Status.SUBMITTED
+    assert report.status == Status.VERIFIED
     assert (
         act(reviewer_client, report, "return", comment="Akun 521211 belum termasuk SP2D tanggal 28.").status_code == 302
     )
@@ -77,6 +80,7 @@ def test_full_cycle_submit_return_fix_resubmit_approve(officer, reviewer, satker
     assert enter(officer_client, satker, dipa, "12.500.000", action="submit").status_code == 302
     report.refresh_from_db()
     assert report.status == Status.SUBMITTED
+    assert act(head_client, report, "verify").status_code == 302
 
     # The reviewer sees what changed since the previous submission, then approves.
     page = reviewer_client.get(reverse("budgets:report-detail", args=[report.pk]))
@@ -87,8 +91,8 @@ def test_full_cycle_submit_return_fix_resubmit_approve(officer, reviewer, satker
     assert report.status == Status.APPROVED and report.approved_at is not None
     assert "disetujui" in mail.outbox[-1].subject
     steps = list(report.transitions.values_list("from_status", "to_status"))
-    assert steps == [("DRAFT", "SUBMITTED"), ("SUBMITTED", "RETURNED"), ("RETURNED", "SUBMITTED"),
-                     ("SUBMITTED", "APPROVED")]  # fmt: skip
+    assert steps == [("DRAFT", "SUBMITTED"), ("SUBMITTED", "VERIFIED"), ("VERIFIED", "RETURNED"),
+                     ("RETURNED", "SUBMITTED"), ("SUBMITTED", "VERIFIED"), ("VERIFIED", "APPROVED")]  # fmt: skip
 
     # Approved is locked for the officer.
     response = enter(officer_client, satker, dipa, "1")
@@ -96,27 +100,31 @@ def test_full_cycle_submit_return_fix_resubmit_approve(officer, reviewer, satker
     assert Realization.objects.get(report=report).amount == 12_500_000
 
 
-def test_timeliness_is_judged_on_the_first_submission(officer, reviewer, satker, dipa, today) -> None:
-    client = client_for(officer)
+def test_timeliness_is_judged_when_the_report_is_first_sent(officer, head, reviewer, satker, dipa, today) -> None:
+    """Sent = verified by the head (the year's default timeliness step)."""
+    client, head_client = client_for(officer), client_for(head)
     enter(client, satker, dipa, "1.000")
     report = MonthlyReport.objects.get(satker=satker, month=1)
     MonthlyReport.objects.filter(pk=report.pk).update(due_date=today - timedelta(days=1))
     act(client, report, "submit")
+    act(head_client, report, "verify")
     report.refresh_from_db()
     assert report.submitted_on_time is False
     act(client_for(reviewer), report, "return", comment="Perbaiki.")
     MonthlyReport.objects.filter(pk=report.pk).update(due_date=today + timedelta(days=10))
     act(client, report, "submit")
+    act(head_client, report, "verify")
     report.refresh_from_db()
-    assert report.submitted_on_time is False  # still late: the first submission was
+    assert report.submitted_on_time is False  # still late: the first sending was
 
 
-def test_on_time_submission(officer, satker, dipa, today) -> None:
+def test_on_time_submission(officer, head, satker, dipa, today) -> None:
     client = client_for(officer)
     enter(client, satker, dipa, "1.000")
     report = MonthlyReport.objects.get(satker=satker, month=1)
     MonthlyReport.objects.filter(pk=report.pk).update(due_date=today)
     act(client, report, "submit")
+    act(client_for(head), report, "verify")
     report.refresh_from_db()
     assert report.submitted_on_time is True
 
@@ -138,7 +146,8 @@ def test_only_reviewers_and_admins_approve_or_return(persona, submitted, request
     assert submitted.transitions.count() == 1
 
 
-def test_admin_may_approve(admin_user, submitted) -> None:
+def test_admin_may_approve(admin_user, head, submitted) -> None:
+    act(client_for(head), submitted, "verify")
     assert act(client_for(admin_user), submitted, "approve").status_code == 302
     submitted.refresh_from_db()
     assert submitted.status == Status.APPROVED
@@ -164,7 +173,8 @@ def test_transition_from_the_wrong_state_is_refused_clearly(officer, reviewer, s
     assert response.status_code == 200
 
 
-def test_admin_reopens_an_approved_report_with_a_reason(admin_user, reviewer, officer, submitted) -> None:
+def test_admin_reopens_an_approved_report_with_a_reason(admin_user, reviewer, head, officer, submitted) -> None:
+    act(client_for(head), submitted, "verify")
     act(client_for(reviewer), submitted, "approve")
     assert act(client_for(reviewer), submitted, "reopen", reason="Salah akun").status_code == 403
     admin = client_for(admin_user)
@@ -235,6 +245,10 @@ def test_emails_are_in_indonesian_whatever_the_senders_interface_language(office
     report = MonthlyReport.objects.get(satker=satker, month=1)
     assert "Laporan diajukan" in mail.outbox[-1].subject and "Januari" in mail.outbox[-1].subject
     act(reviewer_client, report, "return", comment="Lengkapi bukti SP2D.")
+    assert MonthlyReport.objects.get(pk=report.pk).status == Status.SUBMITTED  # the head's step, not theirs
+    head_client = client_for(MonthlyReport.objects.get(pk=report.pk).satker.province.users.get(role="HEAD"))
+    head_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    act(head_client, report, "return", comment="Lengkapi bukti SP2D.")
     returned = mail.outbox[-1]
     assert "Laporan dikembalikan" in returned.subject and "Januari" in returned.subject
     assert "Komentar reviewer" in returned.body and "returned" not in returned.body.lower()

@@ -27,6 +27,7 @@ from budgets.services.outputs import RoEntry, output_achievement_set, output_adj
 from budgets.services.realization import report_get_or_create
 from programs.models import ReportOutput
 from tests.conftest import client_for
+from tests.personas import head_verifies
 from tests.ro_world import dipa_ros
 from tests.writes import ro_rows_filled
 
@@ -52,7 +53,7 @@ def save(officer, satker, dipa, entries: dict, month: int = 1) -> MonthlyReport:
 def approved_month(officer, reviewer, satker, dipa, ros, month: int, wub: str = "0") -> MonthlyReport:
     save(officer, satker, dipa, {ros["wub"].pk: RoEntry(D(wub), D(10)), ros["centres"].pk: RoEntry(D(1), D(10))},
          month=month)  # fmt: skip
-    report = report_submit(report=report_of(satker, dipa, month), by=officer)
+    report = head_verifies(report_submit(report=report_of(satker, dipa, month), by=officer))
     return report_approve(report=report, by=reviewer)
 
 
@@ -165,7 +166,7 @@ def test_another_provinces_officer_and_a_reviewer_cannot_write(officer, other_of
 
 def test_whoever_wrote_the_ro_rows_does_not_decide_on_the_report(officer, admin_user, satker, dipa, ros) -> None:
     save(admin_user, satker, dipa, {ros["wub"].pk: RoEntry(D(0), D(0)), ros["centres"].pk: RoEntry(D(0), D(0))})
-    report = report_submit(report=report_of(satker, dipa), by=officer)
+    report = head_verifies(report_submit(report=report_of(satker, dipa), by=officer))
     assert conflict_of_duty(admin_user, report) is not None
     with pytest.raises(PermissionDenied):
         report_approve(report=report, by=admin_user)

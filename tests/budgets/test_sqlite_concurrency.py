@@ -24,6 +24,7 @@ from django.urls import reverse
 from budgets.models import MonthlyReport
 from budgets.services import realization_set, report_submit
 from tests.factories import UserFactory
+from tests.personas import head_verifies
 
 pytestmark = pytest.mark.django_db(transaction=True)
 Status = MonthlyReport.Status
@@ -83,7 +84,7 @@ def entered_report(officer, satker, dipa) -> MonthlyReport:
 def test_three_simultaneous_approvals_one_wins_the_others_are_told(
     officer, reviewer, satker, dipa, tmp_path, workers
 ) -> None:
-    report = report_submit(report=entered_report(officer, satker, dipa), by=officer)
+    report = head_verifies(report_submit(report=entered_report(officer, satker, dipa), by=officer))
     reviewers = [reviewer, *(UserFactory(username=f"reviewer-{n}", role="REVIEWER") for n in (2, 3))]
     database = _copy(tmp_path)
     workers.extend(Worker(database, user, timeout=20) for user in reviewers)

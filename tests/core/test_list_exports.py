@@ -193,7 +193,7 @@ def report(satker, fiscal_year, month: int, status: str, **fields) -> MonthlyRep
 def reports(satker, other_satker, fiscal_year):
     submitted_at = timezone.make_aware(datetime.datetime(fiscal_year.year, 1, 8, 14, 30))
     return {
-        "bengkulu_jan": report(satker, fiscal_year, 1, MonthlyReport.Status.SUBMITTED, submitted_at=submitted_at,
+        "bengkulu_jan": report(satker, fiscal_year, 1, MonthlyReport.Status.VERIFIED, submitted_at=submitted_at,
                                submitted_on_time=True),
         "bengkulu_feb": report(satker, fiscal_year, 2, MonthlyReport.Status.DRAFT),
         "aceh_jan": report(other_satker, fiscal_year, 1, MonthlyReport.Status.APPROVED, submitted_at=submitted_at,
@@ -210,7 +210,7 @@ def test_officer_exports_their_provinces_reports_with_raw_values(officer, report
     assert header(sheet) == labels
     year = fiscal_year.year
     name = "Dinas Perindustrian Provinsi Bengkulu"
-    january = ("170019", name, "Bengkulu", f"Januari {year}", "Diajukan", datetime.datetime(year, 1, 10),
+    january = ("170019", name, "Bengkulu", f"Januari {year}", "Diverifikasi", datetime.datetime(year, 1, 10),
                datetime.datetime(year, 1, 8, 14, 30), True)  # fmt: skip
     february = ("170019", name, "Bengkulu", f"Februari {year}", "Draf", datetime.datetime(year, 2, 10), None, None)
     by_month = {1: january, 2: february}
@@ -225,8 +225,8 @@ def test_reviewer_export_without_filters_is_the_review_queue(reviewer, reports) 
     queue = [row.record.satker.code for row in client.get(REPORTS).context["table"].page.object_list]
     sheet = workbook(client.get(REPORTS, {"format": "xlsx"}), "laporan-bulanan-").active
     assert column(sheet, "Satker") == queue == ["170019"]
-    assert column(sheet, "Status") == ["Diajukan"]
-    assert "Status: Diajukan" in sheet["A1"].value
+    assert column(sheet, "Status") == ["Diverifikasi"]
+    assert "Status: Menunggu tinjauan direktorat" in sheet["A1"].value
 
 
 def test_reviewer_export_applies_the_filters(reviewer, reports, other_province, fiscal_year) -> None:
@@ -251,7 +251,7 @@ def test_report_page_links_the_export_and_sorting_keeps_the_queue(reviewer, repo
     assert 'href="?format=xlsx"' in page.content.decode() and "Unduh Excel" in page.content.decode()
     sorted_page = client.get(REPORTS, {"sort": "satker"})
     assert [row.record.status for row in sorted_page.context["table"].page.object_list] == [
-        MonthlyReport.Status.SUBMITTED
+        MonthlyReport.Status.VERIFIED
     ]
 
 

@@ -17,6 +17,7 @@ from budgets.models import MonthlyReport
 from budgets.services import realization_set, report_submit
 from core.models import OutgoingMail
 from tests.conftest import client_for
+from tests.personas import head_verifies
 
 pytestmark = pytest.mark.django_db(transaction=True)  # real commits: the e-mail goes out on commit
 
@@ -36,7 +37,7 @@ def test_return_while_smtp_is_down_commits_and_keeps_the_email_for_the_retry(
     officer.save()
     report = realization_set(satker=satker, fiscal_year=dipa.fiscal_year, month=1, amounts={dipa.ovop.pk: 1_000},
                              expected_version=0, by=officer)  # fmt: skip
-    report_submit(report=report, by=officer)
+    head_verifies(report_submit(report=report, by=officer))
     caplog.set_level(logging.WARNING, logger="core.mail_outbox")
 
     response = client_for(reviewer).post(

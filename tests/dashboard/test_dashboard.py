@@ -44,7 +44,7 @@ class Ledger:
     """The current fiscal year (TP) with hand-counted figures:
 
     satker       authority  pagu   blokir  approved realization
-    170019 (17)  TP         100 M  10 M    85,5 M (Jan)   + Feb 5 M awaiting review, late
+    170019 (17)  TP         100 M  10 M    85,5 M (Jan)   + Feb 5 M verified, awaiting review, late
     110019 (11)  TP          80 M   0      40 M   (Jan)   + Feb approved late, nothing spent
     019101 (17)  KP         200 M   0     196 M   (Jan)
     """
@@ -98,7 +98,7 @@ def ledger(satker, other_satker, central_satker) -> Ledger:
     central = add_dipa(ledger, central_satker, 200_000_000)
     add_realization(report=add_report(satker, fiscal_year, 1, Status.APPROVED, True), line=bengkulu,
                                amount=85_500_000)  # fmt: skip
-    add_realization(report=add_report(satker, fiscal_year, 2, Status.SUBMITTED, False), line=bengkulu,
+    add_realization(report=add_report(satker, fiscal_year, 2, Status.VERIFIED, False), line=bengkulu,
                                amount=5_000_000)  # fmt: skip
     add_realization(report=add_report(other_satker, fiscal_year, 1, Status.APPROVED, True), line=aceh,
                                amount=40_000_000)  # fmt: skip

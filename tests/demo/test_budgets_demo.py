@@ -255,15 +255,24 @@ def test_report_dates_transitions_and_snapshots(demo: str) -> None:
         steps[step.report_id].append(step)
     for report in MonthlyReport.objects.filter(status=Status.APPROVED).select_related("satker__province"):
         year, month = report.fiscal_year.year, report.month
+        central = report.satker.is_central
         assert report.due_date == report_due_date(year, month)
-        assert report.version == 3
-        submitted = timezone.localdate(report.submitted_at)
-        assert report.submitted_on_time == (submitted <= report.due_date)
+        assert report.version == (3 if central else 4)
+        # Sent when the head verified it (the same day it was submitted); a central unit when submitted.
+        sent = timezone.localdate(report.submitted_at if central else report.verified_at)
+        assert report.submitted_on_time == (sent <= report.due_date)
         assert report.submitted_at < report.approved_at
-        submit, approve = steps[report.pk]
-        officer = "admin" if report.satker.is_central else f"officer-{report.satker.province.bps_code}"
+        submit, *verify, approve = steps[report.pk]
+        officer = "admin" if central else f"officer-{report.satker.province.bps_code}"
         assert (submit.to_status, submit.by.username, submit.at) == ("SUBMITTED", officer, report.submitted_at)
         assert submit.snapshot == entries[report.pk]
+        if central:
+            assert verify == [] and report.verified_at is None
+        else:
+            head = f"head-{report.satker.province.bps_code}"
+            assert [(v.to_status, v.by.username, v.at) for v in verify] == [("VERIFIED", head, report.verified_at)]
+            assert report.verified_by.username == head
+            assert timezone.localdate(report.verified_at) == timezone.localdate(report.submitted_at)
         assert (approve.to_status, approve.by.username, approve.at) == ("APPROVED", "reviewer", report.approved_at)
         assert report.updated_at == report.approved_at
     assert str(timezone.get_current_timezone()) == "Asia/Jakarta"
@@ -417,8 +426,8 @@ def last_month_states(today: date) -> set[str]:
     """What last month's reports can be in by ``today``: a month is handed in from the first of
     the next, and reviewed a day later at the earliest."""
     days = (today - today.replace(day=1)).days
-    return {Status.DRAFT, Status.SUBMITTED, Status.APPROVED, Status.RETURNED} if days >= 2 else (
-        {Status.DRAFT, Status.SUBMITTED} if days else {Status.DRAFT}
+    return {Status.DRAFT, Status.SUBMITTED, Status.VERIFIED, Status.APPROVED, Status.RETURNED} if days >= 2 else (
+        {Status.DRAFT, Status.SUBMITTED, Status.VERIFIED} if days else {Status.DRAFT}
     )  # fmt: skip
 
 
@@ -431,8 +440,10 @@ def test_running_year_last_month_fills_the_review_queue(previous_month: int, cur
     every_state_by_now()
     reports = MonthlyReport.objects.filter(fiscal_year__year=current, month=previous_month)
     statuses = dict(reports.values("status").annotate(n=Count("pk")).values_list("status", "n"))
-    assert set(statuses) == {Status.SUBMITTED, Status.APPROVED, Status.RETURNED, Status.DRAFT}
-    assert statuses[Status.SUBMITTED] > 42 // 2  # most satkers wait for review
+    assert set(statuses) == {Status.SUBMITTED, Status.VERIFIED, Status.APPROVED, Status.RETURNED, Status.DRAFT}
+    # Most satkers wait: a third for their head's verification, the rest for the directorate.
+    assert statuses[Status.SUBMITTED] + statuses[Status.VERIFIED] > 42 // 2
+    assert statuses[Status.VERIFIED] > statuses[Status.SUBMITTED] >= 5
     assert statuses[Status.RETURNED] >= 2 and statuses[Status.DRAFT] >= 2
     missing = set(
         SatkerAuthority.objects.filter(fiscal_year__year=current)
@@ -445,12 +456,17 @@ def test_running_year_last_month_fills_the_review_queue(previous_month: int, cur
     for report in reports.filter(status=Status.RETURNED):
         last = report.transitions.order_by("at", "pk").last()
         assert (last.to_status, last.by.username) == (Status.RETURNED, "reviewer") and last.comment
-        assert report.approved_at is None and report.version == 4
+        assert report.approved_at is None and report.version == (4 if report.satker.is_central else 5)
     for report in reports.filter(status=Status.DRAFT):
         assert (report.submitted_at, report.submitted_on_time, report.transitions.count()) == (None, None, 0)
-    waiting = reports.filter(status=Status.SUBMITTED)
+    waiting = reports.filter(status__in=[Status.SUBMITTED, Status.VERIFIED])
     assert not waiting.exclude(approved_at=None).exists()
-    assert all(r.transitions.get().to_status == Status.SUBMITTED for r in waiting)
+    for r in waiting.select_related("satker__province"):
+        steps = [(t.to_status, t.by.username) for t in r.transitions.select_related("by").order_by("at", "pk")]
+        if r.status == Status.VERIFIED:
+            assert steps[1:] == [(Status.VERIFIED, f"head-{r.satker.province.bps_code}")] and r.verified_at
+        else:
+            assert [status for status, _by in steps] == [Status.SUBMITTED] and r.verified_at is None
 
 
 def test_running_year_dates_are_consistent_and_in_the_past(current: int) -> None:
@@ -463,7 +479,11 @@ def test_running_year_dates_are_consistent_and_in_the_past(current: int) -> None
             assert report.submitted_on_time is None
             continue
         assert report.submitted_at < start_of_today
-        assert report.submitted_on_time == (timezone.localdate(report.submitted_at) <= report.due_date)
+        sent = report.submitted_at if report.satker.is_central else report.verified_at
+        if sent is None:  # submitted, not verified yet: not sent
+            assert report.submitted_on_time is None
+        else:
+            assert report.submitted_on_time == (timezone.localdate(sent) <= report.due_date)
         if report.approved_at is not None:
             assert report.submitted_at < report.approved_at < start_of_today
     steps = ReportTransition.objects.filter(report__fiscal_year__year=current)

@@ -1,7 +1,8 @@
 """A month's report from end to end in the browser: the officer types the month's realization in
 the grid (totals follow, Enter moves down, leaving with unsaved changes asks), saves and submits;
-the reviewer returns it with a comment; the officer fixes a line and submits again; the reviewer
-approves, and the dashboard's realization figure grows by the month's total."""
+the Kepala Dinas verifies it; the directorate's reviewer returns it with a comment; the officer
+fixes a line and submits again; the head verifies again; the reviewer approves, and the
+dashboard's realization figure grows by the month's total."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from django.urls import reverse
 from budgets.models import MonthlyReport, Realization, SatkerAuthority
 from budgets.services import realization_set, report_approve, report_submit
 from tests.e2e.conftest import sign_in
+from tests.personas import head_verifies
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 Status = MonthlyReport.Status
@@ -33,11 +35,22 @@ def approved_elsewhere(dipa, other_satker, other_officer, reviewer) -> None:
     report = realization_set(
         satker=other_satker, fiscal_year=year, month=1, amounts=amounts, expected_version=0, by=other_officer
     )
-    report_approve(report=report_submit(report=report, by=other_officer), by=reviewer)
+    report_approve(report=head_verifies(report_submit(report=report, by=other_officer)), by=reviewer)
 
 
-def test_officer_enters_submits_reviewer_returns_then_approves(
-    new_page, officer, reviewer, satker, dipa, today, approved_elsewhere
+def verify_as_head(head_page, report) -> None:
+    """The head finds the report in the queue (the province's submitted reports) and verifies it."""
+    head_page.goto(reverse("budgets:report-list"))
+    with head_page.expect_navigation():
+        head_page.locator(f"a[href='{reverse('budgets:report-detail', args=[report.pk])}']").first.click()
+    with head_page.expect_navigation():
+        head_page.get_by_role("button", name="Verifikasi laporan").click()
+    report.refresh_from_db()
+    assert report.status == Status.VERIFIED and "Diverifikasi" in head_page.locator("h1").inner_text()
+
+
+def test_officer_submits_head_verifies_directorate_returns_then_approves(
+    new_page, officer, head, reviewer, satker, dipa, today, approved_elsewhere
 ):
     # The last month that has ended: a month's report is handed in only after the month.
     if today.month == 1:
@@ -115,6 +128,11 @@ def test_officer_enters_submits_reviewer_returns_then_approves(
     assert report.status == Status.SUBMITTED
     assert dialogs == ["beforeunload"]
 
+    # The head verifies it: it goes to the directorate.
+    head_page = new_page()
+    sign_in(head_page, head.username)
+    verify_as_head(head_page, report)
+
     # The reviewer finds it in the queue and returns it with a comment.
     reviewer_page.goto(reverse("budgets:report-list"))
     with reviewer_page.expect_navigation():
@@ -137,6 +155,7 @@ def test_officer_enters_submits_reviewer_returns_then_approves(
     assert report.status == Status.SUBMITTED
     assert Realization.objects.get(line=dipa.travel).amount == 250_000
     assert "Diajukan" in page.locator("h1").inner_text()
+    verify_as_head(head_page, report)
 
     # The reviewer sees the change since the first submission and approves.
     reviewer_page.goto(reverse("budgets:report-detail", args=[report.pk]))

@@ -53,7 +53,7 @@ def test_screenshots_of_the_key_pages(new_page, demo, screenshots):
     assert reviewer.locator("canvas").count() >= 2
     screenshot(reviewer, screenshots, "04-dashboard")
 
-    waiting = MonthlyReport.objects.filter(status=Status.SUBMITTED).order_by("-fiscal_year__year", "-month", "satker")
+    waiting = MonthlyReport.objects.filter(status=Status.VERIFIED).order_by("-fiscal_year__year", "-month", "satker")
     reviewer.goto(reverse("budgets:report-detail", args=[waiting.first().pk]))
     assert reviewer.get_by_role("button", name="Setujui laporan").is_visible()
     screenshot(reviewer, screenshots, "05-review")

@@ -30,6 +30,7 @@ from tests.fuzz.support import (
     post_form,
     rolled_back,
 )
+from tests.personas import head_verifies
 
 pytestmark = pytest.mark.django_db
 
@@ -132,13 +133,13 @@ def test_pagu_revision_refuses_hostile_input_whole(as_admin, satker, dipa, pover
 def submitted(officer, satker, dipa) -> MonthlyReport:
     report = realization_set(satker=satker, fiscal_year=dipa.fiscal_year, month=1,
                              amounts={dipa.ovop.pk: 1_000_000}, expected_version=0, by=officer)  # fmt: skip
-    return report_submit(report=report, by=officer)
+    return head_verifies(report_submit(report=report, by=officer))
 
 
 STEPS = {
     # step: (client, field, status before, status after)
-    "return": ("as_reviewer", "comment", MonthlyReport.Status.SUBMITTED, MonthlyReport.Status.RETURNED),
-    "approve": ("as_reviewer", "note", MonthlyReport.Status.SUBMITTED, MonthlyReport.Status.APPROVED),
+    "return": ("as_reviewer", "comment", MonthlyReport.Status.VERIFIED, MonthlyReport.Status.RETURNED),
+    "approve": ("as_reviewer", "note", MonthlyReport.Status.VERIFIED, MonthlyReport.Status.APPROVED),
     "reopen": ("as_admin", "reason", MonthlyReport.Status.APPROVED, MonthlyReport.Status.RETURNED),
 }
 
