@@ -1,0 +1,1 @@
+"""The official documents of the budget reports (core/documents prints them)."""
