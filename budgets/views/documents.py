@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.utils import translation
+from django.views.decorators.http import require_safe
 
 from accounts.access import data_access_required
 from accounts.scoping import get_scoped_or_404
 from budgets.documents.monthly import monthly_document
 from budgets.models import MonthlyReport
-from core.documents.pdf import pdf_response, render_pdf
 from core.documents.xlsx import xlsx_document_response
 
 # Official documents are in Indonesian whatever the interface language (core/documents/model.py).
@@ -27,8 +27,12 @@ def _report(request: HttpRequest, pk: int) -> MonthlyReport:
 
 
 @data_access_required()
+@require_safe
 def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report(request, pk)
+    # WeasyPrint loads pango when imported: only the PDF views need it, not the rest of the site.
+    from core.documents.pdf import pdf_response, render_pdf
+
     with translation.override(DOCUMENT_LANGUAGE):
         document = monthly_document(report)
         content = render_pdf("budgets/documents/monthly_report.html", {"document": document, "report": report})
@@ -36,6 +40,7 @@ def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @data_access_required()
+@require_safe
 def report_xlsx(request: HttpRequest, pk: int) -> FileResponse:
     report = _report(request, pk)
     with translation.override(DOCUMENT_LANGUAGE):

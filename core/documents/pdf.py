@@ -5,6 +5,9 @@ base URL is the ``static/`` folder as a file path, and the URL fetcher reads fil
 folder and nothing else. A document can never make the server fetch a URL (http, https, ftp, a
 file elsewhere on the disk): a name or a note typed as ``<img src="http://...">`` is escaped by
 the template anyway, and would be refused here if it ever reached the HTML.
+
+WeasyPrint needs pango and fonts from the system (the Makefile installs Debian's
+fonts-dejavu-core); importing this module loads pango, so views import it when they print.
 """
 
 from __future__ import annotations
