@@ -25,6 +25,8 @@ from weasyprint.urls import URLFetcher
 
 PDF_CONTENT_TYPE = "application/pdf"
 logger = logging.getLogger(__name__)
+# WeasyPrint logs every step of every document at INFO: not the server log's business.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 
 def static_root() -> Path:
