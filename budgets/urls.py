@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from budgets.views import entry, pagu, review
+from budgets.views import documents, entry, pagu, review
 from budgets.views.satkers import SatkerListView
 
 app_name = "budgets"
@@ -16,6 +16,8 @@ urlpatterns = [
     path("satkers/<str:code>/<int:year>/pagu/revise/", pagu.pagu_revise_view, name="pagu-revise"),
     path("monthly-reports/", review.MonthlyReportListView.as_view(), name="report-list"),
     path("monthly-reports/<int:pk>/", review.report_detail, name="report-detail"),
+    path("monthly-reports/<int:pk>/pdf/", documents.report_pdf, name="report-pdf"),
+    path("monthly-reports/<int:pk>/xlsx/", documents.report_xlsx, name="report-xlsx"),
     path("monthly-reports/<int:pk>/submit/", review.report_submit_view, name="report-submit"),
     path("monthly-reports/<int:pk>/verify/", review.report_verify_view, name="report-verify"),
     path("monthly-reports/<int:pk>/approve/", review.report_approve_view, name="report-approve"),

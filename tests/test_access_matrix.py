@@ -25,6 +25,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from pypdf import PdfReader
 
 from budgets.models import Satker
 from tests import personas
@@ -58,6 +59,9 @@ SITE: dict[str, tuple[str, str]] = {
     "budgets:pagu-revise": ("L 403 403 403 403 200 403", "L 403 403 403 403 200 403"),
     "budgets:report-list": ("L 200 200 200 200 200 200", "L 405 405 405 405 405 405"),
     "budgets:report-detail": ("L 200 404 200 200 200 200", "L 200 404 200 200 200 200"),
+    # The report's official documents (PDF, XLSX): whoever reads the report; read-only.
+    "budgets:report-pdf": ("L 200 404 200 200 200 200", "L 405 405 405 405 405 405"),
+    "budgets:report-xlsx": ("L 200 404 200 200 200 200", "L 405 405 405 405 405 405"),
     # Transitions (the month is a draft): the officer submits; the head verifies and the
     # directorate's reviewers and admin review (a draft cannot be verified or approved: back to
     # the report page with the reason; a return without a comment shows the form again); only
@@ -180,7 +184,18 @@ def site_path(name: str, world: World) -> str:
         "imports:upload": ["realisasi"],
         "imports:template": ["realisasi"],
     }
-    for report_url in ("detail", "submit", "verify", "approve", "return", "reopen", "withdraw", "outputs"):
+    for report_url in (
+        "detail",
+        "submit",
+        "verify",
+        "approve",
+        "return",
+        "reopen",
+        "withdraw",
+        "outputs",
+        "pdf",
+        "xlsx",
+    ):
         args[f"budgets:report-{report_url}"] = [own.report.pk]
     for upload_url in ("detail", "status", "confirm", "cancel", "errors", "file"):
         args[f"imports:{upload_url}"] = [own.upload.pk]
@@ -262,7 +277,8 @@ def people(matrix: Matrix) -> dict:
 
 
 def body_text(response) -> str:
-    """What the user receives, as text: an xlsx is unzipped (its sheets and shared strings)."""
+    """What the user receives, as text: an xlsx is unzipped (its sheets and shared strings), a
+    PDF's text extracted (its streams are compressed)."""
     if getattr(response, "streaming", False):
         content = b"".join(response.streaming_content)
     else:
@@ -273,6 +289,8 @@ def body_text(response) -> str:
                 return " ".join(book.read(part).decode("utf-8", "replace") for part in book.namelist())
         except zipfile.BadZipFile:
             pass
+    if content[:5] == b"%PDF-":
+        return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
     return content.decode("utf-8", "replace")
 
 
