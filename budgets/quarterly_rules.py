@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from budgets.calendar import report_due_date
+from budgets.calendar import last_completed_month, report_due_date
 from budgets.output_rules import GAP_POINTS
 from core.formats import format_decimal, format_percent, join_words, month_name
 
@@ -42,6 +42,12 @@ def quarter_due_date(year: int, period: int, holidays: Iterable[date] | None = N
     rule for the quarter's last month. The year-end report (period 4) is due 5 working days
     after 31 December, the same day."""
     return report_due_date(year, last_month(period), holidays)
+
+
+def last_completed_quarter(year: int, today: date) -> int:
+    """The last quarter of ``year`` that has ended by ``today`` (past years: 4; while the first
+    runs, and for future years: 1, the first to come)."""
+    return max(last_completed_month(year, today) // 3, 1)
 
 
 def absorption_target(fiscal_year, period: int) -> Decimal:

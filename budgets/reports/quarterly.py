@@ -142,12 +142,14 @@ def satker_quarter_figures(
 
 
 def quarterly_report(
-    filters: RealizationFilter, *, fiscal_year: FiscalYear, quarter: int | str, today: date
+    filters: RealizationFilter, *, fiscal_year: FiscalYear, quarter: int | str | None, today: date
 ) -> ReportResult:
     """One row per satker of the filter (its scope) with a DIPA in the year: its report of the
-    quarter (``quarter`` 1-4, or ``"year-end"``), status (``MISSING`` without one), due date,
-    timeliness, absorption against the target, physical progress and the obstacles open at the
+    quarter (``quarter`` 1-4, or ``"year-end"``; None: the year's last completed quarter), status
+    (``MISSING`` without one), due date, timeliness, absorption against the target, physical progress and the obstacles open at the
     quarter's end among those its report names."""
+    if quarter is None:
+        quarter = quarterly_rules.last_completed_quarter(fiscal_year.year, today)
     year_end = quarter == quarterly_rules.YEAR_END
     period = 4 if year_end else int(quarter)
     kind = QuarterlyReport.Kind.YEAR_END if year_end else QuarterlyReport.Kind.QUARTER
