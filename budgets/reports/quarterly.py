@@ -146,8 +146,8 @@ def quarterly_report(
 ) -> ReportResult:
     """One row per satker of the filter (its scope) with a DIPA in the year: its report of the
     quarter (``quarter`` 1-4, or ``"year-end"``; None: the year's last completed quarter), status
-    (``MISSING`` without one), due date, timeliness, absorption against the target, physical progress and the obstacles open at the
-    quarter's end among those its report names."""
+    (``MISSING`` without one), due date, timeliness, absorption against the target, physical
+    progress and the obstacles open at the quarter's end among those its report names."""
     if quarter is None:
         quarter = quarterly_rules.last_completed_quarter(fiscal_year.year, today)
     year_end = quarter == quarterly_rules.YEAR_END
