@@ -96,6 +96,17 @@ def quarterly_detail(request: HttpRequest, code: str, year: int, q: str, forms: 
     duty_conflict = service.quarterly_conflict(user, report) if may_decide else None
     version = {"version": report.version} if report else {}
     obstacles = list(report.obstacles.select_related("opened_in__fiscal_year").order_by("pk")) if report else []
+    failed_edit = forms.get("obstacle-update")
+    for obstacle in obstacles:
+        # Each open obstacle's edit form, its fields named apart (ids) from the others'.
+        if failed_edit is not None and str(failed_edit.data.get("obstacle")) == str(obstacle.pk):
+            obstacle.edit_form = failed_edit
+        else:
+            obstacle.edit_form = ObstacleForm(
+                initial={**version, "obstacle": obstacle.pk, **{name: getattr(obstacle, name)
+                                                                for name in service.OBSTACLE_FIELDS}},
+                auto_id=f"id_obstacle{obstacle.pk}_%s",
+            )  # fmt: skip
     return render(request, "budgets/quarterly_detail.html", {
         "satker": satker, "fiscal_year": fiscal_year, "report": report, "q": q, "year_end": year_end,
         "period_label": report.period_label if report else _period_label(period, year_end),

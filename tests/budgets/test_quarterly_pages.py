@@ -140,3 +140,28 @@ def test_officer_sees_only_its_province_on_the_board(board) -> None:
     assert "DISASTER" not in {row["category"] for row in response.context["summary"]["categories"]}
     other = client_for(board.officer).get(reverse("budgets:obstacles"), {"province": board.other_satker.province.pk})
     assert other.context["summary"]["total"] == 0
+
+
+def test_officer_edits_and_closes_an_obstacle_through_the_page(world) -> None:
+    client = client_for(world.officer)
+    act(client, world, "prepare")
+    report = qw.quarterly(world)
+    obstacle = service.obstacle_add(report=report, by=world.officer, category="STAFF", description="d",
+                                    follow_up="f", owner="o")  # fmt: skip
+    report.refresh_from_db()
+    body = client.get(page(world)).content.decode()
+    assert f'id="id_obstacle{obstacle.pk}_description"' in body and "Version" not in body
+    answer = act(client, world, "obstacle-update", version=report.version, obstacle=obstacle.pk, category="STAFF",
+                 description="PPK mutasi", amount_at_risk="5000000", follow_up="f", owner="o",
+                 status="IN_PROGRESS")  # fmt: skip
+    assert answer.status_code == 302
+    obstacle.refresh_from_db()
+    assert obstacle.description == "PPK mutasi" and obstacle.status == "IN_PROGRESS"
+    report.refresh_from_db()
+    refused = act(client, world, "obstacle-close", version=report.version, obstacle=obstacle.pk, outcome="")
+    assert refused.status_code == 200
+    answer = act(client, world, "obstacle-close", version=report.version, obstacle=obstacle.pk, outcome="PPK baru",
+                 resolved="yes")  # fmt: skip
+    assert answer.status_code == 302
+    obstacle.refresh_from_db()
+    assert obstacle.status == "CLOSED" and obstacle.resolved is True
