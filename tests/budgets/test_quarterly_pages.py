@@ -165,3 +165,17 @@ def test_officer_edits_and_closes_an_obstacle_through_the_page(world) -> None:
     assert answer.status_code == 302
     obstacle.refresh_from_db()
     assert obstacle.status == "CLOSED" and obstacle.resolved is True
+
+
+def test_page_query_count_does_not_grow_with_obstacles(world, django_assert_max_num_queries) -> None:
+    client = client_for(world.officer)
+    report = service.quarterly_prepare(satker=world.satker, fiscal_year=world.fiscal_year, period=1, by=world.officer)
+    service.obstacle_add(report=report, by=world.officer, category="STAFF", description="d", follow_up="f", owner="o")
+    client.get(page(world))
+    with django_assert_max_num_queries(60) as one:
+        assert client.get(page(world)).status_code == 200
+    for category in ("BLOKIR", "PROCUREMENT", "DISASTER", "OTHER"):
+        service.obstacle_add(report=report, by=world.officer, category=category, description="d", follow_up="f",
+                             owner="o")  # fmt: skip
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        assert client.get(page(world)).status_code == 200
