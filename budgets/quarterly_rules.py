@@ -23,6 +23,16 @@ QUARTERS = (1, 2, 3, 4)
 YEAR_END = "year-end"  # the period of the year-end report in URLs and parameters
 
 
+def period_of(q: str | int) -> tuple[int, bool]:
+    """(period, year-end) of a URL's or parameter's period: ``1``-``4``, or ``year-end`` (4, True)."""
+    if str(q) == YEAR_END:
+        return 4, True
+    period = int(q)
+    if period not in QUARTERS:
+        raise ValueError(q)
+    return period, False
+
+
 def quarter_months(period: int, *, year_end: bool = False) -> list[int]:
     """The months whose approved reports the report rests on: the quarter's three, or the
     whole year for the year-end report."""

@@ -120,6 +120,23 @@ def report_figures(report: QuarterlyReport, *, today: date) -> QuarterFigures:
     )  # fmt: skip
 
 
+def quarterly_report_of(satker: Satker, fiscal_year: FiscalYear, q: str | int) -> QuarterlyReport | None:
+    """The satker's report of ``q`` (``1``-``4`` or ``year-end``) in the year, with what its page
+    and its PDF show (satker, province, year, who submitted and verified, the delegation)."""
+    period, year_end = quarterly_rules.period_of(q)
+    kind = QuarterlyReport.Kind.YEAR_END if year_end else QuarterlyReport.Kind.QUARTER
+    return (
+        QuarterlyReport.objects.filter(satker=satker, fiscal_year=fiscal_year, kind=kind, period=period)
+        .select_related("satker__province", "fiscal_year", "submitted_by", "verified_by", "verified_under__head")
+        .first()
+    )
+
+
+def report_obstacles(report: QuarterlyReport) -> list[Obstacle]:
+    """The obstacles the report names (first reported in it or carried into it), oldest first."""
+    return list(report.obstacles.select_related("opened_in__fiscal_year").order_by("pk"))
+
+
 def satker_quarter_figures(
     *, satker: Satker, fiscal_year: FiscalYear, period: int, year_end: bool = False, today: date
 ) -> QuarterFigures:

@@ -34,7 +34,7 @@ from budgets.quarterly_forms import (
     StepForm,
 )
 from budgets.reports.obstacles import obstacle_summary
-from budgets.reports.quarterly import satker_quarter_figures
+from budgets.reports.quarterly import quarterly_report_of, report_obstacles, satker_quarter_figures
 from budgets.services import quarterly as service
 from budgets.views.common import add_service_errors, satker_year_or_404
 from core.formats import format_number, month_name
@@ -67,17 +67,11 @@ class ActionConverter:
 
 
 def _period(q: str) -> tuple[int, bool]:
-    return (4, True) if q == quarterly_rules.YEAR_END else (int(q), False)
+    return quarterly_rules.period_of(q)
 
 
 def _report_of(satker: Satker, fiscal_year: FiscalYear, q: str) -> QuarterlyReport | None:
-    period, year_end = _period(q)
-    kind = QuarterlyReport.Kind.YEAR_END if year_end else QuarterlyReport.Kind.QUARTER
-    return (
-        QuarterlyReport.objects.filter(satker=satker, fiscal_year=fiscal_year, kind=kind, period=period)
-        .select_related("satker__province", "fiscal_year", "verified_by", "verified_under__head", "submitted_by")
-        .first()
-    )
+    return quarterly_report_of(satker, fiscal_year, q)
 
 
 @data_access_required()
@@ -95,7 +89,7 @@ def quarterly_detail(request: HttpRequest, code: str, year: int, q: str, forms: 
     )
     duty_conflict = service.quarterly_conflict(user, report) if may_decide else None
     version = {"version": report.version} if report else {}
-    obstacles = list(report.obstacles.select_related("opened_in__fiscal_year").order_by("pk")) if report else []
+    obstacles = report_obstacles(report) if report else []
     failed_edit = forms.get("obstacle-update")
     for obstacle in obstacles:
         # Each open obstacle's edit form, its fields named apart (ids) from the others'.
