@@ -66,19 +66,11 @@ class ActionConverter:
         return value
 
 
-def _period(q: str) -> tuple[int, bool]:
-    return quarterly_rules.period_of(q)
-
-
-def _report_of(satker: Satker, fiscal_year: FiscalYear, q: str) -> QuarterlyReport | None:
-    return quarterly_report_of(satker, fiscal_year, q)
-
-
 @data_access_required()
 def quarterly_detail(request: HttpRequest, code: str, year: int, q: str, forms: dict | None = None) -> HttpResponse:
     satker, fiscal_year, can_edit = satker_year_or_404(request, code, year)
-    period, year_end = _period(q)
-    report = _report_of(satker, fiscal_year, q)
+    period, year_end = quarterly_rules.period_of(q)
+    report = quarterly_report_of(satker, fiscal_year, q)
     user, forms, today = request.user, forms or {}, timezone.localdate()
     figures = satker_quarter_figures(satker=satker, fiscal_year=fiscal_year, period=period, year_end=year_end,
                                      today=today)  # fmt: skip
@@ -135,7 +127,7 @@ def quarterly_links(satker: Satker, fiscal_year: FiscalYear) -> list[dict]:
                for report in QuarterlyReport.objects.filter(satker=satker, fiscal_year=fiscal_year)}  # fmt: skip
     links = []
     for q in ("1", "2", "3", "4", quarterly_rules.YEAR_END):
-        period, year_end = _period(q)
+        period, year_end = quarterly_rules.period_of(q)
         links.append({"q": q, "label": _period_label(period, year_end), "report": reports.get(q)})
     return links
 
@@ -172,7 +164,7 @@ def _obstacle(report: QuarterlyReport, pk: int | None) -> Obstacle:
 def _act(action: str, report: QuarterlyReport | None, request: HttpRequest, data: dict, satker, fiscal_year, q):
     user, version = request.user, data.get("version")
     if action == "prepare":
-        period, year_end = _period(q)
+        period, year_end = quarterly_rules.period_of(q)
         return service.quarterly_prepare(satker=satker, fiscal_year=fiscal_year, period=period, year_end=year_end,
                                          by=user)  # fmt: skip
     if report is None:
@@ -210,7 +202,7 @@ def quarterly_action(request: HttpRequest, code: str, year: int, q: str, action:
     PermissionDenied); a conflict of duty or a refusal about the report comes back as a message
     on the page; a form's field errors re-render the page with the form."""
     satker, fiscal_year, _can_edit = satker_year_or_404(request, code, year)
-    report = _report_of(satker, fiscal_year, q)
+    report = quarterly_report_of(satker, fiscal_year, q)
     form_class = FORMS.get(action)
     form = form_class(request.POST) if form_class else None
     here = redirect("budgets:quarterly-detail", code=satker.code, year=fiscal_year.year, q=q)
