@@ -161,7 +161,7 @@ def satker_quarter_figures(
 def quarterly_report(
     filters: RealizationFilter, *, fiscal_year: FiscalYear, quarter: int | str | None, today: date
 ) -> ReportResult:
-    """One row per satker of the filter (its scope) with a DIPA in the year: its report of the
+    """One row per provincial satker of the filter (its scope) with a DIPA in the year: its report of the
     quarter (``quarter`` 1-4, or ``"year-end"``; None: the year's last completed quarter), status
     (``MISSING`` without one), due date, timeliness, absorption against the target, physical
     progress and the obstacles open at the quarter's end among those its report names."""
@@ -170,7 +170,8 @@ def quarterly_report(
     year_end = quarter == quarterly_rules.YEAR_END
     period = 4 if year_end else int(quarter)
     kind = QuarterlyReport.Kind.YEAR_END if year_end else QuarterlyReport.Kind.QUARTER
-    satkers = Satker.objects.all() if filters.satkers is None else filters.satkers
+    # The provinces' satkers: the directorate's central units make no quarterly DK/TP report.
+    satkers = (Satker.objects.all() if filters.satkers is None else filters.satkers).filter(is_central=False)
     if filters.province:
         satkers = satkers.filter(province__bps_code=filters.province)
     if filters.authority:

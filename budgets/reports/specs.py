@@ -201,7 +201,7 @@ SPECS: tuple[ReportSpec, ...] = (
     ),
     ReportSpec(
         "quarterly",
-        _("Laporan triwulan satker dekonsentrasi dan tugas pembantuan"),
+        _("Laporan triwulan DK-TP"),
         (
             SATKER,
             Column("satker_name", _("Satker")),

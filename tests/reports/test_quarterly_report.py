@@ -62,6 +62,14 @@ def test_year_end_and_other_quarters(world) -> None:
     assert rows_of(client_for(world.reviewer))["rows"][0]["quarter"] == 4  # a past year: its last quarter
 
 
+def test_central_units_make_no_quarterly_report(world, central_satker) -> None:
+    SatkerAuthority.objects.create(satker=central_satker, fiscal_year=world.fiscal_year, authority=Authority.KP)
+    BudgetLine.objects.create(satker=central_satker, fiscal_year=world.fiscal_year, component=world.line_a.component,
+                              account=world.line_a.account, pagu=10_000_000)  # fmt: skip
+    data = rows_of(client_for(world.reviewer), quarter="1")
+    assert central_satker.code not in {row["satker"] for row in data["rows"]}
+
+
 def test_officer_sees_only_its_province(world) -> None:
     data = rows_of(client_for(world.officer), quarter="1")
     assert {row["satker"] for row in data["rows"]} == {"170019"}
@@ -76,7 +84,7 @@ def test_bad_quarter_is_a_400(world) -> None:
 
 def test_html_page(world) -> None:
     response = client_for(world.reviewer).get(URL, {"year": qw.YEAR, "quarter": "1"})
-    assert response.status_code == 200 and "Laporan triwulan satker dekonsentrasi" in response.content.decode()
+    assert response.status_code == 200 and "Laporan triwulan DK-TP" in response.content.decode()
 
 
 def _more_satkers(world, count: int) -> None:
