@@ -179,6 +179,8 @@ def quarterly_prepare(
         raise ValidationError(_("Triwulan harus 1 sampai 4."))
     ensure_can_edit_satker(by, satker)
     ensure_year_open(fiscal_year)
+    if satker.is_central:
+        raise ValidationError(_("Unit pusat direktorat tidak menyusun laporan triwulan DK-TP."))
     if not quarter_has_started(fiscal_year, period, year_end=year_end, today=today):
         raise ValidationError(_("Triwulan ini belum dimulai."))
     Satker.objects.select_for_update().get(pk=satker.pk)

@@ -103,7 +103,7 @@ def quarterly_detail(request: HttpRequest, code: str, year: int, q: str, forms: 
         "obstacles": obstacles,
         "transitions": report.transitions.select_related("by").order_by("at", "pk") if report else [],
         "history": report.history.select_related("history_user").order_by("-history_date")[:20] if report else [],
-        "can_prepare": can_edit and report is None and not fiscal_year.is_closed
+        "can_prepare": can_edit and report is None and not fiscal_year.is_closed and not satker.is_central
         and service.quarter_has_started(fiscal_year, period, year_end=year_end, today=today),
         "editable": editable,
         "can_verify": may_decide and report.status == Status.SUBMITTED and not duty_conflict,

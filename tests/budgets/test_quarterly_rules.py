@@ -114,3 +114,11 @@ def test_open_obstacles_carry_into_the_next_year(world, report) -> None:
     SatkerAuthority.objects.create(satker=world.satker, fiscal_year=next_year, authority="DK")
     later = service.quarterly_prepare(satker=world.satker, fiscal_year=next_year, period=1, by=world.officer)
     assert list(later.obstacles.all()) == [obstacle]
+
+
+@pytest.mark.django_db
+def test_central_units_prepare_none(world, central_satker) -> None:
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        service.quarterly_prepare(satker=central_satker, fiscal_year=world.fiscal_year, period=1, by=world.admin)
