@@ -32,7 +32,7 @@ from accounts import permissions
 from accounts.delegation import signs_for_province
 from budgets import quarterly_rules
 from budgets.models import FiscalYear, Obstacle, QuarterlyReport, QuarterlyTransition, Satker, TimelinessStep
-from budgets.reports.quarterly import report_figures
+from budgets.reports.quarterly import QuarterFigures, report_figures
 from budgets.services.common import ensure_can_edit_satker, ensure_year_open
 from budgets.services.realization import StaleVersion
 from core.audit_log import audit_on_commit
@@ -306,10 +306,10 @@ def obstacle_close(
 # --- The steps --------------------------------------------------------------------------------
 
 
-def submit_problems(report: QuarterlyReport, *, today: date) -> list[str]:
+def submit_problems(report: QuarterlyReport, *, today: date, figures: QuarterFigures | None = None) -> list[str]:
     """What keeps the report from being submitted (empty: nothing): months not approved, or an
-    obstacle required and none reported."""
-    figures = report_figures(report, today=today)
+    obstacle required and none reported. ``figures``: the report's, when the caller has them."""
+    figures = figures or report_figures(report, today=today)
     missing = figures.months_not_approved
     if missing:
         return [

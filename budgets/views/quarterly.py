@@ -99,7 +99,7 @@ def quarterly_detail(request: HttpRequest, code: str, year: int, q: str, forms: 
         "figures": figures,
         "months": [(month, month_name(month), figures.month_status.get(month)) for month in figures.months],
         "obstacle_reasons": figures.obstacle_reasons(),
-        "submit_problems": service.submit_problems(report, today=today) if editable else [],
+        "submit_problems": service.submit_problems(report, today=today, figures=figures) if editable else [],
         "obstacles": obstacles,
         "transitions": report.transitions.select_related("by").order_by("at", "pk") if report else [],
         "history": report.history.select_related("history_user").order_by("-history_date")[:20] if report else [],
