@@ -23,7 +23,7 @@ from simple_history.utils import bulk_create_with_history
 from budgets import quarterly_rules
 from budgets.calendar import last_completed_month
 from budgets.models import FiscalYear, Holiday, Obstacle, QuarterlyReport, QuarterlyTransition, Satker
-from budgets.reports.quarterly import QuarterFigures, quarter_figures
+from budgets.reports.quarterly import QuarterFigures, figures_snapshot, quarter_figures
 from core.formats import format_percent
 from demo.budgets import DEMO_REASON, JAKARTA, SEED, DemoDataError, demo_years
 
@@ -146,6 +146,7 @@ def _load_year(fiscal_year: FiscalYear, periods: list[tuple[int, bool]], today: 
                 steps.append((Status.DRAFT, Status.SUBMITTED, officer, submitted, ""))
             if status in {Status.VERIFIED, Status.APPROVED}:
                 report.verified_at, report.verified_by = _at(verified, 14), head
+                report.signed_figures = figures_snapshot(entry)
                 report.sent_at, report.sent_on_time = report.verified_at, verified <= due
                 steps.append((Status.SUBMITTED, Status.VERIFIED, head, verified, ""))
             if status == Status.RETURNED:

@@ -11,6 +11,7 @@ reported again in every later report (``reported_in``), until it is closed with 
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
 from django.utils.text import format_lazy
@@ -66,6 +67,11 @@ class QuarterlyReport(models.Model):
         on_delete=models.PROTECT, related_name="+",
     )  # fmt: skip
     approved_at = models.DateTimeField(_("disetujui pada"), null=True, blank=True)
+    # The figures as the head verified and signed them (budgets.reports.quarterly.figures_snapshot):
+    # the document keeps them if an approved month is reopened later. None until verified, and
+    # again after a return.
+    signed_figures = models.JSONField(_("angka saat diverifikasi"), null=True, blank=True, editable=False,
+                                      encoder=DjangoJSONEncoder)  # fmt: skip
     version = models.PositiveIntegerField(_("versi"), default=1)
     updated_at = models.DateTimeField(_("diubah pada"), auto_now=True)
 

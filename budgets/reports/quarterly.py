@@ -10,7 +10,7 @@ number of queries.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -66,6 +66,35 @@ class QuarterFigures:
         )
 
 
+DECIMALS = ("absorption", "absorption_target", "physical_progress", "financial_progress")
+RO_DECIMALS = ("target", "volume", "achievement", "physical_progress", "financial_progress", "gap")
+
+
+def _decimal(value: Any) -> Decimal | None:
+    return None if value is None else Decimal(str(value))
+
+
+def figures_snapshot(figures: QuarterFigures) -> dict[str, Any]:
+    """The figures as JSON (Decimals as strings), to be kept with the report when it is signed."""
+    data = asdict(figures)
+    data["month_status"] = {str(month): status for month, status in figures.month_status.items()}
+    for key in DECIMALS:
+        data[key] = None if data[key] is None else str(data[key])
+    data["ro_rows"] = [{key: str(value) if isinstance(value, Decimal) else value for key, value in row.items()}
+                       for row in figures.ro_rows]  # fmt: skip
+    return data
+
+
+def figures_from_snapshot(data: dict[str, Any]) -> QuarterFigures:
+    values = {**data, "month_status": {int(month): status for month, status in data["month_status"].items()}}
+    for key in DECIMALS:
+        values[key] = _decimal(values[key])
+    if values["absorption_target"] is None:
+        values["absorption_target"] = Decimal(0)
+    values["ro_rows"] = [{**row, **{key: _decimal(row.get(key)) for key in RO_DECIMALS}} for row in data["ro_rows"]]
+    return QuarterFigures(**values)
+
+
 def quarter_figures(
     fiscal_year: FiscalYear, period: int, satkers: QuerySet[Satker], *, year_end: bool = False, today: date
 ) -> dict[int, QuarterFigures]:
@@ -112,8 +141,11 @@ def quarter_figures(
     return figures
 
 
-def report_figures(report: QuarterlyReport, *, today: date) -> QuarterFigures:
-    """The figures of one quarterly report (the page, the PDF, the submission's checks)."""
+def report_figures(report: QuarterlyReport, *, today: date, live: bool = False) -> QuarterFigures:
+    """The figures of one quarterly report (the page, the PDF, the submission's checks): as the
+    head signed them once verified, else (or with ``live``) from the monthly reports now."""
+    if report.signed_figures and not live:
+        return figures_from_snapshot(report.signed_figures)
     return satker_quarter_figures(
         satker=report.satker, fiscal_year=report.fiscal_year, period=report.period, year_end=report.is_year_end,
         today=today,
@@ -178,12 +210,13 @@ def quarterly_report(
         satkers = satkers.filter(authorities__fiscal_year=fiscal_year, authorities__authority=filters.authority)
     figures = quarter_figures(fiscal_year, period, satkers, year_end=year_end, today=today)
     infos = satkers_of(RealizationFilter(year=fiscal_year.year, satkers=satkers))
-    reports = {
-        satker_id: (status, due_date, on_time, pk)
-        for satker_id, status, due_date, on_time, pk in QuarterlyReport.objects.filter(
-            fiscal_year=fiscal_year, kind=kind, period=period, satker_id__in=list(infos)
-        ).values_list("satker_id", "status", "due_date", "sent_on_time", "pk")
-    }
+    reports, signed = {}, {}
+    for satker_id, status, due_date, on_time, pk, snapshot in QuarterlyReport.objects.filter(
+        fiscal_year=fiscal_year, kind=kind, period=period, satker_id__in=list(infos)
+    ).values_list("satker_id", "status", "due_date", "sent_on_time", "pk", "signed_figures"):
+        reports[satker_id] = (status, due_date, on_time, pk)
+        if snapshot:  # a verified report: the figures its head signed, as on its page and PDF
+            signed[satker_id] = figures_from_snapshot(snapshot)
     # Open at the quarter's end: reported in the quarter's report and not closed by that day.
     quarter_end = month_end(fiscal_year.year, quarterly_rules.last_month(period))
     open_counts = dict(
@@ -199,10 +232,13 @@ def quarterly_report(
     default_due = quarterly_rules.quarter_due_date(fiscal_year.year, period, holidays)
     rows = []
     counts = {"approved": 0, "missing": 0, "late": 0}
+    shown: list[QuarterFigures] = []
     for pk, info in sorted(infos.items(), key=lambda item: item[1].code):
         entry = figures.get(pk)
         if entry is None or not entry.pagu:
             continue  # no DIPA in the year: no report expected
+        entry = signed.get(pk, entry)
+        shown.append(entry)
         status, due_date, on_time, _report = reports.get(pk, ("MISSING", default_due, None, None))
         counts["approved"] += status == Status.APPROVED
         counts["missing"] += status == "MISSING"
@@ -214,9 +250,7 @@ def quarterly_report(
             "absorption_target": entry.absorption_target, "physical_progress": entry.physical_progress,
             "obstacles_open": open_counts.get(pk, 0),
         })  # fmt: skip
-    absorption = output_rules.percent(
-        sum(figures[pk].realisasi for pk in figures), sum(figures[pk].pagu_efektif for pk in figures)
-    )
+    absorption = output_rules.percent(sum(e.realisasi for e in shown), sum(e.pagu_efektif for e in shown))
     totals = {"satkers": len(rows), **counts, "absorption": absorption,
               "obstacles_open": sum(row["obstacles_open"] for row in rows)}  # fmt: skip
     return ReportResult("quarterly", rows, totals, {}, {"quarter": rows[0]["quarter"] if rows else quarter})

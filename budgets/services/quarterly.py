@@ -32,7 +32,7 @@ from accounts import permissions
 from accounts.delegation import signs_for_province
 from budgets import quarterly_rules
 from budgets.models import FiscalYear, Obstacle, QuarterlyReport, QuarterlyTransition, Satker, TimelinessStep
-from budgets.reports.quarterly import QuarterFigures, report_figures
+from budgets.reports.quarterly import QuarterFigures, figures_snapshot, report_figures
 from budgets.services.common import ensure_can_edit_satker, ensure_year_open
 from budgets.services.realization import StaleVersion
 from core.audit_log import audit_on_commit
@@ -309,7 +309,7 @@ def obstacle_close(
 def submit_problems(report: QuarterlyReport, *, today: date, figures: QuarterFigures | None = None) -> list[str]:
     """What keeps the report from being submitted (empty: nothing): months not approved, or an
     obstacle required and none reported. ``figures``: the report's, when the caller has them."""
-    figures = figures or report_figures(report, today=today)
+    figures = figures or report_figures(report, today=today, live=True)
     missing = figures.months_not_approved
     if missing:
         return [
@@ -378,6 +378,7 @@ def quarterly_verify(
     now = timezone.now()
     _transition(report, to=Status.VERIFIED, by=by, comment=note.strip())
     report.verified_at, report.verified_by, report.verified_under = now, by, delegation
+    report.signed_figures = figures_snapshot(report_figures(report, today=today, live=True))
     _mark_sent(report, TimelinessStep.VERIFICATION, now, today)
     _saved(report, by, STEP)
     return report
@@ -421,6 +422,6 @@ def quarterly_return(
         _require_status(report, Status.SUBMITTED, Status.VERIFIED)
     _ensure_no_conflict(by, report)
     _transition(report, to=Status.RETURNED, by=by, comment=comment.strip())
-    report.verified_at = report.verified_by = report.verified_under = None
+    report.verified_at = report.verified_by = report.verified_under = report.signed_figures = None
     _saved(report, by, STEP)
     return report

@@ -34,7 +34,7 @@ from budgets.quarterly_forms import (
     StepForm,
 )
 from budgets.reports.obstacles import obstacle_summary
-from budgets.reports.quarterly import quarterly_report_of, report_obstacles, satker_quarter_figures
+from budgets.reports.quarterly import quarterly_report_of, report_figures, report_obstacles, satker_quarter_figures
 from budgets.services import quarterly as service
 from budgets.views.common import add_service_errors, satker_year_or_404
 from core.formats import format_number, month_name
@@ -72,8 +72,14 @@ def quarterly_detail(request: HttpRequest, code: str, year: int, q: str, forms: 
     period, year_end = quarterly_rules.period_of(q)
     report = quarterly_report_of(satker, fiscal_year, q)
     user, forms, today = request.user, forms or {}, timezone.localdate()
-    figures = satker_quarter_figures(satker=satker, fiscal_year=fiscal_year, period=period, year_end=year_end,
-                                     today=today)  # fmt: skip
+    # A verified report shows the figures its head signed; otherwise they are read now.
+    figures = (
+        report_figures(report, today=today)
+        if report
+        else satker_quarter_figures(
+            satker=satker, fiscal_year=fiscal_year, period=period, year_end=year_end, today=today
+        )
+    )
     editable = bool(can_edit and report and report.status in service.EDITABLE and not fiscal_year.is_closed)
     may_decide = report is not None and (
         (report.status == Status.SUBMITTED and signs_for_province(user, satker.province_id, today)[0])

@@ -236,3 +236,17 @@ def test_an_obstacle_of_another_report_is_not_changed_through_this_one(world, re
                                     owner="o")  # fmt: skip
     with pytest.raises(ValidationError):
         service.obstacle_close(report=ready, obstacle=obstacle, by=world.officer, outcome="x", resolved=False)
+
+
+def test_the_signed_figures_stay_when_a_month_is_reopened_later(world, ready) -> None:
+    from budgets.models import MonthlyReport
+
+    report = service.quarterly_verify(report=submitted(world, ready), by=world.head, today=ON_TIME)
+    assert report.signed_figures["absorption"] == "40.00"
+    march = MonthlyReport.objects.get(satker=world.satker, fiscal_year=world.fiscal_year, month=3)
+    MonthlyReport.objects.filter(pk=march.pk).update(status="RETURNED")  # an admin reopened March
+    report.refresh_from_db()
+    assert report_figures(report, today=ON_TIME).absorption == Decimal("40.00")
+    assert report_figures(report, today=ON_TIME, live=True).absorption == Decimal("20.00")
+    report = service.quarterly_return(report=report, by=world.reviewer, comment="Maret dibuka kembali.")
+    assert report.signed_figures is None
