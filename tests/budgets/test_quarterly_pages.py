@@ -179,3 +179,15 @@ def test_page_query_count_does_not_grow_with_obstacles(world, django_assert_max_
                              owner="o")  # fmt: skip
     with django_assert_max_num_queries(len(one.captured_queries)):
         assert client.get(page(world)).status_code == 200
+
+
+def test_board_query_count_does_not_grow_with_obstacles(board, django_assert_max_num_queries) -> None:
+    client = client_for(board.reviewer)
+    client.get(reverse("budgets:obstacles"))
+    with django_assert_max_num_queries(30) as few:
+        client.get(reverse("budgets:obstacles"))
+    q3 = service.quarterly_prepare(satker=board.satker, fiscal_year=board.fiscal_year, period=3, by=board.officer)
+    for category in ("STAFF", "REGULATION", "OTHER", "PARTICIPANTS"):
+        service.obstacle_add(report=q3, by=board.officer, category=category, description="d", follow_up="f", owner="o")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert len(client.get(reverse("budgets:obstacles")).context["table"].page.object_list) == 7
