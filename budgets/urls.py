@@ -1,11 +1,13 @@
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import path, register_converter
 
-from budgets.views import documents, entry, pagu, review
+from budgets.views import documents, entry, pagu, quarterly, review
 from budgets.views.satkers import SatkerListView
 
 app_name = "budgets"
+register_converter(quarterly.PeriodConverter, "quarter")
+register_converter(quarterly.ActionConverter, "quarterly_action")
 
 urlpatterns = [
     path("satkers/", SatkerListView.as_view(), name="satker-list"),
@@ -14,6 +16,14 @@ urlpatterns = [
     path("satkers/<str:code>/<int:year>/rpd/", entry.rpd_entry, name="rpd-entry"),
     path("satkers/<str:code>/<int:year>/pagu/", pagu.pagu_detail, name="pagu"),
     path("satkers/<str:code>/<int:year>/pagu/revise/", pagu.pagu_revise_view, name="pagu-revise"),
+    # <quarter>: 1-4 (TW I-IV) or "year-end"; the PDF is <quarter>/pdf/ (budgets/documents).
+    path("satkers/<str:code>/<int:year>/quarterly/<quarter:q>/", quarterly.quarterly_detail, name="quarterly-detail"),
+    path(
+        "satkers/<str:code>/<int:year>/quarterly/<quarter:q>/<quarterly_action:action>/",
+        quarterly.quarterly_action,
+        name="quarterly-action",
+    ),
+    path("obstacles/", quarterly.ObstacleBoardView.as_view(), name="obstacles"),
     path("monthly-reports/", review.MonthlyReportListView.as_view(), name="report-list"),
     path("monthly-reports/<int:pk>/", review.report_detail, name="report-detail"),
     path("monthly-reports/<int:pk>/pdf/", documents.report_pdf, name="report-pdf"),

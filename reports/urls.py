@@ -19,6 +19,7 @@ PATHS = {
     "ovop": "reports/ovop/",
     "ikm": "reports/ikm/",
     "ro": "reports/ro/",
+    "quarterly": "reports/quarterly/",
 }
 
 urlpatterns = [path(route, report_view, {"name": name}, name=name) for name, route in PATHS.items()]

@@ -26,7 +26,7 @@ BASIS_LABELS = {
     "approved": gettext_lazy("laporan disetujui"),
     "submitted": gettext_lazy("disetujui + menunggu tinjauan"),
 }
-FILTER_ORDER = ("year", "month", "province", "component", "authority", "basis", "below", "ro", "level")
+FILTER_ORDER = ("year", "quarter", "month", "province", "component", "authority", "basis", "below", "ro", "level")
 
 
 def bad_request(request: HttpRequest, spec: ReportSpec, errors: dict[str, list[str]]) -> HttpResponse:
@@ -49,6 +49,8 @@ def describe(spec: ReportSpec, applied: dict, province_name: str | None) -> str:
         parts.append(_("komponen %(c)s") % {"c": applied["component"]})
     if applied.get("ro"):
         parts.append(_("RO %(ro)s") % {"ro": applied["ro"]})
+    if applied.get("quarter"):
+        parts.append(_("triwulan %(q)s") % {"q": applied["quarter"]})
     if "below" in applied:
         parts.append(_("di bawah %(b)s %%") % {"b": applied["below"] if applied["below"] is not None else _("ambang")})
     if "basis" in spec.params:
@@ -58,7 +60,8 @@ def describe(spec: ReportSpec, applied: dict, province_name: str | None) -> str:
 
 def filename(spec: ReportSpec, applied: dict) -> str:
     parts = ["laporan", spec.name, str(applied["year"])]
-    parts += [str(applied[k]) for k in ("month", "authority", "province", "component", "ro") if applied.get(k)]
+    parts += [str(applied[k]) for k in ("quarter", "month", "authority", "province", "component", "ro")
+              if applied.get(k)]  # fmt: skip
     return "-".join(parts)
 
 
@@ -96,10 +99,18 @@ def report_view(request: HttpRequest, name: str) -> HttpResponse:
     applied = {**params.as_dict(), "province": filters.province}
     if "ro" in spec.params:
         applied["ro"] = params.ro
+    if "quarter" in spec.params:
+        applied["quarter"] = params.quarter
 
     def build():
         context = BuildContext(
-            fiscal_year, params.below, params.below_given, timezone.localdate(), params.ro, params.level
+            fiscal_year,
+            params.below,
+            params.below_given,
+            timezone.localdate(),
+            params.ro,
+            params.level,
+            params.quarter,
         )
         return spec.build(filters, context)
 

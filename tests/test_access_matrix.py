@@ -75,6 +75,12 @@ SITE: dict[str, tuple[str, str]] = {
     # The month's capaian RO (a draft): written by whoever may write its realization; an empty
     # POST shows the page again with the form's errors.
     "budgets:report-outputs": ("L 405 405 405 405 405 405", "L 200 404 403 403 200 403"),
+    # The quarterly report (TW I of the world's year, not prepared yet): read like the satker's
+    # year; prepared by the province's officer or the admin; the obstacle board lists what the
+    # user's scope allows.
+    "budgets:quarterly-detail": ("L 200 404 200 200 200 200", "L 200 404 200 200 200 200"),
+    "budgets:quarterly-action": ("L 405 405 405 405 405 405", "L 302 404 403 403 302 403"),
+    "budgets:obstacles": ("L 200 200 200 200 200 200", "L 405 405 405 405 405 405"),
     # Reports: every signed-in role; below province level an officer's rows are their own.
     "reports:realization": ("L 200 200 200 200 200 200", "L 200 200 200 200 200 200"),
     "reports:provinces": ("L 200 200 200 200 200 200", "L 200 200 200 200 200 200"),
@@ -85,6 +91,7 @@ SITE: dict[str, tuple[str, str]] = {
     "reports:outputs": ("L 200 200 200 200 200 200", "L 200 200 200 200 200 200"),
     "reports:ovop": ("L 200 200 200 200 200 200", "L 200 200 200 200 200 200"),
     "reports:ro": ("L 200 200 200 200 200 200", "L 200 200 200 200 200 200"),
+    "reports:quarterly": ("L 200 200 200 200 200 200", "L 200 200 200 200 200 200"),
     # The registry: officers keep their province's enterprises; reviewers and viewers read.
     "programs:registry-list": ("L 200 200 200 200 200 200", "L 405 405 405 405 405 405"),
     "programs:registry-create": ("L 200 200 403 403 200 403", "L 200 200 403 403 200 403"),
@@ -115,7 +122,7 @@ SITE: dict[str, tuple[str, str]] = {
 
 REPORT_PAGES = ("reports:realization", "reports:provinces", "reports:satkers",
                 "reports:monthly", "reports:submissions", "reports:ikm",
-                "reports:outputs", "reports:ovop", "reports:ro")  # fmt: skip
+                "reports:outputs", "reports:ovop", "reports:ro", "reports:quarterly")  # fmt: skip
 # Exports: the same outcomes as the page's GET, in every format the page offers.
 EXPORTS: dict[str, tuple[str, ...]] = {
     **{name: ("xlsx", "csv", "json") for name in REPORT_PAGES},
@@ -179,6 +186,8 @@ def site_path(name: str, world: World) -> str:
         "programs:ovop-awards": [own.satker.code, year],
         "programs:ovop-candidate": [own.satker.code, year, own.candidate.pk],
         "programs:targets": [own.satker.code, year],
+        "budgets:quarterly-detail": [own.satker.code, year, 1],
+        "budgets:quarterly-action": [own.satker.code, year, 1, "prepare"],
         "programs:registry-detail": [own.enterprise.pk],
         "programs:registry-edit": [own.enterprise.pk],
         "imports:upload": ["realisasi"],

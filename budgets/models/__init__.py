@@ -1,4 +1,5 @@
-"""budgets' models: master data (master.py) and budget execution (execution.py)."""
+"""budgets' models: master data (master.py), budget execution (execution.py), outputs (outputs.py)
+and the quarterly report with its obstacles (quarterly.py)."""
 
 from budgets.models.execution import (
     BudgetLine,
@@ -39,6 +40,7 @@ from budgets.models.outputs import (
     OutputClass,
     OutputVolumeTarget,
 )
+from budgets.models.quarterly import Obstacle, QuarterlyReport, QuarterlyTransition
 
 __all__ = [
     "PERCENT_VALIDATORS",
@@ -55,12 +57,15 @@ __all__ = [
     "IkpaIndicator",
     "IkpaWeight",
     "MonthlyReport",
+    "Obstacle",
     "Output",
     "OutputAchievement",
     "OutputAdjustment",
     "OutputClass",
     "OutputVolumeTarget",
     "Province",
+    "QuarterlyReport",
+    "QuarterlyTransition",
     "Realization",
     "Regency",
     "RegencyPeriod",
