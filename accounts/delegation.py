@@ -72,9 +72,9 @@ def delegation_problems(delegation: Delegation) -> dict[str, str]:
             ).exclude(pk=delegation.pk)
             other = overlapping.first()
             if other is not None:
-                problems["starts_on"] = _(
-                    "Periode ini bertumpang tindih dengan pelimpahan lain (%(other)s)."
-                ) % {"other": other}
+                problems["starts_on"] = _("Periode ini bertumpang tindih dengan pelimpahan lain (%(other)s).") % {
+                    "other": other
+                }
     return problems
 
 
@@ -82,3 +82,25 @@ def ensure_delegation_valid(delegation: Delegation) -> None:
     problems = delegation_problems(delegation)
     if problems:
         raise ValidationError(problems)
+
+
+def signers_of_province(province_id: int, day: date | None = None) -> list[User]:
+    """Everyone who signs for ``province_id``'s head on ``day``: its active heads, and the acting
+    heads (Plh/Plt) of the delegations running that day (the mirror of ``signs_for_province``).
+    The people told that a report awaits the head's verification."""
+    from django.db.models import Q
+
+    from accounts.models import User
+
+    day = _today(day)
+    acting = Q(
+        delegations_received__starts_on__lte=day, delegations_received__ends_on__gte=day,
+        delegations_received__head__is_active=True, delegations_received__head__role=Role.HEAD,
+        delegations_received__head__province_id=province_id,
+    )  # fmt: skip
+    return list(
+        User.objects.filter(is_active=True, province_id=province_id)
+        .filter(Q(role=Role.HEAD) | acting)
+        .distinct()
+        .order_by("pk")
+    )

@@ -1,4 +1,5 @@
-"""budgets' models: master data (master.py) and budget execution (execution.py)."""
+"""budgets' models: master data (master.py), budget execution (execution.py), outputs (outputs.py),
+late reports and sanctions (sanctions.py)."""
 
 from budgets.models.execution import (
     BudgetLine,
@@ -39,6 +40,7 @@ from budgets.models.outputs import (
     OutputClass,
     OutputVolumeTarget,
 )
+from budgets.models.sanctions import EscalationStage, LateReminder, SanctionProposal
 
 __all__ = [
     "PERCENT_VALIDATORS",
@@ -50,10 +52,12 @@ __all__ = [
     "BudgetRevision",
     "BudgetRevisionLine",
     "ComponentRealization",
+    "EscalationStage",
     "FiscalYear",
     "Holiday",
     "IkpaIndicator",
     "IkpaWeight",
+    "LateReminder",
     "MonthlyReport",
     "Output",
     "OutputAchievement",
@@ -68,6 +72,7 @@ __all__ = [
     "RpdPlan",
     "RpdRevision",
     "RpdWindow",
+    "SanctionProposal",
     "Satker",
     "SatkerAuthority",
     "SpendingType",
