@@ -59,6 +59,9 @@ class DueReport:
     sent_on: date | None  # None: not sent (yet)
     on_time: bool | None  # as judged when sent; None when not sent
     path: str = ""  # the site page of the report (or where it is entered)
+    # The operator has done his part (submitted) but the province has not sent it yet (it awaits
+    # the head's verification): the operator is not reminded, the head and the directorate are.
+    awaiting_head: bool = False
 
 
 class ReportSource(Protocol):
@@ -103,11 +106,15 @@ class MonthlyReports:
                     reverse("budgets:report-detail", args=[report.pk]) if report
                     else reverse("budgets:realization-entry", args=[satker.code, fiscal_year.year, month])
                 )  # fmt: skip
+                awaiting_head = sent_on is None and report is not None and report.status in HANDED_IN
                 yield DueReport(
                     satker=satker, kind=self.key, kind_label=label, period=f"{fiscal_year.year}-{month:02d}",
                     period_label=f"{MONTH_NAMES[month]} {fiscal_year.year}", due_date=due, sent_on=sent_on,
-                    on_time=on_time, path=path,
+                    on_time=on_time, path=path, awaiting_head=awaiting_head,
                 )  # fmt: skip
+
+
+HANDED_IN = {MonthlyReport.Status.SUBMITTED, MonthlyReport.Status.VERIFIED, MonthlyReport.Status.APPROVED}
 
 
 def _sent_at(report: MonthlyReport, by_verification: bool):
@@ -145,7 +152,10 @@ class LedgerRow:
         """The stages whose reminders are owed, in order (a report sent late owes none)."""
         if not self.missing:
             return ()
-        return STAGES[: STAGES.index(self.stage) + 1]
+        owed = STAGES[: STAGES.index(self.stage) + 1]
+        if self.report.awaiting_head:
+            return tuple(stage for stage in owed if stage != EscalationStage.OPERATOR)
+        return owed
 
     def as_record(self) -> dict[str, object]:
         """The row as kept in a sanction proposal (JSON)."""

@@ -240,7 +240,7 @@ def _remind(fiscal_year: FiscalYear, satker: Satker, stage: EscalationStage, row
         [
             LateReminder(
                 satker=satker, fiscal_year=fiscal_year, kind=row.report.kind, period=row.report.period, stage=stage
-            )  # fmt: skip
+            )
             for row in rows
         ],
         ignore_conflicts=True,

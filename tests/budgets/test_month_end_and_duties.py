@@ -247,6 +247,7 @@ def test_review_page_queries_do_not_depend_on_the_history(officer, admin_user, s
 def test_submitter_withdraws_before_review_starts(officer, reviewer, satker, dipa) -> None:
     reviewer.email = "reviewer@kemenperin.go.id"
     reviewer.save()
+    UserFactory(username="head-17", role="HEAD", province=satker.province, email="kadis@disperin.bengkuluprov.go.id")
     report = report_submit(report=enter(dipa, satker, 1, officer), by=officer)
     client = client_for(officer)
     page = client.get(reverse("budgets:report-detail", args=[report.pk])).content.decode()
@@ -255,8 +256,11 @@ def test_submitter_withdraws_before_review_starts(officer, reviewer, satker, dip
     with TestCase.captureOnCommitCallbacks(execute=True):
         response = client.post(reverse("budgets:report-withdraw", args=[report.pk]), follow=True)
     assert "Pengajuan ditarik" in response.content.decode()
-    # The reviewers, told of the submission, are told it has left their queue.
-    assert [(m.to, "ditarik kembali" in m.subject) for m in mail.outbox] == [(["reviewer@kemenperin.go.id"], True)]
+    # The head, told of the submission (the reviewers are told only once the head verifies), is
+    # told it no longer awaits him.
+    assert [(m.to, "ditarik kembali" in m.subject) for m in mail.outbox] == [
+        (["kadis@disperin.bengkuluprov.go.id"], True)
+    ]
     report.refresh_from_db()
     assert (report.status, report.submitted_at, report.submitted_on_time) == (Status.DRAFT, None, None)
     last = report.transitions.order_by("at", "pk").last()

@@ -19,7 +19,13 @@ Status = MonthlyReport.Status
 
 
 @pytest.fixture
-def mailboxes(officer, reviewer, other_officer):
+def head(satker):
+    """Bengkulu's Kepala Dinas: told of a submission, which awaits his verification."""
+    return UserFactory(username="head-17", role="HEAD", province=satker.province, email="kadis@disperin.bengkuluprov.go.id")
+
+
+@pytest.fixture
+def mailboxes(officer, reviewer, other_officer, head):
     for user, address in [(officer, "petugas@disperin.bengkuluprov.go.id"), (reviewer, "reviewer@kemenperin.go.id"),
                           (other_officer, "petugas@disperin.acehprov.go.id")]:  # fmt: skip
         user.email = address
@@ -49,7 +55,8 @@ def test_full_cycle_submit_return_fix_resubmit_approve(officer, reviewer, satker
     assert act(officer_client, report, "submit").status_code == 302
     report.refresh_from_db()
     assert report.status == Status.SUBMITTED and report.submitted_at is not None
-    assert [m.to for m in mail.outbox] == [["reviewer@kemenperin.go.id"]]
+    # The head verifies what the officer submits: he is told, not the directorate (told on verification).
+    assert [m.to for m in mail.outbox] == [["kadis@disperin.bengkuluprov.go.id"]]
     assert "Laporan diajukan" in mail.outbox[0].subject
 
     # The queue shows it to the reviewer by default.
@@ -67,8 +74,10 @@ def test_full_cycle_submit_return_fix_resubmit_approve(officer, reviewer, satker
     )
     report.refresh_from_db()
     assert report.status == Status.RETURNED
-    assert mail.outbox[-1].to == ["petugas@disperin.bengkuluprov.go.id"]
-    assert "SP2D tanggal 28" in mail.outbox[-1].body
+    # The operator and the head who signed it are told, with the reviewer's comment.
+    returned = mail.outbox[-2:]
+    assert [m.to for m in returned] == [["kadis@disperin.bengkuluprov.go.id"], ["petugas@disperin.bengkuluprov.go.id"]]
+    assert all("SP2D tanggal 28" in m.body for m in returned)
 
     # The officer sees the comment on the report and on the grid, fixes and resubmits.
     assert "SP2D tanggal 28" in officer_client.get(reverse("budgets:report-detail", args=[report.pk])).content.decode()
