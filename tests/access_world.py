@@ -24,6 +24,7 @@ from budgets.models import (
     SpendingType,
 )
 from budgets.services.realization import report_get_or_create
+from core.inbox import notify
 from imports.models import Upload
 from programs.models import (
     Facilitation,
@@ -35,7 +36,6 @@ from programs.models import (
     PovertyActivity,
     Sentra,
 )
-from core.inbox import notify
 from tests.factories import RegencyFactory, UserFactory
 from tests.programs.registry.support import make_enterprise
 from tests.writes import add_realization
