@@ -21,7 +21,9 @@ Status = MonthlyReport.Status
 @pytest.fixture
 def head(satker):
     """Bengkulu's Kepala Dinas: told of a submission, which awaits his verification."""
-    return UserFactory(username="head-17", role="HEAD", province=satker.province, email="kadis@disperin.bengkuluprov.go.id")
+    return UserFactory(
+        username="head-17", role="HEAD", province=satker.province, email="kadis@disperin.bengkuluprov.go.id"
+    )
 
 
 @pytest.fixture
