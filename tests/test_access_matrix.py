@@ -81,6 +81,16 @@ SITE: dict[str, tuple[str, str]] = {
     "budgets:quarterly-detail": ("L 200 404 200 200 200 200", "L 200 404 200 200 200 200"),
     "budgets:quarterly-action": ("L 405 405 405 405 405 405", "L 302 404 403 403 302 403"),
     "budgets:obstacles": ("L 200 200 200 200 200 200", "L 405 405 405 405 405 405"),
+    # The late-report ledger: every role reads it (a province's roles their own satkers); the
+    # directorate's reviewers (and the admin) propose sanctions, the admin decides (an empty
+    # decision shows the form again); another province's proposal is a 404.
+    "budgets:ledger": ("L 200 200 200 200 200 200", "L 405 405 405 405 405 405"),
+    "budgets:sanction-propose": ("L 403 403 405 403 405 403", "L 403 403 302 403 302 403"),
+    "budgets:sanction-detail": ("L 200 404 200 200 200 200", "L 403 404 403 403 200 403"),
+    # The in-app inbox: one's own notifications only (the world's is the officer's).
+    "core:notifications": ("L 200 200 200 200 200 200", "L 405 405 405 405 405 405"),
+    "core:notifications-read": ("L 405 405 405 405 405 405", "L 302 302 302 302 302 302"),
+    "core:notification-open": ("L 302 404 404 404 404 404", "L 405 405 405 405 405 405"),
     # Reports: every signed-in role; below province level an officer's rows are their own.
     "reports:realization": ("L 200 200 200 200 200 200", "L 200 200 200 200 200 200"),
     "reports:provinces": ("L 200 200 200 200 200 200", "L 200 200 200 200 200 200"),
@@ -190,6 +200,9 @@ def site_path(name: str, world: World) -> str:
         "budgets:quarterly-action": [own.satker.code, year, 1, "prepare"],
         "programs:registry-detail": [own.enterprise.pk],
         "programs:registry-edit": [own.enterprise.pk],
+        "budgets:sanction-propose": [year, own.satker.code],
+        "budgets:sanction-detail": [own.sanction.pk],
+        "core:notification-open": [own.notification.pk],
         "imports:upload": ["realisasi"],
         "imports:template": ["realisasi"],
     }

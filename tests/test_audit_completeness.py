@@ -33,6 +33,8 @@ WITHOUT_HISTORY = {
     "budgets.ComponentRealization": "a summary derived from realization (budgets/realization_summary.py)",
     "core.DataVersion": "the page cache's version counter",
     "core.OutgoingMail": "a delivery log of e-mails (who, when, error), itself the record; written by the system",
+    "core.Notification": "a copy in the inbox of an e-mail sent by the system; only its read time changes",
+    "budgets.LateReminder": "the log of reminders sent for a late report, written once by the system",
     "programs.RegistrySummary": "a summary derived from the registry",
     "programs.ReportOutput": "a summary derived from the programme records",
     "imports.Upload": "the import's own record (file, uploader, confirmer, counts); moved by the workflow only",

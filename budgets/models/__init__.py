@@ -1,5 +1,5 @@
-"""budgets' models: master data (master.py), budget execution (execution.py), outputs (outputs.py)
-and the quarterly report with its obstacles (quarterly.py)."""
+"""budgets' models: master data (master.py), budget execution (execution.py), outputs (outputs.py),
+the quarterly report with its obstacles (quarterly.py), late reports and sanctions (sanctions.py)."""
 
 from budgets.models.execution import (
     BudgetLine,
@@ -41,6 +41,7 @@ from budgets.models.outputs import (
     OutputVolumeTarget,
 )
 from budgets.models.quarterly import Obstacle, QuarterlyReport, QuarterlyTransition
+from budgets.models.sanctions import EscalationStage, LateReminder, SanctionProposal
 
 __all__ = [
     "PERCENT_VALIDATORS",
@@ -52,10 +53,12 @@ __all__ = [
     "BudgetRevision",
     "BudgetRevisionLine",
     "ComponentRealization",
+    "EscalationStage",
     "FiscalYear",
     "Holiday",
     "IkpaIndicator",
     "IkpaWeight",
+    "LateReminder",
     "MonthlyReport",
     "Obstacle",
     "Output",
@@ -73,6 +76,7 @@ __all__ = [
     "RpdPlan",
     "RpdRevision",
     "RpdWindow",
+    "SanctionProposal",
     "Satker",
     "SatkerAuthority",
     "SpendingType",
