@@ -18,6 +18,8 @@ urlpatterns = [
     path("satkers/<str:code>/<int:year>/pagu/revise/", pagu.pagu_revise_view, name="pagu-revise"),
     # <quarter>: 1-4 (TW I-IV) or "year-end"; the PDF is <quarter>/pdf/ (budgets/documents).
     path("satkers/<str:code>/<int:year>/quarterly/<quarter:q>/", quarterly.quarterly_detail, name="quarterly-detail"),
+    path("satkers/<str:code>/<int:year>/quarterly/<quarter:q>/pdf/", documents.quarterly_pdf, name="quarterly-pdf"),
+    path("satkers/<str:code>/<int:year>/quarterly/<quarter:q>/xlsx/", documents.quarterly_xlsx, name="quarterly-xlsx"),
     path(
         "satkers/<str:code>/<int:year>/quarterly/<quarter:q>/<quarterly_action:action>/",
         quarterly.quarterly_action,

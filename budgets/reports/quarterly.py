@@ -195,7 +195,8 @@ def quarterly_report(
 ) -> ReportResult:
     """One row per provincial satker of the filter (its scope) with a DIPA in the year: its report of the
     quarter (``quarter`` 1-4, or ``"year-end"``; None: the year's last completed quarter), status
-    (``MISSING`` without one), due date, timeliness, absorption against the target, physical
+    (``MISSING`` without one), due date, timeliness, effective pagu and realization to the quarter's
+    end (whole rupiah, totalled), absorption against the target, physical
     progress and the obstacles open at the quarter's end among those its report names."""
     if quarter is None:
         quarter = quarterly_rules.last_completed_quarter(fiscal_year.year, today)
@@ -246,11 +247,14 @@ def quarterly_report(
         rows.append({
             "satker": info.code, "satker_name": info.name, "province": info.province,
             "province_name": info.province_name, "quarter": quarterly_rules.YEAR_END if year_end else period,
-            "status": status, "due_date": due_date, "sent_on_time": on_time, "absorption": entry.absorption,
+            "status": status, "due_date": due_date, "sent_on_time": on_time, "pagu_efektif": entry.pagu_efektif,
+            "realisasi": entry.realisasi, "absorption": entry.absorption,
             "absorption_target": entry.absorption_target, "physical_progress": entry.physical_progress,
             "obstacles_open": open_counts.get(pk, 0),
         })  # fmt: skip
-    absorption = output_rules.percent(sum(e.realisasi for e in shown), sum(e.pagu_efektif for e in shown))
-    totals = {"satkers": len(rows), **counts, "absorption": absorption,
+    pagu_efektif, realisasi = sum(e.pagu_efektif for e in shown), sum(e.realisasi for e in shown)
+    absorption = output_rules.percent(realisasi, pagu_efektif)
+    totals = {"satkers": len(rows), **counts, "pagu_efektif": pagu_efektif, "realisasi": realisasi,
+              "absorption": absorption,
               "obstacles_open": sum(row["obstacles_open"] for row in rows)}  # fmt: skip
     return ReportResult("quarterly", rows, totals, {}, {"quarter": rows[0]["quarter"] if rows else quarter})

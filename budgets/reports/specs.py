@@ -81,6 +81,8 @@ QUARTERLY_SUMMARY = (
     Column("approved", _("Laporan disetujui"), "int"),
     Column("missing", _("Belum ada laporan"), "int"),
     Column("late", _("Terlambat dikirim"), "int"),
+    Column("pagu_efektif", _("Pagu efektif"), "money"),
+    Column("realisasi", _("Realisasi"), "money"),
     Column("absorption", _("Penyerapan seluruh satker (%)"), "percent"),
     Column("obstacles_open", _("Kendala terbuka di akhir triwulan"), "int"),
 )
@@ -211,6 +213,8 @@ SPECS: tuple[ReportSpec, ...] = (
             Column("status", _("Status"), labels=STATUS_LABELS),
             Column("due_date", _("Batas waktu"), "date"),
             Column("sent_on_time", _("Tepat waktu"), "bool"),
+            Column("pagu_efektif", _("Pagu efektif"), "money"),
+            Column("realisasi", _("Realisasi"), "money"),
             Column("absorption", _("Penyerapan (%)"), "percent"),
             Column("absorption_target", _("Target (%)"), "percent"),
             Column("physical_progress", _("Progres fisik (%)"), "percent"),

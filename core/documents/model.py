@@ -92,12 +92,16 @@ class Document:
     title: str
     facts: list[tuple[str, str]]  # (label, value) under the title: satker, period, status...
     tables: list[Table]
-    signature: Signature
+    # None: a document nobody signs (the directorate's consolidation, printed from the system).
+    signature: Signature | None
     filename: str  # without the extension
     landscape: bool = True
     notes: list[str] = field(default_factory=list)  # the amounts' unit, sources
+    # (heading, text) after the tables: the report's narrative.
+    texts: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def draft(self) -> bool:
-        """Unsigned documents carry the DRAF watermark."""
-        return not self.signature.signed
+        """Unsigned documents carry the DRAF watermark (a document without a signature block
+        does not)."""
+        return self.signature is not None and not self.signature.signed

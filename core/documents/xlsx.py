@@ -89,9 +89,18 @@ def document_workbook(document: Document) -> Workbook:
         if table.note:
             _write(sheet, row, 1, xlsx_text(table.note))
             row += 1
+    for heading, text in document.texts:
+        row += 1
+        _write(sheet, row, 1, xlsx_text(heading), bold=True)
+        row += 1
+        _write(sheet, row, 1, xlsx_text(text or "-"))
+        sheet.cell(row=row, column=1).alignment = Alignment(wrap_text=True, vertical="top")
+        row += 1
     row += 1
     signature = document.signature
-    if signature.signed:
+    if signature is None:
+        lines = []
+    elif signature.signed:
         lines = [signature.place_and_date, signature.title, signature.organisation, signature.name,
                  f"NIP {signature.nip}" if signature.nip else ""]  # fmt: skip
     else:
