@@ -19,10 +19,12 @@ from budgets.models import (
     BudgetLine,
     FiscalYear,
     MonthlyReport,
+    QuarterlyReport,
     SanctionProposal,
     SatkerAuthority,
     SpendingType,
 )
+from budgets.quarterly_rules import quarter_due_date
 from budgets.services.realization import report_get_or_create
 from core.inbox import notify
 from imports.models import Upload
@@ -54,6 +56,7 @@ class ProvinceObjects:
     upload: Upload
     sanction: Any = None  # a sanction proposal for the satker (by a directorate reviewer)
     notification: Any = None  # a notification in the officer's inbox
+    quarterly: Any = None  # the satker's year-end report of the year (a draft), for its documents
 
 
 @dataclass
@@ -122,4 +125,9 @@ def _province_objects(satker, officer, fiscal_year, component, account) -> Provi
         note=f"Alasan {secret}", proposed_by=proposer,
     )  # fmt: skip
     (notification,) = notify([officer], f"Laporan {secret}", "", f"/monthly-reports/{report.pk}/")
-    return ProvinceObjects(satker, report, enterprise, records, centre, candidate, upload, sanction, notification)
+    quarterly = QuarterlyReport.objects.create(
+        satker=satker, fiscal_year=fiscal_year, kind=QuarterlyReport.Kind.YEAR_END, period=4,
+        due_date=quarter_due_date(fiscal_year.year, 4), narrative=f"Uraian {secret}",
+    )  # fmt: skip
+    return ProvinceObjects(satker, report, enterprise, records, centre, candidate, upload, sanction, notification,
+                           quarterly)  # fmt: skip

@@ -80,6 +80,10 @@ SITE: dict[str, tuple[str, str]] = {
     # user's scope allows.
     "budgets:quarterly-detail": ("L 200 404 200 200 200 200", "L 200 404 200 200 200 200"),
     "budgets:quarterly-action": ("L 405 405 405 405 405 405", "L 302 404 403 403 302 403"),
+    # The year-end report's official documents (a draft of the world's year): whoever reads the
+    # report; read-only.
+    "budgets:quarterly-pdf": ("L 200 404 200 200 200 200", "L 405 405 405 405 405 405"),
+    "budgets:quarterly-xlsx": ("L 200 404 200 200 200 200", "L 405 405 405 405 405 405"),
     "budgets:obstacles": ("L 200 200 200 200 200 200", "L 405 405 405 405 405 405"),
     # The late-report ledger: every role reads it (a province's roles their own satkers); the
     # directorate's reviewers (and the admin) propose sanctions, the admin decides (an empty
@@ -102,6 +106,8 @@ SITE: dict[str, tuple[str, str]] = {
     "reports:ovop": ("L 200 200 200 200 200 200", "L 200 200 200 200 200 200"),
     "reports:ro": ("L 200 200 200 200 200 200", "L 200 200 200 200 200 200"),
     "reports:quarterly": ("L 200 200 200 200 200 200", "L 200 200 200 200 200 200"),
+    # The quarter's consolidation as a PDF: every signed-in role (a province's roles their own rows).
+    "reports:quarterly-pdf": ("L 200 200 200 200 200 200", "L 405 405 405 405 405 405"),
     # The registry: officers keep their province's enterprises; reviewers and viewers read.
     "programs:registry-list": ("L 200 200 200 200 200 200", "L 405 405 405 405 405 405"),
     "programs:registry-create": ("L 200 200 403 403 200 403", "L 200 200 403 403 200 403"),
@@ -198,6 +204,8 @@ def site_path(name: str, world: World) -> str:
         "programs:targets": [own.satker.code, year],
         "budgets:quarterly-detail": [own.satker.code, year, 1],
         "budgets:quarterly-action": [own.satker.code, year, 1, "prepare"],
+        "budgets:quarterly-pdf": [own.satker.code, year, own.quarterly.url_period],
+        "budgets:quarterly-xlsx": [own.satker.code, year, own.quarterly.url_period],
         "programs:registry-detail": [own.enterprise.pk],
         "programs:registry-edit": [own.enterprise.pk],
         "budgets:sanction-propose": [year, own.satker.code],
