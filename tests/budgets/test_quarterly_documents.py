@@ -222,3 +222,8 @@ def test_consolidation_scope_and_parameters(world, anonymous) -> None:
     assert officer.get(NATIONAL, {"year": qw.YEAR, "province": world.other_satker.province.bps_code}).status_code == 404
     assert client_for(world.reviewer).get(NATIONAL, {"year": qw.YEAR, "quarter": "5"}).status_code == 400
     assert client_for(world.reviewer).get(NATIONAL, {"year": 2090, "quarter": "1"}).status_code in {400, 404}
+
+
+def test_report_page_links_the_consolidation_with_its_parameters(world) -> None:
+    body = client_for(world.reviewer).get(reverse("reports:quarterly"), {"year": qw.YEAR, "quarter": "1"})
+    assert f'href="{NATIONAL}?year={qw.YEAR}&amp;quarter=1"' in body.content.decode()
