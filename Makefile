@@ -45,7 +45,7 @@ data: migrate
 
 # The web server and, next to it, the background worker that checks and imports uploaded
 # Excel files (django-tasks database backend); stopping `make run` stops both.
-run: data
+run: data $(STAMPS)/pdf-fonts
 	@echo "Monitoring IKMA: http://127.0.0.1:$(PORT)/"
 	@$(PY) manage.py db_worker --no-startup-delay & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
@@ -80,7 +80,35 @@ $(STAMPS)/chromium: | $(STAMPS)
 		echo "chromium could not be installed (needs root or password-less sudo and Debian's package" \
 			"registry): the end-to-end tests in tests/e2e will be skipped."; fi
 
-test: setup $(STAMPS)/chromium
+# The PDF documents (WeasyPrint) need pango and fonts from the system: Debian's fonts-dejavu-core
+# (the documents' stylesheet names DejaVu Sans) and pango's libraries, installed with apt-get when
+# missing, as chromium is above (root, else password-less sudo). When they cannot be installed the
+# PDF documents fall back to whatever fonts the system has (or fail without pango) and the tests of
+# the PDFs skip; while they are missing the stamp is rebuilt on every run.
+PDF_FONT := /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
+PDF_PACKAGES := fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0
+PDF_READY = [ -f $(PDF_FONT) ] && /sbin/ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0.so.0
+ifneq ($(shell $(PDF_READY) && echo yes),yes)
+.PHONY: $(STAMPS)/pdf-fonts
+endif
+$(STAMPS)/pdf-fonts: | $(STAMPS)
+	@if ! { $(PDF_READY); }; then \
+		if [ "$$(id -u)" = 0 ]; then apt=apt-get; \
+		elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then apt="sudo -n apt-get"; \
+		else apt=""; fi; \
+		if [ -n "$$apt" ]; then \
+			echo "Installing fonts and pango (Debian packages) for the PDF documents..."; \
+			export DEBIAN_FRONTEND=noninteractive; \
+			{ $$apt install -y -q --no-install-recommends $(PDF_PACKAGES) \
+				|| { $$apt update -q && $$apt install -y -q --no-install-recommends $(PDF_PACKAGES); }; \
+			} >$(STAMPS)/pdf-fonts.log 2>&1 || tail -n 20 $(STAMPS)/pdf-fonts.log; \
+		fi; \
+	fi
+	@if $(PDF_READY); then touch $@; else \
+		echo "$(PDF_PACKAGES) could not be installed (needs root or password-less sudo and Debian's" \
+			"package registry): the PDF documents need pango and use other fonts; their tests skip."; fi
+
+test: setup $(STAMPS)/chromium $(STAMPS)/pdf-fonts
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports --no-cache
 	$(PY) manage.py makemigrations --check --dry-run

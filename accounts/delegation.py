@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -105,3 +106,22 @@ def delegation_end(*, delegation: Delegation, by: User, today: date | None = Non
         delegation.ends_on = today
         delegation.save(update_fields=["ends_on"])
     return delegation
+
+
+def signers_of_province(province_id: int, day: date | None = None) -> list[User]:
+    """Everyone who signs for ``province_id``'s head on ``day``: its active heads, and the acting
+    heads (Plh/Plt) of the delegations running that day (the mirror of ``signs_for_province``).
+    The people told that a report awaits the head's verification."""
+    User = apps.get_model("accounts", "User")
+    day = _today(day)
+    acting = Q(
+        delegations_received__starts_on__lte=day, delegations_received__ends_on__gte=day,
+        delegations_received__head__is_active=True, delegations_received__head__role=Role.HEAD,
+        delegations_received__head__province_id=province_id,
+    )  # fmt: skip
+    return list(
+        User.objects.filter(is_active=True, province_id=province_id)
+        .filter(Q(role=Role.HEAD) | acting)
+        .distinct()
+        .order_by("pk")
+    )

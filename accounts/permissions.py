@@ -119,6 +119,21 @@ def may_decide_upload(user: AnyUser, uploaded_by_id: int | None) -> bool:
     return may_import(user) and (user.pk == uploaded_by_id or may_administer(user))
 
 
+def roles_able(capability: Can) -> list[str]:
+    """The roles that may do ``capability`` (e.g. the operators of a province: those that write)."""
+    return [role for role, profile in PROFILES.items() if capability in profile.capabilities]
+
+
+def may_propose_sanction(user: AnyUser) -> bool:
+    """Propose an art. 75 sanction for a province that fails to report (the late-report ledger)."""
+    return can(user, Can.PROPOSE_SANCTION)
+
+
+def may_decide_sanction(user: AnyUser, proposed_by_id: int | None = None) -> bool:
+    """Approve or reject a sanction proposal; never the one who proposed it (separation of duties)."""
+    return can(user, Can.DECIDE_SANCTION) and (proposed_by_id is None or user.pk != proposed_by_id)
+
+
 def roles_notified(notice: Notice) -> list[str]:
     """The roles whose users are e-mailed about ``notice``."""
     return [role for role, profile in PROFILES.items() if notice in profile.notices]
@@ -130,7 +145,7 @@ TEMPLATE_ANSWERS = {
     "write": may_write, "write_everywhere": writes_everywhere, "review": may_review, "verify": may_verify,
     "delegate": may_delegate, "reopen": may_reopen,
     "import_data": may_import, "record_pagu": may_record_pagu, "set_targets": may_set_targets,
-    "administer": may_administer,
+    "administer": may_administer, "propose_sanction": may_propose_sanction, "decide_sanction": may_decide_sanction,
 }  # fmt: skip
 
 

@@ -37,6 +37,10 @@ class Can(StrEnum):
     RECORD_PAGU = "record_pagu"  # record the DIPA's pagu and its revisions
     SET_TARGETS = "set_targets"  # set the output targets of a satker-year
     ADMINISTER = "administer"  # the Django admin: master data, users; uploaded files as received
+    # Art. 75 sanctions (PP 7/2008) for a province that fails to report: the directorate's reviewers
+    # propose them from the late-report ledger, the administrator decides (never the proposer).
+    PROPOSE_SANCTION = "propose_sanction"
+    DECIDE_SANCTION = "decide_sanction"
 
 
 class Notice(StrEnum):
@@ -59,7 +63,9 @@ class RoleProfile:
 PROFILES: dict[str, RoleProfile] = {
     # Everything but the head's signature: the directorate does not sign for a province.
     Role.ADMIN: RoleProfile(True, frozenset(Can) - {Can.VERIFY}, "admin"),
-    Role.REVIEWER: RoleProfile(True, frozenset({Can.REVIEW}), "reviewer", frozenset({Notice.AWAITING_REVIEW})),
+    Role.REVIEWER: RoleProfile(
+        True, frozenset({Can.REVIEW, Can.PROPOSE_SANCTION}), "reviewer", frozenset({Notice.AWAITING_REVIEW})
+    ),
     Role.VIEWER: RoleProfile(True, frozenset(), "viewer"),
     Role.OFFICER: RoleProfile(
         False, frozenset({Can.WRITE, Can.IMPORT}), "officer-{bps}", frozenset({Notice.PROVINCE_REPORTS})

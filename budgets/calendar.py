@@ -82,3 +82,14 @@ def as_of_month(year: int, today: date) -> int:
     if year > today.year:
         return 12
     return max(last_completed_month(year, today), 1)
+
+
+def working_days_after(start: date, end: date, holidays: Iterable[date]) -> int:
+    """Working days in (start, end]: 0 on ``start`` itself, 1 on the first working day after it."""
+    closed = set(holidays)
+    count, day = 0, start + timedelta(days=1)
+    while day <= end:
+        if day.weekday() < 5 and day not in closed:
+            count += 1
+        day += timedelta(days=1)
+    return count

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import path, register_converter
 
-from budgets.views import entry, pagu, review
+from budgets.views import documents, entry, ledger, pagu, quarterly, review
 from budgets.views.satkers import SatkerListView
 
 app_name = "budgets"
+register_converter(quarterly.PeriodConverter, "quarter")
+register_converter(quarterly.ActionConverter, "quarterly_action")
 
 urlpatterns = [
     path("satkers/", SatkerListView.as_view(), name="satker-list"),
@@ -14,8 +16,20 @@ urlpatterns = [
     path("satkers/<str:code>/<int:year>/rpd/", entry.rpd_entry, name="rpd-entry"),
     path("satkers/<str:code>/<int:year>/pagu/", pagu.pagu_detail, name="pagu"),
     path("satkers/<str:code>/<int:year>/pagu/revise/", pagu.pagu_revise_view, name="pagu-revise"),
+    # <quarter>: 1-4 (TW I-IV) or "year-end"; the PDF is <quarter>/pdf/ (budgets/documents).
+    path("satkers/<str:code>/<int:year>/quarterly/<quarter:q>/", quarterly.quarterly_detail, name="quarterly-detail"),
+    path("satkers/<str:code>/<int:year>/quarterly/<quarter:q>/pdf/", documents.quarterly_pdf, name="quarterly-pdf"),
+    path("satkers/<str:code>/<int:year>/quarterly/<quarter:q>/xlsx/", documents.quarterly_xlsx, name="quarterly-xlsx"),
+    path(
+        "satkers/<str:code>/<int:year>/quarterly/<quarter:q>/<quarterly_action:action>/",
+        quarterly.quarterly_action,
+        name="quarterly-action",
+    ),
+    path("obstacles/", quarterly.ObstacleBoardView.as_view(), name="obstacles"),
     path("monthly-reports/", review.MonthlyReportListView.as_view(), name="report-list"),
     path("monthly-reports/<int:pk>/", review.report_detail, name="report-detail"),
+    path("monthly-reports/<int:pk>/pdf/", documents.report_pdf, name="report-pdf"),
+    path("monthly-reports/<int:pk>/xlsx/", documents.report_xlsx, name="report-xlsx"),
     path("monthly-reports/<int:pk>/submit/", review.report_submit_view, name="report-submit"),
     path("monthly-reports/<int:pk>/verify/", review.report_verify_view, name="report-verify"),
     path("monthly-reports/<int:pk>/approve/", review.report_approve_view, name="report-approve"),
@@ -23,4 +37,7 @@ urlpatterns = [
     path("monthly-reports/<int:pk>/reopen/", review.report_reopen_view, name="report-reopen"),
     path("monthly-reports/<int:pk>/withdraw/", review.report_withdraw_view, name="report-withdraw"),
     path("monthly-reports/<int:pk>/capaian-ro/", review.report_outputs_view, name="report-outputs"),
+    path("ledger/", ledger.ledger_page, name="ledger"),
+    path("ledger/<int:year>/<str:code>/propose/", ledger.sanction_propose_view, name="sanction-propose"),
+    path("sanctions/<int:pk>/", ledger.sanction_detail, name="sanction-detail"),
 ]

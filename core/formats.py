@@ -137,6 +137,17 @@ def format_rupiah(value: int | None) -> str:
     return "-" if value is None else f"Rp{format_number(value)}"
 
 
+def rupiah_thousands(value: int) -> int:
+    """Whole rupiah in thousands of rupiah, rounded half up (away from zero), as the official
+    forms write amounts (PP 39/2006 Form A: "dalam ribuan rupiah"): 1.234.500 -> 1.235."""
+    return int((Decimal(value) / 1000).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def format_thousands(value: int | None, language: Language = "id") -> str:
+    """12345678 rupiah -> '12.346' (thousands of rupiah, Indonesian separators)."""
+    return "-" if value is None else format_number(rupiah_thousands(value), language)
+
+
 def format_amount(value: int, language: Language = "id") -> str:
     """Rupiah in words of scale, two decimals at most, as the directorate's statements write them:
     'Rp49,05 miliar', 'Rp46,9 miliar' ('IDR 49.05 billion'); below a million the whole number."""

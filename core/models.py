@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -48,3 +49,27 @@ class OutgoingMail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.recipient}: {self.subject}"
+
+
+class Notification(models.Model):
+    """One message in a user's in-app inbox (``core.inbox``): what the e-mail says, kept on the
+    site with its link, until read. The bell in the navbar counts the unread ones."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("penerima"), on_delete=models.CASCADE, related_name="notifications"
+    )
+    subject = models.CharField(_("subjek"), max_length=255)
+    body = models.TextField(_("isi"), blank=True)
+    # A site path ("/monthly-reports/3/") or an absolute address of this site (settings.SITE_URL).
+    url = models.CharField(_("tautan"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    read_at = models.DateTimeField(_("dibaca"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notifikasi")
+        verbose_name_plural = pgettext_lazy("jamak", "notifikasi")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread")]
+
+    def __str__(self) -> str:
+        return f"{self.recipient_id}: {self.subject}"

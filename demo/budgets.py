@@ -875,7 +875,8 @@ def current_year_note(plan: YearPlan, today: date, satker_count: int) -> str:
     month = today.month - 1
     statuses = Counter(r.status for r in plan.reports if r.month == month)
     note = (
-        f"Laporan {month_name(month)}: {statuses[Status.SUBMITTED]} menunggu tinjauan, "
+        f"Laporan {month_name(month)}: {statuses[Status.SUBMITTED]} menunggu verifikasi Kepala Dinas, "
+        f"{statuses[Status.VERIFIED]} menunggu tinjauan direktorat, "
         f"{statuses[Status.APPROVED]} disetujui, {statuses[Status.RETURNED]} dikembalikan, "
         f"{statuses[Status.DRAFT]} draf, {satker_count - statuses.total()} belum ada; "
         f"realisasi {month_name(today.month)} diisi petugas"

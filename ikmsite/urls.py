@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("budgets.urls")),
     path("", include("programs.urls")),
     path("", include("imports.urls")),
+    path("", include("core.urls")),
 ]
 
 # A database that cannot answer outside a view (a middleware touched it first) is a 503, not a 500.

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from budgets.calendar import as_of_month
 from budgets.models import Authority, BudgetComponent, FiscalYear, Province
+from budgets.quarterly_rules import YEAR_END, last_completed_quarter
 from budgets.reports.ro import LEVELS, ro_choices
 from budgets.selectors import current_fiscal_year
 from core.formats import MONTH_CHOICES
@@ -62,6 +63,13 @@ class ReportParamsForm(forms.Form):
         label=gettext_lazy("Rincian sampai"),
         choices=[("", gettext_lazy("Otomatis: per RO; satker bila satu provinsi")), *LEVELS.items()], required=False,
     )  # fmt: skip
+    quarter = forms.ChoiceField(
+        label=gettext_lazy("Triwulan"),
+        choices=[("", gettext_lazy("Triwulan terakhir yang selesai")), ("1", gettext_lazy("TW I")),
+                 ("2", gettext_lazy("TW II")), ("3", gettext_lazy("TW III")), ("4", gettext_lazy("TW IV")),
+                 (YEAR_END, gettext_lazy("Akhir tahun"))],
+        required=False,
+    )  # fmt: skip
     format = forms.ChoiceField(choices=[(f, f) for f in FORMATS], required=False)
 
     def __init__(
@@ -70,6 +78,7 @@ class ReportParamsForm(forms.Form):
         provinces: list[tuple[str, str]],
         data_years: range | None = None,
         with_ro: bool = False,
+        with_quarter: bool = False,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -79,6 +88,8 @@ class ReportParamsForm(forms.Form):
             self.fields["ro"].choices = [("", _("Semua RO")), *ro_choices()]
         else:
             del self.fields["ro"], self.fields["level"]
+        if not with_quarter:
+            del self.fields["quarter"]
         self.fields["province"].choices = [("", _("Semua provinsi")), *provinces]
         self.fields["component"].choices = [
             ("", _("Semua komponen")), *BudgetComponent.objects.values_list("code", "name").order_by("code")
@@ -117,6 +128,7 @@ class ReportParams:
     format: str
     ro: str | None = None  # a full RO code (the RO report)
     level: str | None = None  # the RO report's rows down to this level; None: the report decides
+    quarter: str | None = None  # "1"-"4" or "year-end" (the quarterly report)
 
     def as_dict(self) -> dict[str, Any]:
         """The parameters as applied, for the JSON ``params`` and the XLSX title."""
@@ -135,7 +147,8 @@ def parse_report_params(
     month (budgets.calendar.as_of_month), so every figure is "as of" a stated cut-off."""
     unknown = sorted(set(query) - allowed - COMMON)
     provinces = list(Province.objects.values_list("bps_code", "name").order_by("bps_code"))
-    form = ReportParamsForm(query, provinces=provinces, data_years=data_years, with_ro="ro" in allowed)
+    form = ReportParamsForm(query, provinces=provinces, data_years=data_years, with_ro="ro" in allowed,
+                            with_quarter="quarter" in allowed)  # fmt: skip
     errors: dict[str, list[str]] = {}
     if unknown:
         errors["__all__"] = [_("Parameter tidak dikenal: %(names)s.") % {"names": ", ".join(unknown)}]
@@ -161,6 +174,9 @@ def parse_report_params(
             format=data["format"] or "html",
             ro=data.get("ro") or None,
             level=data.get("level") or None,
+            quarter=(data.get("quarter") or str(last_completed_quarter(data["year"], today)))
+            if "quarter" in allowed
+            else None,
         ),
         form,
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from reports.views import report_view
+from reports.views import quarterly_pdf, report_view
 
 app_name = "reports"
 
@@ -19,6 +19,9 @@ PATHS = {
     "ovop": "reports/ovop/",
     "ikm": "reports/ikm/",
     "ro": "reports/ro/",
+    "quarterly": "reports/quarterly/",
 }
 
 urlpatterns = [path(route, report_view, {"name": name}, name=name) for name, route in PATHS.items()]
+# The directorate's consolidation of a quarter as a PDF: /reports/quarterly/'s rows and totals.
+urlpatterns.append(path("reports/quarterly/pdf/", quarterly_pdf, name="quarterly-pdf"))

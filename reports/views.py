@@ -5,13 +5,15 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_safe
 
 from accounts import permissions
 from accounts.access import data_access_required
 from accounts.scoping import scoped
+from budgets.documents.quarterly import national_document
 from budgets.models import Authority, FiscalYear, Province, Satker
 from budgets.reports.queries import RealizationFilter
 from core import fresh_cache, safe_json
@@ -26,7 +28,7 @@ BASIS_LABELS = {
     "approved": gettext_lazy("laporan disetujui"),
     "submitted": gettext_lazy("disetujui + menunggu tinjauan"),
 }
-FILTER_ORDER = ("year", "month", "province", "component", "authority", "basis", "below", "ro", "level")
+FILTER_ORDER = ("year", "quarter", "month", "province", "component", "authority", "basis", "below", "ro", "level")
 
 
 def bad_request(request: HttpRequest, spec: ReportSpec, errors: dict[str, list[str]]) -> HttpResponse:
@@ -49,6 +51,8 @@ def describe(spec: ReportSpec, applied: dict, province_name: str | None) -> str:
         parts.append(_("komponen %(c)s") % {"c": applied["component"]})
     if applied.get("ro"):
         parts.append(_("RO %(ro)s") % {"ro": applied["ro"]})
+    if applied.get("quarter"):
+        parts.append(_("triwulan %(q)s") % {"q": applied["quarter"]})
     if "below" in applied:
         parts.append(_("di bawah %(b)s %%") % {"b": applied["below"] if applied["below"] is not None else _("ambang")})
     if "basis" in spec.params:
@@ -58,7 +62,8 @@ def describe(spec: ReportSpec, applied: dict, province_name: str | None) -> str:
 
 def filename(spec: ReportSpec, applied: dict) -> str:
     parts = ["laporan", spec.name, str(applied["year"])]
-    parts += [str(applied[k]) for k in ("month", "authority", "province", "component", "ro") if applied.get(k)]
+    parts += [str(applied[k]) for k in ("quarter", "month", "authority", "province", "component", "ro")
+              if applied.get(k)]  # fmt: skip
     return "-".join(parts)
 
 
@@ -96,10 +101,18 @@ def report_view(request: HttpRequest, name: str) -> HttpResponse:
     applied = {**params.as_dict(), "province": filters.province}
     if "ro" in spec.params:
         applied["ro"] = params.ro
+    if "quarter" in spec.params:
+        applied["quarter"] = params.quarter
 
     def build():
         context = BuildContext(
-            fiscal_year, params.below, params.below_given, timezone.localdate(), params.ro, params.level
+            fiscal_year,
+            params.below,
+            params.below_given,
+            timezone.localdate(),
+            params.ro,
+            params.level,
+            params.quarter,
         )
         return spec.build(filters, context)
 
@@ -119,6 +132,38 @@ def report_view(request: HttpRequest, name: str) -> HttpResponse:
     if params.format == "csv":
         return as_csv(spec, build(), filename(spec, applied))
     return as_xlsx(spec, build(), describe(spec, applied, _province_name(filters.province)), filename(spec, applied))
+
+
+@data_access_required()
+@require_safe
+def quarterly_pdf(request: HttpRequest) -> HttpResponse:
+    """The directorate's consolidation of a quarter as a PDF (``/reports/quarterly/pdf/`` with the
+    report's parameters): the rows /reports/quarterly/ shows the user (a province's roles: their
+    own satkers) and their totals. Always computed afresh (a PDF is not cached)."""
+    spec = REPORTS["quarterly"]
+    try:
+        params, _form = parse_report_params(
+            request.GET, allowed=set(spec.params), today=timezone.localdate(), data_years=spec.data_years
+        )
+    except BadReportParams as bad:
+        return bad_request(request, spec, bad.errors)
+    filters = scope_filters(request, spec, params)
+    fiscal_year = FiscalYear.objects.filter(year=params.year).first()
+    if fiscal_year is None:
+        raise Http404
+    today = timezone.localdate()
+    context = BuildContext(
+        fiscal_year, params.below, params.below_given, today, params.ro, params.level, params.quarter
+    )
+    # WeasyPrint loads pango when imported: only the PDF views need it.
+    from core.documents.pdf import pdf_response, render_pdf
+
+    with translation.override("id"):  # official documents are in Indonesian (core/documents/model.py)
+        document = national_document(
+            spec.build(filters, context), year=fiscal_year.year, scope=_province_name(filters.province), today=today
+        )
+        content = render_pdf("reports/documents_quarterly.html", {"document": document})
+    return pdf_response(content, f"{document.filename}.pdf")
 
 
 def _province_name(bps_code: str | None) -> str | None:

@@ -19,10 +19,14 @@ from budgets.models import (
     BudgetLine,
     FiscalYear,
     MonthlyReport,
+    QuarterlyReport,
+    SanctionProposal,
     SatkerAuthority,
     SpendingType,
 )
+from budgets.quarterly_rules import quarter_due_date
 from budgets.services.realization import report_get_or_create
+from core.inbox import notify
 from imports.models import Upload
 from programs.models import (
     Facilitation,
@@ -34,7 +38,7 @@ from programs.models import (
     PovertyActivity,
     Sentra,
 )
-from tests.factories import RegencyFactory
+from tests.factories import RegencyFactory, UserFactory
 from tests.programs.registry.support import make_enterprise
 from tests.writes import add_realization
 
@@ -50,6 +54,9 @@ class ProvinceObjects:
     centre: Sentra
     candidate: OvopCandidate
     upload: Upload
+    sanction: Any = None  # a sanction proposal for the satker (by a directorate reviewer)
+    notification: Any = None  # a notification in the officer's inbox
+    quarterly: Any = None  # the satker's year-end report of the year (a draft), for its documents
 
 
 @dataclass
@@ -112,4 +119,15 @@ def _province_objects(satker, officer, fiscal_year, component, account) -> Provi
         errors=[[2, "realisasi", f"Baris {secret} salah"]], error_count=1,
     )  # fmt: skip
     (Path(settings.IMPORT_UPLOAD_DIR) / upload.stored_name).write_bytes(b"PK stored upload")
-    return ProvinceObjects(satker, report, enterprise, records, centre, candidate, upload)
+    proposer = UserFactory(username=f"proposer-{satker.province.bps_code}", role="REVIEWER")
+    sanction = SanctionProposal.objects.create(
+        satker=satker, fiscal_year=fiscal_year, kind=SanctionProposal.Kind.POSTPONE_NEXT_QUARTER,
+        note=f"Alasan {secret}", proposed_by=proposer,
+    )  # fmt: skip
+    (notification,) = notify([officer], f"Laporan {secret}", "", f"/monthly-reports/{report.pk}/")
+    quarterly = QuarterlyReport.objects.create(
+        satker=satker, fiscal_year=fiscal_year, kind=QuarterlyReport.Kind.YEAR_END, period=4,
+        due_date=quarter_due_date(fiscal_year.year, 4), narrative=f"Uraian {secret}",
+    )  # fmt: skip
+    return ProvinceObjects(satker, report, enterprise, records, centre, candidate, upload, sanction, notification,
+                           quarterly)  # fmt: skip

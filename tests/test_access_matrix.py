@@ -25,6 +25,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from pypdf import PdfReader
 
 from budgets.models import Satker
 from tests import personas
@@ -58,6 +59,9 @@ SITE: dict[str, tuple[str, str]] = {
     "budgets:pagu-revise": ("L 403 403 403 403 200 403", "L 403 403 403 403 200 403"),
     "budgets:report-list": ("L 200 200 200 200 200 200", "L 405 405 405 405 405 405"),
     "budgets:report-detail": ("L 200 404 200 200 200 200", "L 200 404 200 200 200 200"),
+    # The report's official documents (PDF, XLSX): whoever reads the report; read-only.
+    "budgets:report-pdf": ("L 200 404 200 200 200 200", "L 405 405 405 405 405 405"),
+    "budgets:report-xlsx": ("L 200 404 200 200 200 200", "L 405 405 405 405 405 405"),
     # Transitions (the month is a draft): the officer submits; the head verifies and the
     # directorate's reviewers and admin review (a draft cannot be verified or approved: back to
     # the report page with the reason; a return without a comment shows the form again); only
@@ -71,6 +75,26 @@ SITE: dict[str, tuple[str, str]] = {
     # The month's capaian RO (a draft): written by whoever may write its realization; an empty
     # POST shows the page again with the form's errors.
     "budgets:report-outputs": ("L 405 405 405 405 405 405", "L 200 404 403 403 200 403"),
+    # The quarterly report (TW I of the world's year, not prepared yet): read like the satker's
+    # year; prepared by the province's officer or the admin; the obstacle board lists what the
+    # user's scope allows.
+    "budgets:quarterly-detail": ("L 200 404 200 200 200 200", "L 200 404 200 200 200 200"),
+    "budgets:quarterly-action": ("L 405 405 405 405 405 405", "L 302 404 403 403 302 403"),
+    # The year-end report's official documents (a draft of the world's year): whoever reads the
+    # report; read-only.
+    "budgets:quarterly-pdf": ("L 200 404 200 200 200 200", "L 405 405 405 405 405 405"),
+    "budgets:quarterly-xlsx": ("L 200 404 200 200 200 200", "L 405 405 405 405 405 405"),
+    "budgets:obstacles": ("L 200 200 200 200 200 200", "L 405 405 405 405 405 405"),
+    # The late-report ledger: every role reads it (a province's roles their own satkers); the
+    # directorate's reviewers (and the admin) propose sanctions, the admin decides (an empty
+    # decision shows the form again); another province's proposal is a 404.
+    "budgets:ledger": ("L 200 200 200 200 200 200", "L 405 405 405 405 405 405"),
+    "budgets:sanction-propose": ("L 403 403 405 403 405 403", "L 403 403 302 403 302 403"),
+    "budgets:sanction-detail": ("L 200 404 200 200 200 200", "L 403 404 403 403 200 403"),
+    # The in-app inbox: one's own notifications only (the world's is the officer's).
+    "core:notifications": ("L 200 200 200 200 200 200", "L 405 405 405 405 405 405"),
+    "core:notifications-read": ("L 405 405 405 405 405 405", "L 302 302 302 302 302 302"),
+    "core:notification-open": ("L 302 404 404 404 404 404", "L 405 405 405 405 405 405"),
     # Reports: every signed-in role; below province level an officer's rows are their own.
     "reports:realization": ("L 200 200 200 200 200 200", "L 200 200 200 200 200 200"),
     "reports:provinces": ("L 200 200 200 200 200 200", "L 200 200 200 200 200 200"),
@@ -81,6 +105,9 @@ SITE: dict[str, tuple[str, str]] = {
     "reports:outputs": ("L 200 200 200 200 200 200", "L 200 200 200 200 200 200"),
     "reports:ovop": ("L 200 200 200 200 200 200", "L 200 200 200 200 200 200"),
     "reports:ro": ("L 200 200 200 200 200 200", "L 200 200 200 200 200 200"),
+    "reports:quarterly": ("L 200 200 200 200 200 200", "L 200 200 200 200 200 200"),
+    # The quarter's consolidation as a PDF: every signed-in role (a province's roles their own rows).
+    "reports:quarterly-pdf": ("L 200 200 200 200 200 200", "L 405 405 405 405 405 405"),
     # The registry: officers keep their province's enterprises; reviewers and viewers read.
     "programs:registry-list": ("L 200 200 200 200 200 200", "L 405 405 405 405 405 405"),
     "programs:registry-create": ("L 200 200 403 403 200 403", "L 200 200 403 403 200 403"),
@@ -111,7 +138,7 @@ SITE: dict[str, tuple[str, str]] = {
 
 REPORT_PAGES = ("reports:realization", "reports:provinces", "reports:satkers",
                 "reports:monthly", "reports:submissions", "reports:ikm",
-                "reports:outputs", "reports:ovop", "reports:ro")  # fmt: skip
+                "reports:outputs", "reports:ovop", "reports:ro", "reports:quarterly")  # fmt: skip
 # Exports: the same outcomes as the page's GET, in every format the page offers.
 EXPORTS: dict[str, tuple[str, ...]] = {
     **{name: ("xlsx", "csv", "json") for name in REPORT_PAGES},
@@ -175,12 +202,30 @@ def site_path(name: str, world: World) -> str:
         "programs:ovop-awards": [own.satker.code, year],
         "programs:ovop-candidate": [own.satker.code, year, own.candidate.pk],
         "programs:targets": [own.satker.code, year],
+        "budgets:quarterly-detail": [own.satker.code, year, 1],
+        "budgets:quarterly-action": [own.satker.code, year, 1, "prepare"],
+        "budgets:quarterly-pdf": [own.satker.code, year, own.quarterly.url_period],
+        "budgets:quarterly-xlsx": [own.satker.code, year, own.quarterly.url_period],
         "programs:registry-detail": [own.enterprise.pk],
         "programs:registry-edit": [own.enterprise.pk],
+        "budgets:sanction-propose": [year, own.satker.code],
+        "budgets:sanction-detail": [own.sanction.pk],
+        "core:notification-open": [own.notification.pk],
         "imports:upload": ["realisasi"],
         "imports:template": ["realisasi"],
     }
-    for report_url in ("detail", "submit", "verify", "approve", "return", "reopen", "withdraw", "outputs"):
+    for report_url in (
+        "detail",
+        "submit",
+        "verify",
+        "approve",
+        "return",
+        "reopen",
+        "withdraw",
+        "outputs",
+        "pdf",
+        "xlsx",
+    ):
         args[f"budgets:report-{report_url}"] = [own.report.pk]
     for upload_url in ("detail", "status", "confirm", "cancel", "errors", "file"):
         args[f"imports:{upload_url}"] = [own.upload.pk]
@@ -262,7 +307,8 @@ def people(matrix: Matrix) -> dict:
 
 
 def body_text(response) -> str:
-    """What the user receives, as text: an xlsx is unzipped (its sheets and shared strings)."""
+    """What the user receives, as text: an xlsx is unzipped (its sheets and shared strings), a
+    PDF's text extracted (its streams are compressed)."""
     if getattr(response, "streaming", False):
         content = b"".join(response.streaming_content)
     else:
@@ -273,6 +319,8 @@ def body_text(response) -> str:
                 return " ".join(book.read(part).decode("utf-8", "replace") for part in book.namelist())
         except zipfile.BadZipFile:
             pass
+    if content[:5] == b"%PDF-":
+        return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
     return content.decode("utf-8", "replace")
 
 

@@ -1,4 +1,5 @@
-"""budgets' models: master data (master.py) and budget execution (execution.py)."""
+"""budgets' models: master data (master.py), budget execution (execution.py), outputs (outputs.py),
+the quarterly report with its obstacles (quarterly.py), late reports and sanctions (sanctions.py)."""
 
 from budgets.models.execution import (
     BudgetLine,
@@ -39,6 +40,8 @@ from budgets.models.outputs import (
     OutputClass,
     OutputVolumeTarget,
 )
+from budgets.models.quarterly import Obstacle, QuarterlyReport, QuarterlyTransition
+from budgets.models.sanctions import EscalationStage, LateReminder, SanctionProposal
 
 __all__ = [
     "PERCENT_VALIDATORS",
@@ -50,17 +53,22 @@ __all__ = [
     "BudgetRevision",
     "BudgetRevisionLine",
     "ComponentRealization",
+    "EscalationStage",
     "FiscalYear",
     "Holiday",
     "IkpaIndicator",
     "IkpaWeight",
+    "LateReminder",
     "MonthlyReport",
+    "Obstacle",
     "Output",
     "OutputAchievement",
     "OutputAdjustment",
     "OutputClass",
     "OutputVolumeTarget",
     "Province",
+    "QuarterlyReport",
+    "QuarterlyTransition",
     "Realization",
     "Regency",
     "RegencyPeriod",
@@ -68,6 +76,7 @@ __all__ = [
     "RpdPlan",
     "RpdRevision",
     "RpdWindow",
+    "SanctionProposal",
     "Satker",
     "SatkerAuthority",
     "SpendingType",

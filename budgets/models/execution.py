@@ -417,21 +417,18 @@ class YearEndClosing(models.Model):
             raise ValidationError(errors)
 
 
-class ReportTransition(models.Model):
-    """One step of a report's life, with its comment; submissions keep a snapshot of the entries."""
+class Transition(models.Model):
+    """One step of a report's life (monthly or quarterly: the report is the subclass's), with its
+    comment."""
 
-    report = models.ForeignKey(MonthlyReport, on_delete=models.CASCADE, related_name="transitions")
     from_status = models.CharField(_("dari"), max_length=10, choices=MonthlyReport.Status.choices, blank=True)
     to_status = models.CharField(_("menjadi"), max_length=10, choices=MonthlyReport.Status.choices)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("oleh"), on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(_("waktu"), auto_now_add=True)
     comment = models.TextField(_("komentar"), blank=True)
-    # {budget line id: amount} as submitted, to show what changed since the previous submission.
-    snapshot = models.JSONField(null=True, blank=True)
 
     class Meta:
-        verbose_name = _("riwayat status laporan")
-        verbose_name_plural = pgettext_lazy("jamak", "riwayat status laporan")
+        abstract = True
         ordering = ["report", "at", "pk"]
 
     def __str__(self) -> str:
@@ -440,6 +437,18 @@ class ReportTransition(models.Model):
     @staticmethod
     def province_scope(province_id: int) -> Q:
         return satker_scope(province_id, "report__satker")
+
+
+class ReportTransition(Transition):
+    """A monthly report's step; submissions keep a snapshot of the entries."""
+
+    report = models.ForeignKey(MonthlyReport, on_delete=models.CASCADE, related_name="transitions")
+    # {budget line id: amount} as submitted, to show what changed since the previous submission.
+    snapshot = models.JSONField(null=True, blank=True)
+
+    class Meta(Transition.Meta):
+        verbose_name = _("riwayat status laporan")
+        verbose_name_plural = pgettext_lazy("jamak", "riwayat status laporan")
 
 
 class Realization(models.Model):

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from budgets.models import MonthlyReport
+from budgets.reports.quarterly import quarterly_report
 from budgets.reports.queries import (
     RealizationFilter,
     monthly_report,
@@ -73,6 +74,19 @@ RO_SUMMARY = (
     Column("gap_flags", _("RO dengan selisih fisik-keuangan > 20 poin"), "int"),
     Column("timeliness", _("Ketepatan waktu laporan RO (%)"), "percent"),
 )
+
+
+QUARTERLY_SUMMARY = (
+    Column("satkers", _("Satker wajib lapor"), "int"),
+    Column("approved", _("Laporan disetujui"), "int"),
+    Column("missing", _("Belum ada laporan"), "int"),
+    Column("late", _("Terlambat dikirim"), "int"),
+    Column("pagu_efektif", _("Pagu efektif"), "money"),
+    Column("realisasi", _("Realisasi"), "money"),
+    Column("absorption", _("Penyerapan seluruh satker (%)"), "percent"),
+    Column("obstacles_open", _("Kendala terbuka di akhir triwulan"), "int"),
+)
+QUARTER_LABELS = {1: _("TW I"), 2: _("TW II"), 3: _("TW III"), 4: _("TW IV"), "year-end": _("Akhir tahun")}
 
 
 def _satkers(filters: RealizationFilter, context: BuildContext) -> ReportResult:
@@ -186,5 +200,31 @@ SPECS: tuple[ReportSpec, ...] = (
         scoped_satker_rows=True,
         cacheable=True,
         summary=RO_SUMMARY,
+    ),
+    ReportSpec(
+        "quarterly",
+        _("Laporan triwulan DK-TP"),
+        (
+            SATKER,
+            Column("satker_name", _("Satker")),
+            Column("province", _("Kode BPS")),
+            Column("province_name", _("Provinsi")),
+            Column("quarter", _("Triwulan"), labels=QUARTER_LABELS),
+            Column("status", _("Status"), labels=STATUS_LABELS),
+            Column("due_date", _("Batas waktu"), "date"),
+            Column("sent_on_time", _("Tepat waktu"), "bool"),
+            Column("pagu_efektif", _("Pagu efektif"), "money"),
+            Column("realisasi", _("Realisasi"), "money"),
+            Column("absorption", _("Penyerapan (%)"), "percent"),
+            Column("absorption_target", _("Target (%)"), "percent"),
+            Column("physical_progress", _("Progres fisik (%)"), "percent"),
+            Column("obstacles_open", _("Kendala terbuka"), "int"),
+        ),
+        lambda filters, context: quarterly_report(
+            filters, fiscal_year=context.fiscal_year, quarter=context.quarter, today=context.today
+        ),
+        params=frozenset({"year", "quarter", "province", "authority"}),
+        below_province=True,
+        summary=QUARTERLY_SUMMARY,
     ),
 )

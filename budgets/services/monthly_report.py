@@ -24,7 +24,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import permissions
-from accounts.delegation import signs_for_province
 from budgets import notifications
 from budgets.models import MonthlyReport, ReportTransition, TimelinessStep
 from budgets.ro_entry import outputs_missing
@@ -32,7 +31,15 @@ from budgets.services.common import ensure_can_edit_satker, ensure_year_open, re
 from budgets.services.duties import ensure_no_conflict_of_duty
 from budgets.services.editability import ensure_month_editable, submit_lock
 from budgets.services.realization import lock_report
-from budgets.signoff import awaits_directorate, awaits_head, sending_step, verified_by_head
+from budgets.signoff import (
+    awaits_directorate,
+    awaits_head,
+    ensure_directorate_reviewer,
+    head_delegation,
+    return_comment,
+    sending_step,
+    verified_by_head,
+)
 from core.audit_log import audit_on_commit
 
 if TYPE_CHECKING:
@@ -131,8 +138,7 @@ def _clear_review_start(report: MonthlyReport) -> None:
 
 def ensure_may_review(by: User, report: MonthlyReport | None = None) -> None:
     """The role may review; with a report, also no conflict of duty (``DutyConflict``)."""
-    if not permissions.may_review(by):
-        raise PermissionDenied(_("Hanya reviewer atau admin direktorat yang dapat meninjau laporan."))
+    ensure_directorate_reviewer(by)
     if report is not None:
         ensure_no_conflict_of_duty(by, report)
 
@@ -142,11 +148,7 @@ def ensure_may_verify(by: User, report: MonthlyReport) -> None:
     directorate's central units have no Kepala Dinas (budgets/signoff.py)."""
     if not verified_by_head(report.satker):
         raise PermissionDenied(_("Laporan unit pusat langsung ditinjau direktorat, tanpa verifikasi Kepala Dinas."))
-    signs, _delegation = signs_for_province(by, report.satker.province_id)
-    if not signs:
-        raise PermissionDenied(
-            _("Hanya Kepala Dinas provinsi ini (atau Plh/Plt yang ditunjuk) yang dapat memverifikasi laporan.")
-        )
+    head_delegation(by, report.satker.province_id)
     ensure_no_conflict_of_duty(by, report)
 
 
@@ -231,7 +233,7 @@ def report_verify(*, report: MonthlyReport, by: User, note: str = "") -> Monthly
     ensure_may_verify(by, report)
     ensure_year_open(report.fiscal_year)
     _require_status(report, Status.SUBMITTED)
-    _signs, delegation = signs_for_province(by, report.satker.province_id)
+    delegation = head_delegation(by, report.satker.province_id)
     _transition(report, to=Status.VERIFIED, by=by, comment=note.strip())
     _clear_review_start(report)
     report.verified_at, report.verified_by, report.verified_under = timezone.now(), by, delegation
@@ -260,18 +262,15 @@ def report_return(*, report: MonthlyReport, by: User, comment: str) -> MonthlyRe
     """The head returns a submitted report, the directorate a verified one; either way it goes
     back to the officer, and is verified again after the fix."""
     ensure_may_return(by, report)
-    if not comment.strip():
-        raise ValidationError(
-            {"comment": [_("Tuliskan alasan pengembalian agar satker tahu apa yang harus diperbaiki.")]}
-        )
+    comment = return_comment(comment)
     report = lock_report(report, None)
     _require_status(report, Status.SUBMITTED, Status.VERIFIED)
     ensure_may_return(by, report)
-    _transition(report, to=Status.RETURNED, by=by, comment=comment.strip())
+    _transition(report, to=Status.RETURNED, by=by, comment=comment)
     _clear_review_start(report)
     _clear_verification(report)
     report.save()
-    transaction.on_commit(lambda: notifications.report_returned(report, comment.strip()))
+    transaction.on_commit(lambda: notifications.report_returned(report, comment))
     return report
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -40,21 +40,27 @@ def report_get_or_create(*, satker: Satker, fiscal_year: FiscalYear, month: int)
     )
 
 
-def lock_report(report: MonthlyReport, expected_version: int | None) -> MonthlyReport:
-    """The report row, locked for this transaction; refuses when someone saved in between."""
-    locked = MonthlyReport.objects.select_for_update().select_related("satker", "fiscal_year").get(pk=report.pk)
+R = TypeVar("R")
+
+
+def lock_versioned(report: R, expected_version: int | None, stale: str) -> R:
+    """A report's row (monthly or quarterly: a ``version`` and history), locked for this
+    transaction; refused with ``stale`` (its ``%(who)s``: who saved last) when someone saved
+    since the form was built on ``expected_version``."""
+    locked = type(report).objects.select_for_update().select_related("satker", "fiscal_year").get(pk=report.pk)
     if expected_version is not None and locked.version != expected_version:
         last = locked.history.first()
         who = getattr(last.history_user, "username", None) if last else None
-        raise StaleVersion(
-            _(
-                "Data bulan ini sudah diubah orang lain%(who)s sejak halaman ini dibuka. Perubahan Anda tidak "
-                "disimpan; muat ulang halaman untuk melihat data terbaru, lalu isi kembali."
-            )
-            % {"who": f" ({who})" if who else ""},
-            code="stale",
-        )
+        raise StaleVersion(stale % {"who": f" ({who})" if who else ""}, code="stale")
     return locked
+
+
+def lock_report(report: MonthlyReport, expected_version: int | None) -> MonthlyReport:
+    """The report row, locked for this transaction; refuses when someone saved in between."""
+    return lock_versioned(report, expected_version, _(
+        "Data bulan ini sudah diubah orang lain%(who)s sejak halaman ini dibuka. Perubahan Anda tidak "
+        "disimpan; muat ulang halaman untuk melihat data terbaru, lalu isi kembali."
+    ))  # fmt: skip
 
 
 def realized_elsewhere(report: MonthlyReport) -> dict[int, int]:

@@ -21,6 +21,7 @@ from budgets.selectors import pagu_summary, realization_grid, rpd_grid, rpd_vers
 from budgets.services import realization_set, report_submit, rpd_editability, rpd_frozen_note, rpd_set
 from budgets.services.editability import month_editability, submit_lock
 from budgets.views.common import add_service_errors, month_or_404, satker_year_or_404
+from budgets.views.quarterly import quarterly_links
 from core.formats import MONTH_CHOICES, MONTH_NAMES
 
 
@@ -46,6 +47,7 @@ def satker_year(request: HttpRequest, code: str, year: int) -> HttpResponse:
         "current_month": current_month,
         "ro_rows": ro_of_satkers(ro_filter, today=today),
         "ro_month": MONTH_NAMES[ro_month],
+        "quarterly": quarterly_links(satker, fiscal_year),
     })  # fmt: skip
 
 

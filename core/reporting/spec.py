@@ -32,6 +32,7 @@ class BuildContext:
     today: date
     ro: str | None = None  # the ``ro`` parameter (the RO report): a full RO code
     level: str | None = None  # the ``level`` parameter (the RO report)
+    quarter: str | None = None  # the ``quarter`` parameter (the quarterly report): "1"-"4" or "year-end"
 
 
 @dataclass

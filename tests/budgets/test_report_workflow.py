@@ -70,8 +70,10 @@ def test_full_cycle_submit_return_fix_resubmit_approve(officer, head, reviewer, 
     )
     report.refresh_from_db()
     assert report.status == Status.RETURNED
-    assert mail.outbox[-1].to == ["petugas@disperin.bengkuluprov.go.id"]
-    assert "SP2D tanggal 28" in mail.outbox[-1].body
+    # The operator and the head who signed it are told, with the reviewer's comment.
+    returned = mail.outbox[-2:]
+    assert [m.to for m in returned] == [["kadis@disperin.bengkuluprov.go.id"], ["petugas@disperin.bengkuluprov.go.id"]]
+    assert all("SP2D tanggal 28" in m.body for m in returned)
 
     # The officer sees the comment on the report and on the grid, fixes and resubmits.
     assert "SP2D tanggal 28" in officer_client.get(reverse("budgets:report-detail", args=[report.pk])).content.decode()

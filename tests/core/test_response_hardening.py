@@ -7,6 +7,7 @@ import json
 import logging
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.test import Client, RequestFactory, override_settings
 from django.urls import reverse
@@ -120,7 +121,7 @@ def test_email_links_are_absolute(officer, satker, dipa) -> None:
     report = MonthlyReport.objects.create(satker=satker, fiscal_year=dipa.fiscal_year, month=1,
                                           due_date="2026-02-06", status="SUBMITTED")  # fmt: skip
     url = f"https://monitoring.kemenperin.go.id/monthly-reports/{report.pk}/"
-    assert notifications._report_url(report) == url
+    assert settings.SITE_URL + notifications._report_path(report) == url
     from django.core import mail
 
     officer.email = "petugas@example.go.id"

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.demo import DEMO_PASSWORD
-from budgets.models import MonthlyReport
+from budgets.models import MonthlyReport, QuarterlyReport
 from tests.e2e.conftest import screenshot, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -65,3 +65,35 @@ def test_screenshots_of_the_key_pages(new_page, demo, screenshots):
     reviewer.goto(reverse("reports:outputs") + "?year=2022")
     assert "13.220" in reviewer.locator("main").inner_text()
     screenshot(reviewer, screenshots, "07-outputs")
+
+    # The head's side: a report of the province submitted and awaiting the verification.
+    awaiting = (
+        MonthlyReport.objects.filter(status=Status.SUBMITTED, satker__is_central=False)
+        .select_related("satker__province")
+        .order_by("-fiscal_year__year", "-month", "satker")
+        .first()
+    )
+    head = new_page()
+    sign_in(head, f"head-{awaiting.satker.province.bps_code}", DEMO_PASSWORD)
+    head.goto(reverse("budgets:report-detail", args=[awaiting.pk]))
+    assert head.get_by_role("button", name="Verifikasi laporan").is_visible()
+    screenshot(head, screenshots, "08-head-verify")
+
+    # A 2023 quarterly report with obstacles, the obstacle board and the late-report ledger.
+    quarterly = (
+        QuarterlyReport.objects.filter(
+            fiscal_year__year=2023, kind=QuarterlyReport.Kind.QUARTER, obstacles__isnull=False
+        )
+        .select_related("satker", "fiscal_year")
+        .order_by("period", "satker__code")
+        .first()
+    )
+    reviewer.goto(reverse("budgets:quarterly-detail", args=[quarterly.satker.code, 2023, quarterly.url_period]))
+    assert "Kendala" in reviewer.locator("main").inner_text()
+    screenshot(reviewer, screenshots, "09-quarterly")
+    reviewer.goto(reverse("budgets:obstacles") + "?year=2023")
+    assert reviewer.locator("main table").count() >= 1
+    screenshot(reviewer, screenshots, "10-obstacles")
+    reviewer.goto(reverse("budgets:ledger") + "?year=2023")
+    assert "Laporan bulanan" in reviewer.locator("main").inner_text()
+    screenshot(reviewer, screenshots, "11-ledger")

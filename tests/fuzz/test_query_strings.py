@@ -39,6 +39,8 @@ ENDPOINTS = {
     "targets": ("programs:targets", "satker-year", ["format"]),
     "imports": ("imports:index", None, ["page"]),
     "import-template": ("imports:template", "kind", ["satker"]),
+    "quarterly": ("reports:quarterly", None, ["year", "quarter", "province", "authority", "format", "sort"]),
+    "obstacles": ("budgets:obstacles", None, ["category", "province", "status", "year", "page", "sort"]),
 }  # fmt: skip
 
 # Plausible values of each parameter, to be mixed with the hostile ones (so that the other
@@ -65,6 +67,8 @@ PLAUSIBLE = {
     "lang": ["id", "en", "fr"],
     "is_central": ["true", "false", "unknown", "2"],
     "satker": ["170019", "110019", "999999", ""],
+    "quarter": ["1", "4", "year-end", "5", "0", "YEAR-END"],
+    "category": ["BLOKIR", "OTHER", "x"],
 }
 # Percent-encodings that do not decode to UTF-8, NUL and friends, written into the raw query.
 RAW = ["%ff%fe", "%00", "%C0%AF", "%E2%80%AE", "%", "%zz", "%2500", "%0d%0aSet-Cookie:x=1", "+%2B+", "%u0041"]

@@ -12,8 +12,8 @@ from core.mail_outbox import deliver_unsent
 
 class Command(BaseCommand):
     help = (
-        "Kirim e-mail pengingat ke petugas satker yang laporan bulanannya sudah jatuh tempo (hari kerja ke-5 "
-        "bulan berikutnya) dan belum diajukan. Jalankan harian, mis. dari cron."
+        "Kirim pengingat berjenjang untuk laporan yang terlambat (hari kerja ke-5 bulan berikutnya): petugas, "
+        "lalu Kepala Dinas (5 hari kerja), lalu daftar direktorat (10 hari kerja), tiap tahap sekali. Jalankan harian."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -15,6 +15,7 @@ from core.formats import format_amount, format_number, format_percent
 from demo.budgets import DemoDataError, current_demo_year, demo_data_load, demo_years, published_figures
 from demo.outputs import ro_demo_load
 from demo.programs import ProgrammeResult, programme_demo_load
+from demo.quarterly import demo_summary, quarterly_demo_load
 
 
 def output_summary(outputs: dict[str, dict[str, Any]]) -> str:
@@ -60,6 +61,8 @@ class Command(BaseCommand):
                 results = demo_data_load(years=years, today=today)
                 programmes = programme_demo_load(years=years, today=today)
                 outputs = ro_demo_load(years=years, today=today)
+                # Last: its figures are read from the monthly reports and RO rows loaded above.
+                quarterly = quarterly_demo_load(years=years, today=today)
         except DemoDataError as error:
             raise CommandError(f"Data demo tidak dimuat, tidak ada yang diubah: {error}") from error
         for result in results:
@@ -81,9 +84,11 @@ class Command(BaseCommand):
         for ro in outputs:
             done = ", ".join(f"{count} {label}" for label, count in ro.counts.items())
             self.stdout.write(f"Capaian RO TA {ro.year}: {done or 'dilewati, ' + ro.note}.")
+        for line in demo_summary(quarterly):
+            self.stdout.write(line)
         self.stdout.write(
             self.style.SUCCESS(
-                f"Data demo siap. Masuk sebagai officer-17, reviewer atau admin; kata sandi {DEMO_PASSWORD}."
+                f"Data demo siap. Masuk sebagai officer-17, head-17, reviewer atau admin; kata sandi {DEMO_PASSWORD}."
             )
         )
 
