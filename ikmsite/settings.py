@@ -97,6 +97,12 @@ MONTHLY_REPORT_EDITORS = ["programs.records.section.user_edited_records"]
 # The programme records' count per output indicator of a monthly report (budgets/ro_entry.py): the
 # "Capaian RO" section shows it next to the volume typed for an RO measured by that indicator.
 RO_RECORD_COUNTS = ["programs.records.output_summary.counts_for_report"]
+# Data-quality rules of the apps above budgets (budgets/quality.py): each returns the findings on a
+# monthly report's records, stored as flags by budgets/services/quality.py.
+MONTHLY_REPORT_QUALITY_CHECKS = ["programs.records.quality.record_findings"]
+# The exhibition transaction value per IKM above which a facilitation is flagged (whole rupiah;
+# programs/records/quality.py).
+QUALITY_EXHIBITION_VALUE_PER_IKM_CAP = env.int("QUALITY_EXHIBITION_VALUE_PER_IKM_CAP", default=500_000_000)
 WSGI_APPLICATION = "ikmsite.wsgi.application"
 
 TEMPLATES = [

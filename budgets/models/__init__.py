@@ -1,5 +1,6 @@
 """budgets' models: master data (master.py), budget execution (execution.py), outputs (outputs.py),
-the quarterly report with its obstacles (quarterly.py), late reports and sanctions (sanctions.py)."""
+the quarterly report with its obstacles (quarterly.py), late reports and sanctions (sanctions.py),
+data-quality flags (quality.py)."""
 
 from budgets.models.execution import (
     BudgetLine,
@@ -40,6 +41,7 @@ from budgets.models.outputs import (
     OutputClass,
     OutputVolumeTarget,
 )
+from budgets.models.quality import QualityFlag
 from budgets.models.quarterly import Obstacle, QuarterlyReport, QuarterlyTransition
 from budgets.models.sanctions import EscalationStage, LateReminder, SanctionProposal
 
@@ -67,6 +69,7 @@ __all__ = [
     "OutputClass",
     "OutputVolumeTarget",
     "Province",
+    "QualityFlag",
     "QuarterlyReport",
     "QuarterlyTransition",
     "Realization",
