@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.urls import path, register_converter
 
 from budgets.views import documents, entry, ledger, pagu, quarterly, review
+from budgets.views import quality as quality_views
 from budgets.views.satkers import SatkerListView
 
 app_name = "budgets"
@@ -37,6 +38,8 @@ urlpatterns = [
     path("monthly-reports/<int:pk>/reopen/", review.report_reopen_view, name="report-reopen"),
     path("monthly-reports/<int:pk>/withdraw/", review.report_withdraw_view, name="report-withdraw"),
     path("monthly-reports/<int:pk>/capaian-ro/", review.report_outputs_view, name="report-outputs"),
+    # A data-quality flag of a monthly report: marked as explained or to fix (budgets/views/quality.py).
+    path("quality-flags/<int:pk>/decide/", quality_views.flag_decide_view, name="flag-decide"),
     path("ledger/", ledger.ledger_page, name="ledger"),
     path("ledger/<int:year>/<str:code>/propose/", ledger.sanction_propose_view, name="sanction-propose"),
     path("sanctions/<int:pk>/", ledger.sanction_detail, name="sanction-detail"),
