@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
+from budgets import realization_summary
 from budgets.models import BudgetLine, MonthlyReport, QualityFlag, RpdPlan
 from budgets.quality import (
     MONTH_SPIKE,
@@ -156,8 +157,6 @@ def test_refresh_keeps_decisions_and_marks_decided_flags_gone(idle_report, dipa,
     assert flag.gone_at is not None and flag.status == QualityFlag.Status.EXPLAINED
     # ...and comes back, decision intact, when the finding returns.
     row.delete()
-    from budgets import realization_summary
-
     realization_summary.refresh([idle_report.pk])
     (again,) = flags_refresh(report=idle_report)
     assert again.pk == flag.pk and again.gone_at is None and again.status == QualityFlag.Status.EXPLAINED
