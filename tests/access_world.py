@@ -19,6 +19,7 @@ from budgets.models import (
     BudgetLine,
     FiscalYear,
     MonthlyReport,
+    QualityFlag,
     QuarterlyReport,
     SanctionProposal,
     SatkerAuthority,
@@ -57,6 +58,7 @@ class ProvinceObjects:
     sanction: Any = None  # a sanction proposal for the satker (by a directorate reviewer)
     notification: Any = None  # a notification in the officer's inbox
     quarterly: Any = None  # the satker's year-end report of the year (a draft), for its documents
+    flag: Any = None  # an open data-quality flag of the month's report
 
 
 @dataclass
@@ -129,5 +131,7 @@ def _province_objects(satker, officer, fiscal_year, component, account) -> Provi
         satker=satker, fiscal_year=fiscal_year, kind=QuarterlyReport.Kind.YEAR_END, period=4,
         due_date=quarter_due_date(fiscal_year.year, 4), narrative=f"Uraian {secret}",
     )  # fmt: skip
+    flag = QualityFlag.objects.create(report=report, code="CERTIFIED_NO_NUMBER", target_key=f"flag:{secret}",
+                                      target_label=f"UD {secret}", reason=f"Tanpa nomor {secret}")  # fmt: skip
     return ProvinceObjects(satker, report, enterprise, records, centre, candidate, upload, sanction, notification,
-                           quarterly)  # fmt: skip
+                           quarterly, flag)  # fmt: skip

@@ -75,6 +75,10 @@ SITE: dict[str, tuple[str, str]] = {
     # The month's capaian RO (a draft): written by whoever may write its realization; an empty
     # POST shows the page again with the form's errors.
     "budgets:report-outputs": ("L 405 405 405 405 405 405", "L 200 404 403 403 200 403"),
+    # A data-quality flag of the month's report: decided by the province's head and the
+    # directorate's reviewers (and the admin); an empty decision goes back to the report with
+    # the reason; another province's flag is a 404.
+    "budgets:flag-decide": ("L 405 405 405 405 405 405", "L 403 404 302 403 302 302"),
     # The quarterly report (TW I of the world's year, not prepared yet): read like the satker's
     # year; prepared by the province's officer or the admin; the obstacle board lists what the
     # user's scope allows.
@@ -210,6 +214,7 @@ def site_path(name: str, world: World) -> str:
         "programs:registry-edit": [own.enterprise.pk],
         "budgets:sanction-propose": [year, own.satker.code],
         "budgets:sanction-detail": [own.sanction.pk],
+        "budgets:flag-decide": [own.flag.pk],
         "core:notification-open": [own.notification.pk],
         "imports:upload": ["realisasi"],
         "imports:template": ["realisasi"],
