@@ -3,10 +3,12 @@ the refresh (idempotent, keeps decisions), who decides, the page and the bounded
 
 from __future__ import annotations
 
+import io
 from fractions import Fraction
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import call_command
 from django.urls import reverse
 
 from budgets import realization_summary
@@ -254,3 +256,14 @@ def test_open_flags_count_annotation(flag, reviewer) -> None:
     assert sum(counts.values()) == 1
     flag_decide(flag=flag, status=QualityFlag.Status.EXPLAINED, note="ok", by=reviewer)
     assert with_open_flags_count(MonthlyReport.objects.filter(pk=flag.report_id)).get().open_flags == 0
+
+
+def test_command_refreshes_the_years_handed_in_reports(idle_report, dipa) -> None:
+    out = io.StringIO()
+    call_command("refresh_quality_flags", year=dipa.fiscal_year.year, stdout=out)
+    assert not QualityFlag.objects.exists()  # a draft is not refreshed
+    MonthlyReport.objects.filter(pk=idle_report.pk).update(status=MonthlyReport.Status.SUBMITTED)
+    call_command("refresh_quality_flags", year=dipa.fiscal_year.year, stdout=out)
+    call_command("refresh_quality_flags", year=dipa.fiscal_year.year, stdout=out)
+    assert QualityFlag.objects.filter(report=idle_report, code=RPD_NO_REALIZATION).count() == 1
+    assert "1 laporan, 1 tanda" in out.getvalue()
