@@ -1,6 +1,8 @@
 """budgets' models: master data (master.py), budget execution (execution.py), outputs (outputs.py),
-the quarterly report with its obstacles (quarterly.py), late reports and sanctions (sanctions.py)."""
+the quarterly report with its obstacles (quarterly.py), late reports and sanctions (sanctions.py),
+comments on one line and a return's targets (comments.py)."""
 
+from budgets.models.comments import LineComment, ReturnTarget
 from budgets.models.execution import (
     BudgetLine,
     BudgetRevision,
@@ -59,6 +61,7 @@ __all__ = [
     "IkpaIndicator",
     "IkpaWeight",
     "LateReminder",
+    "LineComment",
     "MonthlyReport",
     "Obstacle",
     "Output",
@@ -73,6 +76,7 @@ __all__ = [
     "Regency",
     "RegencyPeriod",
     "ReportTransition",
+    "ReturnTarget",
     "RpdPlan",
     "RpdRevision",
     "RpdWindow",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import django_filters
 import django_tables2 as tables
@@ -23,8 +24,9 @@ from accounts.access import DataAccessMixin, data_access_required
 from accounts.delegation import signs_for_province
 from accounts.scoping import get_scoped_or_404, scoped
 from budgets.forms import ApproveForm, ReopenForm, ReturnForm
-from budgets.models import MonthlyReport, Province
+from budgets.models import BudgetLine, MonthlyReport, Province
 from budgets.report_sections import report_sections
+from budgets.ro_entry import dipa_outputs
 from budgets.selectors import realization_audit, realization_grid, report_changes_since_previous_submission
 from budgets.services import (
     report_approve,
@@ -45,6 +47,7 @@ from budgets.services.monthly_report import (
     ensure_may_verify,
 )
 from budgets.signoff import awaiting_directorate_q, awaiting_head_q, awaits_directorate, awaits_head
+from budgets.views.comments import comments_context
 from budgets.views.common import add_service_errors
 from budgets.views.outputs import outputs_context, outputs_post
 from core.exports.table_export import TableExportMixin
@@ -174,6 +177,8 @@ def report_detail(request: HttpRequest, pk: int, forms: dict | None = None) -> H
         report_review_start(report=report, by=user)
     may_submit = can_edit and report.status in {Status.DRAFT, Status.RETURNED} and not report.fiscal_year.is_closed
     not_yet = submit_lock(fiscal_year=report.fiscal_year, month=report.month, today=timezone.localdate())
+    ro_context = outputs_context(report, can_edit and not report.is_locked and not report.fiscal_year.is_closed, forms)
+    changes = report_changes_since_previous_submission(report)
     return render(request, "budgets/report_detail.html", {
         "report": report,
         "lines": lines,
@@ -182,7 +187,7 @@ def report_detail(request: HttpRequest, pk: int, forms: dict | None = None) -> H
         "total_pagu_efektif": sum(line.pagu_efektif for line in lines),
         "transitions": transitions,
         "last_return": last_return if report.status == MonthlyReport.Status.RETURNED else None,
-        "changes": report_changes_since_previous_submission(report),
+        "changes": changes,
         "audit": realization_audit(report),
         # Sections of the apps above budgets (the month's programme records), after the realization.
         "sections": report_sections(report, user),
@@ -197,10 +202,13 @@ def report_detail(request: HttpRequest, pk: int, forms: dict | None = None) -> H
         "can_reopen": permissions.may_reopen(user) and report.status == Status.APPROVED and not duty_conflict,
         "duty_conflict": duty_conflict,
         "approve_form": forms.get("approve") or ApproveForm(),
-        "return_form": forms.get("return") or ReturnForm(),
+        "return_form": forms.get("return") or (ReturnForm(**_return_choices(report)) if is_verifier or is_reviewer
+                                               else None),
         "reopen_form": forms.get("reopen") or ReopenForm(),
         # The month's capaian RO, next to the money; editable exactly when the realization is.
-        **outputs_context(report, can_edit and not report.is_locked and not report.fiscal_year.is_closed, forms),
+        **ro_context,
+        # Comments on one line and the latest return's targets (budgets/_report_comments.html).
+        **comments_context(report, user, lines, [item["ro"].output for item in ro_context["ro_rows"]], changes),
     })  # fmt: skip
 
 
@@ -213,8 +221,24 @@ def report_outputs_view(request: HttpRequest, pk: int) -> HttpResponse:
     return answer if isinstance(answer, HttpResponse) else report_detail(request, pk, forms=answer)
 
 
+def _return_choices(report: MonthlyReport) -> dict[str, Any]:
+    """What a return may name to fix: the report's realization lines and RO rows."""
+    lines = BudgetLine.objects.filter(satker=report.satker, fiscal_year=report.fiscal_year).select_related(
+        "component", "account"
+    )
+    return {
+        "lines": list(lines.order_by("component__code", "account__code")),
+        "outputs": list(dipa_outputs(satker=report.satker, fiscal_year=report.fiscal_year)),
+    }
+
+
 def _transition_view(
-    form_class: type | None, form_key: str, act: Callable, may_act: Callable, done: str
+    form_class: type | None,
+    form_key: str,
+    act: Callable,
+    may_act: Callable,
+    done: str,
+    form_kwargs: Callable[[MonthlyReport], dict[str, Any]] | None = None,
 ) -> Callable[[HttpRequest, int], HttpResponse]:
     """A POST-only view that runs one transition service and returns to the report page.
     ``may_act`` is the service's own permission rule, checked before the form: a user who may
@@ -228,7 +252,8 @@ def _transition_view(
         form = None
         try:
             may_act(request.user, report)
-            form = form_class(request.POST) if form_class else None
+            extra = form_kwargs(report) if form_kwargs else {}
+            form = form_class(request.POST, **extra) if form_class else None
             if form is None or form.is_valid():
                 act(report=report, by=request.user, **(form.cleaned_data if form else {}))
                 messages.success(request, done)
@@ -258,7 +283,8 @@ report_verify_view = _transition_view(ApproveForm, "verify", report_verify, ensu
 report_approve_view = _transition_view(ApproveForm, "approve", report_approve, ensure_may_review,
                                        gettext_lazy("Laporan disetujui."))  # fmt: skip
 report_return_view = _transition_view(ReturnForm, "return", report_return, ensure_may_return,
-                                      gettext_lazy("Laporan dikembalikan ke satker dengan komentar Anda."))  # fmt: skip
+                                      gettext_lazy("Laporan dikembalikan ke satker dengan komentar Anda."),
+                                      form_kwargs=_return_choices)  # fmt: skip
 report_reopen_view = _transition_view(ReopenForm, "reopen", report_reopen, ensure_may_reopen,
                                       gettext_lazy("Laporan dibuka kembali dan dikembalikan ke satker."))  # fmt: skip
 report_withdraw_view = _transition_view(None, "withdraw", report_withdraw, ensure_may_submit,
