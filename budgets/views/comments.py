@@ -52,7 +52,7 @@ def comments_context(report: MonthlyReport, user: Any, lines: list[BudgetLine], 
             {"target": target, "changed": target.line_id in changed if target.line_id else None} for target in targets
         ]
         if last_return
-        else [],  # fmt: skip
+        else [],
     }
 
 
