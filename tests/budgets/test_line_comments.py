@@ -156,9 +156,11 @@ def test_an_empty_comment_is_refused(head, report, dipa) -> None:
 def test_threads_stay_with_the_line_across_return_and_resubmission(thread, head, officer, satker, dipa) -> None:
     report = report_return(report=thread.report, by=head, comment="Perbaiki baris OVOP.")
     # The officer sees the open thread next to the line in the grid while fixing.
-    grid = client_for(officer).get(
-        reverse("budgets:realization-entry", args=[satker.code, dipa.fiscal_year.year, 1])
-    ).content.decode()
+    grid = (
+        client_for(officer)
+        .get(reverse("budgets:realization-entry", args=[satker.code, dipa.fiscal_year.year, 1]))
+        .content.decode()
+    )
     assert "data-line-thread" in grid and "Angka ini tidak cocok dengan SP2D." in grid
     comment_answer(thread=thread, body="Sudah diperbaiki.", by=officer)
     report = realization_set(satker=satker, fiscal_year=dipa.fiscal_year, month=1, amounts={dipa.ovop.pk: 2_000},
