@@ -18,6 +18,7 @@ from budgets.models import (
     BudgetComponent,
     BudgetLine,
     FiscalYear,
+    LineComment,
     MonthlyReport,
     QuarterlyReport,
     SanctionProposal,
@@ -57,6 +58,7 @@ class ProvinceObjects:
     sanction: Any = None  # a sanction proposal for the satker (by a directorate reviewer)
     notification: Any = None  # a notification in the officer's inbox
     quarterly: Any = None  # the satker's year-end report of the year (a draft), for its documents
+    thread: Any = None  # a comment thread on the report's line (issue 22)
 
 
 @dataclass
@@ -124,10 +126,12 @@ def _province_objects(satker, officer, fiscal_year, component, account) -> Provi
         satker=satker, fiscal_year=fiscal_year, kind=SanctionProposal.Kind.POSTPONE_NEXT_QUARTER,
         note=f"Alasan {secret}", proposed_by=proposer,
     )  # fmt: skip
+    # A thread on the report's line, opened by a directorate reviewer (none of the personas).
+    thread = LineComment.objects.create(report=report, line=line, author=proposer, body=f"Komentar {secret}")
     (notification,) = notify([officer], f"Laporan {secret}", "", f"/monthly-reports/{report.pk}/")
     quarterly = QuarterlyReport.objects.create(
         satker=satker, fiscal_year=fiscal_year, kind=QuarterlyReport.Kind.YEAR_END, period=4,
         due_date=quarter_due_date(fiscal_year.year, 4), narrative=f"Uraian {secret}",
     )  # fmt: skip
     return ProvinceObjects(satker, report, enterprise, records, centre, candidate, upload, sanction, notification,
-                           quarterly)  # fmt: skip
+                           quarterly, thread)  # fmt: skip

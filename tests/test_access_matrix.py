@@ -75,6 +75,12 @@ SITE: dict[str, tuple[str, str]] = {
     # The month's capaian RO (a draft): written by whoever may write its realization; an empty
     # POST shows the page again with the form's errors.
     "budgets:report-outputs": ("L 405 405 405 405 405 405", "L 200 404 403 403 200 403"),
+    # Comments on one line (issue 22): the head and the directorate's reviewers and admin open a
+    # thread; the officer and they answer; only the opener (in the world a directorate reviewer
+    # who is none of the personas) resolves. An empty POST is back to the report page.
+    "budgets:comment-open": ("L 405 405 405 405 405 405", "L 403 404 302 403 302 302"),
+    "budgets:comment-answer": ("L 405 405 405 405 405 405", "L 302 404 302 403 302 302"),
+    "budgets:comment-resolve": ("L 405 405 405 405 405 405", "L 403 404 403 403 403 403"),
     # The quarterly report (TW I of the world's year, not prepared yet): read like the satker's
     # year; prepared by the province's officer or the admin; the obstacle board lists what the
     # user's scope allows.
@@ -227,6 +233,9 @@ def site_path(name: str, world: World) -> str:
         "xlsx",
     ):
         args[f"budgets:report-{report_url}"] = [own.report.pk]
+    for comment_url in ("answer", "resolve"):
+        args[f"budgets:comment-{comment_url}"] = [own.report.pk, own.thread.pk]
+    args["budgets:comment-open"] = [own.report.pk]
     for upload_url in ("detail", "status", "confirm", "cancel", "errors", "file"):
         args[f"imports:{upload_url}"] = [own.upload.pk]
     return reverse(name, args=args.get(name, []))
