@@ -44,14 +44,14 @@ def open_threads_by_line(report: MonthlyReport) -> dict[int, list[LineComment]]:
     return dict(found)
 
 
-def last_return_targets(report: MonthlyReport) -> tuple[ReportTransition | None, list[ReturnTarget]]:
-    """The report's latest return and the lines / RO rows it named (none: the whole month)."""
-    last = (
-        ReportTransition.objects.filter(report=report, to_status=MonthlyReport.Status.RETURNED)
-        .select_related("by")
-        .order_by("-at", "-pk")
-        .first()
-    )
+def last_return_targets(
+    report: MonthlyReport, transitions: list[ReportTransition] | None = None
+) -> tuple[ReportTransition | None, list[ReturnTarget]]:
+    """The report's latest return and the lines / RO rows it named (none: the whole month).
+    ``transitions``: the report's transitions in order, when the caller has them already."""
+    if transitions is None:
+        transitions = list(report.transitions.order_by("at", "pk"))
+    last = next((t for t in reversed(transitions) if t.to_status == MonthlyReport.Status.RETURNED), None)
     if last is None:
         return None, []
     targets = ReturnTarget.objects.filter(transition=last).select_related(

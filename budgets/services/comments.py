@@ -36,8 +36,10 @@ def may_comment_as_reviewer(by: User, report: MonthlyReport) -> bool:
     return signs_for_province(by, report.satker.province_id)[0] or permissions.may_review(by)
 
 
-def may_answer(by: User, report: MonthlyReport) -> bool:
-    if may_comment_as_reviewer(by, report):
+def may_answer(by: User, report: MonthlyReport, *, reviewer: bool | None = None) -> bool:
+    """The report's reviewers and whoever may write its satker. ``reviewer``: the answer of
+    ``may_comment_as_reviewer`` when the caller has it already."""
+    if may_comment_as_reviewer(by, report) if reviewer is None else reviewer:
         return True
     try:
         ensure_can_edit_satker(by, report.satker)

@@ -32,22 +32,28 @@ from budgets.services.comments import (
 )
 
 
-def comments_context(report: MonthlyReport, user: Any, lines: list[BudgetLine], outputs: list[Any],
-                     changes: list[dict] | None) -> dict[str, Any]:  # fmt: skip
+def comments_context(
+    report: MonthlyReport,
+    user: Any,
+    lines: list[BudgetLine],
+    outputs: list[Any],
+    changes: list[dict] | None,
+    transitions: list[Any] | None = None,
+) -> dict[str, Any]:
     """The section's context: threads, open threads per line and RO, the forms the user may use,
     and the latest return's targets with whether each changed since (``changes``: the report
-    page's changes since the previous submission, i.e. since the return)."""
+    page's changes since the previous submission, i.e. since the return; ``transitions``: the
+    report's, in order, when the page has them). A fixed number of queries."""
     found = report_threads(report)
-    last_return, targets = last_return_targets(report)
+    last_return, targets = last_return_targets(report, transitions)
+    reviewer = may_comment_as_reviewer(user, report)
     changed = {change["line"].pk for change in changes or ()}
     return {
         "comment_threads": found["threads"],
         "comment_lines": [(line, found["open_per_line"].get(line.pk, 0)) for line in lines],
         "comment_outputs": [(output, found["open_per_output"].get(output.pk, 0)) for output in outputs],
-        "comment_open_form": CommentOpenForm(lines=lines, outputs=outputs)
-        if may_comment_as_reviewer(user, report)
-        else None,
-        "comment_may_answer": may_answer(user, report),
+        "comment_open_form": CommentOpenForm(lines=lines, outputs=outputs) if reviewer else None,
+        "comment_may_answer": may_answer(user, report, reviewer=reviewer),
         "return_targets": [
             {"target": target, "changed": target.line_id in changed if target.line_id else None} for target in targets
         ]

@@ -165,8 +165,8 @@ def report_detail(request: HttpRequest, pk: int, forms: dict | None = None) -> H
     can_edit = scoped(MonthlyReport.objects.filter(pk=report.pk), user, for_edit=True).exists()
     Status = MonthlyReport.Status
     lines = realization_grid(satker=report.satker, fiscal_year=report.fiscal_year, month=report.month)
-    transitions = report.transitions.select_related("by").order_by("at", "pk")
-    last_return = next((t for t in reversed(list(transitions)) if t.to_status == Status.RETURNED), None)
+    transitions = list(report.transitions.select_related("by").order_by("at", "pk"))
+    last_return = next((t for t in reversed(transitions) if t.to_status == Status.RETURNED), None)
     signs = awaits_head(report) and signs_for_province(user, report.satker.province_id)[0]
     reviews = permissions.may_review(user) and awaits_directorate(report)
     may_decide = signs or reviews or (permissions.may_reopen(user) and report.status == Status.APPROVED)
@@ -208,7 +208,8 @@ def report_detail(request: HttpRequest, pk: int, forms: dict | None = None) -> H
         # The month's capaian RO, next to the money; editable exactly when the realization is.
         **ro_context,
         # Comments on one line and the latest return's targets (budgets/_report_comments.html).
-        **comments_context(report, user, lines, [item["ro"].output for item in ro_context["ro_rows"]], changes),
+        **comments_context(report, user, lines, [item["ro"].output for item in ro_context["ro_rows"]], changes,
+                           transitions),
     })  # fmt: skip
 
 
