@@ -135,6 +135,9 @@ def output_adjustment_add(
     reason = (reason or "").strip()
     if not any(output.pk == output_id for output in dipa_outputs(satker=report.satker, fiscal_year=report.fiscal_year)):
         errors["output"] = [_("RO ini bukan RO DIPA satker ini tahun ini.")]
+    locked = line_lock(returned_targets(report), output_id=output_id)
+    if locked:
+        errors["output"] = [locked]
     if not volume:
         errors["volume"] = [str(ZERO_ADJUSTMENT)]
     if not reason:
@@ -173,6 +176,9 @@ def output_adjustment_delete(*, adjustment: OutputAdjustment, expected_version: 
     ensure_can_edit_satker(by, report.satker)
     report = lock_report(report, expected_version)
     ensure_month_editable(fiscal_year=report.fiscal_year, month=report.month, report=report, today=today)
+    locked = line_lock(returned_targets(report), output_id=adjustment.output_id)
+    if locked:
+        raise ValidationError(locked)
     adjustment._history_user = by
     adjustment.delete()
     report_new_version(report, by)

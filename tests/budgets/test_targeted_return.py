@@ -180,3 +180,13 @@ def test_the_reviewer_sees_the_changes_since_the_return(submitted, head, officer
     assert {pk for pk, _label in form.fields["lines"].choices} == {dipa.ovop.pk, dipa.travel.pk, dipa.machine.pk} | {
         line.pk for line in dipa.ovop.satker.budget_lines.filter(fiscal_year=dipa.fiscal_year)
     }
+
+
+def test_ro_adjustments_follow_the_targets(submitted, head, officer, dipa, ros) -> None:
+    from budgets.services.outputs import output_adjustment_add
+
+    report = returned_on_ovop(submitted, head, dipa, ros)
+    with pytest.raises(ValidationError) as refusal:
+        output_adjustment_add(report=report, output_id=ros["centres"].pk, corrected_month=1, volume=D(1),
+                              reason="koreksi", expected_version=None, by=officer)  # fmt: skip
+    assert NOT_TARGETED in str(refusal.value)
