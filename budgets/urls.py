@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path, register_converter
 
-from budgets.views import documents, entry, ledger, pagu, quarterly, review
+from budgets.views import documents, entry, evidence, ledger, pagu, quarterly, review
 from budgets.views.satkers import SatkerListView
 
 app_name = "budgets"
@@ -40,4 +40,8 @@ urlpatterns = [
     path("ledger/", ledger.ledger_page, name="ledger"),
     path("ledger/<int:year>/<str:code>/propose/", ledger.sanction_propose_view, name="sanction-propose"),
     path("sanctions/<int:pk>/", ledger.sanction_detail, name="sanction-detail"),
+    # Evidence (bukti dukung): the file only through the scoping gate; attach and remove by POST.
+    path("evidence/attach/", evidence.evidence_attach_view, name="evidence-attach"),
+    path("evidence/<int:pk>/", evidence.evidence_download, name="evidence-download"),
+    path("evidence/<int:pk>/remove/", evidence.evidence_remove_view, name="evidence-remove"),
 ]

@@ -1,5 +1,5 @@
 """budgets' models: master data (master.py), budget execution (execution.py), outputs (outputs.py),
-the quarterly report with its obstacles (quarterly.py), late reports and sanctions (sanctions.py)."""
+the quarterly report with its obstacles (quarterly.py), late reports and sanctions (sanctions.py), evidence (evidence.py)."""
 
 from budgets.models.execution import (
     BudgetLine,
@@ -15,6 +15,7 @@ from budgets.models.execution import (
     RpdWindow,
     YearEndClosing,
 )
+from budgets.models.evidence import Evidence
 from budgets.models.master import (
     PERCENT_VALIDATORS,
     Account,
@@ -54,6 +55,7 @@ __all__ = [
     "BudgetRevisionLine",
     "ComponentRealization",
     "EscalationStage",
+    "Evidence",
     "FiscalYear",
     "Holiday",
     "IkpaIndicator",

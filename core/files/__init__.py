@@ -6,6 +6,6 @@ re-encodes images without their metadata and returns the bytes to store with the
 Every refusal is a ``ValidationError`` with a message in Indonesian; nothing is stored here.
 """
 
-from core.files.checks import ALLOWED_CONTENT_TYPES, CheckedFile, check_upload
+from core.files.checks import ACCEPT, ALLOWED_CONTENT_TYPES, CheckedFile, check_upload
 
-__all__ = ["ALLOWED_CONTENT_TYPES", "CheckedFile", "check_upload"]
+__all__ = ["ACCEPT", "ALLOWED_CONTENT_TYPES", "CheckedFile", "check_upload"]

@@ -17,6 +17,8 @@ from core.files import pdf, signatures
 from core.formats import format_megabytes
 
 ALLOWED_CONTENT_TYPES = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
+# For an <input type="file" accept="...">: what the phone's picker offers.
+ACCEPT = ",".join(ALLOWED_CONTENT_TYPES)
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 DEFAULT_MAX_PIXELS = 50_000_000
 JPEG_QUALITY = 88
@@ -113,7 +115,9 @@ def _check_pdf(data: bytes) -> None:
     try:
         found = pdf.active_content(data)
     except pdf.TooComplex:
-        raise ValidationError(_("Berkas PDF ditolak: strukturnya terlalu besar untuk diperiksa."), code="pdf_complex") from None
+        raise ValidationError(
+            _("Berkas PDF ditolak: strukturnya terlalu besar untuk diperiksa."), code="pdf_complex"
+        ) from None
     if found:
         raise ValidationError(
             _("Berkas PDF ditolak: berisi skrip atau tindakan otomatis (%(names)s). Cetak ulang sebagai PDF biasa "

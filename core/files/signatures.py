@@ -16,8 +16,6 @@ Heuristics (documented in README "Evidence"):
 
 from __future__ import annotations
 
-import re
-
 PDF_MAGIC = b"%PDF-"
 JPEG_MAGIC = b"\xff\xd8\xff"
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -79,14 +77,9 @@ def image_polyglot(data: bytes, content_type: str) -> bool:
     return content_type == "image/png" and not data.rstrip(b"\x00").endswith(PNG_IEND)
 
 
-_EOF = re.compile(rb"%%EOF")
-
-
 def pdf_trailing_junk(data: bytes) -> bool:
     """Anything but whitespace after the last ``%%EOF`` (or no ``%%EOF`` at all)."""
-    last = None
-    for last in _EOF.finditer(data):
-        pass
-    if last is None:
+    end = data.rfind(b"%%EOF")
+    if end == -1:
         return True
-    return bool(data[last.end() :].strip(b" \t\r\n\x00\x0c"))
+    return bool(data[end + 5 :].strip(b" \t\r\n\x00\x0c"))
