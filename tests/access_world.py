@@ -25,6 +25,7 @@ from budgets.models import (
     SpendingType,
 )
 from budgets.quarterly_rules import quarter_due_date
+from budgets.services.evidence import evidence_attach
 from budgets.services.realization import report_get_or_create
 from core.inbox import notify
 from imports.models import Upload
@@ -38,6 +39,8 @@ from programs.models import (
     PovertyActivity,
     Sentra,
 )
+from tests.evidence_support import png_bytes
+from tests.evidence_support import upload as evidence_upload
 from tests.factories import RegencyFactory, UserFactory
 from tests.programs.registry.support import make_enterprise
 from tests.writes import add_realization
@@ -57,6 +60,7 @@ class ProvinceObjects:
     sanction: Any = None  # a sanction proposal for the satker (by a directorate reviewer)
     notification: Any = None  # a notification in the officer's inbox
     quarterly: Any = None  # the satker's year-end report of the year (a draft), for its documents
+    evidence: Any = None  # a photo attached to the month's WUB record (its original name carries the secret)
 
 
 @dataclass
@@ -129,5 +133,9 @@ def _province_objects(satker, officer, fiscal_year, component, account) -> Provi
         satker=satker, fiscal_year=fiscal_year, kind=QuarterlyReport.Kind.YEAR_END, period=4,
         due_date=quarter_due_date(fiscal_year.year, 4), narrative=f"Uraian {secret}",
     )  # fmt: skip
+    evidence = evidence_attach(
+        target=records["wub"], kind="PHOTO", number=f"Foto {secret}", by=officer,
+        file=evidence_upload(f"foto-{secret}.png", png_bytes(color=f"#{satker.province.bps_code:0>6}")),
+    )  # fmt: skip
     return ProvinceObjects(satker, report, enterprise, records, centre, candidate, upload, sanction, notification,
-                           quarterly)  # fmt: skip
+                           quarterly, evidence)  # fmt: skip

@@ -31,6 +31,7 @@ from budgets.models import Satker
 from tests import personas
 from tests.access_world import World, build_world, secret_of
 from tests.conftest import client_for
+from tests.evidence_support import evidence_storages
 from tests.shared_rows import rolled_back_at_end
 
 pytestmark = pytest.mark.django_db
@@ -91,6 +92,12 @@ SITE: dict[str, tuple[str, str]] = {
     "budgets:ledger": ("L 200 200 200 200 200 200", "L 405 405 405 405 405 405"),
     "budgets:sanction-propose": ("L 403 403 405 403 405 403", "L 403 403 302 403 302 403"),
     "budgets:sanction-detail": ("L 200 404 200 200 200 200", "L 403 404 403 403 200 403"),
+    # Evidence (bukti dukung): the file is read by whoever reads its satker (another province's is a
+    # 404); attached and removed by POST by whoever writes the satker while the report is open (an
+    # empty attach names no target: 400); the directorate's readers and the head write nothing.
+    "budgets:evidence-download": ("L 200 404 200 200 200 200", "L 405 405 405 405 405 405"),
+    "budgets:evidence-attach": ("L 405 405 405 405 405 405", "L 400 400 403 403 400 403"),
+    "budgets:evidence-remove": ("L 405 405 405 405 405 405", "L 302 404 403 403 302 403"),
     # The in-app inbox: one's own notifications only (the world's is the officer's).
     "core:notifications": ("L 200 200 200 200 200 200", "L 405 405 405 405 405 405"),
     "core:notifications-read": ("L 405 405 405 405 405 405", "L 302 302 302 302 302 302"),
@@ -210,6 +217,8 @@ def site_path(name: str, world: World) -> str:
         "programs:registry-edit": [own.enterprise.pk],
         "budgets:sanction-propose": [year, own.satker.code],
         "budgets:sanction-detail": [own.sanction.pk],
+        "budgets:evidence-download": [own.evidence.pk],
+        "budgets:evidence-remove": [own.evidence.pk],
         "core:notification-open": [own.notification.pk],
         "imports:upload": ["realisasi"],
         "imports:template": ["realisasi"],
@@ -281,7 +290,8 @@ def matrix(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Mat
         own, other = personas.bengkulu(), personas.aceh()
         satker, other_satker = personas.bengkulu_satker(own), personas.aceh_satker(other)
         officer, other_officer = personas.officer_of(own), personas.officer_of(other)
-        with override_settings(IMPORT_UPLOAD_DIR=upload_dir):
+        storages = evidence_storages(upload_dir / "evidence")
+        with override_settings(IMPORT_UPLOAD_DIR=upload_dir, STORAGES=storages):
             world = build_world(satker, other_satker, officer, other_officer)
         people = {"anonymous": None, "officer": officer, "other_officer": other_officer,
                   "reviewer": personas.directorate("REVIEWER"), "viewer": personas.directorate("VIEWER"),
@@ -294,6 +304,7 @@ def matrix(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Mat
 @pytest.fixture(autouse=True)
 def _uploads_of_the_world(settings, matrix: Matrix) -> None:
     settings.IMPORT_UPLOAD_DIR = matrix.upload_dir
+    settings.STORAGES = evidence_storages(matrix.upload_dir / "evidence")
 
 
 @pytest.fixture
