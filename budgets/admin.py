@@ -42,6 +42,7 @@ from budgets.models import (
     SpendingType,
     YearEndClosing,
 )
+from budgets.models.evidence import Evidence
 
 
 @admin.register(Province)
@@ -343,3 +344,34 @@ class YearEndClosingAdmin(SimpleHistoryAdmin):
         if obj.created_by_id is None:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(SimpleHistoryAdmin):
+    """Evidence as attached (read-only: attached and removed on the report pages, by the
+    services and their rules); the file opens through the site's scoped download."""
+
+    list_display = ["pk", "satker", "fiscal_year", "month", "kind", "number", "original_name", "size",
+                    "uploaded_by", "uploaded_at", "removed_at", "download"]  # fmt: skip
+    list_filter = ["kind", "fiscal_year", "satker__province", ("removed_at", admin.EmptyFieldListFilter)]
+    search_fields = ["satker__code", "number", "original_name", "sha256"]
+    list_select_related = ["satker", "fiscal_year", "uploaded_by"]
+    exclude = ["file"]
+    readonly_fields = ["satker", "fiscal_year", "month", "monthly_report", "quarterly_report", "target_type",
+                       "target_id", "kind", "number", "document_date", "original_name", "content_type", "size",
+                       "sha256", "uploaded_by", "uploaded_at", "removed_at", "removed_by", "download"]  # fmt: skip
+
+    @admin.display(description=gettext_lazy("berkas"))
+    def download(self, obj: Evidence) -> str:
+        if obj.is_removed:
+            return "-"
+        return format_html('<a href="{}">{}</a>', reverse("budgets:evidence-download", args=[obj.pk]), _("unduh"))
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

@@ -86,7 +86,6 @@ def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
                             filename=name)  # fmt: skip
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
-    response["Content-Length"] = str(evidence.size)
     return response
 
 
