@@ -1,7 +1,8 @@
 """Active content in a PDF, found by scanning its bytes for the names that carry it.
 
 A PDF runs script or acts by itself only through dictionary keys: ``/JavaScript``, ``/JS``,
-``/OpenAction``, ``/AA`` (additional actions), ``/Launch``, ``/EmbeddedFile`` (an attached file),
+``/OpenAction`` (except an explicit destination ``[page /XYZ ...]``, which only opens a page),
+``/AA`` (additional actions), ``/Launch``, ``/EmbeddedFile`` (an attached file),
 plus ``/RichMedia`` and ``/XFA`` (forms with script). Names may be written with ``#xx`` escapes
 (``/J#61vaScript``): they are decoded before the comparison. Dictionaries are plain text in a
 PDF, except inside compressed object streams (``/Type /ObjStm``, PDF 1.5+): those streams (and
@@ -35,6 +36,11 @@ def _names(data: bytes) -> set[bytes]:
         name = match.group(1)
         if b"#" in name:
             name = _ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), name)
+        if name == b"OpenAction" and data[match.end() : match.end() + 64].lstrip()[:1] == b"[":
+            # An explicit destination ("open at page 1, fit width"), as LibreOffice writes in every
+            # export: it goes to a page and cannot run anything. An action dictionary, or a
+            # reference that may name one, is refused.
+            continue
         found.add(name)
     return found
 

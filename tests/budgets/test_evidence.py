@@ -342,3 +342,17 @@ def test_storage_is_outside_the_web_roots() -> None:
     for root in (project.MEDIA_ROOT, *project.STATICFILES_DIRS):
         root = Path(root[1] if isinstance(root, tuple) else root)
         assert not default.is_relative_to(root)
+
+
+def test_the_products_own_report_pdf_and_a_pypdf_file_are_accepted(officer, month) -> None:
+    from pypdf import PdfWriter
+
+    response = client_for(officer).get(reverse("budgets:report-pdf", args=[month["report"].pk]))
+    own_pdf = b"".join(response.streaming_content) if response.streaming else response.content
+    writer = PdfWriter()
+    writer.add_blank_page(200, 200)
+    written = io.BytesIO()
+    writer.write(written)
+    for name, content in (("laporan.pdf", own_pdf), ("pypdf.pdf", written.getvalue())):
+        evidence = evidence_attach(target=month["row"], kind="REPORT", file=upload(name, content), by=officer)
+        assert evidence.file.read() == content

@@ -74,6 +74,14 @@ def test_pdf_javascript_hidden_in_a_compressed_object_stream_is_refused() -> Non
     assert "JavaScript" in refused(pdf)
 
 
+def test_open_action_that_only_opens_a_page_is_fine() -> None:
+    """LibreOffice writes ``/OpenAction [page /XYZ null null 0]`` in every export: a destination."""
+    pdf = PLAIN_PDF.replace(b"/Type /Catalog", b"/Type /Catalog /OpenAction[3 0 R /XYZ null null 0]")
+    assert check_upload(upload("libreoffice.pdf", pdf)).content_type == "application/pdf"
+    pdf = PLAIN_PDF.replace(b"/Type /Catalog", b"/Type /Catalog /OpenAction << /S /Launch /F (cmd.exe) >>")
+    assert "OpenAction" in refused(pdf)
+
+
 def test_a_name_that_only_starts_like_an_action_is_fine() -> None:
     pdf = PLAIN_PDF.replace(b"/Type /Catalog", b"/Type /Catalog /JSomething 1 /AAB 2")
     assert check_upload(upload("ok.pdf", pdf)).content_type == "application/pdf"
