@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model, Q, QuerySet
 
-from budgets.models import Evidence
+from budgets.models import Evidence, MonthlyReport
 
 
 class EvidenceIndex:
@@ -53,6 +53,24 @@ def evidence_for(targets: Iterable[Model], *, duplicates: bool = False) -> Evide
     if duplicates and index.items:
         index.duplicates = duplicate_map(index.items)
     return index
+
+
+def evidence_of_monthly_report(report: MonthlyReport, *, duplicates: bool = False) -> EvidenceIndex:
+    """All live evidence a monthly report carries (its lines, RO rows and programme records,
+    including records deleted since): one query (+1 for the duplicate flags)."""
+    index = EvidenceIndex(
+        Evidence.objects.live().filter(monthly_report=report).select_related("uploaded_by", "satker")
+        .order_by("uploaded_at", "pk")
+    )  # fmt: skip
+    if duplicates and index.items:
+        index.duplicates = duplicate_map(index.items)
+    return index
+
+
+def orphans(index: EvidenceIndex, targets: Iterable[Model]) -> list[Evidence]:
+    """The index's evidence whose target is not among ``targets`` (e.g. a record deleted since)."""
+    known = {(ContentType.objects.get_for_model(target).pk, target.pk) for target in targets}
+    return [item for item in index.items if (item.target_type_id, item.target_id) not in known]
 
 
 def duplicates_elsewhere(evidence: Evidence) -> QuerySet[Evidence]:

@@ -14,11 +14,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model
 from django.utils.translation import gettext as _
 
 from accounts import permissions
-from budgets.evidence_selectors import EvidenceIndex, evidence_for
+from budgets.evidence_selectors import EvidenceIndex, evidence_for, evidence_of_monthly_report, orphans
 from budgets.evidence_targets import of_monthly_report, report_records
 from budgets.models import Evidence, MonthlyReport
 from budgets.services.evidence import may_change_evidence
@@ -73,10 +74,15 @@ def _line_label(row) -> str:
     return f"{line.component.code}.{line.account.code} {line.account.name}"
 
 
+def _gone_label(item: Evidence) -> str:
+    return f"{ContentType.objects.get_for_id(item.target_type_id).name} #{item.target_id}"
+
+
 @register.simple_tag(takes_context=True)
 def report_evidence(context: template.Context, report: MonthlyReport) -> dict[str, Any]:
-    """The month's targets (realization rows, RO rows, programme records) with their evidence:
-    a fixed number of queries (2 + the records' 3 + 1 evidence + 1 duplicates)."""
+    """The month's targets (realization rows, RO rows, programme records) with their evidence,
+    and the evidence of records deleted since: a fixed number of queries (2 + the records' 3
+    + 1 evidence + 1 duplicate flags + 1 write check)."""
     user = context.get("user")
     realizations = list(report.realizations.select_related("line__component", "line__account")
                         .order_by("line__component__code", "line__account__code", "pk"))  # fmt: skip
@@ -87,29 +93,28 @@ def report_evidence(context: template.Context, report: MonthlyReport) -> dict[st
         *[(title, [(record, str(record)) for record in records]) for title, records in report_records(report)],
     ]
     groups = [(title, rows) for title, rows in groups if rows]
-    index = evidence_for([target for _title, rows in groups for target, _label in rows],
-                         duplicates=bool(user) and permissions.reads_all_provinces(user))  # fmt: skip
-    can_edit = bool(user) and may_change_evidence(place=of_monthly_report(report), by=user)
+    index = evidence_of_monthly_report(report, duplicates=bool(user) and permissions.reads_all_provinces(user))
+
+    def row(target: Model, label: str) -> dict[str, Any]:
+        items = index.of(target)
+        return {"target": target, "label": label, "ref": evidence_ref(target),
+                "items": [(item, index.duplicates.get(item.pk, [])) for item in items]}  # fmt: skip
+
+    shown = [{"title": title, "rows": [row(target, label) for target, label in rows]} for title, rows in groups]
+    gone = orphans(index, [target for _title, rows in groups for target, _label in rows])
+    if gone:
+        # Evidence of a record deleted since it was attached: still listed, so it can be removed.
+        shown.append({"title": _("Data yang sudah dihapus"), "orphans": True, "rows": [
+            {"label": _gone_label(item), "ref": f"gone:{item.pk}", "items": [(item, index.duplicates.get(item.pk, []))]}
+            for item in gone
+        ]})  # fmt: skip
     request = context.get("request")
     return {
-        "groups": [
-            {
-                "title": title,
-                "rows": [
-                    {
-                        "target": target,
-                        "label": label,
-                        "ref": evidence_ref(target),
-                        "items": [(item, index.duplicates.get(item.pk, [])) for item in index.of(target)],
-                    }
-                    for target, label in rows
-                ],
-            }
-            for title, rows in groups
-        ],
+        "groups": shown,
+        "targets": [group for group in shown if not group.get("orphans")],
         "index": index,
         "count": len(index),
-        "can_edit": can_edit,
+        "can_edit": bool(user) and may_change_evidence(place=of_monthly_report(report), by=user),
         "next": request.get_full_path() if request else "",
         "kinds": Evidence.Kind.choices,
         "accept": ACCEPT,

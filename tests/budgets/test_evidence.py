@@ -356,3 +356,18 @@ def test_the_products_own_report_pdf_and_a_pypdf_file_are_accepted(officer, mont
     for name, content in (("laporan.pdf", own_pdf), ("pypdf.pdf", written.getvalue())):
         evidence = evidence_attach(target=month["row"], kind="REPORT", file=upload(name, content), by=officer)
         assert evidence.file.read() == content
+
+
+def test_evidence_of_a_deleted_record_stays_listed_and_removable(officer, satker, dipa, month, regency) -> None:
+    wub = NewEntrepreneur.objects.create(satker=satker, fiscal_year=dipa.fiscal_year, month=1, report=month["report"],
+                                         name="Siti", regency=regency, business_type="Keripik")  # fmt: skip
+    evidence = evidence_attach(target=wub, kind="PHOTO", file=upload("a.png", png_bytes()), by=officer)
+    wub_pk = wub.pk
+    wub.delete()
+    client = client_for(officer)
+    page = client.get(reverse("budgets:report-detail", args=[month["report"].pk])).content.decode()
+    assert "Data yang sudah dihapus" in page and f'data-evidence="{evidence.pk}"' in page
+    assert f'value="programs.newentrepreneur:{wub_pk}"' not in page
+    assert client.post(reverse("budgets:evidence-remove", args=[evidence.pk])).status_code == 302
+    evidence.refresh_from_db()
+    assert evidence.is_removed
