@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import io
+import logging
+import struct
 import warnings
 from dataclasses import dataclass
 from typing import IO
@@ -15,6 +17,8 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from core.files import pdf, signatures
 from core.formats import format_megabytes
+
+logger = logging.getLogger(__name__)
 
 ALLOWED_CONTENT_TYPES = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
 # For an <input type="file" accept="...">: what the phone's picker offers.
@@ -147,7 +151,12 @@ def _reencode(data: bytes, content_type: str, pixel_limit: int) -> bytes:
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise ValidationError(_("Gambar terlalu besar untuk dibuka (kemungkinan bom dekompresi)."),
                               code="too_many_pixels") from None  # fmt: skip
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+    except ValidationError:
+        raise
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError, IndexError, struct.error):
+        raise refused from None
+    except Exception:  # a decoder's unexpected error on a hostile file is still a refusal, not a 500
+        logger.warning("evidence image refused: decoder error", exc_info=True)
         raise refused from None
     out = io.BytesIO()
     # Only the colour profile and a palette's transparency are kept; everything else in info

@@ -9,6 +9,8 @@ import zlib
 
 import pytest
 from django.core.exceptions import ValidationError
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PIL import Image
 
 from core.files import check_upload
@@ -157,3 +159,29 @@ def test_png_text_chunks_are_dropped() -> None:
     checked = check_upload(upload("a.png", out.getvalue()))
     assert b"lokasi rahasia" not in checked.content
     assert Image.open(io.BytesIO(checked.content)).mode == "RGBA"
+
+
+PREFIXES = [b"", b"%PDF-1.7\n", b"\xff\xd8\xff\xe0", b"\x89PNG\r\n\x1a\n", b"MZ", b"PK\x03\x04", b"<svg"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(prefix=st.sampled_from(PREFIXES), tail=st.binary(max_size=2048))
+def test_any_bytes_are_accepted_or_refused_with_a_message(prefix: bytes, tail: bytes) -> None:
+    """Whatever arrives, the answer is a checked file or a ValidationError, never another error."""
+    try:
+        checked = check_upload(upload("x.bin", prefix + tail))
+    except ValidationError as error:
+        assert error.messages and all(error.messages)
+    else:
+        assert checked.content_type in ("application/pdf", "image/jpeg", "image/png")
+
+
+@settings(max_examples=60, deadline=None)
+@given(cut=st.integers(min_value=1, max_value=400), noise=st.binary(min_size=1, max_size=64))
+def test_damaged_images_are_refused_with_a_message(cut: int, noise: bytes) -> None:
+    for good in (png_bytes((20, 10)), jpeg_bytes((20, 10))):
+        damaged = good[: min(cut, len(good) - 1)] + noise
+        try:
+            check_upload(upload("x.png", damaged))
+        except ValidationError as error:
+            assert error.messages
