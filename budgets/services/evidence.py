@@ -27,7 +27,7 @@ from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
 from budgets.evidence_targets import TargetPlace, place_of
-from budgets.models import Evidence
+from budgets.models import Evidence, MonthlyReport, QuarterlyReport
 from budgets.services.common import ensure_can_edit_satker, ensure_year_open
 from budgets.services.editability import month_lock
 from budgets.services.quarterly import EDITABLE as QUARTERLY_EDITABLE
@@ -59,6 +59,17 @@ def evidence_lock(place: TargetPlace, *, today: date | None = None) -> str | Non
             "period": report.period_label, "year": report.fiscal_year.year, "status": report.get_status_display()
         }  # fmt: skip
     return None
+
+
+def locked_place(place: TargetPlace) -> TargetPlace:
+    """``place`` with its report read again under a row lock: a submission that commits while
+    evidence is attached either comes first (and locks it) or waits for the attach."""
+    monthly, quarterly = place.monthly_report, place.quarterly_report
+    if monthly is not None:
+        monthly = MonthlyReport.objects.select_for_update().select_related("fiscal_year").get(pk=monthly.pk)
+    if quarterly is not None:
+        quarterly = QuarterlyReport.objects.select_for_update().select_related("fiscal_year").get(pk=quarterly.pk)
+    return place._replace(monthly_report=monthly, quarterly_report=quarterly)
 
 
 def ensure_may_change_evidence(*, place: TargetPlace, by: User) -> None:
@@ -95,6 +106,7 @@ def evidence_attach(
         place = place_of(target)
     except KeyError:
         raise ValidationError(_("Bukti dukung tidak dapat dilampirkan pada data ini.")) from None
+    place = locked_place(place)
     ensure_may_change_evidence(place=place, by=by)
     if kind not in Evidence.Kind.values:
         raise ValidationError({"kind": _("Pilih jenis bukti dukung.")})
@@ -134,6 +146,7 @@ def evidence_remove(*, evidence: Evidence, by: User) -> Evidence:
     place = place_of(target) if target is not None else TargetPlace(
         evidence.satker, evidence.fiscal_year, evidence.month, evidence.monthly_report, evidence.quarterly_report
     )  # fmt: skip
+    place = locked_place(place)
     ensure_may_change_evidence(place=place, by=by)
     evidence.removed_at, evidence.removed_by = timezone.now(), by
     evidence._history_user = by
