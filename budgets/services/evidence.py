@@ -102,12 +102,32 @@ def evidence_attach(
 ) -> Evidence:
     """Check ``file`` and attach it to ``target``. PermissionDenied: the user may not write the
     target's satker; ValidationError: the target's report is locked, or the file is refused."""
-    try:
-        place = place_of(target)
-    except KeyError:
-        raise ValidationError(_("Bukti dukung tidak dapat dilampirkan pada data ini.")) from None
+    place = _place(target)
     place = locked_place(place)
     ensure_may_change_evidence(place=place, by=by)
+    return _store(place=place, target=target, kind=kind, file=file, number=number, date=date, by=by)
+
+
+@transaction.atomic
+def evidence_attach_unchecked(
+    *, target: Model, kind: str, file: IO[bytes], number: str = "", date: date | None = None, by: User
+) -> Evidence:
+    """The same without the permission and lock rules, for the demo generators and backfills of
+    past (approved) months; the file checks still apply. Never for a user's request."""
+    return _store(place=_place(target), target=target, kind=kind, file=file, number=number, date=date, by=by)
+
+
+def _place(target: Model) -> TargetPlace:
+    try:
+        return place_of(target)
+    except KeyError:
+        raise ValidationError(_("Bukti dukung tidak dapat dilampirkan pada data ini.")) from None
+
+
+def _store(*, place: TargetPlace, target: Model, kind: str, file: IO[bytes], number: str, date: date | None,
+           by: User) -> Evidence:  # fmt: skip
+    if place.fiscal_year is None:
+        raise ValidationError(_("Tahun anggaran sasaran ini belum dibuka; bukti dukung belum dapat dilampirkan."))
     if kind not in Evidence.Kind.values:
         raise ValidationError({"kind": _("Pilih jenis bukti dukung.")})
     checked = check_upload(file)

@@ -371,3 +371,17 @@ def test_evidence_of_a_deleted_record_stays_listed_and_removable(officer, satker
     assert client.post(reverse("budgets:evidence-remove", args=[evidence.pk])).status_code == 302
     evidence.refresh_from_db()
     assert evidence.is_removed
+
+
+def test_demo_and_backfills_attach_to_an_approved_month_with_the_file_checks(officer, admin_user, month) -> None:
+    from budgets.services.evidence import evidence_attach_unchecked
+
+    MonthlyReport.objects.filter(pk=month["report"].pk).update(status=MonthlyReport.Status.APPROVED)
+    evidence = evidence_attach_unchecked(target=month["row"], kind="SP2D", file=upload("a.pdf", PLAIN_PDF),
+                                         by=admin_user)  # fmt: skip
+    assert evidence.monthly_report == month["report"]
+    with pytest.raises(ValidationError, match="executable"):
+        evidence_attach_unchecked(target=month["row"], kind="SP2D", file=upload("a.pdf", b"MZ" + b"\0" * 99),
+                                  by=admin_user)  # fmt: skip
+    with pytest.raises(ValidationError, match="terkunci"):
+        evidence_attach(target=month["row"], kind="SP2D", file=upload("a.pdf", PLAIN_PDF), by=admin_user)
