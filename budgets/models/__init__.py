@@ -1,6 +1,8 @@
 """budgets' models: master data (master.py), budget execution (execution.py), outputs (outputs.py),
-the quarterly report with its obstacles (quarterly.py), late reports and sanctions (sanctions.py), evidence (evidence.py)."""
+the quarterly report with its obstacles (quarterly.py), late reports and sanctions (sanctions.py),
+evidence (evidence.py)."""
 
+from budgets.models.evidence import Evidence
 from budgets.models.execution import (
     BudgetLine,
     BudgetRevision,
@@ -15,7 +17,6 @@ from budgets.models.execution import (
     RpdWindow,
     YearEndClosing,
 )
-from budgets.models.evidence import Evidence
 from budgets.models.master import (
     PERCENT_VALIDATORS,
     Account,
