@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.models import BaseInlineFormSet
@@ -14,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
+from budgets.evidence_rules import condition_choices, target_choices
 from budgets.models import (
     Account,
     Activity,
@@ -21,6 +23,8 @@ from budgets.models import (
     BudgetLine,
     BudgetRevision,
     BudgetRevisionLine,
+    Evidence,
+    EvidenceRule,
     FiscalYear,
     Holiday,
     IkpaWeight,
@@ -343,3 +347,35 @@ class YearEndClosingAdmin(SimpleHistoryAdmin):
         if obj.created_by_id is None:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
+
+
+class EvidenceRuleForm(forms.ModelForm):
+    """The kind of record and its condition from the registry (budgets/evidence_rules.py), the
+    evidence kinds as checkboxes; the model's clean() checks the condition fits the record."""
+
+    kinds = forms.MultipleChoiceField(
+        label=gettext_lazy("jenis bukti yang diterima"), choices=Evidence.Kind.choices,
+        widget=forms.CheckboxSelectMultiple, help_text=gettext_lazy("Salah satu jenis ini sudah cukup."),
+    )  # fmt: skip
+
+    class Meta:
+        model = EvidenceRule
+        fields = ["target", "condition", "kinds", "needs_number", "active", "note"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["target"] = forms.ChoiceField(label=gettext_lazy("jenis data"), choices=target_choices())
+        self.fields["condition"] = forms.ChoiceField(label=gettext_lazy("syarat"), choices=condition_choices())
+
+
+@admin.register(EvidenceRule)
+class EvidenceRuleAdmin(SimpleHistoryAdmin):
+    form = EvidenceRuleForm
+    list_display = ("target", "condition", "kinds_display", "needs_number", "active", "note")
+    list_filter = ("active", "target", "needs_number")
+    search_fields = ("target", "condition", "note")
+
+    @admin.display(description=gettext_lazy("jenis bukti"))
+    def kinds_display(self, rule: EvidenceRule) -> str:
+        labels = dict(Evidence.Kind.choices)
+        return ", ".join(str(labels.get(kind, kind)) for kind in rule.kinds)

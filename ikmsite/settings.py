@@ -102,6 +102,9 @@ RO_RECORD_COUNTS = ["programs.records.output_summary.counts_for_report"]
 # records for its evidence section.
 EVIDENCE_TARGETS = ["programs.records.evidence.EVIDENCE_TARGETS"]
 EVIDENCE_REPORT_RECORDS = ["programs.records.evidence.report_records"]
+# The records evidence rules (budgets/evidence_rules.py) may apply to besides budgets' own, with
+# the conditions a rule may name: dotted paths of dicts {model label: RuleTarget}.
+EVIDENCE_RULE_TARGETS = ["programs.records.evidence.EVIDENCE_RULE_TARGETS"]
 WSGI_APPLICATION = "ikmsite.wsgi.application"
 
 TEMPLATES = [

@@ -1,5 +1,5 @@
 """budgets' models: master data (master.py), budget execution (execution.py), outputs (outputs.py),
-the quarterly report with its obstacles (quarterly.py), late reports and sanctions (sanctions.py), evidence (evidence.py)."""
+the quarterly report with its obstacles (quarterly.py), late reports and sanctions (sanctions.py), evidence (evidence.py) and its rules (evidence_rules.py)."""
 
 from budgets.models.execution import (
     BudgetLine,
@@ -16,6 +16,7 @@ from budgets.models.execution import (
     YearEndClosing,
 )
 from budgets.models.evidence import Evidence
+from budgets.models.evidence_rules import EvidenceRule
 from budgets.models.master import (
     PERCENT_VALIDATORS,
     Account,
@@ -56,6 +57,7 @@ __all__ = [
     "ComponentRealization",
     "EscalationStage",
     "Evidence",
+    "EvidenceRule",
     "FiscalYear",
     "Holiday",
     "IkpaIndicator",

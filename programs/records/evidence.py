@@ -7,12 +7,15 @@ evidence is locked only when the year is closed)."""
 
 from __future__ import annotations
 
-from django.db.models import Model
+from django.db.models import Model, Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from budgets.evidence_rules import RuleTarget
 from budgets.evidence_targets import Resolver, TargetPlace
 from budgets.models import FiscalYear, MonthlyReport
-from programs.models import Facilitation, NewEntrepreneur, OvopCoaching, PovertyActivity
+from programs.models import Facilitation, FacilitationKind, NewEntrepreneur, OvopCoaching, PovertyActivity
+from programs.models.records import CERTIFIED_KINDS
 
 
 def _monthly_record(record: NewEntrepreneur | PovertyActivity | Facilitation) -> TargetPlace:
@@ -43,3 +46,30 @@ def report_records(report: MonthlyReport) -> list[tuple[str, list[Model]]]:
         ),
         (_("Fasilitasi"), list(Facilitation.objects.filter(**where).order_by("kind", "enterprise_name", "pk"))),
     ]
+
+
+# The records evidence rules may name (budgets/evidence_rules.py), with the conditions a rule may
+# put on them besides "always". OVOP coaching has no month: no completeness per month, no rule.
+EVIDENCE_RULE_TARGETS: dict[str, RuleTarget] = {
+    "programs.facilitation": RuleTarget(
+        gettext_lazy("Fasilitasi"),
+        {
+            "certified": (
+                gettext_lazy("fasilitasi bersertifikat (SNI, ISO, HACCP, halal, HKI)"),
+                Q(kind__in=sorted(CERTIFIED_KINDS)),
+            ),
+            "exhibition": (gettext_lazy("pameran"), Q(kind=FacilitationKind.EXHIBITION)),
+            "restructuring": (gettext_lazy("restrukturisasi mesin/peralatan"), Q(kind=FacilitationKind.RESTRUCTURING)),
+        },
+    ),
+    "programs.povertyactivity": RuleTarget(
+        gettext_lazy("Kegiatan kemiskinan ekstrem"),
+        {
+            "goods_handed": (
+                gettext_lazy("barang diserahkan kepada penerima (bantuan peralatan)"),
+                Q(kind=PovertyActivity.Kind.EQUIPMENT),
+            )
+        },
+    ),
+    "programs.newentrepreneur": RuleTarget(gettext_lazy("WUB")),
+}

@@ -1,0 +1,224 @@
+"""Evidence completeness: which records the active evidence rules (budgets.EvidenceRule) apply
+to, and how many of them carry the evidence their rules ask for, per satker and month.
+
+The registry: ``RuleTarget`` per model label says where a record's satker, fiscal year and month
+are, and the conditions a rule may name (a fixed set of Q filters on the record; ``always`` is
+every target's). budgets declares its own (``BUDGETS_RULE_TARGETS``); the apps above budgets
+declare theirs in settings (``EVIDENCE_RULE_TARGETS``: dotted paths of dicts of the same shape),
+so budgets never imports them.
+
+A record is *subject* when the condition of at least one active rule matches it; it *meets* its
+rules when, for every active rule matching it, it has live evidence of one of the rule's kinds
+(with a non-blank number when the rule says ``needs_number``). ``completeness`` is
+records_with_evidence / records * 100 (two decimals; None when no record is subject).
+
+Cost: one query for the rules, one per target label that has an active rule (grouped by satker,
+year and month in the database: no query and no row per record), and one for the duplicate files
+(``flags_open``): constant whatever the number of satkers, months and records.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cache
+from typing import Any
+
+from django.apps import apps
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Case as CaseWhen
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Sum, Value, When
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext_lazy as _
+
+from budgets.models import Evidence, EvidenceRule, MonthlyReport
+from core.reporting.spec import percent
+
+ALWAYS = EvidenceRule.ALWAYS
+# A condition that matches every row: an empty Q() would vanish when OR-ed with another.
+EVERY_ROW = Q(pk__isnull=False)
+
+
+@dataclass(frozen=True)
+class RuleTarget:
+    """A kind of record evidence rules may apply to. ``conditions``: key -> (label, Q on the record);
+    the paths lead from the record to its satker, fiscal year and month."""
+
+    title: Any
+    conditions: dict[str, tuple[Any, Q]] = field(default_factory=dict)
+    satker: str = "satker"
+    fiscal_year: str = "fiscal_year"
+    month: str = "month"
+
+    def all_conditions(self) -> dict[str, tuple[Any, Q]]:
+        return {ALWAYS: (_("selalu"), EVERY_ROW), **self.conditions}
+
+
+BUDGETS_RULE_TARGETS: dict[str, RuleTarget] = {
+    "budgets.realization": RuleTarget(
+        _("Realisasi bulanan (baris pagu)"),
+        {"paid": (_("realisasi bulan itu > 0"), Q(amount__gt=0))},
+        satker="report__satker",
+        fiscal_year="report__fiscal_year",
+        month="report__month",
+    ),
+    "budgets.outputachievement": RuleTarget(
+        _("Capaian RO bulanan"),
+        {"with_volume": (_("volume bulan itu > 0"), Q(volume__gt=0))},
+        satker="report__satker",
+        fiscal_year="report__fiscal_year",
+        month="report__month",
+    ),
+}
+
+
+@cache
+def _declared(paths: tuple[str, ...]) -> dict[str, RuleTarget]:
+    found: dict[str, RuleTarget] = {}
+    for path in paths:
+        found.update(import_string(path))
+    return found
+
+
+def rule_targets() -> dict[str, RuleTarget]:
+    """Every kind of record a rule may name: budgets' and those settings declare."""
+    return {**BUDGETS_RULE_TARGETS, **_declared(tuple(getattr(settings, "EVIDENCE_RULE_TARGETS", ())))}
+
+
+def target_choices() -> list[tuple[str, str]]:
+    return [(label, f"{target.title} ({label})") for label, target in rule_targets().items()]
+
+
+def condition_choices() -> list[tuple[str, str]]:
+    """Every condition key once (a key may be declared by several targets)."""
+    seen: dict[str, str] = {}
+    for target in rule_targets().values():
+        for key, (label, _where) in target.all_conditions().items():
+            seen.setdefault(key, str(label))
+    return list(seen.items())
+
+
+@dataclass
+class Completeness:
+    records: int = 0
+    records_with_evidence: int = 0
+    flags_open: int = 0  # live evidence of the satker-month whose file is also attached in another province
+
+    @property
+    def completeness(self) -> Decimal | None:
+        return percent(self.records_with_evidence, self.records)
+
+
+Key = tuple[int, int, int]  # (satker id, year, month)
+
+
+def active_rules() -> dict[str, list[EvidenceRule]]:
+    """Active rules by target label, those naming a known target and condition (one query)."""
+    targets = rule_targets()
+    rules: dict[str, list[EvidenceRule]] = {}
+    for rule in EvidenceRule.objects.filter(active=True).order_by("pk"):
+        target = targets.get(rule.target)
+        if target is not None and rule.condition in target.all_conditions() and rule.kinds:
+            rules.setdefault(rule.target, []).append(rule)
+    return rules
+
+
+def meets(rule: EvidenceRule, content_type: ContentType) -> Exists:
+    """The record (OuterRef pk) has live evidence satisfying ``rule``."""
+    evidence = Evidence.objects.live().filter(target_type_id=content_type.pk, target_id=OuterRef("pk"),
+                                              kind__in=list(rule.kinds))  # fmt: skip
+    if rule.needs_number:
+        evidence = evidence.exclude(number="")
+    return Exists(evidence)
+
+
+def _records(label: str, target: RuleTarget, rules: list[EvidenceRule], *, years: list[int],
+             months: list[int] | None, satkers: Any) -> QuerySet:  # fmt: skip
+    model = apps.get_model(label)
+    content_type = ContentType.objects.get_for_model(model)
+    where = {f"{target.fiscal_year}__year__in": years}
+    if months is not None:
+        where[f"{target.month}__in"] = months
+    rows = model._default_manager.filter(**where)
+    if satkers is not None:
+        rows = rows.filter(**{f"{target.satker}__in": satkers})
+    conditions = target.all_conditions()
+    subject, failing = Q(), Q()
+    for rule in rules:
+        condition = conditions[rule.condition][1]
+        subject |= condition
+        failing |= condition & ~meets(rule, content_type)
+    return (
+        rows.filter(subject)
+        .order_by()
+        .values(satker_key=F(target.satker), year_key=F(f"{target.fiscal_year}__year"), month_key=F(target.month))
+        .annotate(
+            records=Count("pk"),
+            met=Sum(CaseWhen(When(failing, then=Value(0)), default=Value(1), output_field=IntegerField())),
+        )
+    )
+
+
+def duplicate_flags(*, years: list[int], months: list[int] | None, satkers: Any) -> QuerySet:
+    """Live evidence per satker-month whose file (SHA-256) is attached, live, in another province
+    (``budgets.evidence_selectors.duplicates_elsewhere``, counted in one query)."""
+    twins = (
+        Evidence.objects.live()
+        .filter(sha256=OuterRef("sha256"))
+        .exclude(satker__province_id=OuterRef("satker__province_id"))
+    )
+    rows = Evidence.objects.live().filter(fiscal_year__year__in=years, month__isnull=False)
+    if months is not None:
+        rows = rows.filter(month__in=months)
+    if satkers is not None:
+        rows = rows.filter(satker__in=satkers)
+    return (
+        rows.filter(Exists(twins))
+        .order_by()
+        .values(satker_key=F("satker_id"), year_key=F("fiscal_year__year"), month_key=F("month"))
+        .annotate(flags=Count("pk"))
+    )
+
+
+def evidence_completeness(
+    *, years: Iterable[int], months: Iterable[int] | None = None, satkers: Any = None
+) -> dict[Key, Completeness]:
+    """(satker id, year, month) -> Completeness for the satker-months with a record subject to a
+    rule or a flag. ``satkers``: a queryset or ids to limit to (None: every satker)."""
+    years = sorted(set(years))
+    months = None if months is None else sorted(set(months))
+    found: dict[Key, Completeness] = {}
+    targets = rule_targets()
+    for label, rules in active_rules().items():
+        rows = _records(label, targets[label], rules, years=years, months=months, satkers=satkers)
+        for row in rows:
+            entry = found.setdefault((row["satker_key"], row["year_key"], row["month_key"]), Completeness())
+            entry.records += row["records"]
+            entry.records_with_evidence += row["met"] or 0
+    for row in duplicate_flags(years=years, months=months, satkers=satkers):
+        found.setdefault((row["satker_key"], row["year_key"], row["month_key"]), Completeness()).flags_open += row[
+            "flags"
+        ]
+    return found
+
+
+def with_evidence_completeness(reports: Iterable[MonthlyReport]) -> list[MonthlyReport]:
+    """For the reviewers' queue: each monthly report of a page gets ``evidence_completeness``
+    (Decimal percent, None: no record subject to a rule) and ``evidence_flags`` (duplicate files),
+    in the fixed number of queries of ``evidence_completeness`` whatever the page's size. Reports
+    need ``fiscal_year`` selected (``select_related("fiscal_year")``) to spare a query each."""
+    reports = list(reports)
+    if not reports:
+        return reports
+    found = evidence_completeness(
+        years={report.fiscal_year.year for report in reports},
+        months={report.month for report in reports},
+        satkers=sorted({report.satker_id for report in reports}),
+    )
+    for report in reports:
+        entry = found.get((report.satker_id, report.fiscal_year.year, report.month), Completeness())
+        report.evidence_completeness = entry.completeness
+        report.evidence_flags = entry.flags_open
+    return reports
