@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
-from budgets.evidence_rules import condition_choices, target_choices
+from budgets.evidence_rule_targets import condition_choices, target_choices
 from budgets.models import (
     Account,
     Activity,

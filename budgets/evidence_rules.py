@@ -1,11 +1,7 @@
 """Evidence completeness: which records the active evidence rules (budgets.EvidenceRule) apply
 to, and how many of them carry the evidence their rules ask for, per satker and month.
 
-The registry: ``RuleTarget`` per model label says where a record's satker, fiscal year and month
-are, and the conditions a rule may name (a fixed set of Q filters on the record; ``always`` is
-every target's). budgets declares its own (``BUDGETS_RULE_TARGETS``); the apps above budgets
-declare theirs in settings (``EVIDENCE_RULE_TARGETS``: dotted paths of dicts of the same shape),
-so budgets never imports them.
+The kinds of record and their conditions: budgets/evidence_rule_targets.py.
 
 A record is *subject* when the condition of at least one active rule matches it; it *meets* its
 rules when, for every active rule matching it, it has live evidence of one of the rule's kinds
@@ -20,84 +16,18 @@ year and month in the database: no query and no row per record), and one for the
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
-from functools import cache
 from typing import Any
 
 from django.apps import apps
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Case as CaseWhen
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Sum, Value, When
-from django.utils.module_loading import import_string
-from django.utils.translation import gettext_lazy as _
 
+from budgets.evidence_rule_targets import RuleTarget, rule_targets
 from budgets.models import Evidence, EvidenceRule, MonthlyReport
 from core.reporting.spec import percent
-
-ALWAYS = EvidenceRule.ALWAYS
-# A condition that matches every row: an empty Q() would vanish when OR-ed with another.
-EVERY_ROW = Q(pk__isnull=False)
-
-
-@dataclass(frozen=True)
-class RuleTarget:
-    """A kind of record evidence rules may apply to. ``conditions``: key -> (label, Q on the record);
-    the paths lead from the record to its satker, fiscal year and month."""
-
-    title: Any
-    conditions: dict[str, tuple[Any, Q]] = field(default_factory=dict)
-    satker: str = "satker"
-    fiscal_year: str = "fiscal_year"
-    month: str = "month"
-
-    def all_conditions(self) -> dict[str, tuple[Any, Q]]:
-        return {ALWAYS: (_("selalu"), EVERY_ROW), **self.conditions}
-
-
-BUDGETS_RULE_TARGETS: dict[str, RuleTarget] = {
-    "budgets.realization": RuleTarget(
-        _("Realisasi bulanan (baris pagu)"),
-        {"paid": (_("realisasi bulan itu > 0"), Q(amount__gt=0))},
-        satker="report__satker",
-        fiscal_year="report__fiscal_year",
-        month="report__month",
-    ),
-    "budgets.outputachievement": RuleTarget(
-        _("Capaian RO bulanan"),
-        {"with_volume": (_("volume bulan itu > 0"), Q(volume__gt=0))},
-        satker="report__satker",
-        fiscal_year="report__fiscal_year",
-        month="report__month",
-    ),
-}
-
-
-@cache
-def _declared(paths: tuple[str, ...]) -> dict[str, RuleTarget]:
-    found: dict[str, RuleTarget] = {}
-    for path in paths:
-        found.update(import_string(path))
-    return found
-
-
-def rule_targets() -> dict[str, RuleTarget]:
-    """Every kind of record a rule may name: budgets' and those settings declare."""
-    return {**BUDGETS_RULE_TARGETS, **_declared(tuple(getattr(settings, "EVIDENCE_RULE_TARGETS", ())))}
-
-
-def target_choices() -> list[tuple[str, str]]:
-    return [(label, f"{target.title} ({label})") for label, target in rule_targets().items()]
-
-
-def condition_choices() -> list[tuple[str, str]]:
-    """Every condition key once (a key may be declared by several targets)."""
-    seen: dict[str, str] = {}
-    for target in rule_targets().values():
-        for key, (label, _where) in target.all_conditions().items():
-            seen.setdefault(key, str(label))
-    return list(seen.items())
 
 
 @dataclass

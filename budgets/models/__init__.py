@@ -1,6 +1,9 @@
 """budgets' models: master data (master.py), budget execution (execution.py), outputs (outputs.py),
-the quarterly report with its obstacles (quarterly.py), late reports and sanctions (sanctions.py), evidence (evidence.py) and its rules (evidence_rules.py)."""
+the quarterly report with its obstacles (quarterly.py), late reports and sanctions (sanctions.py), evidence
+(evidence.py) and its rules (evidence_rules.py)."""
 
+from budgets.models.evidence import Evidence
+from budgets.models.evidence_rules import EvidenceRule
 from budgets.models.execution import (
     BudgetLine,
     BudgetRevision,
@@ -15,8 +18,6 @@ from budgets.models.execution import (
     RpdWindow,
     YearEndClosing,
 )
-from budgets.models.evidence import Evidence
-from budgets.models.evidence_rules import EvidenceRule
 from budgets.models.master import (
     PERCENT_VALIDATORS,
     Account,

@@ -16,11 +16,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from budgets.evidence_rule_targets import ALWAYS, rule_targets
 from budgets.models.evidence import Evidence
 
 
 class EvidenceRule(models.Model):
-    ALWAYS = "always"
+    ALWAYS = ALWAYS
 
     target = models.CharField(gettext_lazy("jenis data"), max_length=60,
                               help_text=gettext_lazy("Data yang wajib memiliki bukti dukung."))  # fmt: skip
@@ -47,8 +48,6 @@ class EvidenceRule(models.Model):
         return f"{self.target} · {self.condition}: {kinds}"
 
     def clean(self) -> None:
-        from budgets.evidence_rules import rule_targets  # the registry reads settings: not at import
-
         errors: dict[str, str] = {}
         target = rule_targets().get(self.target)
         if target is None:

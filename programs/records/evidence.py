@@ -11,7 +11,7 @@ from django.db.models import Model, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from budgets.evidence_rules import RuleTarget
+from budgets.evidence_rule_targets import RuleTarget
 from budgets.evidence_targets import Resolver, TargetPlace
 from budgets.models import FiscalYear, MonthlyReport
 from programs.models import Facilitation, FacilitationKind, NewEntrepreneur, OvopCoaching, PovertyActivity
