@@ -60,13 +60,18 @@ DEFAULT_RULES = [
 
 
 def seed_rules(apps, schema_editor):
+    """The default rules, each with its first history entry (created by no user)."""
+    from django.utils import timezone
+
     EvidenceRule = apps.get_model("budgets", "EvidenceRule")
-    EvidenceRule.objects.bulk_create(
-        EvidenceRule(
-            target=target, condition=condition, kinds=kinds, needs_number=needs_number, active=active, note=note
-        )
-        for target, condition, kinds, needs_number, active, note in DEFAULT_RULES
-    )
+    HistoricalEvidenceRule = apps.get_model("budgets", "HistoricalEvidenceRule")
+    now = timezone.now()
+    for target, condition, kinds, needs_number, active, note in DEFAULT_RULES:
+        values = {"target": target, "condition": condition, "kinds": kinds, "needs_number": needs_number,
+                  "active": active, "note": note}  # fmt: skip
+        rule = EvidenceRule.objects.create(**values)
+        HistoricalEvidenceRule.objects.create(id=rule.pk, **values, history_date=now, history_type="+",
+                                              history_change_reason="aturan bawaan")  # fmt: skip
 
 
 def unseed_rules(apps, schema_editor):
