@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.models import BaseInlineFormSet
@@ -14,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
+from budgets.evidence_rule_targets import condition_choices, target_choices
 from budgets.models import (
     Account,
     Activity,
@@ -21,6 +23,8 @@ from budgets.models import (
     BudgetLine,
     BudgetRevision,
     BudgetRevisionLine,
+    Evidence,
+    EvidenceRule,
     FiscalYear,
     Holiday,
     IkpaWeight,
@@ -343,3 +347,66 @@ class YearEndClosingAdmin(SimpleHistoryAdmin):
         if obj.created_by_id is None:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(SimpleHistoryAdmin):
+    """Evidence as attached (read-only: attached and removed on the report pages, by the
+    services and their rules); the file opens through the site's scoped download."""
+
+    list_display = ["pk", "satker", "fiscal_year", "month", "kind", "number", "original_name", "size",
+                    "uploaded_by", "uploaded_at", "removed_at", "download"]  # fmt: skip
+    list_filter = ["kind", "fiscal_year", "satker__province", ("removed_at", admin.EmptyFieldListFilter)]
+    search_fields = ["satker__code", "number", "original_name", "sha256"]
+    list_select_related = ["satker", "fiscal_year", "uploaded_by"]
+    exclude = ["file"]
+    readonly_fields = ["satker", "fiscal_year", "month", "monthly_report", "quarterly_report", "target_type",
+                       "target_id", "kind", "number", "document_date", "original_name", "content_type", "size",
+                       "sha256", "uploaded_by", "uploaded_at", "removed_at", "removed_by", "download"]  # fmt: skip
+
+    @admin.display(description=gettext_lazy("berkas"))
+    def download(self, obj: Evidence) -> str:
+        if obj.is_removed:
+            return "-"
+        return format_html('<a href="{}">{}</a>', reverse("budgets:evidence-download", args=[obj.pk]), _("unduh"))
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+class EvidenceRuleForm(forms.ModelForm):
+    """The kind of record and its condition from the registry (budgets/evidence_rules.py), the
+    evidence kinds as checkboxes; the model's clean() checks the condition fits the record."""
+
+    kinds = forms.MultipleChoiceField(
+        label=gettext_lazy("jenis bukti yang diterima"), choices=Evidence.Kind.choices,
+        widget=forms.CheckboxSelectMultiple, help_text=gettext_lazy("Salah satu jenis ini sudah cukup."),
+    )  # fmt: skip
+
+    class Meta:
+        model = EvidenceRule
+        fields = ["target", "condition", "kinds", "needs_number", "active", "note"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["target"] = forms.ChoiceField(label=gettext_lazy("jenis data"), choices=target_choices())
+        self.fields["condition"] = forms.ChoiceField(label=gettext_lazy("syarat"), choices=condition_choices())
+
+
+@admin.register(EvidenceRule)
+class EvidenceRuleAdmin(SimpleHistoryAdmin):
+    form = EvidenceRuleForm
+    list_display = ("target", "condition", "kinds_display", "needs_number", "active", "note")
+    list_filter = ("active", "target", "needs_number")
+    search_fields = ("target", "condition", "note")
+
+    @admin.display(description=gettext_lazy("jenis bukti"))
+    def kinds_display(self, rule: EvidenceRule) -> str:
+        labels = dict(Evidence.Kind.choices)
+        return ", ".join(str(labels.get(kind, kind)) for kind in rule.kinds)

@@ -44,11 +44,18 @@ class RealizationGridForm(forms.Form):
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
-    def __init__(self, *args: Any, lines: list[BudgetLine], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, lines: list[BudgetLine], locked: frozenset[int] = frozenset(), **kwargs: Any
+    ) -> None:
+        """``locked``: lines a targeted return keeps read-only; their stored amount is posted back
+        (readonly, not disabled), so a changed one is refused by ``realization_set``."""
         super().__init__(*args, **kwargs)
         self.lines = lines
         for line in lines:
-            self.fields[line_field_name(line.pk)] = RupiahField(required=False, label=str(line.label))
+            field = RupiahField(required=False, label=str(line.label))
+            if line.pk in locked:
+                field.widget.attrs.update({"readonly": True, "tabindex": "-1"})
+            self.fields[line_field_name(line.pk)] = field
 
     def amounts(self) -> dict[int, int]:
         return {line.pk: self.cleaned_data.get(line_field_name(line.pk)) or 0 for line in self.lines}
@@ -82,12 +89,33 @@ class RpdGridForm(forms.Form):
 
 
 class ReturnForm(forms.Form):
+    """The return's reason, and optionally the lines and RO rows to fix (none: the whole month
+    opens). ``lines``/``outputs``: the report's realization lines and RO rows to choose from."""
+
     comment = forms.CharField(
         label=_("Alasan pengembalian"),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=4000,
         help_text=_("Tuliskan apa yang harus diperbaiki satker."),
     )
+    lines = forms.TypedMultipleChoiceField(
+        label=_("Baris realisasi yang diperbaiki"), required=False, coerce=int, choices=(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Opsional: hanya baris yang dipilih yang dapat diubah satker. Tanpa pilihan, seluruh laporan "
+                    "dibuka."),
+    )  # fmt: skip
+    outputs = forms.TypedMultipleChoiceField(
+        label=_("RO yang diperbaiki"), required=False, coerce=int, choices=(), widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args: Any, lines: Any = (), outputs: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["lines"].choices = [(line.pk, str(line.label)) for line in lines]
+        self.fields["outputs"].choices = [(output.pk, f"{output.full_code} {output.name}") for output in outputs]
+        if not lines:
+            del self.fields["lines"]
+        if not outputs:
+            del self.fields["outputs"]
 
 
 class ApproveForm(forms.Form):

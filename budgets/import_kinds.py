@@ -36,7 +36,7 @@ from budgets.non_physical import dk_account_problem
 from budgets.selectors import effective_pagu_by_type
 from budgets.services import PaguLine, pagu_revise, realization_set, rpd_editability_many, rpd_frozen_refusal, rpd_set
 from budgets.services.common import closed_year_reason
-from budgets.services.editability import month_lock
+from budgets.services.editability import ReturnTargets, line_lock, month_lock, returned_targets
 from budgets.views.common import satker_code_or_404
 from core.formats import excerpt, format_rupiah
 from imports.kinds import Column, ImportKind, Prefill
@@ -234,6 +234,7 @@ class RealizationImport(ImportKind):
             )
         }
         seen: dict[tuple, int] = {}
+        targets: dict[int, ReturnTargets | None] = {}  # per report, asked once
         accepted: list[tuple[int, dict[str, Any], BudgetLine]] = []
         for number, values in parsed:
             satker_code, year, month = values["kode_satker"], values["tahun"], values["bulan"]
@@ -256,6 +257,13 @@ class RealizationImport(ImportKind):
                 )
                 continue
             old = existing.get((report.pk, line.pk)) if report else None
+            if (old or 0) != values["realisasi"]:
+                if report is not None and report.pk not in targets:
+                    targets[report.pk] = returned_targets(report)
+                locked = line_lock(targets.get(report.pk) if report else None, line_id=line.pk)
+                if locked:
+                    plan.error(number, "realisasi", locked)
+                    continue
             action = "new" if old is None else ("unchanged" if old == values["realisasi"] else "changed")
             plan.rows.append(PlannedRow(number, key, action, {**values, "line": line, "fiscal_year": fiscal_year}))
             accepted.append((number, values, line))

@@ -16,6 +16,7 @@ from accounts.scoping import scoped
 from budgets.import_kinds import MONTH, SATKER, YEAR, parse_ro_code, satker_month_problem, satker_prefill
 from budgets.models import BudgetLine, FiscalYear, MonthlyReport, Output, OutputAchievement, Satker
 from budgets.ro_entry import DecimalError, dipa_outputs, parse_decimal
+from budgets.services.editability import ReturnTargets, line_lock, returned_targets
 from budgets.services.outputs import NOTE_LENGTH, RoEntry, output_achievement_set
 from imports.kinds import Column, ImportKind, Prefill
 from imports.plan import ImportPlan, PlannedRow
@@ -133,6 +134,7 @@ class OutputAchievementImport(ImportKind):
             for row in OutputAchievement.objects.filter(report__satker__code__in=wanted)
         }
         seen: dict[tuple, int] = {}
+        targets: dict[int, ReturnTargets | None] = {}  # per report, asked once
         for number, values in parsed:
             code, year, month, ro = values["kode_satker"], values["tahun"], values["bulan"], values["kode_ro"]
             key = (code, year, month, ro)
@@ -153,6 +155,13 @@ class OutputAchievementImport(ImportKind):
             report = reports.get((code, year, month))
             wanted_row = (values["volume"], values["progres_fisik"], values["keterangan"])
             old = existing.get((report.pk, output.pk)) if report else None
+            if old != wanted_row and report is not None:
+                if report.pk not in targets:
+                    targets[report.pk] = returned_targets(report)
+                locked = line_lock(targets[report.pk], output_id=output.pk)
+                if locked:
+                    plan.error(number, "kode_ro", locked)
+                    continue
             action = "new" if old is None else ("unchanged" if old == wanted_row else "changed")
             plan.rows.append(PlannedRow(number, key, action, {
                 **values, "satker": editable[code], "fiscal_year": years[year], "output": output,

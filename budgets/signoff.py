@@ -76,6 +76,14 @@ def head_delegation(by: User, province_id: int, day: date | None = None) -> Dele
     return delegation
 
 
+def reviews_for_province(user: User, province_id: int) -> bool:
+    """Whoever looks over a province's reports: its head (or today's acting head) and the
+    directorate's reviewers. They comment on a line and decide the data-quality flags."""
+    if not user.is_authenticated:
+        return False
+    return signs_for_province(user, province_id)[0] or permissions.may_review(user)
+
+
 def ensure_directorate_reviewer(by: User) -> None:
     if not permissions.may_review(by):
         raise PermissionDenied(_("Hanya reviewer atau admin direktorat yang dapat meninjau laporan."))

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from django.urls import path, register_converter
 
-from budgets.views import documents, entry, ledger, pagu, quarterly, review
+from budgets.views import comments, documents, entry, evidence, ledger, pagu, quarterly, review
+from budgets.views import quality as quality_views
 from budgets.views.satkers import SatkerListView
 
 app_name = "budgets"
@@ -37,7 +38,18 @@ urlpatterns = [
     path("monthly-reports/<int:pk>/reopen/", review.report_reopen_view, name="report-reopen"),
     path("monthly-reports/<int:pk>/withdraw/", review.report_withdraw_view, name="report-withdraw"),
     path("monthly-reports/<int:pk>/capaian-ro/", review.report_outputs_view, name="report-outputs"),
+    # A data-quality flag of a monthly report: marked as explained or to fix (budgets/views/quality.py).
+    path("quality-flags/<int:pk>/decide/", quality_views.flag_decide_view, name="flag-decide"),
+    path("monthly-reports/<int:pk>/comments/", comments.comment_open_view, name="comment-open"),
+    path("monthly-reports/<int:pk>/comments/<int:thread>/answer/", comments.comment_answer_view, name="comment-answer"),
+    path(
+        "monthly-reports/<int:pk>/comments/<int:thread>/resolve/", comments.comment_resolve_view, name="comment-resolve"
+    ),
     path("ledger/", ledger.ledger_page, name="ledger"),
     path("ledger/<int:year>/<str:code>/propose/", ledger.sanction_propose_view, name="sanction-propose"),
     path("sanctions/<int:pk>/", ledger.sanction_detail, name="sanction-detail"),
+    # Evidence (bukti dukung): the file only through the scoping gate; attach and remove by POST.
+    path("evidence/attach/", evidence.evidence_attach_view, name="evidence-attach"),
+    path("evidence/<int:pk>/", evidence.evidence_download, name="evidence-download"),
+    path("evidence/<int:pk>/remove/", evidence.evidence_remove_view, name="evidence-remove"),
 ]

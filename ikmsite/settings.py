@@ -97,6 +97,20 @@ MONTHLY_REPORT_EDITORS = ["programs.records.section.user_edited_records"]
 # The programme records' count per output indicator of a monthly report (budgets/ro_entry.py): the
 # "Capaian RO" section shows it next to the volume typed for an RO measured by that indicator.
 RO_RECORD_COUNTS = ["programs.records.output_summary.counts_for_report"]
+# Data-quality rules of the apps above budgets (budgets/quality.py): each returns the findings on a
+# monthly report's records, stored as flags by budgets/services/quality.py.
+MONTHLY_REPORT_QUALITY_CHECKS = ["programs.records.quality.record_findings"]
+# The exhibition transaction value per IKM above which a facilitation is flagged (whole rupiah;
+# programs/records/quality.py).
+QUALITY_EXHIBITION_VALUE_PER_IKM_CAP = env.int("QUALITY_EXHIBITION_VALUE_PER_IKM_CAP", default=500_000_000)
+# What evidence (budgets/evidence_targets.py) may be attached to besides budgets' own models:
+# dotted paths of dicts {model label: resolver}, and of the functions listing a monthly report's
+# records for its evidence section.
+EVIDENCE_TARGETS = ["programs.records.evidence.EVIDENCE_TARGETS"]
+EVIDENCE_REPORT_RECORDS = ["programs.records.evidence.report_records"]
+# The records evidence rules (budgets/evidence_rules.py) may apply to besides budgets' own, with
+# the conditions a rule may name: dotted paths of dicts {model label: RuleTarget}.
+EVIDENCE_RULE_TARGETS = ["programs.records.evidence.EVIDENCE_RULE_TARGETS"]
 WSGI_APPLICATION = "ikmsite.wsgi.application"
 
 TEMPLATES = [
@@ -220,7 +234,17 @@ STORAGES = {
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
+    # Evidence files (bukti dukung, budgets.Evidence): under generated names in a directory no URL
+    # serves (not MEDIA_ROOT, not static); read only through /evidence/<id>/ and its scoping gate.
+    # Production may use an S3-compatible store instead (README "Evidence").
+    "evidence": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": env.path("EVIDENCE_DIR", default=BASE_DIR / "var" / "evidence")},
+    },
 }
+# Largest evidence file accepted, and the most pixels an evidence image may have (core/files).
+EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
+EVIDENCE_MAX_PIXELS = env.int("EVIDENCE_MAX_PIXELS", default=50_000_000)
 # Outside production whitenoise serves straight from the finders, so `make run` needs no
 # collectstatic; production serves the collected, hashed files.
 WHITENOISE_USE_FINDERS = not IS_PRODUCTION

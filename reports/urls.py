@@ -20,6 +20,7 @@ PATHS = {
     "ikm": "reports/ikm/",
     "ro": "reports/ro/",
     "quarterly": "reports/quarterly/",
+    "evidence": "reports/evidence/",
 }
 
 urlpatterns = [path(route, report_view, {"name": name}, name=name) for name, route in PATHS.items()]

@@ -18,13 +18,16 @@ from budgets.models import (
     BudgetComponent,
     BudgetLine,
     FiscalYear,
+    LineComment,
     MonthlyReport,
+    QualityFlag,
     QuarterlyReport,
     SanctionProposal,
     SatkerAuthority,
     SpendingType,
 )
 from budgets.quarterly_rules import quarter_due_date
+from budgets.services.evidence import evidence_attach
 from budgets.services.realization import report_get_or_create
 from core.inbox import notify
 from imports.models import Upload
@@ -38,6 +41,8 @@ from programs.models import (
     PovertyActivity,
     Sentra,
 )
+from tests.evidence_support import png_bytes
+from tests.evidence_support import upload as evidence_upload
 from tests.factories import RegencyFactory, UserFactory
 from tests.programs.registry.support import make_enterprise
 from tests.writes import add_realization
@@ -57,6 +62,9 @@ class ProvinceObjects:
     sanction: Any = None  # a sanction proposal for the satker (by a directorate reviewer)
     notification: Any = None  # a notification in the officer's inbox
     quarterly: Any = None  # the satker's year-end report of the year (a draft), for its documents
+    flag: Any = None  # an open data-quality flag of the month's report
+    thread: Any = None  # a comment thread on the report's line (issue 22)
+    evidence: Any = None  # a photo attached to the month's WUB record (its original name carries the secret)
 
 
 @dataclass
@@ -124,10 +132,18 @@ def _province_objects(satker, officer, fiscal_year, component, account) -> Provi
         satker=satker, fiscal_year=fiscal_year, kind=SanctionProposal.Kind.POSTPONE_NEXT_QUARTER,
         note=f"Alasan {secret}", proposed_by=proposer,
     )  # fmt: skip
+    # A thread on the report's line, opened by a directorate reviewer (none of the personas).
+    thread = LineComment.objects.create(report=report, line=line, author=proposer, body=f"Komentar {secret}")
     (notification,) = notify([officer], f"Laporan {secret}", "", f"/monthly-reports/{report.pk}/")
     quarterly = QuarterlyReport.objects.create(
         satker=satker, fiscal_year=fiscal_year, kind=QuarterlyReport.Kind.YEAR_END, period=4,
         due_date=quarter_due_date(fiscal_year.year, 4), narrative=f"Uraian {secret}",
     )  # fmt: skip
+    flag = QualityFlag.objects.create(report=report, code="CERTIFIED_NO_NUMBER", target_key=f"flag:{secret}",
+                                      target_label=f"UD {secret}", reason=f"Tanpa nomor {secret}")  # fmt: skip
+    evidence = evidence_attach(
+        target=records["wub"], kind="PHOTO", number=f"Foto {secret}", by=officer,
+        file=evidence_upload(f"foto-{secret}.png", png_bytes(color=f"#{satker.province.bps_code:0>6}")),
+    )  # fmt: skip
     return ProvinceObjects(satker, report, enterprise, records, centre, candidate, upload, sanction, notification,
-                           quarterly)  # fmt: skip
+                           quarterly, flag, thread, evidence)  # fmt: skip

@@ -171,6 +171,14 @@ def _imports_run_in_the_test(settings, tmp_path_factory) -> None:
     settings.IMPORT_UPLOAD_DIR = tmp_path_factory.mktemp("uploads")
 
 
+@pytest.fixture(autouse=True)
+def _evidence_in_a_temporary_directory(settings, tmp_path_factory) -> None:
+    # Evidence files (budgets.Evidence) never go to var/evidence in a test.
+    from tests.evidence_support import evidence_storages
+
+    settings.STORAGES = evidence_storages(tmp_path_factory.mktemp("evidence"))
+
+
 # --- A satker-year with a DIPA (the budget execution tests): the current fiscal year, so that every
 # month up to now can be entered; two lines for Bengkulu and one for Aceh.
 

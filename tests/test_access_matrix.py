@@ -31,6 +31,7 @@ from budgets.models import Satker
 from tests import personas
 from tests.access_world import World, build_world, secret_of
 from tests.conftest import client_for
+from tests.evidence_support import evidence_storages
 from tests.shared_rows import rolled_back_at_end
 
 pytestmark = pytest.mark.django_db
@@ -75,6 +76,16 @@ SITE: dict[str, tuple[str, str]] = {
     # The month's capaian RO (a draft): written by whoever may write its realization; an empty
     # POST shows the page again with the form's errors.
     "budgets:report-outputs": ("L 405 405 405 405 405 405", "L 200 404 403 403 200 403"),
+    # A data-quality flag of the month's report: decided by the province's head and the
+    # directorate's reviewers (and the admin); an empty decision goes back to the report with
+    # the reason; another province's flag is a 404.
+    "budgets:flag-decide": ("L 405 405 405 405 405 405", "L 403 404 302 403 302 302"),
+    # Comments on one line (issue 22): the head and the directorate's reviewers and admin open a
+    # thread; the officer and they answer; only the opener (in the world a directorate reviewer
+    # who is none of the personas) resolves. An empty POST is back to the report page.
+    "budgets:comment-open": ("L 405 405 405 405 405 405", "L 403 404 302 403 302 302"),
+    "budgets:comment-answer": ("L 405 405 405 405 405 405", "L 302 404 302 403 302 302"),
+    "budgets:comment-resolve": ("L 405 405 405 405 405 405", "L 403 404 403 403 403 403"),
     # The quarterly report (TW I of the world's year, not prepared yet): read like the satker's
     # year; prepared by the province's officer or the admin; the obstacle board lists what the
     # user's scope allows.
@@ -91,6 +102,12 @@ SITE: dict[str, tuple[str, str]] = {
     "budgets:ledger": ("L 200 200 200 200 200 200", "L 405 405 405 405 405 405"),
     "budgets:sanction-propose": ("L 403 403 405 403 405 403", "L 403 403 302 403 302 403"),
     "budgets:sanction-detail": ("L 200 404 200 200 200 200", "L 403 404 403 403 200 403"),
+    # Evidence (bukti dukung): the file is read by whoever reads its satker (another province's is a
+    # 404); attached and removed by POST by whoever writes the satker while the report is open (an
+    # empty attach names no target: 400); the directorate's readers and the head write nothing.
+    "budgets:evidence-download": ("L 200 404 200 200 200 200", "L 405 405 405 405 405 405"),
+    "budgets:evidence-attach": ("L 405 405 405 405 405 405", "L 400 400 403 403 400 403"),
+    "budgets:evidence-remove": ("L 405 405 405 405 405 405", "L 302 404 403 403 302 403"),
     # The in-app inbox: one's own notifications only (the world's is the officer's).
     "core:notifications": ("L 200 200 200 200 200 200", "L 405 405 405 405 405 405"),
     "core:notifications-read": ("L 405 405 405 405 405 405", "L 302 302 302 302 302 302"),
@@ -106,6 +123,7 @@ SITE: dict[str, tuple[str, str]] = {
     "reports:ovop": ("L 200 200 200 200 200 200", "L 200 200 200 200 200 200"),
     "reports:ro": ("L 200 200 200 200 200 200", "L 200 200 200 200 200 200"),
     "reports:quarterly": ("L 200 200 200 200 200 200", "L 200 200 200 200 200 200"),
+    "reports:evidence": ("L 200 200 200 200 200 200", "L 200 200 200 200 200 200"),
     # The quarter's consolidation as a PDF: every signed-in role (a province's roles their own rows).
     "reports:quarterly-pdf": ("L 200 200 200 200 200 200", "L 405 405 405 405 405 405"),
     # The registry: officers keep their province's enterprises; reviewers and viewers read.
@@ -138,7 +156,8 @@ SITE: dict[str, tuple[str, str]] = {
 
 REPORT_PAGES = ("reports:realization", "reports:provinces", "reports:satkers",
                 "reports:monthly", "reports:submissions", "reports:ikm",
-                "reports:outputs", "reports:ovop", "reports:ro", "reports:quarterly")  # fmt: skip
+                "reports:outputs", "reports:ovop", "reports:ro", "reports:quarterly",
+                "reports:evidence")  # fmt: skip
 # Exports: the same outcomes as the page's GET, in every format the page offers.
 EXPORTS: dict[str, tuple[str, ...]] = {
     **{name: ("xlsx", "csv", "json") for name in REPORT_PAGES},
@@ -210,6 +229,9 @@ def site_path(name: str, world: World) -> str:
         "programs:registry-edit": [own.enterprise.pk],
         "budgets:sanction-propose": [year, own.satker.code],
         "budgets:sanction-detail": [own.sanction.pk],
+        "budgets:flag-decide": [own.flag.pk],
+        "budgets:evidence-download": [own.evidence.pk],
+        "budgets:evidence-remove": [own.evidence.pk],
         "core:notification-open": [own.notification.pk],
         "imports:upload": ["realisasi"],
         "imports:template": ["realisasi"],
@@ -227,6 +249,9 @@ def site_path(name: str, world: World) -> str:
         "xlsx",
     ):
         args[f"budgets:report-{report_url}"] = [own.report.pk]
+    for comment_url in ("answer", "resolve"):
+        args[f"budgets:comment-{comment_url}"] = [own.report.pk, own.thread.pk]
+    args["budgets:comment-open"] = [own.report.pk]
     for upload_url in ("detail", "status", "confirm", "cancel", "errors", "file"):
         args[f"imports:{upload_url}"] = [own.upload.pk]
     return reverse(name, args=args.get(name, []))
@@ -281,7 +306,8 @@ def matrix(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Mat
         own, other = personas.bengkulu(), personas.aceh()
         satker, other_satker = personas.bengkulu_satker(own), personas.aceh_satker(other)
         officer, other_officer = personas.officer_of(own), personas.officer_of(other)
-        with override_settings(IMPORT_UPLOAD_DIR=upload_dir):
+        storages = evidence_storages(upload_dir / "evidence")
+        with override_settings(IMPORT_UPLOAD_DIR=upload_dir, STORAGES=storages):
             world = build_world(satker, other_satker, officer, other_officer)
         people = {"anonymous": None, "officer": officer, "other_officer": other_officer,
                   "reviewer": personas.directorate("REVIEWER"), "viewer": personas.directorate("VIEWER"),
@@ -294,6 +320,7 @@ def matrix(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Mat
 @pytest.fixture(autouse=True)
 def _uploads_of_the_world(settings, matrix: Matrix) -> None:
     settings.IMPORT_UPLOAD_DIR = matrix.upload_dir
+    settings.STORAGES = evidence_storages(matrix.upload_dir / "evidence")
 
 
 @pytest.fixture

@@ -1,6 +1,11 @@
 """budgets' models: master data (master.py), budget execution (execution.py), outputs (outputs.py),
-the quarterly report with its obstacles (quarterly.py), late reports and sanctions (sanctions.py)."""
+the quarterly report with its obstacles (quarterly.py), late reports and sanctions (sanctions.py),
+data-quality flags (quality.py), comments on one line and a return's targets (comments.py), evidence
+(evidence.py) and its rules (evidence_rules.py)."""
 
+from budgets.models.comments import LineComment, ReturnTarget
+from budgets.models.evidence import Evidence
+from budgets.models.evidence_rules import EvidenceRule
 from budgets.models.execution import (
     BudgetLine,
     BudgetRevision,
@@ -40,6 +45,7 @@ from budgets.models.outputs import (
     OutputClass,
     OutputVolumeTarget,
 )
+from budgets.models.quality import QualityFlag
 from budgets.models.quarterly import Obstacle, QuarterlyReport, QuarterlyTransition
 from budgets.models.sanctions import EscalationStage, LateReminder, SanctionProposal
 
@@ -54,11 +60,14 @@ __all__ = [
     "BudgetRevisionLine",
     "ComponentRealization",
     "EscalationStage",
+    "Evidence",
+    "EvidenceRule",
     "FiscalYear",
     "Holiday",
     "IkpaIndicator",
     "IkpaWeight",
     "LateReminder",
+    "LineComment",
     "MonthlyReport",
     "Obstacle",
     "Output",
@@ -67,12 +76,14 @@ __all__ = [
     "OutputClass",
     "OutputVolumeTarget",
     "Province",
+    "QualityFlag",
     "QuarterlyReport",
     "QuarterlyTransition",
     "Realization",
     "Regency",
     "RegencyPeriod",
     "ReportTransition",
+    "ReturnTarget",
     "RpdPlan",
     "RpdRevision",
     "RpdWindow",

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from budgets.models import MonthlyReport
+from budgets.reports.evidence import evidence_report
 from budgets.reports.quarterly import quarterly_report
 from budgets.reports.queries import (
     RealizationFilter,
@@ -85,6 +86,12 @@ QUARTERLY_SUMMARY = (
     Column("realisasi", _("Realisasi"), "money"),
     Column("absorption", _("Penyerapan seluruh satker (%)"), "percent"),
     Column("obstacles_open", _("Kendala terbuka di akhir triwulan"), "int"),
+)
+EVIDENCE_SUMMARY = (
+    Column("records", _("Data yang wajib berbukti dukung"), "int"),
+    Column("records_with_evidence", _("Data dengan bukti dukung lengkap"), "int"),
+    Column("completeness", _("Kelengkapan bukti dukung (%)"), "percent"),
+    Column("flags_open", _("Berkas yang sama di provinsi lain"), "int"),
 )
 QUARTER_LABELS = {1: _("TW I"), 2: _("TW II"), 3: _("TW III"), 4: _("TW IV"), "year-end": _("Akhir tahun")}
 
@@ -226,5 +233,24 @@ SPECS: tuple[ReportSpec, ...] = (
         params=frozenset({"year", "quarter", "province", "authority"}),
         below_province=True,
         summary=QUARTERLY_SUMMARY,
+    ),
+    ReportSpec(
+        "evidence",
+        _("Kelengkapan bukti dukung"),
+        (
+            SATKER,
+            Column("satker_name", _("Satker")),
+            Column("province", _("Kode BPS")),
+            Column("province_name", _("Provinsi")),
+            Column("month", _("Bulan"), "month"),
+            Column("records", _("Data wajib berbukti"), "int"),
+            Column("records_with_evidence", _("Data berbukti lengkap"), "int"),
+            Column("completeness", _("Kelengkapan (%)"), "percent"),
+            Column("flags_open", _("Berkas ganda antarprovinsi"), "int"),
+        ),
+        evidence_report,
+        params=frozenset({"year", "month", "province", "authority"}),
+        below_province=True,
+        summary=EVIDENCE_SUMMARY,
     ),
 )

@@ -3,7 +3,11 @@ programme records, the monthly report's submission and the imports of both. In t
 fiscal year is open, the month has started, and its report (when there is one) is a draft or
 returned, not submitted or approved.
 
-Submitting the month's report has one more rule, ``submit_lock``: the month must have ended."""
+Submitting the month's report has one more rule, ``submit_lock``: the month must have ended.
+
+Within an editable month, a report returned with targets opens only those lines and RO rows
+(``returned_targets`` / ``line_lock``): the grid, ``realization_set``, the RO entry service and
+both imports ask the same two functions."""
 
 from __future__ import annotations
 
@@ -12,9 +16,10 @@ from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from budgets.calendar import following_month
-from budgets.models import FiscalYear, MonthlyReport, YearEndClosing
+from budgets.models import FiscalYear, MonthlyReport, ReportTransition, ReturnTarget, YearEndClosing
 from budgets.services.common import closed_year_reason
 from core.formats import month_name
 
@@ -87,3 +92,57 @@ def submit_lock(*, fiscal_year: FiscalYear, month: int, today: date) -> str | No
     return _("Laporan %(month)s %(year)s baru dapat diajukan mulai %(date)s, setelah bulannya berakhir.") % {
         "month": month_name(month), "year": fiscal_year.year, "date": _day(after)
     }  # fmt: skip
+
+
+class ReturnTargets(NamedTuple):
+    """The lines and RO rows the latest return named (ids)."""
+
+    lines: frozenset[int]
+    outputs: frozenset[int]
+
+
+NOT_TARGETED = gettext_lazy("Baris ini tidak diminta diperbaiki.")
+
+
+def returned_targets(report: MonthlyReport | None) -> ReturnTargets | None:
+    """While a report is RETURNED by a return that named lines or RO rows to fix: those (only
+    they may change). None: everything the month's rule allows is open (no report, not
+    returned, or a return without targets, e.g. a reopening). A later return replaces the
+    targets of an earlier one; the earlier ones stay as history."""
+    if report is None or report.pk is None or report.status != MonthlyReport.Status.RETURNED:
+        return None
+    last_return = (
+        ReportTransition.objects.filter(report=report, to_status=MonthlyReport.Status.RETURNED)
+        .order_by("-at", "-pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    rows = list(ReturnTarget.objects.filter(transition_id=last_return).values_list("line_id", "output_id"))
+    if not rows:
+        return None
+    return ReturnTargets(
+        frozenset(line for line, _output in rows if line), frozenset(output for _line, output in rows if output)
+    )
+
+
+def line_lock(targets: ReturnTargets | None, *, line_id: int | None = None, output_id: int | None = None) -> str | None:
+    """Why this realization line (or RO row) may not change under a targeted return, or None.
+    ``targets``: ``returned_targets(report)``, asked once per report."""
+    if targets is None:
+        return None
+    if line_id is not None and line_id in targets.lines:
+        return None
+    if output_id is not None and output_id in targets.outputs:
+        return None
+    return str(NOT_TARGETED)
+
+
+def records_lock(report: MonthlyReport | None) -> str | None:
+    """Why the month's programme records may not change: a return that named lines or RO rows
+    opens only those (records are not targets of a return), so its records stay as submitted."""
+    if returned_targets(report) is None:
+        return None
+    return _(
+        "Catatan program bulan ini tidak diminta diperbaiki: pengembalian terakhir hanya membuka baris yang "
+        "disebut peninjau."
+    )

@@ -10,6 +10,7 @@ from django.db import models, transaction
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from budgets.calendar import rpd_window_bounds
+from budgets.evidence_rule_targets import DEFAULT_RULES
 from budgets.master_data import MasterData
 from budgets.models import (
     Account,
@@ -17,6 +18,7 @@ from budgets.models import (
     Authority,
     BudgetComponent,
     BudgetLine,
+    EvidenceRule,
     FiscalYear,
     Holiday,
     IkpaWeight,
@@ -237,6 +239,19 @@ def _fiscal_year_parameters(data: MasterData, through_year: int) -> list[dict[st
 
 
 @transaction.atomic
+def _default_evidence_rules() -> SyncCount:
+    """The default evidence rules when there are none at all (the admin's edits are never touched)."""
+    if EvidenceRule.objects.exists():
+        return SyncCount(unchanged=EvidenceRule.objects.count())
+    rules = [
+        EvidenceRule(target=target, condition=condition, kinds=kinds, needs_number=needs_number, active=active,
+                     note=note)
+        for target, condition, kinds, needs_number, active, note in DEFAULT_RULES
+    ]  # fmt: skip
+    bulk_create_with_history(rules, EvidenceRule, default_change_reason="aturan bawaan")
+    return SyncCount(created=len(rules))
+
+
 def master_data_load(*, data: MasterData, through_year: int) -> dict[str, SyncCount]:
     """Load the checked master data. Idempotent: reference lists are synced to the files,
     per-year configuration (fiscal years, authorities, IKPA weights, holidays, RPD windows) is only
@@ -397,4 +412,5 @@ def master_data_load(*, data: MasterData, through_year: int) -> dict[str, SyncCo
     created = _create_missing(RpdWindow, ("fiscal_year_id", "quarter", "satker_id"), window_rows)
     renewed = _renew_old_default_windows(window_rows)
     summary["jendela RPD"] = SyncCount(created.created, renewed, created.unchanged - renewed)
+    summary["aturan bukti dukung"] = _default_evidence_rules()
     return summary

@@ -16,6 +16,7 @@ and cleared whenever the report changes step."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -25,11 +26,12 @@ from django.utils.translation import gettext as _
 
 from accounts import permissions
 from budgets import notifications
-from budgets.models import MonthlyReport, ReportTransition, TimelinessStep
-from budgets.ro_entry import outputs_missing
+from budgets.models import BudgetLine, MonthlyReport, ReportTransition, ReturnTarget, TimelinessStep
+from budgets.ro_entry import dipa_outputs, outputs_missing
 from budgets.services.common import ensure_can_edit_satker, ensure_year_open, report_label
 from budgets.services.duties import ensure_no_conflict_of_duty
 from budgets.services.editability import ensure_month_editable, submit_lock
+from budgets.services.quality import flags_refresh
 from budgets.services.realization import lock_report
 from budgets.signoff import (
     awaits_directorate,
@@ -99,6 +101,7 @@ def report_submit(*, report: MonthlyReport, by: User, expected_version: int | No
     report.submitted_at = now
     _judge_timeliness(report, TimelinessStep.SUBMISSION, today)
     report.save()
+    flags_refresh(report=report)  # the reviewers find the data-quality flags waiting
     transaction.on_commit(lambda: notifications.report_submitted(report))
     return report
 
@@ -257,16 +260,41 @@ def report_approve(*, report: MonthlyReport, by: User, note: str = "") -> Monthl
     return report
 
 
+def _return_targets(report: MonthlyReport, lines: Iterable[int], outputs: Iterable[int]) -> list[ReturnTarget]:
+    """The lines and RO rows a return names, checked to be the report's DIPA's."""
+    lines, outputs = set(lines or ()), set(outputs or ())
+    known_lines = set(BudgetLine.objects.filter(satker=report.satker, fiscal_year=report.fiscal_year,
+                                                pk__in=lines).values_list("pk", flat=True))  # fmt: skip
+    known_outputs = set(
+        dipa_outputs(satker=report.satker, fiscal_year=report.fiscal_year).filter(pk__in=outputs)
+        .values_list("pk", flat=True)
+    ) if outputs else set()  # fmt: skip
+    if lines - known_lines or outputs - known_outputs:
+        raise ValidationError({"lines": [_("Pilih baris realisasi dan RO dari laporan ini.")]})
+    return [ReturnTarget(report=report, line_id=pk) for pk in sorted(lines)] + [
+        ReturnTarget(report=report, output_id=pk) for pk in sorted(outputs)
+    ]
+
+
 @transaction.atomic
-def report_return(*, report: MonthlyReport, by: User, comment: str) -> MonthlyReport:
+def report_return(
+    *, report: MonthlyReport, by: User, comment: str, lines: Iterable[int] = (), outputs: Iterable[int] = ()
+) -> MonthlyReport:
     """The head returns a submitted report, the directorate a verified one; either way it goes
-    back to the officer, and is verified again after the fix."""
+    back to the officer, and is verified again after the fix.
+
+    ``lines`` / ``outputs``: the realization lines and RO rows to fix (ids); when given, only they
+    open (editability.returned_targets); none: the whole month opens, as before."""
     ensure_may_return(by, report)
     comment = return_comment(comment)
     report = lock_report(report, None)
     _require_status(report, Status.SUBMITTED, Status.VERIFIED)
     ensure_may_return(by, report)
-    _transition(report, to=Status.RETURNED, by=by, comment=comment)
+    targets = _return_targets(report, lines, outputs)
+    step = _transition(report, to=Status.RETURNED, by=by, comment=comment)
+    for target in targets:
+        target.transition = step
+    ReturnTarget.objects.bulk_create(targets)
     _clear_review_start(report)
     _clear_verification(report)
     report.save()

@@ -22,7 +22,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from budgets.models import FiscalYear, MonthlyReport, OutputAchievement, OutputAdjustment, Satker
 from budgets.ro_entry import dipa_outputs
 from budgets.services.common import ensure_can_edit_satker, report_new_version
-from budgets.services.editability import ensure_month_editable
+from budgets.services.editability import ensure_month_editable, line_lock, returned_targets
 from budgets.services.realization import lock_report, report_get_or_create
 from core.formats import month_name
 
@@ -70,12 +70,20 @@ def output_achievement_set(
     ensure_month_editable(fiscal_year=report.fiscal_year, month=report.month, report=report, today=today)
 
     outputs = {output.pk: output for output in dipa_outputs(satker=report.satker, fiscal_year=report.fiscal_year)}
+    existing = {row.output_id: row for row in report.ro_achievements.all()}
+    targets = returned_targets(report)
     errors: dict[str, list[str]] = {}
     for output_id, entry in entries.items():
         if output_id not in outputs:
             errors.setdefault("__all__", []).append(
                 _("RO %(id)s bukan RO DIPA satker ini tahun ini.") % {"id": output_id}
             )
+            continue
+        row = existing.get(output_id)
+        stored = (row.volume, row.physical_progress, row.note) if row else None
+        locked = line_lock(targets, output_id=output_id)
+        if locked and stored != (entry.volume, entry.physical_progress, entry.note.strip()):
+            errors[f"ro_{output_id}_volume"] = [locked]
             continue
         if entry.volume < 0:
             errors[f"ro_{output_id}_volume"] = [_("Volume tidak boleh negatif.")]
@@ -86,7 +94,6 @@ def output_achievement_set(
     if errors:
         raise ValidationError(errors)
 
-    existing = {row.output_id: row for row in report.ro_achievements.all()}
     to_create, to_update = [], []
     for output_id, entry in entries.items():
         row = existing.get(output_id)
@@ -128,6 +135,9 @@ def output_adjustment_add(
     reason = (reason or "").strip()
     if not any(output.pk == output_id for output in dipa_outputs(satker=report.satker, fiscal_year=report.fiscal_year)):
         errors["output"] = [_("RO ini bukan RO DIPA satker ini tahun ini.")]
+    locked = line_lock(returned_targets(report), output_id=output_id)
+    if locked:
+        errors["output"] = [locked]
     if not volume:
         errors["volume"] = [str(ZERO_ADJUSTMENT)]
     if not reason:
@@ -166,6 +176,9 @@ def output_adjustment_delete(*, adjustment: OutputAdjustment, expected_version: 
     ensure_can_edit_satker(by, report.satker)
     report = lock_report(report, expected_version)
     ensure_month_editable(fiscal_year=report.fiscal_year, month=report.month, report=report, today=today)
+    locked = line_lock(returned_targets(report), output_id=adjustment.output_id)
+    if locked:
+        raise ValidationError(locked)
     adjustment._history_user = by
     adjustment.delete()
     report_new_version(report, by)

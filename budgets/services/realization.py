@@ -16,7 +16,7 @@ from budgets import realization_summary
 from budgets.calendar import report_due_date
 from budgets.models import BudgetLine, FiscalYear, MonthlyReport, Realization, Satker
 from budgets.services.common import ensure_can_edit_satker, report_new_version
-from budgets.services.editability import ensure_month_editable
+from budgets.services.editability import ensure_month_editable, line_lock, returned_targets
 from core.formats import format_rupiah
 
 if TYPE_CHECKING:
@@ -107,11 +107,18 @@ def realization_set(
     lines = {line.pk: line for line in BudgetLine.objects.filter(satker=report.satker, fiscal_year=report.fiscal_year)
              .select_related("component", "account")}  # fmt: skip
     elsewhere = realized_elsewhere(report)
+    existing = {r.line_id: r for r in report.realizations.all()}
+    targets = returned_targets(report)
     errors: dict[str, list[str]] = {}
     for line_id, amount in amounts.items():
         line = lines.get(line_id)
         if line is None:
             errors.setdefault("__all__", []).append(_("Baris pagu %(id)s bukan milik DIPA ini.") % {"id": line_id})
+            continue
+        stored = existing[line_id].amount if line_id in existing else 0
+        locked = line_lock(targets, line_id=line_id) if amount != stored else None
+        if locked:
+            errors[f"line-{line_id}"] = [locked]
             continue
         if amount < 0:
             errors[f"line-{line_id}"] = [_("Realisasi tidak boleh negatif.")]
@@ -134,7 +141,6 @@ def realization_set(
     if errors:
         raise ValidationError(errors)
 
-    existing = {r.line_id: r for r in report.realizations.all()}
     to_create, to_update = [], []
     for line_id, amount in amounts.items():
         row = existing.get(line_id)

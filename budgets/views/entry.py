@@ -18,8 +18,9 @@ from budgets.models import MonthlyReport, Satker
 from budgets.reports.queries import RealizationFilter
 from budgets.reports.ro import ro_of_satkers
 from budgets.selectors import pagu_summary, realization_grid, rpd_grid, rpd_versions, satker_months
+from budgets.selectors_comments import open_threads_by_line
 from budgets.services import realization_set, report_submit, rpd_editability, rpd_frozen_note, rpd_set
-from budgets.services.editability import month_editability, submit_lock
+from budgets.services.editability import line_lock, month_editability, returned_targets, submit_lock
 from budgets.views.common import add_service_errors, month_or_404, satker_year_or_404
 from budgets.views.quarterly import quarterly_links
 from core.formats import MONTH_CHOICES, MONTH_NAMES
@@ -62,11 +63,15 @@ def realization_entry(request: HttpRequest, code: str, year: int, month: int) ->
     not_yet = submit_lock(fiscal_year=fiscal_year, month=month, today=timezone.localdate()) if editable else None
     initial = {"version": report.version if report else 0}
     initial.update({line_field_name(line.pk): line.this_month for line in lines})
+    # A return that named lines to fix opens only those (editability.returned_targets).
+    targets = returned_targets(report) if editable else None
+    not_targeted = {line.pk: line_lock(targets, line_id=line.pk) for line in lines} if targets else {}
+    locked = frozenset(pk for pk, reason in not_targeted.items() if reason)
 
     if request.method == "POST":
         if not can_edit:
             raise PermissionDenied
-        form = RealizationGridForm(request.POST, lines=lines, initial=initial)
+        form = RealizationGridForm(request.POST, lines=lines, locked=locked, initial=initial)
         submitting = request.POST.get("action") == "submit"
         if submitting and not_yet:
             # Nothing is saved: the officer asked for both, and half of it cannot be done.
@@ -93,9 +98,11 @@ def realization_entry(request: HttpRequest, code: str, year: int, month: int) ->
                 add_service_errors(form, error, {f"line-{line.pk}": line_field_name(line.pk) for line in lines})
         messages.error(request, _("Realisasi belum disimpan: periksa pesan pada baris yang ditandai."))
     else:
-        form = RealizationGridForm(lines=lines, initial=initial)
+        form = RealizationGridForm(lines=lines, locked=locked, initial=initial)
 
-    rows = [{"line": line, "field": form[line_field_name(line.pk)]} for line in lines]
+    threads = open_threads_by_line(report) if report is not None else {}
+    rows = [{"line": line, "field": form[line_field_name(line.pk)], "not_targeted": not_targeted.get(line.pk),
+             "threads": threads.get(line.pk, [])} for line in lines]  # fmt: skip
     totals = {
         "pagu_efektif": sum(line.pagu_efektif for line in lines),
         "before": sum(line.before for line in lines),

@@ -17,6 +17,7 @@ from budgets.models import MonthlyReport
 from budgets.output_forms import RoAdjustmentForm, RoMonthForm, ro_field
 from budgets.ro_entry import RoRow, month_rows
 from budgets.services.common import ensure_can_edit_satker
+from budgets.services.editability import line_lock, returned_targets
 from budgets.services.outputs import output_achievement_set, output_adjustment_add, output_adjustment_delete
 from budgets.views.common import add_service_errors
 
@@ -36,6 +37,12 @@ def outputs_context(report: MonthlyReport, can_edit: bool, forms: dict) -> dict[
     rows = month_rows(report)
     outputs = [ro.output for ro in rows]
     month_form = forms.get("outputs") or RoMonthForm(outputs=outputs, initial=_initial(report, rows))
+    # A return that named RO rows to fix opens only those (editability.returned_targets).
+    targets = returned_targets(report) if can_edit else None
+    locked = {ro.output.pk: line_lock(targets, output_id=ro.output.pk) for ro in rows} if targets else {}
+    for output_id, reason in locked.items():
+        for part in ("volume", "progress", "note") if reason else ():
+            month_form.fields[ro_field(output_id, part)].widget.attrs.update({"readonly": True})
     adjust_form = forms.get("adjust") or RoAdjustmentForm(
         outputs=outputs, month=report.month, initial={"version": report.version}
     )
@@ -45,6 +52,7 @@ def outputs_context(report: MonthlyReport, can_edit: bool, forms: dict) -> dict[
                 "ro": ro,
                 "numbers": [month_form[ro_field(ro.output.pk, part)] for part in ("volume", "progress")],
                 "note": month_form[ro_field(ro.output.pk, "note")],
+                "not_targeted": locked.get(ro.output.pk),
             }
             for ro in rows
         ],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import django_filters
 import django_tables2 as tables
@@ -22,9 +23,12 @@ from accounts import permissions
 from accounts.access import DataAccessMixin, data_access_required
 from accounts.delegation import signs_for_province
 from accounts.scoping import get_scoped_or_404, scoped
+from budgets.evidence_rules import with_evidence_completeness
 from budgets.forms import ApproveForm, ReopenForm, ReturnForm
-from budgets.models import MonthlyReport, Province
+from budgets.models import BudgetLine, MonthlyReport, Province
+from budgets.quality import with_open_flags_count
 from budgets.report_sections import report_sections
+from budgets.ro_entry import dipa_outputs
 from budgets.selectors import realization_audit, realization_grid, report_changes_since_previous_submission
 from budgets.services import (
     report_approve,
@@ -44,11 +48,13 @@ from budgets.services.monthly_report import (
     ensure_may_submit,
     ensure_may_verify,
 )
+from budgets.services.quality import flags_refresh
 from budgets.signoff import awaiting_directorate_q, awaiting_head_q, awaits_directorate, awaits_head
+from budgets.views.comments import comments_context
 from budgets.views.common import add_service_errors
 from budgets.views.outputs import outputs_context, outputs_post
 from core.exports.table_export import TableExportMixin
-from core.formats import MONTH_CHOICES
+from core.formats import MONTH_CHOICES, format_percent
 
 # The two queues, beside the plain statuses: who must act next (budgets/signoff.py).
 QUEUES = {"AWAITING_HEAD": awaiting_head_q, "AWAITING_DIRECTORATE": awaiting_directorate_q}
@@ -89,16 +95,24 @@ class MonthlyReportTable(tables.Table):
     due_date = tables.DateColumn(verbose_name=gettext_lazy("Batas waktu"), format="d-m-Y")
     submitted_at = tables.DateTimeColumn(verbose_name=gettext_lazy("Diajukan"), format="d-m-Y H:i")
     submitted_on_time = tables.BooleanColumn(verbose_name=gettext_lazy("Tepat waktu"))
+    open_flags = tables.Column(verbose_name=gettext_lazy("Tanda mutu terbuka"), attrs={"td": {"class": "num"}})
+    # Set on the page's reports by MonthlyReportListView.get_table (budgets/evidence_rules.py).
+    evidence_completeness = tables.Column(verbose_name=gettext_lazy("Kelengkapan bukti"), orderable=False,
+                                          empty_values=(), attrs={"td": {"class": "num"}})  # fmt: skip
 
     class Meta:
         model = MonthlyReport
         fields = ["satker", "satker_name", "province", "period", "status", "due_date", "submitted_at",
-                  "submitted_on_time"]  # fmt: skip
+                  "submitted_on_time", "open_flags", "evidence_completeness"]  # fmt: skip
         attrs = {"class": "table table-sm table-striped align-middle"}
         empty_text = gettext_lazy("Tidak ada laporan yang cocok dengan filter.")
 
     def render_period(self, record: MonthlyReport) -> str:
         return f"{record.get_month_display()} {record.fiscal_year.year}"
+
+    def render_evidence_completeness(self, record: MonthlyReport) -> str:
+        value = getattr(record, "evidence_completeness", None)
+        return "-" if value is None else format_percent(value)
 
 
 class MonthlyReportListView(DataAccessMixin, TableExportMixin, SingleTableMixin, FilterView):
@@ -114,14 +128,21 @@ class MonthlyReportListView(DataAccessMixin, TableExportMixin, SingleTableMixin,
     paginate_by = 50
     export_name = gettext_lazy("Laporan bulanan")
     export_filename = "laporan-bulanan"
+    export_exclude = ("evidence_completeness",)  # a page's figure, computed for the rows shown
 
     def get_queryset(self) -> QuerySet[MonthlyReport]:
         return scoped(
-            MonthlyReport.objects.select_related("satker__province", "fiscal_year").order_by(
+            with_open_flags_count(MonthlyReport.objects.select_related("satker__province", "fiscal_year")).order_by(
                 "submitted_at", "fiscal_year__year", "month", "satker__code"
             ),
             self.request.user,
         )
+
+    def get_table(self, **kwargs):
+        table = super().get_table(**kwargs)
+        # The evidence completeness of the rows shown, in a fixed number of queries per page.
+        with_evidence_completeness(row.record for row in table.page.object_list)
+        return table
 
     def get_filterset_kwargs(self, filterset_class: type) -> dict:
         kwargs = super().get_filterset_kwargs(filterset_class)
@@ -162,8 +183,8 @@ def report_detail(request: HttpRequest, pk: int, forms: dict | None = None) -> H
     can_edit = scoped(MonthlyReport.objects.filter(pk=report.pk), user, for_edit=True).exists()
     Status = MonthlyReport.Status
     lines = realization_grid(satker=report.satker, fiscal_year=report.fiscal_year, month=report.month)
-    transitions = report.transitions.select_related("by").order_by("at", "pk")
-    last_return = next((t for t in reversed(list(transitions)) if t.to_status == Status.RETURNED), None)
+    transitions = list(report.transitions.select_related("by").order_by("at", "pk"))
+    last_return = next((t for t in reversed(transitions) if t.to_status == Status.RETURNED), None)
     signs = awaits_head(report) and signs_for_province(user, report.satker.province_id)[0]
     reviews = permissions.may_review(user) and awaits_directorate(report)
     may_decide = signs or reviews or (permissions.may_reopen(user) and report.status == Status.APPROVED)
@@ -172,8 +193,11 @@ def report_detail(request: HttpRequest, pk: int, forms: dict | None = None) -> H
     is_verifier, is_reviewer = signs and not duty_conflict, reviews and not duty_conflict
     if is_verifier or is_reviewer:
         report_review_start(report=report, by=user)
+        flags_refresh(report=report)  # the data may have changed since the submission (other months, records)
     may_submit = can_edit and report.status in {Status.DRAFT, Status.RETURNED} and not report.fiscal_year.is_closed
     not_yet = submit_lock(fiscal_year=report.fiscal_year, month=report.month, today=timezone.localdate())
+    ro_context = outputs_context(report, can_edit and not report.is_locked and not report.fiscal_year.is_closed, forms)
+    changes = report_changes_since_previous_submission(report)
     return render(request, "budgets/report_detail.html", {
         "report": report,
         "lines": lines,
@@ -182,7 +206,7 @@ def report_detail(request: HttpRequest, pk: int, forms: dict | None = None) -> H
         "total_pagu_efektif": sum(line.pagu_efektif for line in lines),
         "transitions": transitions,
         "last_return": last_return if report.status == MonthlyReport.Status.RETURNED else None,
-        "changes": report_changes_since_previous_submission(report),
+        "changes": changes,
         "audit": realization_audit(report),
         # Sections of the apps above budgets (the month's programme records), after the realization.
         "sections": report_sections(report, user),
@@ -197,10 +221,14 @@ def report_detail(request: HttpRequest, pk: int, forms: dict | None = None) -> H
         "can_reopen": permissions.may_reopen(user) and report.status == Status.APPROVED and not duty_conflict,
         "duty_conflict": duty_conflict,
         "approve_form": forms.get("approve") or ApproveForm(),
-        "return_form": forms.get("return") or ReturnForm(),
+        "return_form": forms.get("return") or (ReturnForm(**_return_choices(report)) if is_verifier or is_reviewer
+                                               else None),
         "reopen_form": forms.get("reopen") or ReopenForm(),
         # The month's capaian RO, next to the money; editable exactly when the realization is.
-        **outputs_context(report, can_edit and not report.is_locked and not report.fiscal_year.is_closed, forms),
+        **ro_context,
+        # Comments on one line and the latest return's targets (budgets/_report_comments.html).
+        **comments_context(report, user, lines, [item["ro"].output for item in ro_context["ro_rows"]], changes,
+                           transitions),
     })  # fmt: skip
 
 
@@ -213,8 +241,24 @@ def report_outputs_view(request: HttpRequest, pk: int) -> HttpResponse:
     return answer if isinstance(answer, HttpResponse) else report_detail(request, pk, forms=answer)
 
 
+def _return_choices(report: MonthlyReport) -> dict[str, Any]:
+    """What a return may name to fix: the report's realization lines and RO rows."""
+    lines = BudgetLine.objects.filter(satker=report.satker, fiscal_year=report.fiscal_year).select_related(
+        "component", "account"
+    )
+    return {
+        "lines": list(lines.order_by("component__code", "account__code")),
+        "outputs": list(dipa_outputs(satker=report.satker, fiscal_year=report.fiscal_year)),
+    }
+
+
 def _transition_view(
-    form_class: type | None, form_key: str, act: Callable, may_act: Callable, done: str
+    form_class: type | None,
+    form_key: str,
+    act: Callable,
+    may_act: Callable,
+    done: str,
+    form_kwargs: Callable[[MonthlyReport], dict[str, Any]] | None = None,
 ) -> Callable[[HttpRequest, int], HttpResponse]:
     """A POST-only view that runs one transition service and returns to the report page.
     ``may_act`` is the service's own permission rule, checked before the form: a user who may
@@ -228,7 +272,8 @@ def _transition_view(
         form = None
         try:
             may_act(request.user, report)
-            form = form_class(request.POST) if form_class else None
+            extra = form_kwargs(report) if form_kwargs else {}
+            form = form_class(request.POST, **extra) if form_class else None
             if form is None or form.is_valid():
                 act(report=report, by=request.user, **(form.cleaned_data if form else {}))
                 messages.success(request, done)
@@ -258,7 +303,8 @@ report_verify_view = _transition_view(ApproveForm, "verify", report_verify, ensu
 report_approve_view = _transition_view(ApproveForm, "approve", report_approve, ensure_may_review,
                                        gettext_lazy("Laporan disetujui."))  # fmt: skip
 report_return_view = _transition_view(ReturnForm, "return", report_return, ensure_may_return,
-                                      gettext_lazy("Laporan dikembalikan ke satker dengan komentar Anda."))  # fmt: skip
+                                      gettext_lazy("Laporan dikembalikan ke satker dengan komentar Anda."),
+                                      form_kwargs=_return_choices)  # fmt: skip
 report_reopen_view = _transition_view(ReopenForm, "reopen", report_reopen, ensure_may_reopen,
                                       gettext_lazy("Laporan dibuka kembali dan dikembalikan ke satker."))  # fmt: skip
 report_withdraw_view = _transition_view(None, "withdraw", report_withdraw, ensure_may_submit,

@@ -26,7 +26,7 @@ from accounts import permissions
 from budgets.models import FiscalYear, MonthlyReport, Regency, Satker
 from budgets.region_lookup import province_of_record
 from budgets.services.common import ensure_can_edit_satker, ensure_year_open, report_new_version
-from budgets.services.editability import ensure_month_editable
+from budgets.services.editability import ensure_month_editable, records_lock
 from budgets.services.realization import lock_report, report_get_or_create
 from core.formats import RupiahError, parse_rupiah
 from programs.models import (
@@ -72,6 +72,9 @@ def open_month(*, satker: Satker, fiscal_year: FiscalYear, month: int, by: User,
     report, _created = report_get_or_create(satker=satker, fiscal_year=fiscal_year, month=month)
     report = lock_report(report, None)
     ensure_month_editable(fiscal_year=fiscal_year, month=month, report=report, today=today)
+    locked = records_lock(report)
+    if locked:
+        raise ValidationError(locked)
     return report
 
 

@@ -206,13 +206,15 @@ def test_officer_exports_their_provinces_reports_with_raw_values(officer, report
     page = [row.record.month for row in client.get(REPORTS).context["table"].page.object_list]
     sheet = workbook(client.get(REPORTS, {"format": "xlsx"}), "laporan-bulanan-").active
     assert_reports_look(sheet)
-    labels = ["Satker", "Nama satker", "Provinsi", "Periode", "Status", "Batas waktu", "Diajukan", "Tepat waktu"]
+    labels = ["Satker", "Nama satker", "Provinsi", "Periode", "Status", "Batas waktu", "Diajukan", "Tepat waktu",
+              "Tanda mutu terbuka"]  # fmt: skip
     assert header(sheet) == labels
     year = fiscal_year.year
     name = "Dinas Perindustrian Provinsi Bengkulu"
     january = ("170019", name, "Bengkulu", f"Januari {year}", "Diverifikasi", datetime.datetime(year, 1, 10),
-               datetime.datetime(year, 1, 8, 14, 30), True)  # fmt: skip
-    february = ("170019", name, "Bengkulu", f"Februari {year}", "Draf", datetime.datetime(year, 2, 10), None, None)
+               datetime.datetime(year, 1, 8, 14, 30), True, 0)  # fmt: skip
+    february = ("170019", name, "Bengkulu", f"Februari {year}", "Draf", datetime.datetime(year, 2, 10), None, None,
+                0)  # fmt: skip
     by_month = {1: january, 2: february}
     assert rows(sheet) == [by_month[month] for month in page]  # the page's order; no Aceh report
     row = 4 + page.index(1)

@@ -40,6 +40,7 @@ ENDPOINTS = {
     "imports": ("imports:index", None, ["page"]),
     "import-template": ("imports:template", "kind", ["satker"]),
     "quarterly": ("reports:quarterly", None, ["year", "quarter", "province", "authority", "format", "sort"]),
+    "evidence": ("reports:evidence", None, ["year", "month", "province", "authority", "format", "sort"]),
     "obstacles": ("budgets:obstacles", None, ["category", "province", "status", "year", "page", "sort"]),
 }  # fmt: skip
 

@@ -309,5 +309,5 @@ def test_the_report_menu_keeps_its_order(demo) -> None:
     # The menu lists the catalogue in order: the budget's reports, the registry, the programmes'.
     response = signed_in("reviewer").get(URLS["realization"], {"year": 2022})
     menu = [spec.name for spec in response.context["reports"]]
-    assert menu == ["realization", "provinces", "satkers", "monthly", "submissions", "ro", "quarterly", "ikm",
-                    "outputs", "ovop"]  # fmt: skip
+    assert menu == ["realization", "provinces", "satkers", "monthly", "submissions", "ro", "quarterly", "evidence",
+                    "ikm", "outputs", "ovop"]  # fmt: skip

@@ -13,8 +13,10 @@ from django.utils import timezone
 from accounts.demo import DEMO_PASSWORD
 from core.formats import format_amount, format_number, format_percent
 from demo.budgets import DemoDataError, current_demo_year, demo_data_load, demo_years, published_figures
+from demo.evidence import evidence_demo_load
 from demo.outputs import ro_demo_load
 from demo.programs import ProgrammeResult, programme_demo_load
+from demo.quality import MONTHS_CHECKED, quality_demo_load
 from demo.quarterly import demo_summary, quarterly_demo_load
 
 
@@ -63,6 +65,8 @@ class Command(BaseCommand):
                 outputs = ro_demo_load(years=years, today=today)
                 # Last: its figures are read from the monthly reports and RO rows loaded above.
                 quarterly = quarterly_demo_load(years=years, today=today)
+                quality = quality_demo_load(today=today) if not years or today.year in years else {}
+                evidence = evidence_demo_load(years=years, today=today)
         except DemoDataError as error:
             raise CommandError(f"Data demo tidak dimuat, tidak ada yang diubah: {error}") from error
         for result in results:
@@ -86,6 +90,12 @@ class Command(BaseCommand):
             self.stdout.write(f"Capaian RO TA {ro.year}: {done or 'dilewati, ' + ro.note}.")
         for line in demo_summary(quarterly):
             self.stdout.write(line)
+        if quality:
+            done = ", ".join(f"{count} {label}" for label, count in quality.items())
+            self.stdout.write(f"Mutu data TA {today.year} ({MONTHS_CHECKED} bulan terakhir): {done}.")
+        for result in evidence:
+            done = ", ".join(f"{count} {label}" for label, count in result.counts.items())
+            self.stdout.write(f"Bukti dukung TA {result.year}: {done}.")
         self.stdout.write(
             self.style.SUCCESS(
                 f"Data demo siap. Masuk sebagai officer-17, head-17, reviewer atau admin; kata sandi {DEMO_PASSWORD}."

@@ -1,0 +1,34 @@
+"""Forms of the comments on one line of a monthly report (budgets/views/comments.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from budgets.models import LineComment
+
+BODY_LENGTH = LineComment._meta.get_field("body").max_length
+
+
+class CommentAnswerForm(forms.Form):
+    body = forms.CharField(label=_("Jawaban"), max_length=BODY_LENGTH, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class CommentOpenForm(forms.Form):
+    """A new thread: the line or RO row (``line-<id>`` / ``ro-<id>``) and the comment."""
+
+    target = forms.ChoiceField(label=_("Baris"), choices=())
+    body = forms.CharField(label=_("Komentar"), max_length=BODY_LENGTH, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, lines: Any = (), outputs: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.targets = {f"line-{line.pk}": line for line in lines} | {f"ro-{output.pk}": output for output in outputs}
+        self.fields["target"].choices = [
+            *((f"line-{line.pk}", str(line.label)) for line in lines),
+            *((f"ro-{output.pk}", f"RO {output.full_code} {output.name}") for output in outputs),
+        ]
+
+    def target_object(self) -> Any:
+        return self.targets[self.cleaned_data["target"]]

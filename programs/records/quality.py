@@ -1,0 +1,156 @@
+"""Data-quality rules of a month's programme records (named in settings,
+``MONTHLY_REPORT_QUALITY_CHECKS``; budgets/services/quality.py stores and reconciles the flags).
+
+What the issue's rules were mapped to (programs/models/records.py):
+
+- ``WUB_DUPLICATE``: a WUB (NewEntrepreneur) of the report whose name (normalised as the
+  registry normalises names: programs.registry.rules.normalize_name), regency and NIB (absent =
+  empty) match another WUB of the same fiscal year, anywhere (any satker, any month).
+- ``NIB_TWO_PROVINCES``: a NIB of the report's records (WUB or facilitation) also used, in the
+  same fiscal year, by a record (WUB or facilitation) of a provincial satker of another province.
+  The same year only: the records' indexes lead with the year, and a business that moved years
+  ago is not this month's question.
+- ``EXHIBITION_VALUE_CAP``: an exhibition facilitation (FacilitationKind.EXHIBITION: one record
+  per IKM, its ``value`` the IKM's transactions) above ``QUALITY_EXHIBITION_VALUE_PER_IKM_CAP``
+  rupiah (a setting, default Rp500.000.000); exactly the cap does not fire.
+- ``CERTIFIED_NO_NUMBER``: a facilitation of a certified kind (CERTIFIED_KINDS: SNI, ISO, HACCP,
+  halal, HKI) without a certificate or registration number.
+
+Five queries, whatever the number of records.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from budgets.models import MonthlyReport
+from budgets.quality import Finding, target_key_of
+from core.formats import format_rupiah, join_words, month_name
+from programs.models import CERTIFIED_KINDS, Facilitation, FacilitationKind, NewEntrepreneur
+from programs.registry.rules import normalize_name
+
+WUB_DUPLICATE = "WUB_DUPLICATE"
+NIB_TWO_PROVINCES = "NIB_TWO_PROVINCES"
+EXHIBITION_VALUE_CAP = "EXHIBITION_VALUE_CAP"
+CERTIFIED_NO_NUMBER = "CERTIFIED_NO_NUMBER"
+
+DEFAULT_EXHIBITION_VALUE_PER_IKM_CAP = 500_000_000
+# How many other places a reason names before "and N more".
+NAMED = 3
+
+
+def exhibition_cap() -> int:
+    return int(getattr(settings, "QUALITY_EXHIBITION_VALUE_PER_IKM_CAP", DEFAULT_EXHIBITION_VALUE_PER_IKM_CAP))
+
+
+def wub_identity(name: str, regency_id: int, nib: str | None) -> tuple[str, int, str]:
+    return normalize_name(name), regency_id, (nib or "").strip()
+
+
+def _named(places: list[str]) -> str:
+    shown = sorted(set(places))
+    if len(shown) > NAMED:
+        return _("%(places)s, dan %(count)s lainnya") % {"places": ", ".join(shown[:NAMED]),
+                                                         "count": len(shown) - NAMED}  # fmt: skip
+    return join_words(shown)
+
+
+def _wub_label(record: NewEntrepreneur) -> str:
+    return _("WUB %(name)s") % {"name": record.name}
+
+
+def _wub_findings(report: MonthlyReport, wubs: list[NewEntrepreneur]) -> list[Finding]:
+    if not wubs:
+        return []
+    regencies = {record.regency_id for record in wubs}
+    by_identity: dict[tuple, list[tuple]] = defaultdict(list)
+    rows = NewEntrepreneur.objects.filter(fiscal_year_id=report.fiscal_year_id, regency_id__in=regencies).values_list(
+        "pk", "name", "regency_id", "nib", "satker__code", "month"
+    )
+    for pk, name, regency_id, nib, satker_code, month in rows:
+        by_identity[wub_identity(name, regency_id, nib)].append((pk, satker_code, month))
+    findings = []
+    for record in wubs:
+        others = [row for row in by_identity[wub_identity(record.name, record.regency_id, record.nib)]
+                  if row[0] != record.pk]  # fmt: skip
+        if not others:
+            continue
+        places = [f"{code} {month_name(month)}" for _pk, code, month in others]
+        reason = _(
+            "WUB %(name)s (%(regency)s, NIB %(nib)s) tercatat %(count)s kali tahun ini: juga di %(places)s."
+        ) % {"name": record.name, "regency": record.regency.name, "nib": record.nib or _("tanpa NIB"),
+             "count": len(others) + 1, "places": _named(places)}  # fmt: skip
+        findings.append(Finding(WUB_DUPLICATE, target_key_of(record), _wub_label(record), reason, record))
+    return findings
+
+
+def _nib_findings(
+    report: MonthlyReport, wubs: list[NewEntrepreneur], facilitations: list[Facilitation]
+) -> list[Finding]:
+    records = [record for record in [*wubs, *facilitations] if record.nib]
+    if not records or report.satker.is_central:
+        return []
+    nibs = {record.nib for record in records}
+    elsewhere = {
+        "fiscal_year_id": report.fiscal_year_id, "nib__in": nibs, "satker__is_central": False,
+    }  # fmt: skip
+    provinces: dict[str, set[str]] = defaultdict(set)
+    for model in (NewEntrepreneur, Facilitation):
+        rows = (
+            model.objects.filter(**elsewhere)
+            .exclude(satker__province_id=report.satker.province_id)
+            .values_list("nib", "satker__province__name")
+            .distinct()
+        )
+        for nib, province in rows:
+            provinces[nib].add(province)
+    findings = []
+    for nib in sorted(nibs):
+        if not provinces[nib]:
+            continue
+        here = [record for record in records if record.nib == nib]
+        names = join_words(sorted({getattr(record, "name", None) or record.enterprise_name for record in here}))
+        reason = _("NIB %(nib)s (%(names)s, %(province)s) juga dipakai catatan provinsi %(others)s tahun ini.") % {
+            "nib": nib, "names": names, "province": report.satker.province.name,
+            "others": join_words(sorted(provinces[nib])),
+        }  # fmt: skip
+        findings.append(Finding(NIB_TWO_PROVINCES, f"nib:{nib}", _("NIB %(nib)s") % {"nib": nib}, reason))
+    return findings
+
+
+def _facilitation_label(record: Facilitation) -> str:
+    return f"{record.get_kind_display()}: {record.enterprise_name}"
+
+
+def _facilitation_findings(facilitations: list[Facilitation]) -> list[Finding]:
+    cap = exhibition_cap()
+    findings = []
+    for record in facilitations:
+        if record.kind == FacilitationKind.EXHIBITION and record.value > cap:
+            reason = _("Nilai transaksi pameran %(name)s %(value)s melebihi batas %(cap)s per IKM.") % {
+                "name": record.enterprise_name, "value": format_rupiah(record.value), "cap": format_rupiah(cap),
+            }  # fmt: skip
+            findings.append(Finding(EXHIBITION_VALUE_CAP, target_key_of(record), _facilitation_label(record),
+                                    reason, record))  # fmt: skip
+        if record.kind in CERTIFIED_KINDS and not record.certificate_number.strip():
+            reason = _("%(kind)s untuk %(name)s dicatat tanpa nomor sertifikat/pendaftaran.") % {
+                "kind": record.get_kind_display(), "name": record.enterprise_name,
+            }  # fmt: skip
+            findings.append(Finding(CERTIFIED_NO_NUMBER, target_key_of(record), _facilitation_label(record),
+                                    reason, record))  # fmt: skip
+    return findings
+
+
+def record_findings(report: MonthlyReport) -> list[Finding]:
+    """The month's programme records' findings (settings.MONTHLY_REPORT_QUALITY_CHECKS)."""
+    where = {"satker_id": report.satker_id, "fiscal_year_id": report.fiscal_year_id, "month": report.month}
+    wubs = list(NewEntrepreneur.objects.filter(**where).select_related("regency").order_by("name", "pk"))
+    facilitations = list(Facilitation.objects.filter(**where).order_by("kind", "enterprise_name", "pk"))
+    return [
+        *_wub_findings(report, wubs),
+        *_nib_findings(report, wubs, facilitations),
+        *_facilitation_findings(facilitations),
+    ]
