@@ -108,11 +108,14 @@ $(STAMPS)/pdf-fonts: | $(STAMPS)
 		echo "$(PDF_PACKAGES) could not be installed (needs root or password-less sudo and Debian's" \
 			"package registry): the PDF documents need pango and use other fonts; their tests skip."; fi
 
+# The suite runs on every core (pytest-xdist; each worker has its own test database and loads the
+# demo data once); TEST_WORKERS=0 runs it in one process, e.g. to debug with pdb.
+TEST_WORKERS ?= auto
 test: setup $(STAMPS)/chromium $(STAMPS)/pdf-fonts
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports --no-cache
 	$(PY) manage.py makemigrations --check --dry-run
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 # The README's screenshots (docs/screenshots/), taken afresh from the demo data in chromium;
 # `make test` takes them too but into a temporary folder, so it leaves the checkout unchanged.
