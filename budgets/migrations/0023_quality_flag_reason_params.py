@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('budgets', '0021_evidence_rules'),
+        ('budgets', '0022_record_targets'),
     ]
 
     operations = [
