@@ -102,10 +102,14 @@ def _listers(paths: tuple[str, ...]) -> list[Callable[[MonthlyReport], list[tupl
 
 def report_records(report: MonthlyReport) -> list[tuple[str, list[Model]]]:
     """The programme records a monthly report carries, as (group title, records), from the apps
-    settings name (``EVIDENCE_REPORT_RECORDS``): a fixed number of queries per report."""
-    groups: list[tuple[str, list[Model]]] = []
-    for lister in _listers(tuple(getattr(settings, "EVIDENCE_REPORT_RECORDS", ()))):
-        groups.extend(lister(report))
+    settings name (``EVIDENCE_REPORT_RECORDS``): a fixed number of queries per report, asked once
+    per report object (the report page's evidence section and its comments both list them)."""
+    groups: list[tuple[str, list[Model]]] | None = getattr(report, "_programme_records", None)
+    if groups is None:
+        groups = []
+        for lister in _listers(tuple(getattr(settings, "EVIDENCE_REPORT_RECORDS", ()))):
+            groups.extend(lister(report))
+        report._programme_records = groups
     return groups
 
 
