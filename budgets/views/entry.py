@@ -129,6 +129,7 @@ def rpd_entry(request: HttpRequest, code: str, year: int) -> HttpResponse:
     row_errors: dict[str, list[str]] = {}
     editability = rpd_editability(satker=satker, fiscal_year=fiscal_year, today=timezone.localdate())
     spending_type_ids = [row["spending_type"].pk for row in rows]
+    names = {row["spending_type"].pk: f"{row['spending_type'].code} {row['spending_type'].name}" for row in rows}
     initial = {
         rpd_field_name(row["spending_type"].pk, month): amount
         for row in rows
@@ -139,7 +140,8 @@ def rpd_entry(request: HttpRequest, code: str, year: int) -> HttpResponse:
     if request.method == "POST":
         if not can_edit:
             raise PermissionDenied
-        form = RpdGridForm(request.POST, spending_type_ids=spending_type_ids, frozen_months=frozen, initial=initial)
+        form = RpdGridForm(request.POST, spending_type_ids=spending_type_ids, frozen_months=frozen, initial=initial,
+                          names=names)
         if form.is_valid():
             try:
                 rpd_set(satker=satker, fiscal_year=fiscal_year, plan=form.plan(), by=request.user)
@@ -156,7 +158,8 @@ def rpd_entry(request: HttpRequest, code: str, year: int) -> HttpResponse:
                     add_service_errors(form, error)
         messages.error(request, _("RPD belum disimpan: periksa pesan yang ditandai."))
     else:
-        form = RpdGridForm(spending_type_ids=spending_type_ids, frozen_months=frozen, initial=initial)
+        form = RpdGridForm(spending_type_ids=spending_type_ids, frozen_months=frozen, initial=initial,
+                          names=names)
     grid = [
         {
             **row,
