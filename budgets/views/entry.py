@@ -140,8 +140,9 @@ def rpd_entry(request: HttpRequest, code: str, year: int) -> HttpResponse:
     if request.method == "POST":
         if not can_edit:
             raise PermissionDenied
-        form = RpdGridForm(request.POST, spending_type_ids=spending_type_ids, frozen_months=frozen, initial=initial,
-                          names=names)
+        form = RpdGridForm(
+            request.POST, spending_type_ids=spending_type_ids, frozen_months=frozen, initial=initial, names=names
+        )
         if form.is_valid():
             try:
                 rpd_set(satker=satker, fiscal_year=fiscal_year, plan=form.plan(), by=request.user)
@@ -158,8 +159,7 @@ def rpd_entry(request: HttpRequest, code: str, year: int) -> HttpResponse:
                     add_service_errors(form, error)
         messages.error(request, _("RPD belum disimpan: periksa pesan yang ditandai."))
     else:
-        form = RpdGridForm(spending_type_ids=spending_type_ids, frozen_months=frozen, initial=initial,
-                          names=names)
+        form = RpdGridForm(spending_type_ids=spending_type_ids, frozen_months=frozen, initial=initial, names=names)
     grid = [
         {
             **row,

@@ -55,6 +55,7 @@ from budgets.views.comments import comments_context
 from budgets.views.common import add_service_errors
 from budgets.views.outputs import outputs_context, outputs_post
 from core.exports.table_export import TableExportMixin
+from core.filters import FilterSet
 from core.formats import MONTH_CHOICES, format_percent
 
 # The two queues, beside the plain statuses: who must act next (budgets/signoff.py).
@@ -65,14 +66,22 @@ QUEUE_CHOICES = [
 ]
 
 
-class MonthlyReportFilter(django_filters.FilterSet):
+class MonthlyReportFilter(FilterSet):
     province = django_filters.ModelChoiceFilter(
-        label=gettext_lazy("Provinsi"), field_name="satker__province", queryset=Province.objects.all()
+        label=gettext_lazy("Provinsi"),
+        field_name="satker__province",
+        queryset=Province.objects.all(),
+        empty_label=gettext_lazy("Semua provinsi"),
     )
     year = django_filters.NumberFilter(label=gettext_lazy("Tahun"), field_name="fiscal_year__year")
-    month = django_filters.ChoiceFilter(label=gettext_lazy("Bulan"), choices=MONTH_CHOICES)
+    month = django_filters.ChoiceFilter(
+        label=gettext_lazy("Bulan"), choices=MONTH_CHOICES, empty_label=gettext_lazy("Semua bulan")
+    )
     status = django_filters.ChoiceFilter(
-        label=gettext_lazy("Status"), choices=[*QUEUE_CHOICES, *MonthlyReport.Status.choices], method="filter_status"
+        label=gettext_lazy("Status"),
+        choices=[*QUEUE_CHOICES, *MonthlyReport.Status.choices],
+        method="filter_status",
+        empty_label=gettext_lazy("Semua status"),
     )
 
     class Meta:

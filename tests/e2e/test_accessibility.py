@@ -138,3 +138,24 @@ def test_key_pages_have_no_serious_accessibility_violations(browser, live_server
     assert set(checked) == {"login", *pages}, sorted({"login", *pages} - set(checked))
     assert len(checked) >= 20
     assert not problems, "\n" + "\n".join(problems)
+
+
+def test_the_report_menu_works_from_the_keyboard(new_page, reviewer, fiscal_year):
+    """The navbar's "Laporan" menu (Bootstrap's dropdown, from npm): opened with Enter, walked
+    with the arrow keys, a report opened with Enter, and then marked as the current page."""
+    page = new_page()
+    sign_in(page, reviewer.username)
+    page.focus("#nav-reports")
+    page.keyboard.press("Enter")
+    menu = page.locator("[data-report-menu]")
+    assert menu.is_visible()
+    assert page.get_attribute("#nav-reports", "aria-expanded") == "true"
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    focused = page.evaluate("document.activeElement.dataset.report")
+    assert focused == "provinces"
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url.endswith(reverse("reports:provinces"))
+    assert page.locator('[data-report-menu] a[aria-current="page"]').get_attribute("data-report") == "provinces"
+    assert page.locator("nav .breadcrumb [aria-current=page]").inner_text() != ""
