@@ -28,6 +28,7 @@ from budgets.models import (
     FiscalYear,
     Holiday,
     IkpaWeight,
+    LineComment,
     MonthlyReport,
     Output,
     OutputAchievement,
@@ -35,10 +36,12 @@ from budgets.models import (
     OutputClass,
     OutputVolumeTarget,
     Province,
+    QualityFlag,
     Realization,
     Regency,
     RegencyPeriod,
     ReportTransition,
+    ReturnTarget,
     RpdPlan,
     RpdWindow,
     Satker,
@@ -285,6 +288,28 @@ class ReportTransitionInline(admin.TabularInline):
         return False
 
 
+class ReturnTargetInline(admin.TabularInline):
+    """The lines and RO rows each return asked to fix (chosen on the report page)."""
+
+    model = ReturnTarget
+    extra = 0
+    can_delete = False
+    fields = ["transition", "line", "output"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def get_queryset(self, request: HttpRequest):
+        return super().get_queryset(request).select_related(
+            "transition__report__satker", "transition__report__fiscal_year", "line__component", "line__account",
+            "output__output_class__activity",
+        )  # fmt: skip
+
+
 @admin.register(MonthlyReport)
 class MonthlyReportAdmin(ReadOnlyAmountsAdmin):
     list_display = [
@@ -300,7 +325,7 @@ class MonthlyReportAdmin(ReadOnlyAmountsAdmin):
     list_filter = ["status", "fiscal_year", "month", "submitted_on_time", "satker__province"]
     search_fields = ["satker__code", "satker__name"]
     list_select_related = ["satker", "fiscal_year"]
-    inlines = [ReportTransitionInline]
+    inlines = [ReportTransitionInline, ReturnTargetInline]
 
     @admin.display(description=gettext_lazy("Halaman"))
     def page_link(self, report: MonthlyReport) -> str:
@@ -349,14 +374,86 @@ class YearEndClosingAdmin(SimpleHistoryAdmin):
         super().save_model(request, obj, form, change)
 
 
+# Issue 22: comments on one line, data-quality flags and evidence are written on the report pages,
+# through the services and their rules (who may open, decide, attach, remove); here they are read
+# and searched only (ReadOnlyAmountsAdmin: no add, change, delete or history revert).
+
+
+def _report_link(report: MonthlyReport, anchor: str = "") -> str:
+    url = reverse("budgets:report-detail", args=[report.pk])
+    return format_html('<a href="{}{}">{}</a>', url, anchor, report)
+
+
+@admin.register(LineComment)
+class LineCommentAdmin(ReadOnlyAmountsAdmin):
+    list_display = ["report_page", "target", "opening", "author", "created_at", "resolved", "excerpt"]
+    list_filter = [("resolved_at", admin.EmptyFieldListFilter), ("thread", admin.EmptyFieldListFilter),
+                   "report__fiscal_year", "report__month", "report__satker__province"]  # fmt: skip
+    search_fields = ["body", "report__satker__code", "report__satker__name", "author__username",
+                     "line__account__code", "line__component__code", "output__code", "output__name"]  # fmt: skip
+    list_select_related = ["report__satker", "report__fiscal_year", "author", "line__component", "line__account",
+                           "output__output_class__activity"]  # fmt: skip
+    readonly_fields = ["report_page", "line", "output", "thread", "author", "body", "created_at", "resolved_at",
+                       "resolved_by"]  # fmt: skip
+    fields = readonly_fields
+    date_hierarchy = "created_at"
+
+    @admin.display(description=gettext_lazy("laporan bulanan"), ordering="report")
+    def report_page(self, comment: LineComment) -> str:
+        return _report_link(comment.report)
+
+    @admin.display(description=gettext_lazy("sasaran"))
+    def target(self, comment: LineComment) -> str:
+        return str(comment.line or comment.output)
+
+    @admin.display(description=gettext_lazy("pembuka utas"), boolean=True)
+    def opening(self, comment: LineComment) -> bool:
+        return comment.thread_id is None
+
+    @admin.display(description=gettext_lazy("selesai"), boolean=True, ordering="resolved_at")
+    def resolved(self, comment: LineComment) -> bool | None:
+        # A reply is never resolved itself: its thread is.
+        return None if comment.thread_id else comment.resolved_at is not None
+
+    @admin.display(description=gettext_lazy("komentar"))
+    def excerpt(self, comment: LineComment) -> str:
+        return comment.body if len(comment.body) <= 80 else comment.body[:79] + "…"
+
+
+@admin.register(QualityFlag)
+class QualityFlagAdmin(ReadOnlyAmountsAdmin):
+    """Decisions are taken on the report page (who may decide: the province's head and the
+    directorate's reviewers); the reason is shown in the reader's language."""
+
+    list_display = ["report_page", "code", "target_label", "status", "decided_by", "decided_at", "gone_at",
+                    "reason_shown"]  # fmt: skip
+    list_filter = ["status", "code", ("gone_at", admin.EmptyFieldListFilter), "report__fiscal_year",
+                   "report__month", "report__satker__province"]  # fmt: skip
+    search_fields = ["code", "target_label", "reason", "note", "report__satker__code", "report__satker__name"]
+    list_select_related = ["report__satker", "report__fiscal_year", "decided_by"]
+    readonly_fields = ["report_page", "code", "target_label", "target_key", "target_type", "target_id",
+                       "reason_shown", "reason", "status", "decided_by", "decided_at", "note", "gone_at",
+                       "created_at"]  # fmt: skip
+    fields = readonly_fields
+
+    @admin.display(description=gettext_lazy("laporan bulanan"), ordering="report")
+    def report_page(self, flag: QualityFlag) -> str:
+        return _report_link(flag.report, f"#flag-{flag.pk}")
+
+    @admin.display(description=gettext_lazy("alasan"))
+    def reason_shown(self, flag: QualityFlag) -> str:
+        return flag.reason_text
+
+
 @admin.register(Evidence)
-class EvidenceAdmin(SimpleHistoryAdmin):
+class EvidenceAdmin(ReadOnlyAmountsAdmin):
     """Evidence as attached (read-only: attached and removed on the report pages, by the
-    services and their rules); the file opens through the site's scoped download."""
+    services and their rules); the file opens through the site's scoped download, never by its
+    place in the storage."""
 
     list_display = ["pk", "satker", "fiscal_year", "month", "kind", "number", "original_name", "size",
-                    "uploaded_by", "uploaded_at", "removed_at", "download"]  # fmt: skip
-    list_filter = ["kind", "fiscal_year", "satker__province", ("removed_at", admin.EmptyFieldListFilter)]
+                    "short_sha256", "uploaded_by", "uploaded_at", "removed_at", "download"]  # fmt: skip
+    list_filter = ["kind", "fiscal_year", "month", "satker__province", ("removed_at", admin.EmptyFieldListFilter)]
     search_fields = ["satker__code", "number", "original_name", "sha256"]
     list_select_related = ["satker", "fiscal_year", "uploaded_by"]
     exclude = ["file"]
@@ -370,14 +467,9 @@ class EvidenceAdmin(SimpleHistoryAdmin):
             return "-"
         return format_html('<a href="{}">{}</a>', reverse("budgets:evidence-download", args=[obj.pk]), _("unduh"))
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
+    @admin.display(description=gettext_lazy("SHA-256"), ordering="sha256")
+    def short_sha256(self, obj: Evidence) -> str:
+        return format_html('<span class="font-monospace" title="{}">{}…</span>', obj.sha256, obj.sha256[:12])
 
 
 class EvidenceRuleForm(forms.ModelForm):

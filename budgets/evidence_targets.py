@@ -18,6 +18,7 @@ from collections.abc import Callable
 from functools import cache
 from typing import Any, NamedTuple
 
+from django.apps import apps
 from django.conf import settings
 from django.db.models import Model
 from django.utils.module_loading import import_string
@@ -101,8 +102,42 @@ def _listers(paths: tuple[str, ...]) -> list[Callable[[MonthlyReport], list[tupl
 
 def report_records(report: MonthlyReport) -> list[tuple[str, list[Model]]]:
     """The programme records a monthly report carries, as (group title, records), from the apps
-    settings name (``EVIDENCE_REPORT_RECORDS``): a fixed number of queries per report."""
-    groups: list[tuple[str, list[Model]]] = []
-    for lister in _listers(tuple(getattr(settings, "EVIDENCE_REPORT_RECORDS", ()))):
-        groups.extend(lister(report))
+    settings name (``EVIDENCE_REPORT_RECORDS``): a fixed number of queries per report, asked once
+    per report object (the report page's evidence section and its comments both list them)."""
+    groups: list[tuple[str, list[Model]]] | None = getattr(report, "_programme_records", None)
+    if groups is None:
+        groups = []
+        for lister in _listers(tuple(getattr(settings, "EVIDENCE_REPORT_RECORDS", ()))):
+            groups.extend(lister(report))
+        report._programme_records = groups
     return groups
+
+
+def record_resolvers() -> dict[str, Resolver]:
+    """The programme records' resolvers only: the targets settings declare (budgets' own targets,
+    the realization and RO rows, are lines and RO rows of a report, not records)."""
+    return _declared(tuple(getattr(settings, "EVIDENCE_TARGETS", ())))
+
+
+def is_record_of(record: Any, report: MonthlyReport) -> bool:
+    """Whether ``record`` is a programme record of ``report``'s month: a model settings declare
+    whose place is that monthly report (an OVOP coaching has no month: never)."""
+    if not isinstance(record, Model) or record.pk is None:
+        return False
+    resolver = record_resolvers().get(target_label(record))
+    if resolver is None:
+        return False
+    place = resolver(record)
+    return place.monthly_report is not None and place.monthly_report.pk == report.pk
+
+
+def record_by_label(label: str, pk: int) -> Model | None:
+    """The programme record ``label`` ("programs.facilitation") ``pk``, or None when the label is
+    no declared record model or the record is gone."""
+    if label not in record_resolvers():
+        return None
+    try:
+        model = apps.get_model(label)
+    except (LookupError, ValueError):
+        return None
+    return model._default_manager.filter(pk=pk).first()

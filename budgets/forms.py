@@ -88,9 +88,16 @@ class RpdGridForm(forms.Form):
         }
 
 
+def _record_ref(ref: str) -> tuple[str, int]:
+    """``<app.model>:<id>`` as (label, id), the way report_return takes a programme record."""
+    label, _sep, pk = ref.rpartition(":")
+    return label, int(pk)
+
+
 class ReturnForm(forms.Form):
-    """The return's reason, and optionally the lines and RO rows to fix (none: the whole month
-    opens). ``lines``/``outputs``: the report's realization lines and RO rows to choose from."""
+    """The return's reason, and optionally the lines, RO rows and programme records to fix (none:
+    the whole month opens). ``lines``/``outputs``/``records``: the report's realization lines, RO
+    rows and the month's records (``RecordRow``s) to choose from."""
 
     comment = forms.CharField(
         label=_("Alasan pengembalian"),
@@ -107,15 +114,24 @@ class ReturnForm(forms.Form):
     outputs = forms.TypedMultipleChoiceField(
         label=_("RO yang diperbaiki"), required=False, coerce=int, choices=(), widget=forms.CheckboxSelectMultiple
     )
+    records = forms.TypedMultipleChoiceField(
+        label=_("Catatan program yang diperbaiki"), required=False, coerce=_record_ref, choices=(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Opsional: hanya catatan yang dipilih yang dapat diubah atau dihapus satker; catatan baru tidak "
+                    "dapat ditambahkan."),
+    )  # fmt: skip
 
-    def __init__(self, *args: Any, lines: Any = (), outputs: Any = (), **kwargs: Any) -> None:
+    def __init__(self, *args: Any, lines: Any = (), outputs: Any = (), records: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["lines"].choices = [(line.pk, str(line.label)) for line in lines]
         self.fields["outputs"].choices = [(output.pk, f"{output.full_code} {output.name}") for output in outputs]
+        self.fields["records"].choices = [(row.ref, f"{row.title}: {row.label}") for row in records]
         if not lines:
             del self.fields["lines"]
         if not outputs:
             del self.fields["outputs"]
+        if not records:
+            del self.fields["records"]
 
 
 class ApproveForm(forms.Form):

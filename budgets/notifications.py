@@ -6,6 +6,9 @@
 - a report verified (sent by the province): the directorate's reviewers;
 - a report returned or approved: the satker's operators (officers) and the head;
 - a submission withdrawn: whoever was told of it;
+- a comment thread opened on a report's line, RO row or record: the satker's operators; an
+  answer: the thread's opener and whoever wrote in it, but not the answer's author; resolving a
+  thread tells nobody;
 - a report late: escalating reminders (budgets/ledger.py): operators, then the head, then the
   directorate's list; each stage once.
 
@@ -35,7 +38,15 @@ from accounts import permissions
 from accounts.delegation import signers_of_province
 from accounts.roles import Can, Notice
 from budgets import ledger
-from budgets.models import EscalationStage, FiscalYear, LateReminder, MonthlyReport, QuarterlyReport, Satker
+from budgets.models import (
+    EscalationStage,
+    FiscalYear,
+    LateReminder,
+    LineComment,
+    MonthlyReport,
+    QuarterlyReport,
+    Satker,
+)
 from core import inbox, mail_outbox
 
 logger = logging.getLogger(__name__)
@@ -172,6 +183,49 @@ def report_returned(report: MonthlyReport, comment: str) -> int:
         _("Laporan bulanan %(report)s dikembalikan untuk diperbaiki.\n\nKomentar reviewer:\n%(comment)s")
         % {"report": _describe(report), "comment": comment},
         _report_path(report),
+    )
+
+
+# -- Comments on one line, RO row or record of a monthly report ----------------------------------
+
+
+def thread_writers(thread: LineComment) -> list[Any]:
+    """The thread's opener and everyone who answered in it (oldest first)."""
+    replies = LineComment.objects.filter(thread_id=thread.pk).select_related("author").order_by("created_at", "pk")
+    return _unique([thread.author, *(reply.author for reply in replies)])
+
+
+def _comment_report(comment: LineComment) -> MonthlyReport:
+    return MonthlyReport.objects.select_related("satker", "fiscal_year").get(pk=comment.report_id)
+
+
+def _comment_words(comment: LineComment, report: MonthlyReport) -> dict[str, str]:
+    author = comment.author
+    return {"who": author.get_full_name() or author.get_username(), "report": _describe(report), "body": comment.body}
+
+
+@in_site_language
+def comment_opened(thread: LineComment) -> int:
+    """A reviewer opened a thread: the satker's operators, who answer it."""
+    report = _comment_report(thread)
+    return _tell(
+        [user for user in operators(report.satker) if user.pk != thread.author_id],
+        _("[Monitoring IKMA] Komentar baru pada laporan: %(report)s") % {"report": _describe(report)},
+        _("%(who)s membuka komentar pada laporan bulanan %(report)s:\n\n%(body)s") % _comment_words(thread, report),
+        _report_path(report) + "#komentar",
+    )
+
+
+@in_site_language
+def comment_answered(reply: LineComment) -> int:
+    """An answer in a thread: its opener and whoever wrote in it, not the answer's author."""
+    report = _comment_report(reply)
+    thread = LineComment.objects.select_related("author").get(pk=reply.thread_id)
+    return _tell(
+        [user for user in thread_writers(thread) if user.pk != reply.author_id],
+        _("[Monitoring IKMA] Jawaban komentar pada laporan: %(report)s") % {"report": _describe(report)},
+        _("%(who)s menjawab komentar pada laporan bulanan %(report)s:\n\n%(body)s") % _comment_words(reply, report),
+        _report_path(report) + "#komentar",
     )
 
 

@@ -21,18 +21,21 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import cache
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, IntegerField, Model, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from budgets.models import MonthlyReport, QualityFlag, Realization, RpdPlan, SpendingType
-from core.formats import format_rupiah, join_words, month_name
+from core.formats import format_rupiah
+from core.messages import month, render, spaced, words
 
 SPIKE_MULTIPLIER = 3
 RPD_IDLE_MONTHS = 3
@@ -43,13 +46,23 @@ RPD_NO_REALIZATION = "RPD_NO_REALIZATION"
 
 @dataclass(frozen=True)
 class Finding:
-    """One rule's finding on one target of a report; ``target_key`` is stable across refreshes."""
+    """One rule's finding on one target of a report; ``target_key`` is stable across refreshes.
+
+    Its reason is a message id (an Indonesian msgid marked with ``gettext_noop``) and its
+    parameters (core/messages.py: month names and other words stay translatable), stored on the
+    flag and rendered in the reader's language when shown."""
 
     code: str
     target_key: str
     target_label: str
-    reason: str
+    message: str
+    params: dict[str, Any] = field(default_factory=dict)
     target: Model | None = None
+
+    @property
+    def reason(self) -> str:
+        """The reason in the active language."""
+        return render(self.message, self.params)
 
 
 def target_key_of(obj: Model) -> str:
@@ -92,19 +105,25 @@ def is_idle(planned: Mapping[int, int], realized: Mapping[int, int], months: Seq
 # -- reasons -------------------------------------------------------------------------------------
 
 
-def spike_reason(*, amount: int, middle: Fraction, months: int) -> str:
-    return _(
-        "Realisasi bulan ini %(amount)s lebih dari %(times)s kali median realisasi bulanan satker "
-        "%(median)s (median %(months)s bulan dengan realisasi)."
-    ) % {"amount": format_rupiah(amount), "times": SPIKE_MULTIPLIER, "median": format_rupiah(round(middle)),
-         "months": months}  # fmt: skip
+SPIKE_REASON = gettext_noop(
+    "Realisasi bulan ini %(amount)s lebih dari %(times)s kali median realisasi bulanan satker "
+    "%(median)s (median %(months)s bulan dengan realisasi)."
+)
+IDLE_REASON = gettext_noop(
+    "RPD %(type)s direncanakan (%(plans)s) tetapi tidak ada realisasi selama %(count)s bulan berturut-turut."
+)
 
 
-def idle_reason(*, spending_type: SpendingType, planned: Mapping[int, int], months: Sequence[int]) -> str:
-    plans = join_words([f"{month_name(m)} {format_rupiah(planned[m])}" for m in months])
-    return _(
-        "RPD %(type)s direncanakan (%(plans)s) tetapi tidak ada realisasi selama %(count)s bulan berturut-turut."
-    ) % {"type": f"{spending_type.code} {spending_type.name}", "plans": plans, "count": len(months)}
+def spike_reason(*, amount: int, middle: Fraction, months: int) -> tuple[str, dict[str, Any]]:
+    return SPIKE_REASON, {"amount": format_rupiah(amount), "times": SPIKE_MULTIPLIER,
+                          "median": format_rupiah(round(middle)), "months": months}  # fmt: skip
+
+
+def idle_reason(
+    *, spending_type: SpendingType, planned: Mapping[int, int], months: Sequence[int]
+) -> tuple[str, dict[str, Any]]:
+    plans = words([spaced(month(m), format_rupiah(planned[m])) for m in months])
+    return IDLE_REASON, {"type": f"{spending_type.code} {spending_type.name}", "plans": plans, "count": len(months)}
 
 
 # -- the collector -------------------------------------------------------------------------------
@@ -122,7 +141,7 @@ def _spike_findings(report: MonthlyReport) -> list[Finding]:
         return []
     months = sum(1 for value in totals.values() if value > 0)
     return [Finding(MONTH_SPIKE, "satker", _("Realisasi satker bulan ini"),
-                    spike_reason(amount=amount, middle=middle, months=months))]  # fmt: skip
+                    *spike_reason(amount=amount, middle=middle, months=months))]  # fmt: skip
 
 
 def _idle_findings(report: MonthlyReport) -> list[Finding]:
@@ -152,7 +171,7 @@ def _idle_findings(report: MonthlyReport) -> list[Finding]:
         realized[row["line__account__spending_type_id"]][row["report__month"]] = row["total"]
     return [
         Finding(RPD_NO_REALIZATION, target_key_of(types[type_id]), f"{types[type_id].code} {types[type_id].name}",
-                idle_reason(spending_type=types[type_id], planned=plans, months=months), types[type_id])
+                *idle_reason(spending_type=types[type_id], planned=plans, months=months), types[type_id])
         for type_id, plans in sorted(planned.items(), key=lambda item: types[item[0]].code)
         if is_idle(plans, realized.get(type_id, {}), months)
     ]  # fmt: skip

@@ -4,7 +4,8 @@ the active evidence rules apply to in the demo years, with realistic gaps: a few
 attach little, some months are left behind, some certificates lack their number. One file is
 attached in two provinces on purpose, so the reviewer's duplicate flag has something to show.
 
-Deterministic (seeded); rows written with bulk_create and files through the evidence storage
+Deterministic (seeded); rows written with bulk_create_with_history (each with its "+" history
+row, by its uploader, as attached evidence has) and files through the evidence storage
 (``settings.STORAGES["evidence"]``). At most ``MAX_PER_YEAR`` records a year get evidence (a
 sample beyond that) to keep the load fast."""
 
@@ -22,12 +23,13 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.db.models import Q
 from PIL import Image
+from simple_history.utils import bulk_create_with_history
 
 from budgets.evidence_rule_targets import rule_targets
 from budgets.evidence_rules import active_rules
 from budgets.models import Evidence
 from budgets.models.evidence import evidence_storage
-from demo.budgets import SEED, demo_years
+from demo.budgets import DEMO_REASON, SEED, demo_years
 
 MAX_PER_YEAR = 1500
 WEAK_PROVINCES = 4  # provinces that attach only about a third of their evidence
@@ -133,6 +135,8 @@ def evidence_demo_load(*, years: list[int] | None = None, today: date) -> list[E
                     size=first.size, sha256=first.sha256, uploaded_by=other.uploaded_by,
                 ))  # fmt: skip
                 twin = (first.file.name, row_provinces[0], first.size)
-        Evidence.objects.bulk_create(rows, batch_size=500)
+        for row in rows:
+            row._history_user = row.uploaded_by
+        bulk_create_with_history(rows, Evidence, batch_size=500, default_change_reason=DEMO_REASON)
         results.append(EvidenceResult(year, {"bukti dukung": len(rows), "berkas": files}))
     return results

@@ -13,7 +13,7 @@ import pytest
 from django.conf import settings
 from django.core.cache import caches
 from django.core.management import call_command
-from django.test import Client
+from django.test import Client, override_settings
 from django.utils import timezone, translation
 
 from budgets.models import Account, BudgetComponent, BudgetLine, FiscalYear, Regency, SpendingType
@@ -121,7 +121,7 @@ DEMO_DATA = "demo_data"
 
 
 @pytest.fixture(scope="session")
-def demo_data(django_db_setup, django_db_blocker) -> Iterator[str]:
+def demo_data(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[str]:
     """Master data (through the running year), the demo accounts and every demo year, loaded once
     for the run (tests/shared_rows.py); the value is what load_demo_data printed.
 
@@ -129,9 +129,14 @@ def demo_data(django_db_setup, django_db_blocker) -> Iterator[str]:
     open until the run ends, and no other test may see the demo data."""
 
     def load() -> str:
+        from tests.evidence_support import evidence_storages
+
         call_command("load_master_data", through_year=timezone.localdate().year, stdout=io.StringIO())
         printed = io.StringIO()
-        call_command("load_demo_data", stdout=printed)
+        # The demo's evidence files in a temporary directory too: this session fixture is set up
+        # before the tests' own (_evidence_in_a_temporary_directory), so it would write var/evidence.
+        with override_settings(STORAGES=evidence_storages(tmp_path_factory.mktemp("demo-evidence"))):
+            call_command("load_demo_data", stdout=printed)
         return printed.getvalue()
 
     yield from rolled_back_at_end(django_db_blocker, load)

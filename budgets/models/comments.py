@@ -1,13 +1,19 @@
 """Comments on one line of a monthly report, and the lines a return names to fix (issue 22).
 
-A thread is opened by a reviewer (the province's head, the directorate) on one realization line
-or one RO row of a report; replies belong to the thread; whoever opened it resolves it. A return
-may name the lines and RO rows to fix (``ReturnTarget``, one row per target of that return): while
-the report is RETURNED only those are open (budgets/services/editability.py)."""
+A thread is opened by a reviewer (the province's head, the directorate) on one realization line,
+one RO row or one programme record of the report's month; replies belong to the thread; whoever
+opened it resolves it. A return may name the lines, RO rows and programme records to fix
+(``ReturnTarget``, one row per target of that return): while the report is RETURNED only those
+are open (budgets/services/editability.py).
+
+A programme record (WUB, poverty activity, facilitation: programs/, above budgets) is named
+generically, by its content type and id (``record_type`` / ``record_id``), like an evidence
+target: budgets never imports programs."""
 
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -17,13 +23,26 @@ from simple_history.models import HistoricalRecords
 from budgets.models.execution import BudgetLine, MonthlyReport, ReportTransition
 from budgets.models.outputs import Output
 
-# Exactly one target: a realization line or an RO row.
-ONE_TARGET = Q(line__isnull=False, output__isnull=True) | Q(line__isnull=True, output__isnull=False)
+# Exactly one target: a realization line, an RO row or a programme record (type and id together).
+_NO_RECORD = Q(record_type__isnull=True, record_id__isnull=True)
+ONE_TARGET = (
+    (Q(line__isnull=False, output__isnull=True) & _NO_RECORD)
+    | (Q(line__isnull=True, output__isnull=False) & _NO_RECORD)
+    | Q(line__isnull=True, output__isnull=True, record_type__isnull=False, record_id__isnull=False)
+)
+
+
+def _record_fields() -> tuple[models.ForeignKey, models.PositiveBigIntegerField]:
+    return (
+        models.ForeignKey(ContentType, verbose_name=_("jenis catatan program"), on_delete=models.PROTECT, null=True,
+                          blank=True, related_name="+"),
+        models.PositiveBigIntegerField(_("id catatan program"), null=True, blank=True),
+    )  # fmt: skip
 
 
 class LineComment(models.Model):
     """A thread's opening comment (``thread`` empty) or a reply to it (``thread`` set). Replies
-    carry their thread's target, so a line's comments are one filter."""
+    carry their thread's target (line, RO row or record), so a target's comments are one filter."""
 
     report = models.ForeignKey(
         MonthlyReport, verbose_name=_("laporan bulanan"), on_delete=models.CASCADE, related_name="line_comments"
@@ -32,6 +51,7 @@ class LineComment(models.Model):
                              blank=True, related_name="comments")  # fmt: skip
     output = models.ForeignKey(Output, verbose_name=_("RO"), on_delete=models.PROTECT, null=True, blank=True,
                                related_name="comments")  # fmt: skip
+    record_type, record_id = _record_fields()
     thread = models.ForeignKey("self", verbose_name=_("utas"), on_delete=models.CASCADE, null=True, blank=True,
                                related_name="replies")  # fmt: skip
     author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("penulis"), on_delete=models.PROTECT,
@@ -64,7 +84,8 @@ class LineComment(models.Model):
 
 
 class ReturnTarget(models.Model):
-    """A line or RO row a return asked to fix; the latest return's targets are the ones that count."""
+    """A line, RO row or programme record a return asked to fix; the latest return's targets are
+    the ones that count."""
 
     report = models.ForeignKey(
         MonthlyReport, verbose_name=_("laporan bulanan"), on_delete=models.CASCADE, related_name="return_targets"
@@ -75,6 +96,7 @@ class ReturnTarget(models.Model):
                              blank=True, related_name="+")  # fmt: skip
     output = models.ForeignKey(Output, verbose_name=_("RO"), on_delete=models.PROTECT, null=True, blank=True,
                                related_name="+")  # fmt: skip
+    record_type, record_id = _record_fields()
 
     class Meta:
         verbose_name = _("baris yang diminta diperbaiki")
@@ -83,7 +105,10 @@ class ReturnTarget(models.Model):
             models.CheckConstraint(condition=ONE_TARGET, name="return_target_one_target"),
             models.UniqueConstraint(fields=["transition", "line"], name="return_target_line_once"),
             models.UniqueConstraint(fields=["transition", "output"], name="return_target_output_once"),
+            models.UniqueConstraint(
+                fields=["transition", "record_type", "record_id"], name="return_target_record_once"
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.transition_id}: {self.line_id or self.output_id}"
+        return f"{self.transition_id}: {self.line_id or self.output_id or self.record_id}"

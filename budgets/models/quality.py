@@ -14,6 +14,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from budgets.models.execution import MonthlyReport, satker_scope
+from core.messages import render
 
 
 class QualityFlag(models.Model):
@@ -35,7 +36,13 @@ class QualityFlag(models.Model):
     target_type = models.ForeignKey(ContentType, verbose_name=_("jenis sasaran"), null=True, blank=True,
                                     on_delete=models.SET_NULL, related_name="+")  # fmt: skip
     target_id = models.PositiveBigIntegerField(_("ID sasaran"), null=True, blank=True)
+    # The reason as found, in the site's language (LANGUAGE_CODE): the record kept for search, the
+    # admin and the history. Shown through ``reason_text``: the message id and its parameters
+    # (core/messages.py) rendered in the reader's language; rows from before they were stored
+    # (no message id) show ``reason``.
     reason = models.TextField(_("alasan"))
+    reason_msgid = models.TextField(_("ID pesan alasan"), blank=True, default="")
+    reason_params = models.JSONField(_("parameter alasan"), blank=True, default=dict)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("diputuskan oleh"), null=True,
                                    blank=True, on_delete=models.PROTECT, related_name="+")  # fmt: skip
@@ -64,6 +71,16 @@ class QualityFlag(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report}: {self.code} {self.target_label}"
+
+    @property
+    def reason_text(self) -> str:
+        """The reason in the active language (the stored ``reason`` for rows without a message id)."""
+        if not self.reason_msgid:
+            return self.reason
+        try:
+            return render(self.reason_msgid, self.reason_params)
+        except (KeyError, TypeError, ValueError):  # a translation or parameters that do not fit
+            return self.reason
 
     @property
     def is_open(self) -> bool:

@@ -1,22 +1,27 @@
 """Comments on one line of a monthly report (issue 22): a reviewer of the report (the head of
 its province or the acting head of the day, the directorate's reviewers and admins) opens a
-thread on one realization line or RO row; the officer (whoever may write the satker) or a
-reviewer answers; only whoever opened the thread resolves it. Threads belong to the report, so
-they stay with their line across returns and resubmissions.
+thread on one realization line, RO row or programme record of the month (a record named
+generically, by content type and id: ``budgets.evidence_targets.is_record_of``); the officer
+(whoever may write the satker) or a reviewer answers; only whoever opened the thread resolves it.
+Threads belong to the report, so they stay with their target across returns and resubmissions.
 
-v1 targets realization lines and RO rows; programme records (programs/) are not targets yet.
+A thread opened tells the satker's operators, an answer tells the opener and whoever wrote in
+the thread (budgets/notifications.py), once the step has committed; resolving tells nobody.
 Scope: the views fetch the report and the thread through ``accounts.scoping`` (another
 province's thread is a 404); these services check the role."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from budgets import notifications
+from budgets.evidence_targets import is_record_of
 from budgets.models import BudgetLine, LineComment, MonthlyReport, Output
 from budgets.ro_entry import dipa_outputs
 from budgets.services.common import ensure_can_edit_satker
@@ -68,8 +73,9 @@ def _body(body: str | None) -> str:
     return body
 
 
-def _target_fields(report: MonthlyReport, target: BudgetLine | Output) -> dict[str, BudgetLine | Output]:
-    """The thread's target, checked to be a line or an RO of the report's DIPA."""
+def _target_fields(report: MonthlyReport, target: Any) -> dict[str, Any]:
+    """The thread's target, checked to be a line or an RO of the report's DIPA, or a programme
+    record of the report's month."""
     if isinstance(target, BudgetLine):
         if target.satker_id == report.satker_id and target.fiscal_year_id == report.fiscal_year_id:
             return {"line": target}
@@ -78,17 +84,21 @@ def _target_fields(report: MonthlyReport, target: BudgetLine | Output) -> dict[s
         and dipa_outputs(satker=report.satker, fiscal_year=report.fiscal_year).filter(pk=target.pk).exists()
     ):
         return {"output": target}
-    raise ValidationError({"target": [_("Pilih baris realisasi atau RO dari laporan ini.")]})
+    elif is_record_of(target, report):
+        return {"record_type": ContentType.objects.get_for_model(target), "record_id": target.pk}
+    raise ValidationError({"target": [_("Pilih baris realisasi, RO atau catatan program dari laporan ini.")]})
 
 
 @transaction.atomic
-def comment_open(*, report: MonthlyReport, target: BudgetLine | Output, body: str, by: User) -> LineComment:
-    """A reviewer opens a thread on one realization line or RO row of the report."""
+def comment_open(*, report: MonthlyReport, target: Any, body: str, by: User) -> LineComment:
+    """A reviewer opens a thread on one realization line, RO row or programme record of the
+    report (``target``: the BudgetLine, the Output or the record)."""
     ensure_may_open(by, report)
     comment = LineComment(report=report, author=by, body=_body(body), **_target_fields(report, target))
     comment._history_user = by
     comment.save()
     audit_on_commit("line_comment_open", report=report.pk, comment=comment.pk, user=by.get_username())
+    transaction.on_commit(lambda: notifications.comment_opened(comment))
     return comment
 
 
@@ -101,11 +111,13 @@ def comment_answer(*, thread: LineComment, body: str, by: User) -> LineComment:
     ensure_may_answer(by, thread.report)
     if thread.resolved_at is not None:
         raise ValidationError(_("Komentar ini sudah diselesaikan; tidak dapat dijawab lagi."))
-    reply = LineComment(report=thread.report, line=thread.line, output=thread.output, thread=thread, author=by,
+    reply = LineComment(report=thread.report, line_id=thread.line_id, output_id=thread.output_id,
+                        record_type_id=thread.record_type_id, record_id=thread.record_id, thread=thread, author=by,
                         body=_body(body))  # fmt: skip
     reply._history_user = by
     reply.save()
     audit_on_commit("line_comment_answer", report=thread.report_id, comment=reply.pk, user=by.get_username())
+    transaction.on_commit(lambda: notifications.comment_answered(reply))
     return reply
 
 

@@ -5,16 +5,19 @@ returned, not submitted or approved.
 
 Submitting the month's report has one more rule, ``submit_lock``: the month must have ended.
 
-Within an editable month, a report returned with targets opens only those lines and RO rows
-(``returned_targets`` / ``line_lock``): the grid, ``realization_set``, the RO entry service and
-both imports ask the same two functions."""
+Within an editable month, a report returned with targets opens only those lines, RO rows and
+programme records (``returned_targets`` / ``line_lock`` / ``record_lock``): the grid,
+``realization_set``, the RO entry service, both imports and the programme records' services and
+pages (programs/records) ask the same functions."""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import NamedTuple
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.db.models import Model
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -95,17 +98,19 @@ def submit_lock(*, fiscal_year: FiscalYear, month: int, today: date) -> str | No
 
 
 class ReturnTargets(NamedTuple):
-    """The lines and RO rows the latest return named (ids)."""
+    """The lines, RO rows and programme records the latest return named (ids; a record as its
+    (content type id, record id))."""
 
     lines: frozenset[int]
     outputs: frozenset[int]
+    records: frozenset[tuple[int, int]] = frozenset()
 
 
 NOT_TARGETED = gettext_lazy("Baris ini tidak diminta diperbaiki.")
 
 
 def returned_targets(report: MonthlyReport | None) -> ReturnTargets | None:
-    """While a report is RETURNED by a return that named lines or RO rows to fix: those (only
+    """While a report is RETURNED by a return that named lines, RO rows or records to fix: those (only
     they may change). None: everything the month's rule allows is open (no report, not
     returned, or a return without targets, e.g. a reopening). A later return replaces the
     targets of an earlier one; the earlier ones stay as history."""
@@ -117,11 +122,17 @@ def returned_targets(report: MonthlyReport | None) -> ReturnTargets | None:
         .values_list("pk", flat=True)
         .first()
     )
-    rows = list(ReturnTarget.objects.filter(transition_id=last_return).values_list("line_id", "output_id"))
+    rows = list(
+        ReturnTarget.objects.filter(transition_id=last_return).values_list(
+            "line_id", "output_id", "record_type_id", "record_id"
+        )
+    )
     if not rows:
         return None
     return ReturnTargets(
-        frozenset(line for line, _output in rows if line), frozenset(output for _line, output in rows if output)
+        frozenset(row[0] for row in rows if row[0]),
+        frozenset(row[1] for row in rows if row[1]),
+        frozenset((row[2], row[3]) for row in rows if row[2]),
     )
 
 
@@ -137,12 +148,33 @@ def line_lock(targets: ReturnTargets | None, *, line_id: int | None = None, outp
     return str(NOT_TARGETED)
 
 
-def records_lock(report: MonthlyReport | None) -> str | None:
-    """Why the month's programme records may not change: a return that named lines or RO rows
-    opens only those (records are not targets of a return), so its records stay as submitted."""
-    if returned_targets(report) is None:
+RECORD_NOT_TARGETED = gettext_lazy(
+    "Catatan ini tidak diminta diperbaiki: pengembalian terakhir hanya membuka baris dan catatan yang disebut peninjau."
+)
+NO_NEW_RECORD = gettext_lazy(
+    "Catatan baru tidak dapat ditambahkan: pengembalian terakhir hanya membuka baris dan catatan yang disebut peninjau."
+)
+
+
+def record_key(record: Model) -> tuple[int, int]:
+    """How a return target names a programme record: (content type id, record id)."""
+    return ContentType.objects.get_for_model(record).pk, record.pk
+
+
+def record_lock(targets: ReturnTargets | None, record: Model | None = None) -> str | None:
+    """Why this programme record (None: a new one) may not change under a targeted return, or
+    None. ``targets``: ``returned_targets(report)``, asked once per report. A record the return
+    named may be edited or deleted; the others, and adding one, are refused."""
+    if targets is None:
         return None
-    return _(
-        "Catatan program bulan ini tidak diminta diperbaiki: pengembalian terakhir hanya membuka baris yang "
-        "disebut peninjau."
-    )
+    if record is None:
+        return str(NO_NEW_RECORD)
+    if record.pk is not None and record_key(record) in targets.records:
+        return None
+    return str(RECORD_NOT_TARGETED)
+
+
+def records_lock(report: MonthlyReport | None, record: Model | None = None) -> str | None:
+    """``record_lock`` with the report's targets: why ``record`` (None: adding a record) may not
+    change while the report is returned with targets."""
+    return record_lock(returned_targets(report), record)

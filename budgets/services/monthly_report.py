@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -26,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from accounts import permissions
 from budgets import notifications
+from budgets.evidence_targets import is_record_of, record_by_label
 from budgets.models import BudgetLine, MonthlyReport, ReportTransition, ReturnTarget, TimelinessStep
 from budgets.ro_entry import dipa_outputs, outputs_missing
 from budgets.services.common import ensure_can_edit_satker, ensure_year_open, report_label
@@ -260,8 +262,23 @@ def report_approve(*, report: MonthlyReport, by: User, note: str = "") -> Monthl
     return report
 
 
-def _return_targets(report: MonthlyReport, lines: Iterable[int], outputs: Iterable[int]) -> list[ReturnTarget]:
-    """The lines and RO rows a return names, checked to be the report's DIPA's."""
+def _record_targets(report: MonthlyReport, records: Iterable[tuple[str, int]]) -> list[ReturnTarget]:
+    """The programme records a return names, as (model label, id), checked to be records of the
+    report's month (budgets.evidence_targets.is_record_of)."""
+    targets = []
+    for label, pk in sorted(set(records or ())):
+        record = record_by_label(label, pk)
+        if record is None or not is_record_of(record, report):
+            raise ValidationError({"records": [_("Pilih catatan program dari laporan ini.")]})
+        targets.append(ReturnTarget(report=report, record_type=ContentType.objects.get_for_model(record),
+                                    record_id=record.pk))  # fmt: skip
+    return targets
+
+
+def _return_targets(
+    report: MonthlyReport, lines: Iterable[int], outputs: Iterable[int], records: Iterable[tuple[str, int]]
+) -> list[ReturnTarget]:
+    """The lines, RO rows and programme records a return names, checked to be the report's."""
     lines, outputs = set(lines or ()), set(outputs or ())
     known_lines = set(BudgetLine.objects.filter(satker=report.satker, fiscal_year=report.fiscal_year,
                                                 pk__in=lines).values_list("pk", flat=True))  # fmt: skip
@@ -271,26 +288,36 @@ def _return_targets(report: MonthlyReport, lines: Iterable[int], outputs: Iterab
     ) if outputs else set()  # fmt: skip
     if lines - known_lines or outputs - known_outputs:
         raise ValidationError({"lines": [_("Pilih baris realisasi dan RO dari laporan ini.")]})
-    return [ReturnTarget(report=report, line_id=pk) for pk in sorted(lines)] + [
-        ReturnTarget(report=report, output_id=pk) for pk in sorted(outputs)
+    return [
+        *(ReturnTarget(report=report, line_id=pk) for pk in sorted(lines)),
+        *(ReturnTarget(report=report, output_id=pk) for pk in sorted(outputs)),
+        *_record_targets(report, records),
     ]
 
 
 @transaction.atomic
 def report_return(
-    *, report: MonthlyReport, by: User, comment: str, lines: Iterable[int] = (), outputs: Iterable[int] = ()
+    *,
+    report: MonthlyReport,
+    by: User,
+    comment: str,
+    lines: Iterable[int] = (),
+    outputs: Iterable[int] = (),
+    records: Iterable[tuple[str, int]] = (),
 ) -> MonthlyReport:
     """The head returns a submitted report, the directorate a verified one; either way it goes
     back to the officer, and is verified again after the fix.
 
-    ``lines`` / ``outputs``: the realization lines and RO rows to fix (ids); when given, only they
-    open (editability.returned_targets); none: the whole month opens, as before."""
+    ``lines`` / ``outputs``: the realization lines and RO rows to fix (ids); ``records``: the
+    month's programme records to fix, as (model label, id), e.g. ("programs.facilitation", 7).
+    When any is given, only they open (editability.returned_targets); none: the whole month
+    opens, as before."""
     ensure_may_return(by, report)
     comment = return_comment(comment)
     report = lock_report(report, None)
     _require_status(report, Status.SUBMITTED, Status.VERIFIED)
     ensure_may_return(by, report)
-    targets = _return_targets(report, lines, outputs)
+    targets = _return_targets(report, lines, outputs, records)
     step = _transition(report, to=Status.RETURNED, by=by, comment=comment)
     for target in targets:
         target.transition = step

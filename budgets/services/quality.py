@@ -14,7 +14,9 @@ It is cheap: the rules read a fixed number of queries, and the writes are bulk s
 its cost does not grow with the report's lines or records. Call it when the report is submitted
 and when a reviewer (the head or the directorate) opens the report's page.
 
-Reasons are stored in the site's language (``LANGUAGE_CODE``), as the record of what was found.
+Reasons are stored twice: as text in the site's language (``LANGUAGE_CODE``), the record of what
+was found (search, admin, history), and as a message id with its parameters, which the pages
+render in the reader's language (``QualityFlag.reason_text``).
 """
 
 from __future__ import annotations
@@ -51,6 +53,7 @@ def flags_refresh(*, report: MonthlyReport) -> list[QualityFlag]:
     MonthlyReport.objects.select_for_update().filter(pk=report.pk).values_list("pk").first()
     with translation.override(settings.LANGUAGE_CODE):
         findings = {(finding.code, finding.target_key): finding for finding in report_findings(report)}
+        reasons = {key: finding.reason for key, finding in findings.items()}
     stored = {(flag.code, flag.target_key): flag for flag in QualityFlag.objects.filter(report=report)}
     now = timezone.now()
     types = {}
@@ -65,10 +68,14 @@ def flags_refresh(*, report: MonthlyReport) -> list[QualityFlag]:
             new.append(QualityFlag(
                 report=report, code=finding.code, target_key=finding.target_key,
                 target_label=finding.target_label[:300], target_type=target_type,
-                target_id=finding.target.pk if finding.target is not None else None, reason=finding.reason,
+                target_id=finding.target.pk if finding.target is not None else None, reason=reasons[key],
+                reason_msgid=finding.message, reason_params=finding.params,
             ))  # fmt: skip
-        elif flag.reason != finding.reason or flag.target_label != finding.target_label[:300] or flag.gone_at:
-            flag.reason, flag.target_label, flag.gone_at = finding.reason, finding.target_label[:300], None
+        elif (flag.reason, flag.reason_msgid, flag.reason_params, flag.target_label, flag.gone_at) != (
+            reasons[key], finding.message, finding.params, finding.target_label[:300], None,
+        ):  # fmt: skip
+            flag.reason, flag.reason_msgid, flag.reason_params = reasons[key], finding.message, finding.params
+            flag.target_label, flag.gone_at = finding.target_label[:300], None
             changed.append(flag)
     for key, flag in stored.items():
         if key in findings:
@@ -83,8 +90,8 @@ def flags_refresh(*, report: MonthlyReport) -> list[QualityFlag]:
     if new:
         bulk_create_with_history(new, QualityFlag, default_change_reason="flags_refresh")
     if changed:
-        bulk_update_with_history(changed, QualityFlag, ["reason", "target_label", "gone_at"],
-                                 default_change_reason="flags_refresh")  # fmt: skip
+        fields = ["reason", "reason_msgid", "reason_params", "target_label", "gone_at"]
+        bulk_update_with_history(changed, QualityFlag, fields, default_change_reason="flags_refresh")
     return list(QualityFlag.objects.filter(report=report, gone_at__isnull=True))
 
 

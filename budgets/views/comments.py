@@ -1,7 +1,8 @@
-"""Comments on one line of a monthly report: the report page's section (context) and its three
-POST-only actions (open a thread, answer, resolve), each back to the report page. The report is
-fetched through the scoping gate (another province's report or thread: 404); who may act is the
-service's rule (budgets/services/comments.py), a refusal of the role is a 403."""
+"""Comments on one line, RO row or programme record of a monthly report: the report page's
+section (context) and its three POST-only actions (open a thread, answer, resolve), each back to
+the report page. The report is fetched through the scoping gate (another province's report or
+thread: 404); who may act is the service's rule (budgets/services/comments.py), a refusal of the
+role is a 403."""
 
 from __future__ import annotations
 
@@ -20,7 +21,13 @@ from accounts.scoping import get_scoped_or_404
 from budgets.comment_forms import CommentAnswerForm, CommentOpenForm
 from budgets.models import BudgetLine, LineComment, MonthlyReport
 from budgets.ro_entry import dipa_outputs
-from budgets.selectors_comments import last_return_targets, report_threads
+from budgets.selectors_comments import (
+    last_return_targets,
+    record_label,
+    records_changed_since,
+    report_record_rows,
+    report_threads,
+)
 from budgets.services.comments import (
     comment_answer,
     comment_open,
@@ -40,25 +47,38 @@ def comments_context(
     changes: list[dict] | None,
     transitions: list[Any] | None = None,
 ) -> dict[str, Any]:
-    """The section's context: threads, open threads per line and RO, the forms the user may use,
-    and the latest return's targets with whether each changed since (``changes``: the report
-    page's changes since the previous submission, i.e. since the return; ``transitions``: the
-    report's, in order, when the page has them). A fixed number of queries."""
+    """The section's context: threads, open threads per line, RO and programme record, the forms
+    the user may use, and the latest return's targets with whether each changed since
+    (``changes``: the report page's changes since the previous submission, i.e. since the
+    return; a record: its history since the return; ``transitions``: the report's, in order,
+    when the page has them). A fixed number of queries."""
     found = report_threads(report)
     last_return, targets = last_return_targets(report, transitions)
     reviewer = may_comment_as_reviewer(user, report)
     changed = {change["line"].pk for change in changes or ()}
+    records = report_record_rows(report)
+    by_key = {row.key: row for row in records}
+    for thread in found["threads"]:
+        if thread.record_type_id:
+            thread.record_label = record_label((thread.record_type_id, thread.record_id), by_key)
+    record_keys = [(target.record_type_id, target.record_id) for target in targets if target.record_type_id]
+    records_changed = records_changed_since(record_keys, last_return.at) if record_keys else set()
+
+    def target_item(target: Any) -> dict[str, Any]:
+        if target.record_type_id:
+            key = (target.record_type_id, target.record_id)
+            return {"target": target, "record_label": record_label(key, by_key), "changed": key in records_changed}
+        return {"target": target, "changed": target.line_id in changed if target.line_id else None}
+
     return {
         "comment_threads": found["threads"],
         "comment_lines": [(line, found["open_per_line"].get(line.pk, 0)) for line in lines],
         "comment_outputs": [(output, found["open_per_output"].get(output.pk, 0)) for output in outputs],
-        "comment_open_form": CommentOpenForm(lines=lines, outputs=outputs) if reviewer else None,
+        "comment_records": [(row, found["open_per_record"].get(row.key, 0)) for row in records],
+        "comment_record_rows": records,
+        "comment_open_form": CommentOpenForm(lines=lines, outputs=outputs, records=records) if reviewer else None,
         "comment_may_answer": may_answer(user, report, reviewer=reviewer),
-        "return_targets": [
-            {"target": target, "changed": target.line_id in changed if target.line_id else None} for target in targets
-        ]
-        if last_return
-        else [],
+        "return_targets": [target_item(target) for target in targets] if last_return else [],
     }
 
 
@@ -89,7 +109,7 @@ def comment_open_view(request: HttpRequest, pk: int) -> HttpResponse:
     lines = list(BudgetLine.objects.filter(satker=report.satker, fiscal_year=report.fiscal_year)
                  .select_related("component", "account"))  # fmt: skip
     outputs = list(dipa_outputs(satker=report.satker, fiscal_year=report.fiscal_year))
-    form = CommentOpenForm(request.POST, lines=lines, outputs=outputs)
+    form = CommentOpenForm(request.POST, lines=lines, outputs=outputs, records=report_record_rows(report))
     if form.is_valid():
         try:
             comment_open(report=report, target=form.target_object(), body=form.cleaned_data["body"], by=request.user)

@@ -30,6 +30,7 @@ from budgets.quality import with_open_flags_count
 from budgets.report_sections import report_sections
 from budgets.ro_entry import dipa_outputs
 from budgets.selectors import realization_audit, realization_grid, report_changes_since_previous_submission
+from budgets.selectors_comments import RecordRow, report_record_rows
 from budgets.services import (
     report_approve,
     report_reopen,
@@ -198,6 +199,9 @@ def report_detail(request: HttpRequest, pk: int, forms: dict | None = None) -> H
     not_yet = submit_lock(fiscal_year=report.fiscal_year, month=report.month, today=timezone.localdate())
     ro_context = outputs_context(report, can_edit and not report.is_locked and not report.fiscal_year.is_closed, forms)
     changes = report_changes_since_previous_submission(report)
+    # Comments on one line, RO row or record and the latest return's targets (budgets/_report_comments.html).
+    comments = comments_context(report, user, lines, [item["ro"].output for item in ro_context["ro_rows"]], changes,
+                                transitions)  # fmt: skip
     return render(request, "budgets/report_detail.html", {
         "report": report,
         "lines": lines,
@@ -221,14 +225,12 @@ def report_detail(request: HttpRequest, pk: int, forms: dict | None = None) -> H
         "can_reopen": permissions.may_reopen(user) and report.status == Status.APPROVED and not duty_conflict,
         "duty_conflict": duty_conflict,
         "approve_form": forms.get("approve") or ApproveForm(),
-        "return_form": forms.get("return") or (ReturnForm(**_return_choices(report)) if is_verifier or is_reviewer
-                                               else None),
+        "return_form": forms.get("return") or (ReturnForm(**_return_choices(report, comments["comment_record_rows"]))
+                                               if is_verifier or is_reviewer else None),
         "reopen_form": forms.get("reopen") or ReopenForm(),
         # The month's capaian RO, next to the money; editable exactly when the realization is.
         **ro_context,
-        # Comments on one line and the latest return's targets (budgets/_report_comments.html).
-        **comments_context(report, user, lines, [item["ro"].output for item in ro_context["ro_rows"]], changes,
-                           transitions),
+        **comments,
     })  # fmt: skip
 
 
@@ -241,14 +243,16 @@ def report_outputs_view(request: HttpRequest, pk: int) -> HttpResponse:
     return answer if isinstance(answer, HttpResponse) else report_detail(request, pk, forms=answer)
 
 
-def _return_choices(report: MonthlyReport) -> dict[str, Any]:
-    """What a return may name to fix: the report's realization lines and RO rows."""
+def _return_choices(report: MonthlyReport, records: list[RecordRow] | None = None) -> dict[str, Any]:
+    """What a return may name to fix: the report's realization lines, RO rows and the month's
+    programme records (``records``: when the caller has them already)."""
     lines = BudgetLine.objects.filter(satker=report.satker, fiscal_year=report.fiscal_year).select_related(
         "component", "account"
     )
     return {
         "lines": list(lines.order_by("component__code", "account__code")),
         "outputs": list(dipa_outputs(satker=report.satker, fiscal_year=report.fiscal_year)),
+        "records": report_record_rows(report) if records is None else records,
     }
 
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from budgets.evidence_rule_targets import RuleTarget
 from budgets.evidence_targets import Resolver, TargetPlace
-from budgets.models import FiscalYear, MonthlyReport
+from budgets.models import FiscalYear, MonthlyReport, Satker
 from programs.models import Facilitation, FacilitationKind, NewEntrepreneur, OvopCoaching, PovertyActivity
 from programs.models.records import CERTIFIED_KINDS
 
@@ -22,9 +22,14 @@ def _monthly_record(record: NewEntrepreneur | PovertyActivity | Facilitation) ->
     return TargetPlace(record.satker, record.fiscal_year, record.month, record.report, None)
 
 
+def ovop_coaching_place(satker: Satker, fiscal_year: FiscalYear | None) -> TargetPlace:
+    """Where every coaching of ``satker``'s sentra in ``fiscal_year`` belongs: the OVOP page asks
+    once whether the user may change their evidence, not once per coaching."""
+    return TargetPlace(satker, fiscal_year, None, None, None)
+
+
 def _ovop_coaching(coaching: OvopCoaching) -> TargetPlace:
-    fiscal_year = FiscalYear.objects.filter(year=coaching.year).first()
-    return TargetPlace(coaching.sentra.satker, fiscal_year, None, None, None)
+    return ovop_coaching_place(coaching.sentra.satker, FiscalYear.objects.filter(year=coaching.year).first())
 
 
 EVIDENCE_TARGETS: dict[str, Resolver] = {

@@ -233,8 +233,15 @@ class MonthlyRecordImport(ImportKind):
         today = timezone.localdate()
         for rows in by_month.values():
             first = rows[0].values
+            # Under a targeted return only the records it named change; a new record is refused.
+            adds = any(row.action == "new" for row in rows)
             report = open_month(
-                satker=first["satker"], fiscal_year=first["fiscal_year"], month=first["month"], by=user, today=today
+                satker=first["satker"],
+                fiscal_year=first["fiscal_year"],
+                month=first["month"],
+                by=user,
+                today=today,
+                records=None if adds else [row.values["record"] for row in rows],
             )
             created = [self._new_record(row, report) for row in rows if row.action == "new"]
             updated = [self._updated_record(row) for row in rows if row.action == "changed"]

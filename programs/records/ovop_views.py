@@ -25,8 +25,10 @@ from django.views.decorators.http import require_POST
 from accounts import permissions
 from accounts.access import data_access_required
 from accounts.scoping import get_scoped_or_404, scoped
+from budgets.evidence_selectors import evidence_for
 from budgets.models import FiscalYear, Satker
 from budgets.reports.specs import Column
+from budgets.services.evidence import may_change_evidence
 from budgets.views.common import satker_year_or_404
 from core.exports.table_export import (
     Sheet,
@@ -46,6 +48,7 @@ from programs.models import (
     coaching_level_for,
 )
 from programs.records import ovop
+from programs.records.evidence import ovop_coaching_place
 from programs.records.forms import OvopCandidateForm, OvopCoachingForm, OvopEvaluationForm, SentraForm
 from programs.records.views import put_errors
 from programs.registry.rules import RuleError, clean_nib
@@ -103,11 +106,20 @@ def _ovop_page(
     if can_edit and sentra_form is None:
         sentra_form = SentraForm(province=satker.province, prefix="sentra")
     coached = [row for row in rows if row["this_year"]]
+    # The year's coaching carry their evidence (bukti dukung): one query for all of them (+1 for
+    # the duplicate flags of a reader of every province), and one write check for the page.
+    evidence = evidence_for([row["this_year"] for row in coached],
+                            duplicates=permissions.reads_all_provinces(request.user))  # fmt: skip
+    for row in coached:
+        row["evidence_count"] = len(evidence.of(row["this_year"]))
     return render(request, "programs/records/ovop.html", {
         "satker": satker, "fiscal_year": fiscal_year, "can_edit": can_edit, "rows": rows, "coached": coached,
         "units": sum(row["sentra"].unit_count for row in coached),
         "sentra_form": sentra_form if can_edit else None,
         "can_coach": can_edit and not fiscal_year.is_closed,
+        "evidence": evidence,
+        "evidence_editable": can_edit and bool(coached)
+        and may_change_evidence(place=ovop_coaching_place(satker, fiscal_year), by=request.user),
         "export_url": reverse("programs:ovop", args=[satker.code, fiscal_year.year]) + "?format=xlsx",
     })  # fmt: skip
 

@@ -25,10 +25,12 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from budgets.models import MonthlyReport
 from budgets.quality import Finding, target_key_of
-from core.formats import format_rupiah, join_words, month_name
+from core.formats import format_rupiah
+from core.messages import Params, joined, message, month, msgid_of, spaced, words
 from programs.models import CERTIFIED_KINDS, Facilitation, FacilitationKind, NewEntrepreneur
 from programs.registry.rules import normalize_name
 
@@ -50,12 +52,25 @@ def wub_identity(name: str, regency_id: int, nib: str | None) -> tuple[str, int,
     return normalize_name(name), regency_id, (nib or "").strip()
 
 
-def _named(places: list[str]) -> str:
-    shown = sorted(set(places))
+# The reasons' message ids, rendered in the reader's language when shown (core/messages.py).
+WUB_DUPLICATE_REASON = gettext_noop(
+    "WUB %(name)s (%(regency)s, NIB %(nib)s) tercatat %(count)s kali tahun ini: juga di %(places)s."
+)
+NIB_TWO_PROVINCES_REASON = gettext_noop(
+    "NIB %(nib)s (%(names)s, %(province)s) juga dipakai catatan provinsi %(others)s tahun ini."
+)
+EXHIBITION_VALUE_CAP_REASON = gettext_noop("Nilai transaksi pameran %(name)s %(value)s melebihi batas %(cap)s per IKM.")
+CERTIFIED_NO_NUMBER_REASON = gettext_noop("%(kind)s untuk %(name)s dicatat tanpa nomor sertifikat/pendaftaran.")
+MORE_PLACES = gettext_noop("%(places)s, dan %(count)s lainnya")
+NO_NIB = gettext_noop("tanpa NIB")
+
+
+def _named(places: list[tuple[str, int]]) -> Params:
+    """(satker code, month) places: 'a, b, c, dan 2 lainnya' past ``NAMED`` places."""
+    shown = [spaced(code, month(number)) for code, number in sorted(set(places))]
     if len(shown) > NAMED:
-        return _("%(places)s, dan %(count)s lainnya") % {"places": ", ".join(shown[:NAMED]),
-                                                         "count": len(shown) - NAMED}  # fmt: skip
-    return join_words(shown)
+        return message(MORE_PLACES, places=joined(shown[:NAMED], ", "), count=len(shown) - NAMED)
+    return words(shown)
 
 
 def _wub_label(record: NewEntrepreneur) -> str:
@@ -70,20 +85,19 @@ def _wub_findings(report: MonthlyReport, wubs: list[NewEntrepreneur]) -> list[Fi
     rows = NewEntrepreneur.objects.filter(fiscal_year_id=report.fiscal_year_id, regency_id__in=regencies).values_list(
         "pk", "name", "regency_id", "nib", "satker__code", "month"
     )
-    for pk, name, regency_id, nib, satker_code, month in rows:
-        by_identity[wub_identity(name, regency_id, nib)].append((pk, satker_code, month))
+    for pk, name, regency_id, nib, satker_code, number in rows:
+        by_identity[wub_identity(name, regency_id, nib)].append((pk, satker_code, number))
     findings = []
     for record in wubs:
         others = [row for row in by_identity[wub_identity(record.name, record.regency_id, record.nib)]
                   if row[0] != record.pk]  # fmt: skip
         if not others:
             continue
-        places = [f"{code} {month_name(month)}" for _pk, code, month in others]
-        reason = _(
-            "WUB %(name)s (%(regency)s, NIB %(nib)s) tercatat %(count)s kali tahun ini: juga di %(places)s."
-        ) % {"name": record.name, "regency": record.regency.name, "nib": record.nib or _("tanpa NIB"),
-             "count": len(others) + 1, "places": _named(places)}  # fmt: skip
-        findings.append(Finding(WUB_DUPLICATE, target_key_of(record), _wub_label(record), reason, record))
+        places = _named([(code, number) for _pk, code, number in others])
+        params = {"name": record.name, "regency": record.regency.name, "nib": record.nib or message(NO_NIB),
+                  "count": len(others) + 1, "places": places}  # fmt: skip
+        findings.append(Finding(WUB_DUPLICATE, target_key_of(record), _wub_label(record), WUB_DUPLICATE_REASON,
+                                params, record))  # fmt: skip
     return findings
 
 
@@ -112,12 +126,11 @@ def _nib_findings(
         if not provinces[nib]:
             continue
         here = [record for record in records if record.nib == nib]
-        names = join_words(sorted({getattr(record, "name", None) or record.enterprise_name for record in here}))
-        reason = _("NIB %(nib)s (%(names)s, %(province)s) juga dipakai catatan provinsi %(others)s tahun ini.") % {
-            "nib": nib, "names": names, "province": report.satker.province.name,
-            "others": join_words(sorted(provinces[nib])),
-        }  # fmt: skip
-        findings.append(Finding(NIB_TWO_PROVINCES, f"nib:{nib}", _("NIB %(nib)s") % {"nib": nib}, reason))
+        names = words(sorted({getattr(record, "name", None) or record.enterprise_name for record in here}))
+        params = {"nib": nib, "names": names, "province": report.satker.province.name,
+                  "others": words(sorted(provinces[nib]))}  # fmt: skip
+        findings.append(Finding(NIB_TWO_PROVINCES, f"nib:{nib}", _("NIB %(nib)s") % {"nib": nib},
+                                NIB_TWO_PROVINCES_REASON, params))  # fmt: skip
     return findings
 
 
@@ -130,17 +143,13 @@ def _facilitation_findings(facilitations: list[Facilitation]) -> list[Finding]:
     findings = []
     for record in facilitations:
         if record.kind == FacilitationKind.EXHIBITION and record.value > cap:
-            reason = _("Nilai transaksi pameran %(name)s %(value)s melebihi batas %(cap)s per IKM.") % {
-                "name": record.enterprise_name, "value": format_rupiah(record.value), "cap": format_rupiah(cap),
-            }  # fmt: skip
+            params = {"name": record.enterprise_name, "value": format_rupiah(record.value), "cap": format_rupiah(cap)}
             findings.append(Finding(EXHIBITION_VALUE_CAP, target_key_of(record), _facilitation_label(record),
-                                    reason, record))  # fmt: skip
+                                    EXHIBITION_VALUE_CAP_REASON, params, record))  # fmt: skip
         if record.kind in CERTIFIED_KINDS and not record.certificate_number.strip():
-            reason = _("%(kind)s untuk %(name)s dicatat tanpa nomor sertifikat/pendaftaran.") % {
-                "kind": record.get_kind_display(), "name": record.enterprise_name,
-            }  # fmt: skip
+            params = {"kind": message(msgid_of(FacilitationKind(record.kind).label)), "name": record.enterprise_name}
             findings.append(Finding(CERTIFIED_NO_NUMBER, target_key_of(record), _facilitation_label(record),
-                                    reason, record))  # fmt: skip
+                                    CERTIFIED_NO_NUMBER_REASON, params, record))  # fmt: skip
     return findings
 
 

@@ -13,7 +13,7 @@ the form field names. ``PermissionDenied`` means the user may not change this sa
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -26,7 +26,7 @@ from accounts import permissions
 from budgets.models import FiscalYear, MonthlyReport, Regency, Satker
 from budgets.region_lookup import province_of_record
 from budgets.services.common import ensure_can_edit_satker, ensure_year_open, report_new_version
-from budgets.services.editability import ensure_month_editable, records_lock
+from budgets.services.editability import ensure_month_editable, record_lock, returned_targets
 from budgets.services.realization import lock_report, report_get_or_create
 from core.formats import RupiahError, parse_rupiah
 from programs.models import (
@@ -58,10 +58,15 @@ Errors = dict[str, list[str]]
 # -- shared checks ----------------------------------------------------------------------------
 
 
-def open_month(*, satker: Satker, fiscal_year: FiscalYear, month: int, by: User, today: date) -> MonthlyReport:
+def open_month(
+    *, satker: Satker, fiscal_year: FiscalYear, month: int, by: User, today: date, records: Iterable[Any] | None = None
+) -> MonthlyReport:
     """The month's report, locked for this transaction, once every gate in front of a monthly
     record has passed (in this order: may edit the satker, year open, month started, report
-    a draft or returned)."""
+    a draft or returned, and under a return that named targets, the records it named).
+
+    ``records``: the stored records about to be changed or deleted; None: a record is added
+    (refused under a targeted return: editability.record_lock)."""
     ensure_can_edit_satker(by, satker)
     if not 1 <= month <= 12:
         raise ValidationError(_("Bulan harus 1 sampai 12."))
@@ -72,9 +77,11 @@ def open_month(*, satker: Satker, fiscal_year: FiscalYear, month: int, by: User,
     report, _created = report_get_or_create(satker=satker, fiscal_year=fiscal_year, month=month)
     report = lock_report(report, None)
     ensure_month_editable(fiscal_year=fiscal_year, month=month, report=report, today=today)
-    locked = records_lock(report)
-    if locked:
-        raise ValidationError(locked)
+    targets = returned_targets(report)
+    for record in [None] if records is None else records:
+        locked = record_lock(targets, record)
+        if locked:
+            raise ValidationError(locked)
     return report
 
 
@@ -291,7 +298,8 @@ def _reload(model: type, record: Any) -> Any:
 
 def _update(model: type, record: Any, values_of: Any, by: User, today: date | None, **fields: Any) -> Any:
     today = today or timezone.localdate()
-    report = open_month(satker=record.satker, fiscal_year=record.fiscal_year, month=record.month, by=by, today=today)
+    report = open_month(satker=record.satker, fiscal_year=record.fiscal_year, month=record.month, by=by, today=today,
+                        records=[record])  # fmt: skip
     record = _reload(model, record)
     values = values_of(satker=record.satker, **fields)
     for name, value in values.items():
@@ -302,7 +310,8 @@ def _update(model: type, record: Any, values_of: Any, by: User, today: date | No
 
 def _delete(model: type, record: Any, by: User, today: date | None) -> None:
     today = today or timezone.localdate()
-    report = open_month(satker=record.satker, fiscal_year=record.fiscal_year, month=record.month, by=by, today=today)
+    report = open_month(satker=record.satker, fiscal_year=record.fiscal_year, month=record.month, by=by, today=today,
+                        records=[record])  # fmt: skip
     record = _reload(model, record)
     record._history_user = by
     record.delete()

@@ -30,7 +30,7 @@ from accounts.access import data_access_required
 from accounts.scoping import get_scoped_or_404, scoped
 from budgets.models import FiscalYear, MonthlyReport, Satker
 from budgets.reports.specs import Column
-from budgets.services.editability import month_editability
+from budgets.services.editability import month_editability, record_lock, records_lock, returned_targets
 from budgets.views.common import add_service_errors, month_or_404, satker_year_or_404
 from core.exports.table_export import (
     Sheet,
@@ -135,11 +135,19 @@ def _records_page(
     report = MonthlyReport.objects.filter(satker=satker, fiscal_year=fiscal_year, month=month).first()
     reason = read_only_reason(fiscal_year, month, report, can_edit)
     records = month_records(satker=satker, fiscal_year=fiscal_year, month=month)
+    # A return that named lines, RO rows or records opens only the records it named: the others
+    # show why (``return_lock``), and no record is added (editability.record_lock).
+    targets = returned_targets(report) if reason is None else None
+    add_lock = record_lock(targets) if targets else None
     bound = bound or {}
     sections = []
     for kind in KINDS.values():
         form = None
-        if reason is None:
+        if targets:
+            for row in getattr(records, kind.attr):
+                row.return_lock = record_lock(targets, row)
+                row.return_open = row.return_lock is None
+        if reason is None and add_lock is None:
             form = bound.get(kind.key) or kind.form_class(
                 province=satker.province, year=fiscal_year.year, prefix=kind.key
             )
@@ -147,7 +155,7 @@ def _records_page(
     return render(request, "programs/records/month.html", {
         "satker": satker, "fiscal_year": fiscal_year, "month": month, "month_name": MONTH_NAMES[month],
         "report": report, "records": records, "sections": sections, "editable": reason is None,
-        "read_only_reason": reason, "can_edit": can_edit,
+        "read_only_reason": reason, "can_edit": can_edit, "add_lock": add_lock,
         "export_url": _records_url(satker, fiscal_year, month) + "?format=xlsx",
         "previous_month": month - 1 if month > 1 else None, "next_month": month + 1 if month < 12 else None,
     })  # fmt: skip
@@ -250,7 +258,7 @@ def record_edit(request: HttpRequest, code: str, year: int, month: int, kind: st
     record = _record_or_404(request, spec, satker, fiscal_year, month, pk)
     if not can_edit:
         raise PermissionDenied
-    reason = read_only_reason(fiscal_year, month, record.report, can_edit)
+    reason = read_only_reason(fiscal_year, month, record.report, can_edit) or records_lock(record.report, record)
     if request.method == "POST":
         form = spec.form_class(request.POST, province=satker.province, year=fiscal_year.year)
         if form.is_valid():

@@ -385,3 +385,140 @@ def test_demo_and_backfills_attach_to_an_approved_month_with_the_file_checks(off
                                   by=admin_user)  # fmt: skip
     with pytest.raises(ValidationError, match="terkunci"):
         evidence_attach(target=month["row"], kind="SP2D", file=upload("a.pdf", PLAIN_PDF), by=admin_user)
+
+
+# -- OVOP coaching on the OVOP page ------------------------------------------------------------------
+
+
+def add_coaching(satker, regency, year: int, name: str = "Sentra Tenun") -> OvopCoaching:
+    sentra = Sentra.objects.create(satker=satker, name=name, regency=regency, village="Desa",
+                                   commodity_group="TENUN", unit_count=8)  # fmt: skip
+    return OvopCoaching.objects.create(sentra=sentra, year=year, stars=3)
+
+
+def ovop_page(satker, dipa) -> str:
+    return reverse("programs:ovop", args=[satker.code, dipa.fiscal_year.year])
+
+
+def upload_form_of(target) -> str:
+    return f'<input type="hidden" name="target" value="{ref(target)}">'
+
+
+@pytest.mark.parametrize(("name", "content", "kind"), [("sk.pdf", PLAIN_PDF, "DECREE"), ("foto.png", None, "PHOTO")])
+def test_officer_attaches_to_an_ovop_coaching_on_the_ovop_page(name, content, kind, officer, satker, dipa,
+                                                               regency) -> None:  # fmt: skip
+    content = content or png_bytes(color="orange")
+    coaching = add_coaching(satker, regency, dipa.fiscal_year.year)
+    client, page = client_for(officer), ovop_page(satker, dipa)
+    html = client.get(page).content.decode()
+    assert upload_form_of(coaching) in html and "data-evidence-upload" in html and "Belum ada bukti dukung." in html
+    # As the page's form posts it: the target, the kind, and the page to come back to.
+    data = {"target": ref(coaching), "kind": kind, "number": "SK-7/2026", "document_date": "2026-03-02",
+            "file": upload(name, content), "next": page}  # fmt: skip
+    response = client.post(f"{reverse('budgets:evidence-attach')}?next={page}", data)
+    assert response.status_code == 302 and response["Location"] == page
+    evidence = Evidence.objects.get()
+    place = (evidence.satker, evidence.fiscal_year, evidence.month, evidence.target)
+    assert place == (satker, dipa.fiscal_year, None, coaching)
+    html = client.get(page).content.decode()
+    assert f'data-evidence="{evidence.pk}"' in html and "SK-7/2026" in html and "2 Mar 2026" in html
+    assert f'href="{reverse("budgets:evidence-download", args=[evidence.pk])}"' in html
+    assert f'action="{reverse("budgets:evidence-remove", args=[evidence.pk])}"' in html
+    download = client.get(reverse("budgets:evidence-download", args=[evidence.pk]))
+    assert download.status_code == 200 and download["Content-Type"] == evidence.content_type
+    body = b"".join(download.streaming_content)
+    assert body == content if kind == "DECREE" else body.startswith(b"\x89PNG")
+    # Removed from the page's button, back to the page.
+    response = client.post(reverse("budgets:evidence-remove", args=[evidence.pk]), {"next": page})
+    assert response["Location"] == page and Evidence.objects.live().count() == 0
+
+
+def test_another_province_neither_downloads_nor_attaches_ovop_coaching_evidence(
+    officer, other_officer, other_head, satker, dipa, regency
+) -> None:
+    coaching = add_coaching(satker, regency, dipa.fiscal_year.year)
+    evidence = evidence_attach(target=coaching, kind="DECREE", file=upload("sk.pdf", PLAIN_PDF), by=officer)
+    for outsider in (other_officer, other_head):
+        client = client_for(outsider)
+        assert client.get(reverse("budgets:evidence-download", args=[evidence.pk])).status_code == 404
+        assert client.get(ovop_page(satker, dipa)).status_code == 404
+        data = {"target": ref(coaching), "kind": "PHOTO", "file": upload("a.png", png_bytes()),
+                "next": ovop_page(satker, dipa)}  # fmt: skip
+        assert client.post(reverse("budgets:evidence-attach"), data).status_code in (403, 404)
+        assert client.post(reverse("budgets:evidence-remove", args=[evidence.pk])).status_code == 404
+    assert client_for(other_officer).post(reverse("budgets:evidence-attach"), {
+        "target": ref(coaching), "kind": "PHOTO", "file": upload("a.png", png_bytes())}).status_code == 404  # fmt: skip
+    assert list(Evidence.objects.live()) == [evidence] and len(stored_files()) == 1
+
+
+@pytest.mark.parametrize("persona", ["reviewer", "viewer", "head"])
+def test_readers_see_ovop_coaching_evidence_without_the_upload_form(persona, request, officer, satker, dipa,
+                                                                   regency) -> None:  # fmt: skip
+    coaching = add_coaching(satker, regency, dipa.fiscal_year.year)
+    evidence = evidence_attach(target=coaching, kind="DECREE", number="SK-9", file=upload("sk.pdf", PLAIN_PDF),
+                               by=officer)  # fmt: skip
+    client = client_for(request.getfixturevalue(persona))
+    html = client.get(ovop_page(satker, dipa)).content.decode()
+    assert f'data-evidence="{evidence.pk}"' in html and "SK-9" in html
+    assert upload_form_of(coaching) not in html and "data-evidence-upload" not in html
+    assert f'action="{reverse("budgets:evidence-remove", args=[evidence.pk])}"' not in html
+    assert client.get(reverse("budgets:evidence-download", args=[evidence.pk])).status_code == 200
+    response = client.post(reverse("budgets:evidence-attach"), {"target": ref(coaching), "kind": "PHOTO",
+                                                                "file": upload("a.png", png_bytes())})  # fmt: skip
+    assert response.status_code == 403 and Evidence.objects.live().count() == 1
+
+
+def test_admin_may_attach_to_an_ovop_coaching_from_the_page(admin_user, satker, dipa, regency) -> None:
+    coaching = add_coaching(satker, regency, dipa.fiscal_year.year)
+    html = client_for(admin_user).get(ovop_page(satker, dipa)).content.decode()
+    assert upload_form_of(coaching) in html
+
+
+def test_a_closed_year_refuses_ovop_coaching_evidence_with_a_message(officer, satker, dipa, regency) -> None:
+    coaching = add_coaching(satker, regency, dipa.fiscal_year.year)
+    evidence = evidence_attach(target=coaching, kind="DECREE", file=upload("sk.pdf", PLAIN_PDF), by=officer)
+    type(dipa.fiscal_year).objects.filter(pk=dipa.fiscal_year.pk).update(is_closed=True)
+    client, page = client_for(officer), ovop_page(satker, dipa)
+    html = client.get(page).content.decode()
+    assert f'data-evidence="{evidence.pk}"' in html  # still listed, still downloadable
+    assert upload_form_of(coaching) not in html and "data-evidence-upload" not in html
+    assert f'action="{reverse("budgets:evidence-remove", args=[evidence.pk])}"' not in html
+    assert client.get(reverse("budgets:evidence-download", args=[evidence.pk])).status_code == 200
+    data = {"target": ref(coaching), "kind": "PHOTO", "file": upload("a.png", png_bytes()), "next": page}
+    response = client.post(reverse("budgets:evidence-attach"), data)
+    assert response.status_code == 302 and response["Location"] == page
+    assert any("ditutup" in text for text in texts(response))
+    response = client.post(reverse("budgets:evidence-remove", args=[evidence.pk]), {"next": page})
+    assert response["Location"] == page and any("ditutup" in text for text in texts(response))
+    assert list(Evidence.objects.live()) == [evidence] and len(stored_files()) == 1
+
+
+@pytest.mark.parametrize("persona", ["officer", "reviewer"])
+def test_ovop_page_fetches_the_evidence_of_its_coachings_in_bulk(persona, request, officer, satker, dipa,
+                                                                 regency) -> None:  # fmt: skip
+    """The page's queries do not grow with its coachings (nor with their evidence): the evidence
+    of all of them in one query, whoever reads (the reviewer's duplicate flags in one more)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client, page = client_for(request.getfixturevalue(persona)), ovop_page(satker, dipa)
+
+    def add(count: int) -> None:
+        for number in range(count):
+            coaching = add_coaching(satker, regency, dipa.fiscal_year.year, name=f"Sentra {Sentra.objects.count()}")
+            for kind in ("DECREE", "PHOTO"):
+                evidence_attach(target=coaching, kind=kind, number=f"{kind}-{number}",
+                                file=upload("a.png", png_bytes(color=f"#{coaching.pk:0>6}")), by=officer)  # fmt: skip
+
+    def queries() -> int:
+        client.get(page)  # warm the caches (session, content types)
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(page)
+        assert response.status_code == 200
+        return len(captured)
+
+    add(2)
+    few = queries()
+    add(5)
+    assert queries() == few
+    assert client.get(page).content.decode().count("data-evidence=") == 14

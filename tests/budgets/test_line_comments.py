@@ -184,16 +184,23 @@ def test_the_page_shows_forms_by_role(thread, head, officer, viewer) -> None:
     assert "Angka ini tidak cocok dengan SP2D." in viewer_page and answer_url(thread) not in viewer_page
 
 
-def test_report_page_queries_do_not_grow_with_threads(head, officer, report, dipa, django_assert_max_num_queries):
+def test_report_page_queries_do_not_grow_with_threads(head, officer, report, dipa, regency,
+                                                      django_assert_max_num_queries):  # fmt: skip
+    from programs.models import NewEntrepreneur
+
+    where = {"satker": report.satker, "fiscal_year": report.fiscal_year, "month": 1, "report": report}
+    records = [NewEntrepreneur.objects.create(**where, name=f"Usaha {index}", regency=regency,
+                                              business_type="Kopi") for index in range(3)]  # fmt: skip
     url = reverse("budgets:report-detail", args=[report.pk])
     client = client_for(officer)
     comment_answer(thread=comment_open(report=report, target=dipa.ovop, body="a", by=head), body="b", by=officer)
+    comment_answer(thread=comment_open(report=report, target=records[0], body="c", by=head), body="d", by=officer)
     with django_assert_max_num_queries(60) as small:
         assert client.get(url).status_code == 200
-    for line in (dipa.ovop, dipa.travel, dipa.machine):
+    for target in (dipa.ovop, dipa.travel, dipa.machine, *records):
         for index in range(3):
-            thread = comment_open(report=report, target=line, body=f"t{index}", by=head)
+            thread = comment_open(report=report, target=target, body=f"t{index}", by=head)
             comment_answer(thread=thread, body=f"r{index}", by=officer)
     with django_assert_max_num_queries(len(small.captured_queries)):
         page = client.get(url).content.decode()
-    assert page.count("data-reply") == 10
+    assert page.count("data-reply") == 20 and page.count("data-thread-record") == 10

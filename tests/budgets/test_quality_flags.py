@@ -7,13 +7,16 @@ import io
 from fractions import Fraction
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import translation
 
 from budgets import realization_summary
 from budgets.models import BudgetLine, MonthlyReport, QualityFlag, RpdPlan
 from budgets.quality import (
+    IDLE_REASON,
     MONTH_SPIKE,
     RPD_NO_REALIZATION,
     SPIKE_MULTIPLIER,
@@ -162,6 +165,52 @@ def test_refresh_keeps_decisions_and_marks_decided_flags_gone(idle_report, dipa,
     realization_summary.refresh([idle_report.pk])
     (again,) = flags_refresh(report=idle_report)
     assert again.pk == flag.pk and again.gone_at is None and again.status == QualityFlag.Status.EXPLAINED
+
+
+# -- the reason in the reader's language ---------------------------------------------------------
+
+
+def test_reason_is_stored_as_a_message_and_rendered_in_the_active_language(idle_report) -> None:
+    (flag,) = flags_refresh(report=idle_report)
+    flag = QualityFlag.objects.get(pk=flag.pk)
+    assert flag.reason_msgid == IDLE_REASON
+    assert flag.reason_params["count"] == 3 and flag.reason_params["type"] == "52 Belanja Barang"
+    # The stored text is the site's language (search, admin, history)...
+    assert "direncanakan" in flag.reason and "Januari Rp5.000.000" in flag.reason
+    assert flag.reason_text == flag.reason
+    # ...and the page's text follows the reader: the msgid, the month names and "and" are
+    # translated when shown, not when found.
+    with translation.override("en"):
+        english = flag.reason_text
+    assert "was planned" in english and "direncanakan" not in english
+    assert "January Rp5.000.000, February Rp5.000.000, and March Rp5.000.000" in english
+
+
+def test_old_flags_without_a_message_show_the_stored_reason(idle_report) -> None:
+    (flag,) = flags_refresh(report=idle_report)
+    QualityFlag.objects.filter(pk=flag.pk).update(reason="Alasan lama.", reason_msgid="", reason_params={})
+    flag.refresh_from_db()
+    with translation.override("en"):
+        assert flag.reason_text == "Alasan lama."
+
+
+def test_refresh_gives_old_flags_their_message_and_keeps_the_decision(idle_report, reviewer) -> None:
+    (flag,) = flags_refresh(report=idle_report)
+    flag_decide(flag=flag, status=QualityFlag.Status.EXPLAINED, note="Lelang gagal.", by=reviewer)
+    QualityFlag.objects.filter(pk=flag.pk).update(reason_msgid="", reason_params={})
+    flags_refresh(report=idle_report)
+    flag.refresh_from_db()
+    assert flag.reason_msgid == IDLE_REASON and flag.reason_params["count"] == 3
+    assert flag.status == QualityFlag.Status.EXPLAINED
+    assert flag.history.first().reason_msgid == IDLE_REASON
+
+
+def test_report_page_shows_the_reason_in_the_readers_language(idle_report, reviewer) -> None:
+    flags_refresh(report=idle_report)
+    client = client_for(reviewer)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(reverse("budgets:report-detail", args=[idle_report.pk])).content.decode()
+    assert "was planned (January Rp5.000.000" in page and "direncanakan" not in page
 
 
 def test_refresh_deletes_open_flags_no_longer_found(idle_report, dipa) -> None:

@@ -1,7 +1,8 @@
 """A targeted return (issue 22): the return names the realization lines and RO rows to fix; while
 the report is RETURNED only those change, in the grid, through the services and the imports (the
 others are refused with "Baris ini tidak diminta diperbaiki", nothing changed); a return without
-targets opens everything; a later return replaces the targets; the reviewer sees what changed."""
+targets opens everything; a later return replaces the targets; the reviewer sees what changed.
+Programme records as targets: tests/budgets/test_record_targets.py."""
 
 from __future__ import annotations
 
@@ -61,7 +62,7 @@ def test_the_return_stores_its_targets(submitted, head, dipa, ros) -> None:
     target = ReturnTarget.objects.filter(report=report)
     assert {(t.line_id, t.output_id) for t in target} == {(dipa.ovop.pk, None), (None, ros["wub"].pk)}
     assert target.first().transition == report.transitions.get(to_status=Status.RETURNED)
-    assert returned_targets(report) == ({dipa.ovop.pk}, {ros["wub"].pk})
+    assert returned_targets(report) == ({dipa.ovop.pk}, {ros["wub"].pk}, set())
 
 
 def test_the_grid_opens_only_the_named_lines(submitted, head, officer, satker, dipa, ros) -> None:
@@ -149,7 +150,7 @@ def test_a_later_return_replaces_the_targets_and_history_stays(submitted, head, 
     report = head_verifies(report_submit(report=report, by=officer))
     assert ReturnTarget.objects.count() == 2  # submission clears nothing
     report = report_return(report=report, by=reviewer, comment="Perjalanan dinas.", lines=[dipa.travel.pk])
-    assert returned_targets(report) == ({dipa.travel.pk}, set())
+    assert returned_targets(report) == ({dipa.travel.pk}, set(), set())
     assert ReturnTarget.objects.count() == 3
     with pytest.raises(ValidationError):
         realization_set(satker=satker, fiscal_year=dipa.fiscal_year, month=1, amounts={dipa.ovop.pk: 1},
@@ -192,9 +193,10 @@ def test_ro_adjustments_follow_the_targets(submitted, head, officer, dipa, ros) 
     assert NOT_TARGETED in str(refusal.value)
 
 
-def test_programme_records_stay_as_submitted_under_a_targeted_return(submitted, head, officer, satker, dipa, ros,
-                                                                    regency) -> None:  # fmt: skip
-    """Records are not targets of a return: a return naming lines leaves them locked."""
+def test_a_return_naming_only_lines_leaves_the_records_as_submitted(submitted, head, officer, satker, dipa, ros,
+                                                                   regency) -> None:  # fmt: skip
+    """A return naming lines and no record leaves the records locked, and adds none (records named
+    by a return: tests/budgets/test_record_targets.py)."""
     from programs.records.services import new_entrepreneur_create
 
     def add(name):
@@ -202,7 +204,7 @@ def test_programme_records_stay_as_submitted_under_a_targeted_return(submitted, 
                                        regency=regency, business_type="Kopi bubuk", by=officer)  # fmt: skip
 
     returned_on_ovop(submitted, head, dipa, ros)
-    with pytest.raises(ValidationError, match="Catatan program bulan ini tidak diminta diperbaiki"):
+    with pytest.raises(ValidationError, match="Catatan baru tidak dapat ditambahkan"):
         add("Usaha Kopi")
     from programs.models import NewEntrepreneur
 

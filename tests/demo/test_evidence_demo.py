@@ -5,7 +5,7 @@ flagged, and the completeness figures come from the data."""
 from __future__ import annotations
 
 import pytest
-from django.db.models import Count
+from django.db.models import Count, F
 
 from budgets.evidence_rules import evidence_completeness
 from budgets.evidence_selectors import duplicates_elsewhere
@@ -49,3 +49,15 @@ def test_one_file_in_two_provinces_is_flagged_and_files_are_stored(demo) -> None
     kinds = set(Evidence.objects.values_list("content_type", flat=True))
     assert kinds <= {"application/pdf", "image/png"}
     assert not Evidence.objects.filter(size__gt=2000).exists()
+
+
+def test_every_demo_evidence_has_its_history_row(demo) -> None:
+    """Loaded with bulk_create_with_history: each row's "+" entry, by its uploader, with the demo's
+    change reason (the history the admin and the audit read)."""
+    evidence = Evidence.objects.all()
+    assert evidence.count() > 100
+    history = Evidence.history.filter(history_type="+")
+    assert history.count() == evidence.count()
+    assert set(history.values_list("id", flat=True)) == set(evidence.values_list("pk", flat=True))
+    assert set(history.values_list("history_change_reason", flat=True)) == {"load_demo_data"}
+    assert not history.exclude(history_user_id=F("uploaded_by_id")).exists()

@@ -32,3 +32,24 @@ def test_officer_pages_fit_a_phone_screen(new_page, officer, dipa, satker) -> No
     assert not menu.is_visible()
     page.get_by_role("button", name="Buka navigasi").click()
     menu.get_by_role("link", name="Laporan bulanan").wait_for(state="visible")
+
+
+def test_ovop_coaching_evidence_fits_a_phone_screen(new_page, officer, dipa, satker, regency) -> None:
+    """The OVOP page with a coaching's evidence listed and its upload form opened: no sideways page."""
+    from budgets.services.evidence import evidence_attach
+    from programs.models import OvopCoaching, Sentra
+    from tests.evidence_support import PLAIN_PDF, upload
+
+    sentra = Sentra.objects.create(satker=satker, name="Sentra Tenun Songket Bengkulu", regency=regency,
+                                   village="Desa Sukamaju", commodity_group="TENUN", unit_count=8)  # fmt: skip
+    coaching = OvopCoaching.objects.create(sentra=sentra, year=dipa.fiscal_year.year, stars=3)
+    evidence_attach(target=coaching, kind="DECREE", number="SK-123/2026", file=upload("sk-pembinaan.pdf", PLAIN_PDF),
+                    by=officer)  # fmt: skip
+    page = new_page()
+    page.set_viewport_size(PHONE)
+    sign_in(page, officer.username)
+    page.goto(reverse("programs:ovop", args=[satker.code, dipa.fiscal_year.year]))
+    section = page.locator("[data-evidence-section]")
+    section.get_by_text("Lampirkan bukti dukung").click()
+    section.locator("form[data-evidence-upload] input[type=file]").wait_for(state="visible")
+    assert page_overflow(page) <= 1

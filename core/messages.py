@@ -1,0 +1,80 @@
+"""Messages kept as a message id and its parameters, rendered in the reader's language when shown
+(a stored sentence stays in the language it was written in; a stored message id does not).
+
+The message id is an Indonesian msgid (mark it with ``gettext_noop``); the parameters are JSON
+(stored in a JSONField): a string or a number is shown as it is (amounts already formatted), and
+the words that have to follow the reader's language are small dicts, built with the helpers here:
+
+- ``month(3)``: the month's name ("Maret", "March");
+- ``message(msgid, **params)``: a nested message ("tanpa NIB", "%(places)s, dan %(count)s lainnya");
+- ``words([...])``: a list joined as a sentence writes it ("a, b, dan c"; "a, b, and c");
+- ``joined(parts, sep)``: parts joined by a separator ("Januari Rp5.000.000"; ``spaced(...)``).
+
+``render(msgid, params)`` gives the text in the active language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.utils import translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext
+
+from core.formats import join_words, month_name
+
+Params = dict[str, Any]
+
+
+def month(number: int) -> Params:
+    return {"month": int(number)}
+
+
+def message(msgid: str, **params: Any) -> Params:
+    return {"msg": msgid, "params": params} if params else {"msg": msgid}
+
+
+def words(items: Iterable[Any]) -> Params:
+    return {"words": list(items)}
+
+
+def joined(parts: Iterable[Any], sep: str) -> Params:
+    return {"join": list(parts), "sep": sep}
+
+
+def spaced(*parts: Any) -> Params:
+    return joined(parts, " ")
+
+
+def msgid_of(label: str | Promise) -> str:
+    """The msgid behind a lazy label (a model choice's label): what ``message`` stores."""
+    with translation.override(None):
+        return str(label)
+
+
+def _language() -> str:
+    return "en" if (translation.get_language() or "").startswith("en") else "id"
+
+
+def render_value(value: Any) -> str:
+    """One parameter as text in the active language."""
+    if isinstance(value, Mapping):
+        if "month" in value:
+            return month_name(value["month"])
+        if "msg" in value:
+            return render(value["msg"], value.get("params"))
+        if "words" in value:
+            return join_words([render_value(item) for item in value["words"]], _language())  # type: ignore[arg-type]
+        if "join" in value:
+            return str(value.get("sep", " ")).join(render_value(item) for item in value["join"])
+        raise ValueError(f"Unknown message parameter: {value!r}")
+    return str(value)
+
+
+def render(msgid: str, params: Mapping[str, Any] | None = None) -> str:
+    """``gettext(msgid) % params`` in the active language, every parameter rendered first."""
+    text = gettext(msgid)
+    if not params:
+        return text
+    return text % {key: render_value(value) for key, value in params.items()}
