@@ -203,7 +203,23 @@ class MonthlyReportTable(tables.Table):
     def value_is_clean(self, record: MonthlyReport) -> str:
         return _("Ya") if record.is_clean else _("Tidak")
 
+    # The export's raw values: money as numbers, percentages as numbers (None: no figure).
     def value_change(self, value: int) -> int:
+        return value
+
+    def value_absorption(self, record: MonthlyReport) -> Decimal | None:
+        return figures(record).absorption
+
+    def value_deviation(self, record: MonthlyReport) -> Decimal | None:
+        return figures(record).deviation
+
+    def value_ro_progress(self, record: MonthlyReport) -> Decimal | None:
+        return figures(record).ro_progress
+
+    def value_evidence_completeness(self, record: MonthlyReport) -> Decimal | None:
+        return figures(record).evidence
+
+    def value_open_threads(self, value: int) -> int:
         return value
 
     def value_realized_total(self, value: int) -> int:
@@ -252,6 +268,9 @@ class MonthlyReportListView(DataAccessMixin, TableExportMixin, SingleTableMixin,
     export_name = gettext_lazy("Laporan bulanan")
     export_filename = "laporan-bulanan"
     export_exclude = ("pick",)
+    export_kinds = {"realized_total": "money", "cumulative": "money", "change": "money", "absorption": "percent",
+                    "deviation": "percent", "ro_progress": "percent", "evidence_completeness": "percent",
+                    "open_flags": "int", "open_threads": "int"}  # fmt: skip
 
     def get_queryset(self) -> QuerySet[MonthlyReport]:
         return queue_queryset(self.request.user)
