@@ -11,7 +11,7 @@ import django_filters
 import django_tables2 as tables
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
@@ -515,6 +515,8 @@ def report_batch_view(request: HttpRequest) -> HttpResponse:
     first (no script needed); once confirmed, each goes through its own service call
     (``report_batch_decide``). Ids outside the user's scope are not looked up: they are counted
     as not found, like a report that no longer exists."""
+    if not (permissions.may_review(request.user) or permissions.may_verify(request.user)):
+        raise PermissionDenied(_("Hanya Kepala Dinas dan reviewer direktorat yang memutuskan laporan."))
     queue_url = local_queue_url(request, request.POST.get("next")) or reverse("budgets:report-list")
     wanted = sorted({int(value) for value in request.POST.getlist("reports") if value.isdigit()})
     reports = list(

@@ -228,7 +228,8 @@ def test_head_verifies_and_opens_the_next(world, head, satker) -> None:
     first = make(satker, year, 4, Status.SUBMITTED, minutes=20)
     second = make(satker, year, 5, Status.SUBMITTED, minutes=21)
     client = client_for(head)
-    assert "Verifikasi dan buka berikutnya" in client.get(reverse("budgets:report-detail", args=[first.pk])).content.decode()
+    page = client.get(reverse("budgets:report-detail", args=[first.pk])).content.decode()
+    assert "Verifikasi dan buka berikutnya" in page
     response = client.post(reverse("budgets:report-verify", args=[first.pk]), {"and_next": "1", "next": LIST})
     assert response.url.startswith(reverse("budgets:report-detail", args=[second.pk]))
     first.refresh_from_db()
@@ -275,10 +276,13 @@ def test_batch_refuses_a_report_changed_meanwhile_and_its_duty_conflict(world, r
     assert clean_one.status == Status.VERIFIED
 
 
-def test_batch_of_the_head_ignores_another_province(world, head, satker, other_satker) -> None:
+def test_batch_of_the_head_ignores_another_province(world, head, officer, satker, other_satker) -> None:
     year = world["dipa"].fiscal_year
     own = make(satker, year, 6, Status.SUBMITTED, minutes=40)
     foreign = make(other_satker, year, 6, Status.SUBMITTED, minutes=41)
+    # Who decides nothing may not post a batch at all.
+    refused = client_for(officer).post(reverse("budgets:report-batch"), {"reports": [own.pk], "confirm": "1"})
+    assert refused.status_code == 403
     client = client_for(head)
     confirm = client.post(reverse("budgets:report-batch"), {"reports": [own.pk, foreign.pk]})
     assert "110019" not in confirm.content.decode() and "1 laporan tidak ditemukan" in confirm.content.decode()
