@@ -38,11 +38,11 @@ from django.db.models import (
 from django.db.models.functions import Abs, Cast, Coalesce, NullIf
 
 from budgets.evidence_rules import Completeness, evidence_count_expressions
-from budgets.models import BudgetLine, LineComment, MonthlyReport, RpdPlan
+from budgets.models import BudgetLine, LineComment, MonthlyReport, RpdPlan, SpendingType
 from budgets.output_rules import CENT
 from budgets.quality import open_flags_count
 from budgets.reports.queries import rpd_deviation
-from budgets.selectors import effective_pagu, rpd_grid
+from budgets.selectors import effective_pagu
 from core.reporting.spec import percent
 
 SAME_SATKER_YEAR = {"satker": OuterRef("satker_id"), "fiscal_year": OuterRef("fiscal_year_id")}
@@ -156,19 +156,31 @@ def queue_order(reports: QuerySet[MonthlyReport], today: date) -> QuerySet[Month
 def rpd_against_realization(report: MonthlyReport, lines: list[BudgetLine]) -> list[dict[str, Any]]:
     """The review page's side-by-side: per spending type, the month's RPD and realization and both
     cumulative to the month, with the deviations (``rpd_deviation``). ``lines``: the page's
-    ``realization_grid`` (its ``before``/``this_month`` per line, account selected); the plan is
-    ``rpd_grid``'s. A type with realization but no plan is shown too."""
+    ``realization_grid`` (its ``before``/``this_month`` per line, the account's spending type
+    selected); the plan is read in one query (the page's query count is held: ``rpd_grid`` would
+    add the pagu per type, not shown here). A type with realization but no plan is shown too."""
     month = report.month
+    types: dict[int, SpendingType] = {}
     realized: dict[int, list[int]] = {}
     for line in lines:
+        types[line.account.spending_type_id] = line.account.spending_type
         sums = realized.setdefault(line.account.spending_type_id, [0, 0])
         sums[0] += line.this_month
         sums[1] += line.before + line.this_month
+    planned: dict[int, list[int]] = {}
+    plans = RpdPlan.objects.filter(satker=report.satker, fiscal_year=report.fiscal_year, month__lte=month)
+    for plan in plans.select_related("spending_type"):
+        types[plan.spending_type_id] = plan.spending_type
+        sums = planned.setdefault(plan.spending_type_id, [0, 0])
+        sums[0] += plan.amount if plan.month == month else 0
+        sums[1] += plan.amount
     rows = []
-    for plan in rpd_grid(satker=report.satker, fiscal_year=report.fiscal_year):
-        month_real, cumulative_real = realized.get(plan["spending_type"].pk, [0, 0])
-        month_plan, cumulative_plan = plan["months"][month - 1], sum(plan["months"][:month])
-        rows.append({"spending_type": plan["spending_type"], "rpd": month_plan, "realisasi": month_real,
+    for type_id, spending_type in sorted(types.items(), key=lambda item: item[1].code):
+        month_real, cumulative_real = realized.get(type_id, [0, 0])
+        month_plan, cumulative_plan = planned.get(type_id, [0, 0])
+        if not (month_real or cumulative_real or month_plan or cumulative_plan):
+            continue
+        rows.append({"spending_type": spending_type, "rpd": month_plan, "realisasi": month_real,
                      "deviasi": rpd_deviation(month_real, month_plan), "rpd_kumulatif": cumulative_plan,
                      "realisasi_kumulatif": cumulative_real,
                      "deviasi_kumulatif": rpd_deviation(cumulative_real, cumulative_plan)})  # fmt: skip

@@ -48,7 +48,7 @@ def realization_grid(*, satker: Satker, fiscal_year: FiscalYear, month: int) -> 
     in_year = Q(realizations__report__fiscal_year=fiscal_year)
     lines = list(
         BudgetLine.objects.filter(satker=satker, fiscal_year=fiscal_year)
-        .select_related("component", "account", "output__output_class__activity")
+        .select_related("component", "account__spending_type", "output__output_class__activity")
         .annotate(
             before=Coalesce(Sum("realizations__amount", filter=in_year & Q(realizations__report__month__lt=month)), 0),
             this_month=Coalesce(Sum("realizations__amount", filter=in_year & Q(realizations__report__month=month)), 0),

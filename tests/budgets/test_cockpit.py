@@ -311,3 +311,16 @@ def test_queue_costs_the_same_for_5_and_25_reports(dipa, reviewer, django_assert
     add(20, 5)
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert len(rows(client.get(LIST))) == 25
+
+
+def test_review_page_sets_rpd_against_realization(world, reviewer) -> None:
+    response = client_for(reviewer).get(reverse("budgets:report-detail", args=[world["february"].pk]))
+    by_type = {row["spending_type"].code: row for row in response.context["rpd_rows"]}
+    goods, capital = by_type["52"], by_type["53"]
+    # Goods: February's RPD 10 jt, realized 20 jt; to date RPD 15 jt, realized 10 + 20 jt.
+    assert (goods["rpd"], goods["realisasi"], goods["deviasi"]) == (10_000_000, 20_000_000, D("100.00"))
+    assert (goods["rpd_kumulatif"], goods["realisasi_kumulatif"], goods["deviasi_kumulatif"]) == (
+        15_000_000, 30_000_000, D("100.00"))  # fmt: skip
+    assert (capital["rpd"], capital["realisasi"], capital["deviasi"]) == (10_000_000, 5_000_000, D("50.00"))
+    assert (capital["rpd_kumulatif"], capital["realisasi_kumulatif"]) == (10_000_000, 5_000_000)
+    assert "RPD dan realisasi per jenis belanja" in response.content.decode()
