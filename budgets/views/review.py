@@ -235,6 +235,11 @@ def queue_queryset(user) -> QuerySet[MonthlyReport]:
     return scoped(queue_order(reports, timezone.localdate()), user)
 
 
+def may_batch(user) -> bool:
+    """Who decides reports at all (the head, the directorate's reviewers and admins)."""
+    return permissions.may_review(user) or permissions.may_verify(user)
+
+
 def decides_now(user) -> Callable[[MonthlyReport], bool]:
     """Whether the user decides on a report's current step by role and scope: the head on his
     province's submitted reports, the directorate on the verified ones. A conflict of duty is the
@@ -276,11 +281,15 @@ class MonthlyReportListView(DataAccessMixin, TableExportMixin, SingleTableMixin,
         return queue_queryset(self.request.user)
 
     def get_table_kwargs(self) -> dict[str, Any]:
-        return {"queue_url": self.request.get_full_path(), "decides": decides_now(self.request.user)}
+        kwargs = {"queue_url": self.request.get_full_path(), "decides": decides_now(self.request.user)}
+        if not may_batch(self.request.user):
+            kwargs["exclude"] = ("pick",)  # officers and readers decide nothing
+        return kwargs
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["queue_url"] = self.request.get_full_path()
+        context["can_batch"] = may_batch(self.request.user)
         return context
 
     def get_filterset_kwargs(self, filterset_class: type) -> dict:
@@ -515,7 +524,7 @@ def report_batch_view(request: HttpRequest) -> HttpResponse:
     first (no script needed); once confirmed, each goes through its own service call
     (``report_batch_decide``). Ids outside the user's scope are not looked up: they are counted
     as not found, like a report that no longer exists."""
-    if not (permissions.may_review(request.user) or permissions.may_verify(request.user)):
+    if not may_batch(request.user):
         raise PermissionDenied(_("Hanya Kepala Dinas dan reviewer direktorat yang memutuskan laporan."))
     queue_url = local_queue_url(request, request.POST.get("next")) or reverse("budgets:report-list")
     wanted = sorted({int(value) for value in request.POST.getlist("reports") if value.isdigit()})

@@ -280,7 +280,9 @@ def test_batch_of_the_head_ignores_another_province(world, head, officer, satker
     year = world["dipa"].fiscal_year
     own = make(satker, year, 6, Status.SUBMITTED, minutes=40)
     foreign = make(other_satker, year, 6, Status.SUBMITTED, minutes=41)
-    # Who decides nothing may not post a batch at all.
+    # Who decides nothing sees no batch form, and may not post a batch at all.
+    listing = client_for(officer).get(LIST).content.decode()
+    assert 'id="batch-form"' not in listing and 'name="reports"' not in listing
     refused = client_for(officer).post(reverse("budgets:report-batch"), {"reports": [own.pk], "confirm": "1"})
     assert refused.status_code == 403
     client = client_for(head)
