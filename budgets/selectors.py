@@ -6,6 +6,7 @@ from collections import defaultdict
 from typing import Any
 
 from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models.expressions import CombinedExpression
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -47,7 +48,7 @@ def realization_grid(*, satker: Satker, fiscal_year: FiscalYear, month: int) -> 
     in_year = Q(realizations__report__fiscal_year=fiscal_year)
     lines = list(
         BudgetLine.objects.filter(satker=satker, fiscal_year=fiscal_year)
-        .select_related("component", "account", "output__output_class__activity")
+        .select_related("component", "account__spending_type", "output__output_class__activity")
         .annotate(
             before=Coalesce(Sum("realizations__amount", filter=in_year & Q(realizations__report__month__lt=month)), 0),
             this_month=Coalesce(Sum("realizations__amount", filter=in_year & Q(realizations__report__month=month)), 0),
@@ -101,6 +102,12 @@ def pagu_summary(*, satker: Satker, fiscal_year: FiscalYear) -> dict[str, int]:
     return {**totals, "pagu_efektif": totals["pagu"] - totals["blokir"]}
 
 
+def effective_pagu() -> CombinedExpression:
+    """A budget line's effective pagu (pagu - blokir: ``BudgetLine.pagu_efektif``) as an
+    expression, for sums in the database."""
+    return F("pagu") - F("blokir")
+
+
 def effective_pagu_by_type(lines: QuerySet[BudgetLine]) -> dict[tuple[int, int], dict[int, int]]:
     """The effective pagu (pagu - blokir) per spending type id of each satker-year of ``lines``,
     keyed (satker id, fiscal year id); a type whose lines are all blocked is there with 0. The RPD
@@ -109,7 +116,7 @@ def effective_pagu_by_type(lines: QuerySet[BudgetLine]) -> dict[tuple[int, int],
     for satker_id, year_id, type_id, total in (
         lines.order_by()
         .values("satker", "fiscal_year", "account__spending_type")
-        .annotate(total=Sum(F("pagu") - F("blokir")))
+        .annotate(total=Sum(effective_pagu()))
         .values_list("satker", "fiscal_year", "account__spending_type", "total")
     ):
         pagu[(satker_id, year_id)][type_id] = total

@@ -70,6 +70,9 @@ SITE: dict[str, tuple[str, str]] = {
     "budgets:report-submit": ("L 405 405 405 405 405 405", "L 302 404 403 403 302 403"),
     "budgets:report-verify": ("L 405 405 405 405 405 405", "L 403 404 403 403 403 302"),
     "budgets:report-approve": ("L 405 405 405 405 405 405", "L 403 404 302 403 302 403"),
+    # The queue's batch decision on clean reports (POST only): the head and the directorate's
+    # deciders; nothing picked sends back to the queue.
+    "budgets:report-batch": ("L 405 405 405 405 405 405", "L 403 403 302 403 302 302"),
     "budgets:report-return": ("L 405 405 405 405 405 405", "L 403 404 200 403 200 403"),
     "budgets:report-reopen": ("L 405 405 405 405 405 405", "L 403 404 403 403 200 403"),
     "budgets:report-withdraw": ("L 405 405 405 405 405 405", "L 302 404 403 403 302 403"),

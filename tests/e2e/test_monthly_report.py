@@ -42,7 +42,7 @@ def verify_as_head(head_page, report) -> None:
     """The head finds the report in the queue (the province's submitted reports) and verifies it."""
     head_page.goto(reverse("budgets:report-list"))
     with head_page.expect_navigation():
-        head_page.locator(f"a[href='{reverse('budgets:report-detail', args=[report.pk])}']").first.click()
+        head_page.locator(f"a[href^='{reverse('budgets:report-detail', args=[report.pk])}?next=']").first.click()
     with head_page.expect_navigation():
         head_page.get_by_role("button", name="Verifikasi laporan").click()
     report.refresh_from_db()
@@ -136,7 +136,7 @@ def test_officer_submits_head_verifies_directorate_returns_then_approves(
     # The reviewer finds it in the queue and returns it with a comment.
     reviewer_page.goto(reverse("budgets:report-list"))
     with reviewer_page.expect_navigation():
-        reviewer_page.locator(f"a[href='{reverse('budgets:report-detail', args=[report.pk])}']").first.click()
+        reviewer_page.locator(f"a[href^='{reverse('budgets:report-detail', args=[report.pk])}?next=']").first.click()
     reviewer_page.fill("#id_comment", RETURN_COMMENT)
     with reviewer_page.expect_navigation():
         reviewer_page.get_by_role("button", name="Kembalikan ke satker").click()
