@@ -7,14 +7,15 @@
 //    submitting the form; after the last line it goes to the top of the next column, after the
 //    last input to the form's first button.
 //  - Leaving the page with unsaved changes asks first; submitting the grid's own form does not.
-// Amounts are read as the server reads them (budgets/money.py): 1250000, 1.250.000, Rp 1.250.000,
-// Rp. 1.250.000,-, 1.250.000,00; shown in the Indonesian style. BigInt: sums of large amounts stay
+// Amounts are read as the server reads them (core/formats.py): 1250000, 1.250.000, Rp 1.250.000,
+// Rp. 1.250.000,-, 1.250.000,00, 1,250,000; shown in the Indonesian style. BigInt: sums of large amounts stay
 // exact.
 (function () {
   "use strict";
 
   const GROUPED = /^[0-9]{1,3}(\.[0-9]{3})+$/;
   const PLAIN = /^[0-9]+$/;
+  const COMMA_GROUPED = /^([0-9]{1,3}(?:,[0-9]{3})+)(?:\.([0-9]{1,2}))?$/;
 
   const MAX_RUPIAH = 10n ** 15n;
 
@@ -23,6 +24,14 @@
     let cleaned = String(text || "").replace(/\s+/g, "").replace(/^[Rr]p\.?/, "");
     if (cleaned.endsWith(",-")) cleaned = cleaned.slice(0, -2); // "Rp. 1.250.000,-"
     if (cleaned === "") return 0n;
+    // Comma thousands separators where they cannot mean sen (core/formats.py): "1,250,000",
+    // "1,250.00"; a single group ("1,250") is ambiguous and refused, as the server does.
+    const english = COMMA_GROUPED.exec(cleaned);
+    if (english) {
+      if ((english[1].match(/,/g) || []).length === 1 && english[2] === undefined) return null;
+      if (english[2] !== undefined && /[1-9]/.test(english[2])) return null;
+      cleaned = english[1].replace(/,/g, ".");
+    }
     const parts = cleaned.split(",");
     if (parts.length > 2) return null;
     const whole = parts[0];
