@@ -188,6 +188,7 @@ def rpd_entry(request: HttpRequest, code: str, year: int) -> HttpResponse:
             try:
                 rpd_set(satker=satker, fiscal_year=fiscal_year, plan=form.plan(), by=request.user)
                 messages.success(request, _("RPD %(year)s disimpan.") % {"year": fiscal_year.year})
+                request.session[DRAFT_SAVED] = f"rpd:{satker.code}:{fiscal_year.year}"  # see realization_entry
                 return redirect("budgets:rpd-entry", code=satker.code, year=fiscal_year.year)
             except ValidationError as error:
                 # Totals per spending type are shown on their row; anything else above the grid.
@@ -219,6 +220,8 @@ def rpd_entry(request: HttpRequest, code: str, year: int) -> HttpResponse:
         "satker": satker, "fiscal_year": fiscal_year, "form": form, "grid": grid, "totals": totals,
         "editable": editable, "can_edit": can_edit, "editability": editability,
         "months": [(month, label, month in frozen) for month, label in MONTH_CHOICES],
+        "draft_key": f"ikma-draft:{request.user.pk}:rpd:{satker.code}:{fiscal_year.year}",
+        "draft_saved": request.session.pop(DRAFT_SAVED, None) == f"rpd:{satker.code}:{fiscal_year.year}",
         "frozen_note": rpd_frozen_note(fiscal_year.year, frozen) if editable and frozen else "",
         "versions": rpd_versions(satker=satker, fiscal_year=fiscal_year),
     })  # fmt: skip
