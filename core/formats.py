@@ -81,8 +81,11 @@ def parse_rupiah(text: str | int | None) -> int:
             )
         if fraction.strip("0"):
             raise RupiahError(
-                _("Jumlah harus rupiah bulat, tanpa sen: '%(value)s' memuat sen. Tulis rupiah saja, mis. "
-                  "1.250.000 (titik sebagai pemisah ribuan).") % {"value": excerpt(text)}
+                _(
+                    "Jumlah harus rupiah bulat, tanpa sen: '%(value)s' memuat sen. Tulis rupiah saja, mis. "
+                    "1.250.000 (titik sebagai pemisah ribuan)."
+                )
+                % {"value": excerpt(text)}
             )
         if not (_PLAIN.fullmatch(whole) or _GROUPED.fullmatch(whole)):
             raise RupiahError(

@@ -112,7 +112,8 @@ def test_a_column_pasted_from_excel_fills_the_cells_below(new_page, officer, sat
         }""",
         first.element_handle(),
     )
-    values = page.locator("table[data-entry-grid] tbody input.rupiah").evaluate_all("(inputs) => inputs.map((i) => i.value)")
+    cells = page.locator("table[data-entry-grid] tbody input.rupiah")
+    values = cells.evaluate_all("(inputs) => inputs.map((i) => i.value)")
     assert values == ["1.000.000", "2.500.000", "300.000"]
     assert page.locator("tfoot [data-col-total]").inner_text() == "3.800.000"
     with page.expect_navigation():
