@@ -166,6 +166,27 @@ def _realization_problems(form: RealizationGridForm, *, satker: Satker, fiscal_y
         return error
 
 
+def _rpd_row_problems(form: RpdGridForm, initial: dict, *, satker: Satker, fiscal_year, by) -> dict[str, list[str]]:
+    """The per-type errors rpd_set finds (the 12 months against the type's pagu) for the types whose
+    12 cells all parsed; a cell with a typing mistake stands in with its stored amount for the trial
+    run (rolled back) and its type's total is not judged, as it is not known yet."""
+    typed = {name: form.cleaned_data.get(name, initial.get(name)) or 0 for name in form.fields}
+    unread = {st for st in form.spending_type_ids for month in range(1, 13)
+              if rpd_field_name(st, month) not in form.cleaned_data}  # fmt: skip
+    plan = {(st, month): typed[rpd_field_name(st, month)] for st in form.spending_type_ids for month in range(1, 13)}
+    try:
+        with transaction.atomic():
+            rpd_set(satker=satker, fiscal_year=fiscal_year, plan=plan, by=by)
+            raise _DryRun
+    except _DryRun:
+        return {}
+    except ValidationError as error:
+        if not hasattr(error, "error_dict"):
+            return {}
+        return {key: messages for key, messages in error.message_dict.items()
+                if key.startswith("type-") and int(key.removeprefix("type-")) not in unread}  # fmt: skip
+
+
 @data_access_required()
 def rpd_entry(request: HttpRequest, code: str, year: int) -> HttpResponse:
     satker, fiscal_year, can_edit = satker_year_or_404(request, code, year)
@@ -184,7 +205,11 @@ def rpd_entry(request: HttpRequest, code: str, year: int) -> HttpResponse:
         if not can_edit:
             raise PermissionDenied
         form = RpdGridForm(request.POST, spending_type_ids=spending_type_ids, frozen_months=frozen, initial=initial)
-        if form.is_valid():
+        if not form.is_valid():
+            # As in the realization grid: the totals of the spending types typed right are checked
+            # in the same save as the typing mistakes.
+            row_errors = _rpd_row_problems(form, initial, satker=satker, fiscal_year=fiscal_year, by=request.user)
+        else:
             try:
                 rpd_set(satker=satker, fiscal_year=fiscal_year, plan=form.plan(), by=request.user)
                 messages.success(request, _("RPD %(year)s disimpan.") % {"year": fiscal_year.year})
