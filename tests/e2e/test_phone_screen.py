@@ -65,6 +65,7 @@ def officer_pages(satker, dipa, report) -> list[str]:
         reverse("programs:records", args=[satker.code, year, 1]),
         reverse("budgets:quarterly-detail", args=[satker.code, year, 1]),
         reverse("programs:ovop", args=[satker.code, year]),
+        reverse("budgets:obstacles"),
     ]
 
 
@@ -104,10 +105,13 @@ def test_the_line_name_stays_in_view_while_typing_on_a_phone(new_page, officer, 
     last.focus()
     last.press_sequentially("5000")
     name = last.locator("xpath=ancestor::tr").locator("th label")
-    box, screen = name.bounding_box(), PHONE
-    assert box is not None
-    assert box["x"] >= 0 and box["x"] + min(box["width"], 40) <= screen["width"]
-    assert 0 <= box["y"] <= screen["height"]
+    last.scroll_into_view_if_needed()
+    box, cell = name.bounding_box(), last.bounding_box()
+    assert box is not None and cell is not None
+    # Beside the cell on the screen (left of it, not scrolled out), on the same rows of the screen.
+    assert box["x"] >= 0 and box["x"] + box["width"] <= cell["x"] + 1 and cell["x"] + cell["width"] <= PHONE["width"]
+    assert box["y"] < cell["y"] + cell["height"] and cell["y"] < box["y"] + box["height"]
+    assert cell["y"] >= 0 and cell["y"] + cell["height"] <= PHONE["height"] + 1
     # The label's visible text names the line (the account), not only a code.
     assert "Belanja Modal Peralatan" in name.inner_text()
     # The RPD grid: December of the last spending type, its name still beside it.
