@@ -19,6 +19,7 @@ from imports.kinds import Column, ImportKind, Prefill
 from imports.plan import ImportPlan, PlannedRow
 from imports.reader import CellError, Sheet, parse_int, parse_text
 from programs.models import CommodityGroup, OvopCoaching, Sentra
+from programs.records.import_kinds import regency_rows
 from programs.records.services import MAX_STARS, MAX_UNITS, MIN_STARS
 
 if TYPE_CHECKING:
@@ -107,8 +108,13 @@ class OvopImport(ImportKind):
                parse_reported_stars, choices=("1", "2", "3", "4", "5"), example="3"),
     )  # fmt: skip
 
+    regency_column = "kode_kabkota"
+
     def prefill(self, *, user: User, query: Mapping[str, str], today: date) -> Prefill:
         return satker_prefill(user, query, satker_row)
+
+    def regency_rows(self, user: User) -> list[tuple[str, str, str]]:
+        return regency_rows(user)
 
     def plan(self, sheet: Sheet, user: User, today: date) -> ImportPlan:
         plan = ImportPlan("ovop")

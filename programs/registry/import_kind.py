@@ -305,6 +305,14 @@ class EnterpriseImport(ImportKind):
                example="2026"),
     )  # fmt: skip
 
+    regency_column = "kode_kabkota"
+
+    def regency_rows(self, user: User) -> list[tuple[str, str, str]]:
+        # Imported here: programs.records.import_kinds imports this module (its NIB column).
+        from programs.records.import_kinds import regency_rows
+
+        return regency_rows(user)
+
     def prefill(self, *, user: User, query: Mapping[str, str], today: dt.date) -> Prefill:
         # No satker column: nothing to fill in; the file is named after the satker all the same.
         return satker_prefill(user, query, lambda satker: [])
