@@ -23,7 +23,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from accounts import permissions
 from accounts.scoping import scoped
 from budgets.import_kinds import (
     MONTH,
@@ -31,6 +30,7 @@ from budgets.import_kinds import (
     SATKER,
     YEAR,
     amount_help,
+    regency_rows,
     satker_month_problem,
     satker_prefill,
     satker_row,
@@ -97,15 +97,6 @@ class _Keep:
 
 
 KEEP: Any = _Keep()
-
-
-def regency_rows(user: User) -> list[tuple[str, str, str]]:
-    """The template's code sheet: an officer's own province's regencies, every one for the
-    directorate (the regencies a row may name; the rules check the year's map)."""
-    regencies = Regency.objects.select_related("province").order_by("kemendagri_code")
-    if not permissions.reads_all_provinces(user):
-        regencies = regencies.filter(province_id=user.province_id)
-    return [(r.kemendagri_code, r.name, r.province.name) for r in regencies]
 
 
 # -- what the plan reads at once -----------------------------------------------------------------

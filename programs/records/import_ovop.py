@@ -12,14 +12,13 @@ from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from accounts.scoping import scoped
-from budgets.import_kinds import REGENCY, SATKER, YEAR, satker_prefill, satker_row
+from budgets.import_kinds import REGENCY, SATKER, YEAR, regency_rows, satker_prefill, satker_row
 from budgets.models import FiscalYear, Regency, Satker
 from budgets.services.common import closed_year_reason
 from imports.kinds import Column, ImportKind, Prefill
 from imports.plan import ImportPlan, PlannedRow
 from imports.reader import CellError, Sheet, parse_int, parse_text
 from programs.models import CommodityGroup, OvopCoaching, Sentra
-from programs.records.import_kinds import regency_rows
 from programs.records.services import MAX_STARS, MAX_UNITS, MIN_STARS
 
 if TYPE_CHECKING:

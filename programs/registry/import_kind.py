@@ -29,7 +29,7 @@ from simple_history.utils import bulk_create_with_history
 
 from accounts import permissions
 from accounts.scoping import scoped
-from budgets.import_kinds import REGENCY, amount_help, satker_prefill
+from budgets.import_kinds import REGENCY, amount_help, regency_rows, satker_prefill
 from budgets.models import Province, Regency, Satker
 from budgets.region_lookup import RegionMap
 from imports.file_checks import ImportFileError
@@ -308,9 +308,6 @@ class EnterpriseImport(ImportKind):
     regency_column = "kode_kabkota"
 
     def regency_rows(self, user: User) -> list[tuple[str, str, str]]:
-        # Imported here: programs.records.import_kinds imports this module (its NIB column).
-        from programs.records.import_kinds import regency_rows
-
         return regency_rows(user)
 
     def prefill(self, *, user: User, query: Mapping[str, str], today: dt.date) -> Prefill:
