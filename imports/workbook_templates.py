@@ -65,6 +65,10 @@ def template_workbook(
           "tetap."),
     ]:  # fmt: skip
         guide.append([line])
+    if REGENCY_SHEET in workbook.sheetnames:
+        where = {"sheet": REGENCY_SHEET, "column": kind.regency_column}
+        guide.append([_("Kode kabupaten/kota yang dapat dipakai ada di lembar '%(sheet)s'; kolom %(column)s "
+                        "menawarkannya sebagai daftar.") % where])  # fmt: skip
     guide.append([])
     guide.append([_("Kolom"), _("Isi"), _("Contoh")])
     for cell in guide[guide.max_row]:
