@@ -100,8 +100,7 @@ def test_regency_code_sheet_is_the_officers_province_or_all_for_the_directorate(
     lists = {str(v.sqref): v.formula1 for v in data.data_validations.dataValidation if v.type == "list"}
     assert lists[f"{letter}2:{letter}1001"] == "'Kode kabupaten-kota'!$A$2:$A$2"
 
-    guide = "
-".join(str(row[0].value) for row in own["petunjuk"].iter_rows() if row[0].value)
+    guide = "\n".join(str(row[0].value) for row in own["petunjuk"].iter_rows() if row[0].value)
     assert "lembar 'Kode kabupaten-kota'" in guide
 
     everything = regency_sheet_rows(download(client_for(admin_user), kind))
