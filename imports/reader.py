@@ -299,3 +299,30 @@ def parse_text(value: Any, *, max_length: int, required: bool = True) -> str:
     if len(text) > max_length:
         raise CellError(_("Paling panjang %(max)s karakter.") % {"max": max_length})
     return text
+
+
+DATE_FORMATS = ("%d-%m-%Y", "%d/%m/%Y", "%Y-%m-%d", "%d.%m.%Y")
+
+
+def parse_date(value: Any, *, required: bool = False) -> dt.date | None:
+    """A date from a date cell (Excel's own) or typed as text: 17-08-2026, 17/08/2026 or 2026-08-17.
+    A number cell is refused: Excel shows a date typed into a General cell as its serial number,
+    which no one would recognise in the error list."""
+    if value is None:
+        if required:
+            raise CellError(_("Wajib diisi."))
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        for pattern in DATE_FORMATS:
+            try:
+                return dt.datetime.strptime(value.strip(), pattern).date()
+            except ValueError:
+                continue
+    raise CellError(
+        _("'%(value)s' bukan tanggal; tulis sebagai tanggal Excel atau teks HH-BB-TTTT, mis. 17-08-2026.")
+        % {"value": excerpt(value)}
+    )

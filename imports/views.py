@@ -61,7 +61,9 @@ def _upload_or_404(request: HttpRequest, pk: int) -> Upload:
 def template_download(request: HttpRequest, kind: str) -> HttpResponse:
     spec = _kind_or_404(kind)
     prefill = spec.prefill(user=request.user, query=request.GET, today=timezone.localdate())
-    response = HttpResponse(template_workbook(spec, prefill.rows), content_type=XLSX)
+    response = HttpResponse(
+        template_workbook(spec, prefill.rows, regencies=spec.regency_rows(request.user)), content_type=XLSX
+    )
     suffix = f"-{prefill.label}" if prefill.label else ""
     response["Content-Disposition"] = f'attachment; filename="template-{kind}{suffix}.xlsx"'
     return response
@@ -138,7 +140,10 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "phase": PHASES.get(upload.phase, ""),
         "errors": errors,
         "errors_hidden": max(upload.error_count - len(errors), 0),
-        "preview": [(row, ACTIONS.get(action, action), action, text) for row, action, text in upload.preview],
+        "preview": [
+            (row, ACTIONS.get(action, action), action, text, changes[0] if changes else [])
+            for row, action, text, *changes in upload.preview
+        ],
         "can_decide": upload.status == Upload.Status.READY
         and permissions.may_decide_upload(request.user, upload.uploaded_by_id),
     }

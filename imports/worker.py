@@ -175,7 +175,7 @@ def _record_plan(upload: Upload, result: ImportResult) -> None:
     )  # fmt: skip
     # Rows that change something first: those are what the user must look at before confirming.
     interesting = [row for row in plan.rows if row.action != "unchanged"] or plan.rows
-    upload.preview = [[row.row, row.action, describe_key(row.key)] for row in interesting[:PREVIEW_ROWS]]
+    upload.preview = [[row.row, row.action, describe_key(row.key), row.changes] for row in interesting[:PREVIEW_ROWS]]
     upload.errors = []
     upload.error_count = 0
 

@@ -22,8 +22,8 @@ from core.formats import MONTH_CHOICES
 
 FORMATS = ("html", "xlsx", "csv", "json")
 # Parameters any report page may carry besides its filters: the output format and the
-# HTML table's sort order.
-COMMON = {"format", "sort"}
+# HTML table's sort order, and the CSV's dialect (core/exports/csv_dialect.py).
+COMMON = {"format", "sort", "dialect"}
 
 
 class BadReportParams(Exception):

@@ -17,6 +17,7 @@ from budgets.documents.quarterly import national_document
 from budgets.models import Authority, FiscalYear, Province, Satker
 from budgets.reports.queries import RealizationFilter
 from core import fresh_cache, safe_json
+from core.exports.csv_dialect import DIALECT_PARAM, INDONESIAN, dialect_from, unknown_dialect_message
 from core.formats import MONTH_CHOICES
 from core.reporting.files import JSON_CONTENT_TYPE, as_csv, as_json, as_xlsx
 from core.reporting.html import report_table
@@ -130,7 +131,10 @@ def report_view(request: HttpRequest, name: str) -> HttpResponse:
         )  # fmt: skip
         return render(request, "reports/report.html", {"spec": spec, "year": params.year, "content": content})
     if params.format == "csv":
-        return as_csv(spec, build(), filename(spec, applied))
+        dialect = dialect_from(request.GET.get(DIALECT_PARAM))
+        if dialect is None:
+            return bad_request(request, spec, {DIALECT_PARAM: [unknown_dialect_message()]})
+        return as_csv(spec, build(), filename(spec, applied), dialect)
     return as_xlsx(spec, build(), describe(spec, applied, _province_name(filters.province)), filename(spec, applied))
 
 
@@ -173,7 +177,8 @@ def _province_name(bps_code: str | None) -> str | None:
 def _content(request: HttpRequest, spec: ReportSpec, result, params: ReportParams, applied: dict, form,
              fiscal_year: FiscalYear | None) -> str:  # fmt: skip
     """The page under the breadcrumbs: tabs, filters, downloads, the table."""
-    exports = {fmt: _query_with(request, format=fmt) for fmt in ("xlsx", "csv", "json")}
+    exports = {fmt: _query_with(request, format=fmt, dialect=None) for fmt in ("xlsx", "csv", "json")}
+    exports["csv_id"] = _query_with(request, format="csv", dialect=INDONESIAN.key)
     return render_to_string("reports/_content.html", {
         "spec": spec, "result": result, "table": report_table(spec, result, request, params.year), "form": form,
         "description": describe(spec, applied, _province_name(applied["province"])), "exports": exports,
@@ -183,10 +188,12 @@ def _content(request: HttpRequest, spec: ReportSpec, result, params: ReportParam
     }, request)  # fmt: skip
 
 
-def _query_with(request: HttpRequest, **changes: str) -> str:
+def _query_with(request: HttpRequest, **changes: str | None) -> str:
     query = request.GET.copy()
     for key, value in changes.items():
-        query[key] = value
+        query.pop(key, None)
+        if value is not None:
+            query[key] = value
     return "?" + query.urlencode()
 
 
