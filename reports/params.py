@@ -29,7 +29,23 @@ COMMON = {"format", "sort"}
 class BadReportParams(Exception):
     def __init__(self, errors: dict[str, list[str]]) -> None:
         super().__init__("; ".join(f"{k}: {' '.join(v)}" for k, v in errors.items()))
-        self.errors = errors
+        self.errors = errors  # by parameter name ("__all__": the query as a whole), as JSON gives them
+
+    def labelled(self) -> list[tuple[str | None, str]]:
+        """Every message with the filter's label in the reader's language ("Tahun" / "Year"), as
+        the filter bar names it: the page never shows a parameter's name (``year``) to a reader.
+        A parameter without a field (only ever repeated) keeps its name; ``__all__`` has none."""
+        fields = ReportParamsForm.base_fields
+        labelled = []
+        for name, messages in self.errors.items():
+            if name == "__all__":
+                label = None
+            elif name in fields and fields[name].label:
+                label = str(fields[name].label)
+            else:
+                label = name
+            labelled.extend((label, str(message)) for message in messages)
+        return labelled
 
 
 class ReportParamsForm(forms.Form):
