@@ -107,9 +107,11 @@ def _dashboard_body(request: HttpRequest, form: DashboardFilterForm, years: list
         figures = narrative_for(fiscal_year=fiscal_year, user=user, today=today, provinces=provinces,
                                 ranking=provincial)  # fmt: skip
         programmes = _programmes(figures)
-        context["narrative_id"] = _paragraphs(figures, programmes, "id")
-        if language.startswith("en"):
-            context["narrative_en"] = _paragraphs(figures, programmes, "en")
+        # The narrative in the reader's language only: an English reader got the Indonesian text
+        # first (and the English under it), which read as an untranslated page. The other
+        # language stays a download away. The cached body's key holds the language (fresh_cache).
+        context["narrative_language"] = narrative_language = "en" if language.startswith("en") else "id"
+        context["narrative"] = _paragraphs(figures, programmes, narrative_language)
     if permissions.of_a_province(user):
         context["province"] = user.province
         if fiscal_year is not None:
@@ -144,7 +146,7 @@ def _dashboard_body(request: HttpRequest, form: DashboardFilterForm, years: list
 @data_access_required()
 def narrative(request: HttpRequest) -> HttpResponse:
     """The year's realization and programme output summary as a plain-text file, in Indonesian
-    (default) or English."""
+    or English (default: the reader's language)."""
     today = timezone.localdate()
     years = list(FiscalYear.objects.order_by("-year"))
     form = NarrativeForm(request.GET, years=[fiscal_year.year for fiscal_year in years])
@@ -154,7 +156,8 @@ def narrative(request: HttpRequest) -> HttpResponse:
     fiscal_year = next((fy for fy in years if fy.year == wanted), None) if wanted else _default_year(years, today.year)
     if fiscal_year is None:
         return render(request, "400.html", {"messages_400": [_("Belum ada tahun anggaran.")]}, status=400)
-    language = form.cleaned_data["lang"] or "id"
+    # Without ``lang``, the reader's language (the interface's).
+    language = form.cleaned_data["lang"] or ("en" if (translation.get_language() or "").startswith("en") else "id")
     figures = narrative_for(fiscal_year=fiscal_year, user=request.user, today=today)
     text = "\n\n".join(_paragraphs(figures, _programmes(figures), language)) + "\n"
     response = HttpResponse(text, content_type="text/plain; charset=utf-8")
