@@ -22,7 +22,7 @@ from budgets.calendar import as_of_month
 from budgets.models import FiscalYear, Satker
 from budgets.reports.queries import RealizationFilter
 from budgets.reports.ro import ro_progress_by_province
-from budgets.selectors import satker_count_by_authority
+from budgets.selectors import YearOption, satker_count_by_authority, year_options
 from core import fresh_cache
 from dashboard.figures import (
     directorate_dashboard,
@@ -81,7 +81,8 @@ def _default_year(years: list[FiscalYear], today_year: int) -> FiscalYear | None
 @data_access_required()
 def home(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    years = list(FiscalYear.objects.order_by("-year"))
+    options = year_options()  # the picker's order: years with data first (budgets.selectors)
+    years = [option.fiscal_year for option in options]
     form = DashboardFilterForm(request.GET, years=[fiscal_year.year for fiscal_year in years])
     if not form.is_valid():
         return bad_request(request, form)
@@ -89,17 +90,18 @@ def home(request: HttpRequest) -> HttpResponse:
     fiscal_year = next((fy for fy in years if fy.year == wanted), None) if wanted else _default_year(years, today.year)
     # The figures are the page's whole cost and depend only on the data, the date, the language,
     # the query and what the user may see: cached under the data version (never stale).
-    body = fresh_cache.cached(request, "home", lambda: _dashboard_body(request, form, years, fiscal_year, today),
+    body = fresh_cache.cached(request, "home", lambda: _dashboard_body(request, form, options, fiscal_year, today),
                               params=form.fields)  # fmt: skip
     return render(request, "home.html", {"fiscal_year": fiscal_year, **body})
 
 
-def _dashboard_body(request: HttpRequest, form: DashboardFilterForm, years: list[FiscalYear],
+def _dashboard_body(request: HttpRequest, form: DashboardFilterForm, options: list[YearOption],
                     fiscal_year: FiscalYear | None, today: date) -> dict[str, object]:  # fmt: skip
     """The dashboard under the page title, rendered, and whether it draws charts."""
     user = request.user
     language = translation.get_language() or "id"
-    context: dict[str, object] = {"fiscal_year": fiscal_year, "form": form, "years": years}
+    years = [option.fiscal_year for option in options]
+    context: dict[str, object] = {"fiscal_year": fiscal_year, "form": form, "years": options}
     if fiscal_year is not None:
         provinces = provinces_by_code()
         # One ranking for the page: the narrative, the KPI card and the officer's rank quote it.
