@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.db.models.expressions import CombinedExpression
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.scoping import scoped
 from budgets.models import (
@@ -29,6 +31,35 @@ from core.formats import MONTH_CHOICES, MONTH_NAMES
 def current_fiscal_year() -> FiscalYear | None:
     """The fiscal year of today's date, or the latest one before it."""
     return FiscalYear.objects.filter(year__lte=timezone.localdate().year).order_by("-year").first()
+
+
+@dataclass(frozen=True)
+class YearOption:
+    """A fiscal year as the year pickers offer it."""
+
+    fiscal_year: FiscalYear
+    has_data: bool  # budget lines (a DIPA) or monthly reports
+
+    @property
+    def year(self) -> int:
+        return self.fiscal_year.year
+
+    @property
+    def label(self) -> str:
+        return str(self.year) if self.has_data else _("%(year)s (belum ada data)") % {"year": self.year}
+
+
+def year_options() -> list[YearOption]:
+    """Every fiscal year for a year picker: the years that have data first, newest first, then the
+    years without any (the master data lists fiscal years ahead of their DIPA), newest first and
+    labelled "(belum ada data)". One query. The one helper of every year picker (the dashboard,
+    the reports' filter bar, the ledger), so they all offer the years in the same order."""
+    years = FiscalYear.objects.annotate(
+        has_data=Exists(BudgetLine.objects.filter(fiscal_year=OuterRef("pk")))
+        | Exists(MonthlyReport.objects.filter(fiscal_year=OuterRef("pk")))
+    ).order_by("-year")
+    options = [YearOption(fiscal_year, bool(fiscal_year.has_data)) for fiscal_year in years]
+    return [option for option in options if option.has_data] + [option for option in options if not option.has_data]
 
 
 def satker_count_by_authority(*, user, fiscal_year: FiscalYear) -> list[tuple[str, str, int]]:

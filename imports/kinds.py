@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Can
+from core.messages import message_of
 from imports.plan import ImportPlan
 from imports.reader import CellError, Sheet
 
@@ -89,7 +90,7 @@ class ImportKind:
             try:
                 values[column.name] = column.parse(cells.get(column.name))
             except CellError as error:
-                plan.error(number, column.name, str(error))
+                plan.error(number, column.name, message_of(error))  # keeps its msgid (imports/errors.py)
         return values
 
     def parse_cells(self, plan: ImportPlan, number: int, cells: dict[str, Any]) -> dict[str, Any] | None:

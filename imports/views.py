@@ -25,6 +25,7 @@ from accounts.scoping import get_scoped_or_404, scoped
 from core.exports.cells import xlsx_text, xlsx_text_cell
 from core.formats import format_number
 from imports.catalog import UnknownKind, all_kinds, get_kind
+from imports.errors import shown_errors
 from imports.importer import PHASE_CHECK, PHASE_READ, PHASE_VALIDATE, PHASE_WRITE
 from imports.kinds import ImportKind
 from imports.models import Upload
@@ -133,7 +134,7 @@ def _refused(request: HttpRequest, spec: ImportKind, refusal: UploadRefused) -> 
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     release_stuck_uploads()
     upload = _upload_or_404(request, pk)
-    errors = upload.errors[:ERRORS_SHOWN]
+    errors = shown_errors(upload.errors[:ERRORS_SHOWN])  # in the reader's language
     context = {
         "upload": upload,
         "kind": _kind_or_404(upload.kind),
@@ -198,7 +199,8 @@ def errors_download(request: HttpRequest, pk: int) -> HttpResponse:
     book = Workbook(write_only=True)
     sheet = book.create_sheet(_("Kesalahan"))
     sheet.append([_("baris"), _("kolom"), _("pesan")])
-    for row, column, message in upload.errors:
+    # In the language of whoever downloads it (the errors keep their msgid: imports/errors.py).
+    for row, column, message in shown_errors(upload.errors):
         # A header or cell quoted in a message is the file's text: written as text, never a formula.
         sheet.append([row or None, xlsx_text_cell(sheet, xlsx_text(column)), xlsx_text_cell(sheet, xlsx_text(message))])
     left_out = upload.error_count - len(upload.errors)

@@ -32,11 +32,12 @@ BASIS_LABELS = {
 FILTER_ORDER = ("year", "quarter", "month", "province", "component", "authority", "basis", "below", "ro", "level")
 
 
-def bad_request(request: HttpRequest, spec: ReportSpec, errors: dict[str, list[str]]) -> HttpResponse:
+def bad_request(request: HttpRequest, spec: ReportSpec, errors: BadReportParams) -> HttpResponse:
     if request.GET.get("format") == "json":
-        payload = {"error": _("Parameter laporan tidak valid."), "errors": errors}
+        # JSON keeps the parameter names: its readers are programs.
+        payload = {"error": _("Parameter laporan tidak valid."), "errors": errors.errors}
         return HttpResponse(safe_json.dumps(payload, ensure_ascii=False), status=400, content_type="application/json")
-    return render(request, "reports/bad_request.html", {"spec": spec, "errors": errors}, status=400)
+    return render(request, "reports/bad_request.html", {"spec": spec, "errors": errors.labelled()}, status=400)
 
 
 def describe(spec: ReportSpec, applied: dict, province_name: str | None) -> str:
@@ -94,7 +95,7 @@ def report_view(request: HttpRequest, name: str) -> HttpResponse:
             request.GET, allowed=set(spec.params), today=timezone.localdate(), data_years=spec.data_years
         )
     except BadReportParams as bad:
-        return bad_request(request, spec, bad.errors)
+        return bad_request(request, spec, bad)
     filters = scope_filters(request, spec, params)
     # None only for a report of data-collection years (spec.data_years) without a fiscal year.
     fiscal_year = FiscalYear.objects.filter(year=params.year).first()
@@ -150,7 +151,7 @@ def quarterly_pdf(request: HttpRequest) -> HttpResponse:
             request.GET, allowed=set(spec.params), today=timezone.localdate(), data_years=spec.data_years
         )
     except BadReportParams as bad:
-        return bad_request(request, spec, bad.errors)
+        return bad_request(request, spec, bad)
     filters = scope_filters(request, spec, params)
     fiscal_year = FiscalYear.objects.filter(year=params.year).first()
     if fiscal_year is None:
