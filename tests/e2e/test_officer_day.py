@@ -91,7 +91,7 @@ def test_a_restored_draft_can_be_thrown_away_and_signing_out_forgets_drafts(new_
 
     ovop.fill("8.000.000")
     assert len(drafts(page)) == 1
-    page.locator("#nav-main .dropdown-toggle").click()
+    page.locator("#nav-user").click()
     with page.expect_navigation():
         page.get_by_role("button", name="Keluar").click()
     assert drafts(page) == []
