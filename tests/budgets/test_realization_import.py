@@ -43,8 +43,12 @@ def test_valid_file_imports_and_the_same_file_again_changes_nothing(tmp_path, of
     again = run(path, officer)
     assert again.plan.counts == {"new": 0, "changed": 0, "unchanged": 2}
     assert Realization.history.count() == history
-    changed = workbook(tmp_path / "r2.xlsx", [["170019", year, 1, "051", "521211", "2.000.000"]])
-    assert run(changed, officer).plan.counts == {"new": 0, "changed": 1, "unchanged": 0}
+    changed = workbook(tmp_path / "r2.xlsx", [["170019", year, 1, "051", "521211", "2.000.000"],
+                                              [170019, year, 1, 51, 524111, 300000]])  # fmt: skip
+    result = run(changed, officer)
+    assert result.plan.counts == {"new": 0, "changed": 1, "unchanged": 1}
+    # The preview's old -> new: the changed amount only, formatted as the pages write amounts.
+    assert [row.changes for row in result.plan.rows] == [[["realisasi", "1.250.000", "2.000.000"]], []]
     assert stored()[("170019", 1, "521211")] == 2_000_000
 
 
