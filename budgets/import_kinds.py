@@ -41,7 +41,7 @@ from budgets.services.editability import ReturnTargets, line_lock, month_lock, r
 from budgets.views.common import satker_code_or_404
 from core.formats import excerpt, format_rupiah
 from imports.kinds import Column, ImportKind, Prefill
-from imports.plan import ImportPlan, PlannedRow
+from imports.plan import ImportPlan, PlannedRow, cell_changes
 from imports.reader import CellError, Sheet, parse_amount, parse_code, parse_int, parse_regency_code
 
 if TYPE_CHECKING:
@@ -275,7 +275,10 @@ class RealizationImport(ImportKind):
                     plan.error(number, "realisasi", locked)
                     continue
             action = "new" if old is None else ("unchanged" if old == values["realisasi"] else "changed")
-            plan.rows.append(PlannedRow(number, key, action, {**values, "line": line, "fiscal_year": fiscal_year}))
+            # (cell_changes lists only what differs: nothing for an unchanged row.)
+            changes = cell_changes({"realisasi": "realisasi"}, {"realisasi": old}, values) if old is not None else []
+            plan.rows.append(PlannedRow(number, key, action, {**values, "line": line, "fiscal_year": fiscal_year},
+                                        changes))  # fmt: skip
             accepted.append((number, values, line))
         self._check_cumulative(plan, accepted)
         return plan
@@ -328,6 +331,10 @@ class RealizationImport(ImportKind):
             satker, fiscal_year = context[key]
             realization_set(satker=satker, fiscal_year=fiscal_year, month=key[2], amounts=amounts,
                             expected_version=None, by=user, reason=reason)  # fmt: skip
+
+
+# What a changed pagu row may change, as the file names it (the preview's old -> new).
+PAGU_COLUMNS = {"pagu": "pagu", "blokir": "blokir", "kode_ro": "kode_ro"}
 
 
 class PaguImport(ImportKind):
@@ -431,15 +438,24 @@ class PaguImport(ImportKind):
                 plan.error(number, "kode_ro", _("Komponen %(component)s belum memiliki RO: isi kolom kode_ro "
                                                 "(mis. 6503.RBS.001).") % {"component": component.code})  # fmt: skip
                 continue
+            changes: list[list[str]] = []
             if line is None:
                 action = "new"
             else:
                 wanted = (values["pagu"], values["blokir"], output.pk if output else None)
                 action = "unchanged" if (line.pagu, line.blokir, line.output_id) == wanted else "changed"
+                if action == "changed":
+                    # The RO as the line has it and as it will (an empty kode_ro keeps the line's).
+                    stored_ro = outputs_by_pk[line.output_id] if line.output_id is not None else None
+                    changes = cell_changes(
+                        PAGU_COLUMNS,
+                        {"pagu": line.pagu, "blokir": line.blokir, "kode_ro": stored_ro and stored_ro.full_code},
+                        {"pagu": values["pagu"], "blokir": values["blokir"], "kode_ro": output and output.full_code},
+                    )
             plan.rows.append(PlannedRow(number, key, action, {
                 **values, "satker": satker, "fiscal_year": fiscal_year, "component": component, "account": account,
                 "output": output,
-            }))  # fmt: skip
+            }, changes))  # fmt: skip
         return plan
 
     def apply(self, plan: ImportPlan, user: User, reason: str) -> None:
@@ -543,10 +559,11 @@ class RpdImport(ImportKind):
             old = stored.get(satker_year, {}).get(key[2:])
             amount = values["rencana"]
             action = "unchanged" if (old or 0) == amount else ("new" if old is None else "changed")
+            changes = cell_changes({"rencana": "rencana"}, {"rencana": old}, values) if action == "changed" else []
             plan.rows.append(PlannedRow(number, key, action, {
                 **values, "satker": editable[values["kode_satker"]], "fiscal_year": years[values["tahun"]],
                 "spending_type": types[values["jenis_belanja"]],
-            }))  # fmt: skip
+            }, changes))  # fmt: skip
         self._check_satker_years(plan, troubled, pagu, stored, types, today)
         return plan
 

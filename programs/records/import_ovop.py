@@ -16,7 +16,7 @@ from budgets.import_kinds import REGENCY, SATKER, YEAR, regency_rows, satker_pre
 from budgets.models import FiscalYear, Regency, Satker
 from budgets.services.common import closed_year_reason
 from imports.kinds import Column, ImportKind, Prefill
-from imports.plan import ImportPlan, PlannedRow
+from imports.plan import ImportPlan, PlannedRow, cell_changes
 from imports.reader import CellError, Sheet, parse_int, parse_text
 from programs.models import CommodityGroup, OvopCoaching, Sentra
 from programs.records.services import MAX_STARS, MAX_UNITS, MIN_STARS
@@ -150,11 +150,23 @@ class OvopImport(ImportKind):
             else:
                 action = "changed" if centre_changes or coaching.stars != values["bintang"] else "unchanged"
             key = (satker.code, values["nama_sentra"], regency.kemendagri_code, fiscal_year.year)
+            changes = self._changes(values, centre, coaching, first_of_centre=first[0] == number) if (
+                action == "changed") else []  # fmt: skip
             plan.rows.append(PlannedRow(number, key, action, {
                 **values, "satker": satker, "regency": regency, "fiscal_year": fiscal_year, "centre_key": centre_key,
                 "fields": fields,
-            }))  # fmt: skip
+            }, changes))  # fmt: skip
         return plan
+
+    @staticmethod
+    def _changes(
+        values: dict[str, Any], centre: Sentra, coaching: OvopCoaching, *, first_of_centre: bool
+    ) -> list[list[str]]:
+        """The preview's old -> new of a changed row: the centre's fields on its first row in the
+        file only (where its change is counted; they are equal on its later rows), and the stars."""
+        columns = {**(CENTRE_FIELDS if first_of_centre else {}), "bintang": "bintang"}
+        old = {column: getattr(centre, field) for column, field in CENTRE_FIELDS.items()} | {"bintang": coaching.stars}
+        return cell_changes({column: column for column in columns}, old, values)
 
     @staticmethod
     def _load(parsed: list[tuple[int, dict[str, Any]]], user: User) -> _Known:
