@@ -21,7 +21,6 @@ from django.utils.translation import gettext_noop
 from openpyxl import load_workbook
 
 from core.formats import RupiahError, excerpt, format_number, parse_rupiah
-from core.messages import message_of
 from core.messages import text as msg  # (``text`` is a local name here)
 from imports.file_checks import ImportFileError
 
@@ -244,13 +243,13 @@ def parse_amount(value: Any) -> int:
         try:
             number = parse_rupiah(str(value))
         except RupiahError as error:
-            raise CellError(message_of(error)) from None
+            raise CellError(msg(error.msgid, **error.params)) from None  # keeps the msgid
     if number < 0:
         raise CellError(msg(gettext_noop("Jumlah tidak boleh negatif.")))
     try:
         return parse_rupiah(number)
     except RupiahError as error:  # a number cell of 10^15 rupiah or more
-        raise CellError(message_of(error)) from None
+        raise CellError(msg(error.msgid, **error.params)) from None  # keeps the msgid
 
 
 def parse_int(value: Any, *, low: int, high: int) -> int:
