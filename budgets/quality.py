@@ -30,12 +30,11 @@ from django.conf import settings
 from django.db.models import Count, IntegerField, Model, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils.module_loading import import_string
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from budgets.models import MonthlyReport, QualityFlag, Realization, RpdPlan, SpendingType
 from core.formats import format_rupiah
-from core.messages import month, render, spaced, words
+from core.messages import Params, month, named, render, spaced, stored_of, text, words
 
 SPIKE_MULTIPLIER = 3
 RPD_IDLE_MONTHS = 3
@@ -60,9 +59,20 @@ class Finding:
     target: Model | None = None
 
     @property
+    def target_label_message(self) -> Params:
+        """The label's msgid and parameters when it was made with ``core.messages.text``."""
+        return stored_of(self.target_label) or {}
+
+    @property
     def reason(self) -> str:
         """The reason in the active language."""
         return render(self.message, self.params)
+
+
+def _spending_type_label(spending_type: SpendingType) -> str:
+    """"52 Belanja Barang": its English name for an English reader ("%(code)s %(name)s" has
+    nothing to translate, hence no gettext_noop)."""
+    return text("%(code)s %(name)s", code=spending_type.code, name=named(spending_type.name, spending_type.name_en))
 
 
 def target_key_of(obj: Model) -> str:
@@ -140,7 +150,7 @@ def _spike_findings(report: MonthlyReport) -> list[Finding]:
     if middle is None:
         return []
     months = sum(1 for value in totals.values() if value > 0)
-    return [Finding(MONTH_SPIKE, "satker", _("Realisasi satker bulan ini"),
+    return [Finding(MONTH_SPIKE, "satker", text(gettext_noop("Realisasi satker bulan ini")),
                     *spike_reason(amount=amount, middle=middle, months=months))]  # fmt: skip
 
 
@@ -170,7 +180,7 @@ def _idle_findings(report: MonthlyReport) -> list[Finding]:
     for row in rows:
         realized[row["line__account__spending_type_id"]][row["report__month"]] = row["total"]
     return [
-        Finding(RPD_NO_REALIZATION, target_key_of(types[type_id]), f"{types[type_id].code} {types[type_id].name}",
+        Finding(RPD_NO_REALIZATION, target_key_of(types[type_id]), _spending_type_label(types[type_id]),
                 *idle_reason(spending_type=types[type_id], planned=plans, months=months), types[type_id])
         for type_id, plans in sorted(planned.items(), key=lambda item: types[item[0]].code)
         if is_idle(plans, realized.get(type_id, {}), months)
