@@ -70,7 +70,7 @@ class Finding:
 
 
 def _spending_type_label(spending_type: SpendingType) -> str:
-    """"52 Belanja Barang": its English name for an English reader ("%(code)s %(name)s" has
+    """The label "52 Belanja Barang", with the English name for an English reader ("%(code)s %(name)s" has
     nothing to translate, hence no gettext_noop)."""
     return text("%(code)s %(name)s", code=spending_type.code, name=named(spending_type.name, spending_type.name_en))
 

@@ -10,6 +10,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
+from imports.catalog import get_kind
 from imports.models import Upload
 from tests.conftest import client_for
 from tests.imports.test_upload_flow import post_file, xlsx
@@ -53,3 +54,20 @@ def test_pagu_blocked_over_pagu_reads_in_english(admin_user, dipa) -> None:
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     page = html.unescape(client.get(reverse("imports:detail", args=[upload.pk])).content.decode())
     assert "Blocked funds exceed the pagu." in page and "Blokir melebihi pagu" not in page
+
+
+def test_programme_kinds_messages_read_in_english(officer, dipa) -> None:
+    year = dipa.fiscal_year.year
+    client = client_for(officer)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    wub = [["170019", year, 1, "Rahmat Hidayat", "17.99", "Keripik pisang", None]]  # unknown regency
+    post_file(client, "wub", xlsx(wub, get_kind("wub").column_names), "wub.xlsx")
+    ikm = [["0220551017193", "Keripik Amak", "Siti Aminah", "17.71", "Jl. Soekarno-Hatta 12", "10794", -3, 5,
+            "250.000.000", "600.000.000", year]]  # fmt: skip
+    post_file(client, "ikm", xlsx(ikm, get_kind("ikm").column_names), "ikm.xlsx")
+    pages = " ".join(
+        " ".join(html.unescape(client.get(reverse("imports:detail", args=[upload.pk])).content.decode()).split())
+        for upload in Upload.objects.order_by("pk")
+    )
+    assert "Regency/city 17.99 is unknown." in pages and "tidak dikenal" not in pages
+    assert "The number of workers may not be negative." in pages and "tidak boleh negatif" not in pages
