@@ -133,7 +133,9 @@ def idle_reason(
     *, spending_type: SpendingType, planned: Mapping[int, int], months: Sequence[int]
 ) -> tuple[str, dict[str, Any]]:
     plans = words([spaced(month(m), format_rupiah(planned[m])) for m in months])
-    return IDLE_REASON, {"type": f"{spending_type.code} {spending_type.name}", "plans": plans, "count": len(months)}
+    # The type's English name for an English reader, as on the flag's label.
+    kind = spaced(spending_type.code, named(spending_type.name, spending_type.name_en))
+    return IDLE_REASON, {"type": kind, "plans": plans, "count": len(months)}
 
 
 # -- the collector -------------------------------------------------------------------------------
