@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 from django.db import IntegrityError, connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 from simple_history.utils import bulk_create_with_history
 
 from accounts import permissions
@@ -32,6 +32,7 @@ from accounts.scoping import scoped
 from budgets.import_kinds import REGENCY, amount_help, regency_rows, satker_prefill
 from budgets.models import Province, Regency, Satker
 from budgets.region_lookup import RegionMap
+from core.messages import text as msg  # an upload keeps the msgid (imports/errors.py)
 from imports.file_checks import ImportFileError
 from imports.kinds import Column, ImportKind, Prefill
 from imports.plan import PREVIEW_ROWS, ImportPlan, PlannedRow, cell_changes, without_cyclic_gc
@@ -181,22 +182,22 @@ def parse_workers(value: Any) -> int:
         return 0
     number = _whole_number(value)
     if number is None:
-        raise CellError(_("Isi dengan bilangan bulat, mis. 12."))
+        raise CellError(msg(gettext_noop("Isi dengan bilangan bulat, mis. 12.")))
     if number < 0:
-        raise CellError(_("Jumlah tenaga kerja tidak boleh negatif."))
+        raise CellError(msg(gettext_noop("Jumlah tenaga kerja tidak boleh negatif.")))
     if number > MAX_WORKERS:
-        raise CellError(_("Jumlah tenaga kerja terlalu besar; periksa kembali isian."))
+        raise CellError(msg(gettext_noop("Jumlah tenaga kerja terlalu besar; periksa kembali isian.")))
     return number
 
 
 def year_parser(today: dt.date) -> Callable[[Any], int]:
     def parse_data_year(value: Any) -> int:
         if value is None:
-            raise CellError(_("Isi tahun pendataan."))
+            raise CellError(msg(gettext_noop("Isi tahun pendataan.")))
         year = _whole_number(value)
         if year is None or not FIRST_DATA_YEAR <= year <= today.year:
-            raise CellError(_("Tahun pendataan harus antara %(first)s dan %(last)s.")
-                            % {"first": FIRST_DATA_YEAR, "last": today.year})  # fmt: skip
+            raise CellError(msg(gettext_noop("Tahun pendataan harus antara %(first)s dan %(last)s."),
+                                first=FIRST_DATA_YEAR, last=today.year))  # fmt: skip
         return year
 
     return parse_data_year
@@ -291,7 +292,7 @@ def chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
 
 
 def _duplicate_message(first_row: int) -> str:
-    return _("Baris ganda: sama dengan baris %(row)s.") % {"row": first_row}
+    return msg(gettext_noop("Baris ganda: sama dengan baris %(row)s."), row=first_row)
 
 
 # -- the importer --------------------------------------------------------------------------------
