@@ -145,6 +145,13 @@ backup: $(STAMPS)/python-deps
 restore: $(STAMPS)/python-deps
 	$(PY) manage.py restore_db $(if $(FILE),"$(FILE)") $(if $(filter 1 yes true,$(FORCE)),--noinput)
 
+# Start the demo again: deletes every row of the database DATABASE_URL names (SQLite or
+# PostgreSQL) and loads master data, demo accounts and demo data again (manage.py reset_demo);
+# asks first unless FORCE=1, refuses in production mode.
+.PHONY: demo-reset
+demo-reset: migrate
+	$(PY) manage.py reset_demo $(if $(filter 1 yes true,$(FORCE)),--noinput)
+
 # Load test (not part of `make test`): gunicorn in production mode on PostgreSQL, the dashboard and
 # every report page for LOAD_SECONDS at LOAD_CONNECTIONS connections as signed-in demo users; exit
 # 1 on any error or 5xx. Its own database (created, migrated and given the demo data when empty).

@@ -5,12 +5,16 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from budgets.models import Province, Satker
+from core.filters import FilterSet
 
 
-class SatkerFilter(django_filters.FilterSet):
+class SatkerFilter(FilterSet):
     q = django_filters.CharFilter(label=_("Cari kode atau nama"), method="search")
     province = django_filters.ModelChoiceFilter(
-        label=_("Provinsi"), queryset=Province.objects.all(), field_name="province"
+        label=_("Provinsi"),
+        queryset=Province.objects.all(),
+        field_name="province",
+        empty_label=_("Semua provinsi"),
     )
     is_central = django_filters.BooleanFilter(label=_("Unit pusat"))
 

@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from budgets.models import Account, BudgetComponent, BudgetLine, BudgetRevision
-from core.formats import RupiahError, format_number, parse_rupiah
+from core.formats import MONTH_NAMES, RupiahError, format_number, parse_rupiah
 
 
 class RupiahInput(forms.TextInput):
@@ -70,15 +70,25 @@ class RpdGridForm(forms.Form):
     browser posts for them, the form keeps their initial (stored) amount."""
 
     def __init__(
-        self, *args: Any, spending_type_ids: list[int], frozen_months: range = range(1, 1), **kwargs: Any
+        self,
+        *args: Any,
+        spending_type_ids: list[int],
+        frozen_months: range = range(1, 1),
+        names: dict[int, str] | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.spending_type_ids = spending_type_ids
+        names = names or {}
         for st in spending_type_ids:
             for month in range(1, 13):
+                # The grid shows no <label> per cell (the row and column headers say it to the
+                # eye): a screen reader hears the spending type and the month from aria-label.
+                name = f"{names.get(st, st)}, {MONTH_NAMES[month]}"
                 self.fields[rpd_field_name(st, month)] = RupiahField(
-                    required=False, label=f"{st}-{month}", disabled=month in frozen_months
-                )
+                    required=False, label=name, disabled=month in frozen_months,
+                    widget=RupiahInput(attrs={"aria-label": name}),
+                )  # fmt: skip
 
     def plan(self) -> dict[tuple[int, int], int]:
         return {

@@ -27,6 +27,7 @@ from budgets.models import (
     MonthlyReport,
     Output,
     Realization,
+    Regency,
     RpdPlan,
     Satker,
     SatkerAuthority,
@@ -98,6 +99,15 @@ REGENCY = Column(
     "kode_kabkota", gettext_lazy("Kode kabupaten/kota Kemendagri, mis. 17.71 (1771 juga dibaca)."),
     parse_regency_code, text=True, example="17.71",
 )  # fmt: skip
+
+
+def regency_rows(user: User) -> list[tuple[str, str, str]]:
+    """The code sheet of a template with REGENCY (ImportKind.regency_rows): an officer's own
+    province's regencies, every one for the directorate (the rows' rules check the year's map)."""
+    regencies = Regency.objects.select_related("province").order_by("kemendagri_code")
+    if not permissions.reads_all_provinces(user):
+        regencies = regencies.filter(province_id=user.province_id)
+    return [(r.kemendagri_code, r.name, r.province.name) for r in regencies]
 
 
 # -- the template's satker -----------------------------------------------------------------------

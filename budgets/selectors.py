@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
+from django.db.models.expressions import CombinedExpression
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.scoping import scoped
 from budgets.models import (
@@ -30,6 +33,35 @@ def current_fiscal_year() -> FiscalYear | None:
     return FiscalYear.objects.filter(year__lte=timezone.localdate().year).order_by("-year").first()
 
 
+@dataclass(frozen=True)
+class YearOption:
+    """A fiscal year as the year pickers offer it."""
+
+    fiscal_year: FiscalYear
+    has_data: bool  # budget lines (a DIPA) or monthly reports
+
+    @property
+    def year(self) -> int:
+        return self.fiscal_year.year
+
+    @property
+    def label(self) -> str:
+        return str(self.year) if self.has_data else _("%(year)s (belum ada data)") % {"year": self.year}
+
+
+def year_options() -> list[YearOption]:
+    """Every fiscal year for a year picker: the years that have data first, newest first, then the
+    years without any (the master data lists fiscal years ahead of their DIPA), newest first and
+    labelled "(belum ada data)". One query. The one helper of every year picker (the dashboard,
+    the reports' filter bar, the ledger), so they all offer the years in the same order."""
+    years = FiscalYear.objects.annotate(
+        has_data=Exists(BudgetLine.objects.filter(fiscal_year=OuterRef("pk")))
+        | Exists(MonthlyReport.objects.filter(fiscal_year=OuterRef("pk")))
+    ).order_by("-year")
+    options = [YearOption(fiscal_year, bool(fiscal_year.has_data)) for fiscal_year in years]
+    return [option for option in options if option.has_data] + [option for option in options if not option.has_data]
+
+
 def satker_count_by_authority(*, user, fiscal_year: FiscalYear) -> list[tuple[str, str, int]]:
     """(code, label, number of satkers) for each authority in ``fiscal_year``, within the user's scope."""
     counts = dict(
@@ -47,7 +79,7 @@ def realization_grid(*, satker: Satker, fiscal_year: FiscalYear, month: int) -> 
     in_year = Q(realizations__report__fiscal_year=fiscal_year)
     lines = list(
         BudgetLine.objects.filter(satker=satker, fiscal_year=fiscal_year)
-        .select_related("component", "account", "output__output_class__activity")
+        .select_related("component", "account__spending_type", "output__output_class__activity")
         .annotate(
             before=Coalesce(Sum("realizations__amount", filter=in_year & Q(realizations__report__month__lt=month)), 0),
             this_month=Coalesce(Sum("realizations__amount", filter=in_year & Q(realizations__report__month=month)), 0),
@@ -101,6 +133,12 @@ def pagu_summary(*, satker: Satker, fiscal_year: FiscalYear) -> dict[str, int]:
     return {**totals, "pagu_efektif": totals["pagu"] - totals["blokir"]}
 
 
+def effective_pagu() -> CombinedExpression:
+    """A budget line's effective pagu (pagu - blokir: ``BudgetLine.pagu_efektif``) as an
+    expression, for sums in the database."""
+    return F("pagu") - F("blokir")
+
+
 def effective_pagu_by_type(lines: QuerySet[BudgetLine]) -> dict[tuple[int, int], dict[int, int]]:
     """The effective pagu (pagu - blokir) per spending type id of each satker-year of ``lines``,
     keyed (satker id, fiscal year id); a type whose lines are all blocked is there with 0. The RPD
@@ -109,7 +147,7 @@ def effective_pagu_by_type(lines: QuerySet[BudgetLine]) -> dict[tuple[int, int],
     for satker_id, year_id, type_id, total in (
         lines.order_by()
         .values("satker", "fiscal_year", "account__spending_type")
-        .annotate(total=Sum(F("pagu") - F("blokir")))
+        .annotate(total=Sum(effective_pagu()))
         .values_list("satker", "fiscal_year", "account__spending_type", "total")
     ):
         pagu[(satker_id, year_id)][type_id] = total

@@ -29,6 +29,7 @@ urlpatterns = [
     path("obstacles/", quarterly.ObstacleBoardView.as_view(), name="obstacles"),
     path("monthly-reports/", review.MonthlyReportListView.as_view(), name="report-list"),
     path("monthly-reports/<int:pk>/", review.report_detail, name="report-detail"),
+    path("monthly-reports/batch/", review.report_batch_view, name="report-batch"),
     path("monthly-reports/<int:pk>/pdf/", documents.report_pdf, name="report-pdf"),
     path("monthly-reports/<int:pk>/xlsx/", documents.report_xlsx, name="report-xlsx"),
     path("monthly-reports/<int:pk>/submit/", review.report_submit_view, name="report-submit"),

@@ -2,7 +2,10 @@
 the one home of the Indonesian number format.
 
 Input accepts plain digits or the Indonesian style (`1.250.000`, `Rp 1.250.000`, `1.250.000,00`);
-amounts are whole rupiah, so a non-zero fraction is refused rather than rounded away.
+amounts are whole rupiah, so a non-zero fraction is refused rather than rounded away. Commas as
+thousands separators (`1,250,000`, as a spreadsheet set to English shows it) are read when they
+cannot mean anything else: two or more groups of three, or a `.00` after them; a single group
+(`1,250`: 1.250 rupiah, or 1 rupiah 25 sen the Indonesian way?) is refused with what to type.
 """
 
 from __future__ import annotations
@@ -35,6 +38,8 @@ MAX_RUPIAH = 10**15  # a quadrillion rupiah: far above any DIPA, well inside Big
 
 _GROUPED = re.compile(r"[0-9]{1,3}(\.[0-9]{3})+")
 _PLAIN = re.compile(r"[0-9]+")
+# Comma thousands separators, optionally with a fraction after a point: "1,250,000", "1,250.00".
+_COMMA_GROUPED = re.compile(r"([0-9]{1,3}(?:,[0-9]{3})+)(?:\.([0-9]{1,2}))?")
 
 
 class RupiahError(ValueError):
@@ -52,11 +57,36 @@ def parse_rupiah(text: str | int | None) -> int:
             return 0
         if cleaned.startswith("-"):
             raise RupiahError(_("Jumlah tidak boleh negatif."))
-        whole, _sep, fraction = cleaned.partition(",")
+        english = _COMMA_GROUPED.fullmatch(cleaned)
+        if english:
+            groups, fraction = english.group(1), english.group(2) or ""
+            if groups.count(",") == 1 and not english.group(2):
+                # "1,250": the Indonesian reading (1 rupiah 25 sen) and the English one (1.250
+                # rupiah) differ by a thousand times; guessing would store a wrong amount.
+                raise RupiahError(
+                    _("'%(value)s' bisa dibaca %(thousands)s rupiah atau %(units)s rupiah lebih sen. Tulis "
+                      "%(thousands)s atau %(plain)s (titik sebagai pemisah ribuan, tanpa koma).")
+                    % {"value": excerpt(text), "thousands": groups.replace(",", "."),
+                       "units": groups.partition(",")[0], "plain": groups.replace(",", "")}
+                )  # fmt: skip
+            whole = groups.replace(",", ".")  # the Indonesian grouping, read below
+        else:
+            whole, _sep, fraction = cleaned.partition(",")
         # ASCII digits only, and never int() on the typed text: "²".isdigit() is true but int()
         # refuses it, and int() refuses more than 4.300 digits (both were server errors).
-        if fraction and (not _PLAIN.fullmatch(fraction) or fraction.strip("0")):
-            raise RupiahError(_("Jumlah harus rupiah bulat (tanpa sen)."))
+        if fraction and not _PLAIN.fullmatch(fraction):  # "1,250.000", "1,25,000": no reading is safe
+            raise RupiahError(
+                _("'%(value)s' bukan jumlah rupiah; tulis angka saja, mis. 1250000 atau 1.250.000.")
+                % {"value": excerpt(text)}
+            )
+        if fraction.strip("0"):
+            raise RupiahError(
+                _(
+                    "Jumlah harus rupiah bulat, tanpa sen: '%(value)s' memuat sen. Tulis rupiah saja, mis. "
+                    "1.250.000 (titik sebagai pemisah ribuan)."
+                )
+                % {"value": excerpt(text)}
+            )
         if not (_PLAIN.fullmatch(whole) or _GROUPED.fullmatch(whole)):
             raise RupiahError(
                 _("'%(value)s' bukan jumlah rupiah; tulis angka saja, mis. 1250000 atau 1.250.000.")

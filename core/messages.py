@@ -78,3 +78,55 @@ def render(msgid: str, params: Mapping[str, Any] | None = None) -> str:
     if not params:
         return text
     return text % {key: render_value(value) for key, value in params.items()}
+
+
+class MessageText(str):
+    """A message rendered in the language active when it was made, that remembers its msgid and
+    parameters (``stored``) so that whoever reads it later gets it in their own language. It is a
+    ``str`` so the code that only passes messages along (excerpts, logs, exceptions) needs no
+    change; ``str(value)`` drops ``stored`` (Python copies a str subclass), hence ``stored_of``."""
+
+    stored: Params
+
+    def __new__(cls, rendered: str, stored: Params) -> MessageText:
+        value = super().__new__(cls, rendered)
+        value.stored = stored
+        return value
+
+    def __reduce__(self) -> tuple:  # pickled (cached, queued) with what it remembers
+        return (MessageText, (str(self), self.stored))
+
+
+def text(msgid: str, **params: Any) -> MessageText:
+    """``render(msgid, params)`` that keeps ``message(msgid, **params)``: mark ``msgid`` with
+    ``gettext_noop`` so that makemessages collects it."""
+    return MessageText(render(msgid, params), message(msgid, **params))
+
+
+def stored_of(value: Any) -> Params | None:
+    """The stored form of a message: a MessageText's (or an exception carrying one), else None
+    (a plain sentence: it is kept, and shown, as written)."""
+    if isinstance(value, BaseException):
+        value = value.args[0] if value.args else None
+    return value.stored if isinstance(value, MessageText) else None
+
+
+def message_of(error: BaseException) -> str:
+    """An exception's message, the MessageText itself when it carries one (``str(error)`` would
+    copy it into a plain str)."""
+    first = error.args[0] if error.args else None
+    return first if isinstance(first, MessageText) else str(error)
+
+
+def render_stored(stored: Any, fallback: str) -> str:
+    """A stored message in the active language; ``fallback`` (the text as it was written) for a
+    row stored before messages were kept as msgid and parameters, or one that no longer renders
+    (a parameter renamed since)."""
+    if not isinstance(stored, Mapping) or "msg" not in stored:
+        return fallback
+    try:
+        rendered = render_value(stored)
+    except (KeyError, TypeError, ValueError):
+        return fallback
+    # A placeholder left unfilled (its parameters were lost): the written text reads better.
+    return fallback if "%(" in rendered else rendered

@@ -22,7 +22,7 @@ from budgets.calendar import as_of_month
 from budgets.models import FiscalYear, Satker
 from budgets.reports.queries import RealizationFilter
 from budgets.reports.ro import ro_progress_by_province
-from budgets.selectors import satker_count_by_authority
+from budgets.selectors import YearOption, satker_count_by_authority, year_options
 from core import fresh_cache
 from dashboard.figures import (
     directorate_dashboard,
@@ -81,7 +81,8 @@ def _default_year(years: list[FiscalYear], today_year: int) -> FiscalYear | None
 @data_access_required()
 def home(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    years = list(FiscalYear.objects.order_by("-year"))
+    options = year_options()  # the picker's order: years with data first (budgets.selectors)
+    years = [option.fiscal_year for option in options]
     form = DashboardFilterForm(request.GET, years=[fiscal_year.year for fiscal_year in years])
     if not form.is_valid():
         return bad_request(request, form)
@@ -89,17 +90,18 @@ def home(request: HttpRequest) -> HttpResponse:
     fiscal_year = next((fy for fy in years if fy.year == wanted), None) if wanted else _default_year(years, today.year)
     # The figures are the page's whole cost and depend only on the data, the date, the language,
     # the query and what the user may see: cached under the data version (never stale).
-    body = fresh_cache.cached(request, "home", lambda: _dashboard_body(request, form, years, fiscal_year, today),
+    body = fresh_cache.cached(request, "home", lambda: _dashboard_body(request, form, options, fiscal_year, today),
                               params=form.fields)  # fmt: skip
     return render(request, "home.html", {"fiscal_year": fiscal_year, **body})
 
 
-def _dashboard_body(request: HttpRequest, form: DashboardFilterForm, years: list[FiscalYear],
+def _dashboard_body(request: HttpRequest, form: DashboardFilterForm, options: list[YearOption],
                     fiscal_year: FiscalYear | None, today: date) -> dict[str, object]:  # fmt: skip
     """The dashboard under the page title, rendered, and whether it draws charts."""
     user = request.user
     language = translation.get_language() or "id"
-    context: dict[str, object] = {"fiscal_year": fiscal_year, "form": form, "years": years}
+    years = [option.fiscal_year for option in options]
+    context: dict[str, object] = {"fiscal_year": fiscal_year, "form": form, "years": options}
     if fiscal_year is not None:
         provinces = provinces_by_code()
         # One ranking for the page: the narrative, the KPI card and the officer's rank quote it.
@@ -107,9 +109,11 @@ def _dashboard_body(request: HttpRequest, form: DashboardFilterForm, years: list
         figures = narrative_for(fiscal_year=fiscal_year, user=user, today=today, provinces=provinces,
                                 ranking=provincial)  # fmt: skip
         programmes = _programmes(figures)
-        context["narrative_id"] = _paragraphs(figures, programmes, "id")
-        if language.startswith("en"):
-            context["narrative_en"] = _paragraphs(figures, programmes, "en")
+        # The narrative in the reader's language only: an English reader got the Indonesian text
+        # first (and the English under it), which read as an untranslated page. The other
+        # language stays a download away. The cached body's key holds the language (fresh_cache).
+        context["narrative_language"] = narrative_language = "en" if language.startswith("en") else "id"
+        context["narrative"] = _paragraphs(figures, programmes, narrative_language)
     if permissions.of_a_province(user):
         context["province"] = user.province
         if fiscal_year is not None:
@@ -144,7 +148,7 @@ def _dashboard_body(request: HttpRequest, form: DashboardFilterForm, years: list
 @data_access_required()
 def narrative(request: HttpRequest) -> HttpResponse:
     """The year's realization and programme output summary as a plain-text file, in Indonesian
-    (default) or English."""
+    or English (default: the reader's language)."""
     today = timezone.localdate()
     years = list(FiscalYear.objects.order_by("-year"))
     form = NarrativeForm(request.GET, years=[fiscal_year.year for fiscal_year in years])
@@ -154,7 +158,8 @@ def narrative(request: HttpRequest) -> HttpResponse:
     fiscal_year = next((fy for fy in years if fy.year == wanted), None) if wanted else _default_year(years, today.year)
     if fiscal_year is None:
         return render(request, "400.html", {"messages_400": [_("Belum ada tahun anggaran.")]}, status=400)
-    language = form.cleaned_data["lang"] or "id"
+    # Without ``lang``, the reader's language (the interface's).
+    language = form.cleaned_data["lang"] or ("en" if (translation.get_language() or "").startswith("en") else "id")
     figures = narrative_for(fiscal_year=fiscal_year, user=request.user, today=today)
     text = "\n\n".join(_paragraphs(figures, _programmes(figures), language)) + "\n"
     response = HttpResponse(text, content_type="text/plain; charset=utf-8")

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
-from simple_history.utils import bulk_create_with_history
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from accounts.demo import DEMO_PASSWORD
 from accounts.roles import PROFILES, Role
@@ -33,11 +33,21 @@ def signatory(role: str, province: Province | None) -> dict[str, str]:
     return {"first_name": "Kepala Dinas", "last_name": province.name, "nip": f"197501012000031{province.bps_code:0>3}"}
 
 
+# The demo accounts' addresses: the reserved .example domain (RFC 2606) can never reach anyone,
+# yet every notification of the demo has an addressee (the development console shows the mail).
+DEMO_EMAIL_DOMAIN = "demo.ikma.example"
+
+
+def demo_email(username: str) -> str:
+    return f"{username}@{DEMO_EMAIL_DOMAIN}"
+
+
 @transaction.atomic
 def demo_users_create(*, password: str = DEMO_PASSWORD) -> list[DemoAccount]:
     """Every demo account that does not exist yet. Existing accounts are left as they are (a
-    changed password stays changed); the password is hashed once and shared, which keeps a
-    repeated ``make run`` fast."""
+    changed password stays changed) but for an empty e-mail address, which gets the demo one
+    (accounts made before the demo had addresses); the password is hashed once and shared, which
+    keeps a repeated ``make run`` fast."""
     user_model = get_user_model()
     provinces = list(Province.objects.order_by("bps_code"))
     wanted = []
@@ -53,7 +63,11 @@ def demo_users_create(*, password: str = DEMO_PASSWORD) -> list[DemoAccount]:
         created = username not in existing
         if created:
             to_create.append(user_model(username=username, role=role, province=province, password=password_hash,
-                                        **signatory(role, province)))  # fmt: skip
+                                        email=demo_email(username), **signatory(role, province)))  # fmt: skip
         accounts.append(DemoAccount(username, Role(role).label, province.name if province else "semua", created))
     bulk_create_with_history(to_create, user_model, default_change_reason="demo_users_create")
+    without_address = list(user_model.objects.filter(username__in=existing, email=""))
+    for user in without_address:
+        user.email = demo_email(user.username)
+    bulk_update_with_history(without_address, user_model, ["email"], default_change_reason="demo_users_create")
     return accounts

@@ -8,6 +8,7 @@ SECRET_KEY and ALLOWED_HOSTS are required and the transport/cookie hardening is 
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -270,11 +271,16 @@ IMPORT_REFUSED_RETENTION_DAYS = env.int("IMPORT_REFUSED_RETENTION_DAYS", default
 IMPORT_STUCK_MINUTES = env.int("IMPORT_STUCK_MINUTES", default=15)
 TASKS = {"default": {"BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}}
 
+# Development (``make run``, the demo) prints e-mail on the console unless a mail server is named
+# (EMAIL_HOST): the demo accounts' addresses (@demo.ikma.example) reach no one either way. The
+# outbox (core.OutgoingMail) sends through whichever backend this is.
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 EMAIL_BACKEND = env.str(
     "DJANGO_EMAIL_BACKEND",
     default=(
         "django.core.mail.backends.smtp.EmailBackend"
-        if IS_PRODUCTION
+        if IS_PRODUCTION or "EMAIL_HOST" in os.environ
         else "django.core.mail.backends.console.EmailBackend"
     ),
 )

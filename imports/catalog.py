@@ -20,6 +20,7 @@ KINDS: dict[str, str] = {
     "wub": "programs.records.import_kinds.NewEntrepreneurImport",
     "ovop": "programs.records.import_ovop.OvopImport",
     "fasilitasi": "programs.records.import_kinds.FacilitationImport",
+    "kemiskinan": "programs.records.import_kinds.PovertyActivityImport",
     "capaian_ro": "budgets.import_ro.OutputAchievementImport",
 }
 

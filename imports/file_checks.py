@@ -14,9 +14,10 @@ from pathlib import Path
 from typing import BinaryIO
 
 from django.conf import settings
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from core.formats import format_megabytes
+from core.messages import text
 
 ZIP_SIGNATURE = b"PK\x03\x04"
 # Compound File Binary: the container of the old .xls format and of encrypted OOXML files.
@@ -50,29 +51,40 @@ def check_xlsx(source: str | Path | BinaryIO, limits: Limits | None = None) -> N
         size = handle.tell()
         handle.seek(0)
         if size == 0:
-            raise ImportFileError(_("Berkas kosong."))
+            raise ImportFileError(text(gettext_noop("Berkas kosong.")))
         if size > limits.max_bytes:
             raise ImportFileError(
-                _("Berkas %(size)s MB melebihi batas %(limit)s MB; bagi menjadi beberapa berkas.")
-                % {"size": format_megabytes(size), "limit": format_megabytes(limits.max_bytes)}
+                text(
+                    gettext_noop("Berkas %(size)s MB melebihi batas %(limit)s MB; bagi menjadi beberapa berkas."),
+                    size=format_megabytes(size),
+                    limit=format_megabytes(limits.max_bytes),
+                )
             )
         head = handle.read(8)
         if head.startswith(CFB_SIGNATURE):
             handle.seek(0)
             if ENCRYPTED_MARKER in handle.read(min(size, 1024 * 1024)):
                 raise ImportFileError(
-                    _("Berkas dilindungi kata sandi; buka di Excel, hapus kata sandinya, lalu unggah lagi.")
+                    text(
+                        gettext_noop(
+                            "Berkas dilindungi kata sandi; buka di Excel, hapus kata sandinya, lalu unggah lagi."
+                        )
+                    )
                 )
-            raise ImportFileError(_("Berkas berformat .xls lama; buka di Excel lalu simpan sebagai .xlsx."))
+            raise ImportFileError(
+                text(gettext_noop("Berkas berformat .xls lama; buka di Excel lalu simpan sebagai .xlsx."))
+            )
         if not head.startswith(ZIP_SIGNATURE):
             raise ImportFileError(
-                _("Berkas bukan berkas Excel .xlsx (mungkin CSV atau berkas lain yang diganti namanya).")
+                text(
+                    gettext_noop("Berkas bukan berkas Excel .xlsx (mungkin CSV atau berkas lain yang diganti namanya).")
+                )
             )
         handle.seek(0)
         try:
             archive = zipfile.ZipFile(handle)
         except zipfile.BadZipFile:
-            raise ImportFileError(_("Berkas .xlsx rusak dan tidak dapat dibuka.")) from None
+            raise ImportFileError(text(gettext_noop("Berkas .xlsx rusak dan tidak dapat dibuka."))) from None
         with archive:
             _check_parts(archive, limits)
     finally:
@@ -86,21 +98,24 @@ def _check_parts(archive: zipfile.ZipFile, limits: Limits) -> None:
     entries = archive.infolist()
     names = {entry.filename.lower() for entry in entries}
     if "[content_types].xml" not in names:
-        raise ImportFileError(_("Berkas bukan berkas Excel .xlsx (tidak ada [Content_Types].xml)."))
+        raise ImportFileError(text(gettext_noop("Berkas bukan berkas Excel .xlsx (tidak ada [Content_Types].xml).")))
     if any(name.rsplit("/", 1)[-1] in MACRO_PARTS for name in names):
-        raise ImportFileError(_("Berkas berisi makro (.xlsm); simpan sebagai .xlsx tanpa makro."))
+        raise ImportFileError(text(gettext_noop("Berkas berisi makro (.xlsm); simpan sebagai .xlsx tanpa makro.")))
     total = 0
     for entry in entries:
         total += entry.file_size
         if entry.file_size > limits.max_ratio * max(entry.compress_size, 1) and entry.file_size > 1024 * 1024:
             raise ImportFileError(
-                _("Berkas ditolak: isinya mengembang tidak wajar saat dibuka (kemungkinan zip bomb).")
+                text(gettext_noop("Berkas ditolak: isinya mengembang tidak wajar saat dibuka (kemungkinan zip bomb)."))
             )
     if total > limits.max_uncompressed:
         raise ImportFileError(
-            _("Berkas ditolak: isinya %(size)s MB setelah dibuka, melebihi batas %(limit)s MB.")
-            % {"size": total // 1024 // 1024, "limit": limits.max_uncompressed // 1024 // 1024}
+            text(
+                gettext_noop("Berkas ditolak: isinya %(size)s MB setelah dibuka, melebihi batas %(limit)s MB."),
+                size=total // 1024 // 1024,
+                limit=limits.max_uncompressed // 1024 // 1024,
+            )
         )
     content_types = archive.read(next(e for e in entries if e.filename.lower() == "[content_types].xml"))
     if MACRO_CONTENT_TYPE in content_types:
-        raise ImportFileError(_("Berkas berisi makro (.xlsm); simpan sebagai .xlsx tanpa makro."))
+        raise ImportFileError(text(gettext_noop("Berkas berisi makro (.xlsm); simpan sebagai .xlsx tanpa makro.")))

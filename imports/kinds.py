@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Can
+from core.messages import message_of
 from imports.plan import ImportPlan
 from imports.reader import CellError, Sheet
 
@@ -72,6 +73,16 @@ class ImportKind:
         """The template's rows for this user (``query``: the template link's parameters)."""
         return Prefill()
 
+    # The column holding a Kemendagri regency code, if the kind has one: its template gets the
+    # sheet of codes (regency_rows) and a dropdown on that column.
+    regency_column: str | None = None
+
+    def regency_rows(self, user: User) -> list[tuple[str, str, str]] | None:
+        """(code, name, province) of the regencies this user's rows may name, for the template's
+        code sheet; None for a kind without a regency column. The engine cannot read regencies
+        itself (they are the budgets app's, a layer above): the kind's app answers."""
+        return None
+
     def read_cells(self, plan: ImportPlan, number: int, cells: dict[str, Any]) -> dict[str, Any]:
         """The value of each column whose cell reads; each cell that does not is reported and left out."""
         values: dict[str, Any] = {}
@@ -79,7 +90,7 @@ class ImportKind:
             try:
                 values[column.name] = column.parse(cells.get(column.name))
             except CellError as error:
-                plan.error(number, column.name, str(error))
+                plan.error(number, column.name, message_of(error))  # keeps its msgid (imports/errors.py)
         return values
 
     def parse_cells(self, plan: ImportPlan, number: int, cells: dict[str, Any]) -> dict[str, Any] | None:

@@ -56,7 +56,8 @@ class Upload(models.Model):
     skipped_count = models.PositiveIntegerField(_("dilewati"), default=0)
     error_count = models.PositiveIntegerField(_("jumlah kesalahan"), default=0)
     # Every error as [row, column, message]; the planned rows (first PREVIEW_ROWS) as
-    # [row, action, description] for the preview.
+    # [row, action, description, changes] for the preview (changes: [[column, old, new], ...] of a
+    # changed row; previews stored before that have three items).
     errors = models.JSONField(default=list, blank=True)
     preview = models.JSONField(default=list, blank=True)
     checked_at = models.DateTimeField(_("diperiksa"), null=True, blank=True)

@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import gc
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
+from django.utils.translation import gettext as _
+
+from core.formats import format_number
 from imports.reader import RowError
 
 
@@ -19,6 +23,32 @@ class PlannedRow:
     key: tuple
     action: str  # "new" | "changed" | "unchanged"
     values: dict[str, Any]
+    # A changed row: each column whose value changes, as [column, old, new] (shown text); the
+    # preview strikes the old value through. Columns that stay the same are not listed.
+    changes: list[list[str]] = field(default_factory=list)
+
+
+def shown(value: Any) -> str:
+    """A value as the preview shows it: amounts with Indonesian separators, dates as dd-mm-yyyy,
+    a related object by its name, nothing as "-"."""
+    if value is None or value == "":
+        return "-"
+    if isinstance(value, bool):
+        return _("Ya") if value else _("Tidak")
+    if isinstance(value, int):
+        return format_number(value)
+    if isinstance(value, date):
+        return value.strftime("%d-%m-%Y")
+    return str(value)
+
+
+def cell_changes(columns: Mapping[str, str], old: Mapping[str, Any], new: Mapping[str, Any]) -> list[list[str]]:
+    """[column, old, new] for each field (``columns``: field -> the file's column) whose value differs."""
+    return [
+        [column, shown(old.get(name)), shown(new.get(name))]
+        for name, column in columns.items()
+        if name in new and old.get(name) != new.get(name)
+    ]
 
 
 @dataclass

@@ -17,9 +17,11 @@ from typing import Any
 from xml.etree.ElementTree import ParseError
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from openpyxl import load_workbook
 
 from core.formats import RupiahError, excerpt, format_number, parse_rupiah
+from core.messages import text as msg  # (``text`` is a local name here)
 from imports.file_checks import ImportFileError
 
 
@@ -76,7 +78,11 @@ def read_sheet(
         return _read_sheet(path, columns=columns, max_rows=max_rows, progress=progress, optional=optional)
     except DAMAGED_WORKBOOK:
         raise ImportFileError(
-            _("Berkas .xlsx rusak atau bukan buku kerja Excel; buka di Excel lalu simpan ulang sebagai .xlsx.")
+            msg(
+                gettext_noop(
+                    "Berkas .xlsx rusak atau bukan buku kerja Excel; buka di Excel lalu simpan ulang sebagai .xlsx."
+                )
+            )
         ) from None
 
 
@@ -98,13 +104,15 @@ def _read_sheet(
         sheet = workbook.worksheets[0] if workbook.worksheets else None
         result = Sheet(columns=columns)
         if sheet is None:
-            result.errors.append(RowError(0, "", _("Berkas tidak berisi lembar kerja.")))
+            result.errors.append(RowError(0, "", msg(gettext_noop("Berkas tidak berisi lembar kerja."))))
             return result
         rows = sheet.iter_rows(values_only=True)
         header = next(rows, None)
         if header is None or not any(normalize_header(cell) for cell in header):
             result.errors.append(
-                RowError(1, "", _("Baris 1 harus berisi judul kolom: %(cols)s.") % {"cols": ", ".join(columns)})
+                RowError(
+                    1, "", msg(gettext_noop("Baris 1 harus berisi judul kolom: %(cols)s."), cols=", ".join(columns))
+                )
             )
             return result
         names = [normalize_header(cell) for cell in header]
@@ -131,15 +139,21 @@ def _read_sheet(
                     RowError(
                         number,
                         "",
-                        _("Berkas berisi lebih dari %(max)s baris data; bagi menjadi beberapa berkas.")
-                        % {"max": format_number(max_rows)},
+                        msg(
+                            gettext_noop("Berkas berisi lebih dari %(max)s baris data; bagi menjadi beberapa berkas."),
+                            max=format_number(max_rows),
+                        ),
                     )
                 )
                 break
             result.rows.append((number, cells))
         if not result.rows and not result.errors:
             result.errors.append(
-                RowError(0, "", _("Berkas tidak berisi baris data; isi data mulai baris 2, di bawah judul kolom."))
+                RowError(
+                    0,
+                    "",
+                    msg(gettext_noop("Berkas tidak berisi baris data; isi data mulai baris 2, di bawah judul kolom.")),
+                )
             )
         return result
     finally:
@@ -157,9 +171,9 @@ def _check_header_lengths(names: list[str], result: Sheet) -> None:
     for position, name in enumerate(names, start=1):
         if len(name) > MAX_HEADER_CHARS:
             result.errors.append(
-                RowError(1, "", _("Judul kolom ke-%(position)s terlalu panjang (%(length)s karakter, paling panjang "
-                                  "%(max)s); baris 1 hanya berisi judul kolom.")
-                         % {"position": position, "length": format_number(len(name)), "max": MAX_HEADER_CHARS})
+                RowError(1, "", msg(gettext_noop("Judul kolom ke-%(position)s terlalu panjang (%(length)s karakter, "
+                                                 "paling panjang %(max)s); baris 1 hanya berisi judul kolom."),
+                                    position=position, length=format_number(len(name)), max=MAX_HEADER_CHARS))
             )  # fmt: skip
 
 
@@ -167,8 +181,9 @@ def _too_long(number: int, cells: dict[str, Any], result: Sheet) -> bool:
     long = [name for name, value in cells.items() if isinstance(value, str) and len(value) > MAX_CELL_CHARS]
     for name in long:
         result.errors.append(
-            RowError(number, name, _("Isi sel terlalu panjang (%(length)s karakter, paling panjang %(max)s).")
-                     % {"length": format_number(len(cells[name])), "max": format_number(MAX_CELL_CHARS)})
+            RowError(number, name, msg(gettext_noop("Isi sel terlalu panjang (%(length)s karakter, paling panjang "
+                                                    "%(max)s)."),
+                                       length=format_number(len(cells[name])), max=format_number(MAX_CELL_CHARS)))
         )  # fmt: skip
     return bool(long)
 
@@ -179,19 +194,24 @@ def _check_header(names: list[str], columns: list[str], result: Sheet, optional:
         if not name:
             continue
         if name in seen:
-            result.errors.append(RowError(1, name, _("Kolom %(name)s muncul dua kali.") % {"name": excerpt(name)}))
+            result.errors.append(
+                RowError(1, name, msg(gettext_noop("Kolom %(name)s muncul dua kali."), name=excerpt(name)))
+            )
         elif name not in columns:
             result.errors.append(
                 RowError(
                     1,
                     name,
-                    _("Kolom %(name)s tidak dikenal; kolom yang benar: %(cols)s.")
-                    % {"name": excerpt(name), "cols": ", ".join(columns)},
+                    msg(
+                        gettext_noop("Kolom %(name)s tidak dikenal; kolom yang benar: %(cols)s."),
+                        name=excerpt(name),
+                        cols=", ".join(columns),
+                    ),
                 )
             )
         seen.add(name)
     for missing in [c for c in columns if c not in seen and c not in optional]:
-        result.errors.append(RowError(1, missing, _("Kolom %(name)s tidak ada.") % {"name": missing}))
+        result.errors.append(RowError(1, missing, msg(gettext_noop("Kolom %(name)s tidak ada."), name=missing)))
 
 
 def _clean(value: Any) -> Any:
@@ -209,23 +229,23 @@ def parse_amount(value: Any) -> int:
     if value is None:
         return 0
     if isinstance(value, bool):
-        raise CellError(_("Isi dengan angka."))
+        raise CellError(msg(gettext_noop("Isi dengan angka.")))
     if isinstance(value, int):
         number = value
     elif isinstance(value, float | Decimal):
         try:
             number = int(value)
         except (OverflowError, ValueError):  # infinity ("1e999" in the sheet), NaN
-            raise CellError(_("'%(value)s' bukan jumlah rupiah.") % {"value": excerpt(value)}) from None
+            raise CellError(msg(gettext_noop("'%(value)s' bukan jumlah rupiah."), value=excerpt(value))) from None
         if value != number:
-            raise CellError(_("Jumlah harus rupiah bulat (tanpa sen)."))
+            raise CellError(msg(gettext_noop("Jumlah harus rupiah bulat (tanpa sen).")))
     else:
         try:
             number = parse_rupiah(str(value))
         except RupiahError as error:
             raise CellError(str(error)) from None
     if number < 0:
-        raise CellError(_("Jumlah tidak boleh negatif."))
+        raise CellError(msg(gettext_noop("Jumlah tidak boleh negatif.")))
     try:
         return parse_rupiah(number)
     except RupiahError as error:  # a number cell of 10^15 rupiah or more
@@ -235,9 +255,11 @@ def parse_amount(value: Any) -> int:
 def parse_int(value: Any, *, low: int, high: int) -> int:
     """A whole number between ``low`` and ``high`` (a month, a year, a count, stars)."""
     if value is None:
-        raise CellError(_("Wajib diisi."))
+        raise CellError(msg(gettext_noop("Wajib diisi.")))
     if isinstance(value, dt.date | dt.time | dt.timedelta):
-        raise CellError(_("Sel berisi tanggal, bukan bilangan bulat; ubah format sel menjadi Angka atau Teks."))
+        raise CellError(
+            msg(gettext_noop("Sel berisi tanggal, bukan bilangan bulat; ubah format sel menjadi Angka atau Teks."))
+        )
     try:
         if isinstance(value, bool):
             raise ValueError
@@ -245,11 +267,11 @@ def parse_int(value: Any, *, low: int, high: int) -> int:
         # Inside the try: comparing a signalling NaN (the text "sNaN") raises InvalidOperation.
         whole = number == number.to_integral_value()
     except (InvalidOperation, ValueError):
-        raise CellError(_("'%(value)s' bukan bilangan bulat.") % {"value": excerpt(value)}) from None
+        raise CellError(msg(gettext_noop("'%(value)s' bukan bilangan bulat."), value=excerpt(value))) from None
     if not whole:
-        raise CellError(_("'%(value)s' bukan bilangan bulat.") % {"value": excerpt(value)})
+        raise CellError(msg(gettext_noop("'%(value)s' bukan bilangan bulat."), value=excerpt(value)))
     if not low <= number <= high:
-        raise CellError(_("Harus di antara %(low)s dan %(high)s.") % {"low": low, "high": high})
+        raise CellError(msg(gettext_noop("Harus di antara %(low)s dan %(high)s."), low=low, high=high))
     return int(number)
 
 
@@ -258,24 +280,24 @@ def parse_code(value: Any, *, digits: int, label: str, required: bool = True) ->
     (Excel drops them), so it is padded back to ``digits``."""
     if value is None:
         if required:
-            raise CellError(_("Wajib diisi."))
+            raise CellError(msg(gettext_noop("Wajib diisi.")))
         return None
     if isinstance(value, bool):  # a TRUE/FALSE cell is not a code (bool is an int to Python)
-        raise CellError(_("%(label)s harus %(digits)s digit angka; ditemukan '%(value)s'.")
-                        % {"label": label, "digits": digits, "value": excerpt(value)})  # fmt: skip
+        raise CellError(msg(gettext_noop("%(label)s harus %(digits)s digit angka; ditemukan '%(value)s'."),
+                            label=str(label), digits=digits, value=excerpt(value)))  # fmt: skip
     if isinstance(value, float) and value.is_integer():  # (not int(value): infinity and NaN raise)
         value = int(value)
     text = str(value).strip() if not isinstance(value, int) else f"{value:0{digits}d}"
     if not (len(text) == digits and text.isascii() and text.isdigit()):
-        raise CellError(_("%(label)s harus %(digits)s digit angka; ditemukan '%(value)s'.")
-                        % {"label": label, "digits": digits, "value": excerpt(value)})  # fmt: skip
+        raise CellError(msg(gettext_noop("%(label)s harus %(digits)s digit angka; ditemukan '%(value)s'."),
+                            label=str(label), digits=digits, value=excerpt(value)))  # fmt: skip
     return text
 
 
 def parse_regency_code(value: Any) -> str:
     """Kemendagri regency code 'PP.RR'; '3273' and the number 3273 are read the same."""
     if value is None:
-        raise CellError(_("Wajib diisi."))
+        raise CellError(msg(gettext_noop("Wajib diisi.")))
     if isinstance(value, float) and not value.is_integer():  # (False for infinity and NaN, too)
         value = f"{value:05.2f}"  # 17.10 typed into a number cell arrives as 17.1
     whole = isinstance(value, int) or (isinstance(value, float) and value.is_integer())
@@ -284,8 +306,10 @@ def parse_regency_code(value: Any) -> str:
         text = f"{text[:2]}.{text[2:]}"
     if not (len(text) == 5 and text[2] == "." and text[:2].isdigit() and text[3:].isdigit()):
         raise CellError(
-            _("Kode kabupaten/kota harus berbentuk PP.RR (mis. 32.73); ditemukan '%(value)s'.")
-            % {"value": excerpt(value)}
+            msg(
+                gettext_noop("Kode kabupaten/kota harus berbentuk PP.RR (mis. 32.73); ditemukan '%(value)s'."),
+                value=excerpt(value),
+            )
         )
     return text
 
@@ -293,9 +317,36 @@ def parse_regency_code(value: Any) -> str:
 def parse_text(value: Any, *, max_length: int, required: bool = True) -> str:
     if value is None:
         if required:
-            raise CellError(_("Wajib diisi."))
+            raise CellError(msg(gettext_noop("Wajib diisi.")))
         return ""
     text = str(value).strip() if not isinstance(value, dt.date) else value.isoformat()
     if len(text) > max_length:
-        raise CellError(_("Paling panjang %(max)s karakter.") % {"max": max_length})
+        raise CellError(msg(gettext_noop("Paling panjang %(max)s karakter."), max=max_length))
     return text
+
+
+DATE_FORMATS = ("%d-%m-%Y", "%d/%m/%Y", "%Y-%m-%d", "%d.%m.%Y")
+
+
+def parse_date(value: Any, *, required: bool = False) -> dt.date | None:
+    """A date from a date cell (Excel's own) or typed as text: 17-08-2026, 17/08/2026 or 2026-08-17.
+    A number cell is refused: Excel shows a date typed into a General cell as its serial number,
+    which no one would recognise in the error list."""
+    if value is None:
+        if required:
+            raise CellError(_("Wajib diisi."))
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        for pattern in DATE_FORMATS:
+            try:
+                return dt.datetime.strptime(value.strip(), pattern).date()
+            except ValueError:
+                continue
+    raise CellError(
+        _("'%(value)s' bukan tanggal; tulis sebagai tanggal Excel atau teks HH-BB-TTTT, mis. 17-08-2026.")
+        % {"value": excerpt(value)}
+    )

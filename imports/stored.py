@@ -30,9 +30,11 @@ MAX_MESSAGE_CHARS = 500
 
 
 def bounded_errors(errors: list[list]) -> list[list]:
+    # A fourth item is the message's msgid and parameters (imports/errors.py): its parameters are
+    # bounded where it was made (cell values quoted as excerpts).
     return [
-        [row, excerpt(column, MAX_COLUMN_CHARS) if column else column, excerpt(message, MAX_MESSAGE_CHARS)]
-        for row, column, message in errors[:MAX_STORED_ERRORS]
+        [row, excerpt(column, MAX_COLUMN_CHARS) if column else column, excerpt(message, MAX_MESSAGE_CHARS), *rest]
+        for row, column, message, *rest in errors[:MAX_STORED_ERRORS]
     ]
 
 

@@ -25,6 +25,7 @@ from accounts.scoping import get_scoped_or_404, scoped
 from core.exports.cells import xlsx_text, xlsx_text_cell
 from core.formats import format_number
 from imports.catalog import UnknownKind, all_kinds, get_kind
+from imports.errors import shown_errors
 from imports.importer import PHASE_CHECK, PHASE_READ, PHASE_VALIDATE, PHASE_WRITE
 from imports.kinds import ImportKind
 from imports.models import Upload
@@ -61,7 +62,9 @@ def _upload_or_404(request: HttpRequest, pk: int) -> Upload:
 def template_download(request: HttpRequest, kind: str) -> HttpResponse:
     spec = _kind_or_404(kind)
     prefill = spec.prefill(user=request.user, query=request.GET, today=timezone.localdate())
-    response = HttpResponse(template_workbook(spec, prefill.rows), content_type=XLSX)
+    response = HttpResponse(
+        template_workbook(spec, prefill.rows, regencies=spec.regency_rows(request.user)), content_type=XLSX
+    )
     suffix = f"-{prefill.label}" if prefill.label else ""
     response["Content-Disposition"] = f'attachment; filename="template-{kind}{suffix}.xlsx"'
     return response
@@ -131,14 +134,17 @@ def _refused(request: HttpRequest, spec: ImportKind, refusal: UploadRefused) -> 
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     release_stuck_uploads()
     upload = _upload_or_404(request, pk)
-    errors = upload.errors[:ERRORS_SHOWN]
+    errors = shown_errors(upload.errors[:ERRORS_SHOWN])  # in the reader's language
     context = {
         "upload": upload,
         "kind": _kind_or_404(upload.kind),
         "phase": PHASES.get(upload.phase, ""),
         "errors": errors,
         "errors_hidden": max(upload.error_count - len(errors), 0),
-        "preview": [(row, ACTIONS.get(action, action), action, text) for row, action, text in upload.preview],
+        "preview": [
+            (row, ACTIONS.get(action, action), action, text, changes[0] if changes else [])
+            for row, action, text, *changes in upload.preview
+        ],
         "can_decide": upload.status == Upload.Status.READY
         and permissions.may_decide_upload(request.user, upload.uploaded_by_id),
     }
@@ -193,7 +199,8 @@ def errors_download(request: HttpRequest, pk: int) -> HttpResponse:
     book = Workbook(write_only=True)
     sheet = book.create_sheet(_("Kesalahan"))
     sheet.append([_("baris"), _("kolom"), _("pesan")])
-    for row, column, message in upload.errors:
+    # In the language of whoever downloads it (the errors keep their msgid: imports/errors.py).
+    for row, column, message in shown_errors(upload.errors):
         # A header or cell quoted in a message is the file's text: written as text, never a formula.
         sheet.append([row or None, xlsx_text_cell(sheet, xlsx_text(column)), xlsx_text_cell(sheet, xlsx_text(message))])
     left_out = upload.error_count - len(upload.errors)

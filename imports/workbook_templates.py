@@ -15,10 +15,14 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from imports.kinds import ImportKind
 
 DATA_ROWS = 1000  # rows given text format and dropdowns
+REGENCY_SHEET = "Kode kabupaten-kota"  # a sheet's name: the same in every language (formulas name it)
 
 
-def template_workbook(kind: ImportKind, rows: list[dict[str, Any]]) -> bytes:
-    """The kind's template, pre-filled with ``rows`` (ImportKind.prefill)."""
+def template_workbook(
+    kind: ImportKind, rows: list[dict[str, Any]], regencies: list[tuple[str, str, str]] | None = None
+) -> bytes:
+    """The kind's template, pre-filled with ``rows`` (ImportKind.prefill); with ``regencies``
+    (code, name, province) a second sheet lists them and the regency column offers them."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "data"
@@ -46,6 +50,9 @@ def template_workbook(kind: ImportKind, rows: list[dict[str, Any]]) -> bytes:
             if value is not None:
                 sheet.cell(row=number, column=index, value=str(value) if column.text else value)
 
+    if regencies is not None and kind.regency_column in names:
+        _regency_sheet(workbook, sheet, names.index(kind.regency_column) + 1, regencies)
+
     guide = workbook.create_sheet(_("petunjuk"))
     guide.append([_("Petunjuk pengisian: %(title)s") % {"title": kind.title}])
     guide["A1"].font = Font(bold=True, size=12)
@@ -58,6 +65,10 @@ def template_workbook(kind: ImportKind, rows: list[dict[str, Any]]) -> bytes:
           "tetap."),
     ]:  # fmt: skip
         guide.append([line])
+    if REGENCY_SHEET in workbook.sheetnames:
+        where = {"sheet": REGENCY_SHEET, "column": kind.regency_column}
+        guide.append([_("Kode kabupaten/kota yang dapat dipakai ada di lembar '%(sheet)s'; kolom %(column)s "
+                        "menawarkannya sebagai daftar.") % where])  # fmt: skip
     guide.append([])
     guide.append([_("Kolom"), _("Isi"), _("Contoh")])
     for cell in guide[guide.max_row]:
@@ -74,3 +85,31 @@ def template_workbook(kind: ImportKind, rows: list[dict[str, Any]]) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _regency_sheet(workbook: Workbook, data: Any, column: int, regencies: list[tuple[str, str, str]]) -> None:
+    """The second sheet: every regency the user may name, and a dropdown on the data sheet's
+    regency column that lists its codes. A warning, not a stop, when a typed code is not in the
+    list: "1771" for 17.71 is read too, and the importer gives the real reason for a wrong one."""
+    codes = workbook.create_sheet(REGENCY_SHEET, index=1)
+    codes.append([_("Kode Kemendagri"), _("Kabupaten/kota"), _("Provinsi")])
+    for cell in codes[1]:
+        cell.font = Font(bold=True)
+    for code, name, province in regencies:
+        codes.append([code, name, province])
+    for row in codes.iter_rows(min_row=2, max_col=1):
+        row[0].number_format = "@"
+    codes.freeze_panes = "A2"
+    codes.column_dimensions["A"].width = 16
+    codes.column_dimensions["B"].width = 36
+    codes.column_dimensions["C"].width = 28
+    if not regencies:
+        return
+    letter = data.cell(row=1, column=column).column_letter
+    validation = DataValidation(
+        type="list", formula1=f"'{REGENCY_SHEET}'!$A$2:$A${len(regencies) + 1}", allow_blank=True,
+        showErrorMessage=True, errorStyle="warning", errorTitle=_("Kode tidak ada di daftar"),
+        error=_("Kode ini tidak ada di lembar '%(sheet)s'. Periksa kembali.") % {"sheet": REGENCY_SHEET},
+    )  # fmt: skip
+    validation.add(f"{letter}2:{letter}{DATA_ROWS + 1}")
+    data.add_data_validation(validation)

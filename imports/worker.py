@@ -15,8 +15,10 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from core.messages import message_of, text
+from imports.errors import stored_error, stored_message
 from imports.file_checks import ImportFileError
 from imports.importer import ImportResult, import_file
 from imports.models import Upload
@@ -42,11 +44,13 @@ def release_stuck_uploads(minutes: float | None = None) -> int:
     )
     released = 0
     for upload_id in list(stuck.values_list("pk", flat=True)):
-        message = _("Proses impor terhenti sebelum selesai; tidak ada data yang diubah. Silakan unggah ulang berkas.")
+        message = stored_message(text(gettext_noop(
+            "Proses impor terhenti sebelum selesai; tidak ada data yang diubah. Silakan unggah ulang berkas."
+        )))  # fmt: skip
         # Conditional, like every status change: a worker that comes back to life meanwhile wins.
         released += Upload.objects.filter(pk=upload_id, status__in=RUNNING).filter(
             Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True)
-        ).update(status=Upload.Status.FAILED, phase="", errors=[[0, "", message]], error_count=1,
+        ).update(status=Upload.Status.FAILED, phase="", errors=[message], error_count=1,
                  finished_at=timezone.now())  # fmt: skip
         logger.warning("import upload %s released: no sign of its worker for %s minutes", upload_id, minutes)
     return released
@@ -76,7 +80,7 @@ def check_upload(upload_id: int) -> None:
         upload.save()
     else:
         upload.checked_at = timezone.now()
-        finish_rejected(upload, [[e.row, e.column, e.message] for e in result.plan.errors])
+        finish_rejected(upload, [stored_error(e) for e in result.plan.errors])
 
 
 def run_import(upload_id: int) -> None:
@@ -95,7 +99,7 @@ def run_import(upload_id: int) -> None:
         upload.save()
         logger.info("import upload %s imported: %s", upload.pk, upload.counts)
     else:
-        finish_rejected(upload, [[e.row, e.column, e.message] for e in result.plan.errors])
+        finish_rejected(upload, [stored_error(e) for e in result.plan.errors])
 
 
 def _run(upload: Upload, *, dry_run: bool) -> ImportResult | None:
@@ -112,13 +116,15 @@ def _run(upload: Upload, *, dry_run: bool) -> ImportResult | None:
                 progress=_progress_writer(upload.pk),
             )
     except ImportFileError as error:
-        finish_rejected(upload, [[0, "", str(error)]])
+        finish_rejected(upload, [stored_message(message_of(error))])
     except Exception:
         # Whatever went wrong, the transaction was rolled back: nothing was imported. The user
         # sees a plain message; the details go to the log for the administrator.
         logger.exception("import upload %s failed", upload.pk)
         upload.status = Upload.Status.FAILED
-        upload.errors = [[0, "", _("Terjadi kesalahan sistem; tidak ada data yang diubah. Hubungi admin.")]]
+        upload.errors = [stored_message(text(gettext_noop(
+            "Terjadi kesalahan sistem; tidak ada data yang diubah. Hubungi admin."
+        )))]  # fmt: skip
         upload.error_count = 1
         upload.finished_at = timezone.now()
         upload.save()
@@ -175,7 +181,7 @@ def _record_plan(upload: Upload, result: ImportResult) -> None:
     )  # fmt: skip
     # Rows that change something first: those are what the user must look at before confirming.
     interesting = [row for row in plan.rows if row.action != "unchanged"] or plan.rows
-    upload.preview = [[row.row, row.action, describe_key(row.key)] for row in interesting[:PREVIEW_ROWS]]
+    upload.preview = [[row.row, row.action, describe_key(row.key), row.changes] for row in interesting[:PREVIEW_ROWS]]
     upload.errors = []
     upload.error_count = 0
 

@@ -17,19 +17,35 @@ from budgets.calendar import as_of_month
 from budgets.models import Authority, BudgetComponent, FiscalYear, Province
 from budgets.quarterly_rules import YEAR_END, last_completed_quarter
 from budgets.reports.ro import LEVELS, ro_choices
-from budgets.selectors import current_fiscal_year
+from budgets.selectors import current_fiscal_year, year_options
 from core.formats import MONTH_CHOICES
 
 FORMATS = ("html", "xlsx", "csv", "json")
 # Parameters any report page may carry besides its filters: the output format and the
-# HTML table's sort order.
-COMMON = {"format", "sort"}
+# HTML table's sort order, and the CSV's dialect (core/exports/csv_dialect.py).
+COMMON = {"format", "sort", "dialect"}
 
 
 class BadReportParams(Exception):
     def __init__(self, errors: dict[str, list[str]]) -> None:
         super().__init__("; ".join(f"{k}: {' '.join(v)}" for k, v in errors.items()))
-        self.errors = errors
+        self.errors = errors  # by parameter name ("__all__": the query as a whole), as JSON gives them
+
+    def labelled(self) -> list[tuple[str | None, str]]:
+        """Every message with the filter's label in the reader's language ("Tahun" / "Year"), as
+        the filter bar names it: the page never shows a parameter's name (``year``) to a reader.
+        A parameter without a field (only ever repeated) keeps its name; ``__all__`` has none."""
+        fields = ReportParamsForm.base_fields
+        labelled = []
+        for name, messages in self.errors.items():
+            if name == "__all__":
+                label = None
+            elif name in fields and fields[name].label:
+                label = str(fields[name].label)
+            else:
+                label = name
+            labelled.extend((label, str(message)) for message in messages)
+        return labelled
 
 
 class ReportParamsForm(forms.Form):
@@ -83,6 +99,13 @@ class ReportParamsForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.data_years = data_years
+        if data_years is None:
+            # A fiscal year's picker, as every year picker: the years with data first (the
+            # helper's query runs only when the filter bar renders: JSON, CSV and XLSX skip it).
+            # The field stays an IntegerField: a year typed into the address is checked as before.
+            self.fields["year"].widget = forms.Select(
+                choices=lambda: [(option.year, option.label) for option in year_options()]
+            )
         # The ROs are read only for the report that filters by them.
         if with_ro:
             self.fields["ro"].choices = [("", _("Semua RO")), *ro_choices()]
@@ -101,6 +124,10 @@ class ReportParamsForm(forms.Form):
             current = current_fiscal_year()
             if current is None:
                 raise forms.ValidationError(_("Belum ada tahun anggaran."))
+            if self.data_years is None:
+                # The picker shows the year the report is of (else a select shows its first option).
+                self.data = self.data.copy()
+                self.data["year"] = str(current.year)
             return current.year
         if self.data_years is not None:
             # A data-collection year (the registry's), not a fiscal year: any the registry can hold.

@@ -17,6 +17,7 @@ from budgets.documents.quarterly import national_document
 from budgets.models import Authority, FiscalYear, Province, Satker
 from budgets.reports.queries import RealizationFilter
 from core import fresh_cache, safe_json
+from core.exports.csv_dialect import DIALECT_PARAM, INDONESIAN, dialect_from, unknown_dialect_message
 from core.formats import MONTH_CHOICES
 from core.reporting.files import JSON_CONTENT_TYPE, as_csv, as_json, as_xlsx
 from core.reporting.html import report_table
@@ -31,11 +32,12 @@ BASIS_LABELS = {
 FILTER_ORDER = ("year", "quarter", "month", "province", "component", "authority", "basis", "below", "ro", "level")
 
 
-def bad_request(request: HttpRequest, spec: ReportSpec, errors: dict[str, list[str]]) -> HttpResponse:
+def bad_request(request: HttpRequest, spec: ReportSpec, errors: BadReportParams) -> HttpResponse:
     if request.GET.get("format") == "json":
-        payload = {"error": _("Parameter laporan tidak valid."), "errors": errors}
+        # JSON keeps the parameter names: its readers are programs.
+        payload = {"error": _("Parameter laporan tidak valid."), "errors": errors.errors}
         return HttpResponse(safe_json.dumps(payload, ensure_ascii=False), status=400, content_type="application/json")
-    return render(request, "reports/bad_request.html", {"spec": spec, "errors": errors}, status=400)
+    return render(request, "reports/bad_request.html", {"spec": spec, "errors": errors.labelled()}, status=400)
 
 
 def describe(spec: ReportSpec, applied: dict, province_name: str | None) -> str:
@@ -93,7 +95,7 @@ def report_view(request: HttpRequest, name: str) -> HttpResponse:
             request.GET, allowed=set(spec.params), today=timezone.localdate(), data_years=spec.data_years
         )
     except BadReportParams as bad:
-        return bad_request(request, spec, bad.errors)
+        return bad_request(request, spec, bad)
     filters = scope_filters(request, spec, params)
     # None only for a report of data-collection years (spec.data_years) without a fiscal year.
     fiscal_year = FiscalYear.objects.filter(year=params.year).first()
@@ -130,7 +132,11 @@ def report_view(request: HttpRequest, name: str) -> HttpResponse:
         )  # fmt: skip
         return render(request, "reports/report.html", {"spec": spec, "year": params.year, "content": content})
     if params.format == "csv":
-        return as_csv(spec, build(), filename(spec, applied))
+        dialect = dialect_from(request.GET.get(DIALECT_PARAM))
+        if dialect is None:
+            # The message names the parameter and its one value; no filter of the bar carries it.
+            return bad_request(request, spec, BadReportParams({"__all__": [unknown_dialect_message()]}))
+        return as_csv(spec, build(), filename(spec, applied), dialect)
     return as_xlsx(spec, build(), describe(spec, applied, _province_name(filters.province)), filename(spec, applied))
 
 
@@ -146,7 +152,7 @@ def quarterly_pdf(request: HttpRequest) -> HttpResponse:
             request.GET, allowed=set(spec.params), today=timezone.localdate(), data_years=spec.data_years
         )
     except BadReportParams as bad:
-        return bad_request(request, spec, bad.errors)
+        return bad_request(request, spec, bad)
     filters = scope_filters(request, spec, params)
     fiscal_year = FiscalYear.objects.filter(year=params.year).first()
     if fiscal_year is None:
@@ -173,7 +179,8 @@ def _province_name(bps_code: str | None) -> str | None:
 def _content(request: HttpRequest, spec: ReportSpec, result, params: ReportParams, applied: dict, form,
              fiscal_year: FiscalYear | None) -> str:  # fmt: skip
     """The page under the breadcrumbs: tabs, filters, downloads, the table."""
-    exports = {fmt: _query_with(request, format=fmt) for fmt in ("xlsx", "csv", "json")}
+    exports = {fmt: _query_with(request, format=fmt, dialect=None) for fmt in ("xlsx", "csv", "json")}
+    exports["csv_id"] = _query_with(request, format="csv", dialect=INDONESIAN.key)
     return render_to_string("reports/_content.html", {
         "spec": spec, "result": result, "table": report_table(spec, result, request, params.year), "form": form,
         "description": describe(spec, applied, _province_name(applied["province"])), "exports": exports,
@@ -183,10 +190,12 @@ def _content(request: HttpRequest, spec: ReportSpec, result, params: ReportParam
     }, request)  # fmt: skip
 
 
-def _query_with(request: HttpRequest, **changes: str) -> str:
+def _query_with(request: HttpRequest, **changes: str | None) -> str:
     query = request.GET.copy()
     for key, value in changes.items():
-        query[key] = value
+        query.pop(key, None)
+        if value is not None:
+            query[key] = value
     return "?" + query.urlencode()
 
 

@@ -70,6 +70,9 @@ SITE: dict[str, tuple[str, str]] = {
     "budgets:report-submit": ("L 405 405 405 405 405 405", "L 302 404 403 403 302 403"),
     "budgets:report-verify": ("L 405 405 405 405 405 405", "L 403 404 403 403 403 302"),
     "budgets:report-approve": ("L 405 405 405 405 405 405", "L 403 404 302 403 302 403"),
+    # The queue's batch decision on clean reports (POST only): the head and the directorate's
+    # deciders; nothing picked sends back to the queue.
+    "budgets:report-batch": ("L 405 405 405 405 405 405", "L 403 403 302 403 302 302"),
     "budgets:report-return": ("L 405 405 405 405 405 405", "L 403 404 200 403 200 403"),
     "budgets:report-reopen": ("L 405 405 405 405 405 405", "L 403 404 403 403 200 403"),
     "budgets:report-withdraw": ("L 405 405 405 405 405 405", "L 302 404 403 403 302 403"),
@@ -141,6 +144,8 @@ SITE: dict[str, tuple[str, str]] = {
     "programs:ovop-coaching": ("L 405 405 405 405 405 405", "L 302 404 403 403 302 403"),
     "programs:ovop-awards": ("L 200 404 200 200 200 200", "L 200 404 403 403 200 403"),
     "programs:ovop-candidate": ("L 200 404 200 200 200 200", "L 403 404 403 403 302 403"),
+    # The cycle's stars grid: POST only, the directorate admin's (as the candidate's results).
+    "programs:ovop-award-stars": ("L 405 405 405 405 405 405", "L 403 404 403 403 302 403"),
     "programs:targets": ("L 200 404 200 200 200 200", "L 403 404 403 403 302 403"),
     # Imports: officers (their province's uploads) and the admin; the stored file is the admin's.
     "imports:index": ("L 200 200 403 403 200 403", "L 200 200 403 403 200 403"),
@@ -220,6 +225,7 @@ def site_path(name: str, world: World) -> str:
         "programs:ovop-coaching": [own.satker.code, year, own.centre.pk],
         "programs:ovop-awards": [own.satker.code, year],
         "programs:ovop-candidate": [own.satker.code, year, own.candidate.pk],
+        "programs:ovop-award-stars": [own.satker.code, year],
         "programs:targets": [own.satker.code, year],
         "budgets:quarterly-detail": [own.satker.code, year, 1],
         "budgets:quarterly-action": [own.satker.code, year, 1, "prepare"],

@@ -393,6 +393,14 @@ def satker_report(filters: RealizationFilter, *, below: Decimal | None, threshol
     return ReportResult("satkers", rows, totals, {"threshold": threshold, "below": below}, {"threshold": threshold})
 
 
+def rpd_deviation(realized: int, planned: int) -> Decimal | None:
+    """A month's deviation from its RPD (DIPA page III): |realization - RPD| / RPD, in percent
+    with two decimals; None without a plan. The monthly report and the reviewers' queue use it."""
+    if not planned:
+        return None
+    return (Decimal(abs(realized - planned)) * HUNDRED / Decimal(planned)).quantize(Decimal("0.01"))
+
+
 def deviation_score(deviation: Decimal | None, fiscal_year: FiscalYear) -> Decimal | None:
     """DIPA page III score of a month: full within the tolerance, then the year's linear penalty."""
     if deviation is None:
@@ -422,7 +430,7 @@ def monthly_report(filters: RealizationFilter, *, fiscal_year: FiscalYear) -> Re
         rpd, real = planned.get(month, 0), by_month.get(month, 0)
         rpd_cumulative += rpd
         real_cumulative += real
-        deviation = (Decimal(abs(real - rpd)) * HUNDRED / Decimal(rpd)).quantize(Decimal("0.01")) if rpd else None
+        deviation = rpd_deviation(real, rpd)
         rows.append(
             {
                 "month": month,

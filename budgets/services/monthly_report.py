@@ -17,6 +17,7 @@ and cleared whenever the report changes step."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.contrib.contenttypes.models import ContentType
@@ -359,3 +360,40 @@ def report_reopen(*, report: MonthlyReport, by: User, reason: str) -> MonthlyRep
     report.save()
     transaction.on_commit(lambda: notifications.report_returned(report, reason.strip()))
     return report
+
+
+@dataclass
+class BatchOutcome:
+    done: list[MonthlyReport] = field(default_factory=list)
+    refused: list[tuple[str, str]] = field(default_factory=list)  # (report or id, reason)
+
+
+def report_batch_decide(*, reports: Iterable[MonthlyReport], by: User, note: str = "") -> BatchOutcome:
+    """The reviewers' batch of clean reports (budgets/cockpit.py): each report goes through its own
+    service (the head's verification of a submitted report, the directorate's approval of a
+    verified one) in its own transaction, with its own transition, history and notification, and
+    the rules of that service (separation of duties, the status it must have). A report that is
+    not clean now, or that the service refuses (e.g. changed meanwhile), is reported with its
+    reason; the others go through. ``reports``: already scoped to the user by the caller."""
+    from budgets.cockpit import clean_ids  # the cockpit's figures read the services' models only
+
+    reports = list(reports)
+    clean = clean_ids([report.pk for report in reports])
+    outcome = BatchOutcome()
+    for report in reports:
+        label = report_label(report)
+        if report.pk not in clean:
+            outcome.refused.append((label, _("belum bersih (ada tanda mutu terbuka atau bukti belum lengkap)")))
+            continue
+        try:
+            if awaits_head(report):
+                outcome.done.append(report_verify(report=report, by=by, note=note))
+            elif awaits_directorate(report):
+                outcome.done.append(report_approve(report=report, by=by, note=note))
+            else:
+                _require_status(report, Status.SUBMITTED, Status.VERIFIED)
+                raise ValidationError(_("Laporan ini tidak menunggu keputusan Anda."))
+        except (PermissionDenied, ValidationError) as refusal:
+            messages = refusal.messages if isinstance(refusal, ValidationError) else [str(refusal)]
+            outcome.refused.append((label, " ".join(messages)))
+    return outcome

@@ -18,6 +18,7 @@ from accounts.scoping import get_scoped_or_404, scoped
 from budgets import ledger
 from budgets.models import FiscalYear, SanctionProposal, Satker
 from budgets.sanction_forms import SanctionDecideForm, SanctionProposeForm
+from budgets.selectors import year_options
 from budgets.services.sanctions import sanction_decide, sanction_propose
 from budgets.views.common import add_service_errors, satker_code_or_404
 
@@ -59,7 +60,7 @@ def ledger_page(request: HttpRequest) -> HttpResponse:
         by_satker.setdefault(proposal.satker_id, []).append(proposal)
     return render(request, "budgets/ledger.html", {
         "fiscal_year": fiscal_year,
-        "years": list(FiscalYear.objects.order_by("-year").values_list("year", flat=True)),
+        "years": year_options(),  # years with data first (budgets.selectors)
         "ledgers": [(entry, by_satker.get(entry.satker.pk, [])) for entry in ledgers],
         "late_satkers": sum(1 for entry in ledgers if entry.rows),
         "propose_form": SanctionProposeForm() if permissions.may_propose_sanction(request.user) else None,

@@ -37,6 +37,7 @@ from budgets.reports.obstacles import obstacle_summary
 from budgets.reports.quarterly import quarterly_report_of, report_figures, report_obstacles, satker_quarter_figures
 from budgets.services import quarterly as service
 from budgets.views.common import add_service_errors, satker_year_or_404
+from core.filters import FilterSet
 from core.formats import format_number, month_name
 
 Status = QuarterlyReport.Status
@@ -236,12 +237,19 @@ def quarterly_action(request: HttpRequest, code: str, year: int, q: str, action:
 # --- The obstacle board -----------------------------------------------------------------------
 
 
-class ObstacleFilter(django_filters.FilterSet):
-    category = django_filters.ChoiceFilter(label=gettext_lazy("Kategori"), choices=Obstacle.Category.choices)
-    province = django_filters.ModelChoiceFilter(
-        label=gettext_lazy("Provinsi"), field_name="satker__province", queryset=Province.objects.all()
+class ObstacleFilter(FilterSet):
+    category = django_filters.ChoiceFilter(
+        label=gettext_lazy("Kategori"), choices=Obstacle.Category.choices, empty_label=gettext_lazy("Semua kategori")
     )
-    status = django_filters.ChoiceFilter(label=gettext_lazy("Status"), choices=Obstacle.State.choices)
+    province = django_filters.ModelChoiceFilter(
+        label=gettext_lazy("Provinsi"),
+        field_name="satker__province",
+        queryset=Province.objects.all(),
+        empty_label=gettext_lazy("Semua provinsi"),
+    )
+    status = django_filters.ChoiceFilter(
+        label=gettext_lazy("Status"), choices=Obstacle.State.choices, empty_label=gettext_lazy("Semua status")
+    )
     year = django_filters.NumberFilter(label=gettext_lazy("Tahun"), method="filter_year")
 
     class Meta:

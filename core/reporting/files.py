@@ -3,7 +3,6 @@ format and never compute: the same rows come out of every format."""
 
 from __future__ import annotations
 
-import csv
 import io
 from datetime import date, datetime
 from decimal import Decimal
@@ -19,6 +18,7 @@ from openpyxl.utils import get_column_letter
 
 from core import safe_json
 from core.exports.cells import HEADER_ROW, XLSX_FORMATS, xlsx_value
+from core.exports.csv_dialect import DEFAULT, CsvDialect, csv_text, localized
 from core.exports.csv_safety import spreadsheet_safe
 from core.reporting.spec import ReportResult, ReportSpec
 
@@ -50,23 +50,21 @@ def as_json(spec: ReportSpec, result: ReportResult, params: dict[str, Any]) -> H
     return HttpResponse(safe_json.dumps(payload, ensure_ascii=False), content_type=JSON_CONTENT_TYPE)
 
 
-def csv_value(value: Any) -> str:
+def csv_value(value: Any, dialect: CsvDialect = DEFAULT) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
         return spreadsheet_safe(value)
-    return str(json_value(value))
+    return str(localized(json_value(value), dialect))
 
 
-def as_csv(spec: ReportSpec, result: ReportResult, filename: str) -> HttpResponse:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow([column.key for column in spec.columns])
-    for row in result.rows:
-        writer.writerow([csv_value(row.get(column.key)) for column in spec.columns])
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+def as_csv(spec: ReportSpec, result: ReportResult, filename: str, dialect: CsvDialect = DEFAULT) -> HttpResponse:
+    """The rows in the CONTRACT's CSV, or in ``dialect`` (core/exports/csv_dialect.py)."""
+    rows = ([csv_value(row.get(column.key), dialect) for column in spec.columns] for row in result.rows)
+    body = csv_text([column.key for column in spec.columns], rows, dialect)
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
     return response
 

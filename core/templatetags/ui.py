@@ -40,9 +40,10 @@ def volume(value: Decimal | int | None) -> str:
 
 
 @register.filter
-def bootstrap_widget(field: BoundField) -> SafeString:
+def bootstrap_widget(field: BoundField, aria_label: str = "") -> SafeString:
     """The field's widget with Bootstrap's classes, marked invalid and tied to its help text and
-    errors with aria-describedby (ids match partials/form_fields.html)."""
+    errors with aria-describedby (ids match partials/form_fields.html). ``aria_label`` names a
+    widget of a grid that has no <label> of its own (the row and column headers name it to the eye)."""
     widget = field.field.widget
     if isinstance(widget, (CheckboxInput, RadioSelect)):
         css = "form-check-input"
@@ -59,4 +60,6 @@ def bootstrap_widget(field: BoundField) -> SafeString:
     attrs = {"class": f"{widget.attrs.get('class', '')} {css}".strip()}
     if described_by:
         attrs["aria-describedby"] = " ".join(described_by)
+    if aria_label:
+        attrs["aria-label"] = str(aria_label)
     return field.as_widget(attrs=attrs)

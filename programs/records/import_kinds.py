@@ -1,5 +1,5 @@
-"""Import kinds of the monthly programme records: new entrepreneurs (`wub`) and facilitations
-(`fasilitasi`).
+"""Import kinds of the monthly programme records: new entrepreneurs (`wub`), facilitations
+(`fasilitasi`) and extreme-poverty activities (`kemiskinan`).
 
 A row passes the gates of the web form (satker editable, year open, month started, the month's
 report not locked) and the form's own rules (``programs.records.services``), then is upserted on
@@ -30,16 +30,26 @@ from budgets.import_kinds import (
     SATKER,
     YEAR,
     amount_help,
+    regency_rows,
     satker_month_problem,
     satker_prefill,
     satker_row,
 )
 from budgets.models import FiscalYear, MonthlyReport, Regency, Satker
 from imports.kinds import Column, ImportKind, Prefill
-from imports.plan import ImportPlan, PlannedRow
-from imports.reader import CellError, Sheet, parse_amount, parse_text
-from programs.models import Enterprise, Facilitation, FacilitationKind, NewEntrepreneur
-from programs.records.services import facilitation_values, open_month, touch_report, wub_values
+from imports.plan import ImportPlan, PlannedRow, cell_changes
+from imports.reader import CellError, Sheet, parse_amount, parse_date, parse_int, parse_text
+from programs.models import Enterprise, Facilitation, FacilitationKind, NewEntrepreneur, PovertyActivity
+from programs.records.services import (
+    MAX_BENEFICIARIES,
+    facilitation_values,
+    open_month,
+    touch_report,
+    wub_values,
+)
+from programs.records.services import (
+    _poverty_values as poverty_values,  # the form's rules (the service keeps the name private)
+)
 from programs.registry.import_kind import NIB
 from programs.registry.rules import normalize_name
 
@@ -64,6 +74,29 @@ def parse_facilitation_kind(value: Any) -> str:
 def optional_text(max_length: int) -> Parser:
     # Whether the text is required is the form rule's decision (with the form's message).
     return lambda value: parse_text(value, max_length=max_length, required=False)
+
+
+def optional_date(value: Any) -> date | None:
+    return parse_date(value, required=False)
+
+
+def parse_poverty_kind(value: Any) -> str:
+    kind = parse_text(value, max_length=16).upper()
+    if kind not in PovertyActivity.Kind.values:
+        raise CellError(_("Jenis kegiatan %(value)s tidak dikenal; pilih salah satu: %(kinds)s.")
+                        % {"value": value, "kinds": ", ".join(PovertyActivity.Kind.values)})  # fmt: skip
+    return kind
+
+
+class _Keep:
+    """The value of an optional column the file does not have (a file made from an older
+    template): the stored value stays, and the column does not count when comparing."""
+
+    def __repr__(self) -> str:
+        return "KEEP"
+
+
+KEEP: Any = _Keep()
 
 
 # -- what the plan reads at once -----------------------------------------------------------------
@@ -104,6 +137,20 @@ class MonthlyRecordImport(ImportKind):
     columns_of_fields: dict[str, str]
     compared_fields: tuple[str, ...]  # the fields the file holds: equal on a stored record = "unchanged"
     related: tuple[str, ...] = ("satker", "fiscal_year")
+    # Optional columns whose absence keeps the stored value (KEEP) rather than clearing it.
+    kept_when_absent: tuple[str, ...] = ()
+    regency_column = "kode_kabkota"
+
+    def regency_rows(self, user: User) -> list[tuple[str, str, str]] | None:
+        return regency_rows(user) if self.regency_column in self.column_names else None
+
+    def parse_cells(self, plan: ImportPlan, number: int, cells: dict[str, Any]) -> dict[str, Any] | None:
+        values = super().parse_cells(plan, number, cells)
+        if values is not None:
+            for name in self.kept_when_absent:
+                if name not in cells:  # the file has no such column (cells hold the file's columns)
+                    values[name] = KEEP
+        return values
 
     # -- what each kind says --
 
@@ -120,8 +167,8 @@ class MonthlyRecordImport(ImportKind):
         raise NotImplementedError
 
     def updated_values(self, record: Any, fields: dict[str, Any]) -> dict[str, Any]:
-        """What a changed row writes over the stored record."""
-        return {name: fields[name] for name in self.compared_fields}
+        """What a changed row writes over the stored record (a column the file lacks: nothing)."""
+        return {name: fields[name] for name in self.compared_fields if fields[name] is not KEEP}
 
     @property
     def written_fields(self) -> list[str]:
@@ -160,8 +207,17 @@ class MonthlyRecordImport(ImportKind):
                 )
                 continue
             values = {"satker": satker, "fiscal_year": fiscal_year, "month": cells["bulan"], "fields": fields}
-            plan.rows.append(PlannedRow(number, key, action, {**values, "record": record}))
+            changes = self._changes(record, fields) if action == "changed" else []
+            plan.rows.append(PlannedRow(number, key, action, {**values, "record": record}, changes))
         return plan
+
+    def _changes(self, record: Any, fields: dict[str, Any]) -> list[list[str]]:
+        """The preview's old -> new of each column the row changes (the stored record's value
+        against the file's; a related object by its name, read already by _load)."""
+        shown = {name: column for name, column in self.columns_of_fields.items() if name in self.compared_fields}
+        new = {name: value for name, value in fields.items() if name in shown and value is not KEEP}
+        old = {name: getattr(record, name) for name in new}
+        return cell_changes(shown, old, new)
 
     def _load(self, parsed: list[tuple[int, dict[str, Any]]], user: User) -> FileContext:
         codes = {cells["kode_satker"] for _n, cells in parsed}
@@ -206,7 +262,8 @@ class MonthlyRecordImport(ImportKind):
         under one key cannot be told apart (action None): the officer fixes them in the form."""
         wanted = tuple(value.pk if isinstance(value, models.Model) else value for value in self._file_values(fields))
         for record in stored:
-            if self._stored_values(record) == wanted:
+            values = self._stored_values(record)
+            if all(want is KEEP or want == value for want, value in zip(wanted, values, strict=True)):
                 return "unchanged", record
         if len(stored) > 1:
             return None, None
@@ -254,9 +311,10 @@ class MonthlyRecordImport(ImportKind):
 
     def _new_record(self, row: PlannedRow, report: MonthlyReport) -> Any:
         values = row.values
+        fields = {name: value for name, value in values["fields"].items() if value is not KEEP}  # model defaults
         return self.model(
             satker=values["satker"], fiscal_year=values["fiscal_year"], month=values["month"], report=report,
-            **values["fields"],
+            **fields,
         )  # fmt: skip
 
     def _updated_record(self, row: PlannedRow) -> Any:
@@ -292,7 +350,8 @@ def _rule_errors(rules: Callable[[], dict[str, Any]], found: dict[str, str]) -> 
 
 
 class NewEntrepreneurImport(MonthlyRecordImport):
-    """`wub`: kode_satker, tahun, bulan, nama, kode_kabkota, jenis_usaha, nib. Natural key:
+    """`wub`: kode_satker, tahun, bulan, nama, kode_kabkota, jenis_usaha, nib, tanggal_nib
+    (optional: files of the older template stay readable and keep the stored date). Natural key:
     satker + year + month + normalised name + regency. A NIB links the registry enterprise with
     that NIB when there is one (as the form does)."""
 
@@ -305,15 +364,21 @@ class NewEntrepreneurImport(MonthlyRecordImport):
         Column("jenis_usaha", gettext_lazy("Jenis usaha, mis. keripik pisang."), optional_text(200),
                example="Keripik pisang"),
         NIB,
+        Column("tanggal_nib", gettext_lazy(
+            "Tanggal memperoleh NIB (legalitas), mis. 17-08-2026; hanya bila NIB diisi. Kosongkan bila belum ada."),
+            optional_date, optional=True, example="17-08-2026"),
     )  # fmt: skip
     model = NewEntrepreneur
     key_column = "nama"
-    columns_of_fields = {"name": "nama", "regency": "kode_kabkota", "business_type": "jenis_usaha", "nib": "nib"}
-    compared_fields = ("name", "regency", "business_type", "nib", "enterprise")
+    columns_of_fields = {"name": "nama", "regency": "kode_kabkota", "business_type": "jenis_usaha", "nib": "nib",
+                         "legalized_on": "tanggal_nib"}  # fmt: skip
+    compared_fields = ("name", "regency", "business_type", "nib", "enterprise", "legalized_on")
     related = ("satker", "fiscal_year", "regency")
+    kept_when_absent = ("tanggal_nib",)
 
     def clean(self, cells: dict[str, Any], satker: Satker, context: FileContext, today: date) -> Cleaned:
         regency = context.regencies.get(cells["kode_kabkota"])
+        legal = cells["tanggal_nib"]
         found = {}
         if regency is None:
             found["regency"] = _("Kabupaten/kota %(code)s tidak dikenal.") % {"code": cells["kode_kabkota"]}
@@ -321,10 +386,13 @@ class NewEntrepreneurImport(MonthlyRecordImport):
             lambda: wub_values(
                 satker=satker, year=cells["tahun"], name=cells["nama"], regency=regency,
                 business_type=cells["jenis_usaha"],
-                nib=cells["nib"], legalized_on=None, today=today, find_enterprise=context.registry_enterprise,
+                nib=cells["nib"], legalized_on=None if legal is KEEP else legal, today=today,
+                find_enterprise=context.registry_enterprise,
             ),
             found,
         )  # fmt: skip
+        if fields is not None and legal is KEEP:
+            fields["legalized_on"] = KEEP
         return fields, errors
 
     def key(self, month_key: MonthKey, fields: dict[str, Any]) -> tuple:
@@ -335,21 +403,20 @@ class NewEntrepreneurImport(MonthlyRecordImport):
         return (*month_key, normalize_name(record.name), record.regency.kemendagri_code)
 
     def updated_values(self, record: NewEntrepreneur, fields: dict[str, Any]) -> dict[str, Any]:
-        # The file has no legality date: a stored one stays while the record keeps a NIB (the
-        # form's rule: a date only with a NIB).
-        legalized_on = record.legalized_on if fields["nib"] else None
-        return {**super().updated_values(record, fields), "legalized_on": legalized_on}
-
-    @property
-    def written_fields(self) -> list[str]:
-        return [*self.compared_fields, "legalized_on"]
+        values = super().updated_values(record, fields)
+        if fields["legalized_on"] is KEEP:
+            # A file without the date column: a stored date stays while the record keeps a NIB
+            # (the form's rule: a date only with a NIB).
+            values["legalized_on"] = record.legalized_on if fields["nib"] else None
+        return values
 
 
 # -- fasilitasi -----------------------------------------------------------------------------------
 
 
 class FacilitationImport(MonthlyRecordImport):
-    """`fasilitasi`: kode_satker, tahun, bulan, jenis, nib, nama_usaha, nilai, keterangan.
+    """`fasilitasi`: kode_satker, tahun, bulan, jenis, nib, nama_usaha, nilai, keterangan,
+    nomor_sertifikat, tanggal_sertifikat (both optional: an older file keeps the stored ones).
     Natural key: satker + year + month + kind + (NIB, or the normalised name without one). A NIB
     must be in the registry (whose name fills an empty nama_usaha); exhibitions and restructuring
     carry a value above 0, the other kinds none (the form's rules)."""
@@ -366,28 +433,40 @@ class FacilitationImport(MonthlyRecordImport):
         Column("nilai", amount_help(gettext_lazy(
             "Nilai transaksi (PAMERAN) atau nilai penggantian (RESTRUKTURISASI); 0 untuk lainnya. ")),
             parse_amount, example="0"),
-        Column("keterangan", gettext_lazy("Keterangan, mis. nomor sertifikat."), optional_text(300),
-               example="SNI 01-2345"),
+        Column("keterangan", gettext_lazy("Keterangan."), optional_text(300), example="Pendampingan 3 hari"),
+        Column("nomor_sertifikat", gettext_lazy(
+            "Nomor sertifikat atau pendaftaran; hanya untuk SNI, ISO, HACCP, HALAL dan HKI."),
+            optional_text(100), optional=True, example="SNI 01-2345"),
+        Column("tanggal_sertifikat", gettext_lazy(
+            "Tanggal sertifikat atau pendaftaran, mis. 17-08-2026; hanya untuk SNI, ISO, HACCP, HALAL dan HKI."),
+            optional_date, optional=True, example="17-08-2026"),
     )  # fmt: skip
     model = Facilitation
     key_column = "jenis"
     columns_of_fields = {
         "kind": "jenis", "nib": "nib", "enterprise_name": "nama_usaha", "value": "nilai", "note": "keterangan",
+        "certificate_number": "nomor_sertifikat", "certificate_date": "tanggal_sertifikat",
     }  # fmt: skip
-    compared_fields = ("enterprise_name", "value", "note", "nib", "enterprise")
+    compared_fields = ("enterprise_name", "value", "note", "nib", "enterprise", "certificate_number",
+                       "certificate_date")  # fmt: skip
+    kept_when_absent = ("nomor_sertifikat", "tanggal_sertifikat")
 
     def clean(self, cells: dict[str, Any], satker: Satker, context: FileContext, today: date) -> Cleaned:
+        number, day = cells["nomor_sertifikat"], cells["tanggal_sertifikat"]
         fields, errors = _rule_errors(
             lambda: facilitation_values(
                 satker=satker, kind=cells["jenis"], nib=cells["nib"], enterprise_name=cells["nama_usaha"],
-                value=cells["nilai"], certificate_number="", certificate_date=None, note=cells["keterangan"],
+                value=cells["nilai"], certificate_number="" if number is KEEP else number,
+                certificate_date=None if day is KEEP else day, note=cells["keterangan"],
                 today=today, find_enterprise=context.registry_enterprise,
             ),
             {},
         )  # fmt: skip
         if fields is None:
             return None, errors
-        return {name: fields[name] for name in ("kind", "enterprise_name", "value", "note", "nib", "enterprise")}, {}
+        fields["certificate_number"] = KEEP if number is KEEP else fields["certificate_number"]
+        fields["certificate_date"] = KEEP if day is KEEP else fields["certificate_date"]
+        return {name: fields[name] for name in ("kind", *self.compared_fields)}, {}
 
     def key(self, month_key: MonthKey, fields: dict[str, Any]) -> tuple:
         return (*month_key, fields["kind"], fields["nib"] or normalize_name(fields["enterprise_name"]))
@@ -395,3 +474,59 @@ class FacilitationImport(MonthlyRecordImport):
     def stored_key(self, record: Facilitation) -> tuple:
         month_key = (record.satker.code, record.fiscal_year.year, record.month)
         return (*month_key, record.kind, record.nib or normalize_name(record.enterprise_name))
+
+
+# -- kemiskinan -----------------------------------------------------------------------------------
+
+
+def optional_count(value: Any) -> int | None:
+    # Whether the count is required, and its bounds, are the form rule's (with the form's message).
+    return None if value is None else parse_int(value, low=0, high=MAX_BENEFICIARIES * 10)
+
+
+class PovertyActivityImport(MonthlyRecordImport):
+    """`kemiskinan`: kode_satker, tahun, bulan, kode_kabkota, jenis, uraian, penerima_manfaat,
+    nilai. Natural key: satker + year + month + regency + kind + normalised description (several
+    activities of one kind in one regency a month differ by their description). The regency must
+    be the satker's province's in that year (the form's rule)."""
+
+    name = "kemiskinan"
+    title = gettext_lazy("Penanganan kemiskinan ekstrem")
+    columns = (
+        SATKER, YEAR, MONTH, REGENCY,
+        Column("jenis", gettext_lazy("Jenis kegiatan."), parse_poverty_kind,
+               choices=tuple(PovertyActivity.Kind.values), example="PELATIHAN"),
+        Column("uraian", gettext_lazy("Uraian kegiatan (boleh kosong)."), optional_text(300),
+               example="Pelatihan pengolahan ikan"),
+        Column("penerima_manfaat", gettext_lazy("Jumlah penerima manfaat (orang), minimal 1."), optional_count,
+               example="25"),
+        Column("nilai", amount_help(gettext_lazy("Nilai kegiatan; 0 bila tidak ada. ")), parse_amount, example="0"),
+    )  # fmt: skip
+    model = PovertyActivity
+    key_column = "jenis"
+    columns_of_fields = {
+        "regency": "kode_kabkota", "kind": "jenis", "description": "uraian", "beneficiaries": "penerima_manfaat",
+        "value": "nilai",
+    }  # fmt: skip
+    compared_fields = ("regency", "kind", "description", "beneficiaries", "value")
+    related = ("satker", "fiscal_year", "regency")
+
+    def clean(self, cells: dict[str, Any], satker: Satker, context: FileContext, today: date) -> Cleaned:
+        regency = context.regencies.get(cells["kode_kabkota"])
+        found = {}
+        if regency is None:
+            found["regency"] = _("Kabupaten/kota %(code)s tidak dikenal.") % {"code": cells["kode_kabkota"]}
+        return _rule_errors(
+            lambda: poverty_values(
+                satker=satker, year=cells["tahun"], regency=regency, kind=cells["jenis"],
+                description=cells["uraian"], beneficiaries=cells["penerima_manfaat"], value=cells["nilai"],
+            ),
+            found,
+        )  # fmt: skip
+
+    def key(self, month_key: MonthKey, fields: dict[str, Any]) -> tuple:
+        return (*month_key, fields["regency"].kemendagri_code, fields["kind"], normalize_name(fields["description"]))
+
+    def stored_key(self, record: PovertyActivity) -> tuple:
+        month_key = (record.satker.code, record.fiscal_year.year, record.month)
+        return (*month_key, record.regency.kemendagri_code, record.kind, normalize_name(record.description))

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from accounts.scoping import scoped
-from budgets.import_kinds import REGENCY, SATKER, YEAR, satker_prefill, satker_row
+from budgets.import_kinds import REGENCY, SATKER, YEAR, regency_rows, satker_prefill, satker_row
 from budgets.models import FiscalYear, Regency, Satker
 from budgets.services.common import closed_year_reason
 from imports.kinds import Column, ImportKind, Prefill
@@ -107,8 +107,13 @@ class OvopImport(ImportKind):
                parse_reported_stars, choices=("1", "2", "3", "4", "5"), example="3"),
     )  # fmt: skip
 
+    regency_column = "kode_kabkota"
+
     def prefill(self, *, user: User, query: Mapping[str, str], today: date) -> Prefill:
         return satker_prefill(user, query, satker_row)
+
+    def regency_rows(self, user: User) -> list[tuple[str, str, str]]:
+        return regency_rows(user)
 
     def plan(self, sheet: Sheet, user: User, today: date) -> ImportPlan:
         plan = ImportPlan("ovop")

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
@@ -49,7 +51,7 @@ from programs.models import (
 )
 from programs.records import ovop
 from programs.records.evidence import ovop_coaching_place
-from programs.records.forms import OvopCandidateForm, OvopCoachingForm, OvopEvaluationForm, SentraForm
+from programs.records.forms import OvopCandidateForm, OvopCoachingForm, OvopEvaluationForm, SentraForm, StarsField
 from programs.records.views import put_errors
 from programs.registry.rules import RuleError, clean_nib
 
@@ -263,6 +265,36 @@ def _candidate_rows(request: HttpRequest, satker: Satker, cycle: OvopCycle) -> l
     return rows
 
 
+class StarsGridForm(forms.Form):
+    """The awarded stars of every candidate of a cycle on one form: one select per candidate
+    (``stars-<pk>``), so that the directorate sets a cycle's stars in one save instead of one
+    candidate page at a time."""
+
+    def __init__(self, *args: Any, candidates: list[OvopCandidate], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.candidates = candidates
+        for candidate in candidates:
+            self.fields[self.field_name(candidate)] = StarsField(
+                label=_("Bintang ditetapkan untuk %(product)s") % {"product": candidate.product},
+                initial=candidate.awarded_stars,
+            )
+
+    @staticmethod
+    def field_name(candidate: OvopCandidate) -> str:
+        return f"stars-{candidate.pk}"
+
+    def rows(self) -> list[tuple[OvopCandidate, forms.BoundField]]:
+        return [(candidate, self[self.field_name(candidate)]) for candidate in self.candidates]
+
+    def changed_stars(self) -> list[tuple[OvopCandidate, int | None]]:
+        """(candidate, new stars) of each candidate whose select differs from what is stored."""
+        return [
+            (candidate, self.cleaned_data[self.field_name(candidate)])
+            for candidate in self.candidates
+            if self.cleaned_data[self.field_name(candidate)] != candidate.awarded_stars
+        ]
+
+
 def _awards_page(
     request: HttpRequest,
     satker: Satker,
@@ -271,15 +303,21 @@ def _awards_page(
     cycle: OvopCycle | None,
     cycles: list[OvopCycle],
     form: OvopCandidateForm | None = None,
+    stars_form: StarsGridForm | None = None,
 ) -> HttpResponse:
     may_propose = can_edit and cycle is not None and not satker.is_central
     if may_propose and form is None:
         form = OvopCandidateForm(satker=satker, cycle=cycle, prefix="candidate")
+    rows = _candidate_rows(request, satker, cycle) if cycle else []
+    may_evaluate = permissions.writes_everywhere(request.user)
+    if may_evaluate and rows and stars_form is None:
+        stars_form = StarsGridForm(candidates=[row["candidate"] for row in rows])
     return render(request, "programs/records/ovop_awards.html", {
         "satker": satker, "fiscal_year": fiscal_year, "can_edit": can_edit, "cycle": cycle, "cycles": cycles,
-        "rows": _candidate_rows(request, satker, cycle) if cycle else [],
+        "rows": rows,
         "form": form if may_propose else None,
-        "may_evaluate": permissions.writes_everywhere(request.user),
+        "may_evaluate": may_evaluate,
+        "stars_form": stars_form if may_evaluate else None,
     })  # fmt: skip
 
 
@@ -319,6 +357,47 @@ def ovop_awards(request: HttpRequest, code: str, year: int) -> HttpResponse:
                 put_errors(request, form, error)
         messages.error(request, _("Usulan belum disimpan: periksa pesan pada isian yang ditandai."))
     return _awards_page(request, satker, fiscal_year, can_edit, cycle, cycles, form)
+
+
+@data_access_required()
+@require_POST
+def ovop_award_stars(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    """The grid of a cycle's awarded stars (``?cycle=``), saved in one POST by the directorate
+    admin (who alone records the selection's results): each changed candidate goes through
+    candidate_evaluate (its rules, its history record); when any row is refused nothing is saved
+    and each refusal is shown on its row."""
+    satker, fiscal_year, can_edit = satker_year_or_404(request, code, year)
+    if not permissions.writes_everywhere(request.user):
+        raise PermissionDenied
+    cycles = list(OvopCycle.objects.prefetch_related("bands").order_by("-year"))
+    cycle = _cycle_of(request, cycles, fiscal_year.year)
+    if cycle is None:
+        raise Http404
+    candidates = [row["candidate"] for row in _candidate_rows(request, satker, cycle)]
+    form = StarsGridForm(request.POST, candidates=candidates)
+    back = reverse("programs:ovop-awards", args=[satker.code, fiscal_year.year]) + f"?cycle={cycle.year}"
+    if form.is_valid():
+        changed = form.changed_stars()
+        refused: dict[str, list[str]] = {}
+        with transaction.atomic():
+            for candidate, stars in changed:
+                try:
+                    ovop.candidate_evaluate(
+                        candidate=candidate, admin_check_passed=candidate.admin_check_passed, score=candidate.score,
+                        recommended_stars=candidate.recommended_stars, awarded_stars=stars, by=request.user,
+                    )  # fmt: skip
+                except ValidationError as error:
+                    refused[form.field_name(candidate)] = error.messages
+            if refused:
+                transaction.set_rollback(True)  # all or nothing: the grid is one decision
+        if not refused:
+            messages.success(request, _("Bintang %(count)s calon disimpan.") % {"count": len(changed)})
+            return redirect(back)
+        for field, errors in refused.items():
+            for message in errors:
+                form.add_error(field, message)
+    messages.error(request, _("Bintang belum disimpan: periksa pesan pada baris yang ditandai. Tidak ada yang diubah."))
+    return _awards_page(request, satker, fiscal_year, can_edit, cycle, cycles, stars_form=form)
 
 
 def _candidate_or_404(request: HttpRequest, satker: Satker, pk: int) -> OvopCandidate:
@@ -377,5 +456,6 @@ urlpatterns: list[URLPattern] = [
     path(f"{_OVOP}<int:pk>/edit/", sentra_edit, name="ovop-edit"),
     path(f"{_OVOP}<int:pk>/coaching/", ovop_coaching, name="ovop-coaching"),
     path(f"{_OVOP}awards/", ovop_awards, name="ovop-awards"),
+    path(f"{_OVOP}awards/stars/", ovop_award_stars, name="ovop-award-stars"),
     path(f"{_OVOP}awards/<int:pk>/", ovop_candidate, name="ovop-candidate"),
 ]

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.scoping import scoped
 from budgets.models import Province, Regency
+from core.filters import FilterSet
 from core.widgets import FastSelect
 from programs.models import Enterprise, SizeClass
 from programs.registry.report import KBLI_GROUPS
@@ -21,16 +22,17 @@ from programs.registry.rules import is_nib, normalize_name
 from programs.registry.services import FIRST_DATA_YEAR
 
 
-class EnterpriseFilter(django_filters.FilterSet):
+class EnterpriseFilter(FilterSet):
     q = django_filters.CharFilter(
         label=_("Cari nama usaha atau NIB"), method="search", max_length=200,
         help_text=_("Sebagian nama usaha (tanpa CV/PT), atau NIB 13 digit."),
     )  # fmt: skip
     # Choices as (key, label) pairs read with values_list, written out by FastSelect: the 514
     # regencies as model instances through Django's templated Select were half the page's time.
-    province = django_filters.ChoiceFilter(label=_("Provinsi"), method="filter_province", empty_label=_("Semua"),
-                                           widget=FastSelect)  # fmt: skip
-    regency = django_filters.ChoiceFilter(label=_("Kabupaten/kota"), method="filter_regency", empty_label=_("Semua"),
+    province = django_filters.ChoiceFilter(label=_("Provinsi"), method="filter_province",
+                                           empty_label=_("Semua provinsi"), widget=FastSelect)  # fmt: skip
+    regency = django_filters.ChoiceFilter(label=_("Kabupaten/kota"), method="filter_regency",
+                                          empty_label=_("Semua kabupaten/kota"),
                                           widget=FastSelect)  # fmt: skip
     kbli = django_filters.CharFilter(
         label=_("KBLI"),
@@ -38,7 +40,8 @@ class EnterpriseFilter(django_filters.FilterSet):
         help_text=_("5 digit, atau 2 digit untuk satu golongan (mis. 10 = industri makanan)."),
         validators=[RegexValidator(r"^[0-9]{2}([0-9]{3})?$", _("Tulis KBLI 5 digit atau golongan 2 digit."))],
     )
-    size_class = django_filters.ChoiceFilter(label=_("Skala usaha"), choices=SizeClass.choices, empty_label=_("Semua"),
+    size_class = django_filters.ChoiceFilter(label=_("Skala usaha"), choices=SizeClass.choices,
+                                             empty_label=_("Semua skala usaha"),
                                              widget=FastSelect)  # fmt: skip
     data_year = django_filters.NumberFilter(
         label=_("Tahun pendataan"), field_name="data_year", min_value=FIRST_DATA_YEAR, max_value=2100

@@ -29,7 +29,7 @@ from simple_history.utils import bulk_create_with_history
 
 from accounts import permissions
 from accounts.scoping import scoped
-from budgets.import_kinds import REGENCY, amount_help, satker_prefill
+from budgets.import_kinds import REGENCY, amount_help, regency_rows, satker_prefill
 from budgets.models import Province, Regency, Satker
 from budgets.region_lookup import RegionMap
 from imports.file_checks import ImportFileError
@@ -304,6 +304,11 @@ class EnterpriseImport(ImportKind):
         Column("tahun_pendataan", gettext_lazy("Tahun pendataan."), lambda v: year_parser(timezone.localdate())(v),
                example="2026"),
     )  # fmt: skip
+
+    regency_column = "kode_kabkota"
+
+    def regency_rows(self, user: User) -> list[tuple[str, str, str]]:
+        return regency_rows(user)
 
     def prefill(self, *, user: User, query: Mapping[str, str], today: dt.date) -> Prefill:
         # No satker column: nothing to fill in; the file is named after the satker all the same.

@@ -5,7 +5,6 @@ stays constant whatever the number of rows."""
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -19,6 +18,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from core import safe_json
+from core.exports.csv_dialect import DEFAULT, CsvDialect, csv_lines
 from core.exports.csv_safety import spreadsheet_safe
 from core.exports.xlsx_stream import XlsxColumn, stream_xlsx
 from core.templatetags.ui import angka
@@ -134,22 +134,12 @@ def as_xlsx(rows: Iterable[list[Any]], *, title: str, filename: str) -> Streamin
     return response
 
 
-class _Echo:
-    """A file-like object whose write returns the text, for csv.writer in a generator."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
-def as_csv(rows: Iterable[list[Any]], *, filename: str) -> StreamingHttpResponse:
-    writer = csv.writer(_Echo(), lineterminator="\n")
-
-    def lines() -> Iterator[str]:
-        yield writer.writerow([column.key for column in EXPORT_COLUMNS])
-        for row in rows:
-            yield writer.writerow(["" if value is None else spreadsheet_safe(value) for value in row])
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+def as_csv(rows: Iterable[list[Any]], *, filename: str, dialect: CsvDialect = DEFAULT) -> StreamingHttpResponse:
+    """The rows streamed in the CONTRACT's CSV, or in ``dialect`` (core/exports/csv_dialect.py)."""
+    cells = (["" if value is None else spreadsheet_safe(value) for value in row] for row in rows)
+    response = StreamingHttpResponse(
+        csv_lines([column.key for column in EXPORT_COLUMNS], cells, dialect), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
     return response
 

@@ -27,6 +27,7 @@ from accounts.access import DataAccessMixin, data_access_required
 from accounts.roles import Can
 from accounts.scoping import get_scoped_or_404, scoped
 from budgets.views.common import add_service_errors
+from core.exports.csv_dialect import DEFAULT, DIALECT_PARAM, INDONESIAN, requested_dialect, unknown_dialect_message
 from core.safe_json import SafeJSONEncoder
 from programs.models import Enterprise, RegistrySummary, Sentra
 from programs.registry.filters import EnterpriseFilter
@@ -152,6 +153,8 @@ class RegistryListView(DataAccessMixin, SingleTableMixin, FilterView):
         self.filterset = self.get_filterset(self.get_filterset_class())
         valid = not self.filterset.is_bound or self.filterset.is_valid()
         if fmt != "html":
+            if fmt == "csv" and requested_dialect(request) is None:
+                return JsonResponse({"error": unknown_dialect_message()}, status=400)
             if not valid:
                 return JsonResponse({"error": _("Filter tidak valid."), "errors": self.filterset.errors}, status=400,
                                     encoder=SafeJSONEncoder)  # fmt: skip
@@ -181,7 +184,8 @@ class RegistryListView(DataAccessMixin, SingleTableMixin, FilterView):
             "next_url": self._url_with(after=page.next_cursor) if page.next_cursor else None,
             "previous_url": self._url_with(before=page.previous_cursor) if page.previous_cursor else None,
             "first_url": None if page.is_first else self._url_with(),
-            "exports": {fmt: self._url_with(format=fmt) for fmt in EXPORT_FORMATS},
+            "exports": {**{fmt: self._url_with(format=fmt) for fmt in EXPORT_FORMATS},
+                        "csv_id": self._url_with(format="csv", dialect=INDONESIAN.key)},
             "can_create": permissions.may_write(self.request.user),
         })  # fmt: skip
         return context
@@ -216,7 +220,7 @@ class RegistryListView(DataAccessMixin, SingleTableMixin, FilterView):
 
     def _url_with(self, **changes: str) -> str:
         query = self.request.GET.copy()
-        for key in ("after", "before", "format"):
+        for key in ("after", "before", "format", DIALECT_PARAM):
             query.pop(key, None)
         for key, value in changes.items():
             query[key] = value
@@ -234,7 +238,7 @@ class RegistryListView(DataAccessMixin, SingleTableMixin, FilterView):
         if fmt == "xlsx":
             return as_xlsx(rows, title=title, filename=filename)
         if fmt == "csv":
-            return as_csv(rows, filename=filename)
+            return as_csv(rows, filename=filename, dialect=requested_dialect(self.request) or DEFAULT)
         return as_json(rows, params=self._export_params(), filename=filename)
 
     def _export_params(self) -> dict[str, Any]:

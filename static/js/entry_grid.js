@@ -7,14 +7,16 @@
 //    submitting the form; after the last line it goes to the top of the next column, after the
 //    last input to the form's first button.
 //  - Leaving the page with unsaved changes asks first; submitting the grid's own form does not.
-// Amounts are read as the server reads them (budgets/money.py): 1250000, 1.250.000, Rp 1.250.000,
-// Rp. 1.250.000,-, 1.250.000,00; shown in the Indonesian style. BigInt: sums of large amounts stay
+//  - Pasting several lines (a column copied from Excel) into a cell fills the cells below it.
+// Amounts are read as the server reads them (core/formats.py): 1250000, 1.250.000, Rp 1.250.000,
+// Rp. 1.250.000,-, 1.250.000,00, 1,250,000; shown in the Indonesian style. BigInt: sums of large amounts stay
 // exact.
 (function () {
   "use strict";
 
   const GROUPED = /^[0-9]{1,3}(\.[0-9]{3})+$/;
   const PLAIN = /^[0-9]+$/;
+  const COMMA_GROUPED = /^([0-9]{1,3}(?:,[0-9]{3})+)(?:\.([0-9]{1,2}))?$/;
 
   const MAX_RUPIAH = 10n ** 15n;
 
@@ -23,6 +25,14 @@
     let cleaned = String(text || "").replace(/\s+/g, "").replace(/^[Rr]p\.?/, "");
     if (cleaned.endsWith(",-")) cleaned = cleaned.slice(0, -2); // "Rp. 1.250.000,-"
     if (cleaned === "") return 0n;
+    // Comma thousands separators where they cannot mean sen (core/formats.py): "1,250,000",
+    // "1,250.00"; a single group ("1,250") is ambiguous and refused, as the server does.
+    const english = COMMA_GROUPED.exec(cleaned);
+    if (english) {
+      if ((english[1].match(/,/g) || []).length === 1 && english[2] === undefined) return null;
+      if (english[2] !== undefined && /[1-9]/.test(english[2])) return null;
+      cleaned = english[1].replace(/,/g, ".");
+    }
     const parts = cleaned.split(",");
     if (parts.length > 2) return null;
     const whole = parts[0];
@@ -144,6 +154,39 @@
       });
     });
     recompute();
+
+    // A column copied from Excel (lines, cells separated by tabs) pasted into one cell fills it
+    // and the cells below it, and the columns to its right for several columns; frozen or
+    // read-only cells keep their amount (their value is skipped, not shifted to the next line).
+    const editable = (input) => input && !input.disabled && !input.readOnly;
+    const cellAt = (row, column) => inputs.find((input) => rowOf(input) === row && columnOf(input) === column);
+    const columns = Array.from(new Set(inputs.map(columnOf))).sort((a, b) => a - b);
+    const inputRows = rows.filter((row) => inputs.some((input) => rowOf(input) === row));
+    inputs.forEach((input) => {
+      input.addEventListener("paste", (event) => {
+        const text = event.clipboardData ? event.clipboardData.getData("text/plain") : "";
+        if (!/[\t\r\n]/.test(text.replace(/[\r\n]+$/, ""))) return; // one amount: the browser pastes it
+        event.preventDefault();
+        const lines = text.replace(/[\r\n]+$/, "").split(/\r\n|\r|\n/).map((line) => line.split("\t"));
+        const firstRow = inputRows.indexOf(rowOf(input));
+        const firstColumn = columns.indexOf(columnOf(input));
+        const filled = [];
+        lines.forEach((cells, i) => {
+          const row = inputRows[firstRow + i];
+          if (!row) return;
+          cells.forEach((cell, j) => {
+            const target = columns[firstColumn + j] === undefined ? null : cellAt(row, columns[firstColumn + j]);
+            if (!editable(target)) return;
+            target.value = cell.trim();
+            read(target);
+            filled.push(target);
+          });
+        });
+        recompute();
+        // Others listening to the cells (the draft kept in this browser) hear of the change.
+        filled.forEach((target) => target.dispatchEvent(new Event("change", { bubbles: true })));
+      });
+    });
 
     if (form) form.addEventListener("submit", () => (submitting = true));
     // Back to this page from the browser's cache after a submit: it asks again.

@@ -195,3 +195,29 @@ def test_due_date_is_set_when_the_month_is_first_saved(officer, satker, dipa) ->
     post_grid(client_for(officer), satker, dipa, {dipa.ovop: "1.000"})
     report = MonthlyReport.objects.get(satker=satker, month=1)
     assert report.due_date == report_due_date(dipa.fiscal_year.year, 1)
+
+
+def test_typing_mistakes_and_the_pagu_are_reported_in_one_save(officer, satker, dipa) -> None:
+    """Issue 23: a save with a typing mistake on one line and an over-pagu amount on another says
+    both at once (each next to its line, and listed above the grid), not the pagu on a second save."""
+    response = post_grid(client_for(officer), satker, dipa, {dipa.ovop: "95.000.000", dipa.travel: "1,5"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "melebihi pagu efektif Rp90.000.000" in page
+    assert "&#x27;1,5&#x27; memuat sen" in page
+    summary = page.split("data-error-summary", 1)[1].split("</div>\n  </div>", 1)[0]
+    assert "2 baris perlu diperbaiki" in summary
+    assert f'href="#id_line_{dipa.ovop.pk}"' in summary and f'href="#id_line_{dipa.travel.pk}"' in summary
+    # The trial run of the pagu check kept nothing, not even the month's report.
+    assert stored(satker) == {}
+    assert not MonthlyReport.objects.exists()
+
+
+def test_comma_thousands_are_saved_and_a_single_comma_group_says_what_to_type(officer, satker, dipa) -> None:
+    client = client_for(officer)
+    response = post_grid(client, satker, dipa, {dipa.ovop: "1,250,000", dipa.travel: "1,250"})
+    page = response.content.decode()
+    assert "Tulis 1.250 atau 1250" in page
+    assert stored(satker) == {}
+    assert post_grid(client, satker, dipa, {dipa.ovop: "1,250,000", dipa.travel: "1.250"}).status_code == 302
+    assert stored(satker) == {dipa.ovop.pk: 1_250_000, dipa.travel.pk: 1_250}

@@ -385,3 +385,17 @@ def test_past_months_keep_their_plan_and_deviation_in_the_monthly_report(officer
     after = by_month()
     assert {month: after[month] for month in range(1, 7)} == {month: before[month] for month in range(1, 7)}
     assert after[7][0] == before[7][0] - 1_000_000
+
+
+def test_a_typing_mistake_and_a_wrong_total_are_reported_in_one_save(officer, satker, dipa) -> None:
+    """Issue 23: the goods total that does not add up is named in the same save as the capital row's
+    typing mistake; the capital row's total is not judged (one of its cells could not be read)."""
+    goods = even(GOODS_EFFECTIVE)
+    goods[0] += 1_000_000
+    data = grid(dipa, goods, even(CAPITAL_EFFECTIVE))
+    data[f"rpd_{dipa.capital.pk}_3"] = "1,250"
+    page = client_for(officer).post(rpd_url(satker, dipa), data).content.decode()
+    assert "Jumlah RPD 52 Belanja Barang Rp141.000.000 harus sama dengan pagu efektifnya" in page
+    assert "Tulis 1.250 atau 1250" in page
+    assert "Jumlah RPD 53" not in page
+    assert not RpdPlan.objects.exists() and not RpdRevision.objects.exists()

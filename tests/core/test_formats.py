@@ -27,14 +27,31 @@ from core.formats import (
     ("1250000", 1_250_000), ("1.250.000", 1_250_000), ("Rp1.250.000", 1_250_000), ("Rp 1.250.000", 1_250_000),
     ("Rp. 1.250.000", 1_250_000), ("Rp1.250.000,-", 1_250_000), ("1.250.000,-", 1_250_000),
     ("1.250.000,00", 1_250_000), ("rp 500", 500), ("", 0), (" ", 0), (7, 7),
+    # Comma thousands separators where they cannot mean sen (issue 23): two groups or more, or a
+    # ".00" after them, as a spreadsheet set to English shows amounts.
+    ("1,250,000", 1_250_000), ("Rp 1,250,000", 1_250_000), ("1,250,000.00", 1_250_000), ("1,250.00", 1_250),
+    ("12,345,678,901", 12_345_678_901),
 ])  # fmt: skip
 def test_whole_amounts_are_read(typed, amount: int) -> None:
     assert parse_rupiah(typed) == amount
 
 
+@pytest.mark.parametrize(("typed", "says"), [
+    # One comma group: 1.250 rupiah, or 1 rupiah 25 sen? The message names both ways to type it.
+    ("1,250", ["1.250 rupiah atau 1 rupiah lebih sen", "Tulis 1.250 atau 1250"]),
+    ("1,5", ["tanpa sen", "'1,5' memuat sen", "1.250.000"]),
+    ("1,250,000.50", ["tanpa sen"]), ("1,250.000", ["bukan jumlah rupiah"]), ("1,25,000", ["bukan jumlah rupiah"]),
+])  # fmt: skip
+def test_ambiguous_commas_and_sen_say_what_to_type(typed: str, says: list[str]) -> None:
+    with pytest.raises(RupiahError) as refused:
+        parse_rupiah(typed)
+    for words in says:
+        assert words in str(refused.value)
+
+
 @pytest.mark.parametrize(("typed", "message"), [
     ("1.250.000,50", "rupiah bulat"), ("-5", "negatif"), ("satu juta", "bukan jumlah rupiah"),
-    (".5", "bukan jumlah rupiah"), ("Rp.", None), ("1,-5", "rupiah bulat"),
+    (".5", "bukan jumlah rupiah"), ("Rp.", None), ("1,-5", "bukan jumlah rupiah"),
 ])  # fmt: skip
 def test_other_text_is_refused_with_a_message(typed: str, message: str | None) -> None:
     if message is None:  # "Rp." alone: nothing typed after the currency

@@ -207,14 +207,18 @@ def test_officer_exports_their_provinces_reports_with_raw_values(officer, report
     sheet = workbook(client.get(REPORTS, {"format": "xlsx"}), "laporan-bulanan-").active
     assert_reports_look(sheet)
     labels = ["Satker", "Nama satker", "Provinsi", "Periode", "Status", "Batas waktu", "Diajukan", "Tepat waktu",
-              "Tanda mutu terbuka"]  # fmt: skip
+              "Realisasi bulan ini", "Realisasi s.d. bulan ini", "% pagu efektif", "Deviasi RPD (%)",
+              "Perubahan dari bulan lalu", "Capaian RO (%)", "Kelengkapan bukti", "Tanda mutu terbuka",
+              "Komentar terbuka", "Bersih"]  # fmt: skip
     assert header(sheet) == labels
     year = fiscal_year.year
     name = "Dinas Perindustrian Provinsi Bengkulu"
+    # The reviewer's cockpit figures (budgets/cockpit.py): no realization, pagu nor RPD here.
+    cockpit = (0, 0, None, None, 0, None, None, 0, 0, "Ya")
     january = ("170019", name, "Bengkulu", f"Januari {year}", "Diverifikasi", datetime.datetime(year, 1, 10),
-               datetime.datetime(year, 1, 8, 14, 30), True, 0)  # fmt: skip
+               datetime.datetime(year, 1, 8, 14, 30), True, *cockpit)  # fmt: skip
     february = ("170019", name, "Bengkulu", f"Februari {year}", "Draf", datetime.datetime(year, 2, 10), None, None,
-                0)  # fmt: skip
+                *cockpit)  # fmt: skip
     by_month = {1: january, 2: february}
     assert rows(sheet) == [by_month[month] for month in page]  # the page's order; no Aceh report
     row = 4 + page.index(1)

@@ -327,8 +327,10 @@ def test_tile_map_has_38_linked_tiles_and_a_legend(reviewer, ledger) -> None:
     urls = dict((code, url) for url, code in tiles)
     assert "province=17" in urls["17"] and f"year={ledger.fiscal_year.year}" in urls["17"]
     # Provinces without a DIPA are grey and say so; the ranked ones carry their percentage.
-    assert 'aria-label="Aceh: 50,00 %, peringkat 2"' in page
-    assert 'aria-label="Bali: -"' in page
+    # The accessible name starts with the tile's visible text (WCAG 2.5.3), then names the province.
+    assert 'aria-label="Aceh 50,00 %, peringkat 2"' in page
+    assert 'aria-label="Bali -, tanpa pagu"' in page
+    assert 'aria-label="Sumut -, Sumatera Utara, tanpa pagu"' in page  # the full name when abbreviated
     assert "tanpa pagu" in page
     assert len(response.context["dashboard"].tiles.bands) == 2
 

@@ -34,7 +34,7 @@ def home(username: str, **query: object):
 def test_the_kpi_and_the_narrative_quote_one_ranking(demo, year) -> None:
     response = home("reviewer", **({"year": year} if year else {}))
     dashboard = response.context["dashboard"]
-    narrative = " ".join(response.context["narrative_id"])
+    narrative = " ".join(response.context["narrative"])
     above = re.search(r"Sebanyak (\d+) provinsi mencatat realisasi [a-z ]+ di atas rata-rata tertimbang \(([\d,]+ %)",
                       narrative)  # fmt: skip
     assert above, narrative

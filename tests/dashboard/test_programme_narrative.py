@@ -140,14 +140,14 @@ def test_download_adds_the_outputs_after_the_realization(request, year_2022, per
 @pytest.mark.django_db
 def test_home_shows_the_paragraph_and_the_directorate_its_output_figures(reviewer, officer, year_2022) -> None:
     response = client_for(reviewer).get(reverse("dashboard:home"), {"year": 2022})
-    assert "menumbuhkan 3 wirausaha baru" in " ".join(response.context["narrative_id"])
+    assert "menumbuhkan 3 wirausaha baru" in " ".join(response.context["narrative"])
     assert response.context["programmes"]["totals"]["wub"] == 3
     page = response.content.decode()
     assert 'data-kpi="wub">3<' in page and 'data-kpi="exhibition_value">transaksi Rp1.500.000.000<' in page
     kp = client_for(reviewer).get(reverse("dashboard:home"), {"year": 2022, "authority": "KP"})
     assert (kp.context["programmes"]["totals"]["wub"], kp.context["programmes"]["totals"]["exhibition_ikm"]) == (0, 1)
     own = client_for(officer).get(reverse("dashboard:home"), {"year": 2022})
-    assert "menumbuhkan 3 wirausaha baru" in " ".join(own.context["narrative_id"])
+    assert "menumbuhkan 3 wirausaha baru" in " ".join(own.context["narrative"])
     assert "programmes" not in own.context  # the officer's home has its own figures
 
 

@@ -94,6 +94,7 @@ def test_reviewer_returns_one_line_officer_fixes_it_on_a_phone_with_its_sp2d(
     with phone.expect_navigation():
         phone.get_by_role("button", name="Jawab").first.click()
     assert LineComment.objects.filter(report=report, body=ANSWER, author=officer).exists()
+    phone.once("dialog", lambda dialog: dialog.accept())  # "Ajukan ... ?" (static/js/site.js)
     with phone.expect_navigation():
         phone.get_by_role("button", name="Ajukan ke Kepala Dinas").click()
     report.refresh_from_db()

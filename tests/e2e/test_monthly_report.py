@@ -42,7 +42,7 @@ def verify_as_head(head_page, report) -> None:
     """The head finds the report in the queue (the province's submitted reports) and verifies it."""
     head_page.goto(reverse("budgets:report-list"))
     with head_page.expect_navigation():
-        head_page.locator(f"a[href='{reverse('budgets:report-detail', args=[report.pk])}']").first.click()
+        head_page.locator(f"a[href^='{reverse('budgets:report-detail', args=[report.pk])}?next=']").first.click()
     with head_page.expect_navigation():
         head_page.get_by_role("button", name="Verifikasi laporan").click()
     report.refresh_from_db()
@@ -66,7 +66,13 @@ def test_officer_submits_head_verifies_directorate_returns_then_approves(
 
     page = new_page()
     dialogs: list[str] = []
-    page.on("dialog", lambda dialog: (dialogs.append(dialog.type), dialog.dismiss()))
+    answers = {"confirm": False}  # what the officer answers a "submit now?" question
+
+    def answer(dialog) -> None:
+        dialogs.append(dialog.type)
+        dialog.accept() if answers.get(dialog.type) else dialog.dismiss()
+
+    page.on("dialog", answer)
     sign_in(page, officer.username)
     page.goto(entry_url)
 
@@ -119,14 +125,23 @@ def test_officer_submits_head_verifies_directorate_returns_then_approves(
     ]
     assert month_total.inner_text() == "1.550.000"
 
-    # Nothing changed since the save: leaving does not ask; then submit.
+    # Nothing changed since the save: leaving does not ask. Submitting asks first (it locks the
+    # month): answered no, nothing is sent and the month stays a draft; answered yes, it goes.
     page.goto(entry_url)
+    with page.expect_event("dialog"):
+        page.get_by_role("button", name="Simpan dan ajukan").click()
+    page.wait_for_timeout(300)
+    assert page.url.endswith(entry_url)
+    report = MonthlyReport.objects.get(satker=satker, fiscal_year=dipa.fiscal_year, month=month)
+    assert report.status == Status.DRAFT
+    assert dialogs == ["beforeunload", "confirm"]
+    answers["confirm"] = True
     with page.expect_navigation():
         page.get_by_role("button", name="Simpan dan ajukan").click()
-    report = MonthlyReport.objects.get(satker=satker, fiscal_year=dipa.fiscal_year, month=month)
+    report.refresh_from_db()
     assert page.url.endswith(reverse("budgets:report-detail", args=[report.pk]))
     assert report.status == Status.SUBMITTED
-    assert dialogs == ["beforeunload"]
+    assert dialogs == ["beforeunload", "confirm", "confirm"]
 
     # The head verifies it: it goes to the directorate.
     head_page = new_page()
@@ -136,7 +151,7 @@ def test_officer_submits_head_verifies_directorate_returns_then_approves(
     # The reviewer finds it in the queue and returns it with a comment.
     reviewer_page.goto(reverse("budgets:report-list"))
     with reviewer_page.expect_navigation():
-        reviewer_page.locator(f"a[href='{reverse('budgets:report-detail', args=[report.pk])}']").first.click()
+        reviewer_page.locator(f"a[href^='{reverse('budgets:report-detail', args=[report.pk])}?next=']").first.click()
     reviewer_page.fill("#id_comment", RETURN_COMMENT)
     with reviewer_page.expect_navigation():
         reviewer_page.get_by_role("button", name="Kembalikan ke satker").click()
@@ -155,6 +170,7 @@ def test_officer_submits_head_verifies_directorate_returns_then_approves(
     assert report.status == Status.SUBMITTED
     assert Realization.objects.get(line=dipa.travel).amount == 250_000
     assert "Diajukan" in page.locator("h1").inner_text()
+    assert dialogs == ["beforeunload", "confirm", "confirm", "confirm"]
     verify_as_head(head_page, report)
 
     # The reviewer sees the change since the first submission and approves.
@@ -168,4 +184,4 @@ def test_officer_submits_head_verifies_directorate_returns_then_approves(
     reviewer_page.goto(reverse("dashboard:home"))
     realized_after = rupiah_figure(reviewer_page.locator("[data-kpi=realisasi]").inner_text())
     assert realized_after - realized_before == 1_500_000
-    assert dialogs == ["beforeunload"]
+    assert dialogs == ["beforeunload", "confirm", "confirm", "confirm"]

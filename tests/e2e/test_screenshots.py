@@ -97,3 +97,15 @@ def test_screenshots_of_the_key_pages(new_page, demo, screenshots):
     reviewer.goto(reverse("budgets:ledger") + "?year=2023")
     assert "Laporan bulanan" in reviewer.locator("main").inner_text()
     screenshot(reviewer, screenshots, "11-ledger")
+
+    # The reviewer's cockpit: the directorate's queue with its figures, the clean marker and the
+    # batch decision (issue 23).
+    reviewer.goto(reverse("budgets:report-list") + "?status=AWAITING_DIRECTORATE")
+    assert reviewer.locator("main table thead").inner_text().count("%") >= 2
+    screenshot(reviewer, screenshots, "12-cockpit")
+
+    # The officer's month on a phone: the line's name stays beside the amounts, nothing scrolls sideways.
+    page.set_viewport_size({"width": 375, "height": 812})
+    page.goto(reverse("budgets:realization-entry", args=[BENGKULU, report.fiscal_year.year, report.month]))
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    screenshot(page, screenshots, "13-phone-entry")

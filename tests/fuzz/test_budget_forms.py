@@ -172,7 +172,9 @@ def test_review_comments_are_stored_as_typed_and_shown_escaped(
         )
 
 
-@given(extra=st.dictionaries(hostile(), hostile(), max_size=4))
+# Field names under 1.000 characters: a longer name makes the multipart part's header exceed
+# Django's limit, and Django itself refuses the whole request with a 400 before the view runs.
+@given(extra=st.dictionaries(hostile().filter(lambda name: len(name) < 1_000), hostile(), max_size=4))
 def test_submitting_ignores_hostile_fields(as_officer, officer, satker, dipa, extra) -> None:
     with rolled_back():
         report = realization_set(satker=satker, fiscal_year=dipa.fiscal_year, month=1,

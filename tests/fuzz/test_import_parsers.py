@@ -78,13 +78,16 @@ def good_rows(kind: str, year: int) -> list[list[Any]]:
                  5, "250.000.000", 600_000_000, year],
                 [None, "Batik Besurek", "Rahmat", 1771, "Pasar Baru", 13134, 2, 0, 0, "0", str(year)]]  # fmt: skip
     if kind == "wub":
-        return [["170019", year, 1, "Rahmat Hidayat", "17.71", "Keripik pisang", None],
-                ["170019", year, 1, "Siti Aminah", 1771, "Tenun", "0220551017193"]]  # fmt: skip
+        return [["170019", year, 1, "Rahmat Hidayat", "17.71", "Keripik pisang", None, None],
+                ["170019", year, 1, "Siti Aminah", 1771, "Tenun", "0220551017193", f"05-01-{year}"]]  # fmt: skip
     if kind == "ovop":
         return [["170019", "Sentra Tenun Songket", "17.71", "Pasar Baru", "TENUN", 12, year, 3]]
     if kind == "fasilitasi":
-        return [["170019", year, 1, "PAMERAN", None, "UD Maju", "46.900.000", "Pameran Inacraft"],
-                ["170019", year, 1, "PRODUK", None, "CV Kopi", 0, None]]  # fmt: skip
+        return [["170019", year, 1, "PAMERAN", None, "UD Maju", "46.900.000", "Pameran Inacraft", None, None],
+                ["170019", year, 1, "PRODUK", None, "CV Kopi", 0, None, None, None]]  # fmt: skip
+    if kind == "kemiskinan":
+        return [["170019", year, 1, "17.71", "PELATIHAN", "Olahan ikan", 25, "15.000.000"],
+                ["170019", year, 1, 1771, "PERALATAN", None, "10", 0]]  # fmt: skip
     if kind == "capaian_ro":
         return [
             ["170019", year, 1, "6503.RBS.001", "2,5", 40, "Pelatihan"],
@@ -154,6 +157,7 @@ def pages_of(kind: str, satker, year: int) -> list[str]:
         + [reverse("programs:registry-detail", args=[pk]) for pk in Enterprise.objects.values_list("pk", flat=True)],
         "wub": [reverse("programs:records", args=[satker.code, year, 1])],
         "fasilitasi": [reverse("programs:records", args=[satker.code, year, 1])],
+        "kemiskinan": [reverse("programs:records", args=[satker.code, year, 1])],
         "ovop": [reverse("programs:ovop", args=[satker.code, year])],
         "capaian_ro": [
             reverse("budgets:report-detail", args=[pk])
@@ -172,7 +176,7 @@ def run(path: Path, kind: str, user, *, dry_run: bool = False):
 
 
 def test_every_import_kind_is_fuzzed() -> None:
-    assert set(KINDS) == {"realisasi", "rpd", "pagu", "ikm", "wub", "ovop", "fasilitasi", "capaian_ro"}
+    assert set(KINDS) == {"realisasi", "rpd", "pagu", "ikm", "wub", "ovop", "fasilitasi", "capaian_ro", "kemiskinan"}
 
 
 @pytest.mark.parametrize("kind", list(KINDS))

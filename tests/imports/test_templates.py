@@ -20,10 +20,12 @@ CONTRACT_HEADERS = {
     "pagu": ["kode_satker", "tahun", "kode_komponen", "kode_akun", "pagu", "blokir", "kode_ro"],
     "ikm": ["nib", "nama_usaha", "nama_pemilik", "kode_kabkota", "alamat", "kbli", "tenaga_kerja_l",
             "tenaga_kerja_p", "investasi", "nilai_produksi", "tahun_pendataan"],
-    "wub": ["kode_satker", "tahun", "bulan", "nama", "kode_kabkota", "jenis_usaha", "nib"],
+    "wub": ["kode_satker", "tahun", "bulan", "nama", "kode_kabkota", "jenis_usaha", "nib", "tanggal_nib"],
     "ovop": ["kode_satker", "nama_sentra", "kode_kabkota", "desa", "kelompok_komoditas", "jumlah_ikm", "tahun",
              "bintang"],
-    "fasilitasi": ["kode_satker", "tahun", "bulan", "jenis", "nib", "nama_usaha", "nilai", "keterangan"],
+    "fasilitasi": ["kode_satker", "tahun", "bulan", "jenis", "nib", "nama_usaha", "nilai", "keterangan",
+                   "nomor_sertifikat", "tanggal_sertifikat"],
+    "kemiskinan": ["kode_satker", "tahun", "bulan", "kode_kabkota", "jenis", "uraian", "penerima_manfaat", "nilai"],
     "capaian_ro": ["kode_satker", "tahun", "bulan", "kode_ro", "volume", "progres_fisik", "keterangan"],
 }  # fmt: skip
 
@@ -39,7 +41,8 @@ def test_every_kind_has_the_contract_header_and_instructions(officer, satker) ->
     client = client_for(officer)
     for kind, header in CONTRACT_HEADERS.items():
         workbook = download(client, kind)
-        assert workbook.sheetnames == ["data", "petunjuk"]
+        codes = ["Kode kabupaten-kota"] if "kode_kabkota" in header else []
+        assert workbook.sheetnames == ["data", *codes, "petunjuk"], kind
         assert [cell.value for cell in workbook["data"][1]] == header
         guide = "\n".join(str(row[0].value) for row in workbook["petunjuk"].iter_rows() if row[0].value)
         for column in header:
@@ -75,3 +78,34 @@ def test_other_province_satker_is_a_404_and_readers_get_403(officer, other_satke
     for user in (reviewer, viewer):
         assert client_for(user).get(reverse("imports:template", args=["pagu"])).status_code == 403
     assert client_for(officer).get(reverse("imports:template", args=["unknown"])).status_code == 404
+
+
+def regency_sheet_rows(workbook: openpyxl.Workbook) -> list[tuple]:
+    sheet = workbook["Kode kabupaten-kota"]
+    return [tuple(cell.value for cell in row) for row in sheet.iter_rows()]
+
+
+@pytest.mark.parametrize("kind", ["wub", "ovop", "kemiskinan", "ikm"])
+def test_regency_code_sheet_is_the_officers_province_or_all_for_the_directorate(
+    kind, officer, reviewer, admin_user, satker, regency, other_regency
+) -> None:
+    own = download(client_for(officer), kind)
+    assert own.sheetnames[1] == "Kode kabupaten-kota"
+    rows = regency_sheet_rows(own)
+    assert rows[0] == ("Kode Kemendagri", "Kabupaten/kota", "Provinsi")
+    assert rows[1:] == [(regency.kemendagri_code, regency.name, regency.province.name)]  # not Aceh's
+    # The regency column (kode_kabkota) offers the sheet's codes as a list.
+    data = own["data"]
+    letter = next(cell.column_letter for cell in data[1] if cell.value == "kode_kabkota")
+    lists = {str(v.sqref): v.formula1 for v in data.data_validations.dataValidation if v.type == "list"}
+    assert lists[f"{letter}2:{letter}1001"] == "'Kode kabupaten-kota'!$A$2:$A$2"
+
+    guide = "\n".join(str(row[0].value) for row in own["petunjuk"].iter_rows() if row[0].value)
+    assert "lembar 'Kode kabupaten-kota'" in guide
+
+    everything = regency_sheet_rows(download(client_for(admin_user), kind))
+    assert {row[0] for row in everything[1:]} == {regency.kemendagri_code, other_regency.kemendagri_code}
+
+
+def test_kinds_without_a_regency_column_have_no_code_sheet(officer, satker, regency) -> None:
+    assert "Kode kabupaten-kota" not in download(client_for(officer), "fasilitasi").sheetnames

@@ -96,7 +96,7 @@ def test_a_refused_file_lists_every_error_and_writes_nothing(officer, dipa) -> N
     post_file(client, "realisasi", xlsx(rows))
     upload = Upload.objects.get()
     assert upload.status == Upload.Status.REJECTED
-    assert [(row, column) for row, column, _message in upload.errors] == [(4, "bulan"), (5, "realisasi")]
+    assert [(row, column) for row, column, _message, *_stored in upload.errors] == [(4, "bulan"), (5, "realisasi")]
     page = client.get(reverse("imports:detail", args=[upload.pk])).content.decode()
     assert "2 kesalahan" in page and "Konfirmasi dan impor" not in page
     assert "Harus di antara 1 dan 12." in page and "Jumlah tidak boleh negatif." in page

@@ -153,7 +153,7 @@ def test_2022_dashboard_shows_the_outputs(demo) -> None:
     assert 'data-kpi="wub">13.220<' in page and 'data-kpi="hki">472<' in page
     assert "Rp46.900.000.000" in page
     assert f'href="{OUTPUTS}?year=2022"' in page
-    assert "4.579 wirausaha baru (WUB)" in " ".join(response.context["narrative_id"])
+    assert "4.579 wirausaha baru (WUB)" in " ".join(response.context["narrative"])
     dk = signed_in("reviewer").get(reverse("dashboard:home"), {"year": 2022, "authority": "DK"})
     assert dk.context["programmes"]["totals"]["wub"] == 4_579
     assert f'href="{OUTPUTS}?year=2022&amp;authority=DK"' in dk.content.decode()

@@ -141,7 +141,7 @@ def test_a_file_made_from_the_template_imports(tmp_path, officer, registry, year
     assert response.status_code == 200
     book = openpyxl.load_workbook(io.BytesIO(response.content))
     sheet = book["data"]
-    assert [cell.value for cell in sheet[1]] == HEADER
+    assert [cell.value for cell in sheet[1]] == [*HEADER, "nomor_sertifikat", "tanggal_sertifikat"]
     assert sheet["A2"].value == "170019"  # pre-filled with the officer's satker
     for row, values in enumerate([[year, today.month, "SNI", NIB, None, 0, "SNI 01-2345"],
                                   [year, today.month, "RESTRUKTURISASI", None, "UD Maju", "25.000.000", None]],

@@ -178,7 +178,7 @@ def test_a_file_made_from_the_template_imports(tmp_path, officer, regency, year,
     assert response.status_code == 200
     book = openpyxl.load_workbook(io.BytesIO(response.content))
     sheet = book["data"]
-    assert [cell.value for cell in sheet[1]] == HEADER
+    assert [cell.value for cell in sheet[1]] == [*HEADER, "tanggal_nib"]
     assert sheet["A2"].value == "170019"  # pre-filled with the officer's satker
     for row, values in enumerate([[year, today.month, "Rahmat", "17.71", "Keripik", "0220551017193"],
                                   [year, today.month, "Siti", "17.71", "Tenun", None]], start=2):  # fmt: skip
