@@ -134,7 +134,8 @@ def report_view(request: HttpRequest, name: str) -> HttpResponse:
     if params.format == "csv":
         dialect = dialect_from(request.GET.get(DIALECT_PARAM))
         if dialect is None:
-            return bad_request(request, spec, {DIALECT_PARAM: [unknown_dialect_message()]})
+            # The message names the parameter and its one value; no filter of the bar carries it.
+            return bad_request(request, spec, BadReportParams({"__all__": [unknown_dialect_message()]}))
         return as_csv(spec, build(), filename(spec, applied), dialect)
     return as_xlsx(spec, build(), describe(spec, applied, _province_name(filters.province)), filename(spec, applied))
 
