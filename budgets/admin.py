@@ -425,13 +425,13 @@ class QualityFlagAdmin(ReadOnlyAmountsAdmin):
     """Decisions are taken on the report page (who may decide: the province's head and the
     directorate's reviewers); the reason is shown in the reader's language."""
 
-    list_display = ["report_page", "code", "target_label", "status", "decided_by", "decided_at", "gone_at",
+    list_display = ["report_page", "code", "target_shown", "status", "decided_by", "decided_at", "gone_at",
                     "reason_shown"]  # fmt: skip
     list_filter = ["status", "code", ("gone_at", admin.EmptyFieldListFilter), "report__fiscal_year",
                    "report__month", "report__satker__province"]  # fmt: skip
     search_fields = ["code", "target_label", "reason", "note", "report__satker__code", "report__satker__name"]
     list_select_related = ["report__satker", "report__fiscal_year", "decided_by"]
-    readonly_fields = ["report_page", "code", "target_label", "target_key", "target_type", "target_id",
+    readonly_fields = ["report_page", "code", "target_shown", "target_label", "target_key", "target_type", "target_id",
                        "reason_shown", "reason", "status", "decided_by", "decided_at", "note", "gone_at",
                        "created_at"]  # fmt: skip
     fields = readonly_fields
@@ -439,6 +439,10 @@ class QualityFlagAdmin(ReadOnlyAmountsAdmin):
     @admin.display(description=gettext_lazy("laporan bulanan"), ordering="report")
     def report_page(self, flag: QualityFlag) -> str:
         return _report_link(flag.report, f"#flag-{flag.pk}")
+
+    @admin.display(description=gettext_lazy("sasaran"), ordering="target_label")
+    def target_shown(self, flag: QualityFlag) -> str:
+        return flag.target_label_text
 
     @admin.display(description=gettext_lazy("alasan"))
     def reason_shown(self, flag: QualityFlag) -> str:

@@ -13,7 +13,7 @@ from django.db.models import QuerySet, Sum
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from accounts import permissions
 from accounts.roles import Can
@@ -40,8 +40,10 @@ from budgets.services.common import closed_year_reason
 from budgets.services.editability import ReturnTargets, line_lock, month_lock, returned_targets
 from budgets.views.common import satker_code_or_404
 from core.formats import excerpt, format_rupiah
+from core.messages import message
+from core.messages import text as msg  # (``text`` is a local name in places)
 from imports.kinds import Column, ImportKind, Prefill
-from imports.plan import ImportPlan, PlannedRow
+from imports.plan import ImportPlan, PlannedRow, cell_changes
 from imports.reader import CellError, Sheet, parse_amount, parse_code, parse_int, parse_regency_code
 
 if TYPE_CHECKING:
@@ -84,8 +86,10 @@ def parse_ro_code(value: Any) -> str | None:
     code = str(value).strip().upper()
     if not RO_CODE.match(code):
         raise CellError(
-            _("Kode RO harus berformat kegiatan.KRO.RO, mis. 6503.RBS.001; ditemukan '%(value)s'.")
-            % {"value": excerpt(value)}
+            msg(
+                gettext_noop("Kode RO harus berformat kegiatan.KRO.RO, mis. 6503.RBS.001; ditemukan '%(value)s'."),
+                value=excerpt(value),
+            )
         )
     return code
 
@@ -146,10 +150,10 @@ def satker_year_problem(
     """The first gate a row of a satker's year fails: the satker is one the user may change, the
     year exists and is open. None: it passes."""
     if code not in editable:
-        return "kode_satker", _("Satker %(code)s tidak ada atau di luar cakupan Anda.") % {"code": code}
+        return "kode_satker", msg(gettext_noop("Satker %(code)s tidak ada atau di luar cakupan Anda."), code=code)
     fiscal_year = years.get(year)
     if fiscal_year is None:
-        return "tahun", _("Tahun anggaran %(year)s tidak ada.") % {"year": year}
+        return "tahun", msg(gettext_noop("Tahun anggaran %(year)s tidak ada."), year=year)
     closed = closed_year_reason(fiscal_year)
     return ("tahun", closed) if closed else None
 
@@ -250,7 +254,9 @@ class RealizationImport(ImportKind):
             satker_code, year, month = values["kode_satker"], values["tahun"], values["bulan"]
             key = (satker_code, year, month, values["kode_komponen"], values["kode_akun"])
             if key in seen:
-                plan.error(number, "kode_akun", _("Baris ganda: sama dengan baris %(row)s.") % {"row": seen[key]})
+                plan.error(
+                    number, "kode_akun", msg(gettext_noop("Baris ganda: sama dengan baris %(row)s."), row=seen[key])
+                )
                 continue
             seen[key] = number
             problem = satker_month_problem(satker_code, year, month, editable=editable, years=years,
@@ -263,7 +269,9 @@ class RealizationImport(ImportKind):
             if line is None:
                 missing = {"c": values["kode_komponen"], "a": values["kode_akun"], "s": satker_code, "y": year}
                 plan.error(
-                    number, "kode_akun", _("Baris pagu %(c)s.%(a)s tidak ada di DIPA %(s)s tahun %(y)s.") % missing
+                    number,
+                    "kode_akun",
+                    msg(gettext_noop("Baris pagu %(c)s.%(a)s tidak ada di DIPA %(s)s tahun %(y)s."), **missing),
                 )
                 continue
             old = existing.get((report.pk, line.pk)) if report else None
@@ -275,7 +283,10 @@ class RealizationImport(ImportKind):
                     plan.error(number, "realisasi", locked)
                     continue
             action = "new" if old is None else ("unchanged" if old == values["realisasi"] else "changed")
-            plan.rows.append(PlannedRow(number, key, action, {**values, "line": line, "fiscal_year": fiscal_year}))
+            # (cell_changes lists only what differs: nothing for an unchanged row.)
+            changes = cell_changes({"realisasi": "realisasi"}, {"realisasi": old}, values) if old is not None else []
+            plan.rows.append(PlannedRow(number, key, action, {**values, "line": line, "fiscal_year": fiscal_year},
+                                        changes))  # fmt: skip
             accepted.append((number, values, line))
         self._check_cumulative(plan, accepted)
         return plan
@@ -301,8 +312,14 @@ class RealizationImport(ImportKind):
                 plan.error(
                     number,
                     "realisasi",
-                    _("Realisasi kumulatif %(line)s menjadi %(cumulative)s, melebihi pagu efektif %(pagu)s.")
-                    % {"line": line, "cumulative": format_rupiah(cumulative), "pagu": format_rupiah(line.pagu_efektif)},
+                    msg(
+                        gettext_noop(
+                            "Realisasi kumulatif %(line)s menjadi %(cumulative)s, melebihi pagu efektif %(pagu)s."
+                        ),
+                        line=str(line),
+                        cumulative=format_rupiah(cumulative),
+                        pagu=format_rupiah(line.pagu_efektif),
+                    ),
                 )
 
     @staticmethod
@@ -328,6 +345,10 @@ class RealizationImport(ImportKind):
             satker, fiscal_year = context[key]
             realization_set(satker=satker, fiscal_year=fiscal_year, month=key[2], amounts=amounts,
                             expected_version=None, by=user, reason=reason)  # fmt: skip
+
+
+# What a changed pagu row may change, as the file names it (the preview's old -> new).
+PAGU_COLUMNS = {"pagu": "pagu", "blokir": "blokir", "kode_ro": "kode_ro"}
 
 
 class PaguImport(ImportKind):
@@ -390,22 +411,23 @@ class PaguImport(ImportKind):
             satker, fiscal_year = satkers.get(values["kode_satker"]), years.get(values["tahun"])
             component, account = components.get(values["kode_komponen"]), accounts.get(values["kode_akun"])
             lookups = [
-                ("kode_satker", satker, _("Satker")),
-                ("tahun", fiscal_year, _("Tahun anggaran")),
-                ("kode_komponen", component, _("Komponen")),
-                ("kode_akun", account, _("Akun")),
+                ("kode_satker", satker, message(gettext_noop("Satker"))),
+                ("tahun", fiscal_year, message(gettext_noop("Tahun anggaran"))),
+                ("kode_komponen", component, message(gettext_noop("Komponen"))),
+                ("kode_akun", account, message(gettext_noop("Akun"))),
             ]
             for column, found, label in lookups:
                 if found is None:
                     plan.error(
                         number,
                         column,
-                        _("%(label)s %(value)s tidak dikenal.") % {"label": label, "value": values[column]},
+                        msg(gettext_noop("%(label)s %(value)s tidak dikenal."), label=label, value=values[column]),
                     )
             ro_code = values["kode_ro"]
             if ro_code and ro_code not in outputs:
-                plan.error(number, "kode_ro", _("RO %(code)s tidak dikenal: tidak ada di daftar RO (kegiatan.KRO.RO).")
-                           % {"code": ro_code})  # fmt: skip
+                plan.error(number, "kode_ro", msg(
+                    gettext_noop("RO %(code)s tidak dikenal: tidak ada di daftar RO (kegiatan.KRO.RO)."), code=ro_code,
+                ))  # fmt: skip
                 continue
             if None in (satker, fiscal_year, component, account):
                 continue
@@ -414,7 +436,7 @@ class PaguImport(ImportKind):
                 plan.error(number, "tahun", closed)
                 continue
             if values["blokir"] > values["pagu"]:
-                plan.error(number, "blokir", _("Blokir melebihi pagu."))
+                plan.error(number, "blokir", msg(gettext_noop("Blokir melebihi pagu.")))
                 continue
             not_for_dk = dk_account_problem(authorities.get((satker.pk, fiscal_year.pk)), account.code)
             if not_for_dk:
@@ -422,24 +444,37 @@ class PaguImport(ImportKind):
                 continue
             key = (satker.pk, fiscal_year.pk, component.pk, account.pk)
             if key in seen:
-                plan.error(number, "kode_akun", _("Baris ganda: sama dengan baris %(row)s.") % {"row": seen[key]})
+                plan.error(
+                    number, "kode_akun", msg(gettext_noop("Baris ganda: sama dengan baris %(row)s."), row=seen[key])
+                )
                 continue
             seen[key] = number
             line = existing.get(key)
             output = _line_output(outputs.get(ro_code) if ro_code else None, line, component, outputs_by_pk)
             if output is None and line is None:
-                plan.error(number, "kode_ro", _("Komponen %(component)s belum memiliki RO: isi kolom kode_ro "
-                                                "(mis. 6503.RBS.001).") % {"component": component.code})  # fmt: skip
+                plan.error(number, "kode_ro", msg(
+                    gettext_noop("Komponen %(component)s belum memiliki RO: isi kolom kode_ro (mis. 6503.RBS.001)."),
+                    component=component.code,
+                ))  # fmt: skip
                 continue
+            changes: list[list[str]] = []
             if line is None:
                 action = "new"
             else:
                 wanted = (values["pagu"], values["blokir"], output.pk if output else None)
                 action = "unchanged" if (line.pagu, line.blokir, line.output_id) == wanted else "changed"
+                if action == "changed":
+                    # The RO as the line has it and as it will (an empty kode_ro keeps the line's).
+                    stored_ro = outputs_by_pk[line.output_id] if line.output_id is not None else None
+                    changes = cell_changes(
+                        PAGU_COLUMNS,
+                        {"pagu": line.pagu, "blokir": line.blokir, "kode_ro": stored_ro and stored_ro.full_code},
+                        {"pagu": values["pagu"], "blokir": values["blokir"], "kode_ro": output and output.full_code},
+                    )
             plan.rows.append(PlannedRow(number, key, action, {
                 **values, "satker": satker, "fiscal_year": fiscal_year, "component": component, "account": account,
                 "output": output,
-            }))  # fmt: skip
+            }, changes))  # fmt: skip
         return plan
 
     def apply(self, plan: ImportPlan, user: User, reason: str) -> None:
@@ -543,10 +578,11 @@ class RpdImport(ImportKind):
             old = stored.get(satker_year, {}).get(key[2:])
             amount = values["rencana"]
             action = "unchanged" if (old or 0) == amount else ("new" if old is None else "changed")
+            changes = cell_changes({"rencana": "rencana"}, {"rencana": old}, values) if action == "changed" else []
             plan.rows.append(PlannedRow(number, key, action, {
                 **values, "satker": editable[values["kode_satker"]], "fiscal_year": years[values["tahun"]],
                 "spending_type": types[values["jenis_belanja"]],
-            }))  # fmt: skip
+            }, changes))  # fmt: skip
         self._check_satker_years(plan, troubled, pagu, stored, types, today)
         return plan
 
@@ -606,20 +642,30 @@ class RpdImport(ImportKind):
         """(column, message) of the first rule the row breaks, or None."""
         satker_code, year, type_code = values["kode_satker"], values["tahun"], values["jenis_belanja"]
         if first_row is not None:
-            return "bulan", _("Baris ganda: sama dengan baris %(row)s.") % {"row": first_row}
+            return "bulan", msg(gettext_noop("Baris ganda: sama dengan baris %(row)s."), row=first_row)
         problem = satker_year_problem(satker_code, year, editable, years)
         if problem:
             return problem
         if type_code not in types:
-            return "jenis_belanja", _("Jenis belanja %(code)s tidak dikenal; pilih salah satu: %(codes)s.") % {
-                "code": type_code, "codes": ", ".join(sorted(types))}  # fmt: skip
+            return "jenis_belanja", msg(
+                gettext_noop("Jenis belanja %(code)s tidak dikenal; pilih salah satu: %(codes)s."),
+                code=type_code, codes=", ".join(sorted(types)),
+            )  # fmt: skip
         if not pagu:
-            return "kode_satker", _("Belum ada pagu untuk satker %(satker)s tahun %(year)s, sehingga RPD belum dapat "
-                                    "diisi.") % {"satker": satker_code, "year": year}  # fmt: skip
+            return "kode_satker", msg(
+                gettext_noop("Belum ada pagu untuk satker %(satker)s tahun %(year)s, sehingga RPD belum dapat diisi."),
+                satker=satker_code, year=year,
+            )  # fmt: skip
         if type_code not in pagu and values["rencana"]:
-            return "jenis_belanja", _(
-                "Jenis belanja %(code)s tidak ada di DIPA satker %(satker)s tahun %(year)s; rencananya hanya boleh 0."
-            ) % {"code": type_code, "satker": satker_code, "year": year}
+            return "jenis_belanja", msg(
+                gettext_noop(
+                    "Jenis belanja %(code)s tidak ada di DIPA satker %(satker)s tahun %(year)s; rencananya hanya "
+                    "boleh 0."
+                ),
+                code=type_code,
+                satker=satker_code,
+                year=year,
+            )
         return None
 
     def _check_satker_years(
@@ -653,7 +699,7 @@ class RpdImport(ImportKind):
                 plan.error(
                     first_change.row,
                     "rencana",
-                    _("RPD satker %(satker)s tahun %(year)s tidak dapat diubah: %(reason)s") % refusal,
+                    msg(gettext_noop("RPD satker %(satker)s tahun %(year)s tidak dapat diubah: %(reason)s"), **refusal),
                 )
                 continue
             # A change plans only the months still to come: each row that moves a frozen month is refused.
@@ -663,8 +709,12 @@ class RpdImport(ImportKind):
                     plan.error(
                         row.row,
                         "rencana",
-                        _("RPD satker %(satker)s tahun %(year)s tidak dapat diubah: %(reason)s")
-                        % {"satker": satker.code, "year": fiscal_year.year, "reason": refusal},
+                        msg(
+                            gettext_noop("RPD satker %(satker)s tahun %(year)s tidak dapat diubah: %(reason)s"),
+                            satker=satker.code,
+                            year=fiscal_year.year,
+                            reason=refusal,
+                        ),
                     )
             self._check_totals(plan, rows, pagu[satker_year], stored.get(satker_year, {}), types)
 
@@ -694,13 +744,15 @@ class RpdImport(ImportKind):
             plan.error(
                 row,
                 column,
-                _("Jumlah RPD %(type)s %(total)s harus sama dengan pagu efektifnya %(pagu)s (selisih %(diff)s).")
-                % {
-                    "type": f"{type_code} {types[type_code].name}",
-                    "total": format_rupiah(total),
-                    "pagu": format_rupiah(expected),
-                    "diff": format_rupiah(total - expected),
-                },
+                msg(
+                    gettext_noop(
+                        "Jumlah RPD %(type)s %(total)s harus sama dengan pagu efektifnya %(pagu)s (selisih %(diff)s)."
+                    ),
+                    type=f"{type_code} {types[type_code].name}",
+                    total=format_rupiah(total),
+                    pagu=format_rupiah(expected),
+                    diff=format_rupiah(total - expected),
+                ),
             )
 
     def apply(self, plan: ImportPlan, user: User, reason: str) -> None:

@@ -19,7 +19,7 @@ from budgets.ro_entry import DecimalError, dipa_outputs, parse_decimal
 from budgets.services.editability import ReturnTargets, line_lock, returned_targets
 from budgets.services.outputs import NOTE_LENGTH, RoEntry, output_achievement_set
 from imports.kinds import Column, ImportKind, Prefill
-from imports.plan import ImportPlan, PlannedRow
+from imports.plan import ImportPlan, PlannedRow, cell_changes
 from imports.reader import CellError, Sheet, parse_text
 
 if TYPE_CHECKING:
@@ -55,6 +55,11 @@ def parse_volume(value: Any) -> Decimal:
 
 def parse_progress(value: Any) -> Decimal:
     return _number(value, _("Progres fisik"), Decimal(0), Decimal(100))
+
+
+# The columns a stored RO row holds, in the order of the plan's (volume, physical_progress, note):
+# what the preview's old -> new compares.
+ACHIEVEMENT_COLUMNS = {"volume": "volume", "progres_fisik": "progres_fisik", "keterangan": "keterangan"}
 
 
 class OutputAchievementImport(ImportKind):
@@ -163,9 +168,11 @@ class OutputAchievementImport(ImportKind):
                     plan.error(number, "kode_ro", locked)
                     continue
             action = "new" if old is None else ("unchanged" if old == wanted_row else "changed")
+            changes = cell_changes(ACHIEVEMENT_COLUMNS, dict(zip(ACHIEVEMENT_COLUMNS, old, strict=True)), values) if (
+                old is not None) else []  # fmt: skip
             plan.rows.append(PlannedRow(number, key, action, {
                 **values, "satker": editable[code], "fiscal_year": years[year], "output": output,
-            }))  # fmt: skip
+            }, changes))  # fmt: skip
         return plan
 
     def apply(self, plan: ImportPlan, user: User, reason: str) -> None:

@@ -30,12 +30,11 @@ from django.conf import settings
 from django.db.models import Count, IntegerField, Model, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils.module_loading import import_string
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from budgets.models import MonthlyReport, QualityFlag, Realization, RpdPlan, SpendingType
 from core.formats import format_rupiah
-from core.messages import month, render, spaced, words
+from core.messages import Params, month, named, render, spaced, stored_of, text, words
 
 SPIKE_MULTIPLIER = 3
 RPD_IDLE_MONTHS = 3
@@ -60,9 +59,20 @@ class Finding:
     target: Model | None = None
 
     @property
+    def target_label_message(self) -> Params:
+        """The label's msgid and parameters when it was made with ``core.messages.text``."""
+        return stored_of(self.target_label) or {}
+
+    @property
     def reason(self) -> str:
         """The reason in the active language."""
         return render(self.message, self.params)
+
+
+def _spending_type_label(spending_type: SpendingType) -> str:
+    """The label "52 Belanja Barang", with the English name for an English reader ("%(code)s %(name)s" has
+    nothing to translate, hence no gettext_noop)."""
+    return text("%(code)s %(name)s", code=spending_type.code, name=named(spending_type.name, spending_type.name_en))
 
 
 def target_key_of(obj: Model) -> str:
@@ -123,7 +133,9 @@ def idle_reason(
     *, spending_type: SpendingType, planned: Mapping[int, int], months: Sequence[int]
 ) -> tuple[str, dict[str, Any]]:
     plans = words([spaced(month(m), format_rupiah(planned[m])) for m in months])
-    return IDLE_REASON, {"type": f"{spending_type.code} {spending_type.name}", "plans": plans, "count": len(months)}
+    # The type's English name for an English reader, as on the flag's label.
+    kind = spaced(spending_type.code, named(spending_type.name, spending_type.name_en))
+    return IDLE_REASON, {"type": kind, "plans": plans, "count": len(months)}
 
 
 # -- the collector -------------------------------------------------------------------------------
@@ -140,7 +152,7 @@ def _spike_findings(report: MonthlyReport) -> list[Finding]:
     if middle is None:
         return []
     months = sum(1 for value in totals.values() if value > 0)
-    return [Finding(MONTH_SPIKE, "satker", _("Realisasi satker bulan ini"),
+    return [Finding(MONTH_SPIKE, "satker", text(gettext_noop("Realisasi satker bulan ini")),
                     *spike_reason(amount=amount, middle=middle, months=months))]  # fmt: skip
 
 
@@ -170,7 +182,7 @@ def _idle_findings(report: MonthlyReport) -> list[Finding]:
     for row in rows:
         realized[row["line__account__spending_type_id"]][row["report__month"]] = row["total"]
     return [
-        Finding(RPD_NO_REALIZATION, target_key_of(types[type_id]), f"{types[type_id].code} {types[type_id].name}",
+        Finding(RPD_NO_REALIZATION, target_key_of(types[type_id]), _spending_type_label(types[type_id]),
                 *idle_reason(spending_type=types[type_id], planned=plans, months=months), types[type_id])
         for type_id, plans in sorted(planned.items(), key=lambda item: types[item[0]].code)
         if is_idle(plans, realized.get(type_id, {}), months)

@@ -16,8 +16,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
 
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
 # The months of a fiscal year (= calendar year), as model choices and for display.
 MONTH_CHOICES = [
@@ -43,11 +42,17 @@ _COMMA_GROUPED = re.compile(r"([0-9]{1,3}(?:,[0-9]{3})+)(?:\.([0-9]{1,2}))?")
 
 
 class RupiahError(ValueError):
-    pass
+    """The message in the active language, and its msgid and parameters (``msgid``, ``params``) so
+    that whoever stores it (an upload's row error) can keep it with ``core.messages.text`` and show
+    it in the reader's language later (core.messages imports this module, not the reverse)."""
+
+    def __init__(self, msgid: str, **params: object) -> None:
+        self.msgid, self.params = msgid, params
+        super().__init__(gettext(msgid) % params if params else gettext(msgid))
 
 
 def parse_rupiah(text: str | int | None) -> int:
-    """Whole rupiah from a typed value; raises RupiahError with an Indonesian message."""
+    """Whole rupiah from a typed value; raises RupiahError (its message, msgid and parameters)."""
     if isinstance(text, int):
         value = text
     else:
@@ -56,7 +61,7 @@ def parse_rupiah(text: str | int | None) -> int:
         if cleaned == "":
             return 0
         if cleaned.startswith("-"):
-            raise RupiahError(_("Jumlah tidak boleh negatif."))
+            raise RupiahError(gettext_noop("Jumlah tidak boleh negatif."))
         english = _COMMA_GROUPED.fullmatch(cleaned)
         if english:
             groups, fraction = english.group(1), english.group(2) or ""
@@ -64,10 +69,10 @@ def parse_rupiah(text: str | int | None) -> int:
                 # "1,250": the Indonesian reading (1 rupiah 25 sen) and the English one (1.250
                 # rupiah) differ by a thousand times; guessing would store a wrong amount.
                 raise RupiahError(
-                    _("'%(value)s' bisa dibaca %(thousands)s rupiah atau %(units)s rupiah lebih sen. Tulis "
-                      "%(thousands)s atau %(plain)s (titik sebagai pemisah ribuan, tanpa koma).")
-                    % {"value": excerpt(text), "thousands": groups.replace(",", "."),
-                       "units": groups.partition(",")[0], "plain": groups.replace(",", "")}
+                    gettext_noop("'%(value)s' bisa dibaca %(thousands)s rupiah atau %(units)s rupiah lebih sen. "
+                                 "Tulis %(thousands)s atau %(plain)s (titik sebagai pemisah ribuan, tanpa koma)."),
+                    value=excerpt(text), thousands=groups.replace(",", "."),
+                    units=groups.partition(",")[0], plain=groups.replace(",", ""),
                 )  # fmt: skip
             whole = groups.replace(",", ".")  # the Indonesian grouping, read below
         else:
@@ -76,30 +81,30 @@ def parse_rupiah(text: str | int | None) -> int:
         # refuses it, and int() refuses more than 4.300 digits (both were server errors).
         if fraction and not _PLAIN.fullmatch(fraction):  # "1,250.000", "1,25,000": no reading is safe
             raise RupiahError(
-                _("'%(value)s' bukan jumlah rupiah; tulis angka saja, mis. 1250000 atau 1.250.000.")
-                % {"value": excerpt(text)}
+                gettext_noop("'%(value)s' bukan jumlah rupiah; tulis angka saja, mis. 1250000 atau 1.250.000."),
+                value=excerpt(text),
             )
         if fraction.strip("0"):
             raise RupiahError(
-                _(
+                gettext_noop(
                     "Jumlah harus rupiah bulat, tanpa sen: '%(value)s' memuat sen. Tulis rupiah saja, mis. "
                     "1.250.000 (titik sebagai pemisah ribuan)."
-                )
-                % {"value": excerpt(text)}
+                ),
+                value=excerpt(text),
             )
         if not (_PLAIN.fullmatch(whole) or _GROUPED.fullmatch(whole)):
             raise RupiahError(
-                _("'%(value)s' bukan jumlah rupiah; tulis angka saja, mis. 1250000 atau 1.250.000.")
-                % {"value": excerpt(text)}
+                gettext_noop("'%(value)s' bukan jumlah rupiah; tulis angka saja, mis. 1250000 atau 1.250.000."),
+                value=excerpt(text),
             )
         digits = whole.replace(".", "").lstrip("0") or "0"
         if len(digits) > len(str(MAX_RUPIAH)):
-            raise RupiahError(_("Jumlah terlalu besar."))
+            raise RupiahError(gettext_noop("Jumlah terlalu besar."))
         value = int(digits)
     if value < 0:
-        raise RupiahError(_("Jumlah tidak boleh negatif."))
+        raise RupiahError(gettext_noop("Jumlah tidak boleh negatif."))
     if value >= MAX_RUPIAH:
-        raise RupiahError(_("Jumlah terlalu besar."))
+        raise RupiahError(gettext_noop("Jumlah terlalu besar."))
     return value
 
 

@@ -8,6 +8,7 @@ the words that have to follow the reader's language are small dicts, built with 
 - ``month(3)``: the month's name ("Maret", "March");
 - ``message(msgid, **params)``: a nested message ("tanpa NIB", "%(places)s, dan %(count)s lainnya");
 - ``words([...])``: a list joined as a sentence writes it ("a, b, dan c"; "a, b, and c");
+- ``named(name, name_en)``: a thing's name as the master data keeps it in both languages;
 - ``joined(parts, sep)``: parts joined by a separator ("Januari Rp5.000.000"; ``spaced(...)``).
 
 ``render(msgid, params)`` gives the text in the active language.
@@ -39,6 +40,10 @@ def words(items: Iterable[Any]) -> Params:
     return {"words": list(items)}
 
 
+def named(name: str, name_en: str = "") -> Params:
+    return {"name": name, "name_en": name_en}
+
+
 def joined(parts: Iterable[Any], sep: str) -> Params:
     return {"join": list(parts), "sep": sep}
 
@@ -66,6 +71,8 @@ def render_value(value: Any) -> str:
             return render(value["msg"], value.get("params"))
         if "words" in value:
             return join_words([render_value(item) for item in value["words"]], _language())  # type: ignore[arg-type]
+        if "name" in value:  # the English name when there is one
+            return (value.get("name_en") or value["name"]) if _language() == "en" else value["name"]
         if "join" in value:
             return str(value.get("sep", " ")).join(render_value(item) for item in value["join"])
         raise ValueError(f"Unknown message parameter: {value!r}")

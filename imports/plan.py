@@ -9,12 +9,15 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
 
-from core.formats import format_number
+from core.formats import format_number, format_volume
 from imports.reader import RowError
+
+PREVIEW_ROWS = 500  # planned rows kept for the preview table (counts cover every row)
 
 
 @dataclass
@@ -29,14 +32,17 @@ class PlannedRow:
 
 
 def shown(value: Any) -> str:
-    """A value as the preview shows it: amounts with Indonesian separators, dates as dd-mm-yyyy,
-    a related object by its name, nothing as "-"."""
+    """A value as the preview shows it: amounts with Indonesian separators, decimals (an RO's
+    volume or progress) with a decimal comma as the report page writes them, dates as dd-mm-yyyy,
+    a related object by its name, nothing as "-". (A year is no amount: pass it as text.)"""
     if value is None or value == "":
         return "-"
     if isinstance(value, bool):
         return _("Ya") if value else _("Tidak")
     if isinstance(value, int):
         return format_number(value)
+    if isinstance(value, Decimal):
+        return format_volume(value)
     if isinstance(value, date):
         return value.strftime("%d-%m-%Y")
     return str(value)

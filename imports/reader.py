@@ -243,13 +243,13 @@ def parse_amount(value: Any) -> int:
         try:
             number = parse_rupiah(str(value))
         except RupiahError as error:
-            raise CellError(str(error)) from None
+            raise CellError(msg(error.msgid, **error.params)) from None  # keeps the msgid
     if number < 0:
         raise CellError(msg(gettext_noop("Jumlah tidak boleh negatif.")))
     try:
         return parse_rupiah(number)
     except RupiahError as error:  # a number cell of 10^15 rupiah or more
-        raise CellError(str(error)) from None
+        raise CellError(msg(error.msgid, **error.params)) from None  # keeps the msgid
 
 
 def parse_int(value: Any, *, low: int, high: int) -> int:

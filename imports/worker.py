@@ -22,11 +22,11 @@ from imports.errors import stored_error, stored_message
 from imports.file_checks import ImportFileError
 from imports.importer import ImportResult, import_file
 from imports.models import Upload
+from imports.plan import PREVIEW_ROWS
 from imports.stored import finish_rejected, upload_path
 
 logger = logging.getLogger(__name__)
 
-PREVIEW_ROWS = 500  # planned rows kept for the preview table (counts cover every row)
 PROGRESS_INTERVAL_SECONDS = 0.5  # at most this often a progress update is written
 HEARTBEAT_SECONDS = 30  # the worker's sign of life while it works (IMPORT_STUCK_MINUTES is far longer)
 RUNNING = (Upload.Status.CHECKING, Upload.Status.IMPORTING)

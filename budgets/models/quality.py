@@ -14,7 +14,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from budgets.models.execution import MonthlyReport, satker_scope
-from core.messages import render
+from core.messages import render, render_stored
 
 
 class QualityFlag(models.Model):
@@ -33,6 +33,10 @@ class QualityFlag(models.Model):
     code = models.CharField(_("kode"), max_length=32)
     target_key = models.CharField(_("kunci sasaran"), max_length=100)
     target_label = models.CharField(_("sasaran"), max_length=300)
+    # The label's message id and parameters (core/messages.py), so that its words follow the
+    # reader's language (``target_label_text``); names of things stay as written. Empty for rows
+    # from before: those show ``target_label``.
+    target_label_message = models.JSONField(_("pesan sasaran"), blank=True, default=dict)
     target_type = models.ForeignKey(ContentType, verbose_name=_("jenis sasaran"), null=True, blank=True,
                                     on_delete=models.SET_NULL, related_name="+")  # fmt: skip
     target_id = models.PositiveBigIntegerField(_("ID sasaran"), null=True, blank=True)
@@ -71,6 +75,11 @@ class QualityFlag(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report}: {self.code} {self.target_label}"
+
+    @property
+    def target_label_text(self) -> str:
+        """The target's label in the active language (the stored ``target_label`` for rows without a message)."""
+        return render_stored(self.target_label_message, self.target_label)
 
     @property
     def reason_text(self) -> str:

@@ -70,12 +70,14 @@ def flags_refresh(*, report: MonthlyReport) -> list[QualityFlag]:
                 target_label=finding.target_label[:300], target_type=target_type,
                 target_id=finding.target.pk if finding.target is not None else None, reason=reasons[key],
                 reason_msgid=finding.message, reason_params=finding.params,
+                target_label_message=finding.target_label_message,
             ))  # fmt: skip
-        elif (flag.reason, flag.reason_msgid, flag.reason_params, flag.target_label, flag.gone_at) != (
-            reasons[key], finding.message, finding.params, finding.target_label[:300], None,
-        ):  # fmt: skip
+        elif (flag.reason, flag.reason_msgid, flag.reason_params, flag.target_label, flag.target_label_message,
+              flag.gone_at) != (reasons[key], finding.message, finding.params, finding.target_label[:300],
+                                finding.target_label_message, None):  # fmt: skip
             flag.reason, flag.reason_msgid, flag.reason_params = reasons[key], finding.message, finding.params
-            flag.target_label, flag.gone_at = finding.target_label[:300], None
+            flag.target_label, flag.target_label_message = finding.target_label[:300], finding.target_label_message
+            flag.gone_at = None
             changed.append(flag)
     for key, flag in stored.items():
         if key in findings:
@@ -90,7 +92,7 @@ def flags_refresh(*, report: MonthlyReport) -> list[QualityFlag]:
     if new:
         bulk_create_with_history(new, QualityFlag, default_change_reason="flags_refresh")
     if changed:
-        fields = ["reason", "reason_msgid", "reason_params", "target_label", "gone_at"]
+        fields = ["reason", "reason_msgid", "reason_params", "target_label", "target_label_message", "gone_at"]
         bulk_update_with_history(changed, QualityFlag, fields, default_change_reason="flags_refresh")
     return list(QualityFlag.objects.filter(report=report, gone_at__isnull=True))
 

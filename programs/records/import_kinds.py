@@ -20,7 +20,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from accounts.scoping import scoped
@@ -36,6 +36,8 @@ from budgets.import_kinds import (
     satker_row,
 )
 from budgets.models import FiscalYear, MonthlyReport, Regency, Satker
+from core.formats import excerpt
+from core.messages import text as msg  # an upload keeps the msgid (imports/errors.py)
 from imports.kinds import Column, ImportKind, Prefill
 from imports.plan import ImportPlan, PlannedRow, cell_changes
 from imports.reader import CellError, Sheet, parse_amount, parse_date, parse_int, parse_text
@@ -66,8 +68,8 @@ MonthKey = tuple[str, int, int]  # satker code, year, month
 def parse_facilitation_kind(value: Any) -> str:
     kind = parse_text(value, max_length=16).upper()
     if kind not in FacilitationKind.values:
-        raise CellError(_("Jenis fasilitasi %(value)s tidak dikenal; pilih salah satu: %(kinds)s.")
-                        % {"value": value, "kinds": ", ".join(FacilitationKind.values)})  # fmt: skip
+        raise CellError(msg(gettext_noop("Jenis fasilitasi %(value)s tidak dikenal; pilih salah satu: %(kinds)s."),
+                            value=excerpt(value), kinds=", ".join(FacilitationKind.values)))  # fmt: skip
     return kind
 
 
@@ -83,8 +85,8 @@ def optional_date(value: Any) -> date | None:
 def parse_poverty_kind(value: Any) -> str:
     kind = parse_text(value, max_length=16).upper()
     if kind not in PovertyActivity.Kind.values:
-        raise CellError(_("Jenis kegiatan %(value)s tidak dikenal; pilih salah satu: %(kinds)s.")
-                        % {"value": value, "kinds": ", ".join(PovertyActivity.Kind.values)})  # fmt: skip
+        raise CellError(msg(gettext_noop("Jenis kegiatan %(value)s tidak dikenal; pilih salah satu: %(kinds)s."),
+                            value=excerpt(value), kinds=", ".join(PovertyActivity.Kind.values)))  # fmt: skip
     return kind
 
 
@@ -194,7 +196,9 @@ class MonthlyRecordImport(ImportKind):
                 continue
             key = self.key((satker.code, fiscal_year.year, cells["bulan"]), fields)
             if key in seen:
-                plan.error(number, self.key_column, _("Baris ganda: sama dengan baris %(row)s.") % {"row": seen[key]})
+                plan.error(
+                    number, self.key_column, msg(gettext_noop("Baris ganda: sama dengan baris %(row)s."), row=seen[key])
+                )
                 continue
             seen[key] = number
             action, record = self._classify(fields, context.existing.get(key, []))
@@ -202,8 +206,12 @@ class MonthlyRecordImport(ImportKind):
                 plan.error(
                     number,
                     self.key_column,
-                    _("Ada %(count)s catatan dengan kunci yang sama di bulan ini; perbaiki lewat formulir.")
-                    % {"count": len(context.existing[key])},
+                    msg(
+                        gettext_noop(
+                            "Ada %(count)s catatan dengan kunci yang sama di bulan ini; perbaiki lewat formulir."
+                        ),
+                        count=len(context.existing[key]),
+                    ),
                 )
                 continue
             values = {"satker": satker, "fiscal_year": fiscal_year, "month": cells["bulan"], "fields": fields}
@@ -381,7 +389,7 @@ class NewEntrepreneurImport(MonthlyRecordImport):
         legal = cells["tanggal_nib"]
         found = {}
         if regency is None:
-            found["regency"] = _("Kabupaten/kota %(code)s tidak dikenal.") % {"code": cells["kode_kabkota"]}
+            found["regency"] = msg(gettext_noop("Kabupaten/kota %(code)s tidak dikenal."), code=cells["kode_kabkota"])
         fields, errors = _rule_errors(
             lambda: wub_values(
                 satker=satker, year=cells["tahun"], name=cells["nama"], regency=regency,
@@ -515,7 +523,7 @@ class PovertyActivityImport(MonthlyRecordImport):
         regency = context.regencies.get(cells["kode_kabkota"])
         found = {}
         if regency is None:
-            found["regency"] = _("Kabupaten/kota %(code)s tidak dikenal.") % {"code": cells["kode_kabkota"]}
+            found["regency"] = msg(gettext_noop("Kabupaten/kota %(code)s tidak dikenal."), code=cells["kode_kabkota"])
         return _rule_errors(
             lambda: poverty_values(
                 satker=satker, year=cells["tahun"], regency=regency, kind=cells["jenis"],

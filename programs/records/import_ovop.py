@@ -7,16 +7,17 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from accounts.scoping import scoped
 from budgets.import_kinds import REGENCY, SATKER, YEAR, regency_rows, satker_prefill, satker_row
 from budgets.models import FiscalYear, Regency, Satker
 from budgets.services.common import closed_year_reason
+from core.formats import excerpt
+from core.messages import text as msg  # an upload keeps the msgid (imports/errors.py)
 from imports.kinds import Column, ImportKind, Prefill
-from imports.plan import ImportPlan, PlannedRow
+from imports.plan import ImportPlan, PlannedRow, cell_changes
 from imports.reader import CellError, Sheet, parse_int, parse_text
 from programs.models import CommodityGroup, OvopCoaching, Sentra
 from programs.records.services import MAX_STARS, MAX_UNITS, MIN_STARS
@@ -44,8 +45,11 @@ def parse_commodity_group(value: Any) -> str:
         if text in (group.value.casefold(), str(group.label).casefold()):
             return group.value
     raise CellError(
-        _("Kelompok komoditas '%(value)s' tidak dikenal; pilih salah satu: %(choices)s.")
-        % {"value": value, "choices": ", ".join(CommodityGroup.values)}
+        msg(
+            gettext_noop("Kelompok komoditas '%(value)s' tidak dikenal; pilih salah satu: %(choices)s."),
+            value=excerpt(value),
+            choices=", ".join(CommodityGroup.values),
+        )
     )
 
 
@@ -57,7 +61,7 @@ def parse_reported_stars(value: Any) -> int | None:
 def parse_unit_count(value: Any) -> int:
     units = parse_int(value, low=0, high=MAX_UNITS)
     if units < Sentra.MIN_UNITS:
-        raise CellError(_("Jumlah unit terlalu sedikit: sentra minimal 5 unit IKM."))
+        raise CellError(msg(gettext_noop("Jumlah unit terlalu sedikit: sentra minimal 5 unit IKM.")))
     return units
 
 
@@ -129,15 +133,20 @@ class OvopImport(ImportKind):
             centre_key = (satker.pk, values["nama_sentra"], regency.pk)
             fields = {field: values[column] for column, field in CENTRE_FIELDS.items()}
             if (centre_key, fiscal_year.year) in first_of_coaching:
-                plan.error(number, "tahun", _("Baris ganda: sentra dan tahun yang sama dengan baris %(row)s.")
-                           % {"row": first_of_coaching[(centre_key, fiscal_year.year)]})  # fmt: skip
+                plan.error(number, "tahun", msg(
+                    gettext_noop("Baris ganda: sentra dan tahun yang sama dengan baris %(row)s."),
+                    row=first_of_coaching[(centre_key, fiscal_year.year)],
+                ))  # fmt: skip
                 continue
             first_of_coaching[(centre_key, fiscal_year.year)] = number
             first = first_of_centre.setdefault(centre_key, (number, fields))
             if first[1] != fields:
                 column = next(c for c, f in CENTRE_FIELDS.items() if first[1][f] != fields[f])
-                plan.error(number, column, _("Data sentra ini berbeda dengan baris %(row)s; desa, kelompok komoditas "
-                           "dan jumlah IKM satu sentra harus sama di setiap baris.") % {"row": first[0]})  # fmt: skip
+                plan.error(number, column, msg(
+                    gettext_noop("Data sentra ini berbeda dengan baris %(row)s; desa, kelompok komoditas dan jumlah "
+                                 "IKM satu sentra harus sama di setiap baris."),
+                    row=first[0],
+                ))  # fmt: skip
                 continue
             centre = known.centres.get(centre_key)
             # A centre's own changes are counted once, on its first row in the file.
@@ -150,11 +159,23 @@ class OvopImport(ImportKind):
             else:
                 action = "changed" if centre_changes or coaching.stars != values["bintang"] else "unchanged"
             key = (satker.code, values["nama_sentra"], regency.kemendagri_code, fiscal_year.year)
+            changes = self._changes(values, centre, coaching, first_of_centre=first[0] == number) if (
+                action == "changed") else []  # fmt: skip
             plan.rows.append(PlannedRow(number, key, action, {
                 **values, "satker": satker, "regency": regency, "fiscal_year": fiscal_year, "centre_key": centre_key,
                 "fields": fields,
-            }))  # fmt: skip
+            }, changes))  # fmt: skip
         return plan
+
+    @staticmethod
+    def _changes(
+        values: dict[str, Any], centre: Sentra, coaching: OvopCoaching, *, first_of_centre: bool
+    ) -> list[list[str]]:
+        """The preview's old -> new of a changed row: the centre's fields on its first row in the
+        file only (where its change is counted; they are equal on its later rows), and the stars."""
+        columns = {**(CENTRE_FIELDS if first_of_centre else {}), "bintang": "bintang"}
+        old = {column: getattr(centre, field) for column, field in CENTRE_FIELDS.items()} | {"bintang": coaching.stars}
+        return cell_changes({column: column for column in columns}, old, values)
 
     @staticmethod
     def _load(parsed: list[tuple[int, dict[str, Any]]], user: User) -> _Known:
@@ -189,19 +210,21 @@ class OvopImport(ImportKind):
         """The row's satker, regency and year, or None after reporting each one that fails."""
         satker = known.satkers.get(values["kode_satker"])
         if satker is None:
-            plan.error(number, "kode_satker", _("Satker %(code)s tidak ada atau di luar cakupan Anda.")
-                       % {"code": values["kode_satker"]})  # fmt: skip
+            plan.error(number, "kode_satker", msg(gettext_noop("Satker %(code)s tidak ada atau di luar cakupan Anda."),
+                                                  code=values["kode_satker"]))  # fmt: skip
         regency = known.regencies.get(values["kode_kabkota"])
         if regency is None:
-            plan.error(number, "kode_kabkota", _("Kabupaten/kota %(code)s tidak dikenal.")
-                       % {"code": values["kode_kabkota"]})  # fmt: skip
+            plan.error(number, "kode_kabkota", msg(gettext_noop("Kabupaten/kota %(code)s tidak dikenal."),
+                                                   code=values["kode_kabkota"]))  # fmt: skip
         elif satker is not None and regency.province_id != satker.province_id:
-            plan.error(number, "kode_kabkota", _("%(regency)s tidak berada di provinsi satker (%(province)s).")
-                       % {"regency": regency.name, "province": satker.province.name})  # fmt: skip
+            plan.error(number, "kode_kabkota", msg(
+                gettext_noop("%(regency)s tidak berada di provinsi satker (%(province)s)."),
+                regency=regency.name, province=satker.province.name,
+            ))  # fmt: skip
             regency = None
         fiscal_year = known.years.get(values["tahun"])
         if fiscal_year is None:
-            plan.error(number, "tahun", _("Tahun anggaran %(year)s tidak ada.") % {"year": values["tahun"]})
+            plan.error(number, "tahun", msg(gettext_noop("Tahun anggaran %(year)s tidak ada."), year=values["tahun"]))
         elif closed := closed_year_reason(fiscal_year):
             plan.error(number, "tahun", closed)
             fiscal_year = None

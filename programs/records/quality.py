@@ -24,13 +24,12 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django.conf import settings
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from budgets.models import MonthlyReport
 from budgets.quality import Finding, target_key_of
 from core.formats import format_rupiah
-from core.messages import Params, joined, message, month, msgid_of, spaced, words
+from core.messages import Params, joined, message, month, msgid_of, spaced, text, words
 from programs.models import CERTIFIED_KINDS, Facilitation, FacilitationKind, NewEntrepreneur
 from programs.registry.rules import normalize_name
 
@@ -74,7 +73,7 @@ def _named(places: list[tuple[str, int]]) -> Params:
 
 
 def _wub_label(record: NewEntrepreneur) -> str:
-    return _("WUB %(name)s") % {"name": record.name}
+    return text(gettext_noop("WUB %(name)s"), name=record.name)
 
 
 def _wub_findings(report: MonthlyReport, wubs: list[NewEntrepreneur]) -> list[Finding]:
@@ -129,13 +128,15 @@ def _nib_findings(
         names = words(sorted({getattr(record, "name", None) or record.enterprise_name for record in here}))
         params = {"nib": nib, "names": names, "province": report.satker.province.name,
                   "others": words(sorted(provinces[nib]))}  # fmt: skip
-        findings.append(Finding(NIB_TWO_PROVINCES, f"nib:{nib}", _("NIB %(nib)s") % {"nib": nib},
+        findings.append(Finding(NIB_TWO_PROVINCES, f"nib:{nib}", text(gettext_noop("NIB %(nib)s"), nib=nib),
                                 NIB_TWO_PROVINCES_REASON, params))  # fmt: skip
     return findings
 
 
 def _facilitation_label(record: Facilitation) -> str:
-    return f"{record.get_kind_display()}: {record.enterprise_name}"
+    # The kind follows the reader's language, the enterprise's name stays as written.
+    return text("%(kind)s: %(name)s", kind=message(msgid_of(FacilitationKind(record.kind).label)),
+                name=record.enterprise_name)  # fmt: skip
 
 
 def _facilitation_findings(facilitations: list[Facilitation]) -> list[Finding]:

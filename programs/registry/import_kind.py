@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 from django.db import IntegrityError, connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 from simple_history.utils import bulk_create_with_history
 
 from accounts import permissions
@@ -32,9 +32,10 @@ from accounts.scoping import scoped
 from budgets.import_kinds import REGENCY, amount_help, regency_rows, satker_prefill
 from budgets.models import Province, Regency, Satker
 from budgets.region_lookup import RegionMap
+from core.messages import text as msg  # an upload keeps the msgid (imports/errors.py)
 from imports.file_checks import ImportFileError
 from imports.kinds import Column, ImportKind, Prefill
-from imports.plan import ImportPlan, PlannedRow, without_cyclic_gc
+from imports.plan import PREVIEW_ROWS, ImportPlan, PlannedRow, cell_changes, without_cyclic_gc
 from imports.reader import CellError, Sheet, parse_amount
 from programs.models import Enterprise
 from programs.registry.rules import (
@@ -89,6 +90,11 @@ class EnterpriseValues(NamedTuple):
 # What a row sets: equal to the stored values means "unchanged". Derived fields follow these.
 COMPARED = ("nib", "name", "owner", "regency_id", "address", "kbli", "workers_male", "workers_female", "investment",
             "production_value", "data_year")  # fmt: skip
+# The file's column of each compared field (the preview names the changed cells by column).
+CHANGE_COLUMNS = {"nib": "nib", "name": "nama_usaha", "owner": "nama_pemilik", "regency_id": "kode_kabkota",
+                  "address": "alamat", "kbli": "kbli", "workers_male": "tenaga_kerja_l",
+                  "workers_female": "tenaga_kerja_p", "investment": "investasi", "production_value": "nilai_produksi",
+                  "data_year": "tahun_pendataan"}  # fmt: skip
 UPDATED_FIELDS = [*COMPARED, "name_normalized", "province_id", "size_class", "satker_id", "version", "updated_at"]
 STORED = ("pk", "version", "satker_id", *COMPARED)  # what the plan reads of a stored enterprise
 
@@ -176,22 +182,22 @@ def parse_workers(value: Any) -> int:
         return 0
     number = _whole_number(value)
     if number is None:
-        raise CellError(_("Isi dengan bilangan bulat, mis. 12."))
+        raise CellError(msg(gettext_noop("Isi dengan bilangan bulat, mis. 12.")))
     if number < 0:
-        raise CellError(_("Jumlah tenaga kerja tidak boleh negatif."))
+        raise CellError(msg(gettext_noop("Jumlah tenaga kerja tidak boleh negatif.")))
     if number > MAX_WORKERS:
-        raise CellError(_("Jumlah tenaga kerja terlalu besar; periksa kembali isian."))
+        raise CellError(msg(gettext_noop("Jumlah tenaga kerja terlalu besar; periksa kembali isian.")))
     return number
 
 
 def year_parser(today: dt.date) -> Callable[[Any], int]:
     def parse_data_year(value: Any) -> int:
         if value is None:
-            raise CellError(_("Isi tahun pendataan."))
+            raise CellError(msg(gettext_noop("Isi tahun pendataan.")))
         year = _whole_number(value)
         if year is None or not FIRST_DATA_YEAR <= year <= today.year:
-            raise CellError(_("Tahun pendataan harus antara %(first)s dan %(last)s.")
-                            % {"first": FIRST_DATA_YEAR, "last": today.year})  # fmt: skip
+            raise CellError(msg(gettext_noop("Tahun pendataan harus antara %(first)s dan %(last)s."),
+                                first=FIRST_DATA_YEAR, last=today.year))  # fmt: skip
         return year
 
     return parse_data_year
@@ -223,6 +229,9 @@ class Context:
     writes_everywhere: bool  # chooses the satker by the regency's province (admins), else its own
     seen_keys: dict[tuple, int] = field(default_factory=dict)  # natural key in the file -> first row
     targets: dict[int, int] = field(default_factory=dict)  # stored enterprise -> the row that updates it
+    # Rows planned as new or changed so far: the preview keeps only the first PREVIEW_ROWS of
+    # them, so a file of 100.000 changed rows spells out the cell changes of those alone.
+    written_rows: int = 0
 
     @classmethod
     def load(cls, user: User) -> Context:
@@ -258,6 +267,14 @@ class Context:
             return (values.nib,)
         return (self.regencies_by_pk[values.regency_id].code, values.name_normalized)
 
+    def shown_values(self, values: Stored | EnterpriseValues) -> dict[str, Any]:
+        """The compared fields as the file writes them, for the preview's old -> new: the regency
+        by its Kemendagri code, the data year as a year (not grouped like an amount)."""
+        shown = {name: getattr(values, name) for name in COMPARED}
+        shown["regency_id"] = self.regencies_by_pk[values.regency_id].code
+        shown["data_year"] = str(values.data_year)
+        return shown
+
     def province_of(self, regency_id: int, data_year: int | None) -> int:
         if data_year is None:
             return self.regions.current[regency_id]
@@ -275,7 +292,7 @@ def chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
 
 
 def _duplicate_message(first_row: int) -> str:
-    return _("Baris ganda: sama dengan baris %(row)s.") % {"row": first_row}
+    return msg(gettext_noop("Baris ganda: sama dengan baris %(row)s."), row=first_row)
 
 
 # -- the importer --------------------------------------------------------------------------------
@@ -467,6 +484,7 @@ class EnterpriseImport(ImportKind):
     def _plan_row(plan: ImportPlan, row: Accepted, stored: Stored | None, context: Context) -> None:
         number, values, key = row
         if stored is None:
+            context.written_rows += 1
             plan.rows.append(PlannedRow(number, key, "new", {"enterprise": values, "pk": None, "version": None}))
             return
         first = context.targets.get(stored.pk)
@@ -484,8 +502,14 @@ class EnterpriseImport(ImportKind):
         if (values.nib is None and stored.nib is not None) or (stored.satker_id not in (None, values.satker_id)):
             values = values._replace(nib=values.nib or stored.nib, satker_id=stored.satker_id or values.satker_id)
         same = tuple(getattr(values, name) for name in COMPARED) == stored.compared()
+        changes: list[list[str]] = []
+        if not same:
+            if context.written_rows < PREVIEW_ROWS:
+                changes = cell_changes(CHANGE_COLUMNS, context.shown_values(stored), context.shown_values(values))
+            context.written_rows += 1
         plan.rows.append(PlannedRow(number, key, "unchanged" if same else "changed",
-                                    {"enterprise": values, "pk": stored.pk, "version": stored.version}))  # fmt: skip
+                                    {"enterprise": values, "pk": stored.pk, "version": stored.version},
+                                    changes))  # fmt: skip
 
     # -- writing ---------------------------------------------------------------------------------
 

@@ -47,6 +47,12 @@ def test_admin_imports_pagu_as_one_revision_and_reimport_changes_nothing(tmp_pat
     ])  # fmt: skip
     result = import_file(path, "pagu", user=admin_user, dry_run=False, reason="unggahan pagu.xlsx")
     assert result.imported and result.plan.counts == {"new": 0, "changed": 2, "unchanged": 1}
+    # The preview's old -> new names each changed cell and nothing else (the RO is not in this file).
+    assert [row.changes for row in result.plan.rows] == [
+        [["pagu", "100.000.000", "120.000.000"], ["blokir", "10.000.000", "0"]],
+        [],
+        [["pagu", "30.000.000", "40.000.000"], ["blokir", "0", "5.000.000"]],
+    ]
     revision = BudgetRevision.objects.get(satker__code="170019")
     assert revision.reason == "unggahan pagu.xlsx" and revision.lines.count() == 2
     assert BudgetLine.objects.get(pk=dipa.ovop.pk).pagu_efektif == 120_000_000
@@ -129,6 +135,7 @@ def test_kode_ro_sets_the_line_ro_and_a_change_of_ro_alone_is_a_change(tmp_path,
     assert [row.key for row in preview.plan.rows if row.action == "changed"] == [
         (dipa.ovop.satker_id, dipa.fiscal_year.pk, dipa.ovop.component_id, dipa.ovop.account_id)
     ]
+    assert [row.changes for row in preview.plan.rows] == [[["kode_ro", "6503.QDC.001", "6503.RBS.001"]], [], []]
     assert BudgetLine.objects.get(pk=dipa.ovop.pk).output == outputs.ovop  # a preview writes nothing
     result = import_file(path, "pagu", user=admin_user, dry_run=False, reason="ro")
     assert result.imported

@@ -1,5 +1,6 @@
 """Importing `realisasi` workbooks: a valid file imports, the same file again changes nothing,
-one bad row among thousands rejects the file with exactly that row, every rule refuses."""
+one bad row among thousands rejects the file with exactly that row, every rule refuses; the
+upload page shows old -> new of a changed amount."""
 
 from __future__ import annotations
 
@@ -7,11 +8,15 @@ import io
 from pathlib import Path
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.urls import reverse
 
 from budgets.models import MonthlyReport, Realization
 from budgets.services import realization_set, report_submit
 from imports.importer import import_file
+from imports.models import Upload
+from tests.conftest import client_for
 from tests.imports.bad_files import workbook as write_workbook
 
 pytestmark = pytest.mark.django_db
@@ -43,8 +48,12 @@ def test_valid_file_imports_and_the_same_file_again_changes_nothing(tmp_path, of
     again = run(path, officer)
     assert again.plan.counts == {"new": 0, "changed": 0, "unchanged": 2}
     assert Realization.history.count() == history
-    changed = workbook(tmp_path / "r2.xlsx", [["170019", year, 1, "051", "521211", "2.000.000"]])
-    assert run(changed, officer).plan.counts == {"new": 0, "changed": 1, "unchanged": 0}
+    changed = workbook(tmp_path / "r2.xlsx", [["170019", year, 1, "051", "521211", "2.000.000"],
+                                              [170019, year, 1, 51, 524111, 300000]])  # fmt: skip
+    result = run(changed, officer)
+    assert result.plan.counts == {"new": 0, "changed": 1, "unchanged": 1}
+    # The preview's old -> new: the changed amount only, formatted as the pages write amounts.
+    assert [row.changes for row in result.plan.rows] == [[["realisasi", "1.250.000", "2.000.000"]], []]
     assert stored()[("170019", 1, "521211")] == 2_000_000
 
 
@@ -121,3 +130,22 @@ def test_command_exit_codes_and_printed_errors(tmp_path, admin_user, dipa) -> No
     with pytest.raises(SystemExit):
         call_command("import_xlsx", "realisasi", str(renamed), user=admin_user.username, stderr=io.StringIO())
     assert Realization.objects.count() == 1
+
+
+def test_the_upload_page_strikes_the_old_amount_of_the_changed_cell_only(tmp_path, officer, dipa) -> None:
+    """Through the upload flow (worker, stored preview, page) as the officer sees it."""
+    year = dipa.fiscal_year.year
+    run(workbook(tmp_path / "a.xlsx", [["170019", year, 1, "051", "521211", 1_250_000],
+                                       ["170019", year, 1, "051", "524111", 300_000]]), officer)  # fmt: skip
+    path = workbook(tmp_path / "b.xlsx", [["170019", year, 1, "051", "521211", 2_000_000],
+                                          ["170019", year, 1, "051", "524111", 300_000]])  # fmt: skip
+    client = client_for(officer)
+    response = client.post(reverse("imports:upload", args=["realisasi"]),
+                           {"file": SimpleUploadedFile(path.name, path.read_bytes())})  # fmt: skip
+    assert response.status_code == 302
+    upload = Upload.objects.latest("pk")
+    assert upload.status == Upload.Status.READY and upload.counts == {"new": 0, "changed": 1, "unchanged": 1}
+    page = client.get(reverse("imports:detail", args=[upload.pk])).content.decode()
+    assert "<code>realisasi</code>: <del" in page and ">1.250.000</del>" in page and ">2.000.000</ins>" in page
+    assert page.count("<del") == 1
+    assert stored()[("170019", 1, "521211")] == 1_250_000  # nothing written before the confirmation

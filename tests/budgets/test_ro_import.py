@@ -62,9 +62,11 @@ def test_valid_file_imports_and_the_same_file_again_changes_nothing(tmp_path, of
     again = run(tmp_path, officer, rows)
     assert again.imported and again.plan.counts == {"new": 0, "changed": 0, "unchanged": 2}
     assert OutputAchievement.history.count() == history and MonthlyReport.objects.get().version == version
-    changed = run(tmp_path, officer, [["170019", year, 1, "6503.RBS.001", 3, 35, "pelatihan"]], "ro2.xlsx")
+    changed = run(tmp_path, officer, [["170019", year, 1, "6503.RBS.001", "3,75", 30, "pelatihan"]], "ro2.xlsx")
     assert changed.plan.counts == {"new": 0, "changed": 1, "unchanged": 0}
-    assert stored()[(1, "001")] == (D(3), D(35), "pelatihan")
+    # The preview's old -> new: the volume only, with a decimal comma as the report page writes it.
+    assert changed.plan.rows[0].changes == [["volume", "2,5", "3,75"]]
+    assert stored()[(1, "001")] == (D("3.75"), D(30), "pelatihan")
     # The month is complete: it may be submitted.
     assert report_submit(report=MonthlyReport.objects.get(), by=officer).status == MonthlyReport.Status.SUBMITTED
 

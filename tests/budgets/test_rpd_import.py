@@ -106,6 +106,10 @@ def test_a_change_inside_a_window_keeps_the_cells_the_file_leaves_out(tmp_path, 
     moved = [["170019", year, 8, "52", share - 1_000_000], ["170019", year, 11, "52", share + 1_000_000]]
     result = run(workbook(tmp_path / "geser.xlsx", moved), officer, reason="geser ke November")
     assert result.imported and result.plan.counts == {"new": 0, "changed": 2, "unchanged": 0}
+    # The preview's old -> new of each moved cell (share = 11.666.666).
+    assert [row.changes for row in result.plan.rows] == [
+        [["rencana", "11.666.666", "10.666.666"]], [["rencana", "11.666.666", "12.666.666"]],
+    ]  # fmt: skip
     plan = planned()
     assert (plan[("52", 8)], plan[("52", 11)], plan[("52", 9)]) == (share - 1_000_000, share + 1_000_000, share)
     assert plan[("53", 9)] == CAPITAL // 12  # not in the file: kept

@@ -11,13 +11,16 @@ folder, so that `make test` leaves the checkout as it found it.
 
 from __future__ import annotations
 
+import io
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 from playwright import sync_api
 
 from tests.factories import TEST_PASSWORD
@@ -106,3 +109,14 @@ def screenshot(page: sync_api.Page, folder: Path, name: str) -> Path:
     path = folder / f"{name}.png"
     page.screenshot(path=str(path), full_page=True, animations="disabled")
     return path
+
+
+@pytest.fixture
+def demo() -> Iterator[None]:
+    """The demo data (what `make run` loads) in a test's own database, for the tests of pages as the
+    demo users see them (the live server needs committed rows: ``transaction=True`` tests)."""
+    quiet = io.StringIO()
+    call_command("load_master_data", through_year=timezone.localdate().year, stdout=quiet)
+    call_command("load_demo_data", stdout=quiet)
+    call_command("create_demo_users", stdout=quiet)
+    yield

@@ -8,17 +8,13 @@ numbers in the README's "Accessibility" section come from it)."""
 
 from __future__ import annotations
 
-import io
 import json
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 from django.urls import reverse
-from django.utils import timezone
 
 from accounts.demo import DEMO_PASSWORD
 from budgets.models import MonthlyReport, QuarterlyReport
@@ -33,14 +29,6 @@ BLOCKING = {"critical", "serious"}
 BENGKULU = "170019"
 ROLES = ("officer-17", "head-17", "reviewer", "viewer", "admin")
 
-
-@pytest.fixture
-def demo() -> Iterator[None]:
-    quiet = io.StringIO()
-    call_command("load_master_data", through_year=timezone.localdate().year, stdout=quiet)
-    call_command("load_demo_data", stdout=quiet)
-    call_command("create_demo_users", stdout=quiet)
-    yield
 
 
 def key_pages() -> dict[str, str]:

@@ -5,13 +5,8 @@ becomes a screenshot unnoticed."""
 
 from __future__ import annotations
 
-import io
-from collections.abc import Iterator
-
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
-from django.utils import timezone
 
 from accounts.demo import DEMO_PASSWORD
 from budgets.models import MonthlyReport, QuarterlyReport
@@ -21,14 +16,6 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 Status = MonthlyReport.Status
 BENGKULU = "170019"
 
-
-@pytest.fixture
-def demo() -> Iterator[None]:
-    quiet = io.StringIO()
-    call_command("load_master_data", through_year=timezone.localdate().year, stdout=quiet)
-    call_command("load_demo_data", stdout=quiet)
-    call_command("create_demo_users", stdout=quiet)
-    yield
 
 
 def test_screenshots_of_the_key_pages(new_page, demo, screenshots):

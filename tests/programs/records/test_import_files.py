@@ -13,7 +13,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from budgets.models import FiscalYear, MonthlyReport
+from budgets.models import MonthlyReport
 from budgets.services import report_get_or_create, report_submit
 from imports.catalog import KINDS, get_kind
 from imports.importer import import_file
@@ -25,11 +25,6 @@ from tests.imports.bad_files import workbook as write_workbook
 pytestmark = pytest.mark.django_db
 NIB = "0220551017193"
 POVERTY = ["kode_satker", "tahun", "bulan", "kode_kabkota", "jenis", "uraian", "penerima_manfaat", "nilai"]
-
-
-@pytest.fixture
-def fiscal_year(today) -> FiscalYear:
-    return FiscalYear.objects.get_or_create(year=today.year)[0]
 
 
 @pytest.fixture

@@ -104,6 +104,10 @@ def test_changed_stars_and_centre_fields_update_in_place(tmp_path, officer, rege
     ]
     result = run(workbook(tmp_path / "ubah.xlsx", rows), officer, reason="penilaian ulang")
     assert result.plan.counts == {"new": 1, "changed": 2, "unchanged": 0}
+    # The preview's old -> new: the cells that change, no others (a new row has none).
+    assert [row.changes for row in result.plan.rows] == [
+        [["bintang", "3", "4"]], [["desa", "Anggut Atas", "Anggut Bawah"], ["jumlah_ikm", "8", "9"]], [],
+    ]  # fmt: skip
     assert stored() == {
         ("Sentra Tenun Songket", "17.71"): ("Pasar Baru", "TENUN", 12, {last: 2, this: 4}),
         ("Sentra Batik Besurek", "17.01"): ("Anggut Bawah", "BATIK", 9, {this: 4, last: 1}),
@@ -112,6 +116,18 @@ def test_changed_stars_and_centre_fields_update_in_place(tmp_path, officer, rege
     assert Sentra.history.filter(history_type="~").get().history_change_reason == "penilaian ulang"
     assert {h.history_change_reason for h in OvopCoaching.history.filter(history_type="~")} == {"penilaian ulang"}
     assert OvopCoaching.history.filter(history_type="+", history_change_reason="penilaian ulang").count() == 1
+
+
+def test_a_centres_change_is_shown_on_its_first_row_only(tmp_path, officer, regencies, years) -> None:
+    last, this = (fy.year for fy in years)
+    run(workbook(tmp_path / "awal.xlsx", valid_rows(years)), officer)
+    rows = [
+        ["170019", "Sentra Tenun Songket", "17.71", "Pasar Baru", "TENUN", 15, last, 2],  # 12 -> 15 units
+        ["170019", "Sentra Tenun Songket", "17.71", "Pasar Baru", "TENUN", 15, this, 4],  # and stars 3 -> 4
+    ]
+    result = import_file(workbook(tmp_path / "ubah.xlsx", rows), "ovop", user=officer, dry_run=True, reason="x")
+    assert result.plan.counts == {"new": 0, "changed": 2, "unchanged": 0}
+    assert [row.changes for row in result.plan.rows] == [[["jumlah_ikm", "12", "15"]], [["bintang", "3", "4"]]]
 
 
 def test_centres_entered_on_the_web_form_are_matched_by_their_natural_key(

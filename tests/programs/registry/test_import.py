@@ -171,6 +171,10 @@ def test_changed_row_bumps_version_with_the_reason(tmp_path, officer, satker, re
     ])  # fmt: skip
     result = imported(path, officer, reason="koreksi tenaga kerja")
     assert result.plan.counts == {"new": 0, "changed": 1, "unchanged": 1}
+    # The preview's old -> new: the two cells that change, the regency by its code.
+    assert [r.changes for r in result.plan.rows] == [
+        [["kode_kabkota", "17.71", "17.01"], ["tenaga_kerja_l", "3", "30"]], [],
+    ]  # fmt: skip
     keripik = Enterprise.objects.get(nib="0220551017193")
     assert (keripik.version, keripik.workers_male, keripik.regency) == (2, 30, second_regency)
     assert keripik.size_class == "MENENGAH"  # 35 workers
@@ -184,6 +188,28 @@ def test_changed_row_bumps_version_with_the_reason(tmp_path, officer, satker, re
         keripik.updated_at,
     )
     assert Enterprise.objects.get(nib=None).version == 1
+
+
+def test_the_preview_shows_old_and_new_of_the_changed_cell_only(tmp_path, officer, satker, regency) -> None:
+    imported(workbook(tmp_path / "a.xlsx", [row(), row(nib=None, nama_usaha="Batik Besurek")]), officer)
+    path = workbook(tmp_path / "b.xlsx", [
+        row(nilai_produksi="750.000.000"),
+        row(nib=None, nama_usaha="Batik Besurek", tahun_pendataan=YEAR - 1),
+    ])  # fmt: skip
+    result = import_file(path, "ikm", user=officer, dry_run=True, reason="x")
+    assert [r.changes for r in result.plan.rows] == [
+        [["nilai_produksi", "600.000.000", "750.000.000"]],
+        [["tahun_pendataan", str(YEAR), str(YEAR - 1)]],  # a year, not grouped like an amount
+    ]
+
+
+def test_only_the_rows_the_preview_keeps_spell_out_their_changes(tmp_path, officer, satker, regency, monkeypatch):
+    monkeypatch.setattr("programs.registry.import_kind.PREVIEW_ROWS", 2)
+    imported(workbook(tmp_path / "a.xlsx", numbered(3)), officer)
+    result = import_file(workbook(tmp_path / "b.xlsx", numbered(3, alamat="Jl. Baru 1")), "ikm", user=officer,
+                         dry_run=True, reason="x")  # fmt: skip
+    assert result.plan.counts["changed"] == 3
+    assert [len(r.changes) for r in result.plan.rows] == [1, 1, 0]
 
 
 def test_rows_match_stored_enterprises_by_name_in_the_regency(tmp_path, officer, satker, regency) -> None:
