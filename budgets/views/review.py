@@ -120,7 +120,8 @@ class MonthlyReportTable(tables.Table):
     pick = tables.Column(verbose_name=gettext_lazy("Pilih"), accessor="pk", orderable=False, empty_values=(),
                          exclude_from_export=True)  # fmt: skip
     satker = tables.Column(verbose_name=gettext_lazy("Satker"), accessor="satker__code", order_by="satker__code")
-    satker_name = tables.Column(verbose_name=gettext_lazy("Nama satker"), accessor="satker__name")
+    satker_name = tables.Column(verbose_name=gettext_lazy("Nama satker"), accessor="satker__name",
+                                attrs={"td": {"class": "cockpit-name"}})  # fmt: skip
     province = tables.Column(verbose_name=gettext_lazy("Provinsi"), accessor="satker__province__name",
                              order_by="satker__province__bps_code")  # fmt: skip
     period = tables.Column(verbose_name=gettext_lazy("Periode"), accessor="month",
@@ -149,7 +150,7 @@ class MonthlyReportTable(tables.Table):
         fields = ["pick", "satker", "satker_name", "province", "period", "status", "due_date", "submitted_at",
                   "submitted_on_time", "realized_total", "cumulative", "absorption", "deviation", "change",
                   "ro_progress", "evidence_completeness", "open_flags", "open_threads", "is_clean"]  # fmt: skip
-        attrs = {"class": "table table-sm table-striped align-middle"}
+        attrs = {"class": "table table-sm table-striped align-middle cockpit"}
         empty_text = gettext_lazy("Tidak ada laporan yang cocok dengan filter.")
 
     def __init__(self, *args, queue_url: str = "", decides: Callable[[MonthlyReport], bool] | None = None, **kwargs):
