@@ -69,6 +69,13 @@ def satker_year_url(code: str, year: int) -> str:
 
 
 SATKER = Column("satker", _("Kode satker"), link=satker_year_url)
+# A satker row's first columns, as every report listed per satker names it.
+SATKER_IDENTITY = (
+    SATKER,
+    Column("satker_name", _("Satker")),
+    Column("province", _("Kode BPS")),
+    Column("province_name", _("Provinsi")),
+)
 RO_SUMMARY = (
     Column("physical_progress", _("Progres fisik semua RO (%, tertimbang pagu)"), "percent"),
     Column("financial_progress", _("Progres keuangan semua RO (%)"), "percent"),
@@ -133,10 +140,7 @@ SPECS: tuple[ReportSpec, ...] = (
         "satkers",
         _("Realisasi per satker"),
         (
-            SATKER,
-            Column("satker_name", _("Satker")),
-            Column("province", _("Kode BPS")),
-            Column("province_name", _("Provinsi")),
+            *SATKER_IDENTITY,
             *MONEY,
             Column("below_threshold", _("Di bawah ambang"), "bool"),
         ),
@@ -168,10 +172,7 @@ SPECS: tuple[ReportSpec, ...] = (
         "submissions",
         _("Ketepatan waktu laporan bulanan"),
         (
-            SATKER,
-            Column("satker_name", _("Satker")),
-            Column("province", _("Kode BPS")),
-            Column("province_name", _("Provinsi")),
+            *SATKER_IDENTITY,
             Column("month", _("Bulan"), "month"),
             Column("status", _("Status"), labels=STATUS_LABELS),
             Column("due_date", _("Batas waktu"), "date"),
@@ -212,10 +213,7 @@ SPECS: tuple[ReportSpec, ...] = (
         "quarterly",
         _("Laporan triwulan DK-TP"),
         (
-            SATKER,
-            Column("satker_name", _("Satker")),
-            Column("province", _("Kode BPS")),
-            Column("province_name", _("Provinsi")),
+            *SATKER_IDENTITY,
             Column("quarter", _("Triwulan"), labels=QUARTER_LABELS),
             Column("status", _("Status"), labels=STATUS_LABELS),
             Column("due_date", _("Batas waktu"), "date"),
@@ -238,10 +236,7 @@ SPECS: tuple[ReportSpec, ...] = (
         "evidence",
         _("Kelengkapan bukti dukung"),
         (
-            SATKER,
-            Column("satker_name", _("Satker")),
-            Column("province", _("Kode BPS")),
-            Column("province_name", _("Provinsi")),
+            *SATKER_IDENTITY,
             Column("month", _("Bulan"), "month"),
             Column("records", _("Data wajib berbukti"), "int"),
             Column("records_with_evidence", _("Data berbukti lengkap"), "int"),
