@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 from django.db.models import BigIntegerField, Count, F, FilteredRelation, Q, QuerySet, Sum, Value
 from django.db.models.functions import Cast
 
-from budgets.calendar import last_completed_month, last_started_month, quarter_of
+from budgets.calendar import as_of_month, last_completed_month, last_started_month, quarter_of
 from budgets.ikpa import rules as ikpa_rules
 from budgets.ikpa.compute import SatkerIkpa, ikpa_of_satkers
 from budgets.ikpa.rules import YearRules
@@ -397,7 +397,9 @@ def satker_report(filters: RealizationFilter, *, below: Decimal | None, threshol
     return ReportResult("satkers", rows, totals, {"threshold": threshold, "below": below}, {"threshold": threshold})
 
 
-def monthly_report(filters: RealizationFilter, *, fiscal_year: FiscalYear, ikpa: bool = True) -> ReportResult:
+def monthly_report(
+    filters: RealizationFilter, *, fiscal_year: FiscalYear, ikpa: bool = True, today: date | None = None
+) -> ReportResult:
     """Month by month: RPD and realization, both cumulative; cumulative absorption against the
     directorate's quarterly targets; and IKPA's page III deviation and absorption the treasury's
     way (budgets/ikpa/rules.py), from the satkers' own values, never from the sums of the rows:
@@ -405,7 +407,8 @@ def monthly_report(filters: RealizationFilter, *, fiscal_year: FiscalYear, ikpa:
     spending type) and its score; at each quarter's end ``skor_penyerapan_ikpa``, the mean of the
     satkers' absorption scores against IKPA's targets per spending type (``target_ikpa``), shown
     apart from the directorate's ``target_serapan``. ``ikpa=False``: the money columns only (the
-    dashboard's S-curve)."""
+    dashboard's S-curve). Without a month asked, the IKPA columns stop at the year's as-of month
+    (``today``): a month not yet reported is no deviation to average."""
     whole_year = replace(filters, month=None)
     satkers = satkers_of(whole_year)
     sums = sums_by_satker(whole_year, satkers, by="month", per_satker=False)
@@ -419,8 +422,9 @@ def monthly_report(filters: RealizationFilter, *, fiscal_year: FiscalYear, ikpa:
     targets = {3: fiscal_year.target_q1, 6: fiscal_year.target_q2, 9: fiscal_year.target_q3, 12: fiscal_year.target_q4}
     last_month = filters.month or 12
     # RPD is planned per spending type, not per component: no deviation with a component filter.
+    ikpa_month = filters.month or (as_of_month(filters.year, today) if today else 12)
     values, ikpa_year = (
-        _ikpa_of(satkers, fiscal_year, last_month, filters.basis) if ikpa and not filters.component else (None, None)
+        _ikpa_of(satkers, fiscal_year, ikpa_month, filters.basis) if ikpa and not filters.component else (None, None)
     )
     rows, rpd_cumulative, real_cumulative = [], 0, 0
     for month, _label in MONTH_CHOICES[:last_month]:
@@ -447,7 +451,7 @@ def monthly_report(filters: RealizationFilter, *, fiscal_year: FiscalYear, ikpa:
                 ),
                 "skor_penyerapan_ikpa": (
                     ikpa_rules.mean(v.quarter_scores.get(month // 3) for v in values)
-                    if values and quarter_end
+                    if values and quarter_end and month <= ikpa_month
                     else None
                 ),
                 "target_ikpa": _ikpa_targets(ikpa_year, month // 3) if ikpa_year and quarter_end else None,

@@ -192,7 +192,7 @@ SPECS: tuple[ReportSpec, ...] = (
             Column("skor_penyerapan_ikpa", _("Nilai penyerapan IKPA (rerata satker)"), "number"),
             Column("target_ikpa", _("Target IKPA per jenis belanja (%)")),
         ),
-        lambda filters, context: monthly_report(filters, fiscal_year=context.fiscal_year),
+        lambda filters, context: monthly_report(filters, fiscal_year=context.fiscal_year, today=context.today),
         below_province=True,
         cacheable=True,
     ),
@@ -290,6 +290,7 @@ SPECS: tuple[ReportSpec, ...] = (
         lambda filters, context: ikpa_report(filters, fiscal_year=context.fiscal_year, today=context.today),
         params=frozenset({"year", "month", "province", "authority", "basis"}),
         below_province=True,
+        cacheable=True,
         summary=IKPA_SUMMARY,
     ),
 )

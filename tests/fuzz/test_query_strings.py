@@ -41,6 +41,8 @@ ENDPOINTS = {
     "import-template": ("imports:template", "kind", ["satker"]),
     "quarterly": ("reports:quarterly", None, ["year", "quarter", "province", "authority", "format", "sort"]),
     "evidence": ("reports:evidence", None, ["year", "month", "province", "authority", "format", "sort"]),
+    "ikpa": ("reports:ikpa", None, ["year", "month", "province", "authority", "basis", "format", "sort"]),
+    "satker-ikpa": ("budgets:satker-ikpa", "satker-year", ["format"]),
     "obstacles": ("budgets:obstacles", None, ["category", "province", "status", "year", "page", "sort"]),
 }  # fmt: skip
 
