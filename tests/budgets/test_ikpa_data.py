@@ -43,9 +43,11 @@ def test_every_stored_indicator_has_a_contract_key_and_the_treasury_figures_are_
     assert set(IkpaTreasuryFigure.Indicator.values) == set(rules.IMPORTED)
 
 
-def test_the_seeded_years_read_back_as_the_treasurys_regulations() -> None:
+def test_the_seeded_years_read_back_as_the_treasurys_regulations(django_assert_num_queries) -> None:
     load()
-    r2023 = year_rules(FiscalYear.objects.get(year=2023))
+    fiscal_year = FiscalYear.objects.get(year=2023)
+    with django_assert_num_queries(2):  # the rule row, then weights, curve and targets together
+        r2023 = year_rules(fiscal_year)
     # PER-5/PB/2022: dispensation weighted 5, arithmetic mean of the types' deviations.
     assert r2023.weights == {"revisi": 10, "deviasi": 10, "penyerapan": 20, "kontraktual": 10, "tagihan": 10,
                              "up_tup": 10, "dispensasi": 5, "capaian_output": 25}  # fmt: skip
