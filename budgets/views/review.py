@@ -32,6 +32,7 @@ from accounts.scoping import get_scoped_or_404, scoped
 from budgets.cockpit import figures, queue_order, rpd_against_realization, with_cockpit_figures
 from budgets.forms import ApproveForm, ReopenForm, ReturnForm
 from budgets.models import BudgetLine, MonthlyReport, Province
+from budgets.reconciliation import report_reconciliation
 from budgets.report_sections import report_sections
 from budgets.ro_entry import dipa_outputs
 from budgets.selectors import realization_audit, realization_grid, report_changes_since_previous_submission
@@ -431,6 +432,8 @@ def report_detail(request: HttpRequest, pk: int, forms: dict | None = None) -> H
         # The queue the reviewer came from: "... dan buka berikutnya" goes on to its next report.
         "queue_url": local_queue_url(request, request.GET.get("next")) or reverse("budgets:report-list"),
         "rpd_rows": rpd_against_realization(report, lines),
+        # The month against the treasury's figure (budgets/reconciliation.py): a difference needs a reason to decide.
+        "reconciliation": report_reconciliation(report),
         # The month's capaian RO, next to the money; editable exactly when the realization is.
         **ro_context,
         **comments,
