@@ -189,8 +189,9 @@ def test_realization_of_an_editable_month_is_entered_and_kept_as_the_treasurys_f
 
 def test_realization_of_a_locked_month_is_kept_as_the_treasurys_figure_only(tmp_path, officer, dipa, satker) -> None:
     year = dipa.fiscal_year
-    report = MonthlyReport.objects.create(satker=satker, fiscal_year=year, month=1, status=MonthlyReport.Status.SUBMITTED,
-                                          due_date=date(year.year, 2, 7))  # fmt: skip
+    report = MonthlyReport.objects.create(
+        satker=satker, fiscal_year=year, month=1, status=MonthlyReport.Status.SUBMITTED, due_date=date(year.year, 2, 7)
+    )
     # Twelve months: January 4.000.000, February 0 (nothing stored for a zero without a figure).
     path = samples.realization_year(tmp_path / "tahun.xlsx", year.year,
                                     [("170019", "521211", "Belanja Bahan", [4_000_000, *[0] * 11])])  # fmt: skip
