@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from accounts.access import data_access_required
 from budgets.models import MonthlyReport, ReconciliationNote, TreasuryRealization
@@ -14,6 +15,7 @@ from core.formats import month_name
 
 
 @data_access_required()
+@require_safe
 def reconciliation_page(request: HttpRequest, code: str, year: int, month: int) -> HttpResponse:
     satker, fiscal_year, _can_edit = satker_year_or_404(request, code, year)
     month = month_or_404(month)
