@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
 from accounts import permissions
@@ -411,6 +412,10 @@ class TreasuryRealizationImport(TreasuryImport):
                 changes += cell_changes({"entry": "realisasi"}, {"entry": old_entry}, {"entry": amount}) \
                     if old_entry is not None else []  # fmt: skip
                 accepted.append((row, {"bulan": month, "realisasi": amount}, line))
+            elif (old_entry or 0) != amount:
+                # The entry stays as it is: the preview says why (the reconciliation will show the difference).
+                changes.append(["catatan", "-", self._not_entered(lock, line, component, by_account[account],
+                                                                  targets, report)])  # fmt: skip
             treasury_changes = old_total != total
             action = "new" if old_total is None else ("changed" if treasury_changes or writes else "unchanged")
             where = f"{component}.{account}" if component else account
@@ -420,6 +425,18 @@ class TreasuryRealizationImport(TreasuryImport):
             }, changes))  # fmt: skip
         # What the entries would make of each line's cumulative realization: within its effective pagu.
         RealizationImport()._check_cumulative(plan, accepted)
+
+    @staticmethod
+    def _not_entered(lock, line, component, lines_of_account, targets, report) -> str:
+        """Why a treasury figure is kept without becoming the month's entry."""
+        if lock is not None:
+            return _("hanya angka perbendaharaan: %(reason)s") % {"reason": lock.reason}
+        if line is None and not component and len(lines_of_account) > 1:
+            return _("hanya angka perbendaharaan: akun ini ada di beberapa komponen; tambahkan kolom KOMPONEN")
+        if line is None:
+            return _("hanya angka perbendaharaan: baris DIPA akun ini tidak ada")
+        locked = line_lock(targets.get(report.pk) if report else None, line_id=line.pk)
+        return _("hanya angka perbendaharaan: %(reason)s") % {"reason": locked or "-"}
 
     def apply(self, plan: ImportPlan, user: User, reason: str) -> None:
         first = plan.rows[0].values if plan.rows else None

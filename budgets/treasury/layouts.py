@@ -46,7 +46,7 @@ class Layout:
 SAKTI_POK = Layout(
     name="sakti_pok_rkks",
     title="SAKTI: Rincian Kertas Kerja Satker / POK (ribuan rupiah, RPD per bulan)",
-    title_markers=("rincian kertas kerja", "petunjuk operasional kegiatan", "pok"),
+    title_markers=("rincian kertas kerja", "petunjuk operasional kegiatan", "cetak pok"),
     columns={
         "kode": ("kode",),
         "uraian": ("uraian", "program/ kegiatan", "program/kegiatan"),

@@ -121,7 +121,7 @@ def locate(rows: list[tuple[Any, ...]], layouts: tuple[Layout, ...]) -> Located:
 
 SATKER_IN_TITLE = re.compile(r"satker[^0-9\n]{0,40}?\(?(\d{6})\)?")
 YEAR_IN_TITLE = re.compile(r"\b(?:tahun anggaran|t\.\s?a\.?|tahun)\s*:?\s*(\d{4})\b")
-MONTH_IN_TITLE = re.compile(r"(?:bulan|periode)\s*:?\s*([a-z]+)")
+MONTH_IN_TITLE = re.compile(r"(?:bulan|periode)\s*:?\s*([a-z]+|\d{1,2}\b)")
 
 
 def title_satker(located: Located) -> str | None:
@@ -139,7 +139,9 @@ def title_year(located: Located) -> int:
 
 def title_month(located: Located) -> int:
     found = MONTH_IN_TITLE.search(located.title_text)
-    month = next((m for m, names in zip(MONTHS, MONTH_LABELS, strict=True) if found and found.group(1) in names), None)
+    word = found.group(1) if found else ""
+    month = int(word) if word.isdigit() and 1 <= int(word) <= 12 else None  # "BULAN : 10"
+    month = month or next((m for m, names in zip(MONTHS, MONTH_LABELS, strict=True) if word in names), None)
     if month is None:
         raise TreasuryFileError([RowError(0, "", msg(gettext_noop(
             "Bulan tidak ditemukan di judul berkas (mis. \"Bulan : Oktober\"); berkas satu bulan harus menyebut "

@@ -88,7 +88,8 @@ def test_the_page_shows_the_figures_in_few_queries_and_is_linked_from_the_report
     assert response.status_code == 200
     assert "16.500.000" in page and "14.500.000" in page and "-2.000.000" in page and "-1.000.000" in page
     assert "2 akun berbeda" in page
-    assert url in client.get(reverse("budgets:report-detail", args=[january.pk])).content.decode()
+    report_page = client.get(reverse("budgets:report-detail", args=[january.pk])).content.decode()
+    assert url in report_page and 'name="reconciliation_reason"' in report_page
 
 
 def test_another_provinces_officer_gets_404_and_the_own_officer_reads_it(january, officer, other_officer, satker):
@@ -127,6 +128,8 @@ def test_the_heads_verification_is_held_the_same_way(dipa, satker, head) -> None
 
 def test_no_treasury_figure_or_equal_figures_block_nothing(dipa, satker, reviewer) -> None:
     without = make_report(satker, dipa.fiscal_year, 3, Status.VERIFIED, [(dipa.ovop, 1_000_000)])
+    page = client_for(reviewer).get(reverse("budgets:report-detail", args=[without.pk])).content.decode()
+    assert "Setujui laporan" in page and 'name="reconciliation_reason"' not in page  # nothing to explain
     report_approve(report=without, by=reviewer)
     equal = make_report(satker, dipa.fiscal_year, 4, Status.VERIFIED, [(dipa.ovop, 2_000_000)])
     treasury(satker, dipa.fiscal_year, 4, {dipa.ovop.account: 2_000_000})

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from budgets.models import (
     Activity,
+    BudgetComponent,
     BudgetLine,
     BudgetRevision,
     MonthlyReport,
@@ -222,3 +223,26 @@ def test_the_upload_page_previews_a_pok_and_confirms_it(tmp_path, admin_user, di
     upload.refresh_from_db()
     assert upload.status == Upload.Status.IMPORTED
     assert BudgetRevision.objects.get(satker=satker).reason == upload.history_reason
+
+
+def test_an_akun_of_several_komponen_needs_the_komponen_column_to_be_entered(tmp_path, officer, dipa, satker) -> None:
+    year = dipa.fiscal_year
+    wub = BudgetComponent.objects.create(code="052", name="Penumbuhan WUB", name_en="WUB")
+    second = BudgetLine.objects.create(satker=satker, fiscal_year=year, component=wub, account=dipa.ovop.account,
+                                       pagu=40_000_000)  # fmt: skip
+    path = samples.realization_month(tmp_path / "jan.xlsx", year.year, "Januari",
+                                     [("170019", "521211", "Belanja Bahan", 5_000_000)])  # fmt: skip
+    result = import_file(path, "omspan_realisasi", user=officer, dry_run=False, reason="r")
+    assert result.imported
+    # 521211 is on two lines (051 and 052): kept as the treasury's figure, not entered, and the preview says why.
+    assert TreasuryRealization.objects.get().amount == 5_000_000 and not Realization.objects.exists()
+    assert "beberapa komponen" in result.plan.rows[0].changes[-1][2]
+    # With the KOMPONEN column, the amounts go to their lines: 3 juta on 051, 2 juta on 052 (5 juta for the akun).
+    path = samples.realization_month(tmp_path / "jan2.xlsx", year.year, "1", [
+        ("170019", "051", "521211", "Belanja Bahan", 3_000_000),
+        ("170019", "052", "521211", "Belanja Bahan", 2_000_000),
+    ], with_component=True)  # fmt: skip
+    result = import_file(path, "omspan_realisasi", user=officer, dry_run=False, reason="r2")
+    assert result.imported, [str(e) for e in result.plan.errors]
+    assert dict(Realization.objects.values_list("line", "amount")) == {dipa.ovop.pk: 3_000_000, second.pk: 2_000_000}
+    assert TreasuryRealization.objects.get().amount == 5_000_000
