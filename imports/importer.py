@@ -23,7 +23,7 @@ from core.audit_log import audit
 from imports.catalog import UnknownKind, get_kind
 from imports.file_checks import ImportFileError, check_xlsx
 from imports.plan import ImportPlan, without_cyclic_gc
-from imports.reader import RowError, read_sheet
+from imports.reader import RowError
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -80,10 +80,7 @@ def _import_file(
     report(PHASE_CHECK, 0, 0)
     check_xlsx(path)
     max_rows = getattr(settings, "IMPORT_MAX_ROWS", 200_000)
-    sheet = read_sheet(
-        path, columns=importer.column_names, max_rows=max_rows, optional=importer.optional_column_names,
-        progress=lambda done, total: report(PHASE_READ, done, total),
-    )  # fmt: skip
+    sheet = importer.read(path, max_rows=max_rows, progress=lambda done, total: report(PHASE_READ, done, total))
     if sheet.errors:
         return ImportResult(ImportPlan(kind, errors=list(sheet.errors)), imported=False)
     report(PHASE_VALIDATE, 0, len(sheet.rows))
