@@ -22,6 +22,8 @@ KINDS: dict[str, str] = {
     "fasilitasi": "programs.records.import_kinds.FacilitationImport",
     "kemiskinan": "programs.records.import_kinds.PovertyActivityImport",
     "capaian_ro": "budgets.import_ro.OutputAchievementImport",
+    # The template, or OM-SPAN's Monitoring IKPA export as downloaded (read by its layout).
+    "ikpa": "budgets.treasury.ikpa_import.IkpaFigureImport",
 }
 
 

@@ -58,16 +58,32 @@ Progress = Callable[[str, int, int], None]
 
 
 def import_file(
-    path: str | Path, kind: str, *, user: User, dry_run: bool, reason: str, progress: Progress | None = None
+    path: str | Path,
+    kind: str,
+    *,
+    user: User,
+    dry_run: bool,
+    reason: str,
+    progress: Progress | None = None,
+    upload_id: int | None = None,
 ) -> ImportResult:
     """Check, read, plan and (unless ``dry_run`` or any error) apply. Raises ImportFileError when
-    the file itself is unacceptable."""
+    the file itself is unacceptable. ``upload_id``: the Upload of the file, handed to the kind's
+    apply on the plan."""
     with without_cyclic_gc():
-        return _import_file(path, kind, user=user, dry_run=dry_run, reason=reason, progress=progress)
+        return _import_file(path, kind, user=user, dry_run=dry_run, reason=reason, progress=progress,
+                            upload_id=upload_id)  # fmt: skip
 
 
 def _import_file(
-    path: str | Path, kind: str, *, user: User, dry_run: bool, reason: str, progress: Progress | None
+    path: str | Path,
+    kind: str,
+    *,
+    user: User,
+    dry_run: bool,
+    reason: str,
+    progress: Progress | None,
+    upload_id: int | None = None,
 ) -> ImportResult:
     report = progress or (lambda phase, done, total: None)
     try:
@@ -88,6 +104,7 @@ def _import_file(
     if not plan.ok or dry_run:
         return ImportResult(plan, imported=False)
     report(PHASE_WRITE, 0, len(plan.rows))
+    plan.upload_id = upload_id
     try:
         with transaction.atomic():
             importer.apply(plan, user, reason)

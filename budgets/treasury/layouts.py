@@ -89,3 +89,34 @@ OMSPAN_REALIZATION_MONTH = Layout(
 
 POK_LAYOUTS = (SAKTI_POK,)
 REALIZATION_LAYOUTS = (OMSPAN_REALIZATION_MONTHS, OMSPAN_REALIZATION_MONTH)
+
+# OM-SPAN, Monitoring > IKPA (per satker), exported to Excel: title rows (the report's name, the
+# period "Periode : Januari s.d. Maret 2024"), then one row per satker with the value of every
+# indicator, the total, the weight conversion and the final value. Only the four indicators the
+# product cannot compute are read (budgets/treasury/ikpa_reader.py); the others are located so
+# that a file is recognised by its whole header, never stored as ours. Labels: budgets/data/SOURCES.md.
+OMSPAN_IKPA = Layout(
+    name="omspan_monitoring_ikpa",
+    title="OM-SPAN: Monitoring IKPA per satker (nilai per indikator, periode di judul)",
+    title_markers=("ikpa", "indikator kinerja pelaksanaan anggaran"),
+    columns={
+        "satker": ("kode satker", "kdsatker", "kode satuan kerja", "satker"),
+        "nama": ("nama satker", "nama satuan kerja", "uraian satker"),
+        # Some exports give each satker a row of values and rows of weights ("Nilai" / "Bobot").
+        "keterangan": ("keterangan",),
+        "revisi": ("revisi dipa", "revisi"),
+        "deviasi": ("deviasi halaman iii dipa", "deviasi hal iii dipa", "deviasi"),
+        "penyerapan": ("penyerapan anggaran", "penyerapan"),
+        "kontraktual": ("belanja kontraktual", "kontraktual"),
+        "tagihan": ("penyelesaian tagihan", "tagihan"),
+        "up_tup": ("pengelolaan up dan tup", "pengelolaan up/tup", "pengelolaan up", "up dan tup", "up/tup", "uptup"),
+        "dispensasi": ("dispensasi spm", "dispensasi"),
+        "capaian_output": ("capaian output", "capaian ro"),
+        "nilai_total": ("nilai total",),
+        "konversi_bobot": ("konversi bobot",),
+        "nilai_akhir": ("nilai akhir",),
+    },
+    required=("satker", "kontraktual", "tagihan", "up_tup"),
+)
+
+IKPA_LAYOUTS = (OMSPAN_IKPA,)
