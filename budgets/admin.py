@@ -32,6 +32,7 @@ from budgets.models import (
     IkpaAbsorptionTarget,
     IkpaDeviationPoint,
     IkpaTreasuryFigure,
+    IkpaTreasuryPublished,
     IkpaWeight,
     IkpaYearRule,
     LineComment,
@@ -435,6 +436,17 @@ class TreasuryRealizationAdmin(ReadOnlyAmountsAdmin):
     list_filter = ["fiscal_year", "month", "satker__province"]
     search_fields = ["satker__code", "satker__name", "account__code", "source"]
     list_select_related = ["satker", "fiscal_year", "account"]
+
+
+@admin.register(IkpaTreasuryPublished)
+class IkpaTreasuryPublishedAdmin(ReadOnlyAmountsAdmin):
+    """The treasury's own IKPA values (OM-SPAN Monitoring IKPA): written by the ikpa import alone,
+    shown beside the product's estimate, never an input of its computation."""
+
+    list_display = ["satker", "fiscal_year", "month", "nilai_akhir", "upload", "entered_by", "entered_at"]
+    list_filter = ["fiscal_year", "month", "satker__province"]
+    search_fields = ["satker__code", "satker__name"]
+    list_select_related = ["satker", "fiscal_year", "upload", "entered_by"]
 
 
 @admin.register(ReconciliationNote)

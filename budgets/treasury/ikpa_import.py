@@ -7,7 +7,10 @@ Two layouts, one set of rules: the product's own template (header row 1: ``kode_
 bulan, kontraktual, tagihan, up_tup, dispensasi``) and OM-SPAN's "Monitoring IKPA" export as it is
 downloaded (budgets/treasury/ikpa_reader.py turns its satker rows into the template's cells). An
 empty cell is no figure for that indicator (a stored one stays); a figure typed by the admin that
-a file overwrites shows in the preview as old -> new with the change of source.
+a file overwrites shows in the preview as old -> new with the change of source. From an export,
+the treasury's own values of what the product computes (revisi, deviasi, penyerapan, capaian
+output, nilai akhir) are kept apart, for display beside the product's estimate
+(``IkpaTreasuryPublished``), never as figures of the computation.
 """
 
 from __future__ import annotations
@@ -27,13 +30,15 @@ from django.utils.translation import gettext_lazy, gettext_noop
 
 from accounts.scoping import scoped
 from budgets.import_kinds import MONTH, SATKER, YEAR, satker_prefill, satker_row, satker_year_problem
-from budgets.models import FiscalYear, IkpaTreasuryFigure, Satker
+from budgets.models import FiscalYear, IkpaTreasuryFigure, IkpaTreasuryPublished, Satker
+from budgets.models.ikpa_published import PUBLISHED_VALUES
 from budgets.ro_entry import DecimalError, parse_decimal
 from budgets.services.common import closed_year_reason
-from budgets.treasury.ikpa_reader import FIGURE_COLUMNS, find_export, read_export
+from budgets.treasury.ikpa_reader import FIGURE_COLUMNS, PUBLISHED, find_export, read_export
 from budgets.treasury.layouts import IKPA_LAYOUTS, Layout
 from budgets.treasury.reader import TreasuryFileError
 from core.formats import month_name
+from core.messages import message_of
 from core.messages import text as msg
 from imports.kinds import Column, ImportKind, Prefill
 from imports.plan import ImportPlan, PlannedRow, cell_changes
@@ -125,15 +130,16 @@ class IkpaFigureImport(ImportKind):
     def plan(self, sheet: Sheet, user: User, today: date) -> ImportPlan:
         plan = ImportPlan(self.name)
         labels: dict[str, str] = getattr(sheet, "labels", {})
+        cells_of = dict(sheet.rows)
         parsed = self.parsed_rows(plan, sheet)
         codes = {values["kode_satker"] for _number, values in parsed}
         editable = {s.code: s for s in scoped(Satker.objects.filter(code__in=codes), user, for_edit=True)}
         years = {fy.year: fy for fy in FiscalYear.objects.filter(year__in={v["tahun"] for _n, v in parsed})}
-        stored = {
-            (figure.satker_id, figure.fiscal_year_id, figure.month, figure.indicator): figure
-            for figure in IkpaTreasuryFigure.objects.filter(
-                satker__in=list(editable.values()), fiscal_year__in=list(years.values()))
-        }  # fmt: skip
+        where = {"satker__in": list(editable.values()), "fiscal_year__in": list(years.values())}
+        stored = {(f.satker_id, f.fiscal_year_id, f.month, f.indicator): f
+                  for f in IkpaTreasuryFigure.objects.filter(**where)}  # fmt: skip
+        stored_published = {(p.satker_id, p.fiscal_year_id, p.month): p
+                            for p in IkpaTreasuryPublished.objects.filter(**where)}  # fmt: skip
         seen: dict[tuple[str, int, int], int] = {}
         for number, values in parsed:
             code, year, month = values["kode_satker"], values["tahun"], values["bulan"]
@@ -147,16 +153,36 @@ class IkpaFigureImport(ImportKind):
                     "Baris ganda: satker, tahun dan bulan sama dengan baris %(row)s."), row=first))  # fmt: skip
                 continue
             seen[(code, year, month)] = number
+            published = self._published(plan, number, cells_of[number].get(PUBLISHED))
+            if published is False:
+                continue
             given = {column: values[column] for column in FIGURE_COLUMNS if values[column] is not None}
-            if not given:
+            if not given and not (published and any(v is not None for v in published.values())):
                 plan.skipped += 1  # a pre-filled line left empty, or a satker without any figure
                 continue
             satker, fiscal_year = editable[code], years[year]
             old = {c: stored.get((satker.pk, fiscal_year.pk, month, c)) for c in given}
-            plan.rows.append(self._planned(number, satker, fiscal_year, month, given, old, labels))
+            old_published = stored_published.get((satker.pk, fiscal_year.pk, month))
+            row = self._planned(number, satker, fiscal_year, month, given, old, labels)
+            if published is not None:
+                self._plan_published(row, published, old_published, labels)
+            plan.rows.append(row)
         if labels:  # an export: its errors name its own columns
             plan.errors = [RowError(e.row, labels.get(e.column, e.column), e.message) for e in plan.errors]
         return plan
+
+    @staticmethod
+    def _published(plan: ImportPlan, number: int, raw: Mapping[str, Any] | None) -> dict[str, Any] | bool | None:
+        """The treasury's published values of an export row (None: a template row; False: an error reported)."""
+        if raw is None:
+            return None
+        values: dict[str, Any] = {}
+        for column, cell in raw.items():
+            try:
+                values[column] = parse_ikpa_value(cell)
+            except CellError as error:
+                plan.error(number, column, message_of(error))
+        return values if len(values) == len(raw) else False
 
     @staticmethod
     def _planned(
@@ -179,8 +205,24 @@ class IkpaFigureImport(ImportKind):
         else:
             action = "changed" if changes else "unchanged"
         key = (satker.code, str(fiscal_year.year), month_name(month))
-        values = {"satker": satker, "fiscal_year": fiscal_year, "month": month, "figures": given}
+        values = {"satker": satker, "fiscal_year": fiscal_year, "month": month, "figures": given, "published": None}
         return PlannedRow(number, key, action, values, changes)
+
+    @staticmethod
+    def _plan_published(
+        row: PlannedRow, published: dict[str, Any], old: IkpaTreasuryPublished | None, labels: Mapping[str, str]
+    ) -> None:
+        """The treasury's published values replace the month's stored ones as a whole (display only);
+        on a row that changes, each that changes is listed like the figures."""
+        new = {column: published.get(column) for column in PUBLISHED_VALUES}
+        stored = {column: getattr(old, column) for column in PUBLISHED_VALUES} if old is not None else {}
+        changes = cell_changes({c: labels.get(c, c) for c in PUBLISHED_VALUES}, stored, new)
+        if not changes:
+            return
+        row.values["published"] = new
+        if row.action != "new":
+            row.changes += changes
+            row.action = "changed"
 
     def apply(self, plan: ImportPlan, user: User, reason: str) -> None:
         rows = [row for row in plan.rows if row.action != "unchanged"]
@@ -195,11 +237,11 @@ class IkpaFigureImport(ImportKind):
                 raise ValidationError(closed)
         if scoped(Satker.objects.filter(pk__in=satkers), user, for_edit=True).count() != len(satkers):
             raise PermissionDenied(_("Satker berkas di luar cakupan Anda."))
-        stored = {
-            (figure.satker_id, figure.fiscal_year_id, figure.month, figure.indicator): figure
-            for figure in IkpaTreasuryFigure.objects.select_for_update().filter(
-                satker_id__in=satkers, fiscal_year__in=list(fiscal_years))
-        }  # fmt: skip
+        where = {"satker_id__in": satkers, "fiscal_year__in": list(fiscal_years)}
+        stored = {(f.satker_id, f.fiscal_year_id, f.month, f.indicator): f
+                  for f in IkpaTreasuryFigure.objects.select_for_update().filter(**where)}  # fmt: skip
+        stored_published = {(p.satker_id, p.fiscal_year_id, p.month): p
+                            for p in IkpaTreasuryPublished.objects.select_for_update().filter(**where)}  # fmt: skip
         now = timezone.now()
         for row in rows:
             satker, fiscal_year, month = row.values["satker"], row.values["fiscal_year"], row.values["month"]
@@ -214,3 +256,11 @@ class IkpaFigureImport(ImportKind):
                 figure.entered_by, figure.entered_at = user, now
                 figure._history_user, figure._change_reason = user, reason
                 figure.save()
+            if row.values["published"] is not None:
+                published = stored_published.get((satker.pk, fiscal_year.pk, month)) or IkpaTreasuryPublished(
+                    satker=satker, fiscal_year=fiscal_year, month=month)  # fmt: skip
+                for column, value in row.values["published"].items():
+                    setattr(published, column, value)
+                published.upload_id, published.entered_by, published.entered_at = plan.upload_id, user, now
+                published._history_user, published._change_reason = user, reason
+                published.save()

@@ -7,7 +7,8 @@ published for); "Bulan : Maret" with "Tahun Anggaran 2024" reads the same. Each 
 the cells of the product's own template (``kode_satker, tahun, bulan, kontraktual, tagihan,
 up_tup, dispensasi``), so that one import kind checks both with the same rules
 (budgets/treasury/ikpa_import.py). The treasury's values of the indicators the product computes
-itself (revisi, deviasi, penyerapan, capaian output) and its total are not read.
+itself (revisi, deviasi, penyerapan, capaian output) and its final value are carried apart (under
+``PUBLISHED``), to be kept for display only; its total and weight conversion are not read.
 """
 
 from __future__ import annotations
@@ -26,6 +27,10 @@ from imports.reader import RowError
 
 # The template's columns filled from an export row (the period fills ``tahun`` and ``bulan``).
 FIGURE_COLUMNS = ("kontraktual", "tagihan", "up_tup", "dispensasi")
+# The treasury's own values of what the product computes itself, kept apart for display
+# (IkpaTreasuryPublished): a row's cells carry them under PUBLISHED, never as template columns.
+PUBLISHED = "published"
+PUBLISHED_COLUMNS = ("revisi", "deviasi", "penyerapan", "capaian_output", "nilai_akhir")
 # Rows of a satker that are not its values, in exports that give several rows per satker.
 NOT_VALUE_ROWS = frozenset({"bobot", "nilai tertimbang", "nilai akhir", "nilai aspek", "konversi bobot"})
 PERIOD_LINE = re.compile(r"\b(?:periode|bulan)\b\s*:?\s*(?P<text>[^\n]*)")
@@ -78,7 +83,8 @@ def read_export(rows: list[tuple[Any, ...]], located: Located) -> IkpaExport:
     result = IkpaExport(located.layout, year, month)
     labels = located.header_labels
     result.labels = {"kode_satker": labels["satker"], "tahun": "Periode", "bulan": "Periode"}
-    result.labels.update({column: labels[column] for column in FIGURE_COLUMNS if column in labels})
+    result.labels.update({column: labels[column] for column in FIGURE_COLUMNS + PUBLISHED_COLUMNS if column in labels})
+    published = [column for column in PUBLISHED_COLUMNS if column in located.positions]
 
     def cell(row: tuple[Any, ...], column: str) -> Any:
         position = located.positions.get(column)
@@ -92,6 +98,7 @@ def read_export(rows: list[tuple[Any, ...]], located: Located) -> IkpaExport:
             continue
         cells = {"kode_satker": code, "tahun": year, "bulan": month}
         cells.update({column: cell(row, column) for column in FIGURE_COLUMNS})
+        cells[PUBLISHED] = {column: cell(row, column) for column in published}
         result.rows.append((number, cells))
     if not result.rows:
         raise TreasuryFileError([RowError(0, "", msg(gettext_noop("Berkas tidak berisi baris satker.")))])

@@ -11,7 +11,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from budgets.models import FiscalYear, IkpaTreasuryFigure
+from budgets.ikpa.selectors import treasury_published
+from budgets.models import FiscalYear, IkpaTreasuryFigure, IkpaTreasuryPublished
 from imports.importer import import_file
 from imports.models import Upload
 from tests.budgets import ikpa_samples as samples
@@ -111,6 +112,29 @@ def test_the_omspan_export_stores_only_the_four_imported_indicators_at_the_perio
         ("110019", 2024, 3, "dispensasi"): (Decimal("1.50"), Source.IMPORT),
     }
     assert [row.key for row in result.plan.rows] == [("170019", "2024", "Maret"), ("110019", "2024", "Maret")]
+    # The treasury's own values of what the product computes are kept apart, for display only.
+    published = treasury_published([satker.pk, other_satker.pk], year_2024, 12)
+    assert published[satker.pk] == (3, {"revisi": Decimal("100.00"), "deviasi": Decimal("88.40"),
+                                        "penyerapan": Decimal("92.10"), "capaian_output": Decimal("95.00"),
+                                        "nilai_akhir": Decimal("97.81")})  # fmt: skip
+    assert published[other_satker.pk][1]["nilai_akhir"] == Decimal("88.89")
+    assert treasury_published([satker.pk], year_2024, 2) == {}  # none before March
+    stored = IkpaTreasuryPublished.objects.get(satker=satker)
+    assert (stored.upload, stored.entered_by) == (None, admin_user)
+
+
+def test_a_new_export_of_the_same_period_shows_the_treasurys_changed_final_value(
+    tmp_path, admin_user, satker, year_2024
+) -> None:
+    row = ["170019", "B", 100, 90, 95, 100, 99, 98, 0, 90, 0, 0, 96.5]
+    assert run(samples.export(tmp_path / "a.xlsx", [row]), admin_user).imported
+    row[-1] = 97  # the treasury recomputed its final value; the four imported figures are the same
+    result = run(samples.export(tmp_path / "b.xlsx", [row]), admin_user)
+    assert result.imported
+    assert [(r.action, r.changes) for r in result.plan.rows] == [
+        ("changed", [["Nilai Akhir (Nilai Total/Konversi Bobot)", "96,5", "97"]])]  # fmt: skip
+    assert IkpaTreasuryPublished.objects.get().nilai_akhir == Decimal("97.00")
+    assert run(samples.export(tmp_path / "b.xlsx", [row]), admin_user, dry_run=True).plan.counts["unchanged"] == 1
 
 
 @pytest.mark.parametrize(
@@ -138,19 +162,21 @@ def test_an_export_without_a_period_is_refused(tmp_path, admin_user, satker, yea
 
 
 def test_a_bad_value_in_the_export_refuses_the_whole_file_naming_row_and_column(
-    tmp_path, admin_user, satker, other_satker, year_2024
+    tmp_path, admin_user, satker, other_satker, central_satker, year_2024
 ) -> None:
     path = samples.export(tmp_path / "x.xlsx", [
         ("170019", "B", 100, 100, 100, 99, 99, 99, 0, 90, 0, 0, 0),
         ("110019", "A", 100, 100, 100, "sembilan", 99, 101, 0, 90, 0, 0, 0),
+        ("019101", "S", "1OO", 100, 100, 99, 99, 99, 0, 90, 0, 0, 0),
     ])  # fmt: skip
     result = run(path, admin_user)
     assert not result.imported
-    # Row 8 of the sheet: five title/header rows, the column numbers, then Bengkulu (7) and Aceh (8).
+    # Rows of the sheet: four title rows, the header (5), the column numbers (6), then the satkers
+    # from row 7; the treasury's own values (Revisi DIPA "1OO") are checked too.
     assert [(e.row, e.column) for e in result.plan.errors] == [
-        (8, "Belanja Kontraktual"), (8, "Pengelolaan UP dan TUP")]  # fmt: skip
+        (8, "Belanja Kontraktual"), (8, "Pengelolaan UP dan TUP"), (9, "Revisi DIPA")]  # fmt: skip
     assert "0 dan 100" in result.plan.errors[1].message
-    assert not IkpaTreasuryFigure.objects.exists()  # Bengkulu's good row is not written either
+    assert not IkpaTreasuryFigure.objects.exists() and not IkpaTreasuryPublished.objects.exists()
 
 
 def test_a_malformed_template_is_refused_whole_with_every_error(tmp_path, officer, satker, fiscal_year) -> None:
