@@ -98,6 +98,7 @@ class IkpaFigureImport(ImportKind):
     name = "ikpa"
     title = gettext_lazy("Nilai IKPA dari OM-SPAN (kontraktual, tagihan, UP/TUP, dispensasi)")
     layouts = IKPA_LAYOUTS
+    reads_template = True  # besides the export, the template of its columns (the upload page offers it)
     columns = (
         SATKER,
         YEAR,

@@ -84,6 +84,12 @@ def test_the_template_download_has_the_columns_and_the_officers_satker(officer, 
     assert "sejak 2024 poin yang dikurangkan" in guide  # dispensasi is a deduction from 2024
 
 
+def test_the_upload_page_offers_the_template_and_names_the_omspan_layout(officer) -> None:
+    page = client_for(officer).get(reverse("imports:upload", args=["ikpa"])).content.decode()
+    assert "Unduh templat" in page and "Unduh contoh berkas" not in page
+    assert "OM-SPAN: Monitoring IKPA per satker" in page and "bulan akhir periode" in page
+
+
 # -- OM-SPAN's Monitoring IKPA export --------------------------------------------------------------
 
 
