@@ -32,6 +32,7 @@ from budgets.models import (
     IkpaAbsorptionTarget,
     IkpaDeviationPoint,
     IkpaTreasuryFigure,
+    IkpaTreasuryPublished,
     IkpaWeight,
     IkpaYearRule,
     LineComment,
@@ -44,6 +45,7 @@ from budgets.models import (
     Province,
     QualityFlag,
     Realization,
+    ReconciliationNote,
     Regency,
     RegencyPeriod,
     ReportTransition,
@@ -53,6 +55,7 @@ from budgets.models import (
     Satker,
     SatkerAuthority,
     SpendingType,
+    TreasuryRealization,
     YearEndClosing,
 )
 
@@ -423,6 +426,37 @@ class RealizationAdmin(ReadOnlyAmountsAdmin):
     list_filter = ["report__fiscal_year", "report__month", "report__status", "report__satker__province"]
     search_fields = ["report__satker__code", "line__account__code"]
     list_select_related = ["report__satker", "report__fiscal_year", "line__component", "line__account"]
+
+
+@admin.register(TreasuryRealization)
+class TreasuryRealizationAdmin(ReadOnlyAmountsAdmin):
+    """The treasury's figure (OM-SPAN/SAKTI): written by the omspan_realisasi import alone."""
+
+    list_display = ["satker", "fiscal_year", "month", "account", "amount", "source", "updated_at"]
+    list_filter = ["fiscal_year", "month", "satker__province"]
+    search_fields = ["satker__code", "satker__name", "account__code", "source"]
+    list_select_related = ["satker", "fiscal_year", "account"]
+
+
+@admin.register(IkpaTreasuryPublished)
+class IkpaTreasuryPublishedAdmin(ReadOnlyAmountsAdmin):
+    """The treasury's own IKPA values (OM-SPAN Monitoring IKPA): written by the ikpa import alone,
+    shown beside the product's estimate, never an input of its computation."""
+
+    list_display = ["satker", "fiscal_year", "month", "nilai_akhir", "upload", "entered_by", "entered_at"]
+    list_filter = ["fiscal_year", "month", "satker__province"]
+    search_fields = ["satker__code", "satker__name"]
+    list_select_related = ["satker", "fiscal_year", "upload", "entered_by"]
+
+
+@admin.register(ReconciliationNote)
+class ReconciliationNoteAdmin(ReadOnlyAmountsAdmin):
+    """Reasons given for deciding on a report that differs from the treasury's figure."""
+
+    list_display = ["report", "by", "at", "reason"]
+    list_filter = ["report__fiscal_year", "report__satker__province"]
+    search_fields = ["report__satker__code", "reason"]
+    list_select_related = ["report__satker", "report__fiscal_year", "by"]
 
 
 @admin.register(YearEndClosing)

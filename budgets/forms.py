@@ -147,6 +147,12 @@ class ReturnForm(forms.Form):
 class ApproveForm(forms.Form):
     note = forms.CharField(label=_("Catatan (opsional)"), required=False, max_length=4000,
                            widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
+    # Only needed while the realization differs from the treasury's figure (budgets/reconciliation.py).
+    reconciliation_reason = forms.CharField(
+        label=_("Alasan selisih dengan angka perbendaharaan (bila ada)"), required=False, max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Wajib bila realisasi berbeda dengan OM-SPAN/SAKTI; lihat halaman rekonsiliasi."),
+    )  # fmt: skip
 
 
 class ReopenForm(forms.Form):

@@ -2,7 +2,18 @@ from __future__ import annotations
 
 from django.urls import path, register_converter
 
-from budgets.views import comments, documents, entry, evidence, ikpa, ledger, pagu, quarterly, review
+from budgets.views import (
+    comments,
+    documents,
+    entry,
+    evidence,
+    ikpa,
+    ledger,
+    pagu,
+    quarterly,
+    reconciliation,
+    review,
+)
 from budgets.views import quality as quality_views
 from budgets.views.satkers import SatkerListView
 
@@ -18,6 +29,12 @@ urlpatterns = [
     path("satkers/<str:code>/<int:year>/pagu/", pagu.pagu_detail, name="pagu"),
     path("satkers/<str:code>/<int:year>/ikpa/", ikpa.satker_ikpa_page, name="satker-ikpa"),
     path("satkers/<str:code>/<int:year>/pagu/revise/", pagu.pagu_revise_view, name="pagu-revise"),
+    # The month's realization against the treasury's figure (OM-SPAN/SAKTI), per akun.
+    path(
+        "satkers/<str:code>/<int:year>/reconciliation/<int:month>/",
+        reconciliation.reconciliation_page,
+        name="reconciliation",
+    ),
     # <quarter>: 1-4 (TW I-IV) or "year-end"; the PDF is <quarter>/pdf/ (budgets/documents).
     path("satkers/<str:code>/<int:year>/quarterly/<quarter:q>/", quarterly.quarterly_detail, name="quarterly-detail"),
     path("satkers/<str:code>/<int:year>/quarterly/<quarter:q>/pdf/", documents.quarterly_pdf, name="quarterly-pdf"),

@@ -59,6 +59,8 @@ SITE: dict[str, tuple[str, str]] = {
     "budgets:pagu": ("L 200 404 200 200 200 200", "L 200 404 200 200 200 200"),
     "budgets:satker-ikpa": ("L 200 404 200 200 200 200", "L 405 405 405 405 405 405"),
     "budgets:pagu-revise": ("L 403 403 403 403 200 403", "L 403 403 403 403 200 403"),
+    # The month against the treasury's figure (issue 24): whoever reads the satker; read-only.
+    "budgets:reconciliation": ("L 200 404 200 200 200 200", "L 405 405 405 405 405 405"),
     "budgets:report-list": ("L 200 200 200 200 200 200", "L 405 405 405 405 405 405"),
     "budgets:report-detail": ("L 200 404 200 200 200 200", "L 200 404 200 200 200 200"),
     # The report's official documents (PDF, XLSX): whoever reads the report; read-only.
@@ -219,6 +221,7 @@ def site_path(name: str, world: World) -> str:
         "budgets:pagu": [own.satker.code, year],
         "budgets:satker-ikpa": [own.satker.code, year],
         "budgets:pagu-revise": [own.satker.code, year],
+        "budgets:reconciliation": satker_month,
         "programs:records": satker_month,
         "programs:record-add": [*satker_month, "wub"],
         "programs:record-edit": [*satker_month, "wub", own.records["wub"].pk],

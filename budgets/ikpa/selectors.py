@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import Decimal
 
-from budgets.models import FiscalYear, IkpaTreasuryFigure
+from budgets.models import FiscalYear, IkpaTreasuryFigure, IkpaTreasuryPublished
+from budgets.models.ikpa_published import PUBLISHED_VALUES
 
 # indicator key -> (value, the month it was published for, source "import" / "admin")
 TreasuryValue = tuple[Decimal, int, str]
@@ -24,4 +25,22 @@ def treasury_figures(
     )
     for satker_id, indicator, value, of_month, source in rows:
         found.setdefault(satker_id, {})[indicator] = (value, of_month, source)  # later months overwrite
+    return found
+
+
+def treasury_published(
+    satker_ids: Iterable[int], fiscal_year: FiscalYear, month: int
+) -> dict[int, tuple[int, dict[str, Decimal | None]]]:
+    """Per satker, the treasury's own IKPA values (OM-SPAN's Monitoring IKPA: revisi, deviasi,
+    penyerapan, capaian_output, nilai_akhir) of the latest month <= ``month`` that has them, with
+    that month: for display beside the product's estimate ("the official value is the
+    treasury's"), never an input of the computation. One query."""
+    found: dict[int, tuple[int, dict[str, Decimal | None]]] = {}
+    rows = (
+        IkpaTreasuryPublished.objects.filter(satker_id__in=list(satker_ids), fiscal_year=fiscal_year, month__lte=month)
+        .order_by("month")
+        .values_list("satker_id", "month", *PUBLISHED_VALUES)
+    )
+    for satker_id, of_month, *values in rows:
+        found[satker_id] = (of_month, dict(zip(PUBLISHED_VALUES, values, strict=True)))  # later months overwrite
     return found
