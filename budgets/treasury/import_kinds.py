@@ -77,7 +77,7 @@ class TreasuryImport(ImportKind):
 
     def read(self, path: Any, *, max_rows: int, progress: Callable[[int, int], None] | None = None) -> Sheet:
         try:
-            parsed = type(self).reader(Path(path), self.layouts)
+            parsed = type(self).reader(Path(path), self.layouts, max_rows)
         except TreasuryFileError as refused:
             return TreasurySheet(columns=[], errors=refused.errors)
         return TreasurySheet(columns=[], parsed=parsed)
