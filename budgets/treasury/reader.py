@@ -405,11 +405,14 @@ class _PokWalk:
     def detail(self, number: int, row: tuple[Any, ...]) -> None:
         if self.previous_level not in ("akun", "detail"):
             return  # a title or a subtotal line between levels: nothing to read
+        self.level("detail")
+        raw = self.cell(row, "jumlah")
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
+            return  # a heading among the details ("> Honor narasumber"): no amount of its own
         amount = self.amount(number, row, "jumlah")
         if self.account is not None and amount is not None:
             self.account.details += amount
             self.account.detail_rows += 1
-        self.level("detail")
 
     def close_account(self) -> None:
         account, self.account = self.account, None
