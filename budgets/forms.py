@@ -149,9 +149,10 @@ class ApproveForm(forms.Form):
                            widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
     # Only needed while the realization differs from the treasury's figure (budgets/reconciliation.py).
     reconciliation_reason = forms.CharField(
-        label=_("Alasan selisih dengan angka perbendaharaan (bila ada)"), required=False, max_length=4000,
+        label=_("Alasan selisih dengan angka perbendaharaan"), required=False, max_length=4000,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Wajib bila realisasi berbeda dengan OM-SPAN/SAKTI; lihat halaman rekonsiliasi."),
+        help_text=_("Realisasi bulan ini berbeda dengan OM-SPAN/SAKTI (lihat halaman rekonsiliasi): tuliskan "
+                    "alasannya untuk tetap melanjutkan."),
     )  # fmt: skip
 
 

@@ -70,11 +70,14 @@ class Reconciliation:
 
 
 def reconcile(*, satker_id: int, fiscal_year_id: int, month: int, report: MonthlyReport | None) -> Reconciliation:
-    """The month's rows per akun (three queries)."""
+    """The month's rows per akun: one query when the treasury reports nothing for the month (nothing to
+    reconcile: the report page pays one query), three otherwise."""
     treasury = dict(
         TreasuryRealization.objects.filter(satker_id=satker_id, fiscal_year_id=fiscal_year_id, month=month)
         .values_list("account_id", "amount")
     )  # fmt: skip
+    if not treasury:
+        return Reconciliation(False)
     entered: dict[int, int] = {}
     if report is not None:
         entered = dict(

@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy, gettext_noop
 
 from accounts import permissions
 from accounts.scoping import scoped
-from budgets.import_kinds import RealizationImport, outputs_by_code
+from budgets.import_kinds import RealizationImport, outputs_by_code, satker_year_problem
 from budgets.models import (
     Account,
     BudgetComponent,
@@ -44,7 +44,6 @@ from budgets.models import (
 )
 from budgets.non_physical import dk_account_problem
 from budgets.services import PaguLine, pagu_revise, realization_set, rpd_editability, rpd_frozen_refusal, rpd_set
-from budgets.services.common import closed_year_reason
 from budgets.services.editability import line_lock, month_lock, returned_targets
 from budgets.treasury import examples
 from budgets.treasury.layouts import POK_LAYOUTS, REALIZATION_LAYOUTS, Layout
@@ -77,7 +76,7 @@ class TreasuryImport(ImportKind):
 
     def read(self, path: Any, *, max_rows: int, progress: Callable[[int, int], None] | None = None) -> Sheet:
         try:
-            parsed = type(self).reader(Path(path), self.layouts)
+            parsed = type(self).reader(Path(path), self.layouts, max_rows)
         except TreasuryFileError as refused:
             return TreasurySheet(columns=[], errors=refused.errors)
         return TreasurySheet(columns=[], parsed=parsed)
@@ -90,18 +89,13 @@ class TreasuryImport(ImportKind):
             plan.error(0, "", msg(gettext_noop(
                 "Kode satker tidak ditemukan di judul berkas (mis. \"SATKER : (170019) ...\").")))  # fmt: skip
             return None
-        satker = scoped(Satker.objects.filter(code=code), user, for_edit=True).first()
-        if satker is None:
-            plan.error(0, "", msg(gettext_noop("Satker %(code)s tidak ada atau di luar cakupan Anda."), code=code))
+        editable = {satker.code: satker for satker in scoped(Satker.objects.filter(code=code), user, for_edit=True)}
+        years = {fiscal_year.year: fiscal_year for fiscal_year in FiscalYear.objects.filter(year=year)}
+        problem = satker_year_problem(code, year, editable, years)  # the CONTRACT kinds' gate, on the whole file
+        if problem:
+            plan.error(0, "", problem[1])
             return None
-        fiscal_year = FiscalYear.objects.filter(year=year).first()
-        if fiscal_year is None:
-            plan.error(0, "", msg(gettext_noop("Tahun anggaran %(year)s tidak ada."), year=year))
-            return None
-        closed = closed_year_reason(fiscal_year)
-        if closed:
-            plan.error(0, "", closed)
-            return None
+        satker, fiscal_year = editable[code], years[year]
         return satker, fiscal_year
 
 

@@ -60,7 +60,10 @@ class Located:
     header_labels: dict[str, str]  # column -> the header cell as written (for messages)
 
 
-def _rows(path: str | Path) -> list[tuple[Any, ...]]:
+DEFAULT_MAX_ROWS = 200_000  # imports' IMPORT_MAX_ROWS is passed in by the kind
+
+
+def _rows(path: str | Path, max_rows: int = DEFAULT_MAX_ROWS) -> list[tuple[Any, ...]]:
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except DAMAGED_WORKBOOK:
@@ -70,7 +73,14 @@ def _rows(path: str | Path) -> list[tuple[Any, ...]]:
     try:
         if not workbook.worksheets:
             raise TreasuryFileError([RowError(0, "", msg(gettext_noop("Berkas tidak berisi lembar kerja.")))])
-        return [tuple(row) for row in workbook.worksheets[0].iter_rows(values_only=True)]
+        rows = []
+        for row in workbook.worksheets[0].iter_rows(values_only=True):
+            if len(rows) >= max_rows + HEADER_SEARCH_ROWS:
+                raise TreasuryFileError([RowError(0, "", msg(
+                    gettext_noop("Berkas berisi lebih dari %(max)s baris data; bagi menjadi beberapa berkas."),
+                    max=format_number(max_rows)))])  # fmt: skip
+            rows.append(tuple(row))
+        return rows
     finally:
         workbook.close()
 
@@ -250,9 +260,9 @@ class PokFile:
     has_rpd: bool = False
 
 
-def read_pok(path: str | Path, layouts: tuple[Layout, ...]) -> PokFile:
+def read_pok(path: str | Path, layouts: tuple[Layout, ...], max_rows: int = DEFAULT_MAX_ROWS) -> PokFile:
     """The akun rows of a DIPA/POK print, or TreasuryFileError with every problem found."""
-    rows = _rows(path)
+    rows = _rows(path, max_rows)
     located = locate(rows, layouts)
     check_unit(located)
     result = PokFile(located.layout, title_satker(located), title_year(located))
@@ -395,11 +405,14 @@ class _PokWalk:
     def detail(self, number: int, row: tuple[Any, ...]) -> None:
         if self.previous_level not in ("akun", "detail"):
             return  # a title or a subtotal line between levels: nothing to read
+        self.level("detail")
+        raw = self.cell(row, "jumlah")
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
+            return  # a heading among the details ("> Honor narasumber"): no amount of its own
         amount = self.amount(number, row, "jumlah")
         if self.account is not None and amount is not None:
             self.account.details += amount
             self.account.detail_rows += 1
-        self.level("detail")
 
     def close_account(self) -> None:
         account, self.account = self.account, None
@@ -457,8 +470,11 @@ class RealizationFile:
     months: set[int] = field(default_factory=set)  # the months the file reports
 
 
-def read_realization(path: str | Path, layouts: tuple[Layout, ...]) -> RealizationFile:
-    rows = _rows(path)
+def read_realization(
+    path: str | Path, layouts: tuple[Layout, ...], max_rows: int = DEFAULT_MAX_ROWS
+) -> RealizationFile:
+    """The realization cells of an OM-SPAN/SAKTI export, or TreasuryFileError with every problem found."""
+    rows = _rows(path, max_rows)
     located = locate(rows, layouts)
     check_unit(located)
     layout = located.layout

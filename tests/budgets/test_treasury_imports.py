@@ -5,9 +5,11 @@ refused whole (nothing written); another province's officer is refused; the RPD 
 
 from __future__ import annotations
 
+import io
 from datetime import date, timedelta
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -246,3 +248,9 @@ def test_an_akun_of_several_komponen_needs_the_komponen_column_to_be_entered(tmp
     assert result.imported, [str(e) for e in result.plan.errors]
     assert dict(Realization.objects.values_list("line", "amount")) == {dipa.ovop.pk: 3_000_000, second.pk: 2_000_000}
     assert TreasuryRealization.objects.get().amount == 5_000_000
+
+
+def test_the_command_line_imports_a_treasury_file(tmp_path, admin_user, dipa, ro) -> None:
+    path = samples.pok(tmp_path / "pok.xlsx", dipa.fiscal_year.year)
+    call_command("import_xlsx", "sakti_pok", str(path), "--user", admin_user.username, stdout=io.StringIO())
+    assert BudgetRevision.objects.count() == 1 and RpdPlan.objects.exists()

@@ -116,3 +116,17 @@ def test_malformed_realization_is_refused(tmp_path) -> None:
     assert "baris 7, kolom REALISASI: 'banyak' bukan angka." in refusal(read_realization, words, REALIZATION_LAYOUTS)
     no_month = samples.realization_month(tmp_path / "c.xlsx", YEAR, "Sepuluh", [("170019", "521211", "Bahan", 1)])
     assert "Bulan tidak ditemukan" in refusal(read_realization, no_month, REALIZATION_LAYOUTS)[0]
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), "1e999", True, "-5", "12,5,0", 10**16])
+def test_hostile_amounts_are_refused_by_row_never_a_crash(tmp_path, value) -> None:
+    path = samples.pok(tmp_path / "pok.xlsx", YEAR, samples.pok_rows(material=value))
+    errors = refusal(read_pok, path, POK_LAYOUTS)
+    # (openpyxl stores NaN and infinity as empty cells: the akun then reads 0, below its blokir.)
+    assert any(error.startswith("baris 16, kolom") for error in errors), errors
+
+
+def test_too_many_rows_are_refused(tmp_path) -> None:
+    # 521211's 100.000 thousand in 100 details of 1.000: some 120 rows in all.
+    path = samples.pok(tmp_path / "pok.xlsx", YEAR, samples.pok_rows(details=[1_000] * 100))
+    assert "lebih dari 5 baris" in refusal(lambda p, layouts: read_pok(p, layouts, max_rows=5), path, POK_LAYOUTS)[0]

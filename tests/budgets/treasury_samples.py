@@ -42,6 +42,7 @@ def pok_rows(
         PokRow(komponen, "Pembinaan OVOP", 180_000),
         PokRow("A", "Pelatihan", 130_000),
         PokRow("521211", "Belanja Bahan", material, 10_000, material_rpd),
+        PokRow(None, "> Bahan pelatihan"),  # a heading among the details, without an amount
         *(PokRow(None, f"Rincian {n}", amount, volume="1 PKT") for n, amount in enumerate(details, start=1)),
         PokRow("524111", "Belanja Perjalanan Dinas Biasa", 30_000, None, RPD_524111_A),
         PokRow("B", "Pendampingan", 50_000),
