@@ -157,6 +157,14 @@ class ReopenForm(forms.Form):
 
 class RevisionHeaderForm(forms.Form):
     kind = forms.ChoiceField(label=_("Jenis revisi"), choices=BudgetRevision.Kind.choices)
+    treasury_code = forms.RegexField(
+        label=_("Kode revisi Ditjen Perbendaharaan"),
+        regex=r"^[0-9]{3}$",
+        required=False,
+        max_length=3,
+        help_text=_("Tiga digit, mis. 201; menentukan apakah revisi dihitung dalam IKPA."),
+        error_messages={"invalid": _("Kode revisi terdiri dari tiga digit.")},
+    )
     date = forms.DateField(label=_("Tanggal revisi"), widget=forms.DateInput(attrs={"type": "date"}))
     reason = forms.CharField(label=_("Alasan"), widget=forms.Textarea(attrs={"rows": 2}), max_length=4000)
 

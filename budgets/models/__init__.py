@@ -1,7 +1,7 @@
 """budgets' models: master data (master.py), budget execution (execution.py), outputs (outputs.py),
 the quarterly report with its obstacles (quarterly.py), late reports and sanctions (sanctions.py),
 data-quality flags (quality.py), comments on one line and a return's targets (comments.py), evidence
-(evidence.py) and its rules (evidence_rules.py)."""
+(evidence.py) and its rules (evidence_rules.py), IKPA's year rules and treasury figures (ikpa.py)."""
 
 from budgets.models.comments import LineComment, ReturnTarget
 from budgets.models.evidence import Evidence
@@ -20,6 +20,7 @@ from budgets.models.execution import (
     RpdWindow,
     YearEndClosing,
 )
+from budgets.models.ikpa import IkpaAbsorptionTarget, IkpaDeviationPoint, IkpaTreasuryFigure, IkpaYearRule
 from budgets.models.master import (
     PERCENT_VALIDATORS,
     Account,
@@ -64,8 +65,12 @@ __all__ = [
     "EvidenceRule",
     "FiscalYear",
     "Holiday",
+    "IkpaAbsorptionTarget",
+    "IkpaDeviationPoint",
     "IkpaIndicator",
+    "IkpaTreasuryFigure",
     "IkpaWeight",
+    "IkpaYearRule",
     "LateReminder",
     "LineComment",
     "MonthlyReport",
