@@ -58,8 +58,12 @@ from decimal import Decimal
 from fractions import Fraction
 from math import ceil, floor
 
+from django.db.models import Sum
+
 from budgets.calendar import last_completed_month, quarter_of
 from budgets.ikpa import rules
+from budgets.models import FiscalYear, MonthlyReport, Realization, Satker
+from budgets.selectors import rpd_grid
 from budgets.services.rpd import rpd_frozen_months
 
 MONTHS = range(1, 13)
@@ -294,3 +298,47 @@ def propose(planner: PlannerInputs) -> Proposal:
     current = {t.inputs.code: t.inputs.plan for t in types}
     proposed = {t.inputs.code: t.months for t in types}
     return Proposal(planner, types, project(planner, current, proposed), project(planner, proposed, proposed))
+
+
+# --- The database reading: a satker-year's inputs in five queries (the plan and the effective
+# pagu per type as the RPD page reads them, the approved months, their realization per type).
+
+
+def planner_inputs(
+    *, satker: Satker, fiscal_year: FiscalYear, today: date, year_rules: rules.YearRules
+) -> PlannerInputs:
+    """The planner's inputs for a satker-year as of ``today``: every spending type with pagu or
+    a plan, its current plan and its realization in the completed months (approved reports)."""
+    rows = rpd_grid(satker=satker, fiscal_year=fiscal_year)
+    approved = set(
+        MonthlyReport.objects.filter(
+            satker=satker, fiscal_year=fiscal_year, status=MonthlyReport.Status.APPROVED
+        ).values_list("month", flat=True)
+    )
+    frozen, completed = month_kinds(fiscal_year.year, today, approved)
+    realized: dict[int, dict[int, int]] = {}
+    if completed:
+        for type_id, month, amount in (
+            Realization.objects.filter(
+                report__satker=satker,
+                report__fiscal_year=fiscal_year,
+                report__status=MonthlyReport.Status.APPROVED,
+                report__month__in=sorted(completed),
+            )
+            .order_by()
+            .values_list("line__account__spending_type", "report__month")
+            .annotate(total=Sum("amount"))
+        ):
+            realized.setdefault(type_id, {})[month] = amount
+    types = tuple(
+        TypeInputs(
+            spending_type_id=row["spending_type"].pk,
+            code=row["spending_type"].code,
+            name=row["spending_type"].name,
+            pagu=row["pagu_efektif"],
+            plan=tuple(row["months"]),
+            realized=realized.get(row["spending_type"].pk, {}),
+        )
+        for row in rows
+    )
+    return PlannerInputs(fiscal_year.year, frozen, completed, types, year_rules)
