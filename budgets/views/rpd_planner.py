@@ -22,10 +22,11 @@ from budgets.calendar import rpd_window_bounds
 from budgets.ikpa import planner, rules
 from budgets.ikpa.year_rules import year_rules
 from budgets.models import FiscalYear, Holiday, RpdWindow, Satker
+from budgets.models.quarterly import ROMAN
 from budgets.services import rpd_editability, rpd_set
 from budgets.services.rpd import RpdEditability
 from budgets.views.common import satker_year_or_404
-from core.formats import MONTH_CHOICES, format_decimal
+from core.formats import MONTH_CHOICES, format_decimal, format_volume
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,7 @@ class WindowInfo:
     next: RpdWindow | None
     days_left: int | None  # calendar days from today to the current window's cut-off (0: today)
     # No window set for the year: the treasury's rule's cut-off (quarter, opens, closes) to come.
-    rule_next: tuple[int, date, date] | None = None
+    rule_next: tuple[str, date, date] | None = None
 
 
 def rpd_window_info(satker: Satker, fiscal_year: FiscalYear, editability: RpdEditability, today: date) -> WindowInfo:
@@ -54,14 +55,21 @@ def rpd_window_info(satker: Satker, fiscal_year: FiscalYear, editability: RpdEdi
     rule_next = None
     if current is None and upcoming is None and fiscal_year.year >= today.year:
         # No window set (yet) for the year: say when the treasury's rule closes the next one.
-        holidays = Holiday.objects.filter(date__year=fiscal_year.year).values_list("date", flat=True)
-        bounds = [(q, *rpd_window_bounds(fiscal_year.year, q, holidays)) for q in (1, 2, 3, 4)]
+        holidays = list(Holiday.objects.filter(date__year=fiscal_year.year).values_list("date", flat=True))
+        bounds = [(ROMAN[q], *rpd_window_bounds(fiscal_year.year, q, holidays)) for q in (1, 2, 3, 4)]
         rule_next = next((b for b in bounds if b[2] >= today), None)
     return WindowInfo(current, upcoming, days_left, rule_next)
 
 
 def _score(value) -> str:
     return format_decimal(value, 2)
+
+
+def _change(value) -> str:
+    """A change in points, signed: +5,46 / -1,20 / 0,00."""
+    if value is None:
+        return "-"
+    return f"+{format_decimal(value, 2)}" if value > 0 else format_decimal(value, 2)
 
 
 def _comparison(proposal: planner.Proposal, year: rules.YearRules) -> list[dict]:
@@ -71,14 +79,14 @@ def _comparison(proposal: planner.Proposal, year: rules.YearRules) -> list[dict]
         (_("Penyerapan anggaran"), year.weights.get(rules.PENYERAPAN), current.absorption, proposed.absorption),
     ]
     result = [
-        {"label": label, "weight": _score(weight) if weight is not None else "-", "current": _score(now),
-         "proposed": _score(then), "change": _score(then - now) if now is not None and then is not None else "-"}
+        {"label": label, "weight": format_volume(weight), "current": _score(now), "proposed": _score(then),
+         "change": _change(then - now if now is not None and then is not None else None)}
         for label, weight, now, then in rows
     ]  # fmt: skip
     result.append({
         "label": _("Sumbangan kedua indikator pada nilai IKPA (poin)"), "weight": "", "total": True,
         "current": _score(current.contribution), "proposed": _score(proposed.contribution),
-        "change": _score(proposal.change) if proposal.change is not None else "-",
+        "change": _change(proposal.change),
     })  # fmt: skip
     return result
 
@@ -94,7 +102,7 @@ def _type_blocks(proposal: planner.Proposal) -> list[dict]:
             "realized": [t.inputs.realized.get(m, 0) if m in completed else None for m in planner.MONTHS],
             "proposed": [(amount, amount != before) for amount, before in zip(t.months, t.inputs.plan, strict=True)],
             "proposed_total": sum(t.months),
-            "lifts": [{"quarter": lift.quarter, "target": format_decimal(lift.target, 2), "needed": lift.needed,
+            "lifts": [{"quarter": ROMAN[lift.quarter], "target": format_volume(lift.target), "needed": lift.needed,
                        "lift": lift.lift} for lift in t.lifts],
         })  # fmt: skip
     return blocks
@@ -135,7 +143,7 @@ def rpd_planner(request: HttpRequest, code: str, year: int) -> HttpResponse:
         "window": rpd_window_info(satker, fiscal_year, editability, today), "today": today,
         "proposal": proposal, "can_apply": can_apply, "comparison": _comparison(proposal, the_rules),
         "types": _type_blocks(proposal), "months": _months(proposal),
-        "quarters": [{"quarter": q, "current": _score(proposal.current.quarter_score[q - 1]),
+        "quarters": [{"quarter": ROMAN[q], "current": _score(proposal.current.quarter_score[q - 1]),
                       "proposed": _score(proposal.proposed.quarter_score[q - 1])} for q in (1, 2, 3, 4)],
         "has_open_months": bool(proposal.planner.open_months),
     })  # fmt: skip

@@ -24,6 +24,7 @@ from django.contrib.messages import get_messages
 from django.db.models import Sum
 from django.urls import reverse
 
+from budgets.calendar import rpd_window_bounds
 from budgets.ikpa import rules
 from budgets.ikpa.planner import PlannerInputs, TypeInputs, planner_inputs, propose
 from budgets.ikpa.year_rules import year_rules
@@ -264,14 +265,14 @@ def test_page_shows_window_scores_and_the_apply_button(planned_satker, dipa, off
                                                        django_assert_max_num_queries) -> None:  # fmt: skip
     client = client_for(officer)
     client.get(planner_url(planned_satker, dipa))  # the session's first queries out of the count
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(19):
         page = client.get(planner_url(planned_satker, dipa))
     assert page.status_code == 200
     html = page.content.decode()
     assert f"sampai batas akhir {window.closes_on.day} April" in html
     assert "Sisa 5 hari" in html
     assert "Terapkan usulan" in html and "data-confirm" in html
-    assert "76,40" in html and "96,25" in html and "83,21" in html and "95,59" in html and "5,46" in html
+    assert "76,40" in html and "96,25" in html and "83,21" in html and "95,59" in html and "+5,46" in html
     assert "9.334.000" in html  # August's proposed goods
     # The RPD page links to the planner.
     rpd_page = client.get(reverse("budgets:rpd-entry", args=[planned_satker.code, dipa.fiscal_year.year]))
@@ -309,7 +310,7 @@ def test_outside_a_window_the_proposal_is_read_only_and_apply_refused(planned_sa
     page = client.get(planner_url(planned_satker, dipa))
     html = page.content.decode()
     assert "Tidak ada jendela perubahan RPD yang terbuka hari ini" in html
-    assert "Jendela berikutnya (TW 3) dibuka 1 Juli" in html
+    assert "Jendela berikutnya (TW III) dibuka 1 Juli" in html
     assert "Terapkan usulan" not in html and "96,25" in html
     revisions = RpdRevision.objects.count()
     response = client.post(planner_url(planned_satker, dipa), {"proposal": page.context["proposal"].fingerprint()})
@@ -317,6 +318,15 @@ def test_outside_a_window_the_proposal_is_read_only_and_apply_refused(planned_sa
     assert any("Di luar jendela perubahan RPD" in m for m in flash(response))
     assert stored_plan(planned_satker, dipa) == {"52": GOODS_PLAN, "53": CAPITAL_PLAN}
     assert RpdRevision.objects.count() == revisions
+
+
+def test_without_windows_for_the_year_the_treasurys_rule_tells_the_cut_off(planned_satker, dipa, officer) -> None:
+    # No RpdWindow row for the year: the page gives the rule's cut-off of TW II, the 10th working
+    # day of April (no holiday in the test database; 14 April in 2026: 1, 2, 3, 6, 7, 8, 9, 10, 13, 14).
+    html = client_for(officer).get(planner_url(planned_satker, dipa)).content.decode()
+    cut_off = rpd_window_bounds(dipa.fiscal_year.year, 2, [])[1]
+    assert f"batas perubahan RPD TW II adalah {cut_off.day} April" in html
+    assert "Terapkan usulan" not in html
 
 
 def test_other_province_and_read_only_roles_cannot_apply(planned_satker, dipa, other_officer, reviewer, head,
