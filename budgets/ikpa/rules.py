@@ -161,6 +161,19 @@ def output_score(timeliness: Decimal | None, achievement: Decimal | None, rules:
     return _round(_clamp((timeliness * share + achievement * (HUNDRED - share)) / HUNDRED))
 
 
+def output_achievement(ros: Iterable[tuple[int, Decimal | None]]) -> Decimal | None:
+    """RO achievement of a satker: rows of (the RO's pagu, its achievement %), each achievement
+    capped at 100 (an RO over its target does not make up for another under it), weighted by
+    pagu; without pagu, the plain mean. ROs without an achievement (no target) are skipped."""
+    rows = [(pagu, min(HUNDRED, value)) for pagu, value in ros if value is not None]
+    if not rows:
+        return None
+    total = sum(max(pagu, 0) for pagu, _value in rows)
+    if not total:
+        return mean(value for _pagu, value in rows)
+    return _round(sum((value * max(pagu, 0) for pagu, value in rows), ZERO) / total)
+
+
 def composite(values: Mapping[str, Decimal | None], rules: YearRules) -> Decimal | None:
     """The IKPA value: sum(weight x value) / sum(weight) over the weighted indicators that have a
     value (the weights re-based, as the treasury converts them when an indicator does not apply),

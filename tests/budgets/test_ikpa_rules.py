@@ -14,6 +14,7 @@ from budgets.ikpa.rules import (
     deviation_score,
     mean,
     month_deviation,
+    output_achievement,
     output_score,
     quarters_ended,
     revision_score,
@@ -184,6 +185,15 @@ def test_output_score() -> None:
     assert output_score(None, D(130), RULES_2023) == D("100.00")
     assert output_score(D("66.67"), None, RULES_2023) == D("66.67")
     assert output_score(None, None, RULES_2023) is None
+
+
+def test_output_achievement_capped_per_ro_and_pagu_weighted() -> None:
+    # RO A: pagu 300, 120 % -> capped 100; RO B: pagu 100, 60 %; RO C: no target (None) -> skipped
+    # (100 x 300 + 60 x 100) / 400 = 36000 / 400 = 90
+    assert output_achievement([(300, D(120)), (100, D(60)), (500, None)]) == D("90.00")
+    # without pagu: the plain mean (100 + 60) / 2 = 80
+    assert output_achievement([(0, D(120)), (0, D(60))]) == D("80.00")
+    assert output_achievement([(100, None)]) is None
 
 
 VALUES = {
