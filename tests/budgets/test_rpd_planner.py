@@ -21,11 +21,11 @@ from decimal import Decimal as D
 
 import pytest
 from django.contrib.messages import get_messages
-from django.db.models import Sum
 from django.urls import reverse
 
 from budgets.calendar import rpd_window_bounds
 from budgets.ikpa import rules
+from budgets.ikpa.compute import ikpa_of_satkers
 from budgets.ikpa.planner import PlannerInputs, TypeInputs, planner_inputs, propose
 from budgets.ikpa.year_rules import year_rules
 from budgets.models import (
@@ -34,13 +34,10 @@ from budgets.models import (
     IkpaIndicator,
     IkpaWeight,
     MonthlyReport,
-    Realization,
     RpdPlan,
     RpdRevision,
     RpdWindow,
-    SpendingType,
 )
-from budgets.selectors import satker_year_pagu_by_type
 from budgets.services import rpd_set
 from tests.conftest import client_for
 from tests.on_day import pretend_today
@@ -344,36 +341,6 @@ def test_other_province_and_read_only_roles_cannot_apply(planned_satker, dipa, o
     assert RpdRevision.objects.count() == 1
 
 
-def scores_from_database(satker, fiscal_year) -> tuple[D | None, D | None]:
-    """deviasi and penyerapan as of December from what is stored (RPD, realization of approved
-    reports, effective pagu), with the rules functions, read independently of the planner.
-    compute.py has not landed on the ikpa branch yet: see the report."""
-    year = year_rules(fiscal_year)
-    codes = {"52", "53"}
-    plan = {(c, m): a for c, m, a in RpdPlan.objects.filter(satker=satker, fiscal_year=fiscal_year)
-            .values_list("spending_type__code", "month", "amount")}  # fmt: skip
-    realized = {
-        (c, m): a
-        for c, m, a in Realization.objects.filter(report__satker=satker, report__fiscal_year=fiscal_year,
-                                                  report__status=MonthlyReport.Status.APPROVED)
-        .values_list("line__account__spending_type__code", "report__month").annotate(Sum("amount"))
-    }  # fmt: skip
-    codes_by_id = dict(SpendingType.objects.values_list("pk", "code"))
-    pagu = {codes_by_id[pk]: amount for pk, amount in satker_year_pagu_by_type(satker, fiscal_year).items()}
-    scores = [
-        rules.deviation_score(rules.month_deviation(
-            {c: (realized.get((c, m), 0), plan.get((c, m), 0)) for c in codes}, pagu, year), year)
-        for m in range(1, 13)
-    ]  # fmt: skip
-    quarters = [
-        rules.absorption_score(
-            {c: sum(realized.get((c, m), 0) for m in range(1, 3 * q + 1)) for c in codes}, pagu, q, year
-        )
-        for q in (1, 2, 3, 4)
-    ]
-    return rules.mean(scores), rules.mean(quarters)
-
-
 def test_the_projection_equals_the_score_the_applied_plan_then_produces(planned_satker, dipa, officer, window) -> None:
     client = client_for(officer)
     projected = client.get(planner_url(planned_satker, dipa)).context["proposal"]
@@ -387,6 +354,10 @@ def test_the_projection_equals_the_score_the_applied_plan_then_produces(planned_
         room[dipa.ovop] -= on_ovop
         amounts = {dipa.ovop: on_ovop, dipa.travel: goods - on_ovop, dipa.machine: CAPITAL_PROPOSED[month - 1]}
         approved_month(planned_satker, dipa, month, {line: a for line, a in amounts.items() if a})
-    deviation, absorption = scores_from_database(planned_satker, dipa.fiscal_year)
+    # The IKPA computation (budgets/ikpa/compute.py) as of December, on approved reports.
+    ikpa = ikpa_of_satkers(dipa.fiscal_year, [planned_satker.pk], 12, statuses=[MonthlyReport.Status.APPROVED])
+    values = ikpa[planned_satker.pk].values
+    deviation, absorption = values[rules.DEVIASI], values[rules.PENYERAPAN]
+    assert ikpa[planned_satker.pk].month_scores == dict(enumerate(projected.proposed.month_score, start=1))
     assert (deviation, absorption) == (projected.proposed.deviation, projected.proposed.absorption)
     assert (deviation, absorption) == (PROPOSED_DEVIATION, PROPOSED_ABSORPTION)
