@@ -34,7 +34,8 @@ Per spending type t (effective pagu E = pagu - blokir):
    running total (each month = rounded cumulative - previous rounded cumulative), so rounding
    never accumulates and never drops a quarter's cumulative below a target met in step 5.
 
-Projection (the same ``rules`` functions as the IKPA computation, as of December):
+Projection, as of December, by the IKPA computation's own assembly (``compute.indicators``, on
+the ``rules`` functions) applied to assumed figures:
 - spending assumed: the completed months' realization, the pending months' plan, and in the
   open months the proposal (the expected spending).
 - deviasi = mean over the 12 months of ``deviation_score(month_deviation(...))``, a month's
@@ -61,10 +62,9 @@ from math import ceil, floor
 from django.db.models import Sum
 
 from budgets.calendar import last_completed_month, quarter_of
-from budgets.ikpa import rules
+from budgets.ikpa import compute, rules
 from budgets.models import FiscalYear, MonthlyReport, Realization, Satker
 from budgets.selectors import rpd_grid
-from budgets.services.rpd import rpd_frozen_months
 
 MONTHS = range(1, 13)
 THOUSAND = 1000
@@ -101,11 +101,10 @@ class PlannerInputs:
         return [month for month in MONTHS if month not in self.frozen]
 
 
-def month_kinds(year: int, today: date, approved_months: set[int]) -> tuple[range, frozenset[int]]:
-    """The frozen months and the completed ones (ended, report approved) as of ``today``."""
-    frozen = rpd_frozen_months(year, today)
+def completed_months(frozen: range, year: int, today: date, approved_months: set[int]) -> frozenset[int]:
+    """The completed months as of ``today``: frozen, ended, and with their report approved."""
     ended = last_completed_month(year, today)
-    return frozen, frozenset(month for month in approved_months if month <= ended and month in frozen)
+    return frozenset(month for month in approved_months if month <= ended and month in frozen)
 
 
 @dataclass(frozen=True)
@@ -213,14 +212,16 @@ class Projection:
 def project(
     planner: PlannerInputs, plans: Mapping[str, Sequence[int]], expected: Mapping[str, Sequence[int]]
 ) -> Projection:
-    """The deviation and absorption a plan (``plans``: code -> 12 months) would score, spending
-    being the completed months' realization, the pending months' plan and ``expected`` (code ->
-    12 months) in the open months (deviation), and the plan itself in the open months
-    (absorption)."""
-    year_rules = planner.rules
+    """The deviation and absorption a plan (``plans``: code -> 12 months) would score as of
+    December, spending being the completed months' realization, the pending months' plan and, in
+    the open months, ``expected`` (code -> 12 months) for the deviation and the plan itself for
+    the absorption. The IKPA computation's own assembly (``compute.indicators``, on the rules
+    functions) is applied to these assumed figures, so the projection is the score the same
+    figures will produce once stored."""
     pagu = {t.code: t.pagu for t in planner.types}
+    planned = {month: {t.code: plans[t.code][month - 1] for t in planner.types} for month in MONTHS}
 
-    def spending(t: TypeInputs, month: int, open_source: Mapping[str, Sequence[int]]) -> int:
+    def amount(t: TypeInputs, month: int, open_source: Mapping[str, Sequence[int]]) -> int:
         kind = planner.kind(month)
         if kind == COMPLETED:
             return t.realized.get(month, 0)
@@ -228,23 +229,25 @@ def project(
             return t.plan[month - 1]
         return open_source[t.code][month - 1]
 
-    deviations, scores = [], []
-    for month in MONTHS:
-        by_type = {t.code: (spending(t, month, expected), plans[t.code][month - 1]) for t in planner.types}
-        deviation = rules.month_deviation(by_type, pagu, year_rules)
-        deviations.append(deviation)
-        scores.append(rules.deviation_score(deviation, year_rules))
-    quarters = []
-    for quarter in (1, 2, 3, 4):
-        cumulative = {
-            t.code: sum(spending(t, month, plans) for month in range(1, quarter * 3 + 1)) for t in planner.types
-        }
-        quarters.append(rules.absorption_score(cumulative, pagu, quarter, year_rules))
-    deviation, absorption = rules.mean(scores), rules.mean(quarters)
+    def spending(open_source: Mapping[str, Sequence[int]]) -> dict[int, dict[str, int]]:
+        return {month: {t.code: amount(t, month, open_source) for t in planner.types} for month in MONTHS}
+
+    year_rules = planner.rules
+    judged = compute.indicators(
+        compute.SatkerInputs(pagu_by_type=pagu, planned=planned, realized=spending(expected)), 12, year_rules
+    )
+    absorbed = compute.indicators(
+        compute.SatkerInputs(pagu_by_type=pagu, planned=planned, realized=spending(plans)), 12, year_rules
+    )
+    deviation, absorption = judged.values[rules.DEVIASI], absorbed.values[rules.PENYERAPAN]
     return Projection(
-        tuple(deviations), tuple(scores), tuple(quarters), deviation, absorption,
+        tuple(judged.month_deviations.get(month) for month in MONTHS),
+        tuple(judged.month_scores.get(month) for month in MONTHS),
+        tuple(absorbed.quarter_scores.get(quarter) for quarter in (1, 2, 3, 4)),
+        deviation,
+        absorption,
         contribution(deviation, absorption, year_rules),
-    )  # fmt: skip
+    )
 
 
 def contribution(deviation: Decimal | None, absorption: Decimal | None, year_rules: rules.YearRules) -> Decimal | None:
@@ -305,17 +308,19 @@ def propose(planner: PlannerInputs) -> Proposal:
 
 
 def planner_inputs(
-    *, satker: Satker, fiscal_year: FiscalYear, today: date, year_rules: rules.YearRules
+    *, satker: Satker, fiscal_year: FiscalYear, today: date, frozen: range, year_rules: rules.YearRules
 ) -> PlannerInputs:
     """The planner's inputs for a satker-year as of ``today``: every spending type with pagu or
-    a plan, its current plan and its realization in the completed months (approved reports)."""
+    a plan, its current plan and its realization in the completed months (approved reports).
+    ``frozen``: ``rpd_frozen_months(year, today)`` (budgets.services.rpd, which this package may
+    not import: the services reach the reports, which read IKPA)."""
     rows = rpd_grid(satker=satker, fiscal_year=fiscal_year)
     approved = set(
         MonthlyReport.objects.filter(
             satker=satker, fiscal_year=fiscal_year, status=MonthlyReport.Status.APPROVED
         ).values_list("month", flat=True)
     )
-    frozen, completed = month_kinds(fiscal_year.year, today, approved)
+    completed = completed_months(frozen, fiscal_year.year, today, approved)
     realized: dict[int, dict[int, int]] = {}
     if completed:
         for type_id, month, amount in (

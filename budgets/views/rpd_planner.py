@@ -23,7 +23,7 @@ from budgets.ikpa import planner, rules
 from budgets.ikpa.year_rules import year_rules
 from budgets.models import FiscalYear, Holiday, RpdWindow, Satker
 from budgets.models.quarterly import ROMAN
-from budgets.services import rpd_editability, rpd_set
+from budgets.services import rpd_editability, rpd_frozen_months, rpd_set
 from budgets.services.rpd import RpdEditability
 from budgets.views.common import satker_year_or_404
 from core.formats import MONTH_CHOICES, format_decimal, format_volume
@@ -129,9 +129,14 @@ def rpd_planner(request: HttpRequest, code: str, year: int) -> HttpResponse:
     today = timezone.localdate()
     editability = rpd_editability(satker=satker, fiscal_year=fiscal_year, today=today)
     the_rules = year_rules(fiscal_year)
-    proposal = planner.propose(
-        planner.planner_inputs(satker=satker, fiscal_year=fiscal_year, today=today, year_rules=the_rules)
+    inputs = planner.planner_inputs(
+        satker=satker,
+        fiscal_year=fiscal_year,
+        today=today,
+        frozen=rpd_frozen_months(fiscal_year.year, today),
+        year_rules=the_rules,
     )
+    proposal = planner.propose(inputs)
     if request.method == "POST":
         if not can_edit:
             raise PermissionDenied
