@@ -175,9 +175,8 @@ def today(monkeypatch) -> date:
 
 
 @pytest.fixture
-def planned_satker(satker, dipa, officer, today):
-    """The hand-worked satker in the database: the IKPA rules of the year, the first plan, January
-    to March approved with their realization."""
+def ikpa_rules(dipa) -> None:
+    """The year's IKPA rules in the database: weights, the curve, the targets per type."""
     fiscal_year = dipa.fiscal_year
     for indicator, key in (("DIPA_REVISION", "revisi"), ("PAGE3_DEVIATION", "deviasi"), ("ABSORPTION", "penyerapan"),
                            ("CONTRACT", "kontraktual"), ("INVOICE", "tagihan"), ("PETTY_CASH", "up_tup"),
@@ -189,6 +188,13 @@ def planned_satker(satker, dipa, officer, today):
         for code, target in targets.items():
             IkpaAbsorptionTarget.objects.create(fiscal_year=fiscal_year, quarter=quarter, spending_type=types[code],
                                                 target=target)  # fmt: skip
+
+
+@pytest.fixture
+def planned_satker(satker, dipa, officer, today, ikpa_rules):
+    """The hand-worked satker in the database: the IKPA rules of the year, the first plan, January
+    to March approved with their realization."""
+    fiscal_year = dipa.fiscal_year
     plan = {(dipa.goods.pk, m): a for m, a in enumerate(GOODS_PLAN, 1)} | {
         (dipa.capital.pk, m): a for m, a in enumerate(CAPITAL_PLAN, 1)}  # fmt: skip
     rpd_set(satker=satker, fiscal_year=fiscal_year, plan=plan, by=officer, today=today)
@@ -361,3 +367,24 @@ def test_the_projection_equals_the_score_the_applied_plan_then_produces(planned_
     assert ikpa[planned_satker.pk].month_scores == dict(enumerate(projected.proposed.month_score, start=1))
     assert (deviation, absorption) == (projected.proposed.deviation, projected.proposed.absorption)
     assert (deviation, absorption) == (PROPOSED_DEVIATION, PROPOSED_ABSORPTION)
+
+
+def test_a_first_plan_is_proposed_and_applied_without_a_window(satker, dipa, officer, ikpa_rules) -> None:
+    # No RPD yet, January-March approved as before: the first plan may be saved at any time
+    # (rpd_editability), so the planner applies it outside any window. The months begun keep
+    # their (empty) plan; 52: K = 24, p = 8, Q = 140. Q2 70: 24 + 16 -> short 30, May, June 23;
+    # Q3 98: 24 + 46 + 24 -> short 4, Jul-Sep 9,333...; Q4 133: 98 + 24 -> short 11, Oct-Dec
+    # 11,666...; open months 109, the 31 left over Oct-Dec -> 22 each (46 + 28 + 66 = 140).
+    # 53 as in the hand-worked satker.
+    for month, amount in GOODS_REALIZED.items():
+        approved_month(satker, dipa, month, {dipa.ovop: amount})
+    client = client_for(officer)
+    page = client.get(planner_url(satker, dipa))
+    assert "RPD awal dapat diisi kapan saja" in page.content.decode()
+    response = client.post(planner_url(satker, dipa), {"proposal": page.context["proposal"].fingerprint()})
+    assert response.status_code == 302 and any("diterapkan" in m for m in flash(response))
+    assert stored_plan(satker, dipa) == {
+        "52": [0, 0, 0, 0, 23 * M, 23 * M, 9_333_000, 9_334_000, 9_333_000, 22 * M, 22 * M, 22 * M],
+        "53": CAPITAL_PROPOSED,
+    }
+    assert RpdRevision.objects.get(satker=satker).window is None
