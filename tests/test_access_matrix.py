@@ -130,6 +130,7 @@ SITE: dict[str, tuple[str, str]] = {
     "reports:ro": ("L 200 200 200 200 200 200", "L 200 200 200 200 200 200"),
     "reports:quarterly": ("L 200 200 200 200 200 200", "L 200 200 200 200 200 200"),
     "reports:evidence": ("L 200 200 200 200 200 200", "L 200 200 200 200 200 200"),
+    "reports:ikpa": ("L 200 200 200 200 200 200", "L 200 200 200 200 200 200"),
     # The quarter's consolidation as a PDF: every signed-in role (a province's roles their own rows).
     "reports:quarterly-pdf": ("L 200 200 200 200 200 200", "L 405 405 405 405 405 405"),
     # The registry: officers keep their province's enterprises; reviewers and viewers read.
@@ -165,7 +166,7 @@ SITE: dict[str, tuple[str, str]] = {
 REPORT_PAGES = ("reports:realization", "reports:provinces", "reports:satkers",
                 "reports:monthly", "reports:submissions", "reports:ikm",
                 "reports:outputs", "reports:ovop", "reports:ro", "reports:quarterly",
-                "reports:evidence")  # fmt: skip
+                "reports:evidence", "reports:ikpa")  # fmt: skip
 # Exports: the same outcomes as the page's GET, in every format the page offers.
 EXPORTS: dict[str, tuple[str, ...]] = {
     **{name: ("xlsx", "csv", "json") for name in REPORT_PAGES},

@@ -29,7 +29,13 @@ from accounts import permissions
 from accounts.access import DataAccessMixin, data_access_required
 from accounts.delegation import signs_for_province
 from accounts.scoping import get_scoped_or_404, scoped
-from budgets.cockpit import figures, queue_order, rpd_against_realization, with_cockpit_figures
+from budgets.cockpit import (
+    figures,
+    month_ikpa_deviation,
+    queue_order,
+    rpd_against_realization,
+    with_cockpit_figures,
+)
 from budgets.forms import ApproveForm, ReopenForm, ReturnForm
 from budgets.models import BudgetLine, MonthlyReport, Province
 from budgets.report_sections import report_sections
@@ -430,7 +436,8 @@ def report_detail(request: HttpRequest, pk: int, forms: dict | None = None) -> H
         "reopen_form": forms.get("reopen") or ReopenForm(),
         # The queue the reviewer came from: "... dan buka berikutnya" goes on to its next report.
         "queue_url": local_queue_url(request, request.GET.get("next")) or reverse("budgets:report-list"),
-        "rpd_rows": rpd_against_realization(report, lines),
+        "rpd_rows": (rpd_rows := rpd_against_realization(report, lines)),
+        "rpd_ikpa": month_ikpa_deviation(report, rpd_rows, lines),
         # The month's capaian RO, next to the money; editable exactly when the realization is.
         **ro_context,
         **comments,
