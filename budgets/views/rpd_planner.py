@@ -151,6 +151,9 @@ def rpd_planner(request: HttpRequest, code: str, year: int) -> HttpResponse:
         "quarters": [{"quarter": ROMAN[q], "current": _score(proposal.current.quarter_score[q - 1]),
                       "proposed": _score(proposal.proposed.quarter_score[q - 1])} for q in (1, 2, 3, 4)],
         "has_open_months": bool(proposal.planner.open_months),
+        # Without the year's IKPA data (admin: target penyerapan IKPA, bobot IKPA) the proposal
+        # follows the pace alone and the scores cannot all be projected: the page says so.
+        "missing_targets": not the_rules.absorption_targets, "missing_weights": not the_rules.weights,
     })  # fmt: skip
 
 

@@ -332,6 +332,14 @@ def test_without_windows_for_the_year_the_treasurys_rule_tells_the_cut_off(plann
     assert "Terapkan usulan" not in html
 
 
+def test_without_the_years_ikpa_data_the_page_says_so(satker, dipa, officer, today) -> None:
+    # No targets nor weights for the year: the proposal follows the pace alone (here no
+    # realization: 0 a month, everything left in October-December), absorption is not projected.
+    html = client_for(officer).get(planner_url(satker, dipa)).content.decode()
+    assert "Target penyerapan IKPA per jenis belanja tahun" in html and "Bobot IKPA tahun" in html
+    assert "46.667.000" in html  # 52: 140.000.000 / 3 = 46.666.666,7 in October (running total rounded)
+
+
 def test_other_province_and_read_only_roles_cannot_apply(planned_satker, dipa, other_officer, reviewer, head,
                                                          window) -> None:  # fmt: skip
     url = planner_url(planned_satker, dipa)
