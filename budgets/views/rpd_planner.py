@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -61,11 +62,11 @@ def rpd_window_info(satker: Satker, fiscal_year: FiscalYear, editability: RpdEdi
     return WindowInfo(current, upcoming, days_left, rule_next)
 
 
-def _score(value) -> str:
+def _score(value: Decimal | None) -> str:
     return format_decimal(value, 2)
 
 
-def _change(value) -> str:
+def _change(value: Decimal | None) -> str:
     """A change in points, signed: +5,46 / -1,20 / 0,00."""
     if value is None:
         return "-"
@@ -157,7 +158,9 @@ def rpd_planner(request: HttpRequest, code: str, year: int) -> HttpResponse:
     })  # fmt: skip
 
 
-def _apply(request: HttpRequest, satker: Satker, fiscal_year: FiscalYear, proposal: planner.Proposal, today) -> None:
+def _apply(
+    request: HttpRequest, satker: Satker, fiscal_year: FiscalYear, proposal: planner.Proposal, today: date
+) -> None:
     """Save the proposal as the whole plan through ``rpd_set`` (every RPD rule applies); a refusal
     comes back as the service's message and nothing is written."""
     if request.POST.get("proposal") != proposal.fingerprint():
