@@ -72,6 +72,9 @@ class SatkerIkpa:
     revisions_by_semester: dict[int, int]  # semester -> counted revisions
     semester_scores: dict[int, Decimal]
     outputs: OutputFigures
+    pagu_by_type: dict[str, int] = field(default_factory=dict)  # effective pagu per spending type
+    # quarter -> type -> realization cumulative to the quarter's end (the running quarter: to date)
+    realized_by_quarter: dict[int, dict[str, int]] = field(default_factory=dict)
 
 
 def gather(
@@ -141,16 +144,14 @@ def indicators(
         month_deviations[of_month] = rules.month_deviation(by_type, inputs.pagu_by_type, ikpa)
         month_scores[of_month] = rules.deviation_score(month_deviations[of_month], ikpa)
 
-    quarters = rules.quarters_ended(month)
-    if quarters:
-        quarter_scores = {
-            quarter: rules.absorption_score(
-                _cumulative(inputs.realized, quarter * 3), inputs.pagu_by_type, quarter, ikpa
-            )
-            for quarter in quarters
-        }
-    else:  # before the first quarter ends: its target against realization to date
-        quarter_scores = {1: rules.absorption_score(_cumulative(inputs.realized, month), inputs.pagu_by_type, 1, ikpa)}
+    # The quarters ended by the month; before the first ends, Q1's target against realization to date.
+    realized_by_quarter = {
+        quarter: _cumulative(inputs.realized, quarter * 3) for quarter in rules.quarters_ended(month)
+    } or {1: _cumulative(inputs.realized, month)}
+    quarter_scores = {
+        quarter: rules.absorption_score(realized, inputs.pagu_by_type, quarter, ikpa)
+        for quarter, realized in realized_by_quarter.items()
+    }
 
     last_day = month_end(ikpa.year, month)
     revisions_by_semester = {
@@ -178,7 +179,7 @@ def indicators(
         month=month, values=values, nilai=nilai, kategori=rules.category(nilai), imported=imported,
         type_deviations=type_deviations, month_deviations=month_deviations, month_scores=month_scores,
         quarter_scores=quarter_scores, revisions_by_semester=revisions_by_semester, semester_scores=semester_scores,
-        outputs=outputs,
+        outputs=outputs, pagu_by_type=inputs.pagu_by_type, realized_by_quarter=realized_by_quarter,
     )  # fmt: skip
 
 

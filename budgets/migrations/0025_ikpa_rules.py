@@ -61,7 +61,7 @@ class Migration(migrations.Migration):
             name='HistoricalIkpaTreasuryFigure',
             fields=[
                 ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('month', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(12)], verbose_name='bulan')),
+                ('month', models.PositiveSmallIntegerField(choices=[(1, 'Januari'), (2, 'Februari'), (3, 'Maret'), (4, 'April'), (5, 'Mei'), (6, 'Juni'), (7, 'Juli'), (8, 'Agustus'), (9, 'September'), (10, 'Oktober'), (11, 'November'), (12, 'Desember')], verbose_name='bulan')),
                 ('indicator', models.CharField(choices=[('kontraktual', 'Belanja kontraktual'), ('tagihan', 'Penyelesaian tagihan'), ('up_tup', 'Pengelolaan UP dan TUP'), ('dispensasi', 'Dispensasi SPM')], max_length=12, verbose_name='indikator')),
                 ('value', models.DecimalField(decimal_places=2, max_digits=5, validators=[django.core.validators.MinValueValidator(Decimal('0')), django.core.validators.MaxValueValidator(Decimal('100'))], verbose_name='nilai')),
                 ('source', models.CharField(choices=[('import', 'impor OM-SPAN'), ('admin', 'diisi admin')], default='admin', max_length=6, verbose_name='sumber')),
@@ -132,7 +132,7 @@ class Migration(migrations.Migration):
             name='IkpaTreasuryFigure',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('month', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(12)], verbose_name='bulan')),
+                ('month', models.PositiveSmallIntegerField(choices=[(1, 'Januari'), (2, 'Februari'), (3, 'Maret'), (4, 'April'), (5, 'Mei'), (6, 'Juni'), (7, 'Juli'), (8, 'Agustus'), (9, 'September'), (10, 'Oktober'), (11, 'November'), (12, 'Desember')], verbose_name='bulan')),
                 ('indicator', models.CharField(choices=[('kontraktual', 'Belanja kontraktual'), ('tagihan', 'Penyelesaian tagihan'), ('up_tup', 'Pengelolaan UP dan TUP'), ('dispensasi', 'Dispensasi SPM')], max_length=12, verbose_name='indikator')),
                 ('value', models.DecimalField(decimal_places=2, max_digits=5, validators=[django.core.validators.MinValueValidator(Decimal('0')), django.core.validators.MaxValueValidator(Decimal('100'))], verbose_name='nilai')),
                 ('source', models.CharField(choices=[('import', 'impor OM-SPAN'), ('admin', 'diisi admin')], default='admin', max_length=6, verbose_name='sumber')),

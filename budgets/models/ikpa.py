@@ -24,6 +24,7 @@ from simple_history.models import HistoricalRecords
 
 from budgets.models.execution import satker_scope
 from budgets.models.master import PERCENT_VALIDATORS, FiscalYear, Satker, SpendingType
+from core.formats import MONTH_CHOICES
 
 # "201,211,212": three-digit treasury revision codes separated by commas (empty: none counted).
 REVISION_CODES_PATTERN = r"^([0-9]{3}(,[0-9]{3})*)?$"
@@ -188,7 +189,7 @@ class IkpaTreasuryFigure(models.Model):
     fiscal_year = models.ForeignKey(
         FiscalYear, verbose_name=_("tahun anggaran"), on_delete=models.PROTECT, related_name="ikpa_treasury_figures"
     )
-    month = models.PositiveSmallIntegerField(_("bulan"), validators=[MinValueValidator(1), MaxValueValidator(12)])
+    month = models.PositiveSmallIntegerField(_("bulan"), choices=MONTH_CHOICES)
     indicator = models.CharField(_("indikator"), max_length=12, choices=Indicator.choices)
     value = models.DecimalField(_("nilai"), max_digits=5, decimal_places=2, validators=PERCENT_VALIDATORS)
     source = models.CharField(_("sumber"), max_length=6, choices=Source.choices, default=Source.ADMIN)

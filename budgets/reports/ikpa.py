@@ -64,7 +64,11 @@ def ro_outputs(figures: RoFigures) -> OutputInputs:
 
 
 def satker_ikpa(
-    filters: RealizationFilter, fiscal_year: FiscalYear, today: date, months: list[int] | None = None
+    filters: RealizationFilter,
+    fiscal_year: FiscalYear,
+    today: date,
+    months: list[int] | None = None,
+    ikpa: rules.YearRules | None = None,
 ) -> tuple[dict[int, SatkerInfo], dict[int, dict[int, SatkerIkpa]]]:
     """The filter's satkers and, per satker, its IKPA per month of ``months`` (default: the
     report's month): the RO figures read once, up to the latest month."""
@@ -74,7 +78,7 @@ def satker_ikpa(
     figures = ro_cells(replace(filters, month=latest), satkers, ro=None, today=today)
     values = ikpa_by_month(
         fiscal_year, list(satkers), months, statuses=BASIS_STATUSES[filters.basis],
-        outputs=ro_outputs(figures),
+        outputs=ro_outputs(figures), ikpa=ikpa,
     )  # fmt: skip
     return satkers, values
 

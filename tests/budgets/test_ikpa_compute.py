@@ -223,3 +223,42 @@ def test_the_2023_demo_deviation_per_satker(demo_data) -> None:
             deviation = round(sum(deviations) / len(deviations), 2)
             month_scores.append(D(100) if deviation <= 5 else max(D(0), 100 - (deviation - 5)))
     assert round(sum(month_scores) / len(month_scores), 2) == deviasi[code]
+
+
+# --- The satker's IKPA page -----------------------------------------------------------------------
+
+
+def test_the_satker_ikpa_page(world, satker, officer, other_officer, django_assert_max_num_queries) -> None:
+    """2023 is past: the page stands at December. Its months, the per-type deviation, Q1's
+    absorption per type against IKPA's targets and, apart, the directorate's target (15 %),
+    revisions counted per semester (S1: three 201; S2: one 211), and the figures' sources."""
+    from django.urls import reverse
+
+    from tests.conftest import client_for
+
+    url = reverse("budgets:satker-ikpa", args=[satker.code, 2023])
+    client = client_for(officer)
+    with django_assert_max_num_queries(40):
+        response = client.get(url)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Estimasi; nilai resmi adalah nilai dari Ditjen Perbendaharaan (OM-SPAN)" in page
+    rows = response.context["rows"]
+    assert [row["month"] for row in rows] == list(range(1, 13))
+    # March as in test_a_satker_as_of_march_on_paper, but this world has no RO (no capaian output):
+    # (750 + 600 + 1700 + 900 + 500) / (10 + 10 + 20 + 10 + 5) = 4450 / 55 = 80.909.. -> 80.91
+    assert rows[2]["ikpa"].values["capaian_output"] is None
+    assert rows[2]["ikpa"].nilai == D("80.91")
+    march = response.context["deviation_rows"][2]
+    assert (march["by_type"], march["deviation"], march["score"]) == ([D("60.00"), D(100)], D("80.00"), D("25.00"))
+    first = response.context["absorption"][0]
+    assert [(row["code"], row["absorbed"], row["target"]) for row in first["types"]] == [
+        ("52", D("25.00"), D(15)), ("53", D("7.00"), D(10))
+    ]  # fmt: skip
+    assert (first["score"], first["absorbed"], first["own_target"]) == (D("85.00"), D("16.00"), D(15))
+    assert "Target direktorat: 15,00 %" in page
+    assert "Semester 1: 3 revisi dihitung (batas 2)" in page and "Semester 2: 1 revisi dihitung" in page
+    assert "impor OM-SPAN" in page and "diisi admin" in page
+    assert client_for(other_officer).get(url).status_code == 404
+    satker_year = client.get(reverse("budgets:satker-year", args=[satker.code, 2023])).content.decode()
+    assert url in satker_year
