@@ -13,6 +13,7 @@ from budgets.views import (
     quarterly,
     reconciliation,
     review,
+    rpd_planner,
 )
 from budgets.views import quality as quality_views
 from budgets.views.satkers import SatkerListView
@@ -26,6 +27,7 @@ urlpatterns = [
     path("satkers/<str:code>/<int:year>/", entry.satker_year, name="satker-year"),
     path("satkers/<str:code>/<int:year>/realization/<int:month>/", entry.realization_entry, name="realization-entry"),
     path("satkers/<str:code>/<int:year>/rpd/", entry.rpd_entry, name="rpd-entry"),
+    path("satkers/<str:code>/<int:year>/rpd/planner/", rpd_planner.rpd_planner, name="rpd-planner"),
     path("satkers/<str:code>/<int:year>/pagu/", pagu.pagu_detail, name="pagu"),
     path("satkers/<str:code>/<int:year>/ikpa/", ikpa.satker_ikpa_page, name="satker-ikpa"),
     path("satkers/<str:code>/<int:year>/pagu/revise/", pagu.pagu_revise_view, name="pagu-revise"),

@@ -56,6 +56,9 @@ SITE: dict[str, tuple[str, str]] = {
     "budgets:satker-year": ("L 200 404 200 200 200 200", "L 200 404 200 200 200 200"),
     "budgets:realization-entry": ("L 200 404 200 200 200 200", "L 200 404 403 403 200 403"),
     "budgets:rpd-entry": ("L 200 404 200 200 200 200", "L 200 404 403 403 200 403"),
+    # The RPD planner: read like the RPD; its apply (POST, through rpd_set) by who writes the RPD,
+    # back to the planner with the outcome as a message.
+    "budgets:rpd-planner": ("L 200 404 200 200 200 200", "L 302 404 403 403 302 403"),
     "budgets:pagu": ("L 200 404 200 200 200 200", "L 200 404 200 200 200 200"),
     "budgets:satker-ikpa": ("L 200 404 200 200 200 200", "L 405 405 405 405 405 405"),
     "budgets:pagu-revise": ("L 403 403 403 403 200 403", "L 403 403 403 403 200 403"),
@@ -218,6 +221,7 @@ def site_path(name: str, world: World) -> str:
         "budgets:satker-year": [own.satker.code, year],
         "budgets:realization-entry": satker_month,
         "budgets:rpd-entry": [own.satker.code, year],
+        "budgets:rpd-planner": [own.satker.code, year],
         "budgets:pagu": [own.satker.code, year],
         "budgets:satker-ikpa": [own.satker.code, year],
         "budgets:pagu-revise": [own.satker.code, year],
