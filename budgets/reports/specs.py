@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from budgets.ikpa.labels import CATEGORY_BADGES, CATEGORY_LABELS
 from budgets.models import MonthlyReport
 from budgets.reports.evidence import evidence_report
 from budgets.reports.ikpa import ikpa_report
@@ -102,13 +103,6 @@ EVIDENCE_SUMMARY = (
     Column("completeness", _("Kelengkapan bukti dukung (%)"), "percent"),
     Column("flags_open", _("Berkas yang sama di provinsi lain"), "int"),
 )
-IKPA_CATEGORY_LABELS = {
-    "sangat_baik": _("Sangat baik"),
-    "baik": _("Baik"),
-    "cukup": _("Cukup"),
-    "kurang": _("Kurang"),
-}
-IKPA_CATEGORY_BADGES = {"sangat_baik": "success", "baik": "primary", "cukup": "warning", "kurang": "danger"}
 # The indicators' columns (CONTRACT keys), in the treasury's order.
 IKPA_INDICATORS = (
     Column("revisi", _("Revisi DIPA"), "number"),
@@ -122,7 +116,7 @@ IKPA_INDICATORS = (
 )
 IKPA_SUMMARY = (
     Column("nilai", _("Nilai IKPA direktorat (rerata nilai satker; estimasi)"), "number"),
-    Column("kategori", _("Kategori nilai direktorat"), labels=IKPA_CATEGORY_LABELS),
+    Column("kategori", _("Kategori nilai direktorat"), labels=CATEGORY_LABELS),
     Column("satkers", _("Satker yang dinilai"), "int"),
     *(Column(column.key, format_lazy(_("Rerata {}"), column.label), "number") for column in IKPA_INDICATORS),
 )
@@ -284,7 +278,7 @@ SPECS: tuple[ReportSpec, ...] = (
             *SATKER_IDENTITY,
             *IKPA_INDICATORS,
             Column("nilai", _("Nilai IKPA"), "number"),
-            Column("kategori", _("Kategori"), labels=IKPA_CATEGORY_LABELS, badges=IKPA_CATEGORY_BADGES),
+            Column("kategori", _("Kategori"), labels=CATEGORY_LABELS, badges=CATEGORY_BADGES),
             Column("diimpor", _("Nilai dari OM-SPAN / admin (indikator: sumber bulan)")),
         ),
         lambda filters, context: ikpa_report(filters, fiscal_year=context.fiscal_year, today=context.today),
