@@ -33,9 +33,9 @@ from django.db.models import Sum
 
 from budgets.calendar import month_end
 from budgets.ikpa import rules
-from budgets.ikpa.selectors import TreasuryValue
+from budgets.ikpa.selectors import FigureRows, TreasuryValue, figure_rows, latest_figures
 from budgets.ikpa.year_rules import year_rules
-from budgets.models import BudgetLine, BudgetRevision, FiscalYear, IkpaTreasuryFigure, Realization, RpdPlan
+from budgets.models import BudgetLine, BudgetRevision, FiscalYear, Realization, RpdPlan
 
 # (timeliness %, achievement %) of a satker's ROs as of a month; None where not measurable.
 OutputFigures = tuple[Decimal | None, Decimal | None]
@@ -52,8 +52,7 @@ class SatkerInputs:
     planned: dict[int, dict[str, int]] = field(default_factory=dict)  # month -> type -> RPD
     realized: dict[int, dict[str, int]] = field(default_factory=dict)  # month -> type -> realization
     revision_dates: list[date] = field(default_factory=list)  # counted revisions
-    # indicator -> [(month, value, source)] in month order
-    figures: dict[str, list[tuple[int, Decimal, str]]] = field(default_factory=dict)
+    figures: dict[str, FigureRows] = field(default_factory=dict)  # indicator -> its figures in month order
 
 
 @dataclass
@@ -110,11 +109,8 @@ def gather(
     ).order_by()  # fmt: skip
     for satker_id, day in revisions.values_list("satker_id", "date"):
         inputs[satker_id].revision_dates.append(day)
-    figures = IkpaTreasuryFigure.objects.filter(fiscal_year=fiscal_year, satker_id__in=ids, month__lte=month)
-    for satker_id, indicator, of_month, value, source in figures.order_by("month").values_list(
-        "satker_id", "indicator", "month", "value", "source"
-    ):
-        inputs[satker_id].figures.setdefault(indicator, []).append((of_month, value, source))
+    for satker_id, figures in figure_rows(ids, fiscal_year, month).items():
+        inputs[satker_id].figures = figures
     return inputs
 
 
@@ -160,11 +156,7 @@ def indicators(
     }
     semester_scores = {semester: rules.revision_score(n, ikpa) for semester, n in revisions_by_semester.items()}
 
-    imported: dict[str, TreasuryValue] = {}
-    for indicator, rows in inputs.figures.items():
-        latest = [(value, of_month, source) for of_month, value, source in rows if of_month <= month]
-        if latest:
-            imported[indicator] = latest[-1]
+    imported = latest_figures(inputs.figures, month)
 
     values: dict[str, Decimal | None] = {
         rules.REVISI: rules.mean(semester_scores.values()),
