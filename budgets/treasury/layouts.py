@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext_noop
+
 MONTH_LABELS: tuple[tuple[str, ...], ...] = (
     ("jan", "januari"), ("feb", "pebruari", "februari"), ("mar", "maret"), ("apr", "april"), ("mei",),
     ("jun", "juni"), ("jul", "juli"), ("agt", "ags", "agu", "agustus"), ("sep", "september"),
@@ -25,7 +27,7 @@ MONTH_LABELS: tuple[tuple[str, ...], ...] = (
 @dataclass(frozen=True)
 class Layout:
     name: str  # stable identifier, shown in messages and the README
-    title: str  # what the treasury calls the report
+    title: str  # what the treasury calls the report (a msgid: pages translate it, stored messages keep it)
     # Words that must appear in the rows above the header (the title block), lower-case: one of them.
     title_markers: tuple[str, ...]
     # Column -> the header labels that name it. Required columns must all be in the header row.
@@ -45,7 +47,7 @@ class Layout:
 # page III columns (rencana penarikan per bulan). Amounts are printed in thousands of rupiah.
 SAKTI_POK = Layout(
     name="sakti_pok_rkks",
-    title="SAKTI: Rincian Kertas Kerja Satker / POK (ribuan rupiah, RPD per bulan)",
+    title=gettext_noop("SAKTI: Rincian Kertas Kerja Satker / POK (ribuan rupiah, RPD per bulan)"),
     title_markers=("rincian kertas kerja", "petunjuk operasional kegiatan", "cetak pok"),
     columns={
         "kode": ("kode",),
@@ -63,7 +65,7 @@ SAKTI_POK = Layout(
 # monthly columns. Amounts in rupiah.
 OMSPAN_REALIZATION_MONTHS = Layout(
     name="omspan_realisasi_akun_bulanan",
-    title="OM-SPAN/SAKTI: Realisasi Belanja per Akun, 12 kolom bulan (rupiah)",
+    title=gettext_noop("OM-SPAN/SAKTI: Realisasi Belanja per Akun, 12 kolom bulan (rupiah)"),
     title_markers=("realisasi belanja", "realisasi anggaran", "realisasi per akun"),
     columns={
         "satker": ("kode satker", "satker", "kdsatker"),
@@ -77,7 +79,7 @@ OMSPAN_REALIZATION_MONTHS = Layout(
 # The same report for one month: the month in the title block, one amount column.
 OMSPAN_REALIZATION_MONTH = Layout(
     name="omspan_realisasi_akun_satu_bulan",
-    title="OM-SPAN/SAKTI: Realisasi Belanja per Akun, satu bulan per berkas (rupiah)",
+    title=gettext_noop("OM-SPAN/SAKTI: Realisasi Belanja per Akun, satu bulan per berkas (rupiah)"),
     title_markers=OMSPAN_REALIZATION_MONTHS.title_markers,
     columns={
         **OMSPAN_REALIZATION_MONTHS.columns,
@@ -97,7 +99,7 @@ REALIZATION_LAYOUTS = (OMSPAN_REALIZATION_MONTHS, OMSPAN_REALIZATION_MONTH)
 # that a file is recognised by its whole header, never stored as ours. Labels: budgets/data/SOURCES.md.
 OMSPAN_IKPA = Layout(
     name="omspan_monitoring_ikpa",
-    title="OM-SPAN: Monitoring IKPA per satker (nilai per indikator, periode di judul)",
+    title=gettext_noop("OM-SPAN: Monitoring IKPA per satker (nilai per indikator, periode di judul)"),
     title_markers=("ikpa", "indikator kinerja pelaksanaan anggaran"),
     columns={
         "satker": ("kode satker", "kdsatker", "kode satuan kerja", "satker"),
