@@ -46,7 +46,7 @@ from bench.harness import TARGET_MS, Budget, Result
 RESULTS = Path(__file__).with_name("results.json")
 EXPLAINS = Path(__file__).with_name("results-explain.json")
 RATIO_PAIRS = 200
-CONTRACT_REPORTS = ("realization", "provinces", "satkers", "monthly", "submissions", "outputs", "ikm", "ro")
+CONTRACT_REPORTS = ("realization", "provinces", "satkers", "monthly", "submissions", "outputs", "ikm", "ro", "ikpa")
 PROVINCE = "33"  # Jawa Tengah: the province with the most IKM, the officer's
 REVIEWER, OFFICER = "bench-reviewer", f"bench-officer-{PROVINCE}"
 EXPORT_ADMIN = "bench-admin"  # bench/import_export.py's user

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from decimal import Decimal
 
 from django import forms
@@ -10,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -27,7 +29,12 @@ from budgets.models import (
     EvidenceRule,
     FiscalYear,
     Holiday,
+    IkpaAbsorptionTarget,
+    IkpaDeviationPoint,
+    IkpaTreasuryFigure,
+    IkpaTreasuryPublished,
     IkpaWeight,
+    IkpaYearRule,
     LineComment,
     MonthlyReport,
     Output,
@@ -38,6 +45,7 @@ from budgets.models import (
     Province,
     QualityFlag,
     Realization,
+    ReconciliationNote,
     Regency,
     RegencyPeriod,
     ReportTransition,
@@ -47,6 +55,7 @@ from budgets.models import (
     Satker,
     SatkerAuthority,
     SpendingType,
+    TreasuryRealization,
     YearEndClosing,
 )
 
@@ -117,6 +126,46 @@ class IkpaWeightInline(admin.TabularInline):
     extra = 0
 
 
+class IkpaYearRuleInline(admin.StackedInline):
+    model = IkpaYearRule
+    extra = 0
+    max_num = 1
+    can_delete = False
+
+
+class IkpaDeviationPointFormSet(BaseInlineFormSet):
+    def clean(self) -> None:
+        """The curve's scores never rise as the deviation rises."""
+        super().clean()
+        points = sorted(
+            (form.cleaned_data["deviation"], form.cleaned_data["score"])
+            for form in self.forms
+            if form.cleaned_data
+            and not form.cleaned_data.get("DELETE")
+            and form.cleaned_data.get("deviation") is not None
+            and form.cleaned_data.get("score") is not None
+        )
+        if any(after[1] > before[1] for before, after in itertools.pairwise(points)):
+            raise ValidationError(_("Nilai kurva deviasi tidak boleh naik ketika deviasi naik."))
+
+
+class IkpaDeviationPointInline(admin.TabularInline):
+    model = IkpaDeviationPoint
+    formset = IkpaDeviationPointFormSet
+    extra = 0
+    verbose_name_plural = gettext_lazy(
+        "Kurva nilai deviasi halaman III di atas toleransi (linear antar titik; sesudah titik terakhir tetap)"
+    )
+
+
+class IkpaAbsorptionTargetInline(admin.TabularInline):
+    model = IkpaAbsorptionTarget
+    extra = 0
+    verbose_name_plural = gettext_lazy(
+        "Target penyerapan IKPA per jenis belanja (terpisah dari target direktorat di atas)"
+    )
+
+
 @admin.register(FiscalYear)
 class FiscalYearAdmin(SimpleHistoryAdmin):
     list_display = [
@@ -131,7 +180,30 @@ class FiscalYearAdmin(SimpleHistoryAdmin):
     ]
     list_filter = ["is_closed"]
     search_fields = ["year"]
-    inlines = [IkpaWeightInline]
+    inlines = [IkpaWeightInline, IkpaYearRuleInline, IkpaDeviationPointInline, IkpaAbsorptionTargetInline]
+
+
+@admin.register(IkpaTreasuryFigure)
+class IkpaTreasuryFigureAdmin(SimpleHistoryAdmin):
+    """The admin types a figure the treasury's OM-SPAN shows (contracts, invoices, UP/TUP,
+    dispensations); it is marked typed by the admin, with who and when."""
+
+    list_display = ["satker", "fiscal_year", "month", "indicator", "value", "source", "entered_by", "entered_at"]
+    list_filter = ["fiscal_year", "indicator", "source", "satker__province"]
+    search_fields = ["satker__code", "satker__name"]
+    list_select_related = ["satker", "fiscal_year", "entered_by"]
+    autocomplete_fields = ["satker", "fiscal_year"]
+    fields = ["satker", "fiscal_year", "month", "indicator", "value", "source", "upload", "entered_by", "entered_at"]
+    readonly_fields = ["source", "upload", "entered_by", "entered_at"]
+
+    def save_model(self, request: HttpRequest, obj: IkpaTreasuryFigure, form: forms.ModelForm, change: bool) -> None:
+        # A figure saved here is the admin's, even one first imported: the import's upload no
+        # longer describes it.
+        obj.source = IkpaTreasuryFigure.Source.ADMIN
+        obj.upload = None
+        obj.entered_by = request.user
+        obj.entered_at = timezone.now()
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(BudgetComponent)
@@ -245,7 +317,7 @@ class BudgetRevisionLineInline(admin.TabularInline):
 
 @admin.register(BudgetRevision)
 class BudgetRevisionAdmin(ReadOnlyAmountsAdmin):
-    list_display = ["satker", "fiscal_year", "number", "kind", "date", "created_by", "created_at"]
+    list_display = ["satker", "fiscal_year", "number", "kind", "treasury_code", "date", "created_by", "created_at"]
     list_filter = ["fiscal_year", "kind", "satker__province"]
     search_fields = ["satker__code", "satker__name", "reason"]
     list_select_related = ["satker", "fiscal_year", "created_by"]
@@ -354,6 +426,37 @@ class RealizationAdmin(ReadOnlyAmountsAdmin):
     list_filter = ["report__fiscal_year", "report__month", "report__status", "report__satker__province"]
     search_fields = ["report__satker__code", "line__account__code"]
     list_select_related = ["report__satker", "report__fiscal_year", "line__component", "line__account"]
+
+
+@admin.register(TreasuryRealization)
+class TreasuryRealizationAdmin(ReadOnlyAmountsAdmin):
+    """The treasury's figure (OM-SPAN/SAKTI): written by the omspan_realisasi import alone."""
+
+    list_display = ["satker", "fiscal_year", "month", "account", "amount", "source", "updated_at"]
+    list_filter = ["fiscal_year", "month", "satker__province"]
+    search_fields = ["satker__code", "satker__name", "account__code", "source"]
+    list_select_related = ["satker", "fiscal_year", "account"]
+
+
+@admin.register(IkpaTreasuryPublished)
+class IkpaTreasuryPublishedAdmin(ReadOnlyAmountsAdmin):
+    """The treasury's own IKPA values (OM-SPAN Monitoring IKPA): written by the ikpa import alone,
+    shown beside the product's estimate, never an input of its computation."""
+
+    list_display = ["satker", "fiscal_year", "month", "nilai_akhir", "upload", "entered_by", "entered_at"]
+    list_filter = ["fiscal_year", "month", "satker__province"]
+    search_fields = ["satker__code", "satker__name"]
+    list_select_related = ["satker", "fiscal_year", "upload", "entered_by"]
+
+
+@admin.register(ReconciliationNote)
+class ReconciliationNoteAdmin(ReadOnlyAmountsAdmin):
+    """Reasons given for deciding on a report that differs from the treasury's figure."""
+
+    list_display = ["report", "by", "at", "reason"]
+    list_filter = ["report__fiscal_year", "report__satker__province"]
+    search_fields = ["report__satker__code", "reason"]
+    list_select_related = ["report__satker", "report__fiscal_year", "by"]
 
 
 @admin.register(YearEndClosing)

@@ -4,7 +4,9 @@ reviewer decides on, as annotations of the queue's queryset, so that every colum
 plus one for the active evidence rules, whatever the number of reports.
 
 The rules are the existing ones, asked of their homes: effective pagu (``selectors.effective_pagu``),
-absorption (``core.reporting.spec.percent``), the RPD deviation (``reports.queries.rpd_deviation``),
+absorption (``core.reporting.spec.percent``), the RPD deviation (``ikpa.rules.type_deviation``: the
+queue's column is the month's whole realization against its whole RPD, a reviewer's first look; the
+review page shows it per spending type and the month's IKPA deviation and score, ``ikpa.rules``),
 RO physical progress weighted by the RO's pagu (``output_rules.weighted_progress``: the same sum,
 written as SQL here so that the column sorts), evidence completeness (``evidence_rules``) and open
 data-quality flags (``quality.open_flags_count``). The ``*_order`` annotations only sort; the
@@ -38,10 +40,11 @@ from django.db.models import (
 from django.db.models.functions import Abs, Cast, Coalesce, NullIf
 
 from budgets.evidence_rules import Completeness, evidence_count_expressions
+from budgets.ikpa import rules
+from budgets.ikpa.year_rules import year_rules
 from budgets.models import BudgetLine, LineComment, MonthlyReport, RpdPlan, SpendingType
 from budgets.output_rules import CENT
 from budgets.quality import open_flags_count
-from budgets.reports.queries import rpd_deviation
 from budgets.selectors import effective_pagu
 from core.reporting.spec import percent
 
@@ -132,7 +135,7 @@ def figures(report: MonthlyReport) -> Figures:
         ro = (Decimal(report.ro_weighted) / Decimal(report.ro_pagu)).quantize(CENT, rounding=ROUND_HALF_UP)
     return Figures(
         absorption=percent(report.cumulative, report.pagu_efektif),
-        deviation=rpd_deviation(report.realized_total, report.rpd_month),
+        deviation=rules.type_deviation(report.realized_total, report.rpd_month),
         change_percent=percent(report.change, report.previous_month),
         ro_progress=ro,
         evidence=Completeness(report.evidence_records, report.evidence_met).completeness,
@@ -155,7 +158,7 @@ def queue_order(reports: QuerySet[MonthlyReport], today: date) -> QuerySet[Month
 
 def rpd_against_realization(report: MonthlyReport, lines: list[BudgetLine]) -> list[dict[str, Any]]:
     """The review page's side-by-side: per spending type, the month's RPD and realization and both
-    cumulative to the month, with the deviations (``rpd_deviation``). ``lines``: the page's
+    cumulative to the month, with the deviations (``rules.type_deviation``). ``lines``: the page's
     ``realization_grid`` (its ``before``/``this_month`` per line, the account's spending type
     selected); the plan is read in one query (the page's query count is held: ``rpd_grid`` would
     add the pagu per type, not shown here). A type with realization but no plan is shown too."""
@@ -181,7 +184,22 @@ def rpd_against_realization(report: MonthlyReport, lines: list[BudgetLine]) -> l
         if not (month_real or cumulative_real or month_plan or cumulative_plan):
             continue
         rows.append({"spending_type": spending_type, "rpd": month_plan, "realisasi": month_real,
-                     "deviasi": rpd_deviation(month_real, month_plan), "rpd_kumulatif": cumulative_plan,
+                     "deviasi": rules.type_deviation(month_real, month_plan), "rpd_kumulatif": cumulative_plan,
                      "realisasi_kumulatif": cumulative_real,
-                     "deviasi_kumulatif": rpd_deviation(cumulative_real, cumulative_plan)})  # fmt: skip
+                     "deviasi_kumulatif": rules.type_deviation(cumulative_real, cumulative_plan)})  # fmt: skip
     return rows
+
+
+def month_ikpa_deviation(report: MonthlyReport, rows: list[dict[str, Any]], lines: list[BudgetLine]) -> dict[str, Any]:
+    """The month's page III deviation the treasury's way (the types' deviations, weighted by
+    their effective pagu from 2024) and its score, from ``rpd_against_realization``'s rows and
+    the page's lines (their pagu): the year's rules read once."""
+    ikpa = year_rules(report.fiscal_year)
+    pagu: dict[str, int] = {}
+    for line in lines:
+        code = line.account.spending_type.code
+        pagu[code] = pagu.get(code, 0) + line.pagu - line.blokir
+    by_type = {row["spending_type"].code: (row["realisasi"], row["rpd"]) for row in rows}
+    deviation = rules.month_deviation(by_type, pagu, ikpa)
+    return {"deviation": deviation, "score": rules.deviation_score(deviation, ikpa),
+            "weighted": ikpa.deviation_weighted_by_pagu}  # fmt: skip

@@ -147,6 +147,13 @@ class ReturnForm(forms.Form):
 class ApproveForm(forms.Form):
     note = forms.CharField(label=_("Catatan (opsional)"), required=False, max_length=4000,
                            widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
+    # Only needed while the realization differs from the treasury's figure (budgets/reconciliation.py).
+    reconciliation_reason = forms.CharField(
+        label=_("Alasan selisih dengan angka perbendaharaan"), required=False, max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Realisasi bulan ini berbeda dengan OM-SPAN/SAKTI (lihat halaman rekonsiliasi): tuliskan "
+                    "alasannya untuk tetap melanjutkan."),
+    )  # fmt: skip
 
 
 class ReopenForm(forms.Form):
@@ -157,6 +164,14 @@ class ReopenForm(forms.Form):
 
 class RevisionHeaderForm(forms.Form):
     kind = forms.ChoiceField(label=_("Jenis revisi"), choices=BudgetRevision.Kind.choices)
+    treasury_code = forms.RegexField(
+        label=_("Kode revisi Ditjen Perbendaharaan"),
+        regex=r"^[0-9]{3}$",
+        required=False,
+        max_length=3,
+        help_text=_("Tiga digit, mis. 201; menentukan apakah revisi dihitung dalam IKPA."),
+        error_messages={"invalid": _("Kode revisi terdiri dari tiga digit.")},
+    )
     date = forms.DateField(label=_("Tanggal revisi"), widget=forms.DateInput(attrs={"type": "date"}))
     reason = forms.CharField(label=_("Alasan"), widget=forms.Textarea(attrs={"rows": 2}), max_length=4000)
 

@@ -7,6 +7,7 @@ nothing; every problem is reported with its file, line and column.
 from __future__ import annotations
 
 import csv
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -104,7 +105,34 @@ IKPA_INDICATORS = (
     "INVOICE",
     "PETTY_CASH",
     "OUTPUT",
+    "DISPENSATION",
 )
+
+
+def revision_codes(value: str) -> str:
+    """Treasury revision codes "201,211,212" (spaces around commas tolerated), stored sorted."""
+    codes = sorted({part.strip() for part in value.split(",") if part.strip()})
+    for part in codes:
+        if not re.fullmatch(r"[0-9]{3}", part):
+            raise _Invalid(f"'{part}' bukan kode revisi 3 digit")
+    return ",".join(codes)
+
+
+def count(value: str) -> int:
+    if not re.fullmatch(r"[0-9]{1,3}", value):
+        raise _Invalid(f"'{value}' bukan bilangan bulat 0-999")
+    return int(value)
+
+
+def non_negative(value: str) -> Decimal:
+    try:
+        number = Decimal(value)
+    except InvalidOperation:
+        raise _Invalid(f"'{value}' bukan angka") from None
+    if number < 0 or number >= Decimal(1_000_000):
+        raise _Invalid(f"{value} harus di antara 0 dan 999999,99")
+    return number
+
 
 RO_CODE = code(r"[0-9]{4}\.[A-Z]{3}\.[0-9]{3}", "kode RO (kegiatan.KRO.RO, mis. 6503.RBS.001)")
 
@@ -179,6 +207,26 @@ SPECS: dict[str, dict[str, Callable[[str], Any]]] = {
         "indicator": one_of(*IKPA_INDICATORS),
         "weight": percent,
     },
+    "ikpa_year_rules.csv": {
+        "year": year,
+        "dispensation_deducts": flag,
+        "deviation_weighted_by_pagu": flag,
+        "counted_revision_codes": revision_codes,
+        "revision_limit_per_semester": count,
+        "revision_penalty": percent,
+        "output_timeliness_share": percent,
+    },
+    "ikpa_deviation_curve.csv": {
+        "year": year,
+        "deviation": non_negative,
+        "score": percent,
+    },
+    "ikpa_absorption_targets.csv": {
+        "year": year,
+        "quarter": quarter_number,
+        "spending_type": code(r"5[0-9]", "kode jenis belanja 2 digit (5x)"),
+        "target": percent,
+    },
     "holidays.csv": {
         "date": iso_date,
         "name": text,
@@ -249,6 +297,9 @@ class MasterData:
     accounts: list[Row]
     fiscal_years: list[Row]
     ikpa_weights: list[Row]
+    ikpa_year_rules: list[Row]
+    ikpa_deviation_curve: list[Row]
+    ikpa_absorption_targets: list[Row]
     holidays: list[Row]
     rpd_cutoffs: list[Row]
 
@@ -270,6 +321,9 @@ def read_master_data(data_dir: Path = DATA_DIR) -> MasterData:
                 ("accounts", "accounts.csv"),
                 ("fiscal_years", "fiscal_years.csv"),
                 ("ikpa_weights", "ikpa_weights.csv"),
+                ("ikpa_year_rules", "ikpa_year_rules.csv"),
+                ("ikpa_deviation_curve", "ikpa_deviation_curve.csv"),
+                ("ikpa_absorption_targets", "ikpa_absorption_targets.csv"),
                 ("holidays", "holidays.csv"),
                 ("rpd_cutoffs", "rpd_cutoffs.csv"),
             ]
@@ -286,6 +340,7 @@ def read_master_data(data_dir: Path = DATA_DIR) -> MasterData:
         ("outputs.csv", data.outputs, "ro"),
         ("accounts.csv", data.accounts, "code"),
         ("fiscal_years.csv", data.fiscal_years, "year"),
+        ("ikpa_year_rules.csv", data.ikpa_year_rules, "year"),
         ("holidays.csv", data.holidays, "date"),
     ]:
         _unique(name, rows, column, problems)
@@ -342,9 +397,57 @@ def read_master_data(data_dir: Path = DATA_DIR) -> MasterData:
                 f"rpd_cutoffs.csv baris {row.line}, kolom closes_on: {row.values['closes_on']} harus di antara "
                 f"{opens_on} (jendela dibuka) dan akhir tahun {key[0]}"
             )
+    _check_ikpa(data, spending_codes, problems)
     if problems:
         raise MasterDataError(problems)
     return data
+
+
+def _check_ikpa(data: MasterData, spending_codes: set[str], problems: list[str]) -> None:
+    """IKPA files: weights summing to 100 per year, one curve point per deviation with scores
+    falling as deviation rises, one target per year, quarter and type, cumulative over quarters."""
+    weight_sums: dict[int, Decimal] = {}
+    for row in data.ikpa_weights:
+        weight_sums[row.values["year"]] = weight_sums.get(row.values["year"], Decimal(0)) + row.values["weight"]
+    for listed_year, total in sorted(weight_sums.items()):
+        if total != 100:
+            problems.append(f"ikpa_weights.csv: bobot tahun {listed_year} berjumlah {total}, harus 100")
+    curves: dict[int, list[Row]] = {}
+    for row in data.ikpa_deviation_curve:
+        curves.setdefault(row.values["year"], []).append(row)
+    for listed_year, rows in sorted(curves.items()):
+        points = sorted(rows, key=lambda r: r.values["deviation"])
+        for before, after in itertools.pairwise(points):
+            if before.values["deviation"] == after.values["deviation"]:
+                problems.append(
+                    f"ikpa_deviation_curve.csv baris {after.line}: deviasi {after.values['deviation']} tahun "
+                    f"{listed_year} sudah ada di baris {before.line}"
+                )
+            elif after.values["score"] > before.values["score"]:
+                problems.append(
+                    f"ikpa_deviation_curve.csv baris {after.line}: nilai tidak boleh naik saat deviasi naik"
+                )
+    targets: dict[tuple[int, str], dict[int, Row]] = {}
+    for row in data.ikpa_absorption_targets:
+        spending_type = row.values["spending_type"]
+        if spending_type not in spending_codes:
+            problems.append(
+                f"ikpa_absorption_targets.csv baris {row.line}, kolom spending_type: '{spending_type}' "
+                "tidak ada di spending_types.csv"
+            )
+        by_quarter = targets.setdefault((row.values["year"], spending_type), {})
+        if row.values["quarter"] in by_quarter:
+            problems.append(
+                f"ikpa_absorption_targets.csv baris {row.line}: TW {row.values['quarter']} jenis {spending_type} "
+                f"tahun {row.values['year']} sudah ada di baris {by_quarter[row.values['quarter']].line}"
+            )
+        by_quarter.setdefault(row.values["quarter"], row)
+    for (listed_year, spending_type), by_quarter in sorted(targets.items()):
+        values = [by_quarter[q].values["target"] for q in sorted(by_quarter)]
+        if values != sorted(values):
+            problems.append(
+                f"ikpa_absorption_targets.csv: target jenis {spending_type} tahun {listed_year} harus kumulatif"
+            )
 
 
 def _check_periods(data: MasterData, problems: list[str]) -> None:

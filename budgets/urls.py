@@ -2,7 +2,19 @@ from __future__ import annotations
 
 from django.urls import path, register_converter
 
-from budgets.views import comments, documents, entry, evidence, ledger, pagu, quarterly, review
+from budgets.views import (
+    comments,
+    documents,
+    entry,
+    evidence,
+    ikpa,
+    ledger,
+    pagu,
+    quarterly,
+    reconciliation,
+    review,
+    rpd_planner,
+)
 from budgets.views import quality as quality_views
 from budgets.views.satkers import SatkerListView
 
@@ -15,8 +27,16 @@ urlpatterns = [
     path("satkers/<str:code>/<int:year>/", entry.satker_year, name="satker-year"),
     path("satkers/<str:code>/<int:year>/realization/<int:month>/", entry.realization_entry, name="realization-entry"),
     path("satkers/<str:code>/<int:year>/rpd/", entry.rpd_entry, name="rpd-entry"),
+    path("satkers/<str:code>/<int:year>/rpd/planner/", rpd_planner.rpd_planner, name="rpd-planner"),
     path("satkers/<str:code>/<int:year>/pagu/", pagu.pagu_detail, name="pagu"),
+    path("satkers/<str:code>/<int:year>/ikpa/", ikpa.satker_ikpa_page, name="satker-ikpa"),
     path("satkers/<str:code>/<int:year>/pagu/revise/", pagu.pagu_revise_view, name="pagu-revise"),
+    # The month's realization against the treasury's figure (OM-SPAN/SAKTI), per akun.
+    path(
+        "satkers/<str:code>/<int:year>/reconciliation/<int:month>/",
+        reconciliation.reconciliation_page,
+        name="reconciliation",
+    ),
     # <quarter>: 1-4 (TW I-IV) or "year-end"; the PDF is <quarter>/pdf/ (budgets/documents).
     path("satkers/<str:code>/<int:year>/quarterly/<quarter:q>/", quarterly.quarterly_detail, name="quarterly-detail"),
     path("satkers/<str:code>/<int:year>/quarterly/<quarter:q>/pdf/", documents.quarterly_pdf, name="quarterly-pdf"),

@@ -226,7 +226,7 @@ def directorate_dashboard(
             (row for row in satkers.rows if row["below_threshold"]), key=lambda row: (row["persen"], row["satker"])
         )
     # The S-curve draws the whole year's plan; realization stops at the months that have started.
-    monthly = monthly_report(replace(filters, month=None), fiscal_year=fiscal_year)
+    monthly = monthly_report(replace(filters, month=None), fiscal_year=fiscal_year, ikpa=False)
     counts = scoped(
         MonthlyReport.objects.filter(fiscal_year=fiscal_year, satker__in=Satker.objects.filter(filters.satker_q())),
         user,

@@ -959,6 +959,47 @@ def _history(objects: list[Model], user_of: dict[int, User], date_of: dict[int, 
     type(objects[0]).history.bulk_history_create(objects, default_change_reason=DEMO_REASON)
 
 
+# Treasury revision codes of the demo's revisions (illustrative: the "pagu tetap" codes IKPA
+# counts, DOMAIN.md "IKPA"; budgets/data/SOURCES.md).
+DEMO_REVISION_CODES = ("201", "211", "212", "213", "217", "220")
+
+
+def treasury_revision_plan(year: int, satker_codes: Sequence[str], months: Sequence[int]) -> dict[str, list[int]]:
+    """Per satker, the months of its administrative revisions (no amount changes) in the months
+    already reported: none to four, so that some satkers pass a semester's limit of two."""
+    rng = random.Random(f"{SEED}-{year}-revisions")  # noqa: S311 - demo figures, not secrets
+    plan = {}
+    for code in satker_codes:
+        count = rng.choice((0, 0, 1, 1, 2, 2, 3, 4)) if months else 0
+        plan[code] = sorted(rng.choice(months) for _ in range(count))
+    return plan
+
+
+def _write_treasury_revisions(
+    plan: YearPlan, fiscal_year: FiscalYear, satkers: dict[str, Satker], satker_codes: Sequence[str], admin: User
+) -> None:
+    """Revisions 1, 2... with the treasury's codes, each on the 15th of its month at 10:00."""
+    months = sorted({r.month for r in plan.reports})
+    objects, dated = [], {}
+    for code, revision_months in treasury_revision_plan(plan.year, satker_codes, months).items():
+        for number, month in enumerate(revision_months, start=1):
+            objects.append(
+                BudgetRevision(
+                    satker=satkers[code], fiscal_year=fiscal_year, number=number, date=date(plan.year, month, 15),
+                    kind=BudgetRevision.Kind.ADMIN, treasury_code=DEMO_REVISION_CODES[(number - 1) % 6],
+                    reason=f"Revisi administrasi {number} (ralat rincian, tanpa perubahan pagu)", created_by=admin,
+                )
+            )  # fmt: skip
+    if not objects:
+        return
+    BudgetRevision.objects.bulk_create(objects)
+    created = BudgetRevision.objects.filter(fiscal_year=fiscal_year, satker__code__in=satker_codes, number__gt=0)
+    for pk, day in created.values_list("pk", "date"):
+        dated[pk] = datetime.combine(day, time(10, 0), tzinfo=JAKARTA)
+    backdated = _backdate(created, "created_at", dated)
+    _history(backdated, dict.fromkeys(dated, admin), dated)
+
+
 def _write_year(
     plan: YearPlan, fiscal_year: FiscalYear, satkers: dict[str, Satker], users: dict[str, User]
 ) -> dict[str, int]:
@@ -1010,6 +1051,7 @@ def _write_year(
     revision_of = dict(revisions.values_list("satker__code", "pk"))
     revision_objects = _backdate(revisions, "created_at", dict.fromkeys(revision_of.values(), dipa_at))
     _history(revision_objects, dict.fromkeys(revision_of.values(), admin), dict.fromkeys(revision_of.values(), dipa_at))
+    _write_treasury_revisions(plan, fiscal_year, satkers, satker_codes, admin)
     BudgetRevisionLine.objects.bulk_create(
         BudgetRevisionLine(
             revision_id=revision_of[line.satker], line_id=line_ids[(line.satker, line.component, line.account)],

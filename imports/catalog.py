@@ -22,6 +22,16 @@ KINDS: dict[str, str] = {
     "fasilitasi": "programs.records.import_kinds.FacilitationImport",
     "kemiskinan": "programs.records.import_kinds.PovertyActivityImport",
     "capaian_ro": "budgets.import_ro.OutputAchievementImport",
+    # The template, or OM-SPAN's Monitoring IKPA export as downloaded (read by its layout).
+    "ikpa": "budgets.treasury.ikpa_import.IkpaFigureImport",
+}
+
+
+# Files the treasury's systems publish (SAKTI, OM-SPAN), read by their own layout instead of the
+# CONTRACT header: imported through the same upload, preview and confirmation, listed apart.
+TREASURY_KINDS: dict[str, str] = {
+    "sakti_pok": "budgets.treasury.import_kinds.PokImport",
+    "omspan_realisasi": "budgets.treasury.import_kinds.TreasuryRealizationImport",
 }
 
 
@@ -31,10 +41,16 @@ class UnknownKind(KeyError):
 
 @cache
 def get_kind(name: str) -> ImportKind:
-    if name not in KINDS:
+    path = KINDS.get(name) or TREASURY_KINDS.get(name)
+    if path is None:
         raise UnknownKind(name)
-    return import_string(KINDS[name])()
+    return import_string(path)()
 
 
 def all_kinds() -> list[ImportKind]:
+    """The CONTRACT kinds."""
     return [get_kind(name) for name in KINDS]
+
+
+def treasury_kinds() -> list[ImportKind]:
+    return [get_kind(name) for name in TREASURY_KINDS]

@@ -23,7 +23,7 @@ from core.audit_log import audit
 from imports.catalog import UnknownKind, get_kind
 from imports.file_checks import ImportFileError, check_xlsx
 from imports.plan import ImportPlan, without_cyclic_gc
-from imports.reader import RowError, read_sheet
+from imports.reader import RowError
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -58,16 +58,32 @@ Progress = Callable[[str, int, int], None]
 
 
 def import_file(
-    path: str | Path, kind: str, *, user: User, dry_run: bool, reason: str, progress: Progress | None = None
+    path: str | Path,
+    kind: str,
+    *,
+    user: User,
+    dry_run: bool,
+    reason: str,
+    progress: Progress | None = None,
+    upload_id: int | None = None,
 ) -> ImportResult:
     """Check, read, plan and (unless ``dry_run`` or any error) apply. Raises ImportFileError when
-    the file itself is unacceptable."""
+    the file itself is unacceptable. ``upload_id``: the Upload of the file, handed to the kind's
+    apply on the plan."""
     with without_cyclic_gc():
-        return _import_file(path, kind, user=user, dry_run=dry_run, reason=reason, progress=progress)
+        return _import_file(path, kind, user=user, dry_run=dry_run, reason=reason, progress=progress,
+                            upload_id=upload_id)  # fmt: skip
 
 
 def _import_file(
-    path: str | Path, kind: str, *, user: User, dry_run: bool, reason: str, progress: Progress | None
+    path: str | Path,
+    kind: str,
+    *,
+    user: User,
+    dry_run: bool,
+    reason: str,
+    progress: Progress | None,
+    upload_id: int | None = None,
 ) -> ImportResult:
     report = progress or (lambda phase, done, total: None)
     try:
@@ -80,10 +96,7 @@ def _import_file(
     report(PHASE_CHECK, 0, 0)
     check_xlsx(path)
     max_rows = getattr(settings, "IMPORT_MAX_ROWS", 200_000)
-    sheet = read_sheet(
-        path, columns=importer.column_names, max_rows=max_rows, optional=importer.optional_column_names,
-        progress=lambda done, total: report(PHASE_READ, done, total),
-    )  # fmt: skip
+    sheet = importer.read(path, max_rows=max_rows, progress=lambda done, total: report(PHASE_READ, done, total))
     if sheet.errors:
         return ImportResult(ImportPlan(kind, errors=list(sheet.errors)), imported=False)
     report(PHASE_VALIDATE, 0, len(sheet.rows))
@@ -91,6 +104,7 @@ def _import_file(
     if not plan.ok or dry_run:
         return ImportResult(plan, imported=False)
     report(PHASE_WRITE, 0, len(plan.rows))
+    plan.upload_id = upload_id
     try:
         with transaction.atomic():
             importer.apply(plan, user, reason)

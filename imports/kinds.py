@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.roles import Can
 from core.messages import message_of
 from imports.plan import ImportPlan
-from imports.reader import CellError, Sheet
+from imports.reader import CellError, Sheet, read_sheet
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -60,6 +60,18 @@ class ImportKind:
     @property
     def optional_column_names(self) -> list[str]:
         return [column.name for column in self.columns if column.optional]
+
+    def read(self, path: Any, *, max_rows: int, progress: Callable[[int, int], None] | None = None) -> Sheet:
+        """The file's rows. The CONTRACT kinds read a header in row 1 (imports/reader.py); a kind
+        whose files come in another system's published layout (the treasury's, budgets/treasury/)
+        reads them its own way and may raise ImportFileError for a file it cannot read at all."""
+        return read_sheet(path, columns=self.column_names, max_rows=max_rows, optional=self.optional_column_names,
+                          progress=progress)  # fmt: skip
+
+    def example_workbook(self) -> bytes | None:
+        """The file offered instead of the CONTRACT template (an example of a published layout);
+        None: the template of the kind's columns."""
+        return None
 
     def plan(self, sheet: Sheet, user: User, today: date) -> ImportPlan:
         """Every row checked against the rules and the stored data; writes nothing."""

@@ -87,9 +87,12 @@ class Upload(models.Model):
     @property
     def kind_title(self) -> str:
         """The kind's title (its name when the catalogue no longer has it)."""
-        from imports.catalog import KINDS, get_kind
+        from imports.catalog import UnknownKind, get_kind
 
-        return str(get_kind(self.kind).title) if self.kind in KINDS else self.kind
+        try:
+            return str(get_kind(self.kind).title)
+        except UnknownKind:
+            return self.kind
 
     @property
     def history_reason(self) -> str:

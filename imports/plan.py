@@ -64,6 +64,9 @@ class ImportPlan:
     errors: list[RowError] = field(default_factory=list)
     # Rows left out on purpose (a pre-filled template line whose value the officer left empty).
     skipped: int = 0
+    # The Upload the file came with (set by the engine before apply; None from the command line):
+    # a kind whose rows record their upload links them to it.
+    upload_id: int | None = None
 
     @property
     def ok(self) -> bool:

@@ -24,7 +24,7 @@ from accounts.roles import Can
 from accounts.scoping import get_scoped_or_404, scoped
 from core.exports.cells import xlsx_text, xlsx_text_cell
 from core.formats import format_number
-from imports.catalog import UnknownKind, all_kinds, get_kind
+from imports.catalog import UnknownKind, all_kinds, get_kind, treasury_kinds
 from imports.errors import shown_errors
 from imports.importer import PHASE_CHECK, PHASE_READ, PHASE_VALIDATE, PHASE_WRITE
 from imports.kinds import ImportKind
@@ -61,6 +61,11 @@ def _upload_or_404(request: HttpRequest, pk: int) -> Upload:
 @data_access_required(Can.IMPORT)
 def template_download(request: HttpRequest, kind: str) -> HttpResponse:
     spec = _kind_or_404(kind)
+    example = spec.example_workbook()
+    if example is not None:  # a published layout (the treasury's): an example of it, not a template
+        response = HttpResponse(example, content_type=XLSX)
+        response["Content-Disposition"] = f'attachment; filename="contoh-{kind}.xlsx"'
+        return response
     prefill = spec.prefill(user=request.user, query=request.GET, today=timezone.localdate())
     response = HttpResponse(
         template_workbook(spec, prefill.rows, regencies=spec.regency_rows(request.user)), content_type=XLSX
@@ -78,7 +83,9 @@ def kinds_for(user) -> list[ImportKind]:
 def index(request: HttpRequest) -> HttpResponse:
     release_stuck_uploads()
     uploads = scoped(Upload.objects.select_related("uploaded_by"), request.user)[:RECENT_UPLOADS]
-    return render(request, "imports/index.html", {"kinds": kinds_for(request.user), "uploads": uploads})
+    treasury = [kind for kind in treasury_kinds() if permissions.can(request.user, kind.capability)]
+    return render(request, "imports/index.html", {"kinds": kinds_for(request.user), "treasury_kinds": treasury,
+                                                  "uploads": uploads})  # fmt: skip
 
 
 class UploadForm(forms.Form):

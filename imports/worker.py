@@ -114,6 +114,7 @@ def _run(upload: Upload, *, dry_run: bool) -> ImportResult | None:
                 dry_run=dry_run,
                 reason=upload.history_reason,
                 progress=_progress_writer(upload.pk),
+                upload_id=upload.pk,
             )
     except ImportFileError as error:
         finish_rejected(upload, [stored_message(message_of(error))])

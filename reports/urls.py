@@ -21,6 +21,7 @@ PATHS = {
     "ro": "reports/ro/",
     "quarterly": "reports/quarterly/",
     "evidence": "reports/evidence/",
+    "ikpa": "reports/ikpa/",
 }
 
 urlpatterns = [path(route, report_view, {"name": name}, name=name) for name, route in PATHS.items()]

@@ -56,8 +56,14 @@ SITE: dict[str, tuple[str, str]] = {
     "budgets:satker-year": ("L 200 404 200 200 200 200", "L 200 404 200 200 200 200"),
     "budgets:realization-entry": ("L 200 404 200 200 200 200", "L 200 404 403 403 200 403"),
     "budgets:rpd-entry": ("L 200 404 200 200 200 200", "L 200 404 403 403 200 403"),
+    # The RPD planner: read like the RPD; its apply (POST, through rpd_set) by who writes the RPD,
+    # back to the planner with the outcome as a message.
+    "budgets:rpd-planner": ("L 200 404 200 200 200 200", "L 302 404 403 403 302 403"),
     "budgets:pagu": ("L 200 404 200 200 200 200", "L 200 404 200 200 200 200"),
+    "budgets:satker-ikpa": ("L 200 404 200 200 200 200", "L 405 405 405 405 405 405"),
     "budgets:pagu-revise": ("L 403 403 403 403 200 403", "L 403 403 403 403 200 403"),
+    # The month against the treasury's figure (issue 24): whoever reads the satker; read-only.
+    "budgets:reconciliation": ("L 200 404 200 200 200 200", "L 405 405 405 405 405 405"),
     "budgets:report-list": ("L 200 200 200 200 200 200", "L 405 405 405 405 405 405"),
     "budgets:report-detail": ("L 200 404 200 200 200 200", "L 200 404 200 200 200 200"),
     # The report's official documents (PDF, XLSX): whoever reads the report; read-only.
@@ -127,6 +133,7 @@ SITE: dict[str, tuple[str, str]] = {
     "reports:ro": ("L 200 200 200 200 200 200", "L 200 200 200 200 200 200"),
     "reports:quarterly": ("L 200 200 200 200 200 200", "L 200 200 200 200 200 200"),
     "reports:evidence": ("L 200 200 200 200 200 200", "L 200 200 200 200 200 200"),
+    "reports:ikpa": ("L 200 200 200 200 200 200", "L 200 200 200 200 200 200"),
     # The quarter's consolidation as a PDF: every signed-in role (a province's roles their own rows).
     "reports:quarterly-pdf": ("L 200 200 200 200 200 200", "L 405 405 405 405 405 405"),
     # The registry: officers keep their province's enterprises; reviewers and viewers read.
@@ -162,7 +169,7 @@ SITE: dict[str, tuple[str, str]] = {
 REPORT_PAGES = ("reports:realization", "reports:provinces", "reports:satkers",
                 "reports:monthly", "reports:submissions", "reports:ikm",
                 "reports:outputs", "reports:ovop", "reports:ro", "reports:quarterly",
-                "reports:evidence")  # fmt: skip
+                "reports:evidence", "reports:ikpa")  # fmt: skip
 # Exports: the same outcomes as the page's GET, in every format the page offers.
 EXPORTS: dict[str, tuple[str, ...]] = {
     **{name: ("xlsx", "csv", "json") for name in REPORT_PAGES},
@@ -214,8 +221,11 @@ def site_path(name: str, world: World) -> str:
         "budgets:satker-year": [own.satker.code, year],
         "budgets:realization-entry": satker_month,
         "budgets:rpd-entry": [own.satker.code, year],
+        "budgets:rpd-planner": [own.satker.code, year],
         "budgets:pagu": [own.satker.code, year],
+        "budgets:satker-ikpa": [own.satker.code, year],
         "budgets:pagu-revise": [own.satker.code, year],
+        "budgets:reconciliation": satker_month,
         "programs:records": satker_month,
         "programs:record-add": [*satker_month, "wub"],
         "programs:record-edit": [*satker_month, "wub", own.records["wub"].pk],

@@ -1,7 +1,9 @@
 """budgets' models: master data (master.py), budget execution (execution.py), outputs (outputs.py),
 the quarterly report with its obstacles (quarterly.py), late reports and sanctions (sanctions.py),
 data-quality flags (quality.py), comments on one line and a return's targets (comments.py), evidence
-(evidence.py) and its rules (evidence_rules.py)."""
+(evidence.py) and its rules (evidence_rules.py), IKPA's year rules and treasury figures (ikpa.py) and the
+treasury's own published IKPA values (ikpa_published.py), the
+treasury's realization figures and reconciliation notes (treasury.py)."""
 
 from budgets.models.comments import LineComment, ReturnTarget
 from budgets.models.evidence import Evidence
@@ -20,6 +22,8 @@ from budgets.models.execution import (
     RpdWindow,
     YearEndClosing,
 )
+from budgets.models.ikpa import IkpaAbsorptionTarget, IkpaDeviationPoint, IkpaTreasuryFigure, IkpaYearRule
+from budgets.models.ikpa_published import IkpaTreasuryPublished
 from budgets.models.master import (
     PERCENT_VALIDATORS,
     Account,
@@ -48,6 +52,7 @@ from budgets.models.outputs import (
 from budgets.models.quality import QualityFlag
 from budgets.models.quarterly import Obstacle, QuarterlyReport, QuarterlyTransition
 from budgets.models.sanctions import EscalationStage, LateReminder, SanctionProposal
+from budgets.models.treasury import ReconciliationNote, TreasuryRealization
 
 __all__ = [
     "PERCENT_VALIDATORS",
@@ -64,8 +69,13 @@ __all__ = [
     "EvidenceRule",
     "FiscalYear",
     "Holiday",
+    "IkpaAbsorptionTarget",
+    "IkpaDeviationPoint",
     "IkpaIndicator",
+    "IkpaTreasuryFigure",
+    "IkpaTreasuryPublished",
     "IkpaWeight",
+    "IkpaYearRule",
     "LateReminder",
     "LineComment",
     "MonthlyReport",
@@ -80,6 +90,7 @@ __all__ = [
     "QuarterlyReport",
     "QuarterlyTransition",
     "Realization",
+    "ReconciliationNote",
     "Regency",
     "RegencyPeriod",
     "ReportTransition",
@@ -92,6 +103,7 @@ __all__ = [
     "SatkerAuthority",
     "SpendingType",
     "TimelinessStep",
+    "TreasuryRealization",
     "YearEndClosing",
     "digits_check",
 ]

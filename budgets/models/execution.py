@@ -100,6 +100,15 @@ class BudgetRevision(models.Model):
     number = models.PositiveSmallIntegerField(_("revisi ke-"))
     date = models.DateField(_("tanggal revisi"))
     kind = models.CharField(_("jenis revisi"), max_length=12, choices=Kind.choices)
+    # The treasury's code of the revision (e.g. 201): IKPA counts the revisions whose code the
+    # year's rule lists (IkpaYearRule.counted_revision_codes). Blank on rows recorded before.
+    treasury_code = models.CharField(
+        _("kode revisi Ditjen Perbendaharaan"),
+        max_length=3,
+        blank=True,
+        default="",
+        help_text=_("Tiga digit, mis. 201; menentukan apakah revisi dihitung dalam IKPA."),
+    )
     reason = models.TextField(_("alasan"))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("dicatat oleh"), on_delete=models.PROTECT, related_name="+"
@@ -114,6 +123,10 @@ class BudgetRevision(models.Model):
         ordering = ["satker", "fiscal_year", "number"]
         constraints = [
             models.UniqueConstraint(fields=["satker", "fiscal_year", "number"], name="revision_number_once_per_dipa"),
+            models.CheckConstraint(
+                name="revision_treasury_code_3_digits",
+                condition=Q(treasury_code="") | Q(treasury_code__regex=r"^[0-9]{3}$"),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -257,16 +257,7 @@ class FiscalYear(models.Model):
         validators=PERCENT_VALIDATORS,
         help_text=_("Bulan dengan deviasi RPD sampai batas ini mendapat nilai penuh."),
     )
-    # The treasury's penalty above the tolerance is not confirmed (DOMAIN.md "?"): a linear
-    # rule whose slope the directorate sets per year.
-    deviation_penalty = models.DecimalField(
-        _("pengurang nilai deviasi per 1 % di atas toleransi"),
-        max_digits=5,
-        decimal_places=2,
-        default=Decimal("1"),
-        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
-        help_text=_("Nilai bulan = 100 - (deviasi - toleransi) x angka ini, paling rendah 0."),
-    )
+    # Above the tolerance the score follows the year's curve (IkpaDeviationPoint, budgets/models/ikpa.py).
     timeliness_step = models.CharField(
         _("ketepatan waktu dinilai saat"),
         max_length=12,
@@ -316,6 +307,8 @@ class IkpaIndicator(models.TextChoices):
     INVOICE = "INVOICE", _("Penyelesaian tagihan")
     PETTY_CASH = "PETTY_CASH", _("Pengelolaan UP dan TUP")
     OUTPUT = "OUTPUT", _("Capaian output")
+    # 2022-2023 a weighted indicator; from 2024 points deducted from the composite (no weight).
+    DISPENSATION = "DISPENSATION", _("Dispensasi SPM")
 
 
 class IkpaWeight(models.Model):

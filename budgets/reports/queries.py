@@ -19,7 +19,11 @@ from typing import Any, NamedTuple
 from django.db.models import BigIntegerField, Count, F, FilteredRelation, Q, QuerySet, Sum, Value
 from django.db.models.functions import Cast
 
-from budgets.calendar import last_completed_month, last_started_month, quarter_of
+from budgets.calendar import as_of_month, last_completed_month, last_started_month, quarter_of
+from budgets.ikpa import rules as ikpa_rules
+from budgets.ikpa.compute import SatkerIkpa, ikpa_of_satkers
+from budgets.ikpa.rules import YearRules
+from budgets.ikpa.year_rules import year_rules
 from budgets.models import (
     Authority,
     BudgetComponent,
@@ -32,7 +36,7 @@ from budgets.models import (
     SatkerAuthority,
 )
 from core.formats import MONTH_CHOICES
-from core.reporting.spec import HUNDRED, ReportResult, percent
+from core.reporting.spec import ReportResult, percent
 
 Status = MonthlyReport.Status
 BASIS_STATUSES = {
@@ -393,30 +397,21 @@ def satker_report(filters: RealizationFilter, *, below: Decimal | None, threshol
     return ReportResult("satkers", rows, totals, {"threshold": threshold, "below": below}, {"threshold": threshold})
 
 
-def rpd_deviation(realized: int, planned: int) -> Decimal | None:
-    """A month's deviation from its RPD (DIPA page III): |realization - RPD| / RPD, in percent
-    with two decimals; None without a plan. The monthly report and the reviewers' queue use it."""
-    if not planned:
-        return None
-    return (Decimal(abs(realized - planned)) * HUNDRED / Decimal(planned)).quantize(Decimal("0.01"))
-
-
-def deviation_score(deviation: Decimal | None, fiscal_year: FiscalYear) -> Decimal | None:
-    """DIPA page III score of a month: full within the tolerance, then the year's linear penalty."""
-    if deviation is None:
-        return None
-    if deviation <= fiscal_year.deviation_tolerance:
-        return HUNDRED
-    score = HUNDRED - (deviation - fiscal_year.deviation_tolerance) * fiscal_year.deviation_penalty
-    return max(score, Decimal(0)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-
-
-def monthly_report(filters: RealizationFilter, *, fiscal_year: FiscalYear) -> ReportResult:
-    """Month by month: RPD and realization, both cumulative; the monthly deviation
-    |realization - RPD| / RPD and its page III score; cumulative absorption against the
-    year's quarterly targets at each quarter's end."""
+def monthly_report(
+    filters: RealizationFilter, *, fiscal_year: FiscalYear, ikpa: bool = True, today: date | None = None
+) -> ReportResult:
+    """Month by month: RPD and realization, both cumulative; cumulative absorption against the
+    directorate's quarterly targets; and IKPA's page III deviation and absorption the treasury's
+    way (budgets/ikpa/rules.py), from the satkers' own values, never from the sums of the rows:
+    ``deviasi`` / ``skor_deviasi`` the mean over satkers of each satker's month deviation (per
+    spending type) and its score; at each quarter's end ``skor_penyerapan_ikpa``, the mean of the
+    satkers' absorption scores against IKPA's targets per spending type (``target_ikpa``), shown
+    apart from the directorate's ``target_serapan``. ``ikpa=False``: the money columns only (the
+    dashboard's S-curve). Without a month asked, the IKPA columns stop at the year's as-of month
+    (``today``): a month not yet reported is no deviation to average."""
     whole_year = replace(filters, month=None)
-    sums = sums_by_satker(whole_year, satkers_of(whole_year), by="month", per_satker=False)
+    satkers = satkers_of(whole_year)
+    sums = sums_by_satker(whole_year, satkers, by="month", per_satker=False)
     by_month: dict[int, int] = {}
     planned: dict[int, int] = {}
     for row in sums:
@@ -425,12 +420,18 @@ def monthly_report(filters: RealizationFilter, *, fiscal_year: FiscalYear) -> Re
             planned[row.key] = planned.get(row.key, 0) + row.rpd
     totals = _total(sums, with_rpd=not filters.component)
     targets = {3: fiscal_year.target_q1, 6: fiscal_year.target_q2, 9: fiscal_year.target_q3, 12: fiscal_year.target_q4}
+    last_month = filters.month or 12
+    # RPD is planned per spending type, not per component: no deviation with a component filter.
+    ikpa_month = filters.month or (as_of_month(filters.year, today) if today else 12)
+    values, ikpa_year = (
+        _ikpa_of(satkers, fiscal_year, ikpa_month, filters.basis) if ikpa and not filters.component else (None, None)
+    )
     rows, rpd_cumulative, real_cumulative = [], 0, 0
-    for month, _label in MONTH_CHOICES[: filters.month or 12]:
+    for month, _label in MONTH_CHOICES[:last_month]:
         rpd, real = planned.get(month, 0), by_month.get(month, 0)
         rpd_cumulative += rpd
         real_cumulative += real
-        deviation = rpd_deviation(real, rpd)
+        quarter_end = month % 3 == 0
         rows.append(
             {
                 "month": month,
@@ -439,8 +440,8 @@ def monthly_report(filters: RealizationFilter, *, fiscal_year: FiscalYear) -> Re
                 "realisasi": real,
                 "rpd_kumulatif": rpd_cumulative,
                 "realisasi_kumulatif": real_cumulative,
-                "deviasi": deviation,
-                "skor_deviasi": deviation_score(deviation, fiscal_year),
+                "deviasi": ikpa_rules.mean(v.month_deviations.get(month) for v in values) if values else None,
+                "skor_deviasi": ikpa_rules.mean(v.month_scores.get(month) for v in values) if values else None,
                 "serapan": percent(real_cumulative, totals["pagu_efektif"]),
                 "target_serapan": targets.get(month),
                 "target_tercapai": (
@@ -448,17 +449,39 @@ def monthly_report(filters: RealizationFilter, *, fiscal_year: FiscalYear) -> Re
                     if month not in targets or not totals["pagu_efektif"]
                     else percent(real_cumulative, totals["pagu_efektif"]) >= targets[month]
                 ),
+                "skor_penyerapan_ikpa": (
+                    ikpa_rules.mean(v.quarter_scores.get(month // 3) for v in values)
+                    if values and quarter_end and month <= ikpa_month
+                    else None
+                ),
+                "target_ikpa": _ikpa_targets(ikpa_year, month // 3) if ikpa_year and quarter_end else None,
             }
         )
-    scores = [row["skor_deviasi"] for row in rows if row["skor_deviasi"] is not None]
     summary = {
         "rpd": rows[-1]["rpd_kumulatif"] if rows else 0,
         "realisasi": rows[-1]["realisasi_kumulatif"] if rows else 0,
         "pagu_efektif": totals["pagu_efektif"],
         "persen": rows[-1]["serapan"] if rows else None,
-        "skor_deviasi": (sum(scores) / len(scores)).quantize(Decimal("0.01")) if scores else None,
+        # The directorate's page III value: the mean of the satkers' indicators (each the mean of
+        # its months), as /reports/ikpa/ shows it.
+        "skor_deviasi": ikpa_rules.mean(v.values[ikpa_rules.DEVIASI] for v in values) if values else None,
     }
     return ReportResult("monthly", rows, summary)
+
+
+def _ikpa_of(
+    satkers: dict[int, SatkerInfo], fiscal_year: FiscalYear, month: int, basis: str
+) -> tuple[list[SatkerIkpa], YearRules]:
+    """The IKPA as of ``month`` of the satkers with a DIPA, and the year's rules."""
+    rules_of_year = year_rules(fiscal_year)
+    found = ikpa_of_satkers(fiscal_year, list(satkers), month, statuses=BASIS_STATUSES[basis], ikpa=rules_of_year)
+    return [value for value in found.values() if value.month_scores or value.quarter_scores], rules_of_year
+
+
+def _ikpa_targets(rules_of_year: YearRules, quarter: int) -> str | None:
+    """IKPA's cumulative absorption targets (%) of a quarter per spending type: "51: 75, 52: 70"."""
+    targets = rules_of_year.absorption_targets.get(quarter, {})
+    return ", ".join(f"{code}: {target.normalize():f}" for code, target in sorted(targets.items())) or None
 
 
 def timeliness(submitted_on_time: bool | None, due: date | None, today: date) -> str:

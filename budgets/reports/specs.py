@@ -5,10 +5,13 @@ to build them. The reports app lists them (reports/catalog.py) with the other ap
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from budgets.ikpa.labels import CATEGORY_BADGES, CATEGORY_LABELS
 from budgets.models import MonthlyReport
 from budgets.reports.evidence import evidence_report
+from budgets.reports.ikpa import ikpa_report
 from budgets.reports.quarterly import quarterly_report
 from budgets.reports.queries import (
     RealizationFilter,
@@ -100,6 +103,23 @@ EVIDENCE_SUMMARY = (
     Column("completeness", _("Kelengkapan bukti dukung (%)"), "percent"),
     Column("flags_open", _("Berkas yang sama di provinsi lain"), "int"),
 )
+# The indicators' columns (CONTRACT keys), in the treasury's order.
+IKPA_INDICATORS = (
+    Column("revisi", _("Revisi DIPA"), "number"),
+    Column("deviasi", _("Deviasi hal. III DIPA"), "number"),
+    Column("penyerapan", _("Penyerapan anggaran"), "number"),
+    Column("kontraktual", _("Belanja kontraktual*"), "number"),
+    Column("tagihan", _("Penyelesaian tagihan*"), "number"),
+    Column("up_tup", _("Pengelolaan UP/TUP*"), "number"),
+    Column("capaian_output", _("Capaian output"), "number"),
+    Column("dispensasi", _("Dispensasi SPM*"), "number"),
+)
+IKPA_SUMMARY = (
+    Column("nilai", _("Nilai IKPA direktorat (rerata nilai satker; estimasi)"), "number"),
+    Column("kategori", _("Kategori nilai direktorat"), labels=CATEGORY_LABELS),
+    Column("satkers", _("Satker yang dinilai"), "int"),
+    *(Column(column.key, format_lazy(_("Rerata {}"), column.label), "number") for column in IKPA_INDICATORS),
+)
 QUARTER_LABELS = {1: _("TW I"), 2: _("TW II"), 3: _("TW III"), 4: _("TW IV"), "year-end": _("Akhir tahun")}
 
 
@@ -158,13 +178,15 @@ SPECS: tuple[ReportSpec, ...] = (
             Column("realisasi", _("Realisasi"), "money"),
             Column("rpd_kumulatif", _("RPD kumulatif"), "money"),
             Column("realisasi_kumulatif", _("Realisasi kumulatif"), "money"),
-            Column("deviasi", _("Deviasi (%)"), "percent"),
-            Column("skor_deviasi", _("Nilai deviasi hal. III"), "number"),
+            Column("deviasi", _("Deviasi per jenis belanja, rerata satker (%)"), "percent"),
+            Column("skor_deviasi", _("Nilai deviasi hal. III (IKPA, rerata satker)"), "number"),
             Column("serapan", _("Penyerapan kumulatif (%)"), "percent"),
-            Column("target_serapan", _("Target triwulan (%)"), "percent"),
-            Column("target_tercapai", _("Target tercapai"), "bool"),
+            Column("target_serapan", _("Target direktorat (%)"), "percent"),
+            Column("target_tercapai", _("Target direktorat tercapai"), "bool"),
+            Column("skor_penyerapan_ikpa", _("Nilai penyerapan IKPA (rerata satker)"), "number"),
+            Column("target_ikpa", _("Target IKPA per jenis belanja (%)")),
         ),
-        lambda filters, context: monthly_report(filters, fiscal_year=context.fiscal_year),
+        lambda filters, context: monthly_report(filters, fiscal_year=context.fiscal_year, today=context.today),
         below_province=True,
         cacheable=True,
     ),
@@ -247,5 +269,22 @@ SPECS: tuple[ReportSpec, ...] = (
         params=frozenset({"year", "month", "province", "authority"}),
         below_province=True,
         summary=EVIDENCE_SUMMARY,
+    ),
+    ReportSpec(
+        "ikpa",
+        _("IKPA per satker (estimasi)"),
+        (
+            Column("rank", _("Peringkat"), "int"),
+            *SATKER_IDENTITY,
+            *IKPA_INDICATORS,
+            Column("nilai", _("Nilai IKPA"), "number"),
+            Column("kategori", _("Kategori"), labels=CATEGORY_LABELS, badges=CATEGORY_BADGES),
+            Column("diimpor", _("Nilai dari OM-SPAN / admin (indikator: sumber bulan)")),
+        ),
+        lambda filters, context: ikpa_report(filters, fiscal_year=context.fiscal_year, today=context.today),
+        params=frozenset({"year", "month", "province", "authority", "basis"}),
+        below_province=True,
+        cacheable=True,
+        summary=IKPA_SUMMARY,
     ),
 )

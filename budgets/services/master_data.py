@@ -21,7 +21,10 @@ from budgets.models import (
     EvidenceRule,
     FiscalYear,
     Holiday,
+    IkpaAbsorptionTarget,
+    IkpaDeviationPoint,
     IkpaWeight,
+    IkpaYearRule,
     Output,
     OutputClass,
     Province,
@@ -238,6 +241,65 @@ def _fiscal_year_parameters(data: MasterData, through_year: int) -> list[dict[st
     return wanted
 
 
+def _listed_year(listed: set[int], year: int) -> int | None:
+    """The file's rows that apply to ``year``: its own, else the last listed year before it."""
+    earlier = [y for y in listed if y <= year]
+    return max(earlier) if earlier else None
+
+
+def _ikpa_year_data(
+    data: MasterData, year_rows: list[dict[str, Any]], fiscal_year_by_year: dict[int, int]
+) -> dict[str, SyncCount]:
+    """IKPA's year rules, deviation curve and absorption targets per spending type, created when
+    missing (the admin's edits are kept); years after a file's last one copy it. A year's curve
+    is loaded only when the year has no point at all (a curve is one whole, never mixed)."""
+    summary: dict[str, SyncCount] = {}
+    rules = {r.values["year"]: r.values for r in data.ikpa_year_rules}
+    rule_rows = []
+    for row in year_rows:
+        source = _listed_year(set(rules), row["year"])
+        if source is not None:
+            values = {k: v for k, v in rules[source].items() if k != "year"}
+            rule_rows.append({"fiscal_year_id": fiscal_year_by_year[row["year"]], **values})
+    summary["aturan IKPA"] = _create_missing(IkpaYearRule, ("fiscal_year_id",), rule_rows)
+
+    curves: dict[int, list[dict[str, Any]]] = {}
+    for r in data.ikpa_deviation_curve:
+        curves.setdefault(r.values["year"], []).append(r.values)
+    with_curve = set(IkpaDeviationPoint.objects.values_list("fiscal_year_id", flat=True).distinct())
+    point_rows = []
+    for row in year_rows:
+        fiscal_year_id = fiscal_year_by_year[row["year"]]
+        source = _listed_year(set(curves), row["year"])
+        if source is not None and fiscal_year_id not in with_curve:
+            point_rows += [
+                {"fiscal_year_id": fiscal_year_id, "deviation": p["deviation"], "score": p["score"]}
+                for p in curves[source]
+            ]
+    summary["kurva deviasi IKPA"] = _create_missing(IkpaDeviationPoint, ("fiscal_year_id", "deviation"), point_rows)
+
+    targets: dict[int, list[dict[str, Any]]] = {}
+    for r in data.ikpa_absorption_targets:
+        targets.setdefault(r.values["year"], []).append(r.values)
+    spending_type_by_code = dict(SpendingType.objects.values_list("code", "pk"))
+    target_rows = []
+    for row in year_rows:
+        source = _listed_year(set(targets), row["year"])
+        for t in targets.get(source, []) if source is not None else []:
+            target_rows.append(
+                {
+                    "fiscal_year_id": fiscal_year_by_year[row["year"]],
+                    "quarter": t["quarter"],
+                    "spending_type_id": spending_type_by_code[t["spending_type"]],
+                    "target": t["target"],
+                }
+            )
+    summary["target penyerapan IKPA"] = _create_missing(
+        IkpaAbsorptionTarget, ("fiscal_year_id", "quarter", "spending_type_id"), target_rows
+    )
+    return summary
+
+
 @transaction.atomic
 def _default_evidence_rules() -> SyncCount:
     """The default evidence rules when there are none at all (the admin's edits are never touched)."""
@@ -361,6 +423,7 @@ def master_data_load(*, data: MasterData, through_year: int) -> dict[str, SyncCo
                     {"fiscal_year_id": fiscal_year_by_year[row["year"]], "indicator": indicator, "weight": weight}
                 )
     summary["bobot IKPA"] = _create_missing(IkpaWeight, ("fiscal_year_id", "indicator"), weight_rows)
+    summary.update(_ikpa_year_data(data, year_rows, fiscal_year_by_year))
 
     authority_rows = []
     for satker in Satker.objects.filter(code__in=[r.values["code"] for r in data.satkers]).select_related("province"):

@@ -30,6 +30,7 @@ from accounts import permissions
 from budgets import notifications
 from budgets.evidence_targets import is_record_of, record_by_label
 from budgets.models import BudgetLine, MonthlyReport, ReportTransition, ReturnTarget, TimelinessStep
+from budgets.reconciliation import ensure_reconciled, record_reason
 from budgets.ro_entry import dipa_outputs, outputs_missing
 from budgets.services.common import ensure_can_edit_satker, ensure_year_open, report_label
 from budgets.services.duties import ensure_no_conflict_of_duty
@@ -231,16 +232,19 @@ def report_withdraw(*, report: MonthlyReport, by: User) -> MonthlyReport:
 
 
 @transaction.atomic
-def report_verify(*, report: MonthlyReport, by: User, note: str = "") -> MonthlyReport:
+def report_verify(*, report: MonthlyReport, by: User, note: str = "", reconciliation_reason: str = "") -> MonthlyReport:
     """The head (or the acting head) verifies and signs: the province sends the report to the
-    directorate."""
+    directorate. Refused while the realization differs from the treasury's figure without a
+    ``reconciliation_reason`` (budgets/reconciliation.py)."""
     ensure_may_verify(by, report)
     report = lock_report(report, None)
     ensure_may_verify(by, report)
     ensure_year_open(report.fiscal_year)
     _require_status(report, Status.SUBMITTED)
+    reconciliation = ensure_reconciled(report=report, by=by, reason=reconciliation_reason)
     delegation = head_delegation(by, report.satker.province_id)
-    _transition(report, to=Status.VERIFIED, by=by, comment=note.strip())
+    step = _transition(report, to=Status.VERIFIED, by=by, comment=note.strip())
+    record_reason(reconciliation=reconciliation, report=report, transition=step, by=by, reason=reconciliation_reason)
     _clear_review_start(report)
     report.verified_at, report.verified_by, report.verified_under = timezone.now(), by, delegation
     _judge_timeliness(report, TimelinessStep.VERIFICATION, timezone.localdate())
@@ -250,13 +254,19 @@ def report_verify(*, report: MonthlyReport, by: User, note: str = "") -> Monthly
 
 
 @transaction.atomic
-def report_approve(*, report: MonthlyReport, by: User, note: str = "") -> MonthlyReport:
+def report_approve(
+    *, report: MonthlyReport, by: User, note: str = "", reconciliation_reason: str = ""
+) -> MonthlyReport:
+    """The directorate approves; refused, as the verification is, while the realization differs
+    from the treasury's figure without a ``reconciliation_reason``."""
     ensure_may_review(by)
     report = lock_report(report, None)
     ensure_may_review(by, report)
     if not awaits_directorate(report):
         _require_status(report, Status.VERIFIED)
-    _transition(report, to=Status.APPROVED, by=by, comment=note.strip())
+    reconciliation = ensure_reconciled(report=report, by=by, reason=reconciliation_reason)
+    step = _transition(report, to=Status.APPROVED, by=by, comment=note.strip())
+    record_reason(reconciliation=reconciliation, report=report, transition=step, by=by, reason=reconciliation_reason)
     report.approved_at = timezone.now()
     report.save()
     transaction.on_commit(lambda: notifications.report_approved(report))

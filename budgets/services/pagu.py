@@ -57,6 +57,7 @@ def pagu_revise(
     reason: str,
     lines: list[PaguLine],
     by: User,
+    treasury_code: str = "",
 ) -> BudgetRevision:
     """Record a DIPA revision: lines not listed keep their amounts; listed lines are created or
     changed, and each change is kept with its amounts before and after."""
@@ -128,7 +129,7 @@ def pagu_revise(
     number = BudgetRevision.objects.filter(satker=satker, fiscal_year=fiscal_year).aggregate(n=Max("number"))["n"]
     revision = BudgetRevision(
         satker=satker, fiscal_year=fiscal_year, number=0 if number is None else number + 1,
-        date=date, kind=kind, reason=reason.strip(), created_by=by,
+        date=date, kind=kind, reason=reason.strip(), created_by=by, treasury_code=treasury_code.strip(),
     )  # fmt: skip
     revision._history_user = by
     revision.save()

@@ -29,9 +29,16 @@ from accounts import permissions
 from accounts.access import DataAccessMixin, data_access_required
 from accounts.delegation import signs_for_province
 from accounts.scoping import get_scoped_or_404, scoped
-from budgets.cockpit import figures, queue_order, rpd_against_realization, with_cockpit_figures
+from budgets.cockpit import (
+    figures,
+    month_ikpa_deviation,
+    queue_order,
+    rpd_against_realization,
+    with_cockpit_figures,
+)
 from budgets.forms import ApproveForm, ReopenForm, ReturnForm
 from budgets.models import BudgetLine, MonthlyReport, Province
+from budgets.reconciliation import REASON_FIELD, Reconciliation, report_reconciliation
 from budgets.report_sections import report_sections
 from budgets.ro_entry import dipa_outputs
 from budgets.selectors import realization_audit, realization_grid, report_changes_since_previous_submission
@@ -402,6 +409,7 @@ def report_detail(request: HttpRequest, pk: int, forms: dict | None = None) -> H
     # Comments on one line, RO row or record and the latest return's targets (budgets/_report_comments.html).
     comments = comments_context(report, user, lines, [item["ro"].output for item in ro_context["ro_rows"]], changes,
                                 transitions)  # fmt: skip
+    reconciliation = report_reconciliation(report)
     return render(request, "budgets/report_detail.html", {
         "report": report,
         "lines": lines,
@@ -421,16 +429,19 @@ def report_detail(request: HttpRequest, pk: int, forms: dict | None = None) -> H
         "can_edit": can_edit and not report.is_locked and not report.fiscal_year.is_closed,
         "can_verify": is_verifier,
         "can_review": is_reviewer,
-        "verify_form": forms.get("verify") or ApproveForm(),
+        "verify_form": forms.get("verify") or _decision_form(reconciliation),
         "can_reopen": permissions.may_reopen(user) and report.status == Status.APPROVED and not duty_conflict,
         "duty_conflict": duty_conflict,
-        "approve_form": forms.get("approve") or ApproveForm(),
+        "approve_form": forms.get("approve") or _decision_form(reconciliation),
         "return_form": forms.get("return") or (ReturnForm(**_return_choices(report, comments["comment_record_rows"]))
                                                if is_verifier or is_reviewer else None),
         "reopen_form": forms.get("reopen") or ReopenForm(),
         # The queue the reviewer came from: "... dan buka berikutnya" goes on to its next report.
         "queue_url": local_queue_url(request, request.GET.get("next")) or reverse("budgets:report-list"),
-        "rpd_rows": rpd_against_realization(report, lines),
+        "rpd_rows": (rpd_rows := rpd_against_realization(report, lines)),
+        "rpd_ikpa": month_ikpa_deviation(report, rpd_rows, lines),
+        # The month against the treasury's figure (budgets/reconciliation.py): a difference needs a reason to decide.
+        "reconciliation": reconciliation,
         # The month's capaian RO, next to the money; editable exactly when the realization is.
         **ro_context,
         **comments,
@@ -444,6 +455,15 @@ def report_outputs_view(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report(request, pk)
     answer = outputs_post(request, report)
     return answer if isinstance(answer, HttpResponse) else report_detail(request, pk, forms=answer)
+
+
+def _decision_form(reconciliation: Reconciliation) -> ApproveForm:
+    """The verification's or approval's form; its reason field only while the month differs from the
+    treasury's figure (budgets/reconciliation.py)."""
+    form = ApproveForm()
+    if not reconciliation.differing:
+        del form.fields[REASON_FIELD]
+    return form
 
 
 def _return_choices(report: MonthlyReport, records: list[RecordRow] | None = None) -> dict[str, Any]:

@@ -102,8 +102,13 @@ def test_admin_refuses_ikpa_weights_not_summing_to_100(admin_user) -> None:
         "target_q3": "70",
         "target_q4": "90",
         "deviation_tolerance": "5",
-        "deviation_penalty": "1",
         "timeliness_step": "VERIFICATION",
+        # The IKPA inlines of issue 24 (year rule, deviation curve, absorption targets): empty.
+        **{
+            f"{prefix}-{key}": "0"
+            for prefix in ("ikpa_rule", "ikpa_deviation_points", "ikpa_absorption_targets")
+            for key in ("TOTAL_FORMS", "INITIAL_FORMS")
+        },
         "ikpa_weights-TOTAL_FORMS": "2",
         "ikpa_weights-INITIAL_FORMS": "0",
         "ikpa_weights-0-indicator": "ABSORPTION",

@@ -104,7 +104,9 @@ def test_figures_against_plain_computation(world, reviewer) -> None:
     assert shown.evidence is None
     aceh = by_pk[world["aceh"].pk]
     assert (aceh.cumulative, aceh.change, aceh.open_flags, aceh.is_clean) == (8_000_000, 8_000_000, 1, False)
-    assert figures(aceh).deviation is None and figures(aceh).ro_progress is None
+    # Aceh spent 8.000.000 without any RPD: the whole realization deviates (issue 24: the one
+    # formula, ikpa.rules.type_deviation, scores spending without a plan as 100 %, not as nothing).
+    assert figures(aceh).deviation == D(100) and figures(aceh).ro_progress is None
     page = response.content.decode()
     assert "Rp25.000.000" in page and "20,59 %" in page and "+Rp15.000.000 (+150,00 %)" in page
     assert f"/monthly-reports/{february.pk}/?next=%2Fmonthly-reports%2F#komentar" in page
@@ -326,3 +328,18 @@ def test_review_page_sets_rpd_against_realization(world, reviewer) -> None:
     assert (capital["rpd"], capital["realisasi"], capital["deviasi"]) == (10_000_000, 5_000_000, D("50.00"))
     assert (capital["rpd_kumulatif"], capital["realisasi_kumulatif"]) == (10_000_000, 5_000_000)
     assert "RPD dan realisasi per jenis belanja" in response.content.decode()
+
+
+def test_review_page_shows_the_months_ikpa_deviation(world, reviewer, dipa) -> None:
+    """Issue 24: the month's page III deviation the treasury's way under the year's rules (from
+    2024 weighted by effective pagu; no IkpaYearRule row: the regulation of the year), with the
+    linear curve (5, 100)-(105, 0). Effective pagu: goods 90 + 50 = 140 jt, capital 30 jt.
+    February: goods 100 %, capital 50 % -> (100 x 140 + 50 x 30) / 170 = 15500 / 170 = 91.18 %;
+    score 100 - (91.18 - 5) = 13.82."""
+    from budgets.models import IkpaDeviationPoint
+
+    IkpaDeviationPoint.objects.create(fiscal_year=dipa.fiscal_year, deviation=D(105), score=D(0))
+    response = client_for(reviewer).get(reverse("budgets:report-detail", args=[world["february"].pk]))
+    assert response.context["rpd_ikpa"] == {"deviation": D("91.18"), "score": D("13.82"), "weighted": True}
+    page = response.content.decode()
+    assert "Deviasi bulan ini (IKPA, tertimbang pagu jenis belanja)" in page and "13,82" in page

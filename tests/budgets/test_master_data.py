@@ -83,7 +83,11 @@ def test_fiscal_years_and_their_parameters() -> None:
     y2026 = FiscalYear.objects.get(year=2026)
     assert (y2026.target_q2, y2026.target_q4) == (60, 99)  # copied from the last listed year
     assert sum(w.weight for w in y2026.ikpa_weights.all()) == 100
-    assert not FiscalYear.objects.get(year=2022).ikpa_weights.exists()
+    # Issue 24: 2022 has its own weights now (PER-5/PB/2022, dispensasi SPM weighted 5).
+    assert dict(FiscalYear.objects.get(year=2022).ikpa_weights.values_list("indicator", "weight")) == {
+        "DIPA_REVISION": 10, "PAGE3_DEVIATION": 10, "ABSORPTION": 20, "CONTRACT": 10, "INVOICE": 10,
+        "PETTY_CASH": 10, "DISPENSATION": 5, "OUTPUT": 25,
+    }  # fmt: skip
 
 
 def test_budget_classification() -> None:

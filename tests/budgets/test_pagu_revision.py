@@ -102,3 +102,17 @@ def test_officers_read_only_their_own_pagu(officer, other_officer, satker, dipa)
     assert page.status_code == 200
     assert "Catat revisi DIPA" not in page.content.decode()
     assert client_for(other_officer).get(url).status_code == 404
+
+
+def test_the_revision_form_records_the_treasury_code(admin_user, satker, dipa) -> None:
+    """Issue 24: IKPA counts revisions by the treasury's code; a code that is not three digits is
+    refused with nothing recorded."""
+    client = client_for(admin_user)
+    refused = client.post(revise_url(satker, dipa), form(dipa, {dipa.ovop: (120_000_000, 0)}, treasury_code="2a1"))
+    assert refused.status_code == 200 and "Kode revisi terdiri dari tiga digit." in refused.content.decode()
+    assert not BudgetRevision.objects.exists()
+    response = client.post(revise_url(satker, dipa), form(dipa, {dipa.ovop: (120_000_000, 0)}, treasury_code="201"))
+    assert response.status_code == 302
+    assert BudgetRevision.objects.get(satker=satker).treasury_code == "201"
+    page = client.get(reverse("budgets:pagu", args=[satker.code, dipa.fiscal_year.year])).content.decode()
+    assert "kode 201" in page

@@ -30,7 +30,6 @@ BENGKULU = "170019"
 ROLES = ("officer-17", "head-17", "reviewer", "viewer", "admin")
 
 
-
 def key_pages() -> dict[str, str]:
     """The pages axe checks: name -> URL (built on the demo data)."""
     report = MonthlyReport.objects.filter(satker__code=BENGKULU).order_by("-fiscal_year__year", "-month").first()

@@ -24,7 +24,8 @@ def test_officer_pages_fit_a_phone_screen(new_page, officer, dipa, satker) -> No
     sign_in(page, officer.username)
     year = dipa.fiscal_year.year
     for path in (reverse("dashboard:home"), reverse("budgets:realization-entry", args=[satker.code, year, 1]),
-                 reverse("budgets:rpd-entry", args=[satker.code, year]), reverse("budgets:report-list")):  # fmt: skip
+                 reverse("budgets:rpd-entry", args=[satker.code, year]),
+                 reverse("budgets:rpd-planner", args=[satker.code, year]), reverse("budgets:report-list")):  # fmt: skip
         page.goto(path)
         assert page_overflow(page) <= 1, f"{path} is wider than a phone screen"
     # The navigation sits behind the toggle, and the toggle opens it.

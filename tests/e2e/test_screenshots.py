@@ -17,7 +17,6 @@ Status = MonthlyReport.Status
 BENGKULU = "170019"
 
 
-
 def test_screenshots_of_the_key_pages(new_page, demo, screenshots):
     page = new_page()
     page.goto(reverse("accounts:login"))

@@ -23,7 +23,15 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from budgets.models import BudgetLine, MonthlyReport, OutputAchievement, Realization, Regency, RpdPlan
+from budgets.models import (
+    BudgetLine,
+    IkpaTreasuryFigure,
+    MonthlyReport,
+    OutputAchievement,
+    Realization,
+    Regency,
+    RpdPlan,
+)
 from imports.catalog import KINDS, get_kind
 from imports.importer import import_file
 from imports.models import Upload
@@ -93,6 +101,8 @@ def good_rows(kind: str, year: int) -> list[list[Any]]:
             ["170019", year, 1, "6503.RBS.001", "2,5", 40, "Pelatihan"],
             ["170019", year, 1, "6503.RBS.002", 0, 0, None],
         ]
+    if kind == "ikpa":
+        return [["170019", year, 1, "100", "98,5", 95.25, None], ["170019", year, 2, 100, 97, "-", "100"]]
     raise AssertionError(f"no good rows for {kind}")
 
 
@@ -159,6 +169,7 @@ def pages_of(kind: str, satker, year: int) -> list[str]:
         "fasilitasi": [reverse("programs:records", args=[satker.code, year, 1])],
         "kemiskinan": [reverse("programs:records", args=[satker.code, year, 1])],
         "ovop": [reverse("programs:ovop", args=[satker.code, year])],
+        "ikpa": [reverse("imports:index")],  # (the satker's IKPA page is the ikpa branch's)
         "capaian_ro": [
             reverse("budgets:report-detail", args=[pk])
             for pk in MonthlyReport.objects.filter(satker=satker, month=1).values_list("pk", flat=True)
@@ -176,7 +187,18 @@ def run(path: Path, kind: str, user, *, dry_run: bool = False):
 
 
 def test_every_import_kind_is_fuzzed() -> None:
-    assert set(KINDS) == {"realisasi", "rpd", "pagu", "ikm", "wub", "ovop", "fasilitasi", "capaian_ro", "kemiskinan"}
+    assert set(KINDS) == {
+        "realisasi",
+        "rpd",
+        "pagu",
+        "ikm",
+        "wub",
+        "ovop",
+        "fasilitasi",
+        "capaian_ro",
+        "kemiskinan",
+        "ikpa",
+    }
 
 
 @pytest.mark.parametrize("kind", list(KINDS))
@@ -224,6 +246,7 @@ def test_hostile_cells_are_refused_by_row_or_imported_and_shown_escaped(
             Sentra,
             OvopCoaching,
             OutputAchievement,
+            IkpaTreasuryFigure,
         )
         again = run(path, kind, user, dry_run=True)
         assert again.plan.ok and again.plan.counts["new"] == again.plan.counts["changed"] == 0, again.plan.counts

@@ -41,6 +41,8 @@ ENDPOINTS = {
     "import-template": ("imports:template", "kind", ["satker"]),
     "quarterly": ("reports:quarterly", None, ["year", "quarter", "province", "authority", "format", "sort"]),
     "evidence": ("reports:evidence", None, ["year", "month", "province", "authority", "format", "sort"]),
+    "ikpa": ("reports:ikpa", None, ["year", "month", "province", "authority", "basis", "format", "sort"]),
+    "satker-ikpa": ("budgets:satker-ikpa", "satker-year", ["format"]),
     "obstacles": ("budgets:obstacles", None, ["category", "province", "status", "year", "page", "sort"]),
 }  # fmt: skip
 
@@ -158,7 +160,8 @@ def test_typed_filters_in_an_export_title(as_reviewer, satker, typed) -> None:
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
 
 
-PATHS = ["budgets:satker-year", "budgets:realization-entry", "budgets:rpd-entry", "budgets:pagu", "programs:records",
+PATHS = ["budgets:satker-year", "budgets:realization-entry", "budgets:rpd-entry", "budgets:rpd-planner", "budgets:pagu",
+         "programs:records",
          "programs:ovop", "programs:targets", "programs:record-edit", "programs:ovop-edit", "budgets:report-detail",
          "programs:registry-detail"]  # fmt: skip
 
@@ -180,7 +183,8 @@ def test_hostile_path_segments_are_a_404_or_the_page(data, dipa, as_officer, url
 def _path_args(url_name: str, code: str, number: int) -> list:
     return {
         "budgets:satker-year": [code, number], "budgets:realization-entry": [code, number, number],
-        "budgets:rpd-entry": [code, number], "budgets:pagu": [code, number], "programs:records": [code, number, number],
+        "budgets:rpd-entry": [code, number], "budgets:rpd-planner": [code, number], "budgets:pagu": [code, number],
+        "programs:records": [code, number, number],
         "programs:ovop": [code, number], "programs:targets": [code, number],
         "programs:record-edit": [code, number, number, "wub", number], "programs:ovop-edit": [code, number, number],
         "budgets:report-detail": [number], "programs:registry-detail": [number],

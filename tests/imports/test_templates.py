@@ -27,6 +27,7 @@ CONTRACT_HEADERS = {
                    "nomor_sertifikat", "tanggal_sertifikat"],
     "kemiskinan": ["kode_satker", "tahun", "bulan", "kode_kabkota", "jenis", "uraian", "penerima_manfaat", "nilai"],
     "capaian_ro": ["kode_satker", "tahun", "bulan", "kode_ro", "volume", "progres_fisik", "keterangan"],
+    "ikpa": ["kode_satker", "tahun", "bulan", "kontraktual", "tagihan", "up_tup", "dispensasi"],
 }  # fmt: skip
 
 

@@ -238,11 +238,18 @@ def test_monthly_report_cumulates_and_scores(demo) -> None:
     assert rows[-1]["realisasi_kumulatif"] == sum(row["realisasi"] for row in rows)
     assert rows[-1]["serapan"] == 97.97
     assert [row["target_serapan"] for row in rows if row["target_serapan"] is not None] == [15, 50, 70, 90]
-    for row in rows:
-        if row["rpd"]:
-            assert row["deviasi"] == pytest.approx(abs(row["realisasi"] - row["rpd"]) * 100 / row["rpd"], abs=0.01)
-            assert 0 <= row["skor_deviasi"] <= 100
-            assert (row["skor_deviasi"] == 100) == (row["deviasi"] <= 5)
+    # Issue 24: the page III figures are the satkers' own (per spending type), averaged, never
+    # computed on the national sums; the directorate's value is /reports/ikpa/'s deviasi mean.
+    national = [abs(row["realisasi"] - row["rpd"]) * 100 / row["rpd"] for row in rows]
+    assert all(0 <= row["skor_deviasi"] <= 100 for row in rows)
+    assert all(abs(row["deviasi"] - figure) > 0.01 for row, figure in zip(rows, national, strict=True))
+    ikpa = get_json(signed_in("reviewer"), "ikpa", year=2022, authority="DK", month=12)
+    assert data["totals"]["skor_deviasi"] == ikpa["totals"]["deviasi"]
+    # IKPA's absorption against its targets per spending type, apart from the directorate's targets.
+    quarter_ends = [row for row in rows if row["month"] % 3 == 0]
+    assert all(0 <= row["skor_penyerapan_ikpa"] <= 100 for row in quarter_ends)
+    assert quarter_ends[2]["target_ikpa"] == "51: 75, 52: 70, 53: 70, 57: 75"
+    assert all(row["target_ikpa"] is None for row in rows if row["month"] % 3)
     as_of_june = get_json(signed_in("reviewer"), "monthly", year=2022, authority="DK", month=6)
     assert len(as_of_june["rows"]) == 6
 
@@ -310,4 +317,4 @@ def test_the_report_menu_keeps_its_order(demo) -> None:
     response = signed_in("reviewer").get(URLS["realization"], {"year": 2022})
     menu = [spec.name for spec in response.context["reports"]]
     assert menu == ["realization", "provinces", "satkers", "monthly", "submissions", "ro", "quarterly", "evidence",
-                    "ikm", "outputs", "ovop"]  # fmt: skip
+                    "ikpa", "ikm", "outputs", "ovop"]  # fmt: skip

@@ -14,6 +14,7 @@ from accounts.demo import DEMO_PASSWORD
 from core.formats import format_amount, format_number, format_percent
 from demo.budgets import DemoDataError, current_demo_year, demo_data_load, demo_years, published_figures
 from demo.evidence import evidence_demo_load
+from demo.ikpa import ikpa_demo_load
 from demo.outputs import ro_demo_load
 from demo.programs import ProgrammeResult, programme_demo_load
 from demo.quality import MONTHS_CHECKED, quality_demo_load
@@ -61,6 +62,7 @@ class Command(BaseCommand):
         try:
             with transaction.atomic():
                 results = demo_data_load(years=years, today=today)
+                ikpa = ikpa_demo_load(years=years)
                 programmes = programme_demo_load(years=years, today=today)
                 outputs = ro_demo_load(years=years, today=today)
                 # Last: its figures are read from the monthly reports and RO rows loaded above.
@@ -83,6 +85,8 @@ class Command(BaseCommand):
                 )
             else:
                 self.stdout.write(f"TA {result.year}: {counts}. Realisasi (laporan disetujui) {figures}.")
+        for year, count in ikpa.items():
+            self.stdout.write(f"Nilai IKPA OM-SPAN TA {year}: {format_number(count)} nilai (impor demo).")
         for programme in programmes:
             self.stdout.write(self._programme_line(programme))
         for ro in outputs:

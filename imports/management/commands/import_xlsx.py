@@ -6,7 +6,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from imports.catalog import KINDS
+from imports.catalog import KINDS, TREASURY_KINDS
 from imports.file_checks import ImportFileError
 from imports.importer import import_file
 
@@ -18,7 +18,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("kind", choices=sorted(KINDS))
+        parser.add_argument("kind", choices=sorted({*KINDS, *TREASURY_KINDS}))
         parser.add_argument("file", type=Path)
         parser.add_argument("--dry-run", action="store_true", help="Periksa saja; jangan tulis apa pun.")
         parser.add_argument("--user", default="admin", help="Pengguna yang tercatat sebagai pengimpor (bawaan: admin).")
