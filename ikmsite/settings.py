@@ -149,17 +149,37 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # "pages": dashboard and report parts cached under the reports' data version (core/fresh_cache.py),
-# so they are never stale; per-process memory is enough (each gunicorn worker warms its own).
+# so they are never stale. "default": rate limits and the like. With REDIS_URL (e.g.
+# redis://127.0.0.1:6379/0) both live in Redis through Django's own RedisCache, shared by every
+# app server and worker (a page built by one is served by all; Redis bounds the memory, in bytes,
+# with its maxmemory and LRU eviction: README "Configuration"); without it each process keeps its
+# own in memory, so `make run` needs nothing more. Sessions are in the database either way.
 # DJANGO_FRESH_CACHE=0 builds every page afresh (`make bench` measures latency that way).
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"},
-    "pages": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "pages",
-        "TIMEOUT": 3600,
-        "OPTIONS": {"MAX_ENTRIES": 2000},
-    },
-}
+REDIS_URL = env.str("REDIS_URL", default="")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env.str("DJANGO_CACHE_PREFIX", default="ikma"),
+        },
+        "pages": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env.str("DJANGO_CACHE_PREFIX", default="ikma") + "-pages",
+            "TIMEOUT": 3600,
+        },
+    }
+else:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"},
+        "pages": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "pages",
+            "TIMEOUT": 3600,
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        },
+    }
 # Absolute links in e-mail (budgets/notifications.py): the address users open the site at.
 SITE_URL = env.str("DJANGO_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 FRESH_CACHE_ENABLED = env.bool("DJANGO_FRESH_CACHE", default=True)

@@ -7,10 +7,18 @@ transaction the cache is bypassed, which the last tests check."""
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
+import uuid
+from functools import partial
+from pathlib import Path
 
 import pytest
+import redis
 from django.apps import apps
+from django.core.cache import caches
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -23,6 +31,7 @@ from tests.conftest import client_for
 from tests.writes import add_realization, set_realization
 
 pytestmark = pytest.mark.django_db(transaction=True)
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -157,3 +166,66 @@ def test_html_with_a_csrf_token_is_never_stored(rf, reviewer, approved) -> None:
 def test_inside_a_transaction_the_cache_is_bypassed(approved) -> None:
     # A test transaction stands for any open transaction: its own writes are not counted yet.
     assert reports_version() is None
+
+
+# --- A shared cache: Redis when REDIS_URL is set (issue 25) ------------------------------------------
+
+# The machine's Redis (CI runs one on 127.0.0.1:6379); .ci/run sets REQUIRE_REDIS=1 so that CI
+# fails rather than skips when it does not answer.
+REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15"
+
+
+@pytest.fixture
+def redis_pages(settings):
+    """The settings' pages cache in Redis under a prefix of this test's own; its keys removed after."""
+    try:
+        client = redis.Redis.from_url(REDIS_URL)
+        client.ping()
+    except redis.ConnectionError:
+        if os.environ.get("REQUIRE_REDIS") == "1":
+            raise
+        pytest.skip(f"no Redis at {REDIS_URL}")
+    prefix = f"test-{uuid.uuid4().hex}"
+    settings.CACHES = {
+        **settings.CACHES,
+        "pages": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+                  "KEY_PREFIX": prefix, "TIMEOUT": 60},
+    }  # fmt: skip
+    yield client, prefix
+    for key in client.scan_iter(f"{prefix}:*"):
+        client.delete(key)
+    client.close()
+
+
+def test_pages_are_cached_in_redis_where_every_server_reads_them(approved, reviewer, redis_pages) -> None:
+    """The page built by one server is stored in Redis (not in the process), so a second app
+    server on the same Redis serves it; a committed write (the data version in the database) makes
+    every server build it afresh."""
+    client_redis, prefix = redis_pages
+    client = client_for(reviewer)
+    year = approved.fiscal_year.year
+    before, built = report_json(client, "provinces", year)
+    stored = list(client_redis.scan_iter(f"{prefix}:*"))
+    assert stored, "the page was not stored in Redis"
+    # "Another server": a process of its own has its own connection handler; Redis is what they share.
+    caches["pages"].close()
+    del caches["pages"]
+    again, served = report_json(client, "provinces", year)
+    assert again == before and served < built
+    set_realization(Realization.objects.get(line=approved.other_line), 7_000_000)
+    after, _ = report_json(client, "provinces", year)
+    assert after["totals"]["realisasi"] == before["totals"]["realisasi"] + 6_000_000
+
+
+def test_the_cache_is_redis_with_redis_url_and_in_process_without() -> None:
+    """Settings: REDIS_URL -> Django's RedisCache for both caches; none -> per-process memory."""
+    script = (
+        "from django.conf import settings as s; print(s.CACHES['default']['BACKEND'], s.CACHES['pages']['BACKEND'])"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
+    run = partial(subprocess.run, [sys.executable, "manage.py", "shell", "-c", script], cwd=ROOT,
+                  capture_output=True, text=True, check=True)  # fmt: skip
+    with_redis = run(env={**env, "REDIS_URL": REDIS_URL}).stdout.splitlines()[-1].split()
+    assert with_redis == ["django.core.cache.backends.redis.RedisCache"] * 2
+    without = run(env=env).stdout.splitlines()[-1].split()
+    assert without == ["django.core.cache.backends.locmem.LocMemCache"] * 2
