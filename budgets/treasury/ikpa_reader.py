@@ -20,8 +20,17 @@ from typing import Any
 
 from django.utils.translation import gettext_noop
 
-from budgets.treasury.layouts import MONTH_LABELS, Layout
-from budgets.treasury.reader import Located, TreasuryFileError, _data_rows, _norm, _rows, locate, title_year
+from budgets.treasury.layouts import Layout
+from budgets.treasury.reader import (
+    Located,
+    TreasuryFileError,
+    _data_rows,
+    _norm,
+    _rows,
+    locate,
+    month_of_word,
+    title_year,
+)
 from core.messages import text as msg
 from imports.reader import RowError
 
@@ -46,17 +55,13 @@ class IkpaExport:
     labels: dict[str, str] = field(default_factory=dict)  # template column -> the file's header, for messages
 
 
-def _month_of_word(word: str) -> int | None:
-    return next((month for month, names in enumerate(MONTH_LABELS, start=1) if word in names), None)
-
-
 def title_period(located: Located) -> tuple[int, int]:
     """(year, month) of the title block: the last month named on a "Periode"/"Bulan" line (the end
     of "Januari s.d. Maret"), a month number when no name is given; the year on that line, else
     the title's "Tahun Anggaran"."""
     for line in PERIOD_LINE.finditer(located.title_text):
         text = line.group("text")
-        months = [m for word in re.findall(r"[a-z]+", text) if (m := _month_of_word(word))]
+        months = [m for word in re.findall(r"[a-z]+", text) if (m := month_of_word(word))]
         if not months:
             months = [int(n) for n in re.findall(r"(?<![\d.])(\d{1,2})(?![\d.])", text) if 1 <= int(n) <= 12]
         if months:

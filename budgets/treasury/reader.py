@@ -28,7 +28,7 @@ from budgets.treasury.layouts import MONTH_LABELS, Layout
 from core.formats import excerpt, format_number
 from core.messages import text as msg
 from imports.file_checks import ImportFileError
-from imports.reader import DAMAGED_WORKBOOK, RowError
+from imports.reader import DAMAGED_WORKBOOK, CellError, RowError, parse_amount
 
 HEADER_SEARCH_ROWS = 40  # the header row is looked for in the first rows only
 MONTHS = range(1, 13)
@@ -147,11 +147,16 @@ def title_year(located: Located) -> int:
     return int(found.group(1))
 
 
+def month_of_word(word: str) -> int | None:
+    """The month a title names, short or long (``okt``, ``oktober``); None for any other word."""
+    return next((month for month, names in zip(MONTHS, MONTH_LABELS, strict=True) if word in names), None)
+
+
 def title_month(located: Located) -> int:
     found = MONTH_IN_TITLE.search(located.title_text)
     word = found.group(1) if found else ""
     month = int(word) if word.isdigit() and 1 <= int(word) <= 12 else None  # "BULAN : 10"
-    month = month or next((m for m, names in zip(MONTHS, MONTH_LABELS, strict=True) if word in names), None)
+    month = month or month_of_word(word)
     if month is None:
         raise TreasuryFileError([RowError(0, "", msg(gettext_noop(
             "Bulan tidak ditemukan di judul berkas (mis. \"Bulan : Oktober\"); berkas satu bulan harus menyebut "
@@ -174,17 +179,19 @@ _ID_DECIMAL = re.compile(r"^-?\d+(,\d+)?$")
 _PLAIN_DECIMAL = re.compile(r"^-?\d+(\.\d+)?$")
 
 
-class CellProblem(ValueError):
-    pass
-
-
 def amount_of(value: Any, unit: int) -> int:
-    """Whole rupiah from an amount cell in ``unit`` rupiah (a number, or text written the
-    Indonesian way: 1.250, 1.250,5); empty is 0."""
-    if value is None or (isinstance(value, str) and not value.strip()) or value == "-":
+    """Whole rupiah from an amount cell in ``unit`` rupiah; empty (or "-") is 0. In rupiah (unit
+    1) the cell is read as every import reads amounts (``imports.reader.parse_amount``). In
+    thousands a fraction may stand (text written the Indonesian way: 1.250 or 1.250,5) as long as
+    the rupiah come out whole."""
+    if isinstance(value, str) and value.strip() in ("", "-"):
+        value = None
+    if unit == 1:
+        return parse_amount(value)
+    if value is None:
         return 0
     if isinstance(value, bool):
-        raise CellProblem(msg(gettext_noop("'%(value)s' bukan angka."), value=excerpt(value)))
+        raise CellError(msg(gettext_noop("'%(value)s' bukan angka."), value=excerpt(value)))
     try:
         if isinstance(value, int | float | Decimal):
             number = Decimal(str(value))
@@ -200,15 +207,15 @@ def amount_of(value: Any, unit: int) -> int:
         if not number.is_finite():
             raise InvalidOperation
     except (InvalidOperation, ValueError):
-        raise CellProblem(msg(gettext_noop("'%(value)s' bukan angka."), value=excerpt(value))) from None
+        raise CellError(msg(gettext_noop("'%(value)s' bukan angka."), value=excerpt(value))) from None
     if number < 0:
-        raise CellProblem(msg(gettext_noop("Jumlah tidak boleh negatif.")))
+        raise CellError(msg(gettext_noop("Jumlah tidak boleh negatif.")))
     rupiah = number * unit
     if rupiah != rupiah.to_integral_value():
-        raise CellProblem(msg(gettext_noop("'%(value)s' dikali %(unit)s tidak menjadi rupiah bulat."),
-                              value=excerpt(value), unit=format_number(unit)))  # fmt: skip
+        raise CellError(msg(gettext_noop("'%(value)s' dikali %(unit)s tidak menjadi rupiah bulat."),
+                            value=excerpt(value), unit=format_number(unit)))  # fmt: skip
     if rupiah >= 10**15:
-        raise CellProblem(msg(gettext_noop("'%(value)s' terlalu besar."), value=excerpt(value)))
+        raise CellError(msg(gettext_noop("'%(value)s' terlalu besar."), value=excerpt(value)))
     return int(rupiah)
 
 
@@ -299,7 +306,7 @@ class _PokWalk:
     def amount(self, number: int, row: tuple[Any, ...], column: str) -> int | None:
         try:
             return amount_of(self.cell(row, column), self.located.layout.unit)
-        except CellProblem as problem:
+        except CellError as problem:
             self.error(number, column, str(problem))
             return None
 
@@ -387,7 +394,7 @@ class _PokWalk:
         for month, position in self.located.month_positions.items():
             try:
                 rpd[month] = amount_of(row[position] if position < len(row) else None, self.located.layout.unit)
-            except CellProblem as problem:
+            except CellError as problem:
                 self.errors.append(RowError(number, str(self.header_month(month)), str(problem)))
         if pagu is None or blokir is None or len(rpd) != len(self.located.month_positions):
             return
@@ -543,7 +550,7 @@ def read_realization(
         for cell_month, value in amounts.items():
             try:
                 amount = amount_of(value, layout.unit)
-            except CellProblem as problem:
+            except CellError as problem:
                 column = MONTH_LABELS[cell_month - 1][0].upper() if layout.monthly else label("realisasi")
                 errors.append(RowError(number, column, str(problem)))
                 continue

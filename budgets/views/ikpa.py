@@ -16,6 +16,7 @@ from accounts.access import data_access_required
 from budgets.calendar import as_of_month
 from budgets.ikpa import rules
 from budgets.ikpa.compute import SatkerIkpa
+from budgets.ikpa.selectors import treasury_published
 from budgets.ikpa.year_rules import year_rules
 from budgets.models import BudgetRevision, IkpaTreasuryFigure, Satker, SpendingType
 from budgets.reports.ikpa import satker_ikpa
@@ -85,4 +86,6 @@ def satker_ikpa_page(request: HttpRequest, code: str, year: int) -> HttpResponse
         "absorption": _absorption_rows(latest, ikpa, fiscal_year) if latest else [],
         "revisions": [(revision, revision.treasury_code in ikpa.counted_revision_codes) for revision in revisions],
         "figures": figures,
+        # The treasury's own value (OM-SPAN's export), beside the estimate: the official one.
+        "published": treasury_published([satker.pk], fiscal_year, month).get(satker.pk),
     })  # fmt: skip

@@ -234,8 +234,12 @@ def test_the_satker_ikpa_page(world, satker, officer, other_officer, django_asse
     revisions counted per semester (S1: three 201; S2: one 211), and the figures' sources."""
     from django.urls import reverse
 
+    from budgets.models import IkpaTreasuryPublished
     from tests.conftest import client_for
 
+    # The treasury's own published value (OM-SPAN's export) stands beside the estimate.
+    IkpaTreasuryPublished.objects.create(satker=satker, fiscal_year=FiscalYear.objects.get(year=2023), month=11,
+                                         nilai_akhir=D("91.25"), entered_by=officer)  # fmt: skip
     url = reverse("budgets:satker-ikpa", args=[satker.code, 2023])
     client = client_for(officer)
     with django_assert_max_num_queries(40):
@@ -243,6 +247,7 @@ def test_the_satker_ikpa_page(world, satker, officer, other_officer, django_asse
     assert response.status_code == 200
     page = response.content.decode()
     assert "Estimasi; nilai resmi adalah nilai dari Ditjen Perbendaharaan (OM-SPAN)" in page
+    assert "Nilai akhir IKPA dari OM-SPAN (bulan 11): 91,25" in page
     rows = response.context["rows"]
     assert [row["month"] for row in rows] == list(range(1, 13))
     # March as in test_a_satker_as_of_march_on_paper, but this world has no RO (no capaian output):

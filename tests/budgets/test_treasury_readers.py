@@ -113,7 +113,11 @@ def test_malformed_realization_is_refused(tmp_path) -> None:
     assert any("baris 8, kolom KODE SATKER: Kode satker 110019 tidak sama dengan satker berkas 170019" in e
                for e in refusal(read_realization, other, REALIZATION_LAYOUTS))  # fmt: skip
     words = samples.realization_month(tmp_path / "b.xlsx", YEAR, "Oktober", [("170019", "521211", "Bahan", "banyak")])
-    assert "baris 7, kolom REALISASI: 'banyak' bukan angka." in refusal(read_realization, words, REALIZATION_LAYOUTS)
+    # Rupiah cells are read as every import reads amounts (imports.reader.parse_amount).
+    assert (
+        "baris 7, kolom REALISASI: 'banyak' bukan jumlah rupiah; tulis angka saja, mis. 1250000 atau 1.250.000."
+        in refusal(read_realization, words, REALIZATION_LAYOUTS)
+    )
     no_month = samples.realization_month(tmp_path / "c.xlsx", YEAR, "Sepuluh", [("170019", "521211", "Bahan", 1)])
     assert "Bulan tidak ditemukan" in refusal(read_realization, no_month, REALIZATION_LAYOUTS)[0]
 
