@@ -179,10 +179,10 @@ def _regexp(pattern: str | None, value: Any) -> bool:
 def restore(source: Path, *, alias: str = DEFAULT_DB_ALIAS) -> Database:
     """Replace the database's content with the backup ``source``; the database restored.
 
-    The cached report pages of running servers are keyed by the data version stored in the
-    database (core.data_version), which the restore puts back to its value at backup time.
+    The cached report pages of running servers are keyed by the data versions stored in the
+    database (core.data_version), which the restore puts back to their values at backup time.
     Versions counted since then would come round again for other data and serve stale pages, so
-    the version is raised past the highest one seen before the restore."""
+    every version is raised past the highest one seen before the restore."""
     db = check_backup_file(Path(source), alias=alias)
     before = _data_version(alias)
     # Our own connection would hold SQLite's file or keep plans of the tables being replaced.
@@ -212,11 +212,12 @@ def pending_migrations(alias: str = DEFAULT_DB_ALIAS) -> list[str]:
 
 
 def _data_version(alias: str) -> int:
-    from core.data_version import REPORTS, VERSION_TABLE
+    """The highest of the data versions (core.data_version), 0 when there are none."""
+    from core.data_version import VERSION_TABLE
 
     try:
         with connections[alias].cursor() as cursor:
-            cursor.execute(f"SELECT max(version) FROM {VERSION_TABLE} WHERE name = %s", [REPORTS])  # noqa: S608
+            cursor.execute(f"SELECT max(version) FROM {VERSION_TABLE}")  # noqa: S608
             row = cursor.fetchone()
     except DatabaseError:  # an empty or older database has no version table: nothing cached under it
         connections[alias].close()
@@ -225,23 +226,25 @@ def _data_version(alias: str) -> int:
 
 
 def _raise_data_version(alias: str, *, above: int) -> None:
-    from core.data_version import REPORTS, VERSION_TABLE
+    """Every data version (core.data_version) past ``above``."""
+    from core.data_version import REGISTRY, REPORTS, VERSION_TABLE
 
     connection = connections[alias]
     if VERSION_TABLE not in connection.introspection.table_names():
         return
     with connection.cursor() as cursor:
-        # Constants of core.data_version and an integer: no outside input in the statement.
-        cursor.execute(
-            f"UPDATE {VERSION_TABLE} SET version = CASE WHEN version > %s THEN version ELSE %s END + 1 "  # noqa: S608
-            "WHERE name = %s",
-            [above, above, REPORTS],
-        )
-        if cursor.rowcount == 0:
+        for name in (REPORTS, REGISTRY):
+            # Constants of core.data_version and an integer: no outside input in the statement.
             cursor.execute(
-                f"INSERT INTO {VERSION_TABLE} (name, version) VALUES (%s, %s)",  # noqa: S608
-                [REPORTS, above + 1],
+                f"UPDATE {VERSION_TABLE} SET version = CASE WHEN version > %s THEN version ELSE %s END + 1 "  # noqa: S608
+                "WHERE name = %s",
+                [above, above, name],
             )
+            if cursor.rowcount == 0:
+                cursor.execute(
+                    f"INSERT INTO {VERSION_TABLE} (name, version) VALUES (%s, %s)",  # noqa: S608
+                    [name, above + 1],
+                )
 
 
 # --- PostgreSQL tools ----------------------------------------------------------------------------

@@ -160,8 +160,14 @@ def narrative(request: HttpRequest) -> HttpResponse:
         return render(request, "400.html", {"messages_400": [_("Belum ada tahun anggaran.")]}, status=400)
     # Without ``lang``, the reader's language (the interface's).
     language = form.cleaned_data["lang"] or ("en" if (translation.get_language() or "").startswith("en") else "id")
-    figures = narrative_for(fiscal_year=fiscal_year, user=request.user, today=today)
-    text = "\n\n".join(_paragraphs(figures, _programmes(figures), language)) + "\n"
+
+    def build() -> str:
+        figures = narrative_for(fiscal_year=fiscal_year, user=request.user, today=today)
+        return "\n\n".join(_paragraphs(figures, _programmes(figures), language)) + "\n"
+
+    # Like the dashboard it summarises: the text depends only on the data, the date, the
+    # languages, the query and what the user may see, so it is built once per data version.
+    text = fresh_cache.cached(request, "narrative", build, params=form.fields)
     response = HttpResponse(text, content_type="text/plain; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="narasi-realisasi-{fiscal_year.year}-{language}.txt"'
     response["Content-Language"] = language

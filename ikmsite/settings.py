@@ -153,7 +153,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # redis://127.0.0.1:6379/0) both live in Redis through Django's own RedisCache, shared by every
 # app server and worker (a page built by one is served by all; Redis bounds the memory, in bytes,
 # with its maxmemory and LRU eviction: README "Configuration"); without it each process keeps its
-# own in memory, so `make run` needs nothing more. Sessions are in the database either way.
+# own in memory, bounded in bytes (DJANGO_PAGE_CACHE_MB per process: core/bounded_cache.py), so
+# `make run` needs nothing more. Sessions are in the database either way.
 # DJANGO_FRESH_CACHE=0 builds every page afresh (`make bench` measures latency that way).
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
@@ -174,20 +175,23 @@ else:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"},
         "pages": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "BACKEND": "core.bounded_cache.BytesBoundedLocMemCache",
             "LOCATION": "pages",
             "TIMEOUT": 3600,
-            "OPTIONS": {"MAX_ENTRIES": 2000},
+            "OPTIONS": {"MAX_BYTES": env.int("DJANGO_PAGE_CACHE_MB", default=64) * 1024 * 1024},
         },
     }
 # Absolute links in e-mail (budgets/notifications.py): the address users open the site at.
 SITE_URL = env.str("DJANGO_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 FRESH_CACHE_ENABLED = env.bool("DJANGO_FRESH_CACHE", default=True)
 # The data version those pages are cached under (core/data_version.py) rises with every committed
-# write to these apps' tables, but for these models (the IKM registry: its pages are not cached,
-# and its bulk imports must not invalidate the budget reports).
+# write to these apps' tables, but for these models: the IKM registry's summary raises a version
+# of its own (the IKM report is cached under both; the registry's bulk imports must not invalidate
+# the budget reports), and the enterprises none (their list pages are not cached; every write of
+# them changes the summary in the same transaction).
 DATA_VERSION_APPS = ["budgets", "programs"]
-DATA_VERSION_UNWATCHED = ["programs.Enterprise", "programs.RegistrySummary"]
+DATA_VERSION_OWN = {"programs.RegistrySummary": "registry"}
+DATA_VERSION_UNWATCHED = ["programs.Enterprise"]
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

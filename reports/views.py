@@ -122,13 +122,13 @@ def report_view(request: HttpRequest, name: str) -> HttpResponse:
     # core/fresh_cache.py); the key holds the query, the user's scope, the date and language.
     if params.format == "json":
         body = fresh_cache.cached(request, f"report-json:{name}", lambda: as_json(spec, build(), applied).content,
-                                  params=known, enabled=spec.cacheable)  # fmt: skip
+                                  params=known, enabled=spec.cacheable, versions=spec.versions)  # fmt: skip
         return HttpResponse(body, content_type=JSON_CONTENT_TYPE)
     if params.format == "html":
         content = fresh_cache.cached(
             request, f"report-html:{name}",
             lambda: _content(request, spec, build(), params, applied, form, fiscal_year), params=known,
-            enabled=spec.cacheable,
+            enabled=spec.cacheable, versions=spec.versions,
         )  # fmt: skip
         return render(request, "reports/report.html", {"spec": spec, "year": params.year, "content": content})
     if params.format == "csv":

@@ -15,6 +15,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from core.data_version import REPORTS
 from core.exports.cells import Column
 
 HUNDRED = Decimal(100)
@@ -62,6 +63,8 @@ class ReportSpec:
     # True: built only from tables that raise the data version (core/data_version.py), so the
     # page may be served from core/fresh_cache.py; False: built on every request.
     cacheable: bool = False
+    # The data versions of what it reads (core.data_version), when cacheable.
+    versions: tuple[str, ...] = (REPORTS,)
     # Figures of the totals stated by name under the table (HTML and XLSX), such as which
     # average the rows were compared with.
     summary: tuple[Column, ...] = ()

@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from budgets.models import Province
 from budgets.reports.queries import RealizationFilter
 from budgets.reports.specs import GROUP
+from core.data_version import REGISTRY, REPORTS
 from core.reporting.spec import Column, ReportResult, ReportSpec
 from programs.models import RegistrySummary
 from programs.registry.services import FIRST_DATA_YEAR
@@ -131,6 +132,10 @@ IKM_REPORT = ReportSpec(
     lambda filters, context: ikm_report(filters),
     params=frozenset({"year", "province"}),
     below_province=False,
+    # Built once per data version, like the budget reports: the summary rows raise the registry's
+    # version (core.data_version), the provinces the reports'.
+    cacheable=True,
+    versions=(REPORTS, REGISTRY),
     data_years=range(FIRST_DATA_YEAR, 2101),  # the registry's data years, as its filter allows
 )
 

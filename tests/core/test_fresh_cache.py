@@ -22,12 +22,24 @@ from django.core.cache import caches
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from budgets.models import Holiday, MonthlyReport, Realization, SatkerAuthority
 from core import fresh_cache
-from core.data_version import FUNCTION, TRIGGER, VERSION_TABLE, reports_version, unwatched
+from core.data_version import (
+    FUNCTION,
+    REGISTRY,
+    REPORTS,
+    TRIGGER,
+    VERSION_TABLE,
+    current_versions,
+    reports_version,
+    unwatched,
+)
 from core.models import DataVersion
+from programs.models import Enterprise
 from tests.conftest import client_for
+from tests.programs.registry.support import make_enterprise
 from tests.writes import add_realization, set_realization
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -99,11 +111,59 @@ def test_a_committed_write_raises_the_version(db) -> None:
             assert cursor.fetchone()[0] == 1
 
 
-def test_a_database_without_writes_yet_has_version_zero(db) -> None:
-    DataVersion.objects.all().delete()  # as after a flush
-    assert reports_version() == 0
+def test_a_flushed_database_counts_on_from_the_clock_not_from_one(db) -> None:
+    """After a flush (reset_demo) the version starts above every value it had before, so a page a
+    shared cache still holds under an old version is never served for the new data."""
     Holiday.objects.create(date="2026-01-01", name="Tahun Baru")
-    assert reports_version() == 1
+    before = reports_version()
+    DataVersion.objects.all().delete()  # as after a flush
+    first = reports_version()
+    assert first > before and first > 1_700_000_000_000_000  # microseconds since 1970, after 2023
+    Holiday.objects.create(date="2026-01-02", name="Cuti bersama")
+    assert reports_version() == first + 1
+    DataVersion.objects.all().delete()
+    Holiday.objects.create(date="2026-01-03", name="Cuti bersama")  # the trigger creates the row
+    assert reports_version() > first + 1
+
+
+def test_the_registry_summary_raises_its_own_version_and_the_budget_data_the_reports(db, regency) -> None:
+    """The IKM report is cached under both versions; a registry import must not invalidate the
+    budget reports, nor a budget write the IKM report."""
+    reports, registry = current_versions((REPORTS, REGISTRY))
+    make_enterprise(regency, "Usaha Versi")  # an enterprise and its share of the summary
+    reports_after, registry_after = current_versions((REPORTS, REGISTRY))
+    assert reports_after == reports and registry_after > registry
+    Holiday.objects.create(date="2026-01-01", name="Tahun Baru")
+    assert current_versions((REPORTS, REGISTRY)) == (reports + 1, registry_after)
+    Enterprise.objects.filter(name="Usaha Versi").update(name="Usaha Versi Baru")  # not watched
+    assert current_versions((REPORTS, REGISTRY)) == (reports + 1, registry_after)
+
+
+def test_the_ikm_report_is_built_once_per_registry_version(db, regency, reviewer) -> None:
+    client = client_for(reviewer)
+    year = timezone.localdate().year
+    make_enterprise(regency, "Usaha Satu")
+    before, built = report_json(client, "ikm", year)
+    again, served = report_json(client, "ikm", year)
+    assert again == before and served < built
+    make_enterprise(regency, "Usaha Dua")
+    after, _ = report_json(client, "ikm", year)
+    assert after["totals"]["enterprises"] == before["totals"]["enterprises"] + 1
+
+
+def test_the_narrative_download_is_built_once_per_data_version(approved, reviewer) -> None:
+    client = client_for(reviewer)
+    params = {"year": approved.fiscal_year.year, "lang": "id"}
+    with CaptureQueriesContext(connection) as built:
+        first = client.get(reverse("dashboard:narrative"), params)
+    with CaptureQueriesContext(connection) as served:
+        again = client.get(reverse("dashboard:narrative"), params)
+    assert again.content == first.content and again["Content-Disposition"] == first["Content-Disposition"]
+    assert len(served.captured_queries) < 8 < len(built.captured_queries)
+    english = client.get(reverse("dashboard:narrative"), {**params, "lang": "en"})
+    assert english.content != first.content and english["Content-Language"] == "en"
+    set_realization(Realization.objects.get(line=approved.other_line), 9_000_000)
+    assert client.get(reverse("dashboard:narrative"), params).content != first.content
 
 
 def test_a_change_shows_in_the_next_request(approved, reviewer) -> None:
@@ -228,4 +288,8 @@ def test_the_cache_is_redis_with_redis_url_and_in_process_without() -> None:
     with_redis = run(env={**env, "REDIS_URL": REDIS_URL}).stdout.splitlines()[-1].split()
     assert with_redis == ["django.core.cache.backends.redis.RedisCache"] * 2
     without = run(env=env).stdout.splitlines()[-1].split()
-    assert without == ["django.core.cache.backends.locmem.LocMemCache"] * 2
+    assert without == ["django.core.cache.backends.locmem.LocMemCache", "core.bounded_cache.BytesBoundedLocMemCache"]
+    bound = "from django.conf import settings as s; print(s.CACHES['pages']['OPTIONS']['MAX_BYTES'])"
+    sized = subprocess.run([sys.executable, "manage.py", "shell", "-c", bound], cwd=ROOT, capture_output=True,  # noqa: S603
+                           text=True, check=True, env={**env, "DJANGO_PAGE_CACHE_MB": "16"})  # fmt: skip
+    assert sized.stdout.splitlines()[-1] == str(16 * 1024 * 1024)

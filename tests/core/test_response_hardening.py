@@ -93,7 +93,7 @@ def test_the_cache_key_holds_only_the_parameters_the_page_reads(reviewer) -> Non
     def key(query: str) -> str:
         request = RequestFactory().get("/?" + query)
         request.user = reviewer
-        return fresh_cache.cache_key(request, "home", 1, params=("year", "authority"))
+        return fresh_cache.cache_key(request, "home", (1,), params=("year", "authority"))
 
     assert key("year=2026&authority=DK") == key("authority=DK&year=2026") == key("year=2026&authority=DK&x=1")
     assert key("year=2026&year=2026&authority=DK") == key("year=2026&authority=DK")
