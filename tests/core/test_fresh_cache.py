@@ -11,12 +11,10 @@ import os
 import re
 import subprocess
 import sys
-import uuid
 from functools import partial
 from pathlib import Path
 
 import pytest
-import redis
 from django.apps import apps
 from django.core.cache import caches
 from django.db import connection, transaction
@@ -40,6 +38,7 @@ from core.models import DataVersion
 from programs.models import Enterprise
 from tests.conftest import client_for
 from tests.programs.registry.support import make_enterprise
+from tests.redis_support import REDIS_URL, redis_with_prefix
 from tests.writes import add_realization, set_realization
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -230,31 +229,17 @@ def test_inside_a_transaction_the_cache_is_bypassed(approved) -> None:
 
 # --- A shared cache: Redis when REDIS_URL is set (issue 25) ------------------------------------------
 
-# The machine's Redis (CI runs one on 127.0.0.1:6379); .ci/run sets REQUIRE_REDIS=1 so that CI
-# fails rather than skips when it does not answer.
-REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15"
-
 
 @pytest.fixture
 def redis_pages(settings):
     """The settings' pages cache in Redis under a prefix of this test's own; its keys removed after."""
-    try:
-        client = redis.Redis.from_url(REDIS_URL)
-        client.ping()
-    except redis.ConnectionError:
-        if os.environ.get("REQUIRE_REDIS") == "1":
-            raise
-        pytest.skip(f"no Redis at {REDIS_URL}")
-    prefix = f"test-{uuid.uuid4().hex}"
-    settings.CACHES = {
-        **settings.CACHES,
-        "pages": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
-                  "KEY_PREFIX": prefix, "TIMEOUT": 60},
-    }  # fmt: skip
-    yield client, prefix
-    for key in client.scan_iter(f"{prefix}:*"):
-        client.delete(key)
-    client.close()
+    for client, prefix in redis_with_prefix():
+        settings.CACHES = {
+            **settings.CACHES,
+            "pages": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+                      "KEY_PREFIX": prefix, "TIMEOUT": 60},
+        }  # fmt: skip
+        yield client, prefix
 
 
 def test_pages_are_cached_in_redis_where_every_server_reads_them(approved, reviewer, redis_pages) -> None:

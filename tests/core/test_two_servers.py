@@ -11,7 +11,6 @@ import http.client
 import json
 import os
 import re
-import uuid
 from collections.abc import Iterator
 from http.cookies import SimpleCookie
 from urllib.parse import urlencode
@@ -24,10 +23,10 @@ from django.urls import reverse
 
 from bench import harness
 from budgets.models import MonthlyReport, SatkerAuthority
+from tests.redis_support import REDIS_URL, redis_with_prefix
 from tests.writes import add_realization
 
 pytestmark = pytest.mark.django_db(transaction=True)
-REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15"
 Status = MonthlyReport.Status
 
 
@@ -66,18 +65,7 @@ class Browser:
 def shared_redis() -> Iterator[tuple[redis.Redis, str]]:
     if connection.vendor != "postgresql":
         pytest.skip("two servers need a database server (PostgreSQL)")
-    try:
-        client = redis.Redis.from_url(REDIS_URL)
-        client.ping()
-    except redis.ConnectionError:
-        if os.environ.get("REQUIRE_REDIS") == "1":
-            raise
-        pytest.skip(f"no Redis at {REDIS_URL}")
-    prefix = f"test-{uuid.uuid4().hex}"
-    yield client, prefix
-    for key in client.scan_iter(f"{prefix}*"):
-        client.delete(key)
-    client.close()
+    yield from redis_with_prefix()
 
 
 @pytest.fixture
