@@ -123,12 +123,17 @@ def _read_sheet(
         _check_header(names, columns, result, optional)
         if result.errors:
             return result
-        positions = {name: index for index, name in enumerate(names) if name}
+        positions = list({name: index for index, name in enumerate(names) if name}.items())
+        width = len(names)
         declared = max(sheet.declared - 1, 0)
         for number, values in enumerate(rows, start=2):
             if progress is not None and number % PROGRESS_EVERY == 0:
                 progress(number - 1, declared)
-            cells = {name: _clean(values[index]) if index < len(values) else None for name, index in positions.items()}
+            if len(values) < width:
+                values = (*values, *(None,) * (width - len(values)))
+            # Text trimmed, and empty text no value. Inline: once a cell, a million times for 100.000 rows.
+            cells = {name: (value.strip() or None) if type(value := values[index]) is str else value
+                     for name, index in positions}  # fmt: skip
             if all(value is None for value in cells.values()):
                 continue
             if _too_long(number, cells, result):
@@ -211,13 +216,6 @@ def _check_header(names: list[str], columns: list[str], result: Sheet, optional:
         seen.add(name)
     for missing in [c for c in columns if c not in seen and c not in optional]:
         result.errors.append(RowError(1, missing, msg(gettext_noop("Kolom %(name)s tidak ada."), name=missing)))
-
-
-def _clean(value: Any) -> Any:
-    if isinstance(value, str):
-        value = value.strip()
-        return value or None
-    return value
 
 
 # --- Cell values --------------------------------------------------------------------------
