@@ -265,7 +265,7 @@ def result_of(name: str, kind: str, outcome: dict[str, Any], wall: float, ru_max
     }
 
 
-def run(rows: int, export_rows: int, workdir: Path) -> int:
+def run(rows: int, export_rows: int, workdir: Path, *, export: bool = True) -> int:
     from bench.db import ensure_database, vacuum_analyze
 
     ensure_database()
@@ -304,14 +304,15 @@ def run(rows: int, export_rows: int, workdir: Path) -> int:
 
     from programs.models import Enterprise
 
-    total = Enterprise.objects.count()
-    outcome, wall, ru_maxrss = measured(["--child-export"])
-    results.append({**result_of(f"export {total} registry rows to xlsx", "export", outcome, wall, ru_maxrss),
-                    "bytes": outcome["bytes"]})  # fmt: skip
-    if outcome["status"] != 200:
-        failures.append(f"export answered {outcome['status']}")
-    if outcome["peak_mb"] > EXPORT_LIMIT_MB:
-        failures.append(f"export peak {outcome['peak_mb']:.0f} MB, over {EXPORT_LIMIT_MB} MB")
+    if export:
+        total = Enterprise.objects.count()
+        outcome, wall, ru_maxrss = measured(["--child-export"])
+        results.append({**result_of(f"export {total} registry rows to xlsx", "export", outcome, wall, ru_maxrss),
+                        "bytes": outcome["bytes"]})  # fmt: skip
+        if outcome["status"] != 200:
+            failures.append(f"export answered {outcome['status']}")
+        if outcome["peak_mb"] > EXPORT_LIMIT_MB:
+            failures.append(f"export peak {outcome['peak_mb']:.0f} MB, over {EXPORT_LIMIT_MB} MB")
 
     print(f"\n{'step':<46} {'seconds':>8} {'process s':>10} {'peak MB':>8}  phases (s)")
     for result in results:
@@ -330,6 +331,7 @@ def main() -> int:
     parser.add_argument("--rows", type=int, default=IMPORT_ROWS, help="rows of the imported workbook")
     parser.add_argument("--export-rows", type=int, default=EXPORT_ROWS, help="registry rows to export")
     parser.add_argument("--workdir", type=Path, default=None, help="where the workbooks go (a temporary folder)")
+    parser.add_argument("--skip-export", action="store_true", help="measure the imports only")
     parser.add_argument("--child-import", nargs=2, metavar=("FILE", "REASON"), help=argparse.SUPPRESS)
     parser.add_argument("--child-export", action="store_true", help=argparse.SUPPRESS)
     options = parser.parse_args()
@@ -343,9 +345,9 @@ def main() -> int:
         return 0
     if options.workdir is not None:
         options.workdir.mkdir(parents=True, exist_ok=True)
-        return run(options.rows, options.export_rows, options.workdir)
+        return run(options.rows, options.export_rows, options.workdir, export=not options.skip_export)
     with tempfile.TemporaryDirectory(prefix="ikm-bench-") as workdir:
-        return run(options.rows, options.export_rows, Path(workdir))
+        return run(options.rows, options.export_rows, Path(workdir), export=not options.skip_export)
 
 
 if __name__ == "__main__":
