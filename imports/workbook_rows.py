@@ -22,6 +22,12 @@ calamine opens it (``_calamine_can_read``, ~0,5 s for 100.000 rows):
   process (no exception to catch); openpyxl streams such a sheet row by row.
 
 Both are rare in officers' files; openpyxl reads them as it read every file before.
+
+Where calamine differs from openpyxl and is kept (tests/imports/test_calamine_reader.py): a
+sheet ends at its last value (openpyxl went on with empty rows to its <dimension>, and stopped
+there even when values came after it); Excel's escapes in text (_x000D_, a carriage return) are
+read as the character (openpyxl left the seven characters in the text); a whole number written
+with a decimal point ("5.0", which Excel never writes) is an int.
 """
 
 from __future__ import annotations
