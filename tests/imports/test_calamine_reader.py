@@ -302,9 +302,10 @@ def test_the_first_worksheet_is_read(tmp_path: Path) -> None:
 
 
 def test_excels_escaped_characters_are_read_as_characters(tmp_path: Path) -> None:
-    """The one difference kept on purpose: Excel writes a carriage return in a text as _x000D_
-    (an address pasted with a line break); calamine reads the character, openpyxl left the seven
-    characters in the text, which then went into the registry as they were."""
+    """A difference kept on purpose (imports/workbook_rows.py names them): Excel writes a
+    carriage return in a text as _x000D_ (an address pasted with a line break); calamine reads
+    the character, openpyxl left the seven characters in the text, which then went into the
+    registry as they were."""
     path = with_cells(
         tmp_path, "escape.xlsx", '<row r="5"><c r="A5" t="inlineStr"><is><t>Jl. Merdeka_x000D_</t></is></c></row>'
     )
