@@ -7,14 +7,16 @@
 1. A 100.000-row `ikm` workbook (openpyxl write-only, then given the <dimension> Excel writes) is
    imported (check, read, validate, write) in a subprocess, then imported again (every row
    unchanged), then a copy with every row changed is imported, then that copy once more as
-   openpyxl wrote it (no <dimension>: openpyxl reads such a sheet twice).
+   openpyxl wrote it (no <dimension>; uploads are read with python-calamine, which does not need
+   one, but openpyxl, still reading the few files calamine is not given, reads such a sheet twice).
 2. The registry is topped up to 1.000.000 enterprises (COPY, no history), and the registry list's
    XLSX export is requested through the real view in a subprocess.
 
 Each measured step runs in its own process, which reports its own peak memory (VmHWM; wait4's
 ru_maxrss is recorded too, see ``measured``). The results are printed and written to
-bench/results-import-export.json; the exit status is 1 when an import takes over 60 s or 500 MB,
-or the export over 200 MB.
+bench/results-import-export.json; the exit status is 1 when the import of 100.000 new rows takes
+over 10 s or 300 MB (the target of issue 25), another import over 60 s or 300 MB, or the export
+over 200 MB.
 
 The imported enterprises (named "Usaha Bench ...") are deleted at the start of each run;
 the background enterprises (address BACKGROUND) stay between runs, so a second run skips the COPY.
@@ -41,8 +43,11 @@ import django
 
 IMPORT_ROWS = 100_000
 EXPORT_ROWS = 1_000_000
+# Issue 25's target: 100.000 new rows in 10 s and 300 MB. The other imports (the same rows again,
+# every row changed: a plan that compares, an UPDATE and history per row) keep the earlier bound.
+NEW_IMPORT_LIMIT_SECONDS = 10
 IMPORT_LIMIT_SECONDS = 60
-IMPORT_LIMIT_MB = 500
+IMPORT_LIMIT_MB = 300
 EXPORT_LIMIT_MB = 200
 IMPORT_NIB_PREFIX = "99"  # NIBs of the imported rows
 IMPORT_NAME = "Usaha Bench"  # in every imported name: the rows removed before each run
@@ -260,7 +265,7 @@ def result_of(name: str, kind: str, outcome: dict[str, Any], wall: float, ru_max
     }
 
 
-def run(rows: int, export_rows: int, workdir: Path) -> int:
+def run(rows: int, export_rows: int, workdir: Path, *, export: bool = True) -> int:
     from bench.db import ensure_database, vacuum_analyze
 
     ensure_database()
@@ -292,20 +297,22 @@ def run(rows: int, export_rows: int, workdir: Path) -> int:
         if not outcome["imported"] or outcome["counts"][expected] != rows:
             failures.append(f"{name}: expected {rows} {expected}, got {outcome['counts']} {outcome['errors']}")
         results.append(result_of(name, "import", outcome, wall, ru_maxrss))
-        if outcome["seconds"] > IMPORT_LIMIT_SECONDS or outcome["peak_mb"] > IMPORT_LIMIT_MB:
+        seconds = NEW_IMPORT_LIMIT_SECONDS if expected == "new" else IMPORT_LIMIT_SECONDS
+        if outcome["seconds"] > seconds or outcome["peak_mb"] > IMPORT_LIMIT_MB:
             failures.append(f"{name}: {outcome['seconds']:.1f} s / {outcome['peak_mb']:.0f} MB, over "
-                            f"{IMPORT_LIMIT_SECONDS} s / {IMPORT_LIMIT_MB} MB")  # fmt: skip
+                            f"{seconds} s / {IMPORT_LIMIT_MB} MB")  # fmt: skip
 
     from programs.models import Enterprise
 
-    total = Enterprise.objects.count()
-    outcome, wall, ru_maxrss = measured(["--child-export"])
-    results.append({**result_of(f"export {total} registry rows to xlsx", "export", outcome, wall, ru_maxrss),
-                    "bytes": outcome["bytes"]})  # fmt: skip
-    if outcome["status"] != 200:
-        failures.append(f"export answered {outcome['status']}")
-    if outcome["peak_mb"] > EXPORT_LIMIT_MB:
-        failures.append(f"export peak {outcome['peak_mb']:.0f} MB, over {EXPORT_LIMIT_MB} MB")
+    if export:
+        total = Enterprise.objects.count()
+        outcome, wall, ru_maxrss = measured(["--child-export"])
+        results.append({**result_of(f"export {total} registry rows to xlsx", "export", outcome, wall, ru_maxrss),
+                        "bytes": outcome["bytes"]})  # fmt: skip
+        if outcome["status"] != 200:
+            failures.append(f"export answered {outcome['status']}")
+        if outcome["peak_mb"] > EXPORT_LIMIT_MB:
+            failures.append(f"export peak {outcome['peak_mb']:.0f} MB, over {EXPORT_LIMIT_MB} MB")
 
     print(f"\n{'step':<46} {'seconds':>8} {'process s':>10} {'peak MB':>8}  phases (s)")
     for result in results:
@@ -324,6 +331,7 @@ def main() -> int:
     parser.add_argument("--rows", type=int, default=IMPORT_ROWS, help="rows of the imported workbook")
     parser.add_argument("--export-rows", type=int, default=EXPORT_ROWS, help="registry rows to export")
     parser.add_argument("--workdir", type=Path, default=None, help="where the workbooks go (a temporary folder)")
+    parser.add_argument("--skip-export", action="store_true", help="measure the imports only")
     parser.add_argument("--child-import", nargs=2, metavar=("FILE", "REASON"), help=argparse.SUPPRESS)
     parser.add_argument("--child-export", action="store_true", help=argparse.SUPPRESS)
     options = parser.parse_args()
@@ -337,9 +345,9 @@ def main() -> int:
         return 0
     if options.workdir is not None:
         options.workdir.mkdir(parents=True, exist_ok=True)
-        return run(options.rows, options.export_rows, options.workdir)
+        return run(options.rows, options.export_rows, options.workdir, export=not options.skip_export)
     with tempfile.TemporaryDirectory(prefix="ikm-bench-") as workdir:
-        return run(options.rows, options.export_rows, Path(workdir))
+        return run(options.rows, options.export_rows, Path(workdir), export=not options.skip_export)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""Checks an uploaded workbook must pass before openpyxl reads a byte of it.
+"""Checks an uploaded workbook must pass before a reader (imports/workbook_rows.py) opens it.
 
 An .xlsx is a zip of XML parts. A hostile or broken upload is refused here with a message an
 officer understands: another format renamed .xlsx, the old .xls format, a password-protected

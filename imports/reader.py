@@ -18,11 +18,12 @@ from xml.etree.ElementTree import ParseError
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
-from openpyxl import load_workbook
+from python_calamine import CalamineError
 
 from core.formats import RupiahError, excerpt, format_number, parse_rupiah
 from core.messages import text as msg  # (``text`` is a local name here)
 from imports.file_checks import ImportFileError
+from imports.workbook_rows import first_sheet
 
 
 class CellError(ValueError):
@@ -60,9 +61,10 @@ def normalize_header(value: Any) -> str:
 PROGRESS_EVERY = 2_000  # rows between two progress reports while reading
 
 
-# What openpyxl, zipfile and the XML parser raise on a zip that passed check_xlsx but holds no
-# readable workbook (a .docx renamed, a sheet cut short, a damaged part).
-DAMAGED_WORKBOOK = (OSError, KeyError, ValueError, zipfile.BadZipFile, zlib.error, ParseError)
+# What calamine, openpyxl (imports/workbook_rows.py reads a few files with it), zipfile and the
+# XML parser raise on a zip that passed check_xlsx but holds no readable workbook (a .docx
+# renamed, a sheet cut short, a damaged part).
+DAMAGED_WORKBOOK = (OSError, KeyError, ValueError, zipfile.BadZipFile, zlib.error, ParseError, CalamineError)
 
 
 def read_sheet(
@@ -73,7 +75,7 @@ def read_sheet(
     progress: Callable[[int, int], None] | None = None,
     optional: Sequence[str] = (),
 ) -> Sheet:
-    """See _read_sheet; a workbook openpyxl cannot read is an ImportFileError, never a crash."""
+    """See _read_sheet; a workbook that cannot be read is an ImportFileError, never a crash."""
     try:
         return _read_sheet(path, columns=columns, max_rows=max_rows, progress=progress, optional=optional)
     except DAMAGED_WORKBOOK:
@@ -96,17 +98,16 @@ def _read_sheet(
 ) -> Sheet:
     """The data rows of the first sheet as {column: value}; header problems (missing, unknown or
     repeated columns; the ``optional`` ones may be missing) and too many rows are errors. Empty
-    rows are skipped; formulas are read by their cached values; text is trimmed.
+    rows are skipped; formulas are read by their cached values; text is trimmed (the cells'
+    values are openpyxl's: imports/workbook_rows.py).
     ``progress(rows_read, rows_declared)`` is called now and then (the declared count is the
     sheet's dimension, 0 when the file does not say)."""
-    workbook = load_workbook(path, read_only=True, data_only=True)
-    try:
-        sheet = workbook.worksheets[0] if workbook.worksheets else None
+    with first_sheet(path) as sheet:
         result = Sheet(columns=columns)
         if sheet is None:
             result.errors.append(RowError(0, "", msg(gettext_noop("Berkas tidak berisi lembar kerja."))))
             return result
-        rows = sheet.iter_rows(values_only=True)
+        rows = sheet.rows
         header = next(rows, None)
         if header is None or not any(normalize_header(cell) for cell in header):
             result.errors.append(
@@ -122,12 +123,17 @@ def _read_sheet(
         _check_header(names, columns, result, optional)
         if result.errors:
             return result
-        positions = {name: index for index, name in enumerate(names) if name}
-        declared = max((sheet.max_row or 1) - 1, 0)
+        positions = list({name: index for index, name in enumerate(names) if name}.items())
+        width = len(names)
+        declared = max(sheet.declared - 1, 0)
         for number, values in enumerate(rows, start=2):
             if progress is not None and number % PROGRESS_EVERY == 0:
                 progress(number - 1, declared)
-            cells = {name: _clean(values[index]) if index < len(values) else None for name, index in positions.items()}
+            if len(values) < width:
+                values = (*values, *(None,) * (width - len(values)))
+            # Text trimmed, and empty text no value. Inline: once a cell, a million times for 100.000 rows.
+            cells = {name: (value.strip() or None) if type(value := values[index]) is str else value
+                     for name, index in positions}  # fmt: skip
             if all(value is None for value in cells.values()):
                 continue
             if _too_long(number, cells, result):
@@ -156,8 +162,6 @@ def _read_sheet(
                 )
             )
         return result
-    finally:
-        workbook.close()
 
 
 # No header of any kind is near this long, nor any text a kind keeps (the longest, an address or a
@@ -212,13 +216,6 @@ def _check_header(names: list[str], columns: list[str], result: Sheet, optional:
         seen.add(name)
     for missing in [c for c in columns if c not in seen and c not in optional]:
         result.errors.append(RowError(1, missing, msg(gettext_noop("Kolom %(name)s tidak ada."), name=missing)))
-
-
-def _clean(value: Any) -> Any:
-    if isinstance(value, str):
-        value = value.strip()
-        return value or None
-    return value
 
 
 # --- Cell values --------------------------------------------------------------------------

@@ -22,13 +22,13 @@ from pathlib import Path
 from typing import Any
 
 from django.utils.translation import gettext_noop
-from openpyxl import load_workbook
 
 from budgets.treasury.layouts import MONTH_LABELS, Layout
 from core.formats import excerpt, format_number
 from core.messages import text as msg
 from imports.file_checks import ImportFileError
 from imports.reader import DAMAGED_WORKBOOK, CellError, RowError, parse_amount
+from imports.workbook_rows import first_sheet
 
 HEADER_SEARCH_ROWS = 40  # the header row is looked for in the first rows only
 MONTHS = range(1, 13)
@@ -64,25 +64,23 @@ DEFAULT_MAX_ROWS = 200_000  # imports' IMPORT_MAX_ROWS is passed in by the kind
 
 
 def _rows(path: str | Path, max_rows: int = DEFAULT_MAX_ROWS) -> list[tuple[Any, ...]]:
+    """Every row of the first sheet from row 1, as every import reads cells (imports/workbook_rows.py)."""
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
+        with first_sheet(path) as sheet:
+            if sheet is None:
+                raise TreasuryFileError([RowError(0, "", msg(gettext_noop("Berkas tidak berisi lembar kerja.")))])
+            rows = []
+            for row in sheet.rows:
+                if len(rows) >= max_rows + HEADER_SEARCH_ROWS:
+                    raise TreasuryFileError([RowError(0, "", msg(
+                        gettext_noop("Berkas berisi lebih dari %(max)s baris data; bagi menjadi beberapa berkas."),
+                        max=format_number(max_rows)))])  # fmt: skip
+                rows.append(tuple(row))
+            return rows
     except DAMAGED_WORKBOOK:
         raise ImportFileError(msg(gettext_noop(
             "Berkas .xlsx rusak atau bukan buku kerja Excel; buka di Excel lalu simpan ulang sebagai .xlsx."
         ))) from None  # fmt: skip
-    try:
-        if not workbook.worksheets:
-            raise TreasuryFileError([RowError(0, "", msg(gettext_noop("Berkas tidak berisi lembar kerja.")))])
-        rows = []
-        for row in workbook.worksheets[0].iter_rows(values_only=True):
-            if len(rows) >= max_rows + HEADER_SEARCH_ROWS:
-                raise TreasuryFileError([RowError(0, "", msg(
-                    gettext_noop("Berkas berisi lebih dari %(max)s baris data; bagi menjadi beberapa berkas."),
-                    max=format_number(max_rows)))])  # fmt: skip
-            rows.append(tuple(row))
-        return rows
-    finally:
-        workbook.close()
 
 
 def _locate(rows: list[tuple[Any, ...]], layout: Layout) -> Located | None:
