@@ -208,15 +208,17 @@ def collect_static(env: dict[str, str]) -> None:
     )
 
 
-def start_server(env: dict[str, str], workers: int, threads: int) -> Server:
+def start_server(env: dict[str, str], workers: int, threads: int, log: Any = None) -> Server:
     """gthread workers: each keeps its clients' connections alive (sync workers close every
-    connection after one response). Waits until the login page answers."""
+    connection after one response). Waits until the login page answers. ``log``: a file for the
+    server's output (the audit log's line per sign-in and transition), else this process's."""
     port = free_port()
     gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
     command = [gunicorn, "ikmsite.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
                "--worker-class", "gthread", "--threads", str(threads), "--keep-alive", "75",
                "--log-level", "warning", "--timeout", "300"]  # fmt: skip
-    process = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)  # noqa: S603
+    process = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True,  # noqa: S603
+                               stdout=log, stderr=log)  # fmt: skip
     server = Server(port, workers, threads, process)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

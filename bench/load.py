@@ -36,6 +36,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -65,7 +66,7 @@ class Mode:
         return round(self.users * self.rate, 1) if self.rate else None
 
 
-def modes(options: argparse.Namespace) -> list[Mode]:
+def modes(options: LoadOptions) -> list[Mode]:
     return [
         Mode("closed-loop", options.users, 0.0),
         Mode("offered", options.offered_users, options.offered_rps / options.offered_users),
@@ -105,7 +106,11 @@ def accounts(role_counts: dict[str, int], year: int, password: str) -> dict[str,
     if role_counts["heads"] > role_counts["officers"]:
         sys.exit("every head's province needs an officer of the load")
     plan: dict[str, list[dict[str, Any]]] = {"officers": [], "heads": [], "reviewers": [], "admins": [], "viewers": []}
-    for i, (bps, satker) in enumerate(satkers[: role_counts["officers"]]):
+    # Provinces evenly spaced over the list by weight (Jawa Tengah, the heaviest, first): a month's
+    # programme records, which the report page lists, differ tenfold between provinces.
+    officers = role_counts["officers"]
+    sample = [satkers[i * len(satkers) // officers] for i in range(officers)]
+    for i, (bps, satker) in enumerate(sample):
         cycle = i < role_counts["heads"]
         plan["officers"].append({"username": f"bench-load-officer-{bps}", "satker": satker, "cycle": cycle,
                                  "role": "OFFICER", "province": bps})  # fmt: skip
@@ -185,13 +190,14 @@ def flush_redis(url: str) -> None:
 
 
 class CpuMeter:
-    """CPU seconds of the servers' processes, of locust and of the whole machine over a run."""
+    """CPU seconds of the servers' processes and of the whole machine over a run (locust's own:
+    from its exit, ``os.wait4``)."""
 
-    def __init__(self, server_pids: list[int], locust_pid: int) -> None:
+    def __init__(self, server_pids: list[int]) -> None:
         import psutil
 
         self.psutil = psutil
-        self.groups = {"servers": server_pids, "locust": [locust_pid]}
+        self.groups = {"servers": server_pids}
         self.started = time.monotonic()
         self.before = self.sample()
 
@@ -244,9 +250,12 @@ def run_locust(mode: Mode, servers: list[harness.Server], password: str, seconds
     load_before = os.getloadavg()
     process = subprocess.Popen(command, cwd=harness.ROOT, env=env, stdout=subprocess.PIPE,  # noqa: S603
                                stderr=subprocess.STDOUT, text=True)  # fmt: skip
-    meter = CpuMeter([server.process.pid for server in servers], process.pid)
-    output, _ = process.communicate()
-    cpu = meter.seconds()
+    meter = CpuMeter([server.process.pid for server in servers])
+    output = process.stdout.read() if process.stdout else ""
+    _pid, status, usage = os.wait4(process.pid, 0)  # locust's own CPU time, once it has ended
+    process.returncode = os.waitstatus_to_exitcode(status)
+    cpu = {**meter.seconds(), "locust": round(usage.ru_utime + usage.ru_stime, 1)}
+    cpu["rest"] = round(cpu["machine_busy"] - cpu["servers"] - cpu["locust"], 1)
     if process.returncode != 0 or not (prefix.parent / f"{prefix.name}_stats.csv").exists():
         sys.exit(f"locust failed with status {process.returncode}:\n{output[-3000:]}")
     side = json.loads(side_file.read_text()) if side_file.exists() else {}
@@ -353,7 +362,7 @@ def fmt(value: float | None) -> str:
 # --- The run ------------------------------------------------------------------------------------------
 
 
-def load_mix(options: argparse.Namespace, wanted: Any = lambda name: True) -> list[Result]:
+def load_mix(options: LoadOptions, wanted: Callable[[str], bool] = lambda name: True) -> list[Result]:
     """Both modes against two fresh servers; a Result per mode (``wanted``: by mode name)."""
     selected = [mode for mode in modes(options) if wanted(f"load-mix {mode.name}")]
     if not selected:
@@ -366,8 +375,9 @@ def load_mix(options: argparse.Namespace, wanted: Any = lambda name: True) -> li
     with tempfile.TemporaryDirectory(prefix="ikma-load-") as workdir:
         servers: list[harness.Server] = []
         try:
+            log = open(Path(workdir) / "servers.log", "w")  # noqa: SIM115 (closed with the folder)
             for _ in range(2):
-                servers.append(harness.start_server(env, options.workers, options.threads))
+                servers.append(harness.start_server(env, options.workers, options.threads, log=log))
             print(f"\nload mix: two servers (ports {', '.join(str(s.port) for s in servers)}), each "
                   f"{servers[0].description}; Redis {options.redis_url}", flush=True)  # fmt: skip
             for mode in selected:
@@ -381,29 +391,45 @@ def load_mix(options: argparse.Namespace, wanted: Any = lambda name: True) -> li
     return results
 
 
-def arguments(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    add_arguments(parser)
-    parser.add_argument("--mode", choices=["closed-loop", "offered"], help="run only this mode")
-    return parser.parse_args(argv)
+@dataclass(frozen=True)
+class LoadOptions:
+    seconds: float
+    users: int
+    offered_users: int
+    offered_rps: float
+    workers: int
+    threads: int
+    redis_url: str
+
+    @classmethod
+    def of(cls, namespace: argparse.Namespace, prefix: str = "") -> LoadOptions:
+        dest = prefix.replace("-", "_")
+        return cls(**{name: getattr(namespace, dest + name) for name in cls.__dataclass_fields__})
 
 
 def add_arguments(parser: argparse.ArgumentParser, prefix: str = "") -> None:
     """The load test's options (``prefix``: `make bench` names them --load-...)."""
     cores = os.cpu_count() or 2
-    parser.add_argument(f"--{prefix}seconds", dest="seconds", type=float, default=60.0,
-                        help="measured seconds of each mode")  # fmt: skip
-    parser.add_argument(f"--{prefix}users", dest="users", type=int, default=32, help="closed loop: users")
-    parser.add_argument(f"--{prefix}offered-users", dest="offered_users", type=int, default=96,
-                        help="offered load: users")  # fmt: skip
-    parser.add_argument(f"--{prefix}offered-rps", dest="offered_rps", type=float, default=60.0,
-                        help="offered load: requests a second of all users together")  # fmt: skip
-    parser.add_argument(f"--{prefix}workers", dest="workers", type=int, default=cores + 1,
-                        help="gunicorn workers of each server")  # fmt: skip
-    parser.add_argument(f"--{prefix}threads", dest="threads", type=int, default=4, help="threads per worker")
-    parser.add_argument(f"--{prefix}redis-url", dest="redis_url",
-                        default=os.environ.get("LOAD_REDIS_URL") or DEFAULT_REDIS_URL,
-                        help="the servers' shared cache (its database is flushed before each mode)")  # fmt: skip
+    dest = prefix.replace("-", "_")
+
+    def option(name: str, **kwargs: Any) -> None:
+        parser.add_argument(f"--{prefix}{name}", dest=dest + name.replace("-", "_"), **kwargs)
+
+    option("seconds", type=float, default=60.0, help="measured seconds of each mode")
+    option("users", type=int, default=32, help="closed loop: users")
+    option("offered-users", type=int, default=96, help="offered load: users")
+    option("offered-rps", type=float, default=60.0, help="offered load: requests a second of all users together")
+    option("workers", type=int, default=cores + 1, help="gunicorn workers of each of the two servers")
+    option("threads", type=int, default=4, help="threads per gunicorn worker")
+    option("redis-url", default=os.environ.get("LOAD_REDIS_URL") or DEFAULT_REDIS_URL,
+           help="the servers' shared cache (its database is flushed before each mode)")  # fmt: skip
+
+
+def arguments(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    add_arguments(parser)
+    parser.add_argument("--mode", choices=["closed-loop", "offered"], help="run only this mode")
+    return parser.parse_args(argv)
 
 
 def main() -> int:
@@ -420,7 +446,7 @@ def main() -> int:
         sys.exit("make load needs PostgreSQL: LOAD_DATABASE_URL=postgres://postgres@127.0.0.1:5432/ikma_bench")
     if not MonthlyReport.objects.exists():
         sys.exit("no budget data: load the national data first (`make bench`, or python -m bench.national_data)")
-    results = load_mix(options, lambda name: mode is None or name == f"load-mix {mode}")
+    results = load_mix(LoadOptions.of(options), lambda name: mode is None or name == f"load-mix {mode}")
     misses = [miss for result in results for miss in result.misses()]
     for miss in misses:
         print(f"MISS {miss}", file=sys.stderr)
