@@ -73,10 +73,24 @@ def modes(options: LoadOptions) -> list[Mode]:
     ]
 
 
-def counts(users: int) -> dict[str, int]:
-    """Users of each role for ``users`` in all: MIX scaled, the rounding to leadership."""
-    scaled = {role: max(1, round(n * users / sum(MIX.values()))) for role, n in MIX.items() if role != "viewers"}
-    return {**scaled, "viewers": max(1, users - sum(scaled.values()))}
+def counts(users: int, mix: dict[str, int] | None = None) -> dict[str, int]:
+    """Users of each role for ``users`` in all: ``mix`` (MIX) scaled, the rounding to leadership;
+    a role of the mix has at least one user."""
+    mix = {**dict.fromkeys(MIX, 0), **(mix or MIX)}
+    scale = users / sum(mix.values())
+    scaled = {role: max(1, round(n * scale)) if n else 0 for role, n in mix.items() if role != "viewers"}
+    return {**scaled, "viewers": max(1 if mix["viewers"] else 0, users - sum(scaled.values()))}
+
+
+def parse_mix(text: str) -> dict[str, int] | None:
+    """``--mix viewers=1`` (the roles and their shares; none: MIX) for a diagnosis, e.g. reads only."""
+    if not text:
+        return None
+    mix = {role: int(share) for role, share in (part.split("=", 1) for part in text.split(","))}
+    unknown = set(mix) - set(MIX)
+    if unknown:
+        raise argparse.ArgumentTypeError(f"unknown roles {sorted(unknown)}: the roles are {sorted(MIX)}")
+    return mix
 
 
 # --- Accounts and the plan ----------------------------------------------------------------------
@@ -156,11 +170,13 @@ def report_pages() -> list[str]:
     return [reverse(f"reports:{spec.name}") for spec in REPORTS.values()]
 
 
-def plan(mode: Mode, ports: list[int], password: str, side_file: Path) -> dict[str, Any]:
+def plan(
+    mode: Mode, ports: list[int], password: str, side_file: Path, mix: dict[str, int] | None = None
+) -> dict[str, Any]:
     from django.utils import timezone
 
     today = timezone.localdate()
-    role_counts = counts(mode.users)
+    role_counts = counts(mode.users, mix)
     year, month = cycle_month(today)
     if year != today.year:
         sys.exit("in January the cycle month is last year's December: run the load test from February")
@@ -234,12 +250,12 @@ class CpuMeter:
                 "cores": os.cpu_count() or 1}  # fmt: skip
 
 
-def run_locust(mode: Mode, servers: list[harness.Server], password: str, seconds: float,
-               workdir: Path) -> dict[str, Any]:  # fmt: skip
+def run_locust(mode: Mode, servers: list[harness.Server], password: str, seconds: float, workdir: Path,
+               mix: dict[str, int] | None = None) -> dict[str, Any]:  # fmt: skip
     """One mode: locust in its own process against the servers; its figures."""
     side_file = workdir / f"{mode.name}-side.json"
     plan_file = workdir / f"{mode.name}-plan.json"
-    plan_file.write_text(json.dumps(plan(mode, [server.port for server in servers], password, side_file)))
+    plan_file.write_text(json.dumps(plan(mode, [server.port for server in servers], password, side_file, mix)))
     plan_file.chmod(0o600)  # the run's password
     prefix = workdir / mode.name
     command = [sys.executable, "-m", "locust", "-f", str(LOCUSTFILE), "--headless", "--users", str(mode.users),
@@ -382,7 +398,7 @@ def load_mix(options: LoadOptions, wanted: Callable[[str], bool] = lambda name: 
                   f"{servers[0].description}; Redis {options.redis_url}", flush=True)  # fmt: skip
             for mode in selected:
                 flush_redis(options.redis_url)
-                figures = run_locust(mode, servers, password, options.seconds, Path(workdir))
+                figures = run_locust(mode, servers, password, options.seconds, Path(workdir), options.mix)
                 print_mode(figures)
                 results.append(as_result(figures))
         finally:
@@ -400,11 +416,12 @@ class LoadOptions:
     workers: int
     threads: int
     redis_url: str
+    mix: dict[str, int] | None = None
 
     @classmethod
     def of(cls, namespace: argparse.Namespace, prefix: str = "") -> LoadOptions:
         dest = prefix.replace("-", "_")
-        return cls(**{name: getattr(namespace, dest + name) for name in cls.__dataclass_fields__})
+        return cls(**{name: getattr(namespace, dest + name, None) for name in cls.__dataclass_fields__})
 
 
 def add_arguments(parser: argparse.ArgumentParser, prefix: str = "") -> None:
@@ -429,6 +446,9 @@ def arguments(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     add_arguments(parser)
     parser.add_argument("--mode", choices=["closed-loop", "offered"], help="run only this mode")
+    parser.add_argument("--mix", type=parse_mix, default=None,
+                        help="another mix of roles for a diagnosis, e.g. viewers=1 (reads only); "
+                             f"default {','.join(f'{k}={v}' for k, v in MIX.items())}")  # fmt: skip
     return parser.parse_args(argv)
 
 
