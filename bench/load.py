@@ -304,7 +304,8 @@ def figures_from_rows(rows: list[dict[str, str]], failures: list[dict[str, str]]
         return {"name": row["Name"], "method": row["Type"], "requests": int(row["Request Count"]),
                 "errors": int(row["Failure Count"]), "rps": _number(row["Requests/s"]),
                 "p50_ms": _number(row["50%"]), "p95_ms": _number(row["95%"]), "p99_ms": _number(row["99%"]),
-                "max_ms": _number(row["Max Response Time"])}  # fmt: skip
+                "max_ms": _number(row["Max Response Time"]),
+                "total_ms": int(row["Request Count"]) * (_number(row.get("Average Response Time")) or 0)}  # fmt: skip
 
     pages = [page(row) for row in rows if row["Name"] != "Aggregated"]
     total = next((page(row) for row in rows if row["Name"] == "Aggregated"), None)
@@ -316,6 +317,10 @@ def figures_from_rows(rows: list[dict[str, str]], failures: list[dict[str, str]]
     login_failures = list(side.get("login_failures", []))
     samples = [f"{f['Method']} {f['Name']}: {f['Error']} (x{f['Occurrences']})" for f in failures][:5]
     writes = [p for p in pages if p["method"] == "POST"]
+    # Each page's share of the time users waited: in a closed loop, where the servers' time went.
+    waited = sum(p["total_ms"] for p in pages) or 1
+    for p in pages:
+        p["share"] = round(100 * p.pop("total_ms") / waited, 1)
     return {
         "requests": total["requests"],
         "rps": round(total["requests"] / window, 1) if window else total["rps"],
@@ -339,7 +344,7 @@ def as_result(figures: dict[str, Any]) -> Result:
                                            "p99_ms", "max_ms", "writes", "writes_p95_ms", "load_before",
                                            "load_after", "cpu")}  # fmt: skip
     extra["worst_pages"] = [
-        {key: page[key] for key in ("name", "requests", "p50_ms", "p95_ms", "errors")}
+        {key: page[key] for key in ("name", "requests", "p50_ms", "p95_ms", "errors", "share")}
         for page in figures["pages"][:WORST_PAGES]
     ]
     if closed:
@@ -363,10 +368,11 @@ def print_mode(figures: dict[str, Any]) -> None:
           f"{' '.join(map(str, figures['load_after']))} after ({cpu['cores']} cores); CPU seconds over "
           f"{cpu['wall']} s: servers {cpu['servers']}, locust {cpu['locust']}, rest of the machine "
           f"(PostgreSQL, others) {cpu['rest']}")  # fmt: skip
-    print(f"  {'page':<40} {'method':>6} {'requests':>8} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'errors':>6}")
+    print(f"  {'page':<40} {'method':>6} {'requests':>8} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'errors':>6} "
+          f"{'% time':>6}")  # fmt: skip
     for page in figures["pages"]:
         print(f"  {page['name']:<40} {page['method']:>6} {page['requests']:>8} {fmt(page['p50_ms'])} "
-              f"{fmt(page['p95_ms'])} {fmt(page['p99_ms'])} {page['errors']:>6}")  # fmt: skip
+              f"{fmt(page['p95_ms'])} {fmt(page['p99_ms'])} {page['errors']:>6} {page['share']:>6.1f}")  # fmt: skip
     for sample in figures["error_samples"]:
         print(f"  error: {sample}", file=sys.stderr)
 

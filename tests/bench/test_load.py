@@ -63,11 +63,33 @@ def test_a_queue_links_its_reports_once_and_forms_are_found_by_action() -> None:
 
 
 # Locust's stats CSV as bench/load.py reads it (the columns it uses).
-COLUMNS = ["Type", "Name", "Request Count", "Failure Count", "Requests/s", "50%", "95%", "99%", "Max Response Time"]
+COLUMNS = [
+    "Type",
+    "Name",
+    "Request Count",
+    "Failure Count",
+    "Requests/s",
+    "50%",
+    "95%",
+    "99%",
+    "Max Response Time",
+    "Average Response Time",
+]
 
 
 def row(kind: str, name: str, requests: int, failures: int, p95: float) -> dict[str, str]:
-    values = [kind, name, str(requests), str(failures), "1.0", "10", str(p95), str(p95 + 10), str(p95 + 20)]
+    values = [
+        kind,
+        name,
+        str(requests),
+        str(failures),
+        "1.0",
+        "10",
+        str(p95),
+        str(p95 + 10),
+        str(p95 + 20),
+        str(p95 / 2),
+    ]
     return dict(zip(COLUMNS, values, strict=True))
 
 
@@ -86,6 +108,8 @@ def test_a_closed_loop_becomes_a_load_mix_row() -> None:
     assert row["kind"] == "load-mix" and row["rps"] == 200.0 and row["p95_ms"] == 180.0 and row["errors"] == 0
     assert row["writes"] == 10 and row["writes_p95_ms"] == 90.0 and row["target_rps"] == TARGET_LOAD_RPS
     assert row["worst_pages"][0]["name"] == "viewer: dashboard"
+    # 11.990 requests at 90 ms on average against 10 at 45 ms: where the time went.
+    assert [page["share"] for page in row["worst_pages"]] == [100.0, 0.0]
     assert result.misses() == []
 
 
