@@ -37,6 +37,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -47,6 +48,7 @@ from bench import harness
 from bench.harness import Result
 
 STATIC_ROOT = harness.ROOT / "var" / "load-static"  # its own: `make bench` may be collecting into its folder
+SERVER_LOG = harness.ROOT / "var" / "load-servers.log"  # the servers' output of the last run (var/ is git-ignored)
 LOCUSTFILE = Path(__file__).with_name("locustfile.py")
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/3"
 # Users of each role per 32 (the closed loop's mix; the offered load takes a multiple of it).
@@ -343,6 +345,7 @@ def as_result(figures: dict[str, Any]) -> Result:
     extra = {key: figures[key] for key in ("users", "offered_rps", "seconds", "requests", "errors", "error_samples",
                                            "p99_ms", "max_ms", "writes", "writes_p95_ms", "load_before",
                                            "load_after", "cpu")}  # fmt: skip
+    extra["server_errors"] = figures.get("server_errors", [])
     extra["worst_pages"] = [
         {key: page[key] for key in ("name", "requests", "p50_ms", "p95_ms", "errors", "share")}
         for page in figures["pages"][:WORST_PAGES]
@@ -355,6 +358,14 @@ def as_result(figures: dict[str, Any]) -> Result:
         f"{figures['users']} users offering {figures['offered_rps']:g} req/s"  # fmt: skip
     return Result(f"load-mix {figures['mode']} ({label})", "load-mix", figures["p50_ms"], figures["p95_ms"],
                   None if closed else harness.TARGET_MS["load-mix"], rps=figures["rps"], extra=extra)  # fmt: skip
+
+
+def server_errors(offset: int, limit: int = 5) -> list[str]:
+    """The servers' error lines (a 503 and its cause, a 500) logged since ``offset``."""
+    with SERVER_LOG.open() as log:
+        log.seek(offset)
+        lines = [line.strip() for line in log if '"level": "ERROR"' in line or "answered 503" in line]
+    return lines[:limit]
 
 
 def print_mode(figures: dict[str, Any]) -> None:
@@ -375,6 +386,8 @@ def print_mode(figures: dict[str, Any]) -> None:
               f"{fmt(page['p95_ms'])} {fmt(page['p99_ms'])} {page['errors']:>6} {page['share']:>6.1f}")  # fmt: skip
     for sample in figures["error_samples"]:
         print(f"  error: {sample}", file=sys.stderr)
+    for line in figures.get("server_errors", []):
+        print(f"  server ({SERVER_LOG.relative_to(harness.ROOT)}): {line[:300]}", file=sys.stderr)
 
 
 def fmt(value: float | None) -> str:
@@ -394,17 +407,20 @@ def load_mix(options: LoadOptions, wanted: Callable[[str], bool] = lambda name: 
            "REDIS_URL": options.redis_url}  # fmt: skip
     harness.collect_static(env)
     results = []
-    with tempfile.TemporaryDirectory(prefix="ikma-load-") as workdir:
+    with tempfile.TemporaryDirectory(prefix="ikma-load-") as workdir, ExitStack() as stack:
         servers: list[harness.Server] = []
         try:
-            log = open(Path(workdir) / "servers.log", "w")  # noqa: SIM115 (closed with the folder)
+            SERVER_LOG.parent.mkdir(exist_ok=True)
+            log = stack.enter_context(SERVER_LOG.open("w"))
             for _ in range(2):
                 servers.append(harness.start_server(env, options.workers, options.threads, log=log))
             print(f"\nload mix: two servers (ports {', '.join(str(s.port) for s in servers)}), each "
                   f"{servers[0].description}; Redis {options.redis_url}", flush=True)  # fmt: skip
             for mode in selected:
                 flush_redis(options.redis_url)
+                logged = SERVER_LOG.stat().st_size
                 figures = run_locust(mode, servers, password, options.seconds, Path(workdir), options.mix)
+                figures["server_errors"] = server_errors(logged)
                 print_mode(figures)
                 results.append(as_result(figures))
         finally:
