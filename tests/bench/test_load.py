@@ -135,3 +135,13 @@ def test_a_refused_sign_in_is_an_error_and_a_window_that_never_started_a_miss() 
     assert result.extra["errors"] == 1
     assert any("never started" in miss for miss in result.misses())
     assert isinstance(result, Result)
+
+
+def test_make_bench_passes_its_load_options_and_prints_the_rows(monkeypatch, capsys) -> None:
+    from bench import run
+
+    monkeypatch.setattr(sys, "argv", ["bench.run", "--load-seconds", "5", "--load-users", "8", "--seconds", "9"])
+    options = load.LoadOptions.of(run.arguments(), "load-")
+    assert (options.seconds, options.users, options.offered_users, options.offered_rps) == (5, 8, 96, 60)
+    run.print_table([load.as_result(figures(60.0, 3_600, 0, 250.0))])
+    assert "load-mix offered (32 users offering 60 req/s)" in capsys.readouterr().out
