@@ -10,18 +10,20 @@ as a browser follows it), so that ``constant_throughput(rate)`` offers exactly `
 a second per user; LOAD_RATE=0 is the closed loop (no think time). Every answer is checked: a GET
 must answer 200, a form's POST 302 (a form shown again with errors, a 403 or a 5xx is a failure).
 
-The month's sign-off runs as a cycle, so that approvals always have supply and a run leaves the
-data as it found it (up to the history rows the steps add):
+The month's sign-off runs as a cycle, so that approvals always have supply, run after run: a run
+ends with each report at some step of it, and the next run carries on from there (each step adds
+its transition and history rows, as it does in use):
 
-    officer: November RETURNED -> typed and "Simpan dan ajukan" (SUBMITTED)
+    officer: the month before the running one, RETURNED -> typed and "Simpan dan ajukan" (SUBMITTED)
     head (Kepala Dinas): verifies from the head's queue (VERIFIED)
     reviewer: from the directorate's queue (the cockpit), approves, or returns every second time
               (RETURNED: back to the officer)
     admin: reopens the approved month for a correction, with a reason (RETURNED)
 
-The bench data's open month (December) is a draft that cannot be submitted before it ends: the
-officers type and save it (the save alternates each line between two amounts within its pagu, so
-runs repeat); November of the heads' provinces goes round the cycle above. Leadership (viewer)
+The bench data approves every month once due; the running month is a draft that cannot be
+submitted before it ends: the officers type and save it (the save alternates each line between two
+amounts within its pagu, so runs repeat); the month before it, in the heads' provinces, goes round
+the cycle above (the admin's reopening starts it). Leadership (viewer)
 reads the dashboard, report pages in HTML and JSON and exports reports to XLSX and CSV.
 
 The measured window starts when every user has signed in (the sign-ins, a password hash each,
@@ -86,6 +88,7 @@ class Journey(FastHttpUser):
         self.account = accounts[next(self._accounts) % len(accounts)]
         self.random = random.Random(f"{self.role}-{self.account.get('username')}")  # noqa: S311
         self.steps: Iterator[Callable[[], None]] = iter(())
+        self.signed_in = False
 
     def on_start(self) -> None:
         try:
