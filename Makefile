@@ -152,15 +152,18 @@ restore: $(STAMPS)/python-deps
 demo-reset: migrate
 	$(PY) manage.py reset_demo $(if $(filter 1 yes true,$(FORCE)),--noinput)
 
-# Load test (not part of `make test`): gunicorn in production mode on PostgreSQL, the dashboard and
-# every report page for LOAD_SECONDS at LOAD_CONNECTIONS connections as signed-in demo users; exit
-# 1 on any error or 5xx. Its own database (created, migrated and given the demo data when empty).
-LOAD_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/ikma_load
+# Load test (not part of `make test`): the work of every role (officers save and submit, heads
+# verify, reviewers approve or return, an admin reopens, leadership reads and exports) from Locust
+# (bench/locustfile.py) against TWO gunicorn servers in production mode sharing the national-scale
+# bench database and one Redis database (LOAD_REDIS_URL, flushed before each mode): a closed loop
+# of 32 users without think time, then 60 req/s offered; LOAD_SECONDS measured each. Exit 1 on a
+# missed target or any error. The bench database must hold the national data (`make bench` loads it).
+LOAD_DATABASE_URL ?= $(BENCH_DATABASE_URL)
+LOAD_REDIS_URL ?= redis://127.0.0.1:6379/3
 LOAD_SECONDS ?= 60
-LOAD_CONNECTIONS ?= 32
 load: setup
-	DATABASE_URL=$(LOAD_DATABASE_URL) DJANGO_SETTINGS_MODULE=ikmsite.settings $(PY) -m bench.load \
-		--seconds $(LOAD_SECONDS) --connections $(LOAD_CONNECTIONS)
+	DATABASE_URL=$(LOAD_DATABASE_URL) LOAD_REDIS_URL=$(LOAD_REDIS_URL) DJANGO_SETTINGS_MODULE=ikmsite.settings \
+		$(PY) -m bench.load --seconds $(LOAD_SECONDS) $(LOAD_ARGS)
 
 # Re-lock after editing requirements*.in (uv writes no registry address into the files).
 lock: | $(PY)

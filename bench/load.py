@@ -1,221 +1,499 @@
-"""`make load`: the dashboard and every report page under concurrent users, as deployed.
+"""`make load`: the mixed workload of every role (reads and writes) against two app servers, as
+deployed, on the national-scale database; `make bench` runs it too (results of kind load-mix).
 
-    make load [LOAD_SECONDS=60] [LOAD_CONNECTIONS=32] [LOAD_DATABASE_URL=postgres://...]
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/ikma_load .venv/bin/python -m bench.load
+    make load [LOAD_SECONDS=60] [LOAD_DATABASE_URL=postgres://...] [LOAD_REDIS_URL=redis://127.0.0.1:6379/3]
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/ikma_bench .venv/bin/python -m bench.load
 
-1. The database (PostgreSQL; created when missing) is migrated and, when it holds no budget
-   data yet, filled with the master data and the demo data (`load_demo_data`: 2022, 2023 and the
-   current year); the demo accounts are created when missing.
-2. gunicorn serves the site with the production settings (DJANGO_ENV=production, collected static
-   files, pages cached under the data version as deployed; plain HTTP on loopback), started by
-   `make bench`'s harness.
-3. The demo users sign in through the login form with the demo password: the reviewer, the viewer
-   and officers of six provinces. Every page is fetched once by every user first (a page that
-   answers anything but 200 is named before the run).
-4. bench/loadgen.py, in a second process, keeps ``--connections`` keep-alive connections busy for
-   ``--seconds``: each connection is one signed-in user going round the pages (dashboard and the
-   README's /reports/ pages, HTML), the users taking the connections in turn.
+1. The database must hold the national data (`make bench` loads it: bench/national_data.py).
+   The load accounts (``bench-load-*``: officers and heads of provinces, reviewers, admins,
+   leadership) are created when missing and all get a password of this run (one hash; bench
+   accounts, never the demo's), with no failed sign-ins counted against them (django-axes).
+2. Two gunicorn servers (production settings: DJANGO_ENV=production, collected static files,
+   pages cached under the data version, plain HTTP on loopback) on two ports, sharing the
+   database and one Redis database (REDIS_URL; flushed before each mode).
+3. Locust (bench/locustfile.py: what each role does, and the sign-off cycle that keeps the
+   reviewers supplied) in its own process, headless, users alternating between the servers:
+   - closed loop: ``--users`` (32) without think time: the rate the servers sustain;
+   - offered load: ``--offered-users`` (96) each at ``--offered-rps / users`` requests a second
+     (locust's constant_throughput): achieved rate and latency at 60 req/s.
+   Every user signs in through the login form first; the measured window (``--seconds``) starts
+   when all have.
 
-Prints requests per second and latency p50/p95/p99/max per page and overall, the errors (non-2xx
-answers and failed requests) and the 5xx among them. Exit status 1 when there was any error or
-5xx (in the first pass or under load), 0 otherwise.
+Prints per mode the requests per second, p50/p95/p99, errors (a GET not 200, a form's POST not
+302, failed requests, a sign-in refused), the worst pages, the load average and where the CPU
+went (the servers' processes, locust's, the rest of the machine: PostgreSQL and whatever else
+runs). Exit status 1 when a target is missed (harness.Result.misses), 0 otherwise.
 """
 
 from __future__ import annotations
 
 import argparse
-import io
+import csv
 import json
 import os
 import secrets
 import subprocess
 import sys
+import tempfile
+import time
+from collections.abc import Callable
+from contextlib import ExitStack
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import django
 
 from bench import harness
-from bench.loadgen import KeepAliveClient, SignInError, sign_in
+from bench.harness import Result
 
 STATIC_ROOT = harness.ROOT / "var" / "load-static"  # its own: `make bench` may be collecting into its folder
-USERS = ("reviewer", "viewer", "officer-11", "officer-17", "officer-33", "officer-35", "officer-64", "officer-94")
+SERVER_LOG = harness.ROOT / "var" / "load-servers.log"  # the servers' output of the last run (var/ is git-ignored)
+LOCUSTFILE = Path(__file__).with_name("locustfile.py")
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/3"
+# Users of each role per 32 (the closed loop's mix; the offered load takes a multiple of it).
+MIX = {"officers": 10, "heads": 4, "reviewers": 4, "admins": 1, "viewers": 13}
+SIGN_IN_ALLOWANCE = 240  # seconds locust may take to sign every user in before the window
+WORST_PAGES = 6
 
 
-def pages() -> list[str]:
-    """The dashboard and every /reports/ page of the README, as a user opens them from the menu
-    (the current fiscal year, HTML)."""
+@dataclass(frozen=True)
+class Mode:
+    name: str
+    users: int
+    rate: float  # requests a second per user; 0: closed loop (no think time)
+
+    @property
+    def offered_rps(self) -> float | None:
+        return round(self.users * self.rate, 1) if self.rate else None
+
+
+def modes(options: LoadOptions) -> list[Mode]:
+    return [
+        Mode("closed-loop", options.users, 0.0),
+        Mode("offered", options.offered_users, options.offered_rps / options.offered_users),
+    ]
+
+
+def counts(users: int, mix: dict[str, int] | None = None) -> dict[str, int]:
+    """Users of each role for ``users`` in all: ``mix`` (MIX) scaled, the rounding to leadership;
+    a role of the mix has at least one user."""
+    mix = {**dict.fromkeys(MIX, 0), **(mix or MIX)}
+    scale = users / sum(mix.values())
+    scaled = {role: max(1, round(n * scale)) if n else 0 for role, n in mix.items() if role != "viewers"}
+    return {**scaled, "viewers": max(1 if mix["viewers"] else 0, users - sum(scaled.values()))}
+
+
+def parse_mix(text: str) -> dict[str, int] | None:
+    """``--mix viewers=1`` (the roles and their shares; none: MIX) for a diagnosis, e.g. reads only."""
+    if not text:
+        return None
+    mix = {role: int(share) for role, share in (part.split("=", 1) for part in text.split(","))}
+    unknown = set(mix) - set(MIX)
+    if unknown:
+        raise argparse.ArgumentTypeError(f"unknown roles {sorted(unknown)}: the roles are {sorted(MIX)}")
+    return mix
+
+
+# --- Accounts and the plan ----------------------------------------------------------------------
+
+
+def provincial_satkers(year: int) -> list[tuple[str, str]]:
+    """(province BPS code, satker code) of every province's own satker with a DIPA in ``year``,
+    the provinces with the most IKM first (bench/national_data.py's weights)."""
+    from bench.national_data import province_weight
+    from budgets.models import Satker
+
+    satkers = Satker.objects.filter(is_central=False, authorities__fiscal_year__year=year).select_related("province")
+    pairs = {(s.province.bps_code, s.code) for s in satkers}
+    return sorted(pairs, key=lambda pair: (-province_weight(pair[0]), pair[0]))
+
+
+def accounts(role_counts: dict[str, int], year: int, password: str) -> dict[str, list[dict[str, Any]]]:
+    """The load accounts of every role (created when missing), all with ``password``; officers
+    with their satker, the first ``heads`` of them (``cycle``) with their province's head."""
+    from axes.utils import reset
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.hashers import make_password
+
+    satkers = provincial_satkers(year)
+    if role_counts["officers"] > len(satkers):
+        sys.exit(f"{role_counts['officers']} officers need as many provinces; there are {len(satkers)}")
+    if role_counts["heads"] > role_counts["officers"]:
+        sys.exit("every head's province needs an officer of the load")
+    plan: dict[str, list[dict[str, Any]]] = {"officers": [], "heads": [], "reviewers": [], "admins": [], "viewers": []}
+    # Provinces evenly spaced over the list by weight (Jawa Tengah, the heaviest, first): a month's
+    # programme records, which the report page lists, differ tenfold between provinces.
+    officers = role_counts["officers"]
+    sample = [satkers[i * len(satkers) // officers] for i in range(officers)]
+    for i, (bps, satker) in enumerate(sample):
+        cycle = i < role_counts["heads"]
+        plan["officers"].append({"username": f"bench-load-officer-{bps}", "satker": satker, "cycle": cycle,
+                                 "role": "OFFICER", "province": bps})  # fmt: skip
+        if cycle:
+            plan["heads"].append({"username": f"bench-load-head-{bps}", "satker": satker, "role": "HEAD",
+                                  "province": bps})  # fmt: skip
+    for role, name in (("reviewers", "REVIEWER"), ("admins", "ADMIN"), ("viewers", "VIEWER")):
+        plan[role] = [{"username": f"bench-load-{name.lower()}-{i + 1}", "role": name, "province": None}
+                      for i in range(role_counts[role])]  # fmt: skip
+    hashed = make_password(password)  # one hash for every account: a hash costs a few hundred ms
+    names = []
+    for account in (account for role in plan.values() for account in role):
+        harness.bench_user(account["username"], account["role"], account["province"])
+        names.append(account["username"])
+    get_user_model().objects.filter(username__in=names).update(password=hashed, is_active=True)
+    for name in names:
+        reset(username=name)
+    return plan
+
+
+def cycle_month(today: Any) -> tuple[int, int]:
+    """The month before the running one: due, so submitted, verified and approved as reports are."""
+    return (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
+
+
+def cycle_reports(officers: list[dict[str, Any]], year: int, month: int) -> list[int]:
+    from budgets.models import MonthlyReport
+
+    satkers = [officer["satker"] for officer in officers if officer["cycle"]]
+    reports = MonthlyReport.objects.filter(satker__code__in=satkers, fiscal_year__year=year, month=month)
+    found = list(reports.order_by("satker__code").values_list("pk", flat=True))
+    if len(found) != len(satkers):
+        sys.exit(f"the cycle month {month}/{year} needs a monthly report of {satkers}: found {len(found)}")
+    return found
+
+
+def report_pages() -> list[str]:
+    """Every report of the catalogue (its page; ?format= json, xlsx, csv give the rest)."""
     from django.urls import reverse
 
     from reports.catalog import REPORTS
 
-    reports = [reverse(f"reports:{spec.name}") for spec in REPORTS.values()]
-    return [reverse("dashboard:home"), *reports, reverse("dashboard:narrative")]
+    return [reverse(f"reports:{spec.name}") for spec in REPORTS.values()]
 
 
-def prepare_database() -> None:
-    """Migrated, with master data, demo accounts (as published) and, when it has no budget data yet,
-    the demo data."""
-    from django.core.management import call_command
+def plan(
+    mode: Mode, ports: list[int], password: str, side_file: Path, mix: dict[str, int] | None = None
+) -> dict[str, Any]:
+    from django.utils import timezone
 
-    from bench.db import ensure_database
-    from budgets.models import MonthlyReport, Regency
-
-    ensure_database()
-    call_command("migrate", verbosity=0)
-    if not Regency.objects.exists():
-        print("master data (first run)", flush=True)
-        call_command("load_master_data", stdout=io.StringIO())
-    call_command("create_demo_users", stdout=io.StringIO())  # leaves existing accounts as they are
-    if not MonthlyReport.objects.exists():
-        print("demo data for 2022, 2023 and the current year (first run, about a minute)", flush=True)
-        call_command("load_demo_data", stdout=io.StringIO())
-    demo_accounts_as_published()
-
-
-def demo_accounts_as_published() -> None:
-    """The load users with the demo password and no failed sign-ins counted against them: a
-    previous run may have given them a password of its own (``signed_in``), and django-axes
-    locks an account after five failures."""
-    from axes.utils import reset
-    from django.contrib.auth import get_user_model
-
-    from accounts.demo import DEMO_PASSWORD
-
-    for user in get_user_model().objects.filter(username__in=USERS):
-        if not user.check_password(DEMO_PASSWORD):
-            user.set_password(DEMO_PASSWORD)
-            user.save(update_fields=["password"])
-        reset(username=user.username)
-
-
-def signed_in(port: int) -> dict[str, str]:
-    """The session cookie of every load user, signed in through the login form with the demo
-    password. Production may send a session signed in with the published demo password only to
-    the password change page (accounts/middleware.py); then the load users get a password of this
-    run, in the load database, and sign in again with it (the next run puts the demo password back)."""
-    from django.contrib.auth import get_user_model
-    from django.urls import reverse
-
-    from accounts.demo import DEMO_PASSWORD
-
-    cookies = {user: sign_in("127.0.0.1", port, user, DEMO_PASSWORD) for user in USERS}
-    probe = KeepAliveClient("127.0.0.1", port, cookies[USERS[0]])
-    try:
-        answer = probe.request("GET", reverse("dashboard:home"))
-    finally:
-        probe.close()
-    location = dict((name.lower(), value) for name, value in answer.headers).get("location", "")
-    if answer.status != 302 or reverse("accounts:password-change") not in location:
-        return cookies
-    password = secrets.token_urlsafe(24)
-    print("production sends the demo password to the password change: the load users sign in with a password "
-          "of this run", flush=True)  # fmt: skip
-    for user in get_user_model().objects.filter(username__in=USERS):
-        user.set_password(password)
-        user.save(update_fields=["password"])
-    return {user: sign_in("127.0.0.1", port, user, password) for user in USERS}
-
-
-def first_pass(port: int, cookies: dict[str, str], paths: list[str]) -> list[str]:
-    """Every page once for every user: what does not answer 200 (a role refused, a broken page)."""
-    failures = []
-    for user, cookie in cookies.items():
-        client = KeepAliveClient("127.0.0.1", port, cookie)
-        try:
-            for path in paths:
-                status, _body = client.get(path)
-                if status != 200:
-                    failures.append(f"{user} {path}: HTTP {status}")
-        finally:
-            client.close()
-    return failures
-
-
-def drive(port: int, cookies: dict[str, str], paths: list[str], connections: int, seconds: float) -> dict[str, Any]:
-    """bench/loadgen.py in its own process (the plan, with the session cookies, on its stdin)."""
-    users = list(cookies)
-    plan = {
-        "seconds": seconds,
-        "connections": [{"cookie": cookies[users[i % len(users)]], "paths": paths} for i in range(connections)],
+    today = timezone.localdate()
+    role_counts = counts(mode.users, mix)
+    year, month = cycle_month(today)
+    if year != today.year:
+        sys.exit("in January the cycle month is last year's December: run the load test from February")
+    people = accounts(role_counts, today.year, password)
+    return {
+        "hosts": [f"http://127.0.0.1:{port}" for port in ports],
+        "password": password,
+        "counts": role_counts,
+        **people,
+        "year": today.year,
+        "draft_month": today.month,
+        "cycle_month": month,
+        "cycle_reports": cycle_reports(people["officers"], year, month),
+        "report_pages": report_pages(),
+        "side_file": str(side_file),
     }
-    command = [sys.executable, "-m", "bench.loadgen", "--port", str(port), "--plan", "-"]
-    done = subprocess.run(command, input=json.dumps(plan), capture_output=True, text=True, check=False)  # noqa: S603
-    if done.returncode != 0:
-        sys.exit(f"bench.loadgen failed with status {done.returncode}:\n{done.stderr[-2000:]}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def print_table(result: dict[str, Any], paths: list[str]) -> None:
-    header = f"{'page':<34} {'requests':>8} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'max ms':>7}"
-    print(f"\n{header} {'errors':>6} {'5xx':>4}")
-    rows = [
-        *((path, result["pages"][path]) for path in paths if path in result["pages"]),
-        ("overall", result["overall"]),
+# --- Running locust -------------------------------------------------------------------------------
+
+
+def flush_redis(url: str) -> None:
+    """The shared cache from empty: each mode starts with the same cold cache."""
+    import redis
+
+    redis.Redis.from_url(url).flushdb()
+
+
+class CpuMeter:
+    """CPU seconds of the servers' processes and of the whole machine over a run (locust's own:
+    from its exit, ``os.wait4``)."""
+
+    def __init__(self, server_pids: list[int]) -> None:
+        import psutil
+
+        self.psutil = psutil
+        self.groups = {"servers": server_pids}
+        self.started = time.monotonic()
+        self.before = self.sample()
+
+    def processes(self, pids: list[int]) -> list[Any]:
+        found = []
+        for pid in pids:
+            try:
+                parent = self.psutil.Process(pid)
+                found += [parent, *parent.children(recursive=True)]
+            except self.psutil.NoSuchProcess:
+                pass
+        return found
+
+    def sample(self) -> dict[str, Any]:
+        per_process: dict[str, dict[int, float]] = {}
+        for group, pids in self.groups.items():
+            per_process[group] = {}
+            for process in self.processes(pids):
+                try:
+                    times = process.cpu_times()
+                    per_process[group][process.pid] = times.user + times.system
+                except self.psutil.NoSuchProcess:
+                    pass
+        machine = self.psutil.cpu_times()
+        return {"processes": per_process, "busy": sum(machine) - machine.idle - getattr(machine, "iowait", 0)}
+
+    def seconds(self) -> dict[str, float]:
+        """CPU seconds used since the start (a process that started meanwhile counts from zero)."""
+        after, wall = self.sample(), time.monotonic() - self.started
+        used = {group: round(sum(t - self.before["processes"][group].get(pid, 0.0) for pid, t in times.items()), 1)
+                for group, times in after["processes"].items()}  # fmt: skip
+        busy = round(after["busy"] - self.before["busy"], 1)
+        return {**used, "machine_busy": busy, "rest": round(busy - sum(used.values()), 1), "wall": round(wall, 1),
+                "cores": os.cpu_count() or 1}  # fmt: skip
+
+
+def run_locust(mode: Mode, servers: list[harness.Server], password: str, seconds: float, workdir: Path,
+               mix: dict[str, int] | None = None) -> dict[str, Any]:  # fmt: skip
+    """One mode: locust in its own process against the servers; its figures."""
+    side_file = workdir / f"{mode.name}-side.json"
+    plan_file = workdir / f"{mode.name}-plan.json"
+    plan_file.write_text(json.dumps(plan(mode, [server.port for server in servers], password, side_file, mix)))
+    plan_file.chmod(0o600)  # the run's password
+    prefix = workdir / mode.name
+    command = [sys.executable, "-m", "locust", "-f", str(LOCUSTFILE), "--headless", "--users", str(mode.users),
+               "--spawn-rate", str(mode.users), "--run-time", f"{int(seconds + SIGN_IN_ALLOWANCE)}s",
+               "--csv", str(prefix), "--only-summary", "--loglevel", "WARNING", "--stop-timeout", "30",
+               "--exit-code-on-error", "0"]  # fmt: skip
+    env = {**os.environ, "LOAD_PLAN": str(plan_file), "LOAD_RATE": str(mode.rate), "LOAD_SECONDS": str(seconds)}
+    load_before = os.getloadavg()
+    process = subprocess.Popen(command, cwd=harness.ROOT, env=env, stdout=subprocess.PIPE,  # noqa: S603
+                               stderr=subprocess.STDOUT, text=True)  # fmt: skip
+    meter = CpuMeter([server.process.pid for server in servers])
+    output = process.stdout.read() if process.stdout else ""
+    _pid, status, usage = os.wait4(process.pid, 0)  # locust's own CPU time, once it has ended
+    process.returncode = os.waitstatus_to_exitcode(status)
+    cpu = {**meter.seconds(), "locust": round(usage.ru_utime + usage.ru_stime, 1)}
+    cpu["rest"] = round(cpu["machine_busy"] - cpu["servers"] - cpu["locust"], 1)
+    if process.returncode != 0 or not (prefix.parent / f"{prefix.name}_stats.csv").exists():
+        sys.exit(f"locust failed with status {process.returncode}:\n{output[-3000:]}")
+    side = json.loads(side_file.read_text()) if side_file.exists() else {}
+    figures = read_stats(prefix, side)
+    return {"mode": mode.name, "users": mode.users, "offered_rps": mode.offered_rps, "seconds": seconds,
+            **figures, "load_before": [round(x, 2) for x in load_before],
+            "load_after": [round(x, 2) for x in os.getloadavg()], "cpu": cpu}  # fmt: skip
+
+
+def _number(value: str) -> float | None:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def read_stats(prefix: Path, side: dict[str, Any]) -> dict[str, Any]:
+    """Locust's CSV files (``<prefix>_stats.csv``, ``<prefix>_failures.csv``) and the side file
+    as the figures of one mode: overall, the writes (POST) and every page."""
+    with open(f"{prefix}_stats.csv", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    failures_path = Path(f"{prefix}_failures.csv")
+    failures = list(csv.DictReader(failures_path.open(newline=""))) if failures_path.exists() else []
+    return figures_from_rows(rows, failures, side)
+
+
+def figures_from_rows(rows: list[dict[str, str]], failures: list[dict[str, str]],
+                      side: dict[str, Any]) -> dict[str, Any]:  # fmt: skip
+    def page(row: dict[str, str]) -> dict[str, Any]:
+        return {"name": row["Name"], "method": row["Type"], "requests": int(row["Request Count"]),
+                "errors": int(row["Failure Count"]), "rps": _number(row["Requests/s"]),
+                "p50_ms": _number(row["50%"]), "p95_ms": _number(row["95%"]), "p99_ms": _number(row["99%"]),
+                "max_ms": _number(row["Max Response Time"]),
+                "total_ms": int(row["Request Count"]) * (_number(row.get("Average Response Time")) or 0)}  # fmt: skip
+
+    pages = [page(row) for row in rows if row["Name"] != "Aggregated"]
+    total = next((page(row) for row in rows if row["Name"] == "Aggregated"), None)
+    if total is None:
+        raise ValueError("locust wrote no Aggregated row")
+    window = None
+    if side.get("measured_from") and side.get("measured_until"):
+        window = side["measured_until"] - side["measured_from"]
+    login_failures = list(side.get("login_failures", []))
+    samples = [f"{f['Method']} {f['Name']}: {f['Error']} (x{f['Occurrences']})" for f in failures][:5]
+    writes = [p for p in pages if p["method"] == "POST"]
+    # Each page's share of the time users waited: in a closed loop, where the servers' time went.
+    waited = sum(p["total_ms"] for p in pages) or 1
+    for p in pages:
+        p["share"] = round(100 * p.pop("total_ms") / waited, 1)
+    return {
+        "requests": total["requests"],
+        "rps": round(total["requests"] / window, 1) if window else total["rps"],
+        "p50_ms": total["p50_ms"], "p95_ms": total["p95_ms"], "p99_ms": total["p99_ms"], "max_ms": total["max_ms"],
+        "errors": total["errors"] + len(login_failures),
+        "error_samples": login_failures[:5] + samples,
+        "measured": side.get("measured_from") is not None,
+        "writes": sum(p["requests"] for p in writes),
+        "writes_p95_ms": max((p["p95_ms"] or 0 for p in writes), default=None),
+        "pages": sorted(pages, key=lambda p: -(p["p95_ms"] or 0)),
+    }  # fmt: skip
+
+
+# --- Results ----------------------------------------------------------------------------------------
+
+
+def as_result(figures: dict[str, Any]) -> Result:
+    """One mode's figures as a row of bench/results.json (kind load-mix: rps, p95_ms, errors)."""
+    closed = figures["offered_rps"] is None
+    extra = {key: figures[key] for key in ("users", "offered_rps", "seconds", "requests", "errors", "error_samples",
+                                           "p99_ms", "max_ms", "writes", "writes_p95_ms", "load_before",
+                                           "load_after", "cpu")}  # fmt: skip
+    extra["server_errors"] = figures.get("server_errors", [])
+    extra["worst_pages"] = [
+        {key: page[key] for key in ("name", "requests", "p50_ms", "p95_ms", "errors", "share")}
+        for page in figures["pages"][:WORST_PAGES]
     ]
-    for name, r in rows:
-        print(f"{name:<34} {r['requests']:>8} {r['rps']:>7.1f} {fmt(r['p50_ms'])} {fmt(r['p95_ms'])} "
-              f"{fmt(r['p99_ms'])} {fmt(r['max_ms'])} {r['errors']:>6} {r['server_errors']:>4}")  # fmt: skip
+    if closed:
+        extra["target_rps"] = harness.TARGET_LOAD_RPS
+    if not figures.get("measured", True):
+        extra["error"] = "the measured window never started (not every user signed in)"
+    label = f"{figures['users']} users, no think time" if closed else \
+        f"{figures['users']} users offering {figures['offered_rps']:g} req/s"  # fmt: skip
+    return Result(f"load-mix {figures['mode']} ({label})", "load-mix", figures["p50_ms"], figures["p95_ms"],
+                  None if closed else harness.TARGET_MS["load-mix"], rps=figures["rps"], extra=extra)  # fmt: skip
+
+
+def server_errors(offset: int, limit: int = 5) -> list[str]:
+    """The servers' error lines (a 503 and its cause, a 500) logged since ``offset``."""
+    with SERVER_LOG.open() as log:
+        log.seek(offset)
+        lines = [line.strip() for line in log if '"level": "ERROR"' in line or "answered 503" in line]
+    return lines[:limit]
+
+
+def print_mode(figures: dict[str, Any]) -> None:
+    cpu = figures["cpu"]
+    offered = f", offered {figures['offered_rps']:g} req/s" if figures["offered_rps"] else ", no think time"
+    print(f"\n{figures['mode']}: {figures['users']} users{offered}, {figures['seconds']:.0f} s measured")
+    print(f"  {figures['rps']} req/s, p50 {figures['p50_ms']} ms, p95 {figures['p95_ms']} ms, "
+          f"p99 {figures['p99_ms']} ms, {figures['errors']} errors; {figures['writes']} writes "
+          f"(worst p95 {figures['writes_p95_ms']} ms)")  # fmt: skip
+    print(f"  load average {' '.join(map(str, figures['load_before']))} before, "
+          f"{' '.join(map(str, figures['load_after']))} after ({cpu['cores']} cores); CPU seconds over "
+          f"{cpu['wall']} s: servers {cpu['servers']}, locust {cpu['locust']}, rest of the machine "
+          f"(PostgreSQL, others) {cpu['rest']}")  # fmt: skip
+    print(f"  {'page':<40} {'method':>6} {'requests':>8} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'errors':>6} "
+          f"{'% time':>6}")  # fmt: skip
+    for page in figures["pages"]:
+        print(f"  {page['name']:<40} {page['method']:>6} {page['requests']:>8} {fmt(page['p50_ms'])} "
+              f"{fmt(page['p95_ms'])} {fmt(page['p99_ms'])} {page['errors']:>6} {page['share']:>6.1f}")  # fmt: skip
+    for sample in figures["error_samples"]:
+        print(f"  error: {sample}", file=sys.stderr)
+    for line in figures.get("server_errors", []):
+        print(f"  server ({SERVER_LOG.relative_to(harness.ROOT)}): {line[:300]}", file=sys.stderr)
 
 
 def fmt(value: float | None) -> str:
-    return f"{'-':>7}" if value is None else f"{value:>7.1f}"
+    return f"{'-':>7}" if value is None else f"{value:>7.0f}"
 
 
-def run(options: argparse.Namespace) -> int:
-    from django.conf import settings
+# --- The run ------------------------------------------------------------------------------------------
 
-    from accounts.demo import DEMO_PASSWORD
 
-    prepare_database()
-    paths = pages()
-    env = {**harness.production_env(harness.new_secret_key(), None), "DJANGO_STATIC_ROOT": str(STATIC_ROOT)}
+def load_mix(options: LoadOptions, wanted: Callable[[str], bool] = lambda name: True) -> list[Result]:
+    """Both modes against two fresh servers; a Result per mode (``wanted``: by mode name)."""
+    selected = [mode for mode in modes(options) if wanted(f"load-mix {mode.name}")]
+    if not selected:
+        return []
+    password = secrets.token_urlsafe(24)
+    env = {**harness.production_env(harness.new_secret_key(), None), "DJANGO_STATIC_ROOT": str(STATIC_ROOT),
+           "REDIS_URL": options.redis_url}  # fmt: skip
     harness.collect_static(env)
-    server = harness.start_server(env, options.workers, options.threads)
-    try:
+    results = []
+    with tempfile.TemporaryDirectory(prefix="ikma-load-") as workdir, ExitStack() as stack:
+        servers: list[harness.Server] = []
         try:
-            cookies = signed_in(server.port)
-        except SignInError as error:
-            sys.exit(f"sign-in refused: {error} (the demo accounts with password {DEMO_PASSWORD} are needed)")
-        failures = first_pass(server.port, cookies, paths)
-        for failure in failures:
-            print(f"FAILED first pass: {failure}", file=sys.stderr)
-        print(f"\nload: {options.connections} connections x {options.seconds:.0f} s, {len(USERS)} signed-in users "
-              f"({', '.join(USERS)}), {len(paths)} pages; {server.description}, database "
-              f"{settings.DATABASES['default']['NAME']}; load average before: "
-              f"{' '.join(f'{x:.2f}' for x in os.getloadavg())} ({os.cpu_count()} cores)", flush=True)  # fmt: skip
-        result = drive(server.port, cookies, paths, options.connections, options.seconds)
-    finally:
-        server.stop()
-    print_table(result, paths)
-    overall = result["overall"]
-    for sample in overall["error_samples"]:
-        print(f"error: {sample}", file=sys.stderr)
-    failed = bool(failures or overall["errors"] or overall["server_errors"])
-    print(f"\n{overall['errors']} errors, {overall['server_errors']} 5xx under load; "
-          f"{len(failures)} pages failed the first pass -> {'FAILED' if failed else 'ok'}")  # fmt: skip
-    return 1 if failed else 0
+            SERVER_LOG.parent.mkdir(exist_ok=True)
+            log = stack.enter_context(SERVER_LOG.open("w"))
+            for _ in range(2):
+                servers.append(harness.start_server(env, options.workers, options.threads, log=log))
+            print(f"\nload mix: two servers (ports {', '.join(str(s.port) for s in servers)}), each "
+                  f"{servers[0].description}; Redis {options.redis_url}", flush=True)  # fmt: skip
+            for mode in selected:
+                flush_redis(options.redis_url)
+                logged = SERVER_LOG.stat().st_size
+                figures = run_locust(mode, servers, password, options.seconds, Path(workdir), options.mix)
+                figures["server_errors"] = server_errors(logged)
+                print_mode(figures)
+                results.append(as_result(figures))
+        finally:
+            for server in servers:
+                server.stop()
+    return results
 
 
-def arguments() -> argparse.Namespace:
+@dataclass(frozen=True)
+class LoadOptions:
+    seconds: float
+    users: int
+    offered_users: int
+    offered_rps: float
+    workers: int
+    threads: int
+    redis_url: str
+    mix: dict[str, int] | None = None
+
+    @classmethod
+    def of(cls, namespace: argparse.Namespace, prefix: str = "") -> LoadOptions:
+        dest = prefix.replace("-", "_")
+        return cls(**{name: getattr(namespace, dest + name, None) for name in cls.__dataclass_fields__})
+
+
+def add_arguments(parser: argparse.ArgumentParser, prefix: str = "") -> None:
+    """The load test's options (``prefix``: `make bench` names them --load-...)."""
     cores = os.cpu_count() or 2
+    dest = prefix.replace("-", "_")
+
+    def option(name: str, **kwargs: Any) -> None:
+        parser.add_argument(f"--{prefix}{name}", dest=dest + name.replace("-", "_"), **kwargs)
+
+    option("seconds", type=float, default=60.0, help="measured seconds of each mode")
+    option("users", type=int, default=32, help="closed loop: users")
+    option("offered-users", type=int, default=96, help="offered load: users")
+    option("offered-rps", type=float, default=60.0, help="offered load: requests a second of all users together")
+    option("workers", type=int, default=cores + 1, help="gunicorn workers of each of the two servers")
+    option("threads", type=int, default=4, help="threads per gunicorn worker")
+    option("redis-url", default=os.environ.get("LOAD_REDIS_URL") or DEFAULT_REDIS_URL,
+           help="the servers' shared cache (its database is flushed before each mode)")  # fmt: skip
+
+
+def arguments(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--seconds", type=float, default=60.0, help="length of the run")
-    parser.add_argument("--connections", type=int, default=32, help="concurrent keep-alive connections")
-    parser.add_argument("--workers", type=int, default=2 * cores + 1, help="gunicorn workers")
-    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
-    return parser.parse_args()
+    add_arguments(parser)
+    parser.add_argument("--mode", choices=["closed-loop", "offered"], help="run only this mode")
+    parser.add_argument("--mix", type=parse_mix, default=None,
+                        help="another mix of roles for a diagnosis, e.g. viewers=1 (reads only); "
+                             f"default {','.join(f'{k}={v}' for k, v in MIX.items())}")  # fmt: skip
+    return parser.parse_args(argv)
 
 
 def main() -> int:
     options = arguments()
+    mode = options.mode
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ikmsite.settings")
     os.environ.setdefault("DJANGO_LOG_LEVEL", "WARNING")
     django.setup()
     from django.db import connection
 
+    from budgets.models import MonthlyReport
+
     if connection.vendor != "postgresql":
-        sys.exit("make load needs PostgreSQL: LOAD_DATABASE_URL=postgres://postgres@127.0.0.1:5432/ikma_load")
-    return run(options)
+        sys.exit("make load needs PostgreSQL: LOAD_DATABASE_URL=postgres://postgres@127.0.0.1:5432/ikma_bench")
+    if not MonthlyReport.objects.exists():
+        sys.exit("no budget data: load the national data first (`make bench`, or python -m bench.national_data)")
+    results = load_mix(LoadOptions.of(options), lambda name: mode is None or name == f"load-mix {mode}")
+    misses = [miss for result in results for miss in result.misses()]
+    for miss in misses:
+        print(f"MISS {miss}", file=sys.stderr)
+    print(f"\n{len(misses)} targets missed" if misses else "\nevery target holds")
+    return 1 if misses else 0
 
 
 if __name__ == "__main__":

@@ -1,20 +1,17 @@
-"""HTTP load generator for the throughput measure of `make bench` and for `make load` (run as its
-own process, so the server's CPU time and the client's are not mixed up in one interpreter).
+"""HTTP load generator for the throughput measure of `make bench` (run as its own process, so the
+server's CPU time and the client's are not mixed up in one interpreter); `make load`'s mixed
+workload is Locust's (bench/locustfile.py).
 
     python -m bench.loadgen --port 8765 --path / --cookie sessionid=... --connections 16 --seconds 30
-    python -m bench.loadgen --port 8765 --plan - < plan.json    # several pages and sessions
 
 Each connection is a thread holding one keep-alive HTTP/1.1 connection and sending the next GET
 as soon as the previous response is read (a closed loop: the request rate is what the server
-sustains). With ``--path`` every connection asks for that page with ``--cookie``. With ``--plan``
-(JSON: ``{"seconds": 60, "connections": [{"cookie": "...", "paths": ["/", ...]}, ...]}``) each
-connection has its own session and goes round its pages in turn, starting at a different one so
-that every page is in flight at once. Prints one JSON line: requests, requests per second,
-latency percentiles in ms, errors (non-2xx answers and exceptions, with a few samples) and 5xx
-answers among them; with ``--plan`` the same per page and overall.
+sustains), every connection asking for ``--path`` with ``--cookie``. Prints one JSON line:
+requests, requests per second, latency percentiles in ms, errors (non-2xx answers and
+exceptions, with a few samples) and 5xx answers among them.
 
-No Django here: only the standard library, so it can also serve the harness's sequential
-latency measure (``KeepAliveClient``) and sign in over HTTP (``sign_in``).
+No Django here: only the standard library, so it also serves the harness's sequential latency
+measure (``KeepAliveClient``).
 """
 
 from __future__ import annotations
@@ -23,15 +20,12 @@ import argparse
 import http.client
 import json
 import math
-import re
 import sys
 import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
 
 SAMPLE_ERRORS = 5
 
@@ -84,43 +78,6 @@ class KeepAliveClient:
         if self.connection is not None:
             self.connection.close()
             self.connection = None
-
-
-class SignInError(Exception):
-    pass
-
-
-def sign_in(host: str, port: int, username: str, password: str, login_path: str = "/accounts/login/") -> str:
-    """Sign in through the login form as a browser does (CSRF cookie and token, then the POST);
-    the Cookie header of the session. The password is checked by the server's own hasher, so
-    this is the real sign-in, not a session forged next to it."""
-    client = KeepAliveClient(host, port)
-    try:
-        form = client.request("GET", login_path)
-        csrf_cookie = _cookie(form.headers, "csrftoken")
-        token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', form.body)
-        if form.status != 200 or csrf_cookie is None or token is None:
-            raise SignInError(f"{login_path}: HTTP {form.status}, no CSRF cookie or token in the form")
-        body = urlencode({"username": username, "password": password, "csrfmiddlewaretoken": token.group(1).decode()})
-        answer = client.request(
-            "POST",
-            login_path,
-            body=body.encode(),
-            headers={"Content-Type": "application/x-www-form-urlencoded", "Cookie": f"csrftoken={csrf_cookie}"},
-        )
-    finally:
-        client.close()
-    session = _cookie(answer.headers, "sessionid")
-    if answer.status != 302 or session is None:
-        raise SignInError(f"{username}: the login form answered HTTP {answer.status} without a session")
-    return f"sessionid={session}"
-
-
-def _cookie(headers: Sequence[tuple[str, str]], name: str) -> str | None:
-    for header, value in headers:
-        if header.lower() == "set-cookie" and value.startswith(f"{name}="):
-            return value.split(";", 1)[0].split("=", 1)[1]
-    return None
 
 
 @dataclass
@@ -254,16 +211,8 @@ def main() -> int:
     parser.add_argument("--cookie", default="", help="Cookie header, e.g. sessionid=...")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--seconds", type=float, default=30.0)
-    parser.add_argument("--plan", help="a JSON plan (see above) in this file, or - to read it from stdin")
     options = parser.parse_args()
-    if options.plan:
-        # Read from stdin by `make load`: the session cookies never touch the disk.
-        text = sys.stdin.read() if options.plan == "-" else Path(options.plan).read_text(encoding="utf-8")
-        plan = json.loads(text)
-        connections = [Connection(c["cookie"], c["paths"]) for c in plan["connections"]]
-        result = run_plan(options.host, options.port, connections, float(plan["seconds"]))
-    else:
-        result = run(options.host, options.port, options.path, options.cookie, options.connections, options.seconds)
+    result = run(options.host, options.port, options.path, options.cookie, options.connections, options.seconds)
     print(json.dumps(result))
     return 0
 

@@ -17,6 +17,9 @@
 5. Throughput: gunicorn as deployed (pages cached under the data version, never stale);
    bench/loadgen.py in a second process, 16 keep-alive connections for 30 s on the dashboard and
    on a report page.
+6. The load mix (bench/load.py, `make load`): every role's work, writes included, from Locust
+   against two servers sharing the database and Redis; closed loop (32 users, no think time)
+   and 60 req/s offered (kind load-mix: rps, p95_ms, errors).
 
 Budget and programme reports are measured for the last complete year (twelve months of data:
 the heaviest); /reports/ikm/ for the current year (the whole registry). Exit status 1 when a
@@ -40,7 +43,7 @@ from typing import Any
 
 import django
 
-from bench import harness
+from bench import harness, load
 from bench.harness import TARGET_MS, Budget, Result
 
 RESULTS = Path(__file__).with_name("results.json")
@@ -335,6 +338,8 @@ def print_table(results: Sequence[Result]) -> None:
             notes.append(f"ORM {r.extra['orm_p50_ms']} ms")
         if r.kind == "throughput":
             notes.append(f"p99 {r.extra['p99_ms']} ms, {r.extra['errors']} errors")
+        if r.kind == "load-mix":
+            notes.append(f"{r.extra['errors']} errors, {r.extra['writes']} writes, load {r.extra['load_before'][0]}")
         if r.extra.get("error"):
             notes.append(str(r.extra["error"]))
         print(f"{r.name:<50} {r.kind:<15} {fmt(r.p50_ms):>8} {fmt(r.p95_ms):>8} {fmt(r.target_ms):>8} "
@@ -416,6 +421,9 @@ def run(options: argparse.Namespace) -> int:
                                       options.connections, options.seconds))  # fmt: skip
     finally:
         server.stop()
+    # The mixed workload of every role, writes included, on two servers sharing Redis (bench/load.py).
+    if not options.skip_load_mix:
+        results += load.load_mix(load.LoadOptions.of(options, "load-"), wanted)
     print_table(results)
     RESULTS.write_text(json.dumps([r.as_json() for r in results], indent=2, default=str) + "\n")
     print(f"\nwritten {RESULTS}")
@@ -441,6 +449,8 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--skip-import-export", action="store_true", help="leave out the import and export")
     parser.add_argument("--only", help="measure only the pages and throughput items whose name matches this regex")
     parser.add_argument("--explain", type=int, default=8, help="pages whose slowest query is EXPLAINed")
+    parser.add_argument("--skip-load-mix", action="store_true", help="leave out the load mix (bench/load.py)")
+    load.add_arguments(parser, "load-")
     parser.add_argument("--child-export", help=argparse.SUPPRESS)
     return parser.parse_args()
 
