@@ -66,9 +66,12 @@ def locked_place(place: TargetPlace) -> TargetPlace:
     evidence is attached either comes first (and locks it) or waits for the attach."""
     monthly, quarterly = place.monthly_report, place.quarterly_report
     if monthly is not None:
-        monthly = MonthlyReport.objects.select_for_update().select_related("fiscal_year").get(pk=monthly.pk)
+        # OF self: the report's row only, not its fiscal year's (see services.realization.lock_versioned).
+        monthly = MonthlyReport.objects.select_for_update(of=("self",)).select_related("fiscal_year").get(pk=monthly.pk)
     if quarterly is not None:
-        quarterly = QuarterlyReport.objects.select_for_update().select_related("fiscal_year").get(pk=quarterly.pk)
+        quarterly = (
+            QuarterlyReport.objects.select_for_update(of=("self",)).select_related("fiscal_year").get(pk=quarterly.pk)
+        )
     return place._replace(monthly_report=monthly, quarterly_report=quarterly)
 
 

@@ -50,7 +50,8 @@ def flags_refresh(*, report: MonthlyReport) -> list[QualityFlag]:
     """Recompute the report's flags (see the module's docstring); returns the flags still found."""
     # One refresh of a report at a time (PostgreSQL): two reviewers opening the page together
     # would both create the same new flags.
-    MonthlyReport.objects.select_for_update().filter(pk=report.pk).values_list("pk").first()
+    # OF self: first() orders by the model's ordering, which joins the satker and fiscal-year tables.
+    MonthlyReport.objects.select_for_update(of=("self",)).filter(pk=report.pk).values_list("pk").first()
     with translation.override(settings.LANGUAGE_CODE):
         findings = {(finding.code, finding.target_key): finding for finding in report_findings(report)}
         reasons = {key: finding.reason for key, finding in findings.items()}

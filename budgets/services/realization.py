@@ -47,7 +47,12 @@ def lock_versioned(report: R, expected_version: int | None, stale: str) -> R:
     """A report's row (monthly or quarterly: a ``version`` and history), locked for this
     transaction; refused with ``stale`` (its ``%(who)s``: who saved last) when someone saved
     since the form was built on ``expected_version``."""
-    locked = type(report).objects.select_for_update().select_related("satker", "fiscal_year").get(pk=report.pk)
+    # OF self: the joined satker and fiscal-year rows are read, not locked (PostgreSQL's FOR UPDATE
+    # locks every table of the statement): a lock on the year's row queued every writer of the
+    # year, across all satkers, behind each other and deadlocked them (make load, issue 25).
+    locked = (
+        type(report).objects.select_for_update(of=("self",)).select_related("satker", "fiscal_year").get(pk=report.pk)
+    )
     if expected_version is not None and locked.version != expected_version:
         last = locked.history.first()
         who = getattr(last.history_user, "username", None) if last else None
