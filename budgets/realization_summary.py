@@ -47,7 +47,9 @@ def refresh(report_ids: Iterable[int]) -> None:
         )
         SpendingTypeRealization.objects.filter(report_id__in=ids).delete()
         SpendingTypeRealization.objects.bulk_create(
-            SpendingTypeRealization(report_id=report_id, fiscal_year_id=year_id, spending_type_id=type_id, amount=amount)
+            SpendingTypeRealization(
+                report_id=report_id, fiscal_year_id=year_id, spending_type_id=type_id, amount=amount
+            )
             for report_id, year_id, type_id, amount in _type_sums(ids)
         )
 
@@ -131,8 +133,7 @@ def differences() -> list[str]:
         )
     }
     for key in sorted(expected_types.keys() | stored_types.keys()):
-        if expected_types.get(key) != stored_types.get(key):
-            found.append(
-                f"laporan {key[0]} jenis belanja {key[2]}: {stored_types.get(key)}, seharusnya {expected_types.get(key)}"
-            )
+        have, want = stored_types.get(key), expected_types.get(key)
+        if have != want:
+            found.append(f"laporan {key[0]} jenis belanja {key[2]}: {have}, seharusnya {want}")
     return found
