@@ -2,7 +2,7 @@
 computation) equals the plain aggregation of the realization rows after every kind of write:
 the entry grid, the ``realisasi`` workbook, the treasury's realization file, and an account whose
 code (so its spending type) the admin changes. The rebuild command finds and repairs a
-difference."""
+difference. The national IKPA report reads realization from these sums only."""
 
 from __future__ import annotations
 
@@ -12,13 +12,27 @@ from collections import defaultdict
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from budgets import realization_summary
 from budgets.ikpa.compute import gather
 from budgets.ikpa.year_rules import year_rules
-from budgets.models import Account, MonthlyReport, Realization, SpendingType, SpendingTypeRealization
-from budgets.reports.queries import BASIS_STATUSES
+from budgets.models import (
+    Account,
+    Activity,
+    MonthlyReport,
+    Output,
+    OutputClass,
+    OutputVolumeTarget,
+    Realization,
+    SatkerAuthority,
+    SpendingType,
+    SpendingTypeRealization,
+)
+from budgets.reports.ikpa import ikpa_report
+from budgets.reports.queries import BASIS_STATUSES, RealizationFilter
 from imports.importer import import_file
 from tests.budgets import treasury_samples as samples
 from tests.budgets.test_realization_entry import post_grid
@@ -110,3 +124,23 @@ def test_the_rebuild_command_finds_and_repairs_a_sum_per_type(officer, satker, d
     assert f"laporan {planted.report_id} jenis belanja {dipa.capital.pk}: 1, seharusnya 1000000" in out.getvalue()
     call_command("rebuild_realization_summary")
     assert_current()
+
+
+def test_the_ikpa_report_reads_realization_from_the_sums_per_type_only(officer, satker, dipa, today) -> None:
+    """Neither the realization rows nor the per-component sums (the RO cells' financial progress,
+    which IKPA does not read) are read: 1.900 sums a year nationally instead of 12.000 rows."""
+    activity = Activity.objects.create(code="6503", name="Penumbuhan IKM", name_en="SME growth")
+    kro = OutputClass.objects.create(activity=activity, code="RBS", name="Pelayanan publik lainnya")
+    ro = Output.objects.create(output_class=kro, code="001", name="Wirausaha baru", name_en="WUB", unit="orang")
+    SatkerAuthority.objects.create(satker=satker, fiscal_year=dipa.fiscal_year, authority="DK")
+    OutputVolumeTarget.objects.create(satker=satker, fiscal_year=dipa.fiscal_year, output=ro, volume=10)
+    post_grid(client_for(officer), satker, dipa, {dipa.ovop: "20.000.000", dipa.machine: "1.000.000"})
+    filters = RealizationFilter(year=dipa.fiscal_year.year, month=1, basis="submitted")
+    with CaptureQueriesContext(connection) as captured:
+        report = ikpa_report(filters, fiscal_year=dipa.fiscal_year, today=today)
+    assert [row["satker"] for row in report.rows] == [satker.code]
+    tables = " ".join(query["sql"] for query in captured.captured_queries)
+    assert '"budgets_spendingtyperealization"' in tables
+    assert '"budgets_outputvolumetarget"' in tables  # the RO cells were read
+    assert '"budgets_realization"' not in tables
+    assert '"budgets_componentrealization"' not in tables
