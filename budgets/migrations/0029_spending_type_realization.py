@@ -14,26 +14,52 @@ FILL = (
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('budgets', '0028_ikpa_figures_import'),
+        ("budgets", "0028_ikpa_figures_import"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SpendingTypeRealization',
+            name="SpendingTypeRealization",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('amount', models.BigIntegerField(default=0)),
-                ('fiscal_year', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='budgets.fiscalyear')),
-                ('report', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='type_totals', to='budgets.monthlyreport')),
-                ('spending_type', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='budgets.spendingtype')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("amount", models.BigIntegerField(default=0)),
+                (
+                    "fiscal_year",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="budgets.fiscalyear",
+                    ),
+                ),
+                (
+                    "report",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="type_totals",
+                        to="budgets.monthlyreport",
+                    ),
+                ),
+                (
+                    "spending_type",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="budgets.spendingtype"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'realisasi per jenis belanja',
-                'verbose_name_plural': 'realisasi per jenis belanja',
-                'indexes': [models.Index(fields=['fiscal_year', 'report', 'spending_type', 'amount'], name='type_realization_cover')],
-                'constraints': [models.UniqueConstraint(fields=('report', 'spending_type'), name='type_realization_once')],
+                "verbose_name": "realisasi per jenis belanja",
+                "verbose_name_plural": "realisasi per jenis belanja",
+                "indexes": [
+                    models.Index(
+                        fields=["fiscal_year", "report", "spending_type", "amount"], name="type_realization_cover"
+                    )
+                ],
+                "constraints": [
+                    models.UniqueConstraint(fields=("report", "spending_type"), name="type_realization_once")
+                ],
             },
         ),
         migrations.RunSQL(FILL, migrations.RunSQL.noop),
