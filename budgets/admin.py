@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
+from budgets import realization_summary
 from budgets.evidence_rule_targets import condition_choices, target_choices
 from budgets.models import (
     Account,
@@ -263,6 +264,15 @@ class AccountAdmin(SimpleHistoryAdmin):
     search_fields = ["code", "name"]
     list_select_related = ["spending_type"]
     readonly_fields = ["spending_type"]
+
+    def save_model(self, request: HttpRequest, obj: Account, form: forms.ModelForm, change: bool) -> None:
+        # A new code may name another spending type (Account.clean), from the form or from a
+        # version of its history: the realization already on the account's lines moves with it
+        # in the per-type sums, in this request's transaction.
+        stored = Account.objects.filter(pk=obj.pk).values_list("spending_type_id", flat=True).first()
+        super().save_model(request, obj, form, change)
+        if stored is not None and stored != obj.spending_type_id:
+            realization_summary.refresh_account(obj.pk)
 
 
 # Budget execution. Amounts change only through the services (revision form, entry grids,

@@ -1,5 +1,6 @@
-"""The realization summaries: each monthly report's total (``MonthlyReport.realized_total``) and
-its sums per budget component (``ComponentRealization``).
+"""The realization summaries: each monthly report's total (``MonthlyReport.realized_total``), its
+sums per budget component (``ComponentRealization``) and per spending type
+(``SpendingTypeRealization``).
 
 Kept current by the code that writes realization, in its own transaction, by one mechanism: it
 calls ``refresh()`` for the reports it wrote. ``realization_set`` does (the entry form and the
@@ -7,7 +8,9 @@ XLSX import go through it), and so does the demo loader; the admin shows realiza
 Realization is never deleted (its foreign keys protect it, and a zero amount stays a row), so
 writes are the only way the sums change. Anything else that writes realization (COPY, raw SQL,
 a fix in the shell) calls ``refresh()`` itself or runs ``manage.py rebuild_realization_summary``
-afterwards; ``--check`` lists differences.
+afterwards; ``--check`` lists differences. A line's component and account never change (they
+are its key); an account's spending type changes only with its code, in the admin, which
+refreshes the reports of the account's realization (``refresh_account``).
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from django.db import transaction
 from django.db.models import OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
-from budgets.models import ComponentRealization, MonthlyReport, Realization
+from budgets.models import ComponentRealization, MonthlyReport, Realization, SpendingTypeRealization
 
 CHUNK = 2000  # reports per statement in a full rebuild
 
@@ -42,6 +45,19 @@ def refresh(report_ids: Iterable[int]) -> None:
             ComponentRealization(report_id=report_id, fiscal_year_id=year_id, component_id=component_id, amount=amount)
             for report_id, year_id, component_id, amount in _component_sums(ids)
         )
+        SpendingTypeRealization.objects.filter(report_id__in=ids).delete()
+        SpendingTypeRealization.objects.bulk_create(
+            SpendingTypeRealization(
+                report_id=report_id, fiscal_year_id=year_id, spending_type_id=type_id, amount=amount
+            )
+            for report_id, year_id, type_id, amount in _type_sums(ids)
+        )
+
+
+def refresh_account(account_id: int) -> None:
+    """Recompute the summaries of the reports with realization on the account's lines (its
+    spending type changed with its code)."""
+    refresh(Realization.objects.filter(line__account_id=account_id).values_list("report_id", flat=True).distinct())
 
 
 def _component_sums(report_ids: list[int] | None) -> list[tuple[int, int, int, int]]:
@@ -53,6 +69,19 @@ def _component_sums(report_ids: list[int] | None) -> list[tuple[int, int, int, i
     return list(
         realization.order_by()
         .values_list("report_id", "report__fiscal_year_id", "line__component_id")
+        .annotate(amount=Sum("amount"))
+    )
+
+
+def _type_sums(report_ids: list[int] | None) -> list[tuple[int, int, int, int]]:
+    """(report, its fiscal year, spending type, sum of realization) of these reports (None: of
+    every report)."""
+    realization = (
+        Realization.objects.all() if report_ids is None else Realization.objects.filter(report_id__in=report_ids)
+    )
+    return list(
+        realization.order_by()
+        .values_list("report_id", "report__fiscal_year_id", "line__account__spending_type_id")
         .annotate(amount=Sum("amount"))
     )
 
@@ -96,4 +125,15 @@ def differences() -> list[str]:
             found.append(
                 f"laporan {key[0]} komponen {key[2]}: {stored_sums.get(key)}, seharusnya {expected_sums.get(key)}"
             )
+    expected_types = {(report, year, kind): amount for report, year, kind, amount in _type_sums(None)}
+    stored_types = {
+        (report, year, kind): amount
+        for report, year, kind, amount in SpendingTypeRealization.objects.values_list(
+            "report_id", "fiscal_year_id", "spending_type_id", "amount"
+        )
+    }
+    for key in sorted(expected_types.keys() | stored_types.keys()):
+        have, want = stored_types.get(key), expected_types.get(key)
+        if have != want:
+            found.append(f"laporan {key[0]} jenis belanja {key[2]}: {have}, seharusnya {want}")
     return found

@@ -1116,7 +1116,7 @@ def _write_year(
             realization_objects.append(obj)
             snapshots[report_id][str(line_id)] = amount
     bulk_create_with_history(realization_objects, Realization, default_change_reason=DEMO_REASON)
-    realization_summary.refresh(snapshots)  # the reports' totals and sums per component
+    realization_summary.refresh(snapshots)  # the reports' totals, sums per component and per spending type
 
     # Transitions: submitted (with the entries' snapshot), then approved or returned.
     steps: list[tuple[ReportTransition, datetime]] = []

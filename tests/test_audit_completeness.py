@@ -32,6 +32,7 @@ WITHOUT_HISTORY = {
     "budgets.QuarterlyTransition": "the quarterly workflow's own log: one row per step, never edited",
     "budgets.ReturnTarget": "the lines a return names: written once with the return's step, never edited",
     "budgets.ComponentRealization": "a summary derived from realization (budgets/realization_summary.py)",
+    "budgets.SpendingTypeRealization": "a summary derived from realization (budgets/realization_summary.py)",
     "core.DataVersion": "the page cache's version counter",
     "core.OutgoingMail": "a delivery log of e-mails (who, when, error), itself the record; written by the system",
     "core.Notification": "a copy in the inbox of an e-mail sent by the system; only its read time changes",

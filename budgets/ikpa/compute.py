@@ -5,8 +5,8 @@ Inputs, per satker of the fiscal year:
 - effective pagu (pagu - blokir) per spending type, of the DIPA as it stands (the treasury uses
   the pagu of each month; the product keeps the revisions' amounts but not a pagu per month);
 - RPD per spending type and month (the plan as it stands: past months' RPD cannot change);
-- realization per spending type and month, from the reports that count (``statuses``: the
-  approved ones by default, the caller's basis);
+- realization per spending type and month (the per-report sums of budgets/realization_summary.py),
+  from the reports that count (``statuses``: the approved ones by default, the caller's basis);
 - the DIPA revisions dated up to the month's end whose treasury code the year counts;
 - RO timeliness and achievement, given by the caller (``OutputInputs``: the reports layer reads
   them with budgets/reports/ro.py, which this package may not import);
@@ -35,7 +35,7 @@ from budgets.calendar import month_end
 from budgets.ikpa import rules
 from budgets.ikpa.selectors import FigureRows, TreasuryValue, figure_rows, latest_figures
 from budgets.ikpa.year_rules import year_rules
-from budgets.models import BudgetLine, BudgetRevision, FiscalYear, Realization, RpdPlan
+from budgets.models import BudgetLine, BudgetRevision, FiscalYear, RpdPlan, SpendingTypeRealization
 
 # (timeliness %, achievement %) of a satker's ROs as of a month; None where not measurable.
 OutputFigures = tuple[Decimal | None, Decimal | None]
@@ -94,15 +94,18 @@ def gather(
     for satker_id, of_month, code, amount in plans.values_list("satker_id", "month", "spending_type__code", "amount"):
         by_type = inputs[satker_id].planned.setdefault(of_month, {})
         by_type[code] = by_type.get(code, 0) + amount
-    realizations = Realization.objects.filter(
-        report__fiscal_year=fiscal_year, report__satker_id__in=ids, report__status__in=list(statuses),
-        report__month__lte=month,
+    # Per report and spending type from the summary (budgets/realization_summary.py): one year's
+    # 1.900 sums instead of 12.000 realization rows joined to their lines and accounts. The
+    # report's year is named too, so that only that year's reports are joined.
+    realizations = SpendingTypeRealization.objects.filter(
+        fiscal_year=fiscal_year, report__fiscal_year=fiscal_year, report__satker_id__in=ids,
+        report__status__in=list(statuses), report__month__lte=month,
     ).order_by()  # fmt: skip
     for satker_id, of_month, code, amount in realizations.values_list(
-        "report__satker_id", "report__month", "line__account__spending_type__code"
-    ).annotate(Sum("amount")):
+        "report__satker_id", "report__month", "spending_type__code", "amount"
+    ):
         by_type = inputs[satker_id].realized.setdefault(of_month, {})
-        by_type[code] = by_type.get(code, 0) + int(amount or 0)
+        by_type[code] = by_type.get(code, 0) + amount
     revisions = BudgetRevision.objects.filter(
         fiscal_year=fiscal_year, satker_id__in=ids, date__lte=month_end(fiscal_year.year, month),
         treasury_code__in=sorted(ikpa.counted_revision_codes),
@@ -135,9 +138,11 @@ def indicators(
     month_scores: dict[int, Decimal | None] = {}
     for of_month in range(1, month + 1):
         planned, realized = inputs.planned.get(of_month, {}), inputs.realized.get(of_month, {})
-        by_type = {code: (realized.get(code, 0), planned.get(code, 0)) for code in sorted({*planned, *realized})}
-        type_deviations[of_month] = {code: rules.type_deviation(*pair) for code, pair in by_type.items()}
-        month_deviations[of_month] = rules.month_deviation(by_type, inputs.pagu_by_type, ikpa)
+        type_deviations[of_month] = {
+            code: rules.type_deviation(realized.get(code, 0), planned.get(code, 0))
+            for code in sorted({*planned, *realized})
+        }
+        month_deviations[of_month] = rules.types_deviation(type_deviations[of_month], inputs.pagu_by_type, ikpa)
         month_scores[of_month] = rules.deviation_score(month_deviations[of_month], ikpa)
 
     # The quarters ended by the month; before the first ends, Q1's target against realization to date.

@@ -79,7 +79,17 @@ def month_deviation(
     planned) of the month. Until 2023 the arithmetic mean of the types' deviations; from 2024
     (``deviation_weighted_by_pagu``) weighted by each type's effective pagu. Types without a
     deviation (nothing planned nor spent) are skipped; so are, when weighted, types without pagu."""
-    deviations = {code: d for code, (real, plan) in by_type.items() if (d := type_deviation(real, plan)) is not None}
+    return types_deviation(
+        {code: type_deviation(real, plan) for code, (real, plan) in by_type.items()}, pagu_by_type, rules
+    )
+
+
+def types_deviation(
+    type_deviations: Mapping[str, Decimal | None], pagu_by_type: Mapping[str, int], rules: YearRules
+) -> Decimal | None:
+    """``month_deviation`` from the month's deviation per spending type (``type_deviation``'s,
+    None where there is none), for callers that keep those too."""
+    deviations = {code: d for code, d in type_deviations.items() if d is not None}
     if not deviations:
         return None
     if not rules.deviation_weighted_by_pagu:

@@ -20,6 +20,7 @@ from budgets.models.execution import (
     RpdPlan,
     RpdRevision,
     RpdWindow,
+    SpendingTypeRealization,
     YearEndClosing,
 )
 from budgets.models.ikpa import IkpaAbsorptionTarget, IkpaDeviationPoint, IkpaTreasuryFigure, IkpaYearRule
@@ -102,6 +103,7 @@ __all__ = [
     "Satker",
     "SatkerAuthority",
     "SpendingType",
+    "SpendingTypeRealization",
     "TimelinessStep",
     "TreasuryRealization",
     "YearEndClosing",

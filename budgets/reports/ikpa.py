@@ -75,7 +75,8 @@ def satker_ikpa(
     months = months or [ikpa_month(filters, today)]
     satkers = satkers_of(filters)
     latest = max(months)
-    figures = ro_cells(replace(filters, month=latest), satkers, ro=None, today=today)
+    # Timeliness and achievement only: the cells' realization (financial progress) is not read.
+    figures = ro_cells(replace(filters, month=latest), satkers, ro=None, today=today, realization=False)
     values = ikpa_by_month(
         fiscal_year, list(satkers), months, statuses=BASIS_STATUSES[filters.basis],
         outputs=ro_outputs(figures), ikpa=ikpa,

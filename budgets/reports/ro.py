@@ -116,8 +116,12 @@ class RoFigures:
     due_months: list[int]  # months up to the cut-off whose report is past its due date
 
 
-def ro_cells(filters: RealizationFilter, satkers: dict[int, SatkerInfo], *, ro: str | None, today: date) -> RoFigures:
-    """Every satker's figures on every RO it has a target, a budget line or a reported row of."""
+def ro_cells(
+    filters: RealizationFilter, satkers: dict[int, SatkerInfo], *, ro: str | None, today: date, realization: bool = True
+) -> RoFigures:
+    """Every satker's figures on every RO it has a target, a budget line or a reported row of.
+    Without ``realization`` the cells' ``realisasi`` stays 0 (their financial progress is not
+    read): for IKPA, which reads only timeliness and achievement."""
     outputs = outputs_of(ro)
     cutoff = filters.month or 12
     cells: dict[tuple[int, int], Cell] = {}
@@ -178,21 +182,22 @@ def ro_cells(filters: RealizationFilter, satkers: dict[int, SatkerInfo], *, ro: 
             entry.pagu += int(pagu or 0)
             entry.blokir += int(blokir or 0)
     split = [pair for pair, ros in ro_of_component.items() if len(ros) > 1]
-    counted_reports = {"report__satker_id__in": ids, "report__status__in": statuses, "report__month__lte": cutoff}
+    # The report's year is named too, so that only that year's reports are joined.
+    counted_reports = {"report__fiscal_year_id": fiscal_year_id, "report__satker_id__in": ids,
+                       "report__status__in": statuses, "report__month__lte": cutoff}  # fmt: skip
     per_component = ComponentRealization.objects.filter(fiscal_year_id=fiscal_year_id, **counted_reports)
     for satker_id, component_id, amount in (
         per_component.order_by().values_list("report__satker_id", "component_id").annotate(Sum("amount"))
-    ):
+        if realization else []
+    ):  # fmt: skip
         ros = ro_of_component.get((satker_id, component_id), set())
         if len(ros) == 1 and (output_id := next(iter(ros))) in outputs:
             cell(satker_id, output_id).realisasi += int(amount or 0)
-    if split:
+    if split and realization:
         of_split = Q()
         for satker_id, component_id in split:
             of_split |= Q(line__satker_id=satker_id, line__component_id=component_id)
-        rows_of_split = Realization.objects.filter(
-            of_split, report__fiscal_year_id=fiscal_year_id, line__output_id__in=list(outputs), **counted_reports
-        )
+        rows_of_split = Realization.objects.filter(of_split, line__output_id__in=list(outputs), **counted_reports)
         for satker_id, output_id, amount in (
             rows_of_split.order_by().values_list("report__satker_id", "line__output_id").annotate(Sum("amount"))
         ):

@@ -30,6 +30,7 @@ from budgets.models import (
     SpendingType,
 )
 from budgets.reports.queries import BASIS_STATUSES
+from tests.writes import add_realization
 
 pytestmark = pytest.mark.django_db
 APPROVED = BASIS_STATUSES["approved"]
@@ -87,7 +88,7 @@ def world(satker, other_satker, admin_user):
         report = MonthlyReport.objects.create(satker=satker, fiscal_year=fiscal_year, month=month, status=status,
                                               due_date=date(2023, month + 1, 5))  # fmt: skip
         for code, amount in zip(("52", "53"), real[month], strict=True):
-            Realization.objects.create(report=report, line=lines[code], amount=amount)
+            add_realization(report=report, line=lines[code], amount=amount)  # with its summaries
     for number, (code, day) in enumerate(
         [("201", date(2023, 2, 1)), ("201", date(2023, 3, 1)), ("999", date(2023, 3, 2)), ("", date(2023, 3, 3)),
          ("201", date(2023, 3, 20)), ("211", date(2023, 7, 1))], start=1,
