@@ -739,7 +739,7 @@ def ro_rows_of_year(rng: random.Random, fiscal_year_id: int, cumulative: dict[in
             so_far = sum(part[:month])
             volume = round(target * so_far) if cumulative[output_id] else round(target * part[month - 1])
             progress = min(100.0, round(so_far * 100 * rng.uniform(0.8, 1.15), 2))
-            rows["achievements"].append((report_id, output_id, volume, progress, ""))
+            rows["achievements"].append((report_id, fiscal_year_id, output_id, volume, progress, ""))
             if month > 1 and rng.random() < 0.02:
                 rows["adjustments"].append((report_id, output_id, rng.randint(1, month - 1), rng.choice((-2, -1, 1, 3)),
                                             "koreksi data bench"))  # fmt: skip
@@ -768,7 +768,11 @@ def ensure_ro_figures(years: Sequence[int]) -> int:
             rows = ro_rows_of_year(rng, fiscal_year.pk, cumulative)
             for model, columns, key in (
                 (OutputVolumeTarget, ("satker_id", "fiscal_year_id", "output_id", "volume"), "targets"),
-                (OutputAchievement, ("report_id", "output_id", "volume", "physical_progress", "note"), "achievements"),
+                (
+                    OutputAchievement,
+                    ("report_id", "fiscal_year_id", "output_id", "volume", "physical_progress", "note"),
+                    "achievements",
+                ),
                 (OutputAdjustment, ("report_id", "output_id", "corrected_month", "volume", "reason"), "adjustments"),
             ):
                 written += copy_rows(model._meta.db_table, columns, rows[key])

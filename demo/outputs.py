@@ -233,7 +233,8 @@ def _plan(
             for month, report in info.reports.items():
                 volume = volumes.get(month, 0)
                 plan.rows.append(OutputAchievement(
-                    report=report, output=output, volume=Decimal(volume), physical_progress=progress[month],
+                    report=report, fiscal_year_id=report.fiscal_year_id, output=output, volume=Decimal(volume),
+                    physical_progress=progress[month],
                     note=_note(volume, bool(counts)),
                 ))  # fmt: skip
                 plan.satker_of[report.pk] = info

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 from django import forms
@@ -103,8 +104,10 @@ class ReportParamsForm(forms.Form):
             # A fiscal year's picker, as every year picker: the years with data first (the
             # helper's query runs only when the filter bar renders: JSON, CSV and XLSX skip it).
             # The field stays an IntegerField: a year typed into the address is checked as before.
+            # Read once: a select iterates its choices twice when it renders (the required
+            # attribute looks at the first), and a callable's are read again on each iteration.
             self.fields["year"].widget = forms.Select(
-                choices=lambda: [(option.year, option.label) for option in year_options()]
+                choices=cache(lambda: [(option.year, option.label) for option in year_options()])
             )
         # The ROs are read only for the report that filters by them.
         if with_ro:
@@ -114,9 +117,11 @@ class ReportParamsForm(forms.Form):
         if not with_quarter:
             del self.fields["quarter"]
         self.fields["province"].choices = [("", _("Semua provinsi")), *provinces]
-        self.fields["component"].choices = [
+        # The components are read only when a component is asked for or the picker renders (the
+        # JSON, CSV and XLSX answers and the reports without that filter skip the query), once.
+        self.fields["component"].choices = cache(lambda: [
             ("", _("Semua komponen")), *BudgetComponent.objects.values_list("code", "name").order_by("code")
-        ]  # fmt: skip
+        ])  # fmt: skip
 
     def clean_year(self) -> int:
         year = self.cleaned_data.get("year")

@@ -35,6 +35,12 @@ def ro_rows_filled(report: MonthlyReport) -> list[OutputAchievement]:
     """An explicit zero row for every RO with pagu the report still lacks (a month is submitted
     only when every such RO has its row): for tests about something else than the RO rows."""
     return OutputAchievement.objects.bulk_create(
-        OutputAchievement(report=report, output=output, volume=Decimal(0), physical_progress=Decimal(0))
+        OutputAchievement(
+            report=report,
+            fiscal_year_id=report.fiscal_year_id,
+            output=output,
+            volume=Decimal(0),
+            physical_progress=Decimal(0),
+        )
         for output in outputs_missing(report)
     )

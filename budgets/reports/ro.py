@@ -143,9 +143,10 @@ def ro_cells(
         cell(satker_id, output_id).target = volume
 
     # The RO rows that count, and those of reports sent on time whatever their review (timeliness
-    # is about sending): one read of both.
+    # is about sending): one read of both, of the year's rows only (their own year, read from its
+    # covering index; the report's year too, so that only that year's reports are joined).
     rows = OutputAchievement.objects.filter(
-        Q(report__status__in=statuses) | Q(report__submitted_on_time=True),
+        Q(report__status__in=statuses) | Q(report__submitted_on_time=True), fiscal_year_id=fiscal_year_id,
         report__fiscal_year_id=fiscal_year_id, report__satker_id__in=ids, report__month__lte=cutoff, **only,
     )  # fmt: skip
     for satker_id, output_id, month, volume, progress, on_time, status in rows.order_by().values_list(

@@ -99,8 +99,10 @@ def output_achievement_set(
         row = existing.get(output_id)
         wanted = (entry.volume, entry.physical_progress, entry.note.strip())
         if row is None:
-            to_create.append(OutputAchievement(report=report, output_id=output_id, volume=wanted[0],
-                                               physical_progress=wanted[1], note=wanted[2]))  # fmt: skip
+            to_create.append(OutputAchievement(
+                report=report, fiscal_year_id=report.fiscal_year_id, output_id=output_id,
+                volume=wanted[0], physical_progress=wanted[1], note=wanted[2],
+            ))  # fmt: skip
         elif (row.volume, row.physical_progress, row.note) != wanted:
             row.volume, row.physical_progress, row.note = wanted
             to_update.append(row)

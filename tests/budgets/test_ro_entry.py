@@ -103,6 +103,7 @@ def test_a_dipa_without_ro_submits_as_before(officer, satker, dipa) -> None:
 def test_the_test_helper_fills_zero_rows(officer, satker, dipa, ros) -> None:
     report = report_of(satker, dipa)
     assert len(ro_rows_filled(report)) == 2
+    assert set(OutputAchievement.objects.values_list("fiscal_year_id", flat=True)) == {report.fiscal_year_id}
     assert report_submit(report=report, by=officer).status == Status.SUBMITTED
 
 
@@ -115,6 +116,8 @@ def test_rows_are_saved_with_history_and_version_and_an_unchanged_save_writes_no
     report = save(officer, satker, dipa, {ros["wub"].pk: RoEntry(D(3), D("12.5"), "  pelatihan  ")})
     row = OutputAchievement.objects.get(report=report)
     assert (row.volume, row.physical_progress, row.note) == (D(3), D("12.5"), "pelatihan")
+    # The row carries its report's year: the reports read one year's rows by it.
+    assert row.fiscal_year_id == report.fiscal_year_id
     assert row.history.first().history_user == officer
     version = report.version
     again = save(officer, satker, dipa, {ros["wub"].pk: RoEntry(D(3), D("12.5"), "pelatihan")})

@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from budgets.models import BudgetLine, FiscalYear
@@ -66,3 +68,26 @@ def test_every_picker_lists_years_with_data_first(years, reviewer, url, select_i
 def test_a_year_without_data_can_still_be_chosen(years, reviewer) -> None:
     html = client_for(reviewer).get(reverse("reports:provinces"), {"year": years - 1}).content.decode()
     assert [value for value, _label, selected in picker(html, "id_year") if selected] == [str(years - 1)]
+
+
+def test_the_report_filter_bar_reads_the_years_once_and_the_components_only_when_needed(years, reviewer,
+                                                                                        dipa) -> None:  # fmt: skip
+    """The year picker's options are read once per page (a select iterates them twice); the
+    components only for the picker shown or a component asked for, not for a JSON answer."""
+    client = client_for(reviewer)
+
+    def queries(**query: str) -> list[str]:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(reverse("reports:provinces"), query)
+        assert response.status_code == (400 if query.get("component") == "ZZZ" else 200)
+        return [q["sql"] for q in captured.captured_queries]
+
+    page = queries()
+    assert sum('"has_data"' in sql for sql in page) == 1
+    assert sum("budgets_budgetcomponent" in sql for sql in page) == 1
+    assert not any("budgets_budgetcomponent" in sql for sql in queries(format="json"))
+    # A component asked for is still checked against the components.
+    assert (
+        sum("budgets_budgetcomponent" in sql for sql in queries(format="json", component=dipa.ovop.component.code)) == 1
+    )
+    queries(format="json", component="ZZZ")
