@@ -33,6 +33,7 @@ from accounts.scoping import scoped
 from budgets.import_kinds import REGENCY, amount_help, regency_rows, satker_prefill
 from budgets.models import Province, Regency, Satker
 from budgets.region_lookup import RegionMap
+from core.db_lookups import text_array
 from core.messages import text as msg  # an upload keeps the msgid (imports/errors.py)
 from imports.file_checks import ImportFileError
 from imports.kinds import Column, ImportKind, Prefill
@@ -455,14 +456,18 @@ class EnterpriseImport(ImportKind):
         found: dict[tuple[int, str], list[Stored]] = {}
         if not wanted:
             return found
-        rows_found = (
-            Enterprise.objects.filter(
-                regency_id__any={regency for regency, _name in wanted},
-                name_normalized__any={name for _r, name in wanted},
+        rows_found: Iterable[Sequence[Any]]
+        if connection.vendor == "postgresql":
+            rows_found = _stored_by_pairs(wanted)
+        else:
+            rows_found = (
+                Enterprise.objects.filter(
+                    regency_id__in={regency for regency, _name in wanted},
+                    name_normalized__in={name for _r, name in wanted},
+                )
+                .order_by("pk")
+                .values_list("name_normalized", *STORED)
             )
-            .order_by("pk")
-            .values_list("name_normalized", *STORED)
-        )
         for name_normalized, *stored_values in rows_found:
             stored = Stored._make(stored_values)
             key = (stored.regency_id, name_normalized)
@@ -547,6 +552,28 @@ class EnterpriseImport(ImportKind):
                 raise ImportFileError(
                     _("Sementara berkas diproses, sebagian NIB-nya dicatat orang lain; unggah ulang berkas ini.")
                 ) from None
+
+
+def _stored_by_pairs(wanted: set[tuple[int, str]]) -> list[tuple[Any, ...]]:
+    """("name_normalized", *STORED) of the stored enterprises of these (regency, normalised name)
+    pairs, oldest first: the pairs joined as two arrays, one index lookup each. (Filtering the
+    regencies and the names as two lists made PostgreSQL 15 look up every regency with every
+    name: 5 s of a 100.000-row plan.)"""
+    meta = Enterprise._meta
+    quote = connection.ops.quote_name
+    fields = [meta.pk if name == "pk" else meta.get_field(name) for name in ("name_normalized", *STORED)]
+    columns = ", ".join(f"e.{quote(field.column)}" for field in fields)
+    pairs = list(wanted)
+    sql = (
+        f"SELECT {columns} FROM {quote(meta.db_table)} e "  # noqa: S608 (names only)
+        "JOIN UNNEST(%s::bigint[], %s::text[]) AS w (regency_id, name_normalized) "
+        "ON e.regency_id = w.regency_id AND e.name_normalized = w.name_normalized ORDER BY e.id"
+    )
+    with connection.cursor() as cursor:
+        # The arrays as literals (core.db_lookups: psycopg would quote 5.000 elements one by one).
+        regencies = "{" + ",".join(str(regency) for regency, _name in pairs) + "}"
+        cursor.execute(sql, [regencies, text_array(name for _regency, name in pairs)])
+        return cursor.fetchall()
 
 
 # -- writing in bulk, with history -----------------------------------------------------------------
