@@ -37,6 +37,8 @@ MAX_RUPIAH = 10**15  # a quadrillion rupiah: far above any DIPA, well inside Big
 
 _GROUPED = re.compile(r"[0-9]{1,3}(\.[0-9]{3})+")
 _PLAIN = re.compile(r"[0-9]+")
+_SPACES = re.compile(r"\s+")
+_RP_PREFIX = re.compile(r"^[Rr]p\.?")
 # Comma thousands separators, optionally with a fraction after a point: "1,250,000", "1,250.00".
 _COMMA_GROUPED = re.compile(r"([0-9]{1,3}(?:,[0-9]{3})+)(?:\.([0-9]{1,2}))?")
 
@@ -56,8 +58,12 @@ def parse_rupiah(text: str | int | None) -> int:
     if isinstance(text, int):
         value = text
     else:
+        if text and (_PLAIN.fullmatch(text) or _GROUPED.fullmatch(text)):
+            # Digits, grouped or not: what most cells hold (an import reads 200.000 of them), read
+            # as the general path below reads them without its substitutions.
+            return _whole_rupiah(text)
         # "Rp1.250.000", "Rp. 1.250.000,-": how whole amounts are written on Indonesian documents.
-        cleaned = re.sub(r"^[Rr]p\.?", "", re.sub(r"\s+", "", text or "")).removesuffix(",-")
+        cleaned = _RP_PREFIX.sub("", _SPACES.sub("", text or "")).removesuffix(",-")
         if cleaned == "":
             return 0
         if cleaned.startswith("-"):
@@ -97,12 +103,20 @@ def parse_rupiah(text: str | int | None) -> int:
                 gettext_noop("'%(value)s' bukan jumlah rupiah; tulis angka saja, mis. 1250000 atau 1.250.000."),
                 value=excerpt(text),
             )
-        digits = whole.replace(".", "").lstrip("0") or "0"
-        if len(digits) > len(str(MAX_RUPIAH)):
-            raise RupiahError(gettext_noop("Jumlah terlalu besar."))
-        value = int(digits)
+        return _whole_rupiah(whole)
     if value < 0:
         raise RupiahError(gettext_noop("Jumlah tidak boleh negatif."))
+    if value >= MAX_RUPIAH:
+        raise RupiahError(gettext_noop("Jumlah terlalu besar."))
+    return value
+
+
+def _whole_rupiah(whole: str) -> int:
+    """ASCII digits, grouped by points or not (checked by the caller), as rupiah below MAX_RUPIAH."""
+    digits = whole.replace(".", "").lstrip("0") or "0"
+    if len(digits) > len(str(MAX_RUPIAH)):
+        raise RupiahError(gettext_noop("Jumlah terlalu besar."))
+    value = int(digits)
     if value >= MAX_RUPIAH:
         raise RupiahError(gettext_noop("Jumlah terlalu besar."))
     return value

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from python_calamine import CalamineError
 
-from core.formats import RupiahError, excerpt, format_number, parse_rupiah
+from core.formats import MAX_RUPIAH, RupiahError, excerpt, format_number, parse_rupiah
 from core.messages import text as msg  # (``text`` is a local name here)
 from imports.file_checks import ImportFileError
 from imports.workbook_rows import first_sheet
@@ -225,6 +225,8 @@ def parse_amount(value: Any) -> int:
     """Whole rupiah from a number cell or Indonesian text (1.250.000 / 1.250.000,00)."""
     if value is None:
         return 0
+    if type(value) is int and 0 <= value < MAX_RUPIAH:  # most number cells: nothing to check further
+        return value
     if isinstance(value, bool):
         raise CellError(msg(gettext_noop("Isi dengan angka.")))
     if isinstance(value, int):

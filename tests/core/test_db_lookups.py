@@ -7,6 +7,7 @@ from django.core.exceptions import FieldError
 from django.db import connection
 
 from budgets.models import Satker, SatkerAuthority
+from core.db_lookups import text_array
 from tests.factories import FiscalYearFactory, SatkerAuthorityFactory, SatkerFactory
 
 pytestmark = pytest.mark.django_db
@@ -41,9 +42,34 @@ def test_only_integer_keys(keys) -> None:
         Satker.objects.filter(pk__any=keys)
 
 
-def test_not_on_a_text_column() -> None:
+def test_text_keys_on_a_text_column(satkers) -> None:
+    wanted = [satkers[2].code, satkers[5].code, "no such code"]
+    assert set(Satker.objects.filter(code__any=wanted)) == {satkers[2], satkers[5]}
+    with pytest.raises(TypeError, match="__any"):
+        Satker.objects.filter(code__any=[1])  # an integer is no text key
+
+
+def test_not_on_other_columns() -> None:
     with pytest.raises(FieldError, match="any"):
-        Satker.objects.filter(code__any=[1])
+        Satker.objects.filter(is_central__any=[True])
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the array form is PostgreSQL's")
+def test_text_keys_as_one_text_array_on_postgresql(satkers) -> None:
+    codes = [satker.code for satker in satkers] + [f"x{n}" for n in range(400)]
+    query = Satker.objects.filter(code__any=codes)
+    sql, params = query.query.sql_with_params()
+    assert "= ANY(%s::text[])" in sql
+    assert list(params) == [text_array(codes)]  # one parameter: the array's literal
+    assert query.count() == 8
+
+
+def test_text_keys_kept_as_typed(province) -> None:
+    awkward = ['Satker "A", {B}', 'back\\slash \\"', "NULL", " spaced ", "koma,titik.", ""]
+    satkers = [SatkerFactory(province=province, name=name) for name in awkward]
+    assert set(Satker.objects.filter(name__any=awkward)) == set(satkers)
+    for satker in satkers:
+        assert list(Satker.objects.filter(name__any=[satker.name])) == [satker]
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the array form is PostgreSQL's")
