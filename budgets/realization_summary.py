@@ -113,27 +113,20 @@ def differences() -> list[str]:
         expected = expected_totals.get(report_id, 0)
         if stored != expected:
             found.append(f"laporan {report_id}: jumlah {stored}, seharusnya {expected}")
-    expected_sums = {(report, year, component): amount for report, year, component, amount in _component_sums(None)}
-    stored_sums = {
-        (report, year, component): amount
-        for report, year, component, amount in ComponentRealization.objects.values_list(
-            "report_id", "fiscal_year_id", "component_id", "amount"
-        )
-    }
-    for key in sorted(expected_sums.keys() | stored_sums.keys()):
-        if expected_sums.get(key) != stored_sums.get(key):
-            found.append(
-                f"laporan {key[0]} komponen {key[2]}: {stored_sums.get(key)}, seharusnya {expected_sums.get(key)}"
-            )
-    expected_types = {(report, year, kind): amount for report, year, kind, amount in _type_sums(None)}
-    stored_types = {
-        (report, year, kind): amount
-        for report, year, kind, amount in SpendingTypeRealization.objects.values_list(
-            "report_id", "fiscal_year_id", "spending_type_id", "amount"
-        )
-    }
-    for key in sorted(expected_types.keys() | stored_types.keys()):
-        have, want = stored_types.get(key), expected_types.get(key)
-        if have != want:
-            found.append(f"laporan {key[0]} jenis belanja {key[2]}: {have}, seharusnya {want}")
+    found += _sum_differences(_component_sums(None), ComponentRealization, "component_id", "komponen")
+    found += _sum_differences(_type_sums(None), SpendingTypeRealization, "spending_type_id", "jenis belanja")
     return found
+
+
+def _sum_differences(expected_rows, model, key_field: str, label: str) -> list[str]:
+    """Where a summary table's (report, year, key) sums disagree with the sums expected."""
+    expected = {(report, year, key): amount for report, year, key, amount in expected_rows}
+    stored = {
+        (report, year, key): amount
+        for report, year, key, amount in model.objects.values_list("report_id", "fiscal_year_id", key_field, "amount")
+    }
+    return [
+        f"laporan {key[0]} {label} {key[2]}: {stored.get(key)}, seharusnya {expected.get(key)}"
+        for key in sorted(expected.keys() | stored.keys())
+        if expected.get(key) != stored.get(key)
+    ]
