@@ -10,7 +10,6 @@ from __future__ import annotations
 import http.client
 import json
 import os
-import re
 from collections.abc import Iterator
 from http.cookies import SimpleCookie
 from urllib.parse import urlencode
@@ -22,6 +21,7 @@ from django.db import connection
 from django.urls import reverse
 
 from bench import harness
+from bench.pages import csrf_token
 from budgets.models import MonthlyReport, SatkerAuthority
 from tests.redis_support import REDIS_URL, redis_with_prefix
 from tests.writes import add_realization
@@ -128,7 +128,7 @@ def test_an_approval_through_one_server_is_seen_at_once_through_the_other(
     detail = reverse("budgets:report-detail", args=[verified.pk])
     status, page = browser.request(second, "GET", detail)
     assert status == 200
-    token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1).decode()
+    token = csrf_token(page.decode())
     status, _ = browser.request(second, "POST", reverse("budgets:report-approve", args=[verified.pk]),
                                 {"csrfmiddlewaretoken": token, "note": ""})  # fmt: skip
     assert status == 302
