@@ -71,15 +71,15 @@ SITE: dict[str, tuple[str, str]] = {
     "budgets:report-xlsx": ("L 200 404 200 200 200 200", "L 405 405 405 405 405 405"),
     # Transitions (the month is a draft): the officer submits; the head verifies and the
     # directorate's reviewers and admin review (a draft cannot be verified or approved: back to
-    # the report page with the reason; a return without a comment shows the form again); only
-    # the admin reopens.
+    # the report page with the reason; a return without a comment shows the form again; the
+    # head's return of it, a step the head does not decide now, too); only the admin reopens.
     "budgets:report-submit": ("L 405 405 405 405 405 405", "L 302 404 403 403 302 403"),
     "budgets:report-verify": ("L 405 405 405 405 405 405", "L 403 404 403 403 403 302"),
     "budgets:report-approve": ("L 405 405 405 405 405 405", "L 403 404 302 403 302 403"),
     # The queue's batch decision on clean reports (POST only): the head and the directorate's
     # deciders; nothing picked sends back to the queue.
     "budgets:report-batch": ("L 405 405 405 405 405 405", "L 403 403 302 403 302 302"),
-    "budgets:report-return": ("L 405 405 405 405 405 405", "L 403 404 200 403 200 403"),
+    "budgets:report-return": ("L 405 405 405 405 405 405", "L 403 404 200 403 200 302"),
     "budgets:report-reopen": ("L 405 405 405 405 405 405", "L 403 404 403 403 200 403"),
     "budgets:report-withdraw": ("L 405 405 405 405 405 405", "L 302 404 403 403 302 403"),
     # The month's capaian RO (a draft): written by whoever may write its realization; an empty

@@ -33,7 +33,7 @@ from budgets.models import BudgetLine, MonthlyReport, ReportTransition, ReturnTa
 from budgets.reconciliation import ensure_reconciled, record_reason
 from budgets.ro_entry import dipa_outputs, outputs_missing
 from budgets.services.common import ensure_can_edit_satker, ensure_year_open, report_label
-from budgets.services.duties import ensure_no_conflict_of_duty
+from budgets.services.duties import DutyConflict, ensure_no_conflict_of_duty
 from budgets.services.editability import ensure_month_editable, submit_lock
 from budgets.services.quality import flags_refresh
 from budgets.services.realization import lock_report
@@ -43,6 +43,7 @@ from budgets.signoff import (
     ensure_directorate_reviewer,
     head_delegation,
     return_comment,
+    reviews_for_province,
     sending_step,
     verified_by_head,
 )
@@ -161,11 +162,24 @@ def ensure_may_verify(by: User, report: MonthlyReport) -> None:
 
 def ensure_may_return(by: User, report: MonthlyReport) -> None:
     """Whoever decides on the report's current step: the head on a submitted report, the
-    directorate on a verified one (or a central unit's submitted one)."""
-    if awaits_head(report):
-        ensure_may_verify(by, report)
-    else:
-        ensure_may_review(by, report)
+    directorate on a verified one (or a central unit's submitted one). Someone who decides
+    another step of this report is told where it stands (ValidationError), not refused as a
+    stranger: the report moved on while they read it (a colleague returned it and the satker
+    sent it again, so it is back with the head), or it is not at a deciding step at all."""
+    try:
+        if awaits_head(report):
+            ensure_may_verify(by, report)
+        else:
+            ensure_may_review(by, report)
+    except DutyConflict:
+        raise
+    except PermissionDenied:
+        if not reviews_for_province(by, report.satker.province_id):
+            raise
+        raise ValidationError(
+            _("Laporan ini tidak sedang menunggu keputusan Anda: statusnya kini %(status)s.")
+            % {"status": report.get_status_display()}
+        ) from None
 
 
 def may_start_review(by: User, report: MonthlyReport) -> bool:

@@ -123,16 +123,39 @@ def test_only_the_directorate_approves_or_returns_a_verified_report(submitted, h
     user = request.getfixturevalue(who)
     client = client_for(user)
     assert act(client, report, "approve").status_code == 403
-    assert act(client, report, "return", comment="x").status_code == 403
+    # The head decides another step of this report: back to it with where it stands (below).
+    assert act(client, report, "return", comment="x").status_code == (302 if who == "head" else 403)
     assert MonthlyReport.objects.get(pk=report.pk).status == Status.VERIFIED
 
 
 def test_the_head_cannot_return_a_verified_report_nor_reviewers_a_submitted_one(submitted, head, reviewer) -> None:
-    with pytest.raises(PermissionDenied):
+    """Refused with where the report stands, not as a stranger: both decide a step of it."""
+    with pytest.raises(ValidationError, match="menunggu keputusan Anda: statusnya kini Diajukan"):
         report_return(report=submitted, by=reviewer, comment="Terlalu cepat.")
     report_verify(report=submitted, by=head)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(ValidationError, match="statusnya kini Diverifikasi"):
         report_return(report=MonthlyReport.objects.get(pk=submitted.pk), by=head, comment="Saya berubah pikiran.")
+    assert MonthlyReport.objects.get(pk=submitted.pk).status == Status.VERIFIED
+
+
+def test_a_return_of_a_report_that_moved_on_meanwhile_says_so(submitted, head, reviewer, officer) -> None:
+    """Two reviewers open the same verified report; one returns it and the satker sends it again
+    (back with the head) before the other posts a return: the second is sent back to the report
+    with its status, not shown a 403 page, and nothing changes."""
+    report_verify(report=submitted, by=head)
+    report_return(report=MonthlyReport.objects.get(pk=submitted.pk), by=reviewer, comment="Periksa lagi.")
+    report_submit(report=MonthlyReport.objects.get(pk=submitted.pk), by=officer)
+    transitions = ReportTransition.objects.filter(report=submitted).count()
+    client = client_for(reviewer)
+    answer = act(client, submitted, "return", comment="Mohon periksa kembali.")
+    assert answer.status_code == 302
+    assert answer["Location"] == reverse("budgets:report-detail", args=[submitted.pk])
+    page = client.get(answer["Location"])
+    assert "tidak sedang menunggu keputusan Anda: statusnya kini Diajukan" in page.content.decode()
+    assert MonthlyReport.objects.get(pk=submitted.pk).status == Status.SUBMITTED
+    assert ReportTransition.objects.filter(report=submitted).count() == transitions
+    # Someone who decides no step of this province's reports is still refused outright.
+    assert act(client_for(officer), submitted, "return", comment="x").status_code == 403
 
 
 def test_withdrawal_is_possible_until_the_head_opens_the_report(submitted, head, officer) -> None:
