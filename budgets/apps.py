@@ -7,3 +7,9 @@ from django.utils.translation import gettext_lazy as _
 class BudgetsConfig(AppConfig):
     name = "budgets"
     verbose_name = _("Anggaran dan data induk")
+
+    def ready(self) -> None:
+        from budgets.draft_versions import draft_rule
+        from core.data_version import set_draft_rule
+
+        set_draft_rule(draft_rule())

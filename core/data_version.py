@@ -16,6 +16,15 @@ row triggers do not see, has a statement trigger. SQLite (development and tests)
 triggers; SQLite runs one writer at a time anyway. Other databases: no triggers, so no caching
 (``current_versions()`` answers None).
 
+Drafts (``DraftRule``, given by the app that owns the reports: budgets/apps.py): every cached
+report counts only reports past the draft (submitted, verified, approved); an officer saving a
+draft changes nothing they show. So a write that changes only reports not yet counted (their rows:
+realization and its sums; the report's own entry columns: its total, its version) raises the
+``drafts`` version instead of the reports', and the cached pages live on while officers type.
+Whether a report counts is read at COMMIT (PostgreSQL) or at the write (SQLite), from its status
+then: a transaction that saves and submits raises the reports' version (the status changed); a
+report not found counts. A page that shows drafts' figures keys on ``DRAFTS`` too.
+
 For migrations: PostgreSQL refuses to ALTER a table in the transaction that changed its rows
 while their deferred trigger events are pending ("pending trigger events"). A data migration of a
 watched table and a schema change of it go in two migrations (each commits on its own).
@@ -36,6 +45,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
@@ -43,8 +53,10 @@ from django.db import connection, migrations
 
 REPORTS = "reports"
 REGISTRY = "registry"
+DRAFTS = "drafts"
 VERSION_TABLE = "budgets_dataversion"  # core.DataVersion's (its table kept the name it was created with)
 FUNCTION = "ikma_raise_reports_version"  # the name it was created with; it raises any version now
+DRAFT_FUNCTION = "ikma_raise_version_unless_draft"
 TRIGGER = "ikma_reports_version"
 VENDORS = ("postgresql", "sqlite")
 _VERSION_NAME = re.compile(r"[a-z_]{1,30}")
@@ -80,6 +92,40 @@ def unwatched(app_label: str, model_name: str) -> bool:
     return version_of(app_label, model_name) is None
 
 
+@dataclass(frozen=True)
+class DraftRule:
+    """Which writes change only drafts (see the module's docstring): the reports' table, its
+    status column and the statuses no report counts, the tables of a report's rows (table: the
+    column naming the report) and the report's columns a draft's entry changes."""
+
+    report_table: str
+    status_column: str
+    uncounted: tuple[str, ...]
+    rows: dict[str, str] = field(default_factory=dict)
+    entry_columns: tuple[str, ...] = ()
+
+    def covers(self, table: str) -> bool:
+        return table == self.report_table or table in self.rows
+
+
+_draft_rule: DraftRule | None = None
+
+
+def set_draft_rule(rule: DraftRule | None) -> None:
+    """Called once by the app that owns the reports (its AppConfig.ready); the triggers read it
+    when they are (re)created, after every migrate."""
+    global _draft_rule
+    for name in (rule.report_table, rule.status_column, *rule.rows, *rule.rows.values(), *rule.entry_columns,
+                 *rule.uncounted) if rule else ():  # fmt: skip
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]{0,62}", name):  # it goes into the triggers' SQL
+            raise ValueError(f"DraftRule: {name!r} is not a plain SQL name")
+    _draft_rule = rule
+
+
+def draft_rule() -> DraftRule | None:
+    return _draft_rule
+
+
 def _upsert(vendor: str, name: str) -> str:
     """Raise version ``name`` (an SQL expression), creating its row at the clock."""
     return (
@@ -106,9 +152,81 @@ END $$;
 """
 
 
-def trigger_statements(vendor: str, table: str, name: str = REPORTS) -> list[str]:
+def _sql_list(values: Sequence[str]) -> str:
+    return ", ".join(f"'{value}'" for value in values)
+
+
+def postgres_draft_function(rule: DraftRule) -> str:
+    """The row trigger of the tables the rule covers: the reports' version unless every report
+    the row names (a report's row: its report, before and after; the report itself: its status
+    kept, uncounted, and nothing but its entry columns changed) is uncounted at commit."""
+    report, status = rule.report_table, rule.status_column
+    uncounted = f"ARRAY[{_sql_list(rule.uncounted)}]::text[]"
+    entry = f"ARRAY[{_sql_list(rule.entry_columns)}]::text[]"
+    # The names were checked by set_draft_rule (plain SQL names): nothing a user typed.
+    return f"""
+CREATE OR REPLACE FUNCTION {DRAFT_FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    ids bigint[] := ARRAY[]::bigint[];
+    counted boolean;
+    counter text;
+BEGIN
+    IF coalesce(current_setting('ikma.version_raised_{REPORTS}', true), '') = 'on' THEN
+        RETURN NULL;  -- raised already in this transaction: nothing more to learn
+    END IF;
+    IF TG_TABLE_NAME = '{report}' THEN
+        counted := TG_OP <> 'UPDATE'
+            OR OLD.{status} IS DISTINCT FROM NEW.{status}
+            OR NOT (NEW.{status}::text = ANY ({uncounted}))
+            OR (to_jsonb(OLD) - {entry}) IS DISTINCT FROM (to_jsonb(NEW) - {entry});
+    ELSE
+        IF TG_OP <> 'DELETE' THEN ids := ids || (to_jsonb(NEW) ->> TG_ARGV[0])::bigint; END IF;
+        IF TG_OP <> 'INSERT' THEN ids := ids || (to_jsonb(OLD) ->> TG_ARGV[0])::bigint; END IF;
+        -- A report not found (or no report named) counts.
+        counted := EXISTS (
+            SELECT 1 FROM unnest(ids) AS named(id)
+            WHERE NOT EXISTS (SELECT 1 FROM {report} r WHERE r.id = named.id AND r.{status}::text = ANY ({uncounted}))
+        );
+    END IF;
+    counter := CASE WHEN counted THEN '{REPORTS}' ELSE '{DRAFTS}' END;
+    IF coalesce(current_setting('ikma.version_raised_' || counter, true), '') <> 'on' THEN
+        PERFORM set_config('ikma.version_raised_' || counter, 'on', true);
+        {_upsert("postgresql", "counter")};
+    END IF;
+    RETURN NULL;
+END $$;
+"""  # noqa: S608
+
+
+def _sqlite_draft_version(rule: DraftRule, table: str, event: str, columns: Sequence[str]) -> str:
+    """The version an SQLite row trigger raises (an SQL expression): the row's reports' status at
+    the write (``columns``: the report table's columns, to see that only entry columns changed)."""
+    report, status, uncounted = rule.report_table, rule.status_column, _sql_list(rule.uncounted)
+    if table == report:
+        if event != "UPDATE":
+            return repr(REPORTS)
+        same = " AND ".join(f"OLD.{column} IS NEW.{column}" for column in columns
+                            if column not in rule.entry_columns)  # fmt: skip
+        draft = f"OLD.{status} = NEW.{status} AND NEW.{status} IN ({uncounted})" + (f" AND {same}" if same else "")
+    else:
+        column = rule.rows[table]
+        rows = {"INSERT": ["NEW"], "DELETE": ["OLD"], "UPDATE": ["OLD", "NEW"]}[event]
+        draft = " AND ".join(
+            f"EXISTS (SELECT 1 FROM {report} WHERE id = {row}.{column} AND {status} IN ({uncounted}))"  # noqa: S608
+            for row in rows
+        )
+    return f"CASE WHEN {draft} THEN '{DRAFTS}' ELSE '{REPORTS}' END"
+
+
+def trigger_statements(vendor: str, table: str, name: str = REPORTS, *, drafts: DraftRule | None = None,
+                       columns: Sequence[str] = ()) -> list[str]:  # fmt: skip
+    """The triggers raising ``name`` on writes of ``table``; a table ``drafts`` covers raises
+    the drafts' version instead for writes of uncounted reports only (``columns``: the report
+    table's, for SQLite)."""
     if not _VERSION_NAME.fullmatch(name):
         raise ValueError(f"{name!r} is not a version name")
+    if drafts is not None and drafts.covers(table) and name == REPORTS:
+        return _draft_trigger_statements(vendor, table, drafts, columns)
     if vendor == "postgresql":
         return [
             f"CREATE CONSTRAINT TRIGGER {TRIGGER} AFTER INSERT OR UPDATE OR DELETE ON {table} "
@@ -120,6 +238,24 @@ def trigger_statements(vendor: str, table: str, name: str = REPORTS) -> list[str
         return [
             f"CREATE TRIGGER {TRIGGER}_{event.lower()}_{table} AFTER {event} ON {table} "
             f"BEGIN {_upsert(vendor, repr(name))}; END"
+            for event in ("INSERT", "UPDATE", "DELETE")
+        ]
+    return []
+
+
+def _draft_trigger_statements(vendor: str, table: str, rule: DraftRule, columns: Sequence[str]) -> list[str]:
+    if vendor == "postgresql":
+        argument = f"'{rule.rows[table]}'" if table in rule.rows else ""
+        return [
+            f"CREATE CONSTRAINT TRIGGER {TRIGGER} AFTER INSERT OR UPDATE OR DELETE ON {table} "
+            f"DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION {DRAFT_FUNCTION}({argument})",
+            f"CREATE TRIGGER {TRIGGER}_truncate AFTER TRUNCATE ON {table} "
+            f"FOR EACH STATEMENT EXECUTE FUNCTION {FUNCTION}('{REPORTS}')",
+        ]
+    if vendor == "sqlite":
+        return [
+            f"CREATE TRIGGER {TRIGGER}_{event.lower()}_{table} AFTER {event} ON {table} "
+            f"BEGIN {_upsert(vendor, _sqlite_draft_version(rule, table, event, columns))}; END"
             for event in ("INSERT", "UPDATE", "DELETE")
         ]
     return []
@@ -180,18 +316,31 @@ def install_triggers(using: str = "default", **kwargs: Any) -> None:
         for table, name in watched_tables(apps, label).items()
         if table in existing
     }
+    rule = draft_rule()
+    if rule is not None and rule.report_table not in existing:
+        rule = None
+    columns = []
+    if rule is not None:
+        with connection.cursor() as cursor:
+            described = connection.introspection.get_table_description(cursor, rule.report_table)
+        columns = [column.name for column in described]
     with connection.schema_editor() as editor:
-        _put_triggers(editor, tables, with_function=True)
+        _put_triggers(editor, tables, with_function=True, drafts=rule, columns=columns)
 
 
-def _put_triggers(editor: Any, tables: dict[str, str], *, with_function: bool) -> None:
-    """(Re)create the triggers of ``tables`` (table: version), first the PostgreSQL function when
-    asked."""
+def _put_triggers(editor: Any, tables: dict[str, str], *, with_function: bool, drafts: DraftRule | None = None,
+                  columns: Sequence[str] = ()) -> None:  # fmt: skip
+    """(Re)create the triggers of ``tables`` (table: version), first the PostgreSQL functions when
+    asked; ``drafts``: the draft rule, for the tables it covers (the migrations' own calls pass
+    none: every migrate ends with install_triggers)."""
     vendor = editor.connection.vendor
     if with_function and vendor == "postgresql":
         editor.execute(POSTGRES_FUNCTION)
+        if drafts is not None:
+            editor.execute(postgres_draft_function(drafts))
     for table, name in tables.items():
-        for statement in drop_statements(vendor, table) + trigger_statements(vendor, table, name):
+        statements = trigger_statements(vendor, table, name, drafts=drafts, columns=columns)
+        for statement in drop_statements(vendor, table) + statements:
             editor.execute(statement)
 
 

@@ -1,0 +1,28 @@
+"""What an officer's save of a draft writes, for the data version (core/data_version.py,
+``DraftRule``): the month's realization rows and their sums, and the report's total and version.
+Every cached report counts only reports past the draft (``BASIS_STATUSES``), so these writes on a
+report that no basis counts raise the drafts' version, not the reports': the national pages stay
+cached while the provinces type. Any other write (a status change, a programme record, an RO row,
+a comment) raises the reports' version as before."""
+
+from __future__ import annotations
+
+from core.data_version import DraftRule
+
+
+def draft_rule() -> DraftRule:
+    from budgets.models import ComponentRealization, MonthlyReport, Realization, SpendingTypeRealization
+    from budgets.reports.queries import BASIS_STATUSES
+
+    counted = {str(status) for statuses in BASIS_STATUSES.values() for status in statuses}
+    meta = MonthlyReport._meta
+    return DraftRule(
+        report_table=meta.db_table,
+        status_column=meta.get_field("status").column,
+        uncounted=tuple(sorted(set(MonthlyReport.Status.values) - counted)),
+        rows={
+            model._meta.db_table: model._meta.get_field("report").column
+            for model in (Realization, ComponentRealization, SpendingTypeRealization)
+        },
+        entry_columns=tuple(meta.get_field(name).column for name in ("realized_total", "version", "updated_at")),
+    )

@@ -1,0 +1,143 @@
+"""An officer's save of a draft raises the drafts' version, not the reports' (core/data_version.py
+``DraftRule``, budgets/draft_versions.py): every cached page counts only reports past the draft, so
+they stay cached while the provinces type. Everything else still raises the reports' version, and
+no cached page differs from a fresh build after a draft's save (the rule's safety net).
+
+These tests commit (transactional database), as requests in production do."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.db import transaction
+from django.urls import reverse
+
+from budgets.draft_versions import draft_rule
+from budgets.models import MonthlyReport, Realization
+from budgets.services.monthly_report import report_submit
+from budgets.services.realization import realization_set
+from core.data_version import DRAFTS, REPORTS, current_versions
+from reports.catalog import REPORTS as CATALOGUE
+from tests.conftest import client_for
+from tests.writes import add_realization, ro_rows_filled, set_realization
+
+pytestmark = pytest.mark.django_db(transaction=True)
+Status = MonthlyReport.Status
+
+
+@pytest.fixture
+def months(dipa, satker, other_satker):
+    """January approved in both provinces; February a draft of the officer's satker."""
+    for unit, line in ((satker, dipa.ovop), (other_satker, dipa.other_line)):
+        report = MonthlyReport.objects.create(
+            satker=unit, fiscal_year=dipa.fiscal_year, month=1, due_date="2026-02-06", status=Status.APPROVED
+        )
+        add_realization(report=report, line=line, amount=1_000_000)
+    draft = MonthlyReport.objects.create(satker=satker, fiscal_year=dipa.fiscal_year, month=2, due_date="2026-03-06")
+    add_realization(report=draft, line=dipa.ovop, amount=2_000_000)
+    return dipa
+
+
+def versions() -> tuple[int, int]:
+    found = current_versions((REPORTS, DRAFTS))
+    assert found is not None
+    return found
+
+
+def save(dipa, officer, month: int, amount: int) -> MonthlyReport:
+    """The officer's save, through the service the entry form and the import use."""
+    report = MonthlyReport.objects.get(satker=dipa.ovop.satker, fiscal_year=dipa.fiscal_year, month=month)
+    return realization_set(satker=report.satker, fiscal_year=dipa.fiscal_year, month=month,
+                           amounts={dipa.ovop.pk: amount, dipa.travel.pk: amount // 2},
+                           expected_version=report.version, by=officer)  # fmt: skip
+
+
+def test_the_rule_counts_what_the_reports_count() -> None:
+    rule = draft_rule()
+    assert rule.uncounted == ("DRAFT", "RETURNED")
+    assert set(rule.rows) == {"budgets_realization", "budgets_componentrealization", "budgets_spendingtyperealization"}
+
+
+def test_a_drafts_save_raises_the_drafts_version_only(months, officer) -> None:
+    before = versions()
+    report = save(months, officer, 2, 3_000_000)
+    assert report.realized_total == 4_500_000  # written: rows, sums, total, version
+    assert raised(before) == {DRAFTS}
+    before = versions()
+    MonthlyReport.objects.filter(pk=report.pk).update(status=Status.RETURNED)  # a status change counts
+    assert raised(before) == {REPORTS}
+    before = versions()
+    save(months, officer, 2, 4_000_000)  # a returned report is not counted either
+    assert raised(before) == {DRAFTS}
+
+
+def raised(before: tuple[int, int]) -> set[str]:
+    """Which versions moved since ``before``."""
+    after = versions()
+    return {name for name, old, new in zip((REPORTS, DRAFTS), before, after, strict=True) if new != old}
+
+
+def test_writes_of_counted_reports_and_of_anything_else_raise_the_reports_version(months, officer) -> None:
+    draft = MonthlyReport.objects.get(satker=months.ovop.satker, month=2)
+    before = versions()
+    set_realization(Realization.objects.get(line=months.other_line), 5_000_000)  # an approved month's row
+    assert raised(before) == {REPORTS}
+    before = versions()
+    MonthlyReport.objects.filter(pk=draft.pk).update(due_date="2026-03-09")  # not an entry column
+    assert raised(before) == {REPORTS}
+    before = versions()
+    march = MonthlyReport.objects.create(satker=draft.satker, fiscal_year=months.fiscal_year, month=3,
+                                         due_date="2026-04-06")  # fmt: skip
+    assert raised(before) == {REPORTS}  # a new report changes the submissions matrix
+    before = versions()
+    january = MonthlyReport.objects.get(satker=draft.satker, month=1)
+    Realization.objects.filter(report=january).update(report=march)  # rows moved out of a counted report
+    assert raised(before) == {REPORTS}
+    Realization.objects.filter(report=march).update(report=january)
+    before = versions()
+    with transaction.atomic():  # one transaction that writes rows of a draft and of a counted report
+        Realization.objects.filter(report=draft).update(amount=2_000_001)
+        Realization.objects.filter(report=january).update(amount=1_000_001)
+    assert REPORTS in raised(before)
+
+
+def test_a_save_and_submit_in_one_transaction_raises_the_reports_version(months, officer) -> None:
+    draft = MonthlyReport.objects.get(satker=months.ovop.satker, month=2)
+    ro_rows_filled(draft)
+    before = versions()
+    with transaction.atomic():
+        report = save(months, officer, 2, 3_000_000)
+        report_submit(report=report, by=officer)
+    assert REPORTS in raised(before)
+    assert MonthlyReport.objects.get(pk=draft.pk).status == Status.SUBMITTED
+
+
+def strip_tokens(html: str) -> str:
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html)
+
+
+@pytest.mark.parametrize("who", ["reviewer", "officer", "viewer"])
+def test_no_cached_page_differs_from_a_fresh_build_after_a_drafts_save(months, who, request, settings) -> None:
+    """Every report of the catalogue (HTML and JSON) and the dashboard, cached before an
+    officer's save of a draft, is what building it afresh gives after it."""
+    client = client_for(request.getfixturevalue(who))
+    year = {"year": months.fiscal_year.year}
+    pages = [(reverse("dashboard:home"), year)] + [
+        (reverse(f"reports:{name}"), {**year, **extra}) for name in CATALOGUE for extra in ({}, {"format": "json"})
+    ]
+
+    def read() -> list[str]:
+        answers = [client.get(path, params) for path, params in pages]
+        assert [answer.status_code for answer in answers] == [200] * len(pages)
+        return [strip_tokens(answer.content.decode()) for answer in answers]
+
+    read()  # cached
+    before = versions()
+    save(months, request.getfixturevalue("officer"), 2, 7_000_000)
+    assert raised(before) == {DRAFTS}
+    served = read()
+    settings.FRESH_CACHE_ENABLED = False
+    fresh = read()
+    different = [path for (path, params), one, other in zip(pages, served, fresh, strict=True) if one != other]
+    assert different == []
