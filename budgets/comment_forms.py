@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from budgets.models import LineComment
+from core.widgets import FastSelect
 
 BODY_LENGTH = LineComment._meta.get_field("body").max_length
 
@@ -20,7 +21,7 @@ class CommentOpenForm(forms.Form):
     """A new thread: the line, RO row or programme record (``line-<id>`` / ``ro-<id>`` /
     ``<app.model>:<id>``) and the comment. ``records``: the month's ``RecordRow``s."""
 
-    target = forms.ChoiceField(label=_("Baris"), choices=())
+    target = forms.ChoiceField(label=_("Baris"), choices=(), widget=FastSelect)  # a month may have 1.000+ records
     body = forms.CharField(label=_("Komentar"), max_length=BODY_LENGTH, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args: Any, lines: Any = (), outputs: Any = (), records: Any = (), **kwargs: Any) -> None:

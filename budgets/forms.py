@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from budgets.models import Account, BudgetComponent, BudgetLine, BudgetRevision
 from core.formats import MONTH_NAMES, RupiahError, format_number, parse_rupiah
+from core.widgets import FastCheckboxSelectMultiple
 
 
 class RupiahInput(forms.TextInput):
@@ -117,16 +118,16 @@ class ReturnForm(forms.Form):
     )
     lines = forms.TypedMultipleChoiceField(
         label=_("Baris realisasi yang diperbaiki"), required=False, coerce=int, choices=(),
-        widget=forms.CheckboxSelectMultiple,
+        widget=FastCheckboxSelectMultiple,
         help_text=_("Opsional: hanya baris yang dipilih yang dapat diubah satker. Tanpa pilihan, seluruh laporan "
                     "dibuka."),
     )  # fmt: skip
     outputs = forms.TypedMultipleChoiceField(
-        label=_("RO yang diperbaiki"), required=False, coerce=int, choices=(), widget=forms.CheckboxSelectMultiple
+        label=_("RO yang diperbaiki"), required=False, coerce=int, choices=(), widget=FastCheckboxSelectMultiple
     )
     records = forms.TypedMultipleChoiceField(
         label=_("Catatan program yang diperbaiki"), required=False, coerce=_record_ref, choices=(),
-        widget=forms.CheckboxSelectMultiple,
+        widget=FastCheckboxSelectMultiple,
         help_text=_("Opsional: hanya catatan yang dipilih yang dapat diubah atau dihapus satker; catatan baru tidak "
                     "dapat ditambahkan."),
     )  # fmt: skip

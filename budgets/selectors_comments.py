@@ -82,9 +82,11 @@ def report_record_rows(report: MonthlyReport) -> list[RecordRow]:
     queries (content types are cached)."""
     rows = []
     for title, records in report_records(report):
+        group = str(title)
         for record in records:
+            meta = record._meta
             key = (ContentType.objects.get_for_model(record).pk, record.pk)
-            rows.append(RecordRow(key, f"{record._meta.label_lower}:{record.pk}", str(title), str(record), record))
+            rows.append(RecordRow(key, f"{meta.label_lower}:{record.pk}", group, str(record), record))
     return rows
 
 

@@ -1,8 +1,10 @@
-"""A <select> written out in Python.
+"""A <select> and a list of checkboxes written out in Python.
 
-Django renders a Select through its template engine, one template include per option: the
-registry's filter with 514 regencies spent about 20 ms of a 45 ms page there (`make bench`). This
-widget produces the same markup (attributes, the selected option, escaping) directly.
+Django renders a Select or a CheckboxSelectMultiple through its template engine, three template
+includes per option: the registry's filter with 514 regencies spent about 20 ms of a 45 ms page
+there (`make bench`), and a monthly report with 1.407 programme records about 0,2 s on its return
+form's checkboxes. These widgets produce the same markup (attributes, the selected options,
+escaping) directly.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from typing import Any
 
 from django import forms
 from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString
 
 
@@ -35,3 +37,30 @@ class FastSelect(forms.Select):
                 yield from label
             else:
                 yield ("" if option is None else option), label
+
+
+class FastCheckboxSelectMultiple(forms.CheckboxSelectMultiple):
+    """Checkboxes of flat choices (Django's markup: a <div> per option, the input inside its
+    label, the widget's attributes on every input, ids numbered from 0); grouped choices are left
+    to Django's templates."""
+
+    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
+        if any(isinstance(label, (list, tuple)) for _option, label in self.choices):
+            return super().render(name, value, attrs, renderer)
+        final = self.build_attrs(self.attrs, attrs)
+        selected = {str(v) for v in self.format_value(value)}
+        outer = {key: final[key] for key in ("id", "class") if final.get(key)}
+        rows = []
+        for index, (option, label) in enumerate(self.choices):
+            option = "" if option is None else option
+            option_attrs = dict(final)
+            if str(option) in selected:
+                option_attrs["checked"] = True
+            if "id" in option_attrs:
+                option_attrs["id"] = self.id_for_label(option_attrs["id"], str(index))
+            label_for = format_html(' for="{}"', option_attrs["id"]) if option_attrs.get("id") else ""
+            rows.append(
+                f'<div>\n    <label{label_for}><input type="{self.input_type}" name="{escape(name)}" '
+                f'value="{escape(option)}"{flatatt(option_attrs)}> {escape(label)}</label></div>'
+            )
+        return format_html("<div{}>{}\n</div>", flatatt(outer), SafeString("".join(rows)))

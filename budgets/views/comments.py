@@ -74,7 +74,10 @@ def comments_context(
         "comment_threads": found["threads"],
         "comment_lines": [(line, found["open_per_line"].get(line.pk, 0)) for line in lines],
         "comment_outputs": [(output, found["open_per_output"].get(output.pk, 0)) for output in outputs],
-        "comment_records": [(row, found["open_per_record"].get(row.key, 0)) for row in records],
+        # Records only with open threads: a month may hold a thousand records (a line per record
+        # would drown the lines and RO rows); any record can still be picked in the form.
+        "comment_records": [(row, count) for row in records if (count := found["open_per_record"].get(row.key, 0))],
+        "comment_records_quiet": sum(1 for row in records if not found["open_per_record"].get(row.key)),
         "comment_record_rows": records,
         "comment_open_form": CommentOpenForm(lines=lines, outputs=outputs, records=records) if reviewer else None,
         "comment_may_answer": may_answer(user, report, reviewer=reviewer),

@@ -115,6 +115,9 @@ def test_the_report_page_shows_record_threads_and_the_return_forms_records(head,
     page = client_for(head).get(reverse("budgets:report-detail", args=[report.pk]))
     html = page.content.decode()
     assert f'data-comment-record="{ref(records[2])}"' in html
+    # Only records with open threads have a row of their own; the others are counted.
+    assert f'data-comment-record="{ref(records[0])}"' not in html
+    assert page.context["comment_records_quiet"] == len(records) - 1 and "data-comment-records-quiet" in html
     assert "data-thread-record" in html and "Tenun Songket" in html and "Terlampir." in html
     choices = dict(page.context["return_form"].fields["records"].choices)
     assert set(choices) == {ref(record) for record in records}

@@ -31,3 +31,16 @@ def test_registry_filter_page_uses_it(client, reviewer) -> None:
     page = response.content.decode()
     assert response.status_code == 200
     assert f'<option value="{regency.pk}" selected>' in page and "Kota &lt;Uji&gt;" in page
+
+
+@pytest.mark.parametrize("value", [None, [], ["17"], ["11", 3], ["99"]])
+@pytest.mark.parametrize("attrs", [{"class": "form-check-input", "aria-describedby": "id_x_helptext", "id": "id_x"},
+                                   {"class": "form-check-input"}])  # fmt: skip
+def test_checkboxes_same_markup_as_django(value, attrs) -> None:
+    from core.widgets import FastCheckboxSelectMultiple
+
+    choices = [choice for choice in CHOICES if choice[0] != ""]
+    expected = forms.CheckboxSelectMultiple(choices=choices).render("x", value, attrs)
+    written = FastCheckboxSelectMultiple(choices=choices).render("x", value, attrs)
+    SimpleTestCase().assertHTMLEqual(written, expected)
+    assert written.replace(" checked", "").count("<input") == len(choices) and "<b>" not in written
