@@ -42,8 +42,9 @@ STARS_1_5 = [MinValueValidator(1), MaxValueValidator(5)]
 
 def choice_label(choices: type[models.TextChoices], value: str) -> str:
     """The label of ``value`` (the value itself when it is not a choice), as get_FOO_display gives
-    it: that builds and hashes every label of the field on each call, and a month's thousand
-    records named in one page spent a fifth of a second there."""
+    it: that builds and hashes every label of the field on each call, and the report page that
+    names a month's thousand records (its tables, comments and return form) spent a fifth of a
+    second there."""
     try:
         return str(choices(value).label)
     except ValueError:
@@ -277,7 +278,11 @@ class PovertyActivity(MonthlyRecord):
         ]
 
     def __str__(self) -> str:
-        return f"{choice_label(self.Kind, self.kind)} {self.regency.name}"
+        return f"{self.kind_label} {self.regency.name}"
+
+    @property
+    def kind_label(self) -> str:
+        return choice_label(self.Kind, self.kind)
 
 
 class FacilitationKind(models.TextChoices):
@@ -333,7 +338,11 @@ class Facilitation(MonthlyRecord):
         ]
 
     def __str__(self) -> str:
-        return f"{choice_label(FacilitationKind, self.kind)}: {self.enterprise_name}"
+        return f"{self.kind_label}: {self.enterprise_name}"
+
+    @property
+    def kind_label(self) -> str:
+        return choice_label(FacilitationKind, self.kind)
 
 
 class OutputIndicator(models.TextChoices):

@@ -20,6 +20,8 @@ def test_the_kinds_label_in_the_readers_language() -> None:
         assert english == f"{record.get_kind_display()}: Keripik Bu Sri"
     assert english != indonesian
     with translation.override("en"):
+        assert record.kind_label == record.get_kind_display() and english.startswith(record.kind_label)
+    with translation.override("en"):
         assert choice_label(PovertyActivity.Kind, "PELATIHAN") == "Training"
     with translation.override("id"):
         assert choice_label(PovertyActivity.Kind, "PELATIHAN") == "Pelatihan"
