@@ -225,37 +225,24 @@ def trigger_statements(vendor: str, table: str, name: str = REPORTS, *, drafts: 
     table's, for SQLite)."""
     if not _VERSION_NAME.fullmatch(name):
         raise ValueError(f"{name!r} is not a version name")
-    if drafts is not None and drafts.covers(table) and name == REPORTS:
-        return _draft_trigger_statements(vendor, table, drafts, columns)
+    rule = drafts if drafts is not None and drafts.covers(table) and name == REPORTS else None
     if vendor == "postgresql":
+        argument = f"'{rule.rows[table]}'" if rule is not None and table in rule.rows else ""
+        row_function = f"{FUNCTION}('{name}')" if rule is None else f"{DRAFT_FUNCTION}({argument})"
         return [
             f"CREATE CONSTRAINT TRIGGER {TRIGGER} AFTER INSERT OR UPDATE OR DELETE ON {table} "
-            f"DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION {FUNCTION}('{name}')",
+            f"DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION {row_function}",
             f"CREATE TRIGGER {TRIGGER}_truncate AFTER TRUNCATE ON {table} "
             f"FOR EACH STATEMENT EXECUTE FUNCTION {FUNCTION}('{name}')",
         ]
     if vendor == "sqlite":
+
+        def version(event: str) -> str:
+            return repr(name) if rule is None else _sqlite_draft_version(rule, table, event, columns)
+
         return [
             f"CREATE TRIGGER {TRIGGER}_{event.lower()}_{table} AFTER {event} ON {table} "
-            f"BEGIN {_upsert(vendor, repr(name))}; END"
-            for event in ("INSERT", "UPDATE", "DELETE")
-        ]
-    return []
-
-
-def _draft_trigger_statements(vendor: str, table: str, rule: DraftRule, columns: Sequence[str]) -> list[str]:
-    if vendor == "postgresql":
-        argument = f"'{rule.rows[table]}'" if table in rule.rows else ""
-        return [
-            f"CREATE CONSTRAINT TRIGGER {TRIGGER} AFTER INSERT OR UPDATE OR DELETE ON {table} "
-            f"DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION {DRAFT_FUNCTION}({argument})",
-            f"CREATE TRIGGER {TRIGGER}_truncate AFTER TRUNCATE ON {table} "
-            f"FOR EACH STATEMENT EXECUTE FUNCTION {FUNCTION}('{REPORTS}')",
-        ]
-    if vendor == "sqlite":
-        return [
-            f"CREATE TRIGGER {TRIGGER}_{event.lower()}_{table} AFTER {event} ON {table} "
-            f"BEGIN {_upsert(vendor, _sqlite_draft_version(rule, table, event, columns))}; END"
+            f"BEGIN {_upsert(vendor, version(event))}; END"
             for event in ("INSERT", "UPDATE", "DELETE")
         ]
     return []
