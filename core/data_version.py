@@ -20,7 +20,8 @@ Drafts (``DraftRule``, given by the app that owns the reports: budgets/apps.py):
 report counts only reports past the draft (submitted, verified, approved); an officer saving a
 draft changes nothing they show. So a write that changes only reports not yet counted (their rows:
 realization and its sums; the report's own entry columns: its total, its version) raises the
-``drafts`` version instead of the reports', and the cached pages live on while officers type.
+``drafts`` version instead of the reports', and the cached pages live on while officers type;
+so does a change of the report's bookkeeping no cached page reads (who started reviewing it).
 Whether a report counts is read at COMMIT (PostgreSQL) or at the write (SQLite), from its status
 then: a transaction that saves and submits raises the reports' version (the status changed); a
 report not found counts. A page that shows drafts' figures keys on ``DRAFTS`` too.
@@ -103,6 +104,9 @@ class DraftRule:
     uncounted: tuple[str, ...]
     rows: dict[str, str] = field(default_factory=dict)
     entry_columns: tuple[str, ...] = ()
+    # The report's bookkeeping no cached page reads (who started reviewing it, and when): a change
+    # of these alone raises the drafts' version whatever the status.
+    unread_columns: tuple[str, ...] = ()
 
     def covers(self, table: str) -> bool:
         return table == self.report_table or table in self.rows
@@ -116,7 +120,7 @@ def set_draft_rule(rule: DraftRule | None) -> None:
     when they are (re)created, after every migrate."""
     global _draft_rule
     for name in (rule.report_table, rule.status_column, *rule.rows, *rule.rows.values(), *rule.entry_columns,
-                 *rule.uncounted) if rule else ():  # fmt: skip
+                 *rule.unread_columns, *rule.uncounted) if rule else ():  # fmt: skip
         if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]{0,62}", name):  # it goes into the triggers' SQL
             raise ValueError(f"DraftRule: {name!r} is not a plain SQL name")
     _draft_rule = rule
@@ -158,16 +162,18 @@ def _sql_list(values: Sequence[str]) -> str:
 
 def postgres_draft_function(rule: DraftRule) -> str:
     """The row trigger of the tables the rule covers: the reports' version unless every report
-    the row names (a report's row: its report, before and after; the report itself: its status
-    kept, uncounted, and nothing but its entry columns changed) is uncounted at commit."""
+    the row names (a report's row: its report, before and after) is uncounted at commit, or the
+    report itself changed nothing but its unread columns, or, uncounted, its entry columns."""
     report, status = rule.report_table, rule.status_column
     uncounted = f"ARRAY[{_sql_list(rule.uncounted)}]::text[]"
+    unread = f"ARRAY[{_sql_list(rule.unread_columns)}]::text[]"
     entry = f"ARRAY[{_sql_list(rule.entry_columns)}]::text[]"
     # The names were checked by set_draft_rule (plain SQL names): nothing a user typed.
     return f"""
 CREATE OR REPLACE FUNCTION {DRAFT_FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     ids bigint[] := ARRAY[]::bigint[];
+    ignored text[];
     counted boolean;
     counter text;
 BEGIN
@@ -175,10 +181,15 @@ BEGIN
         RETURN NULL;  -- raised already in this transaction: nothing more to learn
     END IF;
     IF TG_TABLE_NAME = '{report}' THEN
-        counted := TG_OP <> 'UPDATE'
-            OR OLD.{status} IS DISTINCT FROM NEW.{status}
-            OR NOT (NEW.{status}::text = ANY ({uncounted}))
-            OR (to_jsonb(OLD) - {entry}) IS DISTINCT FROM (to_jsonb(NEW) - {entry});
+        IF TG_OP <> 'UPDATE' OR OLD.{status} IS DISTINCT FROM NEW.{status} THEN
+            counted := true;
+        ELSE
+            ignored := {unread};
+            IF NEW.{status}::text = ANY ({uncounted}) THEN
+                ignored := ignored || {entry};
+            END IF;
+            counted := (to_jsonb(OLD) - ignored) IS DISTINCT FROM (to_jsonb(NEW) - ignored);
+        END IF;
     ELSE
         IF TG_OP <> 'DELETE' THEN ids := ids || (to_jsonb(NEW) ->> TG_ARGV[0])::bigint; END IF;
         IF TG_OP <> 'INSERT' THEN ids := ids || (to_jsonb(OLD) ->> TG_ARGV[0])::bigint; END IF;
@@ -205,9 +216,13 @@ def _sqlite_draft_version(rule: DraftRule, table: str, event: str, columns: Sequ
     if table == report:
         if event != "UPDATE":
             return repr(REPORTS)
-        same = " AND ".join(f"OLD.{column} IS NEW.{column}" for column in columns
-                            if column not in rule.entry_columns)  # fmt: skip
-        draft = f"OLD.{status} = NEW.{status} AND NEW.{status} IN ({uncounted})" + (f" AND {same}" if same else "")
+
+        def unchanged(ignored: Sequence[str]) -> str:
+            return " AND ".join([f"OLD.{column} IS NEW.{column}" for column in columns if column not in ignored]
+                                or ["1"])  # fmt: skip
+
+        uncounted_entry = f"NEW.{status} IN ({uncounted}) AND {unchanged((*rule.entry_columns, *rule.unread_columns))}"
+        draft = f"OLD.{status} = NEW.{status} AND (({uncounted_entry}) OR {unchanged(rule.unread_columns)})"
     else:
         column = rule.rows[table]
         rows = {"INSERT": ["NEW"], "DELETE": ["OLD"], "UPDATE": ["OLD", "NEW"]}[event]

@@ -57,6 +57,7 @@ def test_the_rule_counts_what_the_reports_count() -> None:
     rule = draft_rule()
     assert rule.uncounted == ("DRAFT", "RETURNED")
     assert set(rule.rows) == {"budgets_realization", "budgets_componentrealization", "budgets_spendingtyperealization"}
+    assert rule.unread_columns == ("review_started_at", "review_started_by_id")
 
 
 def test_a_drafts_save_raises_the_drafts_version_only(months, officer) -> None:
@@ -100,6 +101,23 @@ def test_writes_of_counted_reports_and_of_anything_else_raise_the_reports_versio
         Realization.objects.filter(report=draft).update(amount=2_000_001)
         Realization.objects.filter(report=january).update(amount=1_000_001)
     assert REPORTS in raised(before)
+
+
+def test_a_reviewers_first_opening_raises_the_drafts_version_but_a_decision_the_reports(months, officer,
+                                                                                        head) -> None:  # fmt: skip
+    """``review_started_at``/``_by`` are shown on the report's own page only (never cached)."""
+    draft = MonthlyReport.objects.get(satker=months.ovop.satker, month=2)
+    ro_rows_filled(draft)
+    report_submit(report=draft, by=officer)
+    before = versions()
+    page = client_for(head).get(reverse("budgets:report-detail", args=[draft.pk]))
+    assert page.status_code == 200 and page.context["can_verify"]
+    assert MonthlyReport.objects.get(pk=draft.pk).review_started_by == head
+    assert raised(before) == {DRAFTS}
+    before = versions()
+    MonthlyReport.objects.filter(pk=draft.pk).update(review_started_at=None, review_started_by=None,
+                                                     submitted_on_time=False)  # fmt: skip
+    assert raised(before) == {REPORTS}  # with a column the reports read
 
 
 def test_a_save_and_submit_in_one_transaction_raises_the_reports_version(months, officer) -> None:
