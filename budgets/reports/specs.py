@@ -22,6 +22,7 @@ from budgets.reports.queries import (
     submissions_report,
 )
 from budgets.reports.ro import ro_report
+from core.data_version import DRAFTS, REPORTS
 from core.reporting.spec import FILTERS, BuildContext, Column, ReportResult, ReportSpec
 
 MONEY = (
@@ -252,6 +253,7 @@ SPECS: tuple[ReportSpec, ...] = (
         ),
         params=frozenset({"year", "quarter", "province", "authority"}),
         below_province=True,
+        cacheable=True,
         summary=QUARTERLY_SUMMARY,
     ),
     ReportSpec(
@@ -268,6 +270,9 @@ SPECS: tuple[ReportSpec, ...] = (
         evidence_report,
         params=frozenset({"year", "month", "province", "authority"}),
         below_province=True,
+        cacheable=True,
+        # Evidence rules count the records of every month, drafts' realization rows included.
+        versions=(REPORTS, DRAFTS),
         summary=EVIDENCE_SUMMARY,
     ),
     ReportSpec(

@@ -8,13 +8,15 @@ These tests commit (transactional database), as requests in production do."""
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pytest
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from budgets.draft_versions import draft_rule
-from budgets.models import MonthlyReport, Realization
+from budgets.models import EvidenceRule, MonthlyReport, Realization, SatkerAuthority
 from budgets.services.monthly_report import report_submit
 from budgets.services.realization import realization_set
 from core.data_version import DRAFTS, REPORTS, current_versions
@@ -24,17 +26,24 @@ from tests.writes import add_realization, ro_rows_filled, set_realization
 
 pytestmark = pytest.mark.django_db(transaction=True)
 Status = MonthlyReport.Status
+# The draft: the month the reports show by default (the last one ended), so that every report,
+# the evidence report's month included, reads it.
+DRAFT_MONTH = max(2, timezone.localdate().month - 1)
 
 
 @pytest.fixture
 def months(dipa, satker, other_satker):
-    """January approved in both provinces; February a draft of the officer's satker."""
+    """January approved in both provinces; the last month ended a draft of the officer's satker.
+    Paid realization needs an SP2D (the evidence report counts the drafts' rows too)."""
+    EvidenceRule.objects.create(target="budgets.realization", condition="paid", kinds=["SP2D"])
     for unit, line in ((satker, dipa.ovop), (other_satker, dipa.other_line)):
+        SatkerAuthority.objects.create(satker=unit, fiscal_year=dipa.fiscal_year, authority="DK")
         report = MonthlyReport.objects.create(
             satker=unit, fiscal_year=dipa.fiscal_year, month=1, due_date="2026-02-06", status=Status.APPROVED
         )
         add_realization(report=report, line=line, amount=1_000_000)
-    draft = MonthlyReport.objects.create(satker=satker, fiscal_year=dipa.fiscal_year, month=2, due_date="2026-03-06")
+    draft = MonthlyReport.objects.create(satker=satker, fiscal_year=dipa.fiscal_year, month=DRAFT_MONTH,
+                                         due_date=date(dipa.fiscal_year.year, DRAFT_MONTH, 28))  # fmt: skip
     add_realization(report=draft, line=dipa.ovop, amount=2_000_000)
     return dipa
 
@@ -62,14 +71,14 @@ def test_the_rule_counts_what_the_reports_count() -> None:
 
 def test_a_drafts_save_raises_the_drafts_version_only(months, officer) -> None:
     before = versions()
-    report = save(months, officer, 2, 3_000_000)
+    report = save(months, officer, DRAFT_MONTH, 3_000_000)
     assert report.realized_total == 4_500_000  # written: rows, sums, total, version
     assert raised(before) == {DRAFTS}
     before = versions()
     MonthlyReport.objects.filter(pk=report.pk).update(status=Status.RETURNED)  # a status change counts
     assert raised(before) == {REPORTS}
     before = versions()
-    save(months, officer, 2, 4_000_000)  # a returned report is not counted either
+    save(months, officer, DRAFT_MONTH, 4_000_000)  # a returned report is not counted either
     assert raised(before) == {DRAFTS}
 
 
@@ -80,22 +89,23 @@ def raised(before: tuple[int, int]) -> set[str]:
 
 
 def test_writes_of_counted_reports_and_of_anything_else_raise_the_reports_version(months, officer) -> None:
-    draft = MonthlyReport.objects.get(satker=months.ovop.satker, month=2)
+    draft = MonthlyReport.objects.get(satker=months.ovop.satker, month=DRAFT_MONTH)
     before = versions()
     set_realization(Realization.objects.get(line=months.other_line), 5_000_000)  # an approved month's row
     assert raised(before) == {REPORTS}
     before = versions()
-    MonthlyReport.objects.filter(pk=draft.pk).update(due_date="2026-03-09")  # not an entry column
+    # The due date is no entry column.
+    MonthlyReport.objects.filter(pk=draft.pk).update(due_date=date(months.fiscal_year.year, DRAFT_MONTH, 27))
     assert raised(before) == {REPORTS}
     before = versions()
-    march = MonthlyReport.objects.create(satker=draft.satker, fiscal_year=months.fiscal_year, month=3,
-                                         due_date="2026-04-06")  # fmt: skip
+    december = MonthlyReport.objects.create(satker=draft.satker, fiscal_year=months.fiscal_year, month=12,
+                                            due_date=date(months.fiscal_year.year, 12, 28))  # fmt: skip
     assert raised(before) == {REPORTS}  # a new report changes the submissions matrix
     before = versions()
     january = MonthlyReport.objects.get(satker=draft.satker, month=1)
-    Realization.objects.filter(report=january).update(report=march)  # rows moved out of a counted report
+    Realization.objects.filter(report=january).update(report=december)  # rows moved out of a counted report
     assert raised(before) == {REPORTS}
-    Realization.objects.filter(report=march).update(report=january)
+    Realization.objects.filter(report=december).update(report=january)
     before = versions()
     with transaction.atomic():  # one transaction that writes rows of a draft and of a counted report
         Realization.objects.filter(report=draft).update(amount=2_000_001)
@@ -106,7 +116,7 @@ def test_writes_of_counted_reports_and_of_anything_else_raise_the_reports_versio
 def test_a_reviewers_first_opening_raises_the_drafts_version_but_a_decision_the_reports(months, officer,
                                                                                         head) -> None:  # fmt: skip
     """``review_started_at``/``_by`` are shown on the report's own page only (never cached)."""
-    draft = MonthlyReport.objects.get(satker=months.ovop.satker, month=2)
+    draft = MonthlyReport.objects.get(satker=months.ovop.satker, month=DRAFT_MONTH)
     ro_rows_filled(draft)
     report_submit(report=draft, by=officer)
     before = versions()
@@ -121,11 +131,11 @@ def test_a_reviewers_first_opening_raises_the_drafts_version_but_a_decision_the_
 
 
 def test_a_save_and_submit_in_one_transaction_raises_the_reports_version(months, officer) -> None:
-    draft = MonthlyReport.objects.get(satker=months.ovop.satker, month=2)
+    draft = MonthlyReport.objects.get(satker=months.ovop.satker, month=DRAFT_MONTH)
     ro_rows_filled(draft)
     before = versions()
     with transaction.atomic():
-        report = save(months, officer, 2, 3_000_000)
+        report = save(months, officer, DRAFT_MONTH, 3_000_000)
         report_submit(report=report, by=officer)
     assert REPORTS in raised(before)
     assert MonthlyReport.objects.get(pk=draft.pk).status == Status.SUBMITTED
@@ -152,7 +162,7 @@ def test_no_cached_page_differs_from_a_fresh_build_after_a_drafts_save(months, w
 
     read()  # cached
     before = versions()
-    save(months, request.getfixturevalue("officer"), 2, 7_000_000)
+    save(months, request.getfixturevalue("officer"), DRAFT_MONTH, 7_000_000)
     assert raised(before) == {DRAFTS}
     served = read()
     settings.FRESH_CACHE_ENABLED = False
