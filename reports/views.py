@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -136,8 +139,26 @@ def report_view(request: HttpRequest, name: str) -> HttpResponse:
         if dialect is None:
             # The message names the parameter and its one value; no filter of the bar carries it.
             return bad_request(request, spec, BadReportParams({"__all__": [unknown_dialect_message()]}))
-        return as_csv(spec, build(), filename(spec, applied), dialect)
-    return as_xlsx(spec, build(), describe(spec, applied, _province_name(filters.province)), filename(spec, applied))
+        return _cached_file(request, spec, f"report-csv:{name}", known,
+                            lambda: as_csv(spec, build(), filename(spec, applied), dialect))  # fmt: skip
+    return _cached_file(request, spec, f"report-xlsx:{name}", known, lambda: as_xlsx(
+        spec, build(), describe(spec, applied, _province_name(filters.province)), filename(spec, applied)
+    ))  # fmt: skip
+
+
+def _cached_file(request: HttpRequest, spec: ReportSpec, key: str, params: set[str],
+                 make: Callable[[], HttpResponse]) -> HttpResponse:  # fmt: skip
+    """An export (CSV, XLSX), its bytes and headers cached like the page: never stale."""
+
+    def parts() -> dict[str, Any]:
+        response = make()
+        return {"body": response.content, "type": response["Content-Type"],
+                "disposition": response["Content-Disposition"]}  # fmt: skip
+
+    found = fresh_cache.cached(request, key, parts, params=params, enabled=spec.cacheable, versions=spec.versions)
+    response = HttpResponse(found["body"], content_type=found["type"])
+    response["Content-Disposition"] = found["disposition"]
+    return response
 
 
 @data_access_required()

@@ -165,6 +165,25 @@ def test_the_narrative_download_is_built_once_per_data_version(approved, reviewe
     assert client.get(reverse("dashboard:narrative"), params).content != first.content
 
 
+@pytest.mark.parametrize("kind", ["xlsx", "csv"])
+def test_exports_are_built_once_per_data_version(approved, reviewer, kind) -> None:
+    client = client_for(reviewer)
+    params = {"year": approved.fiscal_year.year, "format": kind}
+    with CaptureQueriesContext(connection) as built:
+        first = client.get(reverse("reports:provinces"), params)
+    with CaptureQueriesContext(connection) as served:
+        again = client.get(reverse("reports:provinces"), params)
+    assert first.status_code == again.status_code == 200
+    assert again.content == first.content and again["Content-Type"] == first["Content-Type"]
+    assert again["Content-Disposition"] == first["Content-Disposition"] and kind in first["Content-Disposition"]
+    assert len(served.captured_queries) < len(built.captured_queries)
+    if kind == "csv":  # the dialect is part of the key
+        other = client.get(reverse("reports:provinces"), {**params, "dialect": "id"})
+        assert other.status_code == 200 and other.content != first.content
+    set_realization(Realization.objects.get(line=approved.other_line), 8_000_000)
+    assert client.get(reverse("reports:provinces"), params).content != first.content
+
+
 def test_a_change_shows_in_the_next_request(approved, reviewer) -> None:
     client = client_for(reviewer)
     year = approved.fiscal_year.year
