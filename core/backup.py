@@ -227,13 +227,13 @@ def _data_version(alias: str) -> int:
 
 def _raise_data_version(alias: str, *, above: int) -> None:
     """Every data version (core.data_version) past ``above``."""
-    from core.data_version import REGISTRY, REPORTS, VERSION_TABLE
+    from core.data_version import VERSION_TABLE, version_names
 
     connection = connections[alias]
     if VERSION_TABLE not in connection.introspection.table_names():
         return
     with connection.cursor() as cursor:
-        for name in (REPORTS, REGISTRY):
+        for name in version_names():
             # Constants of core.data_version and an integer: no outside input in the statement.
             cursor.execute(
                 f"UPDATE {VERSION_TABLE} SET version = CASE WHEN version > %s THEN version ELSE %s END + 1 "  # noqa: S608

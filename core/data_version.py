@@ -88,6 +88,11 @@ def version_of(app_label: str, model_name: str) -> str | None:
     return name
 
 
+def version_names() -> tuple[str, ...]:
+    """Every data version a trigger may raise: the reports', the drafts' and the settings' own."""
+    return tuple(dict.fromkeys((REPORTS, DRAFTS, *settings.DATA_VERSION_OWN.values())))
+
+
 def unwatched(app_label: str, model_name: str) -> bool:
     """A model whose writes change no cached page."""
     return version_of(app_label, model_name) is None

@@ -99,7 +99,7 @@ CHANGE_COLUMNS = {"nib": "nib", "name": "nama_usaha", "owner": "nama_pemilik", "
                   "data_year": "tahun_pendataan"}  # fmt: skip
 UPDATED_FIELDS = [*COMPARED, "name_normalized", "province_id", "size_class", "satker_id", "version", "updated_at"]
 STORED = ("pk", "version", "satker_id", *COMPARED)  # what the plan reads of a stored enterprise
-_STORED_COMPARED = slice(3, None)  # COMPARED in a Stored tuple
+_STORED_COMPARED = slice(len(STORED) - len(COMPARED), None)  # COMPARED in a Stored tuple (its end)
 compared_values = attrgetter(*COMPARED)  # COMPARED of an EnterpriseValues, as a tuple
 
 

@@ -25,6 +25,7 @@ from django.utils import timezone
 from budgets.models import Holiday, MonthlyReport, Realization, SatkerAuthority
 from core import fresh_cache
 from core.data_version import (
+    DRAFTS,
     FUNCTION,
     REGISTRY,
     REPORTS,
@@ -33,6 +34,7 @@ from core.data_version import (
     current_versions,
     reports_version,
     unwatched,
+    version_names,
 )
 from core.models import DataVersion
 from programs.models import Enterprise
@@ -123,6 +125,20 @@ def test_a_flushed_database_counts_on_from_the_clock_not_from_one(db) -> None:
     DataVersion.objects.all().delete()
     Holiday.objects.create(date="2026-01-03", name="Cuti bersama")  # the trigger creates the row
     assert reports_version() > first + 1
+
+
+def test_a_restore_raises_every_version_past_the_highest_before_it(db) -> None:
+    """A restore puts back the backup's versions; pages cached under any version counted since
+    (the drafts' too: the evidence report keys on it) must never be served for the restored data."""
+    from core.backup import _raise_data_version
+
+    assert set(version_names()) == {REPORTS, DRAFTS, REGISTRY}
+    current_versions(version_names())
+    highest = max(DataVersion.objects.values_list("version", flat=True))
+    # As restored: the drafts' version back at its (lower) value of the backup's time.
+    DataVersion.objects.filter(name=DRAFTS).update(version=highest - 1000)
+    _raise_data_version("default", above=highest)
+    assert all(version > highest for version in current_versions(version_names()))
 
 
 def test_the_registry_summary_raises_its_own_version_and_the_budget_data_the_reports(db, regency) -> None:
