@@ -121,43 +121,37 @@ def report_view(request: HttpRequest, name: str) -> HttpResponse:
         )
         return spec.build(filters, context)
 
-    # JSON and the page's content are cached under the data version (never stale: see
+    # Every format is cached under the report's data versions (never stale: see
     # core/fresh_cache.py); the key holds the query, the user's scope, the date and language.
+    def cached(kind: str, make: Callable[[], Any]) -> Any:
+        return fresh_cache.cached(request, f"report-{kind}:{name}", make, params=known, enabled=spec.cacheable,
+                                  versions=spec.versions)  # fmt: skip
+
     if params.format == "json":
-        body = fresh_cache.cached(request, f"report-json:{name}", lambda: as_json(spec, build(), applied).content,
-                                  params=known, enabled=spec.cacheable, versions=spec.versions)  # fmt: skip
+        body = cached("json", lambda: as_json(spec, build(), applied).content)
         return HttpResponse(body, content_type=JSON_CONTENT_TYPE)
     if params.format == "html":
-        content = fresh_cache.cached(
-            request, f"report-html:{name}",
-            lambda: _content(request, spec, build(), params, applied, form, fiscal_year), params=known,
-            enabled=spec.cacheable, versions=spec.versions,
-        )  # fmt: skip
+        content = cached("html", lambda: _content(request, spec, build(), params, applied, form, fiscal_year))
         return render(request, "reports/report.html", {"spec": spec, "year": params.year, "content": content})
     if params.format == "csv":
         dialect = dialect_from(request.GET.get(DIALECT_PARAM))
         if dialect is None:
             # The message names the parameter and its one value; no filter of the bar carries it.
             return bad_request(request, spec, BadReportParams({"__all__": [unknown_dialect_message()]}))
-        return _cached_file(request, spec, f"report-csv:{name}", known,
-                            lambda: as_csv(spec, build(), filename(spec, applied), dialect))  # fmt: skip
-    return _cached_file(request, spec, f"report-xlsx:{name}", known, lambda: as_xlsx(
+        return _file(cached("csv", lambda: _file_parts(as_csv(spec, build(), filename(spec, applied), dialect))))
+    return _file(cached("xlsx", lambda: _file_parts(as_xlsx(
         spec, build(), describe(spec, applied, _province_name(filters.province)), filename(spec, applied)
-    ))  # fmt: skip
+    ))))  # fmt: skip
 
 
-def _cached_file(request: HttpRequest, spec: ReportSpec, key: str, params: set[str],
-                 make: Callable[[], HttpResponse]) -> HttpResponse:  # fmt: skip
-    """An export (CSV, XLSX), its bytes and headers cached like the page: never stale."""
+def _file_parts(response: HttpResponse) -> dict[str, Any]:
+    """An export's bytes and headers, as they are cached."""
+    return {"body": response.content, "type": response["Content-Type"], "disposition": response["Content-Disposition"]}
 
-    def parts() -> dict[str, Any]:
-        response = make()
-        return {"body": response.content, "type": response["Content-Type"],
-                "disposition": response["Content-Disposition"]}  # fmt: skip
 
-    found = fresh_cache.cached(request, key, parts, params=params, enabled=spec.cacheable, versions=spec.versions)
-    response = HttpResponse(found["body"], content_type=found["type"])
-    response["Content-Disposition"] = found["disposition"]
+def _file(parts: dict[str, Any]) -> HttpResponse:
+    response = HttpResponse(parts["body"], content_type=parts["type"])
+    response["Content-Disposition"] = parts["disposition"]
     return response
 
 
