@@ -216,7 +216,8 @@ END $$;
 
 def _sqlite_draft_version(rule: DraftRule, table: str, event: str, columns: Sequence[str]) -> str:
     """The version an SQLite row trigger raises (an SQL expression): the row's reports' status at
-    the write (``columns``: the report table's columns, to see that only entry columns changed)."""
+    the write (``columns``: the report table's columns, to see that only its entry or unread
+    columns changed)."""
     report, status, uncounted = rule.report_table, rule.status_column, _sql_list(rule.uncounted)
     if table == report:
         if event != "UPDATE":
