@@ -22,9 +22,11 @@ draft changes nothing they show. So a write that changes only reports not yet co
 realization and its sums; the report's own entry columns: its total, its version) raises the
 ``drafts`` version instead of the reports', and the cached pages live on while officers type;
 so does a change of the report's bookkeeping no cached page reads (who started reviewing it).
-Whether a report counts is read at COMMIT (PostgreSQL) or at the write (SQLite), from its status
-then: a transaction that saves and submits raises the reports' version (the status changed); a
-report not found counts. A page that shows drafts' figures keys on ``DRAFTS`` too.
+Whether a report counts is read at COMMIT, from its status then: a transaction that saves and
+submits raises the reports' version (the status changed); a report not found counts. A page that
+shows drafts' figures keys on ``DRAFTS`` too. PostgreSQL only: on SQLite (development and tests)
+every write raises the reports' version, as a trigger there that reads another table breaks
+the migrations that rebuild that table.
 
 For migrations: PostgreSQL refuses to ALTER a table in the transaction that changed its rows
 while their deferred trigger events are pending ("pending trigger events"). A data migration of a
@@ -214,36 +216,9 @@ END $$;
 """  # noqa: S608
 
 
-def _sqlite_draft_version(rule: DraftRule, table: str, event: str, columns: Sequence[str]) -> str:
-    """The version an SQLite row trigger raises (an SQL expression): the row's reports' status at
-    the write (``columns``: the report table's columns, to see that only its entry or unread
-    columns changed)."""
-    report, status, uncounted = rule.report_table, rule.status_column, _sql_list(rule.uncounted)
-    if table == report:
-        if event != "UPDATE":
-            return repr(REPORTS)
-
-        def unchanged(ignored: Sequence[str]) -> str:
-            return " AND ".join([f"OLD.{column} IS NEW.{column}" for column in columns if column not in ignored]
-                                or ["1"])  # fmt: skip
-
-        uncounted_entry = f"NEW.{status} IN ({uncounted}) AND {unchanged((*rule.entry_columns, *rule.unread_columns))}"
-        draft = f"OLD.{status} = NEW.{status} AND (({uncounted_entry}) OR {unchanged(rule.unread_columns)})"
-    else:
-        column = rule.rows[table]
-        rows = {"INSERT": ["NEW"], "DELETE": ["OLD"], "UPDATE": ["OLD", "NEW"]}[event]
-        draft = " AND ".join(
-            f"EXISTS (SELECT 1 FROM {report} WHERE id = {row}.{column} AND {status} IN ({uncounted}))"  # noqa: S608
-            for row in rows
-        )
-    return f"CASE WHEN {draft} THEN '{DRAFTS}' ELSE '{REPORTS}' END"
-
-
-def trigger_statements(vendor: str, table: str, name: str = REPORTS, *, drafts: DraftRule | None = None,
-                       columns: Sequence[str] = ()) -> list[str]:  # fmt: skip
-    """The triggers raising ``name`` on writes of ``table``; a table ``drafts`` covers raises
-    the drafts' version instead for writes of uncounted reports only (``columns``: the report
-    table's, for SQLite)."""
+def trigger_statements(vendor: str, table: str, name: str = REPORTS, *, drafts: DraftRule | None = None) -> list[str]:
+    """The triggers raising ``name`` on writes of ``table``; on PostgreSQL a table ``drafts``
+    covers raises the drafts' version instead for writes of uncounted reports only."""
     if not _VERSION_NAME.fullmatch(name):
         raise ValueError(f"{name!r} is not a version name")
     rule = drafts if drafts is not None and drafts.covers(table) and name == REPORTS else None
@@ -257,13 +232,9 @@ def trigger_statements(vendor: str, table: str, name: str = REPORTS, *, drafts: 
             f"FOR EACH STATEMENT EXECUTE FUNCTION {FUNCTION}('{name}')",
         ]
     if vendor == "sqlite":
-
-        def version(event: str) -> str:
-            return repr(name) if rule is None else _sqlite_draft_version(rule, table, event, columns)
-
         return [
             f"CREATE TRIGGER {TRIGGER}_{event.lower()}_{table} AFTER {event} ON {table} "
-            f"BEGIN {_upsert(vendor, version(event))}; END"
+            f"BEGIN {_upsert(vendor, repr(name))}; END"
             for event in ("INSERT", "UPDATE", "DELETE")
         ]
     return []
@@ -327,17 +298,11 @@ def install_triggers(using: str = "default", **kwargs: Any) -> None:
     rule = draft_rule()
     if rule is not None and rule.report_table not in existing:
         rule = None
-    columns = []
-    if rule is not None:
-        with connection.cursor() as cursor:
-            described = connection.introspection.get_table_description(cursor, rule.report_table)
-        columns = [column.name for column in described]
     with connection.schema_editor() as editor:
-        _put_triggers(editor, tables, with_function=True, drafts=rule, columns=columns)
+        _put_triggers(editor, tables, with_function=True, drafts=rule)
 
 
-def _put_triggers(editor: Any, tables: dict[str, str], *, with_function: bool, drafts: DraftRule | None = None,
-                  columns: Sequence[str] = ()) -> None:  # fmt: skip
+def _put_triggers(editor: Any, tables: dict[str, str], *, with_function: bool, drafts: DraftRule | None = None) -> None:
     """(Re)create the triggers of ``tables`` (table: version), first the PostgreSQL functions when
     asked; ``drafts``: the draft rule, for the tables it covers (the migrations' own calls pass
     none: every migrate ends with install_triggers)."""
@@ -347,7 +312,7 @@ def _put_triggers(editor: Any, tables: dict[str, str], *, with_function: bool, d
         if drafts is not None:
             editor.execute(postgres_draft_function(drafts))
     for table, name in tables.items():
-        statements = trigger_statements(vendor, table, name, drafts=drafts, columns=columns)
+        statements = trigger_statements(vendor, table, name, drafts=drafts)
         for statement in drop_statements(vendor, table) + statements:
             editor.execute(statement)
 
