@@ -103,7 +103,12 @@ def with_cockpit_figures(reports: QuerySet[MonthlyReport]) -> QuerySet[MonthlyRe
     )
     return reports.annotate(
         absorption_order=_ratio(F("cumulative"), F("pagu_efektif")),
-        deviation_order=_ratio(Abs(F("realized_total") - F("rpd_month")), F("rpd_month")),
+        # As rules.type_deviation: spending with nothing planned is a deviation of 100 %.
+        deviation_order=Case(
+            When(Q(rpd_month=0) & ~Q(realized_total=0), then=Value(1.0)),
+            default=_ratio(Abs(F("realized_total") - F("rpd_month")), F("rpd_month")),
+            output_field=FloatField(),
+        ),
         ro_order=_ratio(F("ro_weighted"), F("ro_pagu")),
         evidence_order=_ratio(F("evidence_met"), F("evidence_records")),
         is_clean=ExpressionWrapper(
