@@ -9,7 +9,7 @@ class BudgetsConfig(AppConfig):
     verbose_name = _("Anggaran dan data induk")
 
     def ready(self) -> None:
-        from budgets.draft_versions import draft_rule
-        from core.data_version import set_draft_rule
+        from budgets.report_versions import report_rule
+        from core.data_version import set_report_rule
 
-        set_draft_rule(draft_rule())
+        set_report_rule(report_rule())

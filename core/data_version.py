@@ -16,7 +16,7 @@ row triggers do not see, has a statement trigger. SQLite (development and tests)
 triggers; SQLite runs one writer at a time anyway. Other databases: no triggers, so no caching
 (``current_versions()`` answers None).
 
-Drafts (``DraftRule``, given by the app that owns the reports: budgets/apps.py): every cached
+Drafts (``ReportRule``, given by the app that owns the reports: budgets/apps.py): every cached
 report counts only reports past the draft (submitted, verified, approved); an officer saving a
 draft changes nothing they show. So a write that changes only reports not yet counted (their rows:
 realization and its sums; the report's own entry columns: its total, its version) raises the
@@ -101,7 +101,7 @@ def unwatched(app_label: str, model_name: str) -> bool:
 
 
 @dataclass(frozen=True)
-class DraftRule:
+class ReportRule:
     """Which writes change only drafts (see the module's docstring): the reports' table, its
     status column and the statuses no report counts, the tables of a report's rows (table: the
     column naming the report) and the report's columns a draft's entry changes."""
@@ -119,22 +119,22 @@ class DraftRule:
         return table == self.report_table or table in self.rows
 
 
-_draft_rule: DraftRule | None = None
+_report_rule: ReportRule | None = None
 
 
-def set_draft_rule(rule: DraftRule | None) -> None:
+def set_report_rule(rule: ReportRule | None) -> None:
     """Called once by the app that owns the reports (its AppConfig.ready); the triggers read it
     when they are (re)created, after every migrate."""
-    global _draft_rule
+    global _report_rule
     for name in (rule.report_table, rule.status_column, *rule.rows, *rule.rows.values(), *rule.entry_columns,
                  *rule.unread_columns, *rule.uncounted) if rule else ():  # fmt: skip
         if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]{0,62}", name):  # it goes into the triggers' SQL
-            raise ValueError(f"DraftRule: {name!r} is not a plain SQL name")
-    _draft_rule = rule
+            raise ValueError(f"ReportRule: {name!r} is not a plain SQL name")
+    _report_rule = rule
 
 
-def draft_rule() -> DraftRule | None:
-    return _draft_rule
+def report_rule() -> ReportRule | None:
+    return _report_rule
 
 
 def _upsert(vendor: str, name: str) -> str:
@@ -167,7 +167,7 @@ def _sql_list(values: Sequence[str]) -> str:
     return ", ".join(f"'{value}'" for value in values)
 
 
-def postgres_draft_function(rule: DraftRule) -> str:
+def postgres_draft_function(rule: ReportRule) -> str:
     """The row trigger of the tables the rule covers: the reports' version unless every report
     the row names (a report's row: its report, before and after) is uncounted at commit, or the
     report itself changed nothing but its unread columns, or, uncounted, its entry columns."""
@@ -175,7 +175,7 @@ def postgres_draft_function(rule: DraftRule) -> str:
     uncounted = f"ARRAY[{_sql_list(rule.uncounted)}]::text[]"
     unread = f"ARRAY[{_sql_list(rule.unread_columns)}]::text[]"
     entry = f"ARRAY[{_sql_list(rule.entry_columns)}]::text[]"
-    # The names were checked by set_draft_rule (plain SQL names): nothing a user typed.
+    # The names were checked by set_report_rule (plain SQL names): nothing a user typed.
     return f"""
 CREATE OR REPLACE FUNCTION {DRAFT_FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
@@ -216,7 +216,7 @@ END $$;
 """  # noqa: S608
 
 
-def trigger_statements(vendor: str, table: str, name: str = REPORTS, *, drafts: DraftRule | None = None) -> list[str]:
+def trigger_statements(vendor: str, table: str, name: str = REPORTS, *, drafts: ReportRule | None = None) -> list[str]:
     """The triggers raising ``name`` on writes of ``table``; on PostgreSQL a table ``drafts``
     covers raises the drafts' version instead for writes of uncounted reports only."""
     if not _VERSION_NAME.fullmatch(name):
@@ -295,14 +295,16 @@ def install_triggers(using: str = "default", **kwargs: Any) -> None:
         for table, name in watched_tables(apps, label).items()
         if table in existing
     }
-    rule = draft_rule()
+    rule = report_rule()
     if rule is not None and rule.report_table not in existing:
         rule = None
     with connection.schema_editor() as editor:
         _put_triggers(editor, tables, with_function=True, drafts=rule)
 
 
-def _put_triggers(editor: Any, tables: dict[str, str], *, with_function: bool, drafts: DraftRule | None = None) -> None:
+def _put_triggers(
+    editor: Any, tables: dict[str, str], *, with_function: bool, drafts: ReportRule | None = None
+) -> None:
     """(Re)create the triggers of ``tables`` (table: version), first the PostgreSQL functions when
     asked; ``drafts``: the draft rule, for the tables it covers (the migrations' own calls pass
     none: every migrate ends with install_triggers)."""

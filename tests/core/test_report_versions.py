@@ -1,5 +1,5 @@
 """An officer's save of a draft raises the drafts' version, not the reports' (core/data_version.py
-``DraftRule``, budgets/draft_versions.py): every cached page counts only reports past the draft, so
+``ReportRule``, budgets/report_versions.py): every cached page counts only reports past the draft, so
 they stay cached while the provinces type. Everything else still raises the reports' version, and
 no cached page differs from a fresh build after a draft's save (the rule's safety net).
 
@@ -16,8 +16,8 @@ from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from budgets.draft_versions import draft_rule
 from budgets.models import EvidenceRule, MonthlyReport, Realization, SatkerAuthority
+from budgets.report_versions import report_rule
 from budgets.services.monthly_report import report_submit
 from budgets.services.realization import realization_set
 from core.data_version import DRAFTS, REPORTS, current_versions
@@ -70,7 +70,7 @@ def save(dipa, officer, month: int, amount: int) -> MonthlyReport:
 
 
 def test_the_rule_counts_what_the_reports_count() -> None:
-    rule = draft_rule()
+    rule = report_rule()
     assert rule.uncounted == ("DRAFT", "RETURNED")
     assert set(rule.rows) == {"budgets_realization", "budgets_componentrealization", "budgets_spendingtyperealization"}
     assert rule.unread_columns == ("review_started_at", "review_started_by_id")

@@ -1,5 +1,5 @@
 """What an officer's save of a draft writes, for the data version (core/data_version.py,
-``DraftRule``): the month's realization rows and their sums, and the report's total and version.
+``ReportRule``): the month's realization rows and their sums, and the report's total and version.
 Every cached report counts only reports past the draft (``BASIS_STATUSES``), so these writes on a
 report that no basis counts raise the drafts' version, not the reports': the national pages stay
 cached while the provinces type. The first opening of a submitted report by its reviewer
@@ -9,16 +9,16 @@ the reports' version as before."""
 
 from __future__ import annotations
 
-from core.data_version import DraftRule
+from core.data_version import ReportRule
 
 
-def draft_rule() -> DraftRule:
+def report_rule() -> ReportRule:
     from budgets.models import ComponentRealization, MonthlyReport, Realization, SpendingTypeRealization
     from budgets.reports.queries import BASIS_STATUSES
 
     counted = {str(status) for statuses in BASIS_STATUSES.values() for status in statuses}
     meta = MonthlyReport._meta
-    return DraftRule(
+    return ReportRule(
         report_table=meta.db_table,
         status_column=meta.get_field("status").column,
         uncounted=tuple(sorted(set(MonthlyReport.Status.values) - counted)),
