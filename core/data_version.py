@@ -1,8 +1,9 @@
 """The data versions: counters raised by database triggers whenever a transaction that wrote to
 a table the cached pages read commits. Cached pages (``core.fresh_cache``) are keyed by the
-versions they read, so a cached page is never older than the data behind it. Two versions:
-``reports`` (the budget and programme data) and ``registry`` (the IKM registry's summary, which
-the IKM report reads: its bulk imports must not invalidate the budget reports).
+versions they read, so a cached page is never older than the data behind it. The versions:
+``reports`` (the budget and programme data), ``approved`` (what the approved figures read: below),
+``drafts`` (below) and ``registry`` (the IKM registry's summary, which the IKM report reads: its
+bulk imports must not invalidate the budget reports).
 
 Why triggers and not the services: every path that writes (forms, imports with COPY, the admin,
 bulk updates, the bench loader, a DBA's fix in psql) passes through them; a forgotten ``bump()``
@@ -27,6 +28,16 @@ submits raises the reports' version (the status changed); a report not found cou
 shows drafts' figures keys on ``DRAFTS`` too. PostgreSQL only: on SQLite (development and tests)
 every write raises the reports' version, as a trigger there that reads another table breaks
 the migrations that rebuild that table.
+
+Approved figures (the same rule): the reports on the default basis count approved reports only,
+and the master data. A write raising the reports' version raises the ``approved`` version too,
+unless the rule shows it touched no approved report: a report's row whose status was not
+approved before the write nor after it, the rows of reports not approved at commit (realization
+and its sums), and the sign-off's bookkeeping of those reports (steps, flags, comments). So
+submitting, verifying and returning leave the approved figures' pages cached; approving and
+reopening do not. A page keys on ``APPROVED`` instead of ``REPORTS`` only when it reads reports
+through the approved status alone (``ReportSpec.approved_versions``). PostgreSQL only, as above:
+on SQLite every write raises both.
 
 For migrations: PostgreSQL refuses to ALTER a table in the transaction that changed its rows
 while their deferred trigger events are pending ("pending trigger events"). A data migration of a
@@ -57,9 +68,10 @@ from django.db import connection, migrations
 REPORTS = "reports"
 REGISTRY = "registry"
 DRAFTS = "drafts"
+APPROVED = "approved"
 VERSION_TABLE = "budgets_dataversion"  # core.DataVersion's (its table kept the name it was created with)
 FUNCTION = "ikma_raise_reports_version"  # the name it was created with; it raises any version now
-DRAFT_FUNCTION = "ikma_raise_version_unless_draft"
+REPORT_FUNCTION = "ikma_raise_version_unless_draft"  # the name it was created with: it decides every report version
 TRIGGER = "ikma_reports_version"
 VENDORS = ("postgresql", "sqlite")
 _VERSION_NAME = re.compile(r"[a-z_]{1,30}")
@@ -91,8 +103,15 @@ def version_of(app_label: str, model_name: str) -> str | None:
 
 
 def version_names() -> tuple[str, ...]:
-    """Every data version a trigger may raise: the reports', the drafts' and the settings' own."""
-    return tuple(dict.fromkeys((REPORTS, DRAFTS, *settings.DATA_VERSION_OWN.values())))
+    """Every data version a trigger may raise: the reports', the drafts', the approved figures'
+    and the settings' own."""
+    return tuple(dict.fromkeys((REPORTS, DRAFTS, APPROVED, *settings.DATA_VERSION_OWN.values())))
+
+
+def raised_with(name: str) -> tuple[str, ...]:
+    """The versions a write that raises ``name`` raises: the reports' version comes with the
+    approved figures' unless the report rule shows the write left every approved report alone."""
+    return (REPORTS, APPROVED) if name == REPORTS else (name,)
 
 
 def unwatched(app_label: str, model_name: str) -> bool:
@@ -102,9 +121,10 @@ def unwatched(app_label: str, model_name: str) -> bool:
 
 @dataclass(frozen=True)
 class ReportRule:
-    """Which writes change only drafts (see the module's docstring): the reports' table, its
-    status column and the statuses no report counts, the tables of a report's rows (table: the
-    column naming the report) and the report's columns a draft's entry changes."""
+    """Which writes change only drafts, and which leave the approved figures alone (see the
+    module's docstring): the reports' table, its status column and the statuses no report counts,
+    the tables of a report's rows (table: the column naming the report) and the report's columns
+    a draft's entry changes."""
 
     report_table: str
     status_column: str
@@ -114,9 +134,22 @@ class ReportRule:
     # The report's bookkeeping no cached page reads (who started reviewing it, and when): a change
     # of these alone raises the drafts' version whatever the status.
     unread_columns: tuple[str, ...] = ()
+    # The statuses of the reports the approved figures count: a write that changes no report of
+    # these statuses (before or after) and none of its rows leaves the approved version alone.
+    official: tuple[str, ...] = ()
+    # The tables of a report's sign-off bookkeeping (table: the column naming the report): the
+    # steps, flags, comments. They raise the reports' version, and the approved figures' only for
+    # an official report (or none found).
+    bookkeeping: dict[str, str] = field(default_factory=dict)
 
     def covers(self, table: str) -> bool:
-        return table == self.report_table or table in self.rows
+        return table == self.report_table or table in self.rows or table in self.bookkeeping
+
+    def names(self) -> tuple[str, ...]:
+        """Every name that goes into the triggers' SQL."""
+        return (self.report_table, self.status_column, *self.rows, *self.rows.values(), *self.bookkeeping,
+                *self.bookkeeping.values(), *self.entry_columns, *self.unread_columns, *self.uncounted,
+                *self.official)  # fmt: skip
 
 
 _report_rule: ReportRule | None = None
@@ -126,8 +159,7 @@ def set_report_rule(rule: ReportRule | None) -> None:
     """Called once by the app that owns the reports (its AppConfig.ready); the triggers read it
     when they are (re)created, after every migrate."""
     global _report_rule
-    for name in (rule.report_table, rule.status_column, *rule.rows, *rule.rows.values(), *rule.entry_columns,
-                 *rule.unread_columns, *rule.uncounted) if rule else ():  # fmt: skip
+    for name in rule.names() if rule else ():
         if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]{0,62}", name):  # it goes into the triggers' SQL
             raise ValueError(f"ReportRule: {name!r} is not a plain SQL name")
     _report_rule = rule
@@ -145,19 +177,31 @@ def _upsert(vendor: str, name: str) -> str:
     )
 
 
-# The trigger's argument names the version (no argument: the reports', as the triggers of the
-# first migrations were created).
+def _raise_once(name: str) -> str:
+    """PL/pgSQL: raise version ``name`` (an SQL expression) unless this transaction did (the
+    setting is local to the transaction)."""
+    return f"""
+    IF coalesce(current_setting('ikma.version_raised_' || {name}, true), '') <> 'on' THEN
+        PERFORM set_config('ikma.version_raised_' || {name}, 'on', true);
+        {_upsert("postgresql", name)};
+    END IF;"""
+
+
+def _raised(name: str) -> str:
+    """PL/pgSQL: whether this transaction raised version ``name`` (a literal) already."""
+    return f"coalesce(current_setting('ikma.version_raised_{name}', true), '') = 'on'"
+
+
+# The trigger's arguments name the versions it raises (none: the reports' and the approved
+# figures', as the triggers of the first migrations were created).
 POSTGRES_FUNCTION = f"""
 CREATE OR REPLACE FUNCTION {FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
-    counter text := coalesce(TG_ARGV[0], '{REPORTS}');
-    raised text := 'ikma.version_raised_' || counter;
+    counter text;
 BEGIN
-    -- Once per transaction and version: the setting is local to the transaction.
-    IF coalesce(current_setting(raised, true), '') <> 'on' THEN
-        PERFORM set_config(raised, 'on', true);
-        {_upsert("postgresql", "counter")};
-    END IF;
+    FOREACH counter IN ARRAY CASE WHEN TG_NARGS = 0 THEN ARRAY{list(raised_with(REPORTS))}::text[] ELSE TG_ARGV END
+    LOOP{_raise_once("counter")}
+    END LOOP;
     RETURN NULL;
 END $$;
 """
@@ -167,74 +211,98 @@ def _sql_list(values: Sequence[str]) -> str:
     return ", ".join(f"'{value}'" for value in values)
 
 
-def postgres_draft_function(rule: ReportRule) -> str:
-    """The row trigger of the tables the rule covers: the reports' version unless every report
-    the row names (a report's row: its report, before and after) is uncounted at commit, or the
-    report itself changed nothing but its unread columns, or, uncounted, its entry columns."""
+BOOKKEEPING = "bookkeeping"  # the report function's second argument for a bookkeeping table
+
+
+def postgres_report_function(rule: ReportRule) -> str:
+    """The row trigger of the tables the rule covers. The reports' version unless every report the
+    row names (a report's row: its report, before and after) is uncounted at commit, or the report
+    itself changed nothing but its unread columns, or, uncounted, its entry columns: then the
+    drafts'. The approved figures' version when a report the write names is official (at commit;
+    the report's own row: its status before or after) or not found."""
     report, status = rule.report_table, rule.status_column
     uncounted = f"ARRAY[{_sql_list(rule.uncounted)}]::text[]"
+    official = f"ARRAY[{_sql_list(rule.official)}]::text[]"
     unread = f"ARRAY[{_sql_list(rule.unread_columns)}]::text[]"
     entry = f"ARRAY[{_sql_list(rule.entry_columns)}]::text[]"
     # The names were checked by set_report_rule (plain SQL names): nothing a user typed.
     return f"""
-CREATE OR REPLACE FUNCTION {DRAFT_FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION {REPORT_FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     ids bigint[] := ARRAY[]::bigint[];
     ignored text[];
     counted boolean;
-    counter text;
+    is_official boolean;
 BEGIN
-    IF coalesce(current_setting('ikma.version_raised_{REPORTS}', true), '') = 'on' THEN
-        RETURN NULL;  -- raised already in this transaction: nothing more to learn
+    IF {_raised(REPORTS)} AND {_raised(APPROVED)} THEN
+        RETURN NULL;  -- both raised already in this transaction: nothing more to learn
     END IF;
     IF TG_TABLE_NAME = '{report}' THEN
-        IF TG_OP <> 'UPDATE' OR OLD.{status} IS DISTINCT FROM NEW.{status} THEN
+        IF TG_OP = 'INSERT' THEN
             counted := true;
+            is_official := NEW.{status}::text = ANY ({official});
+        ELSIF TG_OP = 'DELETE' THEN
+            counted := true;
+            is_official := OLD.{status}::text = ANY ({official});
+        ELSIF OLD.{status} IS DISTINCT FROM NEW.{status} THEN
+            counted := true;
+            is_official := OLD.{status}::text = ANY ({official}) OR NEW.{status}::text = ANY ({official});
         ELSE
             ignored := {unread};
             IF NEW.{status}::text = ANY ({uncounted}) THEN
                 ignored := ignored || {entry};
             END IF;
             counted := (to_jsonb(OLD) - ignored) IS DISTINCT FROM (to_jsonb(NEW) - ignored);
+            is_official := counted AND NEW.{status}::text = ANY ({official});
         END IF;
     ELSE
         IF TG_OP <> 'DELETE' THEN ids := ids || (to_jsonb(NEW) ->> TG_ARGV[0])::bigint; END IF;
         IF TG_OP <> 'INSERT' THEN ids := ids || (to_jsonb(OLD) ->> TG_ARGV[0])::bigint; END IF;
-        -- A report not found (or no report named) counts.
-        counted := EXISTS (
+        -- A report not found (or no report named) counts, and is official.
+        counted := TG_ARGV[1] IS NOT DISTINCT FROM '{BOOKKEEPING}' OR EXISTS (
             SELECT 1 FROM unnest(ids) AS named(id)
             WHERE NOT EXISTS (SELECT 1 FROM {report} r WHERE r.id = named.id AND r.{status}::text = ANY ({uncounted}))
         );
+        is_official := EXISTS (
+            SELECT 1 FROM unnest(ids) AS named(id)
+            WHERE NOT EXISTS (
+                SELECT 1 FROM {report} r WHERE r.id = named.id AND NOT r.{status}::text = ANY ({official})
+            )
+        );
     END IF;
-    counter := CASE WHEN counted THEN '{REPORTS}' ELSE '{DRAFTS}' END;
-    IF coalesce(current_setting('ikma.version_raised_' || counter, true), '') <> 'on' THEN
-        PERFORM set_config('ikma.version_raised_' || counter, 'on', true);
-        {_upsert("postgresql", "counter")};
+    IF counted THEN{_raise_once(f"'{REPORTS}'")}
+    ELSE{_raise_once(f"'{DRAFTS}'")}
+    END IF;
+    IF is_official THEN{_raise_once(f"'{APPROVED}'")}
     END IF;
     RETURN NULL;
 END $$;
 """  # noqa: S608
 
 
-def trigger_statements(vendor: str, table: str, name: str = REPORTS, *, drafts: ReportRule | None = None) -> list[str]:
-    """The triggers raising ``name`` on writes of ``table``; on PostgreSQL a table ``drafts``
-    covers raises the drafts' version instead for writes of uncounted reports only."""
+def trigger_statements(vendor: str, table: str, name: str = REPORTS, *, rule: ReportRule | None = None) -> list[str]:
+    """The triggers raising ``name`` (and what comes with it: ``raised_with``) on writes of
+    ``table``; on PostgreSQL the tables ``rule`` covers raise what the rule decides instead."""
     if not _VERSION_NAME.fullmatch(name):
         raise ValueError(f"{name!r} is not a version name")
-    rule = drafts if drafts is not None and drafts.covers(table) and name == REPORTS else None
+    names = raised_with(name)
+    arguments = _sql_list(names)
     if vendor == "postgresql":
-        argument = f"'{rule.rows[table]}'" if rule is not None and table in rule.rows else ""
-        row_function = f"{FUNCTION}('{name}')" if rule is None else f"{DRAFT_FUNCTION}({argument})"
+        row_function = f"{FUNCTION}({arguments})"
+        if rule is not None and rule.covers(table) and name == REPORTS:
+            of_report = {row: f"'{column}'" for row, column in rule.rows.items()}
+            of_report |= {kept: f"'{column}', '{BOOKKEEPING}'" for kept, column in rule.bookkeeping.items()}
+            row_function = f"{REPORT_FUNCTION}({of_report.get(table, '')})"
         return [
             f"CREATE CONSTRAINT TRIGGER {TRIGGER} AFTER INSERT OR UPDATE OR DELETE ON {table} "
             f"DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION {row_function}",
             f"CREATE TRIGGER {TRIGGER}_truncate AFTER TRUNCATE ON {table} "
-            f"FOR EACH STATEMENT EXECUTE FUNCTION {FUNCTION}('{name}')",
+            f"FOR EACH STATEMENT EXECUTE FUNCTION {FUNCTION}({arguments})",
         ]
     if vendor == "sqlite":
         return [
             f"CREATE TRIGGER {TRIGGER}_{event.lower()}_{table} AFTER {event} ON {table} "
-            f"BEGIN {_upsert(vendor, repr(name))}; END"
+            f"BEGIN {' '.join(f'{_upsert(vendor, repr(each))};' for each in names)} END"
             for event in ("INSERT", "UPDATE", "DELETE")
         ]
     return []
@@ -299,22 +367,20 @@ def install_triggers(using: str = "default", **kwargs: Any) -> None:
     if rule is not None and rule.report_table not in existing:
         rule = None
     with connection.schema_editor() as editor:
-        _put_triggers(editor, tables, with_function=True, drafts=rule)
+        _put_triggers(editor, tables, with_function=True, rule=rule)
 
 
-def _put_triggers(
-    editor: Any, tables: dict[str, str], *, with_function: bool, drafts: ReportRule | None = None
-) -> None:
+def _put_triggers(editor: Any, tables: dict[str, str], *, with_function: bool, rule: ReportRule | None = None) -> None:
     """(Re)create the triggers of ``tables`` (table: version), first the PostgreSQL functions when
-    asked; ``drafts``: the draft rule, for the tables it covers (the migrations' own calls pass
+    asked; ``rule``: the report rule, for the tables it covers (the migrations' own calls pass
     none: every migrate ends with install_triggers)."""
     vendor = editor.connection.vendor
     if with_function and vendor == "postgresql":
         editor.execute(POSTGRES_FUNCTION)
-        if drafts is not None:
-            editor.execute(postgres_draft_function(drafts))
+        if rule is not None:
+            editor.execute(postgres_report_function(rule))
     for table, name in tables.items():
-        statements = trigger_statements(vendor, table, name, drafts=drafts)
+        statements = trigger_statements(vendor, table, name, rule=rule)
         for statement in drop_statements(vendor, table) + statements:
             editor.execute(statement)
 

@@ -20,6 +20,7 @@ from budgets.quarterly_rules import YEAR_END, last_completed_quarter
 from budgets.reports.ro import LEVELS, ro_choices
 from budgets.selectors import current_fiscal_year, year_options
 from core.formats import MONTH_CHOICES
+from core.reporting.spec import APPROVED_BASIS
 
 FORMATS = ("html", "xlsx", "csv", "json")
 # Parameters any report page may carry besides its filters: the output format and the
@@ -62,7 +63,7 @@ class ReportParamsForm(forms.Form):
     )
     basis = forms.ChoiceField(
         label=gettext_lazy("Dasar angka"),
-        choices=[("approved", gettext_lazy("Laporan disetujui (resmi)")),
+        choices=[(APPROVED_BASIS, gettext_lazy("Laporan disetujui (resmi)")),
                  ("submitted", gettext_lazy("Disetujui + menunggu tinjauan"))],
         required=False,
     )  # fmt: skip
@@ -200,7 +201,7 @@ def parse_report_params(
             province=data["province"] or None,
             component=data["component"] or None,
             authority=data["authority"] or None,
-            basis=data["basis"] or "approved",
+            basis=data["basis"] or APPROVED_BASIS,
             below=data["below"],
             below_given="below" in query,
             format=data["format"] or "html",

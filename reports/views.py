@@ -125,7 +125,7 @@ def report_view(request: HttpRequest, name: str) -> HttpResponse:
     # core/fresh_cache.py); the key holds the query, the user's scope, the date and language.
     def cached(kind: str, make: Callable[[], Any]) -> Any:
         return fresh_cache.cached(request, f"report-{kind}:{name}", make, params=known, enabled=spec.cacheable,
-                                  versions=spec.versions)  # fmt: skip
+                                  versions=spec.versions_for(params.basis))  # fmt: skip
 
     if params.format == "json":
         body = cached("json", lambda: as_json(spec, build(), applied).content)

@@ -36,13 +36,13 @@ from budgets.models import (
     SatkerAuthority,
 )
 from core.formats import MONTH_CHOICES
-from core.reporting.spec import ReportResult, percent
+from core.reporting.spec import APPROVED_BASIS, ReportResult, percent
 
 Status = MonthlyReport.Status
 BASIS_STATUSES = {
     # Official figures count approved reports; "submitted" adds those awaiting the head's
     # verification or the directorate's review.
-    "approved": [Status.APPROVED],
+    APPROVED_BASIS: [Status.APPROVED],
     "submitted": [Status.APPROVED, Status.VERIFIED, Status.SUBMITTED],
 }
 
@@ -52,7 +52,7 @@ class RealizationFilter:
     year: int
     month: int | None = None  # as of the end of this month (cumulative); None = whole year
     authority: str | None = None  # KP / DK / TP; None = all of the directorate's satkers
-    basis: str = "approved"
+    basis: str = APPROVED_BASIS
     province: str | None = None  # BPS code
     component: str | None = None  # component code
     # Below province level an officer sees only their own satkers: the view passes the

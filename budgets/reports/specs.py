@@ -22,7 +22,7 @@ from budgets.reports.queries import (
     submissions_report,
 )
 from budgets.reports.ro import ro_report
-from core.data_version import DRAFTS, REPORTS
+from core.data_version import APPROVED, DRAFTS, REPORTS
 from core.reporting.spec import FILTERS, BuildContext, Column, ReportResult, ReportSpec
 
 MONEY = (
@@ -139,6 +139,7 @@ SPECS: tuple[ReportSpec, ...] = (
         (GROUP, Column("key", _("Kode")), Column("name", _("Nama")), *MONEY),
         lambda filters, context: national_summary(filters),
         cacheable=True,
+        approved_versions=(APPROVED,),
     ),
     ReportSpec(
         "provinces",
@@ -155,6 +156,7 @@ SPECS: tuple[ReportSpec, ...] = (
         ),
         lambda filters, context: province_ranking(filters, today=context.today),
         cacheable=True,
+        approved_versions=(APPROVED,),
         summary=RANKING_SUMMARY,
     ),
     ReportSpec(
@@ -169,6 +171,7 @@ SPECS: tuple[ReportSpec, ...] = (
         params=FILTERS | {"below"},
         below_province=True,
         cacheable=True,
+        approved_versions=(APPROVED,),
     ),
     ReportSpec(
         "monthly",
@@ -190,6 +193,7 @@ SPECS: tuple[ReportSpec, ...] = (
         lambda filters, context: monthly_report(filters, fiscal_year=context.fiscal_year, today=context.today),
         below_province=True,
         cacheable=True,
+        approved_versions=(APPROVED,),
     ),
     ReportSpec(
         "submissions",

@@ -21,6 +21,7 @@ from core.exports.cells import Column
 HUNDRED = Decimal(100)
 # The filters a report takes unless its spec says otherwise (reports/params.py reads them).
 FILTERS = frozenset({"year", "month", "province", "component", "authority", "basis"})
+APPROVED_BASIS = "approved"  # the ``basis`` of the official figures, and the default
 
 
 @dataclass(frozen=True)
@@ -65,12 +66,20 @@ class ReportSpec:
     cacheable: bool = False
     # The data versions of what it reads (core.data_version), when cacheable.
     versions: tuple[str, ...] = (REPORTS,)
+    # The versions on the approved basis (the default), when it then reads reports through the
+    # approved status alone (and the master data): APPROVED instead of REPORTS, which the sign-off
+    # steps short of approving (submit, verify, return) leave alone. None: ``versions``.
+    approved_versions: tuple[str, ...] | None = None
     # Figures of the totals stated by name under the table (HTML and XLSX), such as which
     # average the rows were compared with.
     summary: tuple[Column, ...] = ()
     # None: ``year`` is a fiscal year (it must exist). A range: ``year`` is a data-collection year
     # (the IKM registry's), any year in it, whether or not a fiscal year of that number exists.
     data_years: range | None = None
+
+    def versions_for(self, basis: str) -> tuple[str, ...]:
+        """The data versions a page of this report keys on, for its ``basis`` parameter."""
+        return self.approved_versions if basis == APPROVED_BASIS and self.approved_versions else self.versions
 
 
 def percent(numerator: int | None, denominator: int | None) -> Decimal | None:

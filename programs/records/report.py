@@ -41,6 +41,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from budgets.reports.queries import BASIS_STATUSES, RealizationFilter, satkers_of
+from core.data_version import APPROVED
 from core.reporting.spec import BuildContext, Column, ReportResult, ReportSpec, percent
 from programs.models import (
     MONEY_KEYS,
@@ -311,6 +312,7 @@ OUTPUTS = ReportSpec(
     outputs_report,
     params=OUTPUT_PARAMS,
     cacheable=True,
+    approved_versions=(APPROVED,),
 )
 OVOP = ReportSpec(
     "ovop",
@@ -319,6 +321,8 @@ OVOP = ReportSpec(
     ovop_report,
     params=OVOP_PARAMS,
     cacheable=True,
+    # No monthly report: what it reads (coaching, awards) raises the approved figures' version.
+    versions=(APPROVED,),
 )
 
 SPECS: tuple[ReportSpec, ...] = (OUTPUTS, OVOP)

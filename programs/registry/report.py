@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from budgets.models import Province
 from budgets.reports.queries import RealizationFilter
 from budgets.reports.specs import GROUP
-from core.data_version import REGISTRY, REPORTS
+from core.data_version import APPROVED, REGISTRY
 from core.reporting.spec import Column, ReportResult, ReportSpec
 from programs.models import RegistrySummary
 from programs.registry.services import FIRST_DATA_YEAR
@@ -133,9 +133,9 @@ IKM_REPORT = ReportSpec(
     params=frozenset({"year", "province"}),
     below_province=False,
     # Built once per data version, like the budget reports: the summary rows raise the registry's
-    # version (core.data_version), the provinces the reports'.
+    # version (core.data_version), the provinces the reports' and the approved figures'.
     cacheable=True,
-    versions=(REPORTS, REGISTRY),
+    versions=(APPROVED, REGISTRY),
     data_years=range(FIRST_DATA_YEAR, 2101),  # the registry's data years, as its filter allows
 )
 

@@ -25,6 +25,7 @@ from django.utils import timezone
 from budgets.models import Holiday, MonthlyReport, Realization, SatkerAuthority
 from core import fresh_cache
 from core.data_version import (
+    APPROVED,
     DRAFTS,
     FUNCTION,
     REGISTRY,
@@ -132,7 +133,7 @@ def test_a_restore_raises_every_version_past_the_highest_before_it(db) -> None:
     (the drafts' too: the evidence report keys on it) must never be served for the restored data."""
     from core.backup import _raise_data_version
 
-    assert set(version_names()) == {REPORTS, DRAFTS, REGISTRY}
+    assert set(version_names()) == {REPORTS, DRAFTS, APPROVED, REGISTRY}
     current_versions(version_names())
     highest = max(DataVersion.objects.values_list("version", flat=True))
     # As restored: the drafts' version back at its (lower) value of the backup's time.

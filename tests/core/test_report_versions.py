@@ -13,14 +13,15 @@ from datetime import date
 
 import pytest
 from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from budgets.models import EvidenceRule, MonthlyReport, Realization, SatkerAuthority
+from budgets.models import EvidenceRule, Holiday, LineComment, MonthlyReport, Realization, SatkerAuthority
 from budgets.report_versions import report_rule
 from budgets.services.monthly_report import report_submit
 from budgets.services.realization import realization_set
-from core.data_version import DRAFTS, REPORTS, current_versions
+from core.data_version import APPROVED, DRAFTS, REPORTS, current_versions
 from reports.catalog import REPORTS as CATALOGUE
 from tests.conftest import client_for
 from tests.writes import add_realization, ro_rows_filled, set_realization
@@ -55,8 +56,11 @@ def months(on_postgres, dipa, satker, other_satker):
     return dipa
 
 
-def versions() -> tuple[int, int]:
-    found = current_versions((REPORTS, DRAFTS))
+NAMES = (REPORTS, DRAFTS, APPROVED)
+
+
+def versions() -> tuple[int, ...]:
+    found = current_versions(NAMES)
     assert found is not None
     return found
 
@@ -74,6 +78,9 @@ def test_the_rule_counts_what_the_reports_count() -> None:
     assert rule.uncounted == ("DRAFT", "RETURNED")
     assert set(rule.rows) == {"budgets_realization", "budgets_componentrealization", "budgets_spendingtyperealization"}
     assert rule.unread_columns == ("review_started_at", "review_started_by_id")
+    assert rule.official == ("APPROVED",)
+    assert set(rule.bookkeeping) == {"budgets_reporttransition", "budgets_returntarget", "budgets_qualityflag",
+                                     "budgets_linecomment", "budgets_reconciliationnote"}  # fmt: skip
 
 
 def test_a_drafts_save_raises_the_drafts_version_only(months, officer) -> None:
@@ -89,17 +96,17 @@ def test_a_drafts_save_raises_the_drafts_version_only(months, officer) -> None:
     assert raised(before) == {DRAFTS}
 
 
-def raised(before: tuple[int, int]) -> set[str]:
+def raised(before: tuple[int, ...]) -> set[str]:
     """Which versions moved since ``before``."""
     after = versions()
-    return {name for name, old, new in zip((REPORTS, DRAFTS), before, after, strict=True) if new != old}
+    return {name for name, old, new in zip(NAMES, before, after, strict=True) if new != old}
 
 
 def test_writes_of_counted_reports_and_of_anything_else_raise_the_reports_version(months, officer) -> None:
     draft = MonthlyReport.objects.get(satker=months.ovop.satker, month=DRAFT_MONTH)
     before = versions()
     set_realization(Realization.objects.get(line=months.other_line), 5_000_000)  # an approved month's row
-    assert raised(before) == {REPORTS}
+    assert raised(before) == {REPORTS, APPROVED}
     before = versions()
     # The due date is no entry column.
     MonthlyReport.objects.filter(pk=draft.pk).update(due_date=date(months.fiscal_year.year, DRAFT_MONTH, 27))
@@ -111,13 +118,13 @@ def test_writes_of_counted_reports_and_of_anything_else_raise_the_reports_versio
     before = versions()
     january = MonthlyReport.objects.get(satker=draft.satker, month=1)
     Realization.objects.filter(report=january).update(report=december)  # rows moved out of a counted report
-    assert raised(before) == {REPORTS}
+    assert raised(before) == {REPORTS, APPROVED}
     Realization.objects.filter(report=december).update(report=january)
     before = versions()
     with transaction.atomic():  # one transaction that writes rows of a draft and of a counted report
         Realization.objects.filter(report=draft).update(amount=2_000_001)
         Realization.objects.filter(report=january).update(amount=1_000_001)
-    assert REPORTS in raised(before)
+    assert {REPORTS, APPROVED} <= raised(before)
 
 
 def test_a_reviewers_first_opening_raises_the_drafts_version_but_a_decision_the_reports(months, officer,
@@ -148,6 +155,69 @@ def test_a_save_and_submit_in_one_transaction_raises_the_reports_version(months,
     assert MonthlyReport.objects.get(pk=draft.pk).status == Status.SUBMITTED
 
 
+def step(who, report: MonthlyReport, name: str, **data: str) -> None:
+    """A sign-off step through its form, as the pages post it."""
+    answer = client_for(who).post(reverse(f"budgets:report-{name}", args=[report.pk]), data)
+    assert answer.status_code == 302, answer.content[:300]
+
+
+@pytest.fixture
+def submitted(months, officer):
+    """The officer's draft month, its RO rows filled, ready to submit."""
+    draft = MonthlyReport.objects.get(satker=months.ovop.satker, month=DRAFT_MONTH)
+    ro_rows_filled(draft)
+    return draft
+
+
+def test_the_sign_off_steps_short_of_approving_leave_the_approved_version(submitted, officer, head, reviewer,
+                                                                           admin_user) -> None:  # fmt: skip
+    """Submit, verify and return change no approved report: the approved figures' pages stay
+    cached. Approving and reopening change one, and so does any write outside the rule."""
+    walk = [
+        (officer, "submit", {}, Status.SUBMITTED, {REPORTS}),
+        (head, "verify", {"note": ""}, Status.VERIFIED, {REPORTS}),
+        (reviewer, "return", {"comment": "Mohon periksa kembali."}, Status.RETURNED, {REPORTS}),
+        (officer, "submit", {}, Status.SUBMITTED, {REPORTS}),
+        (head, "verify", {"note": ""}, Status.VERIFIED, {REPORTS}),
+        (reviewer, "approve", {"note": "Sesuai."}, Status.APPROVED, {REPORTS, APPROVED}),
+        (admin_user, "reopen", {"reason": "Koreksi realisasi."}, Status.RETURNED, {REPORTS, APPROVED}),
+    ]
+    for who, name, data, status, expected in walk:
+        before = versions()
+        step(who, submitted, name, **data)
+        assert MonthlyReport.objects.get(pk=submitted.pk).status == status
+        assert raised(before) == expected, name
+    before = versions()
+    Holiday.objects.create(date=date(submitted.fiscal_year.year, 8, 17), name="Hari Kemerdekaan")  # master data
+    assert raised(before) == {REPORTS, APPROVED}
+
+
+def test_a_bookkeeping_row_of_an_approved_report_raises_the_approved_version(months, reviewer) -> None:
+    january = MonthlyReport.objects.get(satker=months.ovop.satker, month=1)
+    before = versions()
+    LineComment.objects.create(report=january, line=months.ovop, author=reviewer, body="Cek SP2D.")
+    assert raised(before) == {REPORTS, APPROVED}
+    draft = MonthlyReport.objects.get(satker=months.ovop.satker, month=DRAFT_MONTH)
+    before = versions()
+    LineComment.objects.create(report=draft, line=months.ovop, author=reviewer, body="Cek SP2D.")
+    assert raised(before) == {REPORTS}
+
+
+def test_a_cached_approved_page_outlives_a_submission(submitted, officer, viewer) -> None:
+    """The point of the approved version: a report on the default basis is served from the cache
+    after a submission (the submissions report, which shows it, is built afresh)."""
+    client = client_for(viewer)
+    year = {"year": submitted.fiscal_year.year}
+    for name in ("realization", "submissions"):
+        assert client.get(reverse(f"reports:{name}"), year).status_code == 200
+    step(officer, submitted, "submit")
+    with CaptureQueriesContext(connection) as approved_page:
+        assert client.get(reverse("reports:realization"), year).status_code == 200
+    with CaptureQueriesContext(connection) as submissions_page:
+        assert b"Diajukan" in client.get(reverse("reports:submissions"), year).content
+    assert len(approved_page.captured_queries) < 10 < len(submissions_page.captured_queries)
+
+
 def strip_tokens(html: str) -> str:
     return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html)
 
@@ -176,6 +246,40 @@ def test_no_cached_page_differs_from_a_fresh_build_after_a_drafts_save(months, w
     fresh = read()
     different = [path for (path, params), one, other in zip(pages, served, fresh, strict=True) if one != other]
     assert different == []
+
+
+@pytest.mark.parametrize("who", ["reviewer", "officer", "viewer"])
+def test_no_cached_page_differs_from_a_fresh_build_after_a_step_short_of_approving(
+    submitted, who, request, settings, officer, head, reviewer
+) -> None:
+    """Every report of the catalogue (HTML and JSON, each basis) and the dashboard, cached before a
+    submission, a verification or a return, is what building it afresh gives after it."""
+    client = client_for(request.getfixturevalue(who))
+    year = {"year": submitted.fiscal_year.year}
+    pages = [(reverse("dashboard:home"), year)] + [
+        (reverse(f"reports:{name}"), {**year, **extra, **basis})
+        for name, spec in CATALOGUE.items()
+        for extra in ({}, {"format": "json"})
+        for basis in ({}, {"basis": "submitted"}) if "basis" in spec.params or not basis
+    ]  # fmt: skip
+
+    def read() -> list[str]:
+        answers = [client.get(path, params) for path, params in pages]
+        assert [answer.status_code for answer in answers] == [200] * len(pages)
+        return [strip_tokens(answer.content.decode()) for answer in answers]
+
+    for who_steps, name, data in ((officer, "submit", {}), (head, "verify", {"note": ""}),
+                                  (reviewer, "return", {"comment": "Mohon periksa kembali."})):  # fmt: skip
+        settings.FRESH_CACHE_ENABLED = True
+        read()  # cached
+        before = versions()
+        step(who_steps, submitted, name, **data)
+        assert raised(before) == {REPORTS}
+        served = read()
+        settings.FRESH_CACHE_ENABLED = False
+        fresh = read()
+        different = [path for (path, params), one, other in zip(pages, served, fresh, strict=True) if one != other]
+        assert different == [], name
 
 
 def test_on_sqlite_a_drafts_save_raises_the_reports_version(dipa, satker, officer) -> None:
