@@ -141,11 +141,12 @@ class DirectorateDashboard:
     below_threshold: list[dict[str, Any]]
     monthly: ReportResult
     month: int  # the figures are as of the end of this month
-    awaiting_review: int  # verified by the head, awaiting the directorate
-    awaiting_verification: int  # submitted by the officer, awaiting the head
-    late: int
     tiles: TileMap
     province_urls: dict[str, str]
+    # The sign-off's counts (``with_review_counts``): apart, as they change with every step.
+    awaiting_review: int = 0  # verified by the head, awaiting the directorate
+    awaiting_verification: int = 0  # submitted by the officer, awaiting the head
+    late: int = 0
     reports: dict[str, str] = field(default_factory=dict)  # links to the full reports, by CONTRACT name
     charts: dict[str, Any] = field(default_factory=dict)
 
@@ -207,9 +208,10 @@ def directorate_dashboard(
     today: date,
     provincial: ReportResult | None = None,
 ) -> DirectorateDashboard:
-    """KPIs, province ranking (bar chart and tile map), S-curve and report counts of the year as of
-    its last completed month, for all satkers or one authority. Without an authority the ranking
-    is the provincial one the narrative quotes (provinces are never ranked with central units)."""
+    """KPIs, province ranking (bar chart and tile map) and S-curve of the year as of its last
+    completed month, for all satkers or one authority: the approved figures only (the report
+    counts come from ``with_review_counts``). Without an authority the ranking is the provincial
+    one the narrative quotes (provinces are never ranked with central units)."""
     month = as_of_month(fiscal_year.year, today)
     filters = RealizationFilter(year=fiscal_year.year, month=month, authority=authority)
     if authority:
@@ -227,14 +229,6 @@ def directorate_dashboard(
         )
     # The S-curve draws the whole year's plan; realization stops at the months that have started.
     monthly = monthly_report(replace(filters, month=None), fiscal_year=fiscal_year, ikpa=False)
-    counts = scoped(
-        MonthlyReport.objects.filter(fiscal_year=fiscal_year, satker__in=Satker.objects.filter(filters.satker_q())),
-        user,
-    ).aggregate(
-        awaiting_review=Count("pk", filter=awaiting_directorate_q()),
-        awaiting_verification=Count("pk", filter=awaiting_head_q()),
-        late=Count("pk", filter=Q(submitted_on_time=False)),
-    )
     provinces = provinces_by_code()
     urls = province_urls(provinces, year=fiscal_year.year, authority=authority)
     tiles = tile_map(ranking.rows, provinces, urls)
@@ -247,9 +241,6 @@ def directorate_dashboard(
         below_threshold=below,
         monthly=monthly,
         month=month,
-        awaiting_review=counts["awaiting_review"],
-        awaiting_verification=counts["awaiting_verification"],
-        late=counts["late"],
         tiles=tiles,
         province_urls=urls,
         reports=report_links(year=fiscal_year.year, authority=authority),
@@ -259,6 +250,22 @@ def directorate_dashboard(
         "scurve": _s_curve_chart(monthly, last_started_month(fiscal_year.year, today)),
     }
     return dashboard
+
+
+def with_review_counts(dashboard: DirectorateDashboard, *, user: User | AnonymousUser) -> DirectorateDashboard:
+    """The dashboard with the year's reports awaiting the directorate, awaiting the head, and sent
+    late, of the user's scope (and the dashboard's authority)."""
+    filters = RealizationFilter(year=dashboard.fiscal_year.year, authority=dashboard.authority)
+    counts = scoped(
+        MonthlyReport.objects.filter(fiscal_year=dashboard.fiscal_year,
+                                     satker__in=Satker.objects.filter(filters.satker_q())),
+        user,
+    ).aggregate(
+        awaiting_review=Count("pk", filter=awaiting_directorate_q()),
+        awaiting_verification=Count("pk", filter=awaiting_head_q()),
+        late=Count("pk", filter=Q(submitted_on_time=False)),
+    )  # fmt: skip
+    return replace(dashboard, **counts)
 
 
 # --- The officer's home -------------------------------------------------------------------------------

@@ -24,6 +24,7 @@ from budgets.reports.queries import RealizationFilter
 from budgets.reports.ro import ro_progress_by_province
 from budgets.selectors import YearOption, satker_count_by_authority, year_options
 from core import fresh_cache
+from core.data_version import APPROVED
 from dashboard.figures import (
     directorate_dashboard,
     narrative_for,
@@ -31,6 +32,7 @@ from dashboard.figures import (
     programme_figures,
     provinces_by_code,
     provincial_ranking,
+    with_review_counts,
 )
 from dashboard.forms import DashboardFilterForm, NarrativeForm
 from dashboard.narrative.programmes import ProgrammeFigures, programme_paragraphs
@@ -99,41 +101,32 @@ def _dashboard_body(request: HttpRequest, form: DashboardFilterForm, options: li
                     fiscal_year: FiscalYear | None, today: date) -> dict[str, object]:  # fmt: skip
     """The dashboard under the page title, rendered, and whether it draws charts."""
     user = request.user
-    language = translation.get_language() or "id"
     years = [option.fiscal_year for option in options]
     context: dict[str, object] = {"fiscal_year": fiscal_year, "form": form, "years": options}
     if fiscal_year is not None:
-        provinces = provinces_by_code()
-        # One ranking for the page: the narrative, the KPI card and the officer's rank quote it.
-        provincial = provincial_ranking(fiscal_year, today)
-        figures = narrative_for(fiscal_year=fiscal_year, user=user, today=today, provinces=provinces,
-                                ranking=provincial)  # fmt: skip
-        programmes = _programmes(figures)
-        # The narrative in the reader's language only: an English reader got the Indonesian text
-        # first (and the English under it), which read as an untranslated page. The other
-        # language stays a download away. The cached body's key holds the language (fresh_cache).
-        context["narrative_language"] = narrative_language = "en" if language.startswith("en") else "id"
-        context["narrative"] = _paragraphs(figures, programmes, narrative_language)
+        # Most of the page reads approved reports only: cached apart under the approved figures'
+        # version, which submitting, verifying and returning a month leave alone (this body, with
+        # the sign-off's counts, is rebuilt after each of them).
+        context.update(fresh_cache.cached(
+            request, "home-approved", lambda: _approved_figures(request, form, fiscal_year, today),
+            params=form.fields, versions=(APPROVED,),
+        ))  # fmt: skip
     if permissions.of_a_province(user):
         context["province"] = user.province
         if fiscal_year is not None:
             context["dashboard"] = officer_dashboard(
                 user=user, fiscal_year=fiscal_year, today=today, years={fy.year: fy for fy in years},
-                provincial=provincial,
+                provincial=context["provincial"],
             )  # fmt: skip
         else:
             context["satkers"] = scoped(Satker.objects.order_by("code"), user)
     else:
         context["satker_count"] = scoped(Satker.objects.all(), user).count()
         if fiscal_year is not None:
-            context["authority_counts"] = satker_count_by_authority(user=user, fiscal_year=fiscal_year)
-            authority = form.cleaned_data["authority"] or None
-            context["dashboard"] = directorate_dashboard(
-                user=user, fiscal_year=fiscal_year, authority=authority, today=today, provincial=provincial
-            )
-            context["programmes"] = _programme_dashboard(programmes, authority)
+            context["dashboard"] = with_review_counts(context["dashboard"], user=user)
     if fiscal_year is not None:
-        # Province-level aggregates: every role reads them (CONTRACT "Who sees what").
+        # Province-level aggregates: every role reads them (CONTRACT "Who sees what"). The RO
+        # timeliness counts reports sent on time whatever their status: not an approved figure.
         ro_filter = RealizationFilter(year=fiscal_year.year, month=as_of_month(fiscal_year.year, today),
                                       authority=form.cleaned_data.get("authority") or None)  # fmt: skip
         context["ro_progress"] = ro_progress_by_province(ro_filter, today=today)
@@ -143,6 +136,35 @@ def _dashboard_body(request: HttpRequest, form: DashboardFilterForm, options: li
         "dashboard_html": render_to_string("dashboard/body.html", context, request),
         "has_charts": bool(getattr(dashboard, "charts", None)),
     }
+
+
+def _approved_figures(request: HttpRequest, form: DashboardFilterForm, fiscal_year: FiscalYear,
+                      today: date) -> dict[str, object]:  # fmt: skip
+    """The dashboard's figures that read approved reports (and master data) only: the provincial
+    ranking, the narrative and, for the directorate, its figures and programme outputs."""
+    user = request.user
+    provinces = provinces_by_code()
+    # One ranking for the page: the narrative, the KPI card and the officer's rank quote it.
+    provincial = provincial_ranking(fiscal_year, today)
+    figures = narrative_for(fiscal_year=fiscal_year, user=user, today=today, provinces=provinces, ranking=provincial)
+    programmes = _programmes(figures)
+    # The narrative in the reader's language only: an English reader got the Indonesian text
+    # first (and the English under it), which read as an untranslated page. The other
+    # language stays a download away. The cached part's key holds the language (fresh_cache).
+    language = "en" if (translation.get_language() or "id").startswith("en") else "id"
+    part: dict[str, object] = {
+        "provincial": provincial,
+        "narrative_language": language,
+        "narrative": _paragraphs(figures, programmes, language),
+    }
+    if not permissions.of_a_province(user):
+        authority = form.cleaned_data["authority"] or None
+        part["authority_counts"] = satker_count_by_authority(user=user, fiscal_year=fiscal_year)
+        part["dashboard"] = directorate_dashboard(
+            user=user, fiscal_year=fiscal_year, authority=authority, today=today, provincial=provincial
+        )
+        part["programmes"] = _programme_dashboard(programmes, authority)
+    return part
 
 
 @data_access_required()

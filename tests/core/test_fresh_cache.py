@@ -41,6 +41,7 @@ from core.models import DataVersion
 from programs.models import Enterprise
 from tests.conftest import client_for
 from tests.programs.registry.support import make_enterprise
+from tests.queries import counted_queries
 from tests.redis_support import REDIS_URL, redis_with_prefix
 from tests.writes import add_realization, set_realization
 
@@ -170,12 +171,12 @@ def test_the_ikm_report_is_built_once_per_registry_version(db, regency, reviewer
 def test_the_narrative_download_is_built_once_per_data_version(approved, reviewer) -> None:
     client = client_for(reviewer)
     params = {"year": approved.fiscal_year.year, "lang": "id"}
-    with CaptureQueriesContext(connection) as built:
+    with counted_queries() as built:
         first = client.get(reverse("dashboard:narrative"), params)
-    with CaptureQueriesContext(connection) as served:
+    with counted_queries() as served:
         again = client.get(reverse("dashboard:narrative"), params)
     assert again.content == first.content and again["Content-Disposition"] == first["Content-Disposition"]
-    assert len(served.captured_queries) < 8 < len(built.captured_queries)
+    assert len(served) < 8 < len(built)
     english = client.get(reverse("dashboard:narrative"), {**params, "lang": "en"})
     assert english.content != first.content and english["Content-Language"] == "en"
     set_realization(Realization.objects.get(line=approved.other_line), 9_000_000)
@@ -186,14 +187,14 @@ def test_the_narrative_download_is_built_once_per_data_version(approved, reviewe
 def test_exports_are_built_once_per_data_version(approved, reviewer, kind) -> None:
     client = client_for(reviewer)
     params = {"year": approved.fiscal_year.year, "format": kind}
-    with CaptureQueriesContext(connection) as built:
+    with counted_queries() as built:
         first = client.get(reverse("reports:provinces"), params)
-    with CaptureQueriesContext(connection) as served:
+    with counted_queries() as served:
         again = client.get(reverse("reports:provinces"), params)
     assert first.status_code == again.status_code == 200
     assert again.content == first.content and again["Content-Type"] == first["Content-Type"]
     assert again["Content-Disposition"] == first["Content-Disposition"] and kind in first["Content-Disposition"]
-    assert len(served.captured_queries) < len(built.captured_queries)
+    assert len(served) < len(built)
     if kind == "csv":  # the dialect is part of the key
         other = client.get(reverse("reports:provinces"), {**params, "dialect": "id"})
         assert other.status_code == 200 and other.content != first.content
@@ -234,11 +235,11 @@ def test_cached_pages_are_not_shared_across_provinces(approved, officer, other_o
 def test_the_dashboard_is_served_from_the_cache_and_refreshed_by_a_write(approved, reviewer) -> None:
     client = client_for(reviewer)
     params = {"year": approved.fiscal_year.year}
-    with CaptureQueriesContext(connection) as built:
+    with counted_queries() as built:
         first = page(client, params)
-    with CaptureQueriesContext(connection) as served:
+    with counted_queries() as served:
         assert page(client, params) == first
-    assert len(served.captured_queries) < 10 < len(built.captured_queries)
+    assert len(served) < 10 < len(built)
     set_realization(Realization.objects.get(line=approved.other_line), 5_000_000)
     assert page(client, params) != first
 

@@ -13,7 +13,6 @@ from datetime import date
 
 import pytest
 from django.db import connection, transaction
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -24,6 +23,7 @@ from budgets.services.realization import realization_set
 from core.data_version import APPROVED, DRAFTS, REPORTS, current_versions
 from reports.catalog import REPORTS as CATALOGUE
 from tests.conftest import client_for
+from tests.queries import counted_queries
 from tests.writes import add_realization, ro_rows_filled, set_realization
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -211,11 +211,26 @@ def test_a_cached_approved_page_outlives_a_submission(submitted, officer, viewer
     for name in ("realization", "submissions"):
         assert client.get(reverse(f"reports:{name}"), year).status_code == 200
     step(officer, submitted, "submit")
-    with CaptureQueriesContext(connection) as approved_page:
+    with counted_queries() as approved_page:
         assert client.get(reverse("reports:realization"), year).status_code == 200
-    with CaptureQueriesContext(connection) as submissions_page:
+    with counted_queries() as submissions_page:
         assert b"Diajukan" in client.get(reverse("reports:submissions"), year).content
-    assert len(approved_page.captured_queries) < 10 < len(submissions_page.captured_queries)
+    assert len(approved_page) < 10 < len(submissions_page)
+
+
+def test_the_dashboard_keeps_its_approved_figures_across_a_submission(submitted, officer, viewer) -> None:
+    """The dashboard's figures of approved reports are cached apart: after a submission only the
+    sign-off's counts and the RO progress are read again, and the new count shows."""
+    client = client_for(viewer)
+    year = {"year": submitted.fiscal_year.year}
+    with counted_queries() as built:
+        before = client.get(reverse("dashboard:home"), year).content.decode()
+    step(officer, submitted, "submit")
+    with counted_queries() as rebuilt:
+        after = client.get(reverse("dashboard:home"), year).content.decode()
+    waiting = re.compile(r'data-kpi="awaiting_verification"><a [^>]*>(\d+) ')
+    assert (waiting.search(before)[1], waiting.search(after)[1]) == ("0", "1")
+    assert len(rebuilt) < len(built) / 2
 
 
 def strip_tokens(html: str) -> str:
