@@ -38,29 +38,36 @@ CACHE = "pages"
 CSRF_FIELD = "csrfmiddlewaretoken"
 
 
-def cache_key(request: HttpRequest, name: str, versions: Sequence[int], params: Iterable[str] = ()) -> str:
+# The scope of a part that reads no user (``cached(..., for_everyone=True)``).
+EVERYONE = "everyone"
+
+
+def cache_key(request: HttpRequest, name: str, versions: Sequence[int], params: Iterable[str] = (), *,
+              for_everyone: bool = False) -> str:  # fmt: skip
     # An empty value stays in the key: for some reports "given, empty" differs from "absent".
     known = set(params)
     query = "&".join(sorted({f"{key}={value}" for key, values in request.GET.lists() if key in known
                              for value in values}))  # fmt: skip
     parts = [name, ".".join(map(str, versions)), timezone.localdate().isoformat(), translation.get_language() or "",
-             scope_key(request.user), query]  # fmt: skip
+             EVERYONE if for_everyone else scope_key(request.user), query]  # fmt: skip
     return "fresh:" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 
 def cached(request: HttpRequest, name: str, build: Callable[[], T], *, params: Iterable[str],
-           enabled: bool = True, versions: Sequence[str] = (REPORTS,)) -> T:  # fmt: skip
+           enabled: bool = True, versions: Sequence[str] = (REPORTS,), for_everyone: bool = False) -> T:  # fmt: skip
     """``build()``'s value for this request, from the cache when the data has not changed
     (``enabled=False``: built every time, for parts that read tables the version does not watch).
     ``params``: the query parameters the part depends on; any other is left out of the key.
-    ``versions``: the data versions of the tables the part reads (core.data_version)."""
+    ``versions``: the data versions of the tables the part reads (core.data_version).
+    ``for_everyone``: the part reads nothing of the user (province-level figures every role may
+    read, as data, not HTML with a role's actions): one entry serves every role and province."""
     if not enabled or not settings.FRESH_CACHE_ENABLED:
         return build()
     numbers = current_versions(versions)
     if numbers is None:
         return build()
     cache = caches[CACHE]
-    key = cache_key(request, name, numbers, params)
+    key = cache_key(request, name, numbers, params, for_everyone=for_everyone)
     value = cache.get(key)
     if value is None:
         value = build()

@@ -129,7 +129,9 @@ def _dashboard_body(request: HttpRequest, form: DashboardFilterForm, options: li
         # timeliness counts reports sent on time whatever their status: not an approved figure.
         ro_filter = RealizationFilter(year=fiscal_year.year, month=as_of_month(fiscal_year.year, today),
                                       authority=form.cleaned_data.get("authority") or None)  # fmt: skip
-        context["ro_progress"] = ro_progress_by_province(ro_filter, today=today)
+        context["ro_progress"] = fresh_cache.cached(request, "home-ro-progress",
+                                                    lambda: ro_progress_by_province(ro_filter, today=today),
+                                                    params=form.fields, for_everyone=True)  # fmt: skip
         context["ro_month"] = ro_filter.month
     dashboard = context.get("dashboard")
     return {
@@ -144,8 +146,10 @@ def _approved_figures(request: HttpRequest, form: DashboardFilterForm, fiscal_ye
     ranking, the narrative and, for the directorate, its figures and programme outputs."""
     user = request.user
     provinces = provinces_by_code()
-    # One ranking for the page: the narrative, the KPI card and the officer's rank quote it.
-    provincial = provincial_ranking(fiscal_year, today)
+    # One ranking for the page: the narrative, the KPI card and the officer's rank quote it. The
+    # same for every role and province: one cache entry for all.
+    provincial = fresh_cache.cached(request, "home-ranking", lambda: provincial_ranking(fiscal_year, today),
+                                    params=("year",), versions=(APPROVED,), for_everyone=True)  # fmt: skip
     figures = narrative_for(fiscal_year=fiscal_year, user=user, today=today, provinces=provinces, ranking=provincial)
     programmes = _programmes(figures)
     # The narrative in the reader's language only: an English reader got the Indonesian text

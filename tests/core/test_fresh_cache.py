@@ -232,6 +232,34 @@ def test_cached_pages_are_not_shared_across_provinces(approved, officer, other_o
     assert [row["satker"] for row in other["rows"]] == ["110019"]
 
 
+def test_the_dashboards_province_level_parts_are_built_once_for_every_role_and_province(
+    approved, officer, other_officer, head, viewer, monkeypatch
+) -> None:
+    """The provincial ranking and the RO progress read no user: one cache entry serves the
+    officers of two provinces, a head and leadership; every one of them still gets a body of
+    their own (their province's figures and actions)."""
+    import dashboard.views
+
+    built = {"ranking": 0, "ro": 0}
+
+    def counting(key, function):
+        def wrapper(*args, **kwargs):
+            built[key] += 1
+            return function(*args, **kwargs)
+
+        return wrapper
+
+    monkeypatch.setattr(dashboard.views, "provincial_ranking", counting("ranking", dashboard.views.provincial_ranking))
+    monkeypatch.setattr(dashboard.views, "ro_progress_by_province",
+                        counting("ro", dashboard.views.ro_progress_by_province))  # fmt: skip
+    params = {"year": approved.fiscal_year.year}
+    bodies = {page(client_for(user), params) for user in (officer, other_officer, head, viewer)}
+    assert built == {"ranking": 1, "ro": 1} and len(bodies) == 4
+    set_realization(Realization.objects.get(line=approved.other_line), 5_000_000)
+    page(client_for(viewer), params)
+    assert built == {"ranking": 2, "ro": 2}
+
+
 def test_the_dashboard_is_served_from_the_cache_and_refreshed_by_a_write(approved, reviewer) -> None:
     client = client_for(reviewer)
     params = {"year": approved.fiscal_year.year}
