@@ -297,9 +297,10 @@ def test_no_cached_page_differs_from_a_fresh_build_after_a_step_short_of_approvi
         assert different == [], name
 
 
-def test_on_sqlite_a_drafts_save_raises_the_reports_version(dipa, satker, officer) -> None:
+def test_on_sqlite_a_drafts_save_raises_the_reports_and_approved_versions(dipa, satker, officer) -> None:
     """No trigger there reads another table (SQLite's table rebuilds in migrations would break it):
-    every write raises the reports' version, so no page is ever stale, only rebuilt more often."""
+    every write raises the reports' and the approved figures' versions, so no page is ever stale,
+    only rebuilt more often."""
     if connection.vendor != "sqlite":
         pytest.skip("SQLite's triggers")
     SatkerAuthority.objects.create(satker=satker, fiscal_year=dipa.fiscal_year, authority="DK")
@@ -307,4 +308,4 @@ def test_on_sqlite_a_drafts_save_raises_the_reports_version(dipa, satker, office
                                  due_date=date(dipa.fiscal_year.year, DRAFT_MONTH, 28))  # fmt: skip
     before = versions()
     save(dipa, officer, DRAFT_MONTH, 3_000_000)
-    assert raised(before) == {REPORTS}
+    assert raised(before) == {REPORTS, APPROVED}
