@@ -18,6 +18,7 @@ Any other write (a programme record, an RO row, master data) raises both, as bef
 from __future__ import annotations
 
 from core.data_version import ReportRule
+from core.reporting.spec import APPROVED_BASIS
 
 
 def report_rule() -> ReportRule:
@@ -47,6 +48,6 @@ def report_rule() -> ReportRule:
         entry_columns=tuple(meta.get_field(name).column for name in ("realized_total", "version", "updated_at")),
         # Shown on the report's own page only (never cached): written when a reviewer first opens it.
         unread_columns=tuple(meta.get_field(name).column for name in ("review_started_at", "review_started_by")),
-        official=tuple(sorted(str(status) for status in BASIS_STATUSES["approved"])),
+        official=tuple(sorted(str(status) for status in BASIS_STATUSES[APPROVED_BASIS])),
         bookkeeping=of_report(ReportTransition, ReturnTarget, QualityFlag, LineComment, ReconciliationNote),
     )
