@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "reports",
     "dashboard",
     "demo",
+    "public",
+    "api",
 ]
 
 MIDDLEWARE = [
