@@ -134,6 +134,11 @@ def may_decide_sanction(user: AnyUser, proposed_by_id: int | None = None) -> boo
     return can(user, Can.DECIDE_SANCTION) and (proposed_by_id is None or user.pk != proposed_by_id)
 
 
+def may_publish(user: AnyUser) -> bool:
+    """Switch a fiscal year's publication on the public page on or off (the directorate)."""
+    return can(user, Can.PUBLISH)
+
+
 def roles_notified(notice: Notice) -> list[str]:
     """The roles whose users are e-mailed about ``notice``."""
     return [role for role, profile in PROFILES.items() if notice in profile.notices]

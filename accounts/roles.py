@@ -41,6 +41,8 @@ class Can(StrEnum):
     # propose them from the late-report ledger, the administrator decides (never the proposer).
     PROPOSE_SANCTION = "propose_sanction"
     DECIDE_SANCTION = "decide_sanction"
+    # Put a fiscal year's approved figures on the public page (/public/), or take them off.
+    PUBLISH = "publish"
 
 
 class Notice(StrEnum):

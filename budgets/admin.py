@@ -6,8 +6,9 @@ import itertools
 from decimal import Decimal
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
@@ -17,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
+from accounts import permissions
 from budgets import realization_summary
 from budgets.evidence_rule_targets import condition_choices, target_choices
 from budgets.models import (
@@ -59,6 +61,7 @@ from budgets.models import (
     TreasuryRealization,
     YearEndClosing,
 )
+from budgets.services.publication import publication_set
 
 
 @admin.register(Province)
@@ -182,6 +185,35 @@ class FiscalYearAdmin(SimpleHistoryAdmin):
     list_filter = ["is_closed"]
     search_fields = ["year"]
     inlines = [IkpaWeightInline, IkpaYearRuleInline, IkpaDeviationPointInline, IkpaAbsorptionTargetInline]
+    readonly_fields = ["published_at", "published_by"]
+    actions = ["publish", "unpublish"]
+
+    def get_list_display(self, request: HttpRequest) -> list[str]:
+        return [*super().get_list_display(request), "published_at"]
+
+    def has_publish_permission(self, request: HttpRequest) -> bool:
+        return permissions.may_publish(request.user)
+
+    @admin.action(description=gettext_lazy("Publikasikan di halaman publik"), permissions=["publish"])
+    def publish(self, request: HttpRequest, queryset: QuerySet[FiscalYear]) -> None:
+        self._set_publication(request, queryset, published=True)
+
+    @admin.action(description=gettext_lazy("Tarik dari halaman publik"), permissions=["publish"])
+    def unpublish(self, request: HttpRequest, queryset: QuerySet[FiscalYear]) -> None:
+        self._set_publication(request, queryset, published=False)
+
+    def _set_publication(self, request: HttpRequest, queryset: QuerySet[FiscalYear], *, published: bool) -> None:
+        changed = [str(year) for year in queryset.order_by("year")
+                   if publication_set(fiscal_year=year, published=published, by=request.user)]  # fmt: skip
+        if not changed:
+            self.message_user(request, _("Tidak ada yang berubah: tahun terpilih sudah demikian."), messages.INFO)
+        else:
+            done = (
+                _("Dipublikasikan di halaman publik: %(years)s.")
+                if published
+                else _("Ditarik dari halaman publik: %(years)s.")
+            )
+            self.message_user(request, done % {"years": ", ".join(changed)})
 
 
 @admin.register(IkpaTreasuryFigure)

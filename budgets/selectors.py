@@ -33,6 +33,11 @@ def current_fiscal_year() -> FiscalYear | None:
     return FiscalYear.objects.filter(year__lte=timezone.localdate().year).order_by("-year").first()
 
 
+def published_years() -> list[int]:
+    """The years the directorate has put on the public page, newest first."""
+    return list(FiscalYear.objects.filter(published_at__isnull=False).order_by("-year").values_list("year", flat=True))
+
+
 @dataclass(frozen=True)
 class YearOption:
     """A fiscal year as the year pickers offer it."""

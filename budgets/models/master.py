@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -265,6 +266,13 @@ class FiscalYear(models.Model):
         default=TimelinessStep.VERIFICATION,
         help_text=_("Laporan dianggap dikirim provinsi saat langkah ini pertama kali dilakukan."),
     )
+    # The public page (/public/) shows the year's approved figures from this moment on; None: the
+    # year is not public. Set and cleared only by budgets/services/publication.py (an admin action).
+    published_at = models.DateTimeField(_("dipublikasikan sejak"), null=True, blank=True, editable=False)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("dipublikasikan oleh"), null=True, blank=True, editable=False,
+        on_delete=models.PROTECT, related_name="+",
+    )  # fmt: skip
 
     history = HistoricalRecords()
 

@@ -318,6 +318,35 @@ def average_of(values: Iterable[Decimal | None]) -> Decimal | None:
     return (sum(shown) / len(shown)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
+def ranked_satkers(
+    filters: RealizationFilter,
+) -> tuple[dict[int, SatkerInfo], dict[int, SatkerInfo], str | None]:
+    """The satkers the province ranking ranks (the provincial satkers of one authority: the one
+    asked for, else the year's provincial authority), the central units it shows apart, and
+    that authority."""
+    everyone = satkers_of(replace(filters, authority=None))
+    authority = filters.authority or provincial_authority_of(everyone.values())
+    ranked = {pk: info for pk, info in everyone.items() if not info.is_central and info.authority == authority}
+    central = {pk: info for pk, info in everyone.items()
+               if info.is_central and filters.authority in (None, info.authority)}  # fmt: skip
+    return ranked, central, authority
+
+
+def month_approved_everywhere(year: int, *, today: date) -> int:
+    """The last month M of the year (0: none) whose reports, and those of every month before it,
+    every ranked satker of every province has had approved by ``today``: the cut-off of the
+    public figures, so that every province is counted over the same months."""
+    ranked, _central, _authority = ranked_satkers(RealizationFilter(year=year))
+    last = last_completed_month(year, today)
+    if not ranked or not last:
+        return 0
+    approved = approved_months(RealizationFilter(year=year, month=last), ranked)
+    month = 0
+    while month < last and all(month + 1 in approved.get(pk, set()) for pk in ranked):
+        month += 1
+    return month
+
+
 def province_ranking(filters: RealizationFilter, *, today: date) -> ReportResult:
     """Provinces by realization % as of the filter's month: rank (equal % share a rank), the top
     five, and each province's reporting completeness (``months_approved`` of ``months_expected``:
@@ -330,11 +359,7 @@ def province_ranking(filters: RealizationFilter, *, today: date) -> ReportResult
     the rows, the figure the directorate calls "rata-rata": ``below_average`` and
     ``above_average`` compare with it) and ``average_unweighted`` (the mean of the provinces'
     percentages: ``below_average_unweighted`` counts the provinces under it)."""
-    everyone = satkers_of(replace(filters, authority=None))
-    authority = filters.authority or provincial_authority_of(everyone.values())
-    ranked = {pk: info for pk, info in everyone.items() if not info.is_central and info.authority == authority}
-    central = {pk: info for pk, info in everyone.items()
-               if info.is_central and filters.authority in (None, info.authority)}  # fmt: skip
+    ranked, central, authority = ranked_satkers(filters)
     with_rpd = not filters.component
     sums = sums_by_satker(filters, {**ranked, **central})
     ranked_sums = [row for row in sums if row.satker in ranked]

@@ -19,6 +19,7 @@ pytestmark = pytest.mark.django_db
 ANSWERS = {
     "may_write": Can.WRITE, "may_review": Can.REVIEW, "may_reopen": Can.REOPEN, "may_import": Can.IMPORT,
     "may_record_pagu": Can.RECORD_PAGU, "may_set_targets": Can.SET_TARGETS, "may_administer": Can.ADMINISTER,
+    "may_publish": Can.PUBLISH,
 }  # fmt: skip
 
 

@@ -17,6 +17,7 @@ from demo.evidence import evidence_demo_load
 from demo.ikpa import ikpa_demo_load
 from demo.outputs import ro_demo_load
 from demo.programs import ProgrammeResult, programme_demo_load
+from demo.publication import publication_demo_load
 from demo.quality import MONTHS_CHECKED, quality_demo_load
 from demo.quarterly import demo_summary, quarterly_demo_load
 
@@ -69,6 +70,7 @@ class Command(BaseCommand):
                 quarterly = quarterly_demo_load(years=years, today=today)
                 quality = quality_demo_load(today=today) if not years or today.year in years else {}
                 evidence = evidence_demo_load(years=years, today=today)
+                public_years = publication_demo_load(loaded_years=[r.year for r in results if not r.skipped])
         except DemoDataError as error:
             raise CommandError(f"Data demo tidak dimuat, tidak ada yang diubah: {error}") from error
         for result in results:
@@ -100,6 +102,8 @@ class Command(BaseCommand):
         for result in evidence:
             done = ", ".join(f"{count} {label}" for label, count in result.counts.items())
             self.stdout.write(f"Bukti dukung TA {result.year}: {done}.")
+        if public_years:
+            self.stdout.write(f"Halaman publik /public/: TA {', '.join(map(str, public_years))} dipublikasikan.")
         self.stdout.write(
             self.style.SUCCESS(
                 f"Data demo siap. Masuk sebagai officer-17, head-17, reviewer atau admin; kata sandi {DEMO_PASSWORD}."
