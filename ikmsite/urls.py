@@ -11,6 +11,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include("reports.urls")),
+    path("", include("public.urls")),
     path("", include("budgets.urls")),
     path("", include("programs.urls")),
     path("", include("imports.urls")),

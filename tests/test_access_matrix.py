@@ -164,6 +164,11 @@ SITE: dict[str, tuple[str, str]] = {
     "imports:confirm": ("405 405 405 405 405 405 405", "L 302 404 403 403 302 403"),
     "imports:cancel": ("405 405 405 405 405 405 405", "L 302 404 403 403 302 403"),
     "imports:file": ("L 403 403 403 403 200 403", "L 403 403 403 403 200 403"),
+    # The public page (issue 26): anyone, signed in or not, reads it; nothing posts. The world's
+    # year is not published: the page says so, and its files are not found.
+    "public:page": ("200 200 200 200 200 200 200", "405 405 405 405 405 405 405"),
+    "public:json": ("404 404 404 404 404 404 404", "405 405 405 405 405 405 405"),
+    "public:csv": ("404 404 404 404 404 404 404", "405 405 405 405 405 405 405"),
 }
 
 REPORT_PAGES = ("reports:realization", "reports:provinces", "reports:satkers",
@@ -251,6 +256,7 @@ def site_path(name: str, world: World) -> str:
         "core:notification-open": [own.notification.pk],
         "imports:upload": ["realisasi"],
         "imports:template": ["realisasi"],
+        "public:csv": ["provinsi"],
     }
     for report_url in (
         "detail",

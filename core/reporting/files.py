@@ -39,14 +39,19 @@ def json_value(value: Any) -> Any:
 JSON_CONTENT_TYPE = "application/json; charset=utf-8"
 
 
-def as_json(spec: ReportSpec, result: ReportResult, params: dict[str, Any]) -> HttpResponse:
-    payload = {
+def json_payload(spec: ReportSpec, result: ReportResult, params: dict[str, Any]) -> dict[str, Any]:
+    """The CONTRACT's JSON shape of a report: report, params, columns, rows, totals."""
+    return {
         "report": spec.name,
         "params": {**params, **{key: json_value(value) for key, value in result.params.items()}},
         "columns": [column.key for column in spec.columns],
         "rows": [{column.key: json_value(row.get(column.key)) for column in spec.columns} for row in result.rows],
         "totals": {key: json_value(value) for key, value in result.totals.items()},
     }
+
+
+def as_json(spec: ReportSpec, result: ReportResult, params: dict[str, Any]) -> HttpResponse:
+    payload = json_payload(spec, result, params)
     return HttpResponse(safe_json.dumps(payload, ensure_ascii=False), content_type=JSON_CONTENT_TYPE)
 
 

@@ -118,7 +118,11 @@ class ReportTable(tables.Table):
         return mark_safe("".join(html))  # noqa: S308 (every cell escaped above; css is "num" or "")
 
 
-def report_table(spec: ReportSpec, result: ReportResult, request: HttpRequest, year: int) -> tables.Table:
+def report_table(
+    spec: ReportSpec, result: ReportResult, request: HttpRequest, year: int, *, orderable: bool = True
+) -> tables.Table:
+    """``orderable=False``: in the order of the rows, without sorting links (a page with several
+    tables, or one served from a cache that does not key on ``sort``)."""
     columns = {
         column.key: ReportColumn(
             spec_column=column,
@@ -132,6 +136,7 @@ def report_table(spec: ReportSpec, result: ReportResult, request: HttpRequest, y
         "attrs": {"class": "table table-sm table-striped table-hover align-middle"},
         "empty_text": _("Tidak ada data untuk filter ini."),
         "order_by_field": "sort",
+        "orderable": orderable,
         "show_footer": True,
         "template_name": "reports/table.html",
     })  # fmt: skip
