@@ -15,7 +15,13 @@ deployed, on the national-scale database; `make bench` runs it too (results of k
    reviewers supplied) in its own process, headless, users alternating between the servers:
    - closed loop: ``--users`` (32) without think time: the rate the servers sustain;
    - offered load: ``--offered-users`` (96) each at ``--offered-rps / users`` requests a second
-     (locust's constant_throughput): achieved rate and latency at 60 req/s.
+     (locust's constant_throughput): achieved rate and latency at 60 req/s;
+   - public burst (issue 26): ``--public-users`` (50) anonymous readers of the public page
+     offering ``--public-rps`` (200) together, beside ``--readers`` (4) signed-in leadership users
+     each reading a report page every ``1 / --reader-rps`` seconds; and public quiet, the same
+     readers alone: the report pages' p95 with the burst against without it, and against the
+     report page's target (harness.TARGET_MS["report-html"]). The year read is the running one,
+     published on the bench database for the run when it is not.
    Every user signs in through the login form first; the measured window (``--seconds``) starts
    when all have.
 
@@ -53,6 +59,10 @@ LOCUSTFILE = Path(__file__).with_name("locustfile.py")
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/3"
 # Users of each role per 32 (the closed loop's mix; the offered load takes a multiple of it).
 MIX = {"officers": 10, "heads": 4, "reviewers": 4, "admins": 1, "viewers": 13}
+# The signed-in readers of the public modes: leadership reading report pages only.
+READERS = {"readers": 1}
+PUBLIC_PREFIX = "public: "  # the anonymous readers' pages in locust's statistics (bench/locustfile.py)
+READER_PAGE = "reader: report html"
 SIGN_IN_ALLOWANCE = 240  # seconds locust may take to sign every user in before the window
 WORST_PAGES = 6
 
@@ -60,19 +70,35 @@ WORST_PAGES = 6
 @dataclass(frozen=True)
 class Mode:
     name: str
-    users: int
+    users: int  # signed-in users
     rate: float  # requests a second per user; 0: closed loop (no think time)
+    mix: dict[str, int] | None = None  # the roles of the mode's users (None: the run's, MIX by default)
+    public_users: int = 0  # anonymous readers of the public page
+    public_rate: float = 0.0  # requests a second per anonymous reader
 
     @property
     def offered_rps(self) -> float | None:
-        return round(self.users * self.rate, 1) if self.rate else None
+        offered = self.users * self.rate + self.public_users * self.public_rate
+        return round(offered, 1) if self.rate else None
+
+    @property
+    def total_users(self) -> int:
+        return self.users + self.public_users
+
+    @property
+    def public(self) -> bool:
+        return self.mix == READERS
 
 
 def modes(options: LoadOptions) -> list[Mode]:
+    readers = Mode("public-quiet", options.readers, options.reader_rps, READERS)
     return [
         Mode("closed-loop", options.users, 0.0),
         Mode("offered", options.offered_users, options.offered_rps / options.offered_users),
-    ]
+        readers,
+        Mode("public-burst", options.readers, options.reader_rps, READERS, options.public_users,
+             options.public_rps / options.public_users),
+    ]  # fmt: skip
 
 
 def counts(users: int, mix: dict[str, int] | None = None) -> dict[str, int]:
@@ -121,7 +147,8 @@ def accounts(role_counts: dict[str, int], year: int, password: str) -> dict[str,
         sys.exit(f"{role_counts['officers']} officers need as many provinces; there are {len(satkers)}")
     if role_counts["heads"] > role_counts["officers"]:
         sys.exit("every head's province needs an officer of the load")
-    plan: dict[str, list[dict[str, Any]]] = {"officers": [], "heads": [], "reviewers": [], "admins": [], "viewers": []}
+    plan: dict[str, list[dict[str, Any]]] = {"officers": [], "heads": [], "reviewers": [], "admins": [], "viewers": [],
+                                             "readers": []}  # fmt: skip
     # Provinces evenly spaced over the list by weight (Jawa Tengah, the heaviest, first): a month's
     # programme records, which the report page lists, differ tenfold between provinces.
     officers = role_counts["officers"]
@@ -133,9 +160,10 @@ def accounts(role_counts: dict[str, int], year: int, password: str) -> dict[str,
         if cycle:
             plan["heads"].append({"username": f"bench-load-head-{bps}", "satker": satker, "role": "HEAD",
                                   "province": bps})  # fmt: skip
-    for role, name in (("reviewers", "REVIEWER"), ("admins", "ADMIN"), ("viewers", "VIEWER")):
-        plan[role] = [{"username": f"bench-load-{name.lower()}-{i + 1}", "role": name, "province": None}
-                      for i in range(role_counts[role])]  # fmt: skip
+    for role, name in (("reviewers", "REVIEWER"), ("admins", "ADMIN"), ("viewers", "VIEWER"), ("readers", "VIEWER")):
+        prefix = "bench-load-reader" if role == "readers" else f"bench-load-{name.lower()}"
+        plan[role] = [{"username": f"{prefix}-{i + 1}", "role": name, "province": None}
+                      for i in range(role_counts.get(role, 0))]  # fmt: skip
     hashed = make_password(password)  # one hash for every account: a hash costs a few hundred ms
     names = []
     for account in (account for role in plan.values() for account in role):
@@ -172,13 +200,24 @@ def report_pages() -> list[str]:
     return [reverse(f"reports:{spec.name}") for spec in REPORTS.values()]
 
 
+def published_for_the_run(year: int) -> int:
+    """The year the public page's readers read: published on the bench database when it is not
+    (by a bench admin account, through the service, as the directorate would)."""
+    from budgets.models import FiscalYear
+    from budgets.services.publication import publication_set
+
+    admin = harness.bench_user("bench-load-publisher", "ADMIN")
+    publication_set(fiscal_year=FiscalYear.objects.get(year=year), published=True, by=admin)
+    return year
+
+
 def plan(
     mode: Mode, ports: list[int], password: str, side_file: Path, mix: dict[str, int] | None = None
 ) -> dict[str, Any]:
     from django.utils import timezone
 
     today = timezone.localdate()
-    role_counts = counts(mode.users, mix)
+    role_counts = {**counts(mode.users, mode.mix or mix), "public": mode.public_users}
     year, month = cycle_month(today)
     if year != today.year:
         sys.exit("in January the cycle month is last year's December: run the load test from February")
@@ -193,6 +232,8 @@ def plan(
         "cycle_month": month,
         "cycle_reports": cycle_reports(people["officers"], year, month),
         "report_pages": report_pages(),
+        "public_year": published_for_the_run(today.year) if mode.public else None,
+        "public_rate": mode.public_rate,
         "side_file": str(side_file),
     }
 
@@ -260,8 +301,8 @@ def run_locust(mode: Mode, servers: list[harness.Server], password: str, seconds
     plan_file.write_text(json.dumps(plan(mode, [server.port for server in servers], password, side_file, mix)))
     plan_file.chmod(0o600)  # the run's password
     prefix = workdir / mode.name
-    command = [sys.executable, "-m", "locust", "-f", str(LOCUSTFILE), "--headless", "--users", str(mode.users),
-               "--spawn-rate", str(mode.users), "--run-time", f"{int(seconds + SIGN_IN_ALLOWANCE)}s",
+    command = [sys.executable, "-m", "locust", "-f", str(LOCUSTFILE), "--headless", "--users", str(mode.total_users),
+               "--spawn-rate", str(mode.total_users), "--run-time", f"{int(seconds + SIGN_IN_ALLOWANCE)}s",
                "--csv", str(prefix), "--only-summary", "--loglevel", "WARNING", "--stop-timeout", "30",
                "--exit-code-on-error", "0"]  # fmt: skip
     env = {**os.environ, "LOAD_PLAN": str(plan_file), "LOAD_RATE": str(mode.rate), "LOAD_SECONDS": str(seconds)}
@@ -339,8 +380,33 @@ def figures_from_rows(rows: list[dict[str, str]], failures: list[dict[str, str]]
 # --- Results ----------------------------------------------------------------------------------------
 
 
+def public_result(figures: dict[str, Any]) -> Result:
+    """A public mode's row: the signed-in readers' report pages (their p95 against the report
+    page's target) and, beside them, what the anonymous readers got."""
+    pages = {page["name"]: page for page in figures["pages"]}
+    reader = pages.get(READER_PAGE, {})
+    public = [page for name, page in pages.items() if name.startswith(PUBLIC_PREFIX)]
+    public_requests = sum(page["requests"] for page in public)
+    extra = {key: figures[key] for key in ("users", "offered_rps", "seconds", "requests", "errors", "error_samples",
+                                           "load_before", "load_after", "cpu")}  # fmt: skip
+    extra.update({
+        "reader_requests": reader.get("requests"), "reader_p99_ms": reader.get("p99_ms"),
+        "public_requests": public_requests, "public_rps": round(public_requests / figures["seconds"], 1),
+        "public_p95_ms": max((page["p95_ms"] or 0 for page in public), default=None),
+        "server_errors": figures.get("server_errors", []),
+    })  # fmt: skip
+    if not figures.get("measured", True):
+        extra["error"] = "the measured window never started (not every user signed in)"
+    label = f"{reader.get('requests', 0)} report pages by signed-in readers" + (
+        f", {extra['public_rps']:g} req/s public" if public_requests else ", no public load")  # fmt: skip
+    return Result(f"load-mix {figures['mode']} ({label})", "load-mix", reader.get("p50_ms"), reader.get("p95_ms"),
+                  harness.TARGET_MS["report-html"], rps=figures["rps"], extra=extra)  # fmt: skip
+
+
 def as_result(figures: dict[str, Any]) -> Result:
     """One mode's figures as a row of bench/results.json (kind load-mix: rps, p95_ms, errors)."""
+    if figures["mode"].startswith("public"):
+        return public_result(figures)
     closed = figures["offered_rps"] is None
     extra = {key: figures[key] for key in ("users", "offered_rps", "seconds", "requests", "errors", "error_samples",
                                            "p99_ms", "max_ms", "writes", "writes_p95_ms", "load_before",
@@ -439,6 +505,10 @@ class LoadOptions:
     threads: int
     redis_url: str
     mix: dict[str, int] | None = None
+    readers: int = 4
+    reader_rps: float = 1.0
+    public_users: int = 50
+    public_rps: float = 200.0
 
     @classmethod
     def of(cls, namespace: argparse.Namespace, prefix: str = "") -> LoadOptions:
@@ -460,6 +530,10 @@ def add_arguments(parser: argparse.ArgumentParser, prefix: str = "") -> None:
     option("offered-rps", type=float, default=60.0, help="offered load: requests a second of all users together")
     option("workers", type=int, default=cores + 1, help="gunicorn workers of each of the two servers")
     option("threads", type=int, default=4, help="threads per gunicorn worker")
+    option("readers", type=int, default=4, help="public modes: signed-in readers of report pages")
+    option("reader-rps", type=float, default=1.0, help="public modes: requests a second of each reader")
+    option("public-users", type=int, default=50, help="public burst: anonymous readers of the public page")
+    option("public-rps", type=float, default=200.0, help="public burst: their requests a second together")
     option("redis-url", default=os.environ.get("LOAD_REDIS_URL") or DEFAULT_REDIS_URL,
            help="the servers' shared cache (its database is flushed before each mode)")  # fmt: skip
 
@@ -467,7 +541,8 @@ def add_arguments(parser: argparse.ArgumentParser, prefix: str = "") -> None:
 def arguments(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     add_arguments(parser)
-    parser.add_argument("--mode", choices=["closed-loop", "offered"], help="run only this mode")
+    parser.add_argument("--mode", choices=[mode.name for mode in modes(LoadOptions(60, 1, 1, 1, 1, 1, ""))],
+                        help="run only this mode")  # fmt: skip
     parser.add_argument("--mix", type=parse_mix, default=None,
                         help="another mix of roles for a diagnosis, e.g. viewers=1 (reads only); "
                              f"default {','.join(f'{k}={v}' for k, v in MIX.items())}")  # fmt: skip

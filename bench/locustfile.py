@@ -67,6 +67,7 @@ class Journey(FastHttpUser):
 
     abstract = True
     role = ""  # the plan's list of accounts this class takes its accounts from
+    signs_in = True  # False: an anonymous reader (the public page)
     wait_time = constant_throughput(RATE) if RATE > 0 else constant(0)
     connection_timeout = 60.0
     network_timeout = 120.0
@@ -92,7 +93,10 @@ class Journey(FastHttpUser):
 
     def on_start(self) -> None:
         try:
-            self.sign_in()
+            if self.signs_in:
+                self.sign_in()
+            else:
+                self.signed_in = True
         finally:
             if next(_signed_in) == sum(PLAN.get("counts", {}).values()):
                 start_measuring(self.environment)
@@ -281,6 +285,33 @@ class Leadership(Journey):
         yield lambda: self.get(f"{path}?format=json", "viewer: report json")
         path, kind = self.random.choice(reports), self.random.choice(("xlsx", "csv"))
         yield lambda: self.get(f"{path}?format={kind}", f"viewer: export {kind}")
+
+
+class ReportReader(Journey):
+    """Leadership reading report pages only (the public modes' signed-in users, whose report pages'
+    p95 the public burst must leave within its target)."""
+
+    role = "readers"
+
+    def journey(self) -> Iterator[Callable[[], None]]:
+        path = self.random.choice(PLAN["report_pages"])
+        yield lambda: self.get(path, "reader: report html")
+
+
+class PublicReader(Journey):
+    """An anonymous reader of the public page (no sign-in): mostly the page, now and then its
+    open data files, as a burst of press readers and crawlers would."""
+
+    role = "public"
+    signs_in = False
+    wait_time = constant_throughput(float(PLAN.get("public_rate") or 1))
+
+    def journey(self) -> Iterator[Callable[[], None]]:
+        year = PLAN["public_year"]
+        for _ in range(8):
+            yield lambda: self.get(f"/public/?year={year}", "public: page")
+        yield lambda: self.get(f"/public/data.json?year={year}", "public: data.json")
+        yield lambda: self.get(f"/public/provinsi.csv?year={year}", "public: csv")
 
 
 def start_measuring(environment: Any) -> None:

@@ -33,9 +33,13 @@ def current_fiscal_year() -> FiscalYear | None:
     return FiscalYear.objects.filter(year__lte=timezone.localdate().year).order_by("-year").first()
 
 
+def published_fiscal_years() -> list[FiscalYear]:
+    """The fiscal years the directorate has put on the public page, newest first (one query)."""
+    return list(FiscalYear.objects.filter(published_at__isnull=False).order_by("-year"))
+
+
 def published_years() -> list[int]:
-    """The years the directorate has put on the public page, newest first."""
-    return list(FiscalYear.objects.filter(published_at__isnull=False).order_by("-year").values_list("year", flat=True))
+    return [fiscal_year.year for fiscal_year in published_fiscal_years()]
 
 
 @dataclass(frozen=True)

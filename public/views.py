@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from budgets.models import FiscalYear
-from budgets.selectors import published_years
+from budgets.selectors import published_fiscal_years
 from core import fresh_cache, safe_json
 from core.exports.csv_dialect import DIALECT_PARAM, INDONESIAN, dialect_from, unknown_dialect_message
 from core.formats import MONTH_NAMES
@@ -48,18 +48,19 @@ def _language(request: HttpRequest) -> str:
     return asked if asked in dict(settings.LANGUAGES) else translation.get_language()
 
 
-def _published_year(request: HttpRequest, years: list[int]) -> FiscalYear | None:
+def _published_year(request: HttpRequest, published: list[FiscalYear]) -> FiscalYear | None:
     """The fiscal year asked for (default: the newest published); None when nothing is published."""
     raw = request.GET.get("year")
     if not raw:
-        return FiscalYear.objects.get(year=years[0]) if years else None
+        return published[0] if published else None
     try:
         year = int(raw)
     except ValueError:
         raise PublicError(400, _("Tahun tidak valid: tulis empat angka, mis. 2023.")) from None
-    if year not in years:
+    found = next((fiscal_year for fiscal_year in published if fiscal_year.year == year), None)
+    if found is None:
         raise PublicError(404, _("Angka tahun %(year)s belum dipublikasikan.") % {"year": year})
-    return FiscalYear.objects.get(year=year)
+    return found
 
 
 def _cached(request: HttpRequest, name: str, build: Callable[[], Any], params: set[str]) -> Any:
@@ -82,9 +83,10 @@ def _error_page(request: HttpRequest, error: PublicError, years: list[int]) -> H
 @require_safe
 def public_page(request: HttpRequest) -> HttpResponse:
     with translation.override(_language(request)):
-        years = published_years()
+        published = published_fiscal_years()
+        years = [fiscal_year.year for fiscal_year in published]
         try:
-            fiscal_year = _published_year(request, years)
+            fiscal_year = _published_year(request, published)
         except PublicError as error:
             return _error_page(request, error, years)
         html = _cached(request, "public-page", lambda: _page_html(request, fiscal_year, years), {"year", "lang"})
@@ -133,9 +135,10 @@ def public_json(request: HttpRequest) -> HttpResponse:
     """Every dataset of the year in one JSON document: each in the reports' shape (CONTRACT), with
     the cut-off, the licence and the methods' facts."""
     with translation.override(_language(request)):
-        years = published_years()
+        published = published_fiscal_years()
+        years = [fiscal_year.year for fiscal_year in published]
         try:
-            fiscal_year = _published_year(request, years)
+            fiscal_year = _published_year(request, published)
             if fiscal_year is None:
                 raise PublicError(404, _("Belum ada tahun yang dipublikasikan."))
         except PublicError as error:
@@ -172,9 +175,10 @@ def public_csv(request: HttpRequest, slug: str) -> HttpResponse:
     if dataset is None:
         raise Http404
     with translation.override(_language(request)):
-        years = published_years()
+        published = published_fiscal_years()
+        years = [fiscal_year.year for fiscal_year in published]
         try:
-            fiscal_year = _published_year(request, years)
+            fiscal_year = _published_year(request, published)
             if fiscal_year is None:
                 raise PublicError(404, _("Belum ada tahun yang dipublikasikan."))
             dialect = dialect_from(request.GET.get(DIALECT_PARAM))

@@ -26,7 +26,7 @@ def test_the_locustfile_loads_under_locust_with_every_role(tmp_path) -> None:
         [sys.executable, "-m", "locust", "-f", "bench/locustfile.py", "--list"],
         cwd=ROOT, env={"LOAD_PLAN": str(plan), "PATH": ""}, capture_output=True, text=True, timeout=120, check=True,
     ).stdout  # fmt: skip
-    assert {"Officer", "Head", "Reviewer", "Admin", "Leadership"} <= set(listed.split())
+    assert {"Officer", "Head", "Reviewer", "Admin", "Leadership", "ReportReader", "PublicReader"} <= set(listed.split())
 
 
 def test_the_mix_of_32_users_and_its_multiples() -> None:
@@ -127,6 +127,37 @@ def test_the_offered_load_is_judged_on_p95_and_the_rate_achieved() -> None:
     assert slow.misses() == [f"{slow.name}: p95 420 ms > 300 ms"]
     behind = load.as_result(figures(60.0, 3_000, 0, 250.0))  # 50 of 60 req/s
     assert behind.misses() == [f"{behind.name}: achieved 50.0 req/s of 60 offered"]
+
+
+def public_figures(public_requests: int, reader_p95: float, failures: int = 0) -> dict:
+    rows = [row("GET", "reader: report html", 240, failures, reader_p95),
+            row("GET", "public: page", public_requests, 0, 40.0), row("GET", "public: csv", 10, 0, 30.0),
+            row("", "Aggregated", 250 + public_requests, failures, 45.0)]  # fmt: skip
+    side = {"measured_from": 100.0, "measured_until": 160.0, "login_failures": []}
+    return {"mode": "public-burst", "users": 54, "offered_rps": 204.0, "seconds": 60,
+            "load_before": [1.0, 1.0, 1.0], "load_after": [2.0, 1.0, 1.0], "cpu": {},
+            **load.figures_from_rows(rows, [], side)}  # fmt: skip
+
+
+def test_the_public_burst_is_judged_on_the_signed_in_readers_report_pages() -> None:
+    held = load.as_result(public_figures(11_990, 60.0))
+    row = held.as_json()
+    assert row["p95_ms"] == 60.0 and held.target_ms == TARGET_MS["report-html"]
+    assert row["public_requests"] == 12_000 and row["public_rps"] == 200.0 and row["public_p95_ms"] == 40.0
+    assert held.misses() == []
+    slowed = load.as_result(public_figures(11_990, 180.0))
+    assert slowed.misses() == [f"{slowed.name}: p95 180 ms > {TARGET_MS['report-html']:.0f} ms"]
+    behind = load.as_result(public_figures(6_000, 60.0))  # the servers could not take the burst
+    assert any("achieved" in miss for miss in behind.misses())
+
+
+def test_the_public_modes_read_reports_as_leadership_beside_anonymous_readers() -> None:
+    options = load.LoadOptions(60, 32, 96, 60, 3, 4, "")
+    quiet, burst = (mode for mode in load.modes(options) if mode.name.startswith("public"))
+    assert load.counts(quiet.users, quiet.mix) == {"officers": 0, "heads": 0, "reviewers": 0, "admins": 0,
+                                                   "readers": 4, "viewers": 0}  # fmt: skip
+    assert (quiet.public_users, burst.public_users, burst.total_users) == (0, 50, 54)
+    assert burst.offered_rps == 204.0 and quiet.offered_rps == 4.0
 
 
 def test_a_refused_sign_in_is_an_error_and_a_window_that_never_started_a_miss() -> None:
