@@ -122,7 +122,8 @@ def report_table(
     spec: ReportSpec, result: ReportResult, request: HttpRequest, year: int, *, orderable: bool = True
 ) -> tables.Table:
     """``orderable=False``: in the order of the rows, without sorting links (a page with several
-    tables, or one served from a cache that does not key on ``sort``)."""
+    tables, or one served from a cache that does not key on ``sort``); its scrolling box is then
+    focusable instead (templates/reports/table_static.html)."""
     columns = {
         column.key: ReportColumn(
             spec_column=column,
@@ -138,7 +139,7 @@ def report_table(
         "order_by_field": "sort",
         "orderable": orderable,
         "show_footer": True,
-        "template_name": "reports/table.html",
+        "template_name": "reports/table.html" if orderable else "reports/table_static.html",
     })  # fmt: skip
     table_class = type("ReportTable", (ReportTable,), {**columns, "Meta": meta})
     table = table_class(sortable(result.rows, spec.columns))

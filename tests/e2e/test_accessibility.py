@@ -104,6 +104,10 @@ def test_key_pages_have_no_serious_accessibility_violations(browser, live_server
     anonymous = new_page()
     anonymous.goto(reverse("accounts:login"))
     check(anonymous, "login", "anonymous")
+    # The public page (issue 26): what anyone reads, in both languages.
+    for name, url in (("public", "/public/?year=2022"), ("public-en", "/public/?year=2022&lang=en")):
+        assert anonymous.goto(url).status == 200, url
+        check(anonymous, name, "anonymous")
     anonymous.context.close()
 
     pages = key_pages()
@@ -122,7 +126,7 @@ def test_key_pages_have_no_serious_accessibility_violations(browser, live_server
     if os.environ.get("A11Y_REPORT"):
         Path(os.environ["A11Y_REPORT"]).write_text(json.dumps(counts, indent=1, sort_keys=True))
     # Every key page was checked by at least one role (a page nobody may open checks nothing).
-    assert set(checked) == {"login", *pages}, sorted({"login", *pages} - set(checked))
+    assert set(checked) == {"login", "public", "public-en", *pages}, sorted({"login", *pages} - set(checked))
     assert len(checked) >= 20
     assert not problems, "\n" + "\n".join(problems)
 
