@@ -120,4 +120,3 @@ def _completeness_today(ranking: ReportResult, *, year: int, fiscal_year: Fiscal
             row[key] = current.get(key)
     ranking.totals["months_expected"] = now.totals.get("months_expected")
     ranking.totals["provinces_incomplete"] = now.totals.get("provinces_incomplete")
-

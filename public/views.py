@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from budgets.models import FiscalYear
-from budgets.selectors import published_fiscal_years
+from budgets.selectors import published_fiscal_years, published_years
 from core import fresh_cache, safe_json
 from core.exports.csv_dialect import DIALECT_PARAM, INDONESIAN, dialect_from, unknown_dialect_message
 from core.formats import MONTH_NAMES
@@ -48,19 +48,51 @@ def _language(request: HttpRequest) -> str:
     return asked if asked in dict(settings.LANGUAGES) else translation.get_language()
 
 
-def _published_year(request: HttpRequest, published: list[FiscalYear]) -> FiscalYear | None:
-    """The fiscal year asked for (default: the newest published); None when nothing is published."""
+# The plausible years (FiscalYear's own check): only those are looked up, and cached, at all.
+YEARS = range(2000, 2101)
+
+
+def _year_asked(request: HttpRequest) -> int | None:
+    """The ``year`` parameter (None: absent, the newest published); refuses a malformed one
+    (400) and one no fiscal year can have (404) before the database or the cache is asked."""
     raw = request.GET.get("year")
     if not raw:
-        return published[0] if published else None
+        return None
     try:
         year = int(raw)
     except ValueError:
         raise PublicError(400, _("Tahun tidak valid: tulis empat angka, mis. 2023.")) from None
-    found = next((fiscal_year for fiscal_year in published if fiscal_year.year == year), None)
-    if found is None:
-        raise PublicError(404, _("Angka tahun %(year)s belum dipublikasikan.") % {"year": year})
-    return found
+    if year not in YEARS:
+        raise _not_published(year)
+    return year
+
+
+def _not_published(year: int) -> PublicError:
+    return PublicError(404, _("Angka tahun %(year)s belum dipublikasikan.") % {"year": year})
+
+
+def _answer(request: HttpRequest, name: str, params: set[str], make: Callable[[FiscalYear | None], Any]) -> Any:
+    """``make(fiscal_year)`` for the published year asked for (None: nothing is published), or the
+    refusal as ``{"status", "error", "years"}``, from the cache. The published years are read inside
+    the cached build: a publication switch raises the data versions, so a cached answer costs
+    the versions' read alone."""
+    year = _year_asked(request)
+
+    def build() -> Any:
+        published = published_fiscal_years()
+        years = [fiscal_year.year for fiscal_year in published]
+        if year is None:
+            return make(published[0] if published else None)
+        found = next((fiscal_year for fiscal_year in published if fiscal_year.year == year), None)
+        if found is None:
+            return {"status": 404, "error": _not_published(year).message, "years": years}
+        return make(found)
+
+    return _cached(request, name, build, params)
+
+
+def _refused(answer: Any) -> bool:
+    return isinstance(answer, dict) and "error" in answer
 
 
 def _cached(request: HttpRequest, name: str, build: Callable[[], Any], params: set[str]) -> Any:
@@ -83,17 +115,17 @@ def _error_page(request: HttpRequest, error: PublicError, years: list[int]) -> H
 @require_safe
 def public_page(request: HttpRequest) -> HttpResponse:
     with translation.override(_language(request)):
-        published = published_fiscal_years()
-        years = [fiscal_year.year for fiscal_year in published]
         try:
-            fiscal_year = _published_year(request, published)
+            answer = _answer(request, "public-page", {"year", "lang"}, lambda year: _page_html(request, year))
         except PublicError as error:
-            return _error_page(request, error, years)
-        html = _cached(request, "public-page", lambda: _page_html(request, fiscal_year, years), {"year", "lang"})
-        return _public(HttpResponse(html))
+            return _error_page(request, error, [])
+        if _refused(answer):
+            return _error_page(request, PublicError(answer["status"], answer["error"]), answer["years"])
+        return _public(HttpResponse(answer))
 
 
-def _page_html(request: HttpRequest, fiscal_year: FiscalYear | None, years: list[int]) -> str:
+def _page_html(request: HttpRequest, fiscal_year: FiscalYear | None) -> str:
+    years = published_years()
     language = translation.get_language()
     context: dict[str, Any] = {"years": years, "lang": language, "licence": LICENCE, "datasets": DATASETS}
     if fiscal_year is not None:
@@ -135,20 +167,19 @@ def public_json(request: HttpRequest) -> HttpResponse:
     """Every dataset of the year in one JSON document: each in the reports' shape (CONTRACT), with
     the cut-off, the licence and the methods' facts."""
     with translation.override(_language(request)):
-        published = published_fiscal_years()
-        years = [fiscal_year.year for fiscal_year in published]
         try:
-            fiscal_year = _published_year(request, published)
-            if fiscal_year is None:
-                raise PublicError(404, _("Belum ada tahun yang dipublikasikan."))
+            answer = _answer(request, "public-json", {"year", "lang"}, _json_body)
         except PublicError as error:
-            body = safe_json.dumps({"error": error.message, "published_years": years}, ensure_ascii=False)
-            return HttpResponse(body, status=error.status, content_type=JSON_CONTENT_TYPE)
-        body = _cached(request, "public-json", lambda: _json_body(fiscal_year), {"year", "lang"})
-        return _public(HttpResponse(body, content_type=JSON_CONTENT_TYPE), open_data=True)
+            answer = {"status": error.status, "error": error.message, "years": None}
+        if _refused(answer):
+            body = safe_json.dumps({"error": answer["error"], "published_years": answer["years"]}, ensure_ascii=False)
+            return HttpResponse(body, status=answer["status"], content_type=JSON_CONTENT_TYPE)
+        return _public(HttpResponse(answer, content_type=JSON_CONTENT_TYPE), open_data=True)
 
 
-def _json_body(fiscal_year: FiscalYear) -> bytes:
+def _json_body(fiscal_year: FiscalYear | None) -> bytes | dict[str, Any]:
+    if fiscal_year is None:
+        return {"status": 404, "error": _("Belum ada tahun yang dipublikasikan."), "years": []}
     figures = public_year(fiscal_year, today=timezone.localdate())
     params = {"year": fiscal_year.year, "month": figures.month or None, "basis": "approved"}
     payload = {
@@ -175,28 +206,26 @@ def public_csv(request: HttpRequest, slug: str) -> HttpResponse:
     if dataset is None:
         raise Http404
     with translation.override(_language(request)):
-        published = published_fiscal_years()
-        years = [fiscal_year.year for fiscal_year in published]
-        try:
-            fiscal_year = _published_year(request, published)
-            if fiscal_year is None:
-                raise PublicError(404, _("Belum ada tahun yang dipublikasikan."))
-            dialect = dialect_from(request.GET.get(DIALECT_PARAM))
-            if dialect is None:
-                raise PublicError(400, unknown_dialect_message())
-        except PublicError as error:
-            return _error_page(request, error, years)
+        dialect = dialect_from(request.GET.get(DIALECT_PARAM))
 
-        def build() -> dict[str, Any]:
+        def make(fiscal_year: FiscalYear | None) -> dict[str, Any]:
+            if fiscal_year is None:
+                return {"status": 404, "error": _("Belum ada tahun yang dipublikasikan."), "years": []}
             figures = public_year(fiscal_year, today=timezone.localdate())
             if not figures.month:
-                return {"missing": True}
+                return {"status": 404, "error": _("Belum ada angka yang dapat dipublikasikan."),
+                        "years": published_years()}  # fmt: skip
             response = as_csv(dataset.spec, figures.result(slug), f"ikma-{slug}-{fiscal_year.year}", dialect)
             return {"body": response.content, "disposition": response["Content-Disposition"]}
 
-        parts = _cached(request, f"public-csv:{slug}", build, {"year", DIALECT_PARAM})
-        if parts.get("missing"):
-            return _error_page(request, PublicError(404, _("Belum ada angka yang dapat dipublikasikan.")), years)
-        response = HttpResponse(parts["body"], content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = parts["disposition"]
+        try:
+            if dialect is None:
+                raise PublicError(400, unknown_dialect_message())
+            answer = _answer(request, f"public-csv:{slug}", {"year", DIALECT_PARAM}, make)
+        except PublicError as error:
+            return _error_page(request, error, [])
+        if _refused(answer):
+            return _error_page(request, PublicError(answer["status"], answer["error"]), answer["years"])
+        response = HttpResponse(answer["body"], content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = answer["disposition"]
         return _public(response, open_data=True)
