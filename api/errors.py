@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Schema
-from ninja.errors import AuthenticationError, Throttled
+from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as RequestInvalid
 
 if TYPE_CHECKING:
@@ -67,6 +67,13 @@ def install(api: NinjaAPI) -> None:
     @api.exception_handler(PermissionDenied)
     def forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
         return error_response(api, request, 403, str(exc) or _("Peran akun token ini tidak boleh melakukan ini."))
+
+    @api.exception_handler(HttpError)
+    def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        # ninja's own refusals; the one it raises in practice is a body that is not JSON.
+        if exc.status_code == 400:
+            return error_response(api, request, 400, _("Isi permintaan tidak dapat dibaca: kirim JSON yang valid."))
+        return error_response(api, request, exc.status_code, str(exc.message))
 
     @api.exception_handler(RequestInvalid)
     def invalid(request: HttpRequest, exc: RequestInvalid) -> HttpResponse:

@@ -42,9 +42,10 @@ PARAMETERS: dict[str, dict[str, Any]] = {
                 "description": "The quarter (or year-end). Default: the last completed quarter."},
 }  # fmt: skip
 
-# A column's JSON type by its kind (core.exports.cells): money as integers, percentages as numbers.
+# A column's JSON type by its kind (core.exports.cells): money as integers, percentages as numbers;
+# a "text" column is shown as text but may carry a code as a number (the quarterly report's quarter).
 KIND_TYPES: dict[str, Any] = {
-    "text": str | None, "money": float | None, "int": float | None, "number": float | None,
+    "text": str | int | None, "money": float | None, "int": float | None, "number": float | None,
     "percent": float | None, "bool": bool | None, "month": int | None, "date": str | None, "datetime": str | None,
 }  # fmt: skip
 
