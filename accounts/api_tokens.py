@@ -16,10 +16,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import permissions
+from accounts.demo import DEMO_API_KEYS
 
 if TYPE_CHECKING:
     from accounts.models import ApiToken
@@ -66,6 +68,9 @@ def check(token: ApiToken | None, key: str, now: datetime) -> Refusal | None:
     An unknown key and a wrong secret get the same answer: the caller learns nothing of prefixes."""
     if token is None or not hmac.compare_digest(token.key_hash, key_hash(key)):
         return Refusal("unknown", _("Token API tidak dikenal."))
+    if getattr(settings, "IS_PRODUCTION", False) and key in DEMO_API_KEYS.values():
+        # Published in the README: never a way in to a real installation.
+        return Refusal("demo", _("Token API demo tidak berlaku di sistem produksi."))
     if token.revoked_at is not None:
         return Refusal("revoked", _("Token API ini sudah dicabut."))
     if token.expires_at <= now:
