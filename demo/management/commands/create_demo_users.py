@@ -24,6 +24,6 @@ class Command(BaseCommand):
         self.stdout.write(f"Akun demo ({created} baru), kata sandi semua akun: {DEMO_PASSWORD}")
         for account in accounts:
             self.stdout.write(f"  {account.username:<12} {account.role:<22} {account.scope}")
-        self.stdout.write("Token API demo (README \"API\"; tidak berlaku di produksi):")
+        self.stdout.write('Token API demo (README "API"; tidak berlaku di produksi):')
         for system, _created in demo_api_tokens_create():
             self.stdout.write(f"  {system.username:<20} {system.key}")
