@@ -45,7 +45,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
         obj.created_by = request.user
         key = obj.set_key()
         super().save_model(request, obj, form, change)
-        audit("api_token_created", user=request.user.get_username(), token=obj.prefix, name=obj.name,
+        audit("api_token_created", user=request.user.get_username(), token=obj.prefix, system=obj.name,
               account=obj.user.get_username())  # fmt: skip
         messages.warning(request, gettext(
             "Kunci token API untuk %(name)s: %(key)s (salin sekarang: kunci ini tidak akan ditampilkan lagi)."
@@ -57,7 +57,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
         ApiToken.objects.filter(pk__in=[token.pk for token in tokens]).update(revoked_at=timezone.now())
         for token in tokens:
             audit("api_token_revoked", level=logging.WARNING, user=request.user.get_username(), token=token.prefix,
-                  name=token.name)  # fmt: skip
+                  system=token.name)  # fmt: skip
         messages.success(request, ngettext(
             "%(count)d token API dicabut.", "%(count)d token API dicabut.", len(tokens)
         ) % {"count": len(tokens)})  # fmt: skip
