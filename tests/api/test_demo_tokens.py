@@ -6,13 +6,17 @@ from __future__ import annotations
 
 import io
 import json
+import re
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.utils import timezone
 
 from accounts.demo import DEMO_API_KEYS
 from accounts.models import ApiToken
+from demo.api_tokens import demo_api_tokens_create
 from tests.api.conftest import api_client
 
 pytestmark = pytest.mark.django_db
@@ -51,3 +55,20 @@ def test_production_refuses_the_published_tokens(demo_accounts: str, settings) -
     response = api_client(DEMO_API_KEYS["viewer"]).get("/api/v1/registry/")
     assert response.status_code == 401
     assert json.loads(response.content)["error"] == "Token API demo tidak berlaku di sistem produksi."
+
+
+def test_the_readmes_push_works_on_the_demo_data(demo_data) -> None:
+    """The README's curl push, on the demo data `make run` loads, with the demo finance token."""
+    demo_api_tokens_create()
+    readme = (Path(settings.BASE_DIR) / "README.md").read_text()
+    body = json.loads(re.search(r"-d '(\{\"lines\".*?\})'", readme)[1])
+    today = timezone.localdate()
+    client = api_client(DEMO_API_KEYS["officer-17"])
+    response = client.put(f"/api/v1/realization/170019/{today.year}/{today.month}/", body,
+                          content_type="application/json")  # fmt: skip
+    assert response.status_code == 200, response.content
+    assert json.loads(response.content)["lines"] == body["lines"]
+    # An earlier month of the demo is approved: locked.
+    if today.month > 2:
+        earlier = client.put(f"/api/v1/realization/170019/{today.year}/1/", body, content_type="application/json")
+        assert earlier.status_code == 409
