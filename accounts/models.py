@@ -175,6 +175,9 @@ class ApiToken(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(10_000)],
     )
 
+    # Who created, changed and revoked it (last_used_at is written with update(): no history row per use).
+    history = HistoricalRecords(excluded_fields=["last_used_at"])
+
     class Meta:
         verbose_name = _("token API")
         verbose_name_plural = pgettext_lazy("jamak", "token API")

@@ -11,13 +11,14 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.models import ApiToken, ApiTokenUse
 from core.audit_log import audit
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(SimpleHistoryAdmin):
     """Tokens of the other systems (/api/v1/). The key is shown once, in the message after the
     token is created: only its hash is stored. A token is revoked, never deleted (its log stays),
     and keeps its account: a token for another account is a new token."""
@@ -54,8 +55,12 @@ class ApiTokenAdmin(admin.ModelAdmin):
     @admin.action(description=_("Cabut token API yang dipilih"))
     def revoke(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
         tokens = list(queryset.filter(revoked_at__isnull=True))
-        ApiToken.objects.filter(pk__in=[token.pk for token in tokens]).update(revoked_at=timezone.now())
+        now = timezone.now()
         for token in tokens:
+            # One by one, so that each revocation is in the token's history with the admin's name.
+            token.revoked_at = now
+            token._change_reason = "revoke"
+            token.save(update_fields=["revoked_at"])
             audit("api_token_revoked", level=logging.WARNING, user=request.user.get_username(), token=token.prefix,
                   system=token.name)  # fmt: skip
         messages.success(request, ngettext(

@@ -21,6 +21,7 @@ from programs.models import Enterprise
 from programs.registry.filters import EnterpriseFilter
 from programs.registry.tables import EXPORT_COLUMNS, export_rows
 from programs.registry.views import decode_cursor, keyset_page
+from reports.params import unknown_or_repeated
 
 router = Router(tags=["registry"])
 
@@ -61,13 +62,7 @@ def _filterset(request: HttpRequest) -> EnterpriseFilter:
     """The list page's filterset on the query's filters. ``regency`` is a Kemendagri code here (a
     program knows codes, not our row ids): it is turned into the page's choice."""
     query = request.GET
-    errors: dict[str, list[str]] = {}
-    unknown = sorted(set(query) - set(FILTERS) - set(PAGING))
-    if unknown:
-        errors["__all__"] = [_("Parameter tidak dikenal: %(names)s.") % {"names": ", ".join(unknown)}]
-    for name in query:
-        if len(query.getlist(name)) > 1:
-            errors.setdefault(name, []).append(_("Parameter ini hanya boleh muncul sekali."))
+    errors = unknown_or_repeated(query, {*FILTERS, *PAGING})
     if errors:
         raise BadQuery(errors)
     data = QueryDict(mutable=True)

@@ -9,7 +9,6 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
@@ -18,19 +17,12 @@ from accounts.client_address import client_address
 from accounts.models import ApiTokenUse
 
 
-def reader_language(request: HttpRequest) -> str | None:
-    """The language of the answer: the site's language cookie when the client sends it (the
-    middleware activated it already), else the Accept-Language header (a program asks with it),
-    else the site's default. The pages ignore Accept-Language on purpose (core/middleware.py);
-    a program's header is a choice, not a browser's setting."""
-    if request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME):
-        return None
-    supported = {code for code, _name in settings.LANGUAGES}
-    for code, _quality in translation.trans_real.parse_accept_lang_header(request.headers.get("Accept-Language", "")):
-        base = code.split("-")[0].lower()
-        if base in supported:
-            return base
-    return None
+def reader_language(request: HttpRequest) -> str:
+    """The language of the answer: the site's language cookie when the client sends one, else
+    the Accept-Language header (a program asks with it), else the site's default (Django's own
+    choice, among settings.LANGUAGES). The pages ignore Accept-Language on purpose
+    (core/middleware.py: an office browser's setting is no choice); a program's header is one."""
+    return translation.get_language_from_request(request)
 
 
 def logged(run: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -38,12 +30,10 @@ def logged(run: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         started = time.monotonic()
         language = reader_language(request)
-        if language:
-            translation.activate(language)
-            request.LANGUAGE_CODE = language
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
         response = run(request, *args, **kwargs)
-        if language:
-            response.headers["Content-Language"] = language
+        response.headers["Content-Language"] = language
         patch_vary_headers(response, ("Accept-Language",))
         token = getattr(request, "api_token", None)
         if token is not None:

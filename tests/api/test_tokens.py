@@ -144,6 +144,10 @@ def test_the_admin_revokes_tokens(admin_user, officer) -> None:
     assert response.status_code == 302
     token.refresh_from_db()
     assert token.revoked_at is not None
+    # In the token's history, by the admin who revoked it.
+    revoked = token.history.first()
+    assert (revoked.revoked_at, revoked.history_user, revoked.history_change_reason) == (
+        token.revoked_at, admin_user, "revoke")  # fmt: skip
     assert api_client(key).get(REGISTRY).status_code == 401
 
 
