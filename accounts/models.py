@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from accounts import permissions
+from accounts import api_tokens, permissions
 from accounts.delegation import ensure_delegation_valid
 from accounts.roles import PROVINCE_ROLES, Role
 
@@ -138,3 +140,102 @@ class Delegation(models.Model):
     def clean(self) -> None:
         super().clean()
         ensure_delegation_valid(self)
+
+
+class ApiToken(models.Model):
+    """A key another system uses on /api/v1/ (api/auth.py), acting as ``user``: the admin creates a
+    system account with the role and province the system may see (e.g. VIEWER for the data
+    centre, OFFICER of a province for its finance system) and a token for it. Only the key's
+    hash is stored (accounts/api_tokens.py); a token is revoked, never deleted (its log stays)."""
+
+    name = models.CharField(
+        _("nama sistem"), max_length=100, help_text=_("Sistem yang memakai token, mis. Pusdatin Kemenperin.")
+    )
+    user = models.ForeignKey(
+        User,
+        verbose_name=_("akun"),
+        on_delete=models.PROTECT,
+        related_name="api_tokens",
+        help_text=_(
+            "Token bertindak sebagai akun ini: peran dan provinsinya menentukan data yang dapat dibaca dan diubah."
+        ),
+    )
+    prefix = models.CharField(_("awalan"), max_length=12, unique=True, editable=False)
+    key_hash = models.CharField(_("hash kunci"), max_length=64, editable=False)
+    created_at = models.DateTimeField(_("dibuat pada"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        User, verbose_name=_("dibuat oleh"), on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    expires_at = models.DateTimeField(_("berlaku sampai"), default=api_tokens.default_expiry)
+    revoked_at = models.DateTimeField(_("dicabut pada"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("terakhir dipakai"), null=True, blank=True)
+    rate_per_minute = models.PositiveIntegerField(
+        _("batas permintaan per menit"),
+        default=api_tokens.DEFAULT_RATE_PER_MINUTE,
+        validators=[MinValueValidator(1), MaxValueValidator(10_000)],
+    )
+
+    # Who created, changed and revoked it (last_used_at is written with update(): no history row per use).
+    history = HistoricalRecords(excluded_fields=["last_used_at"])
+
+    class Meta:
+        verbose_name = _("token API")
+        verbose_name_plural = pgettext_lazy("jamak", "token API")
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix})"
+
+    @classmethod
+    def issue(
+        cls,
+        *,
+        name: str,
+        user: User,
+        created_by: User | None,
+        expires_at: datetime | None = None,
+        rate_per_minute: int = api_tokens.DEFAULT_RATE_PER_MINUTE,
+        key: str | None = None,
+    ) -> tuple[ApiToken, str]:
+        """A new token and its key (shown once: only its hash is kept). ``key``: a fixed key (the
+        demo's published ones), else a random one."""
+        token = cls(name=name, user=user, created_by=created_by, rate_per_minute=rate_per_minute)
+        if expires_at is not None:
+            token.expires_at = expires_at
+        key = token.set_key(key)
+        token.save()
+        return token, key
+
+    def set_key(self, key: str | None = None) -> str:
+        if key is None:
+            self.prefix, key = api_tokens.new_key()
+        else:
+            prefix = api_tokens.parse_prefix(key)
+            if prefix is None:
+                raise ValueError("not a well-formed API key")
+            self.prefix = prefix
+        self.key_hash = api_tokens.key_hash(key)
+        return key
+
+
+class ApiTokenUse(models.Model):
+    """One request made with a token (api/auth.py writes it after the answer): who, when, what,
+    from where, the outcome and how long it took."""
+
+    token = models.ForeignKey(ApiToken, verbose_name=_("token API"), on_delete=models.PROTECT, related_name="uses")
+    at = models.DateTimeField(_("waktu"), default=timezone.now)
+    method = models.CharField(_("metode"), max_length=10)
+    path = models.CharField(_("alamat"), max_length=300)
+    query = models.CharField(_("parameter"), max_length=1000, blank=True)
+    status = models.PositiveSmallIntegerField(_("kode status"))
+    address = models.GenericIPAddressField(_("alamat klien"), null=True, blank=True)
+    duration_ms = models.PositiveIntegerField(_("durasi (ms)"))
+
+    class Meta:
+        verbose_name = _("pemakaian token API")
+        verbose_name_plural = pgettext_lazy("jamak", "pemakaian token API")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["token", "-at"], name="api_token_use_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.token} {self.method} {self.path} {self.status}"

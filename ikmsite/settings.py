@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
+    # django-ninja (the API): its Swagger UI from its own static files, never a CDN (api/site.py).
+    "ninja",
     "core",
     "accounts",
     "budgets",

@@ -5,11 +5,15 @@ from __future__ import annotations
 from django.contrib import admin
 from django.urls import include, path
 
+from api.site import api
+
 urlpatterns = [
     path("", include("dashboard.urls")),
     path("accounts/", include("accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    # The versioned API for other systems (token authentication): api/site.py.
+    path("api/v1/", api.urls),
     path("", include("reports.urls")),
     path("", include("public.urls")),
     path("", include("budgets.urls")),

@@ -172,22 +172,29 @@ class ReportParams:
         return params
 
 
+def unknown_or_repeated(query: QueryDict, allowed: set[str]) -> dict[str, list[str]]:
+    """A strict query's first check (the reports', the API's registry): every parameter known, each
+    given once. The errors by parameter name (``__all__``: the unknown ones)."""
+    errors: dict[str, list[str]] = {}
+    unknown = sorted(set(query) - allowed)
+    if unknown:
+        errors["__all__"] = [_("Parameter tidak dikenal: %(names)s.") % {"names": ", ".join(unknown)}]
+    for name in query:
+        if len(query.getlist(name)) > 1:
+            errors.setdefault(name, []).append(_("Parameter ini hanya boleh muncul sekali."))
+    return errors
+
+
 def parse_report_params(
     query: QueryDict, *, allowed: set[str], today: date, data_years: range | None = None
 ) -> tuple[ReportParams, ReportParamsForm]:
     """Checked parameters (and the bound form, for the HTML filter bar); raises BadReportParams.
     A report that takes a month stands at one: the one asked for, else the year's last completed
     month (budgets.calendar.as_of_month), so every figure is "as of" a stated cut-off."""
-    unknown = sorted(set(query) - allowed - COMMON)
     provinces = list(Province.objects.values_list("bps_code", "name").order_by("bps_code"))
     form = ReportParamsForm(query, provinces=provinces, data_years=data_years, with_ro="ro" in allowed,
                             with_quarter="quarter" in allowed)  # fmt: skip
-    errors: dict[str, list[str]] = {}
-    if unknown:
-        errors["__all__"] = [_("Parameter tidak dikenal: %(names)s.") % {"names": ", ".join(unknown)}]
-    for name in query:
-        if len(query.getlist(name)) > 1:
-            errors.setdefault(name, []).append(_("Parameter ini hanya boleh muncul sekali."))
+    errors = unknown_or_repeated(query, allowed | COMMON)
     if not form.is_valid():
         for name, messages in form.errors.items():
             errors.setdefault(name, []).extend(messages)

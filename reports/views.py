@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -37,9 +38,7 @@ FILTER_ORDER = ("year", "quarter", "month", "province", "component", "authority"
 
 def bad_request(request: HttpRequest, spec: ReportSpec, errors: BadReportParams) -> HttpResponse:
     if request.GET.get("format") == "json":
-        # JSON keeps the parameter names: its readers are programs.
-        payload = {"error": _("Parameter laporan tidak valid."), "errors": errors.errors}
-        return HttpResponse(safe_json.dumps(payload, ensure_ascii=False), status=400, content_type="application/json")
+        return bad_json(errors)
     return render(request, "reports/bad_request.html", {"spec": spec, "errors": errors.labelled()}, status=400)
 
 
@@ -90,57 +89,95 @@ def scope_filters(request: HttpRequest, spec: ReportSpec, params: ReportParams) 
     )  # fmt: skip
 
 
-@data_access_required()
-def report_view(request: HttpRequest, name: str) -> HttpResponse:
-    spec = REPORTS[name]
-    try:
-        params, form = parse_report_params(
-            request.GET, allowed=set(spec.params), today=timezone.localdate(), data_years=spec.data_years
-        )
-    except BadReportParams as bad:
-        return bad_request(request, spec, bad)
+@dataclass(frozen=True)
+class ReportRun:
+    """A report asked for by one request: its checked parameters, the filter within the user's
+    scope, and what the JSON states as applied."""
+
+    spec: ReportSpec
+    params: ReportParams
+    form: Any
+    filters: RealizationFilter
+    fiscal_year: FiscalYear | None  # None only for a report of data-collection years without a fiscal year
+    applied: dict[str, Any]
+
+    def build(self):
+        params = self.params
+        context = BuildContext(self.fiscal_year, params.below, params.below_given, timezone.localdate(), params.ro,
+                               params.level, params.quarter)  # fmt: skip
+        return self.spec.build(self.filters, context)
+
+    def cached(self, request: HttpRequest, kind: str, make: Callable[[], Any], params: set[str]) -> Any:
+        """Every format is cached under the report's data versions (never stale: see
+        core/fresh_cache.py); the key holds the query (``params``), the user's scope, the date and
+        the language."""
+        spec = self.spec
+        return fresh_cache.cached(request, f"report-{kind}:{spec.name}", make, params=params, enabled=spec.cacheable,
+                                  versions=spec.versions_for(self.params.basis))  # fmt: skip
+
+
+def report_run(request: HttpRequest, spec: ReportSpec) -> ReportRun:
+    """The report for ``request.GET`` and ``request.user``; raises BadReportParams (a parameter
+    refused) or Http404 (a province outside the user's scope, below province level)."""
+    params, form = parse_report_params(
+        request.GET, allowed=set(spec.params), today=timezone.localdate(), data_years=spec.data_years
+    )
     filters = scope_filters(request, spec, params)
-    # None only for a report of data-collection years (spec.data_years) without a fiscal year.
     fiscal_year = FiscalYear.objects.filter(year=params.year).first()
-    known = set(spec.params) | COMMON  # the parameters the report reads (others were refused)
     applied = {**params.as_dict(), "province": filters.province}
     if "ro" in spec.params:
         applied["ro"] = params.ro
     if "quarter" in spec.params:
         applied["quarter"] = params.quarter
+    return ReportRun(spec, params, form, filters, fiscal_year, applied)
 
-    def build():
-        context = BuildContext(
-            fiscal_year,
-            params.below,
-            params.below_given,
-            timezone.localdate(),
-            params.ro,
-            params.level,
-            params.quarter,
-        )
-        return spec.build(filters, context)
 
-    # Every format is cached under the report's data versions (never stale: see
-    # core/fresh_cache.py); the key holds the query, the user's scope, the date and language.
+def bad_json(errors: BadReportParams) -> HttpResponse:
+    # JSON keeps the parameter names: its readers are programs.
+    payload = {"error": _("Parameter laporan tidak valid."), "errors": errors.errors}
+    return HttpResponse(safe_json.dumps(payload, ensure_ascii=False), status=400, content_type="application/json")
+
+
+def report_json(request: HttpRequest, name: str) -> HttpResponse:
+    """The report in CONTRACT's JSON for ``request.user`` and the query: one answer for the page's
+    ``?format=json`` and the API's /api/v1/reports/<name>/ (api/reports.py), the same body and the
+    same cache entry (its key holds the report's filters only: ``format``, ``sort`` and ``dialect``
+    do not change the JSON). A refused parameter is a 400 with the errors by parameter name."""
+    spec = REPORTS[name]
+    try:
+        run = report_run(request, spec)
+    except BadReportParams as bad:
+        return bad_json(bad)
+    body = run.cached(request, "json", lambda: as_json(spec, run.build(), run.applied).content, set(spec.params))
+    return HttpResponse(body, content_type=JSON_CONTENT_TYPE)
+
+
+@data_access_required()
+def report_view(request: HttpRequest, name: str) -> HttpResponse:
+    if request.GET.get("format") == "json":
+        return report_json(request, name)
+    spec = REPORTS[name]
+    try:
+        run = report_run(request, spec)
+    except BadReportParams as bad:
+        return bad_request(request, spec, bad)
+    params, filters, applied, fiscal_year = run.params, run.filters, run.applied, run.fiscal_year
+    known = set(spec.params) | COMMON  # the parameters the report reads (others were refused)
+
     def cached(kind: str, make: Callable[[], Any]) -> Any:
-        return fresh_cache.cached(request, f"report-{kind}:{name}", make, params=known, enabled=spec.cacheable,
-                                  versions=spec.versions_for(params.basis))  # fmt: skip
+        return run.cached(request, kind, make, known)
 
-    if params.format == "json":
-        body = cached("json", lambda: as_json(spec, build(), applied).content)
-        return HttpResponse(body, content_type=JSON_CONTENT_TYPE)
     if params.format == "html":
-        content = cached("html", lambda: _content(request, spec, build(), params, applied, form, fiscal_year))
+        content = cached("html", lambda: _content(request, spec, run.build(), params, applied, run.form, fiscal_year))
         return render(request, "reports/report.html", {"spec": spec, "year": params.year, "content": content})
     if params.format == "csv":
         dialect = dialect_from(request.GET.get(DIALECT_PARAM))
         if dialect is None:
             # The message names the parameter and its one value; no filter of the bar carries it.
             return bad_request(request, spec, BadReportParams({"__all__": [unknown_dialect_message()]}))
-        return _file(cached("csv", lambda: _file_parts(as_csv(spec, build(), filename(spec, applied), dialect))))
+        return _file(cached("csv", lambda: _file_parts(as_csv(spec, run.build(), filename(spec, applied), dialect))))
     return _file(cached("xlsx", lambda: _file_parts(as_xlsx(
-        spec, build(), describe(spec, applied, _province_name(filters.province)), filename(spec, applied)
+        spec, run.build(), describe(spec, applied, _province_name(filters.province)), filename(spec, applied)
     ))))  # fmt: skip
 
 

@@ -4,10 +4,13 @@ get. Object URLs carry objects of Bengkulu: the officer's own province, and anot
 for ``other_officer``. Every response an officer gets is also searched for the other province's
 secret word (``access_world.secret_of``), exports included (xlsx unzipped).
 
+The API (``/api/v1/``) is called with the persona's API token (``Authorization: Bearer``), never
+its session: anonymous is no token (401); its write (PUT) has a table of its own (API_WRITES).
+
 Outcomes: ``200``, ``L`` (sent to the sign-in page), ``302`` (redirected elsewhere, after an
-action or to the canonical page), ``400``, ``403``, ``404``, ``405``. Each request runs in a
-savepoint rolled back afterwards: a submit or a delete by one persona does not change what the
-next one meets.
+action or to the canonical page), ``400``, ``401`` (the API without a token), ``403``, ``404``,
+``405``. Each request runs in a savepoint rolled back afterwards: a submit or a delete by one
+persona does not change what the next one meets.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from pypdf import PdfReader
 
+from accounts.models import ApiToken
 from budgets.models import Satker
 from tests import personas
 from tests.access_world import World, build_world, secret_of
@@ -169,6 +173,38 @@ SITE: dict[str, tuple[str, str]] = {
     "public:page": ("200 200 200 200 200 200 200", "405 405 405 405 405 405 405"),
     "public:json": ("404 404 404 404 404 404 404", "405 405 405 405 405 405 405"),
     "public:csv": ("404 404 404 404 404 404 404", "405 405 405 405 405 405 405"),
+    # The API, with each persona's token (README "API"). Its document and docs page hold no data:
+    # everyone reads them, GET only. Its root is no page. Every report and the registry: every
+    # token (the scope narrows the rows: an officer's token its province's), anonymous 401; reads
+    # are GET only (405 before any token is checked). The realization push is PUT only (API_WRITES).
+    "api-v1:openapi-json": ("200 200 200 200 200 200 200", "405 405 405 405 405 405 405"),
+    "api-v1:openapi-view": ("200 200 200 200 200 200 200", "405 405 405 405 405 405 405"),
+    "api-v1:api-root": ("404 404 404 404 404 404 404", "404 404 404 404 404 404 404"),
+    **{
+        f"api-v1:report-{name}": ("401 200 200 200 200 200 200", "405 405 405 405 405 405 405")
+        for name in (
+            "realization",
+            "provinces",
+            "satkers",
+            "monthly",
+            "submissions",
+            "outputs",
+            "ovop",
+            "ikm",
+            "ro",
+            "quarterly",
+            "evidence",
+            "ikpa",
+        )
+    },
+    "api-v1:registry": ("401 200 200 200 200 200 200", "405 405 405 405 405 405 405"),
+    "api-v1:realization": ("405 405 405 405 405 405 405", "405 405 405 405 405 405 405"),
+}
+# The API's write, PUT with a valid body (the month's one line, its amount unchanged): the token of
+# who writes the satker (its province's officer, the admin) stores it; another province's officer
+# finds no such satker; the readers' tokens may not write.
+API_WRITES: dict[str, str] = {
+    "api-v1:realization": "401 200 404 403 403 200 403",
 }
 
 REPORT_PAGES = ("reports:realization", "reports:provinces", "reports:satkers",
@@ -231,6 +267,7 @@ def site_path(name: str, world: World) -> str:
         "budgets:satker-ikpa": [own.satker.code, year],
         "budgets:pagu-revise": [own.satker.code, year],
         "budgets:reconciliation": satker_month,
+        "api-v1:realization": satker_month,
         "programs:records": satker_month,
         "programs:record-add": [*satker_month, "wub"],
         "programs:record-edit": [*satker_month, "wub", own.records["wub"].pk],
@@ -316,6 +353,7 @@ class Matrix:
     world: World
     people: dict  # persona -> user (None: anonymous)
     upload_dir: Path  # where the world's uploads are stored
+    keys: dict  # persona -> the key of an API token of its user (None: anonymous)
 
 
 @pytest.fixture(scope="module")
@@ -334,7 +372,11 @@ def matrix(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Mat
         people = {"anonymous": None, "officer": officer, "other_officer": other_officer,
                   "reviewer": personas.directorate("REVIEWER"), "viewer": personas.directorate("VIEWER"),
                   "admin": personas.directorate("ADMIN"), "head": personas.head_of(own)}  # fmt: skip
-        return Matrix(world, people, upload_dir)
+        # A generous rate: the matrix calls each token far more often than a system would.
+        keys = {persona: ApiToken.issue(name=f"Sistem {persona}", user=user, created_by=None,
+                                        rate_per_minute=100_000)[1] if user else None
+                for persona, user in people.items()}  # fmt: skip
+        return Matrix(world, people, upload_dir, keys)
 
     yield from rolled_back_at_end(django_db_blocker, build)
 
@@ -355,6 +397,22 @@ def people(matrix: Matrix) -> dict:
     return matrix.people
 
 
+@pytest.fixture
+def keys(matrix: Matrix) -> dict:
+    return matrix.keys
+
+
+def is_api(path: str) -> bool:
+    return path.startswith("/api/")
+
+
+def client_of(user, key: str | None, path: str) -> Client:
+    """The persona's client: its API token for the API (no session there), its session elsewhere."""
+    if is_api(path):
+        return Client(headers={"Authorization": f"Bearer {key}"}) if key else Client()
+    return client_for(user) if user else Client()
+
+
 def body_text(response) -> str:
     """What the user receives, as text: an xlsx is unzipped (its sheets and shared strings), a
     PDF's text extracted (its streams are compressed)."""
@@ -373,11 +431,15 @@ def body_text(response) -> str:
     return content.decode("utf-8", "replace")
 
 
-def outcome(client: Client, method: str, path: str) -> tuple[str, str]:
+def outcome(client: Client, method: str, path: str, body: dict | None = None) -> tuple[str, str]:
     """The outcome's code and the body. The admin's own login page is followed one step: for a
-    signed-in user of another role it answers 403, for an anonymous one it sends to the sign-in."""
+    signed-in user of another role it answers 403, for an anonymous one it sends to the sign-in.
+    ``body``: sent as JSON (the API's writes)."""
     with transaction.atomic():
-        response = getattr(client, method)(path)
+        if body is None:
+            response = getattr(client, method)(path)
+        else:
+            response = getattr(client, method)(path, body, content_type="application/json")
         location = response.get("Location", "")
         if response.status_code == 302 and location.startswith(reverse("admin:login")):
             response = client.get(location)
@@ -389,10 +451,13 @@ def outcome(client: Client, method: str, path: str) -> tuple[str, str]:
     return str(response.status_code), text
 
 
-def observe(people: dict, world: World, method: str, path: str) -> dict[str, str]:
+def observe(people: dict, world: World, method: str, path: str, keys: dict | None = None,
+            body: dict | None = None) -> dict[str, str]:  # fmt: skip
     seen = {}
     for persona, user in people.items():
-        code, text = outcome(client_for(user) if user else Client(), method, path)
+        if is_api(path):
+            assert keys is not None, f"{path}: the API is called with the personas' tokens"
+        code, text = outcome(client_of(user, (keys or {}).get(persona), path), method, path, body)
         seen[persona] = code
         # An officer never receives another province's detail, in any page or export.
         if persona in ("officer", "other_officer"):
@@ -406,11 +471,19 @@ def expected(outcomes: str) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("name", sorted(SITE))
-def test_site_url(name: str, world: World, people: dict) -> None:
+def test_site_url(name: str, world: World, people: dict, keys: dict) -> None:
     path = site_path(name, world)
     get, post = SITE[name]
-    assert observe(people, world, "get", path) == expected(get), f"GET {path}"
-    assert observe(people, world, "post", path) == expected(post), f"POST {path}"
+    assert observe(people, world, "get", path, keys) == expected(get), f"GET {path}"
+    assert observe(people, world, "post", path, keys) == expected(post), f"POST {path}"
+
+
+@pytest.mark.parametrize("name", sorted(API_WRITES))
+def test_api_write(name: str, world: World, people: dict, keys: dict) -> None:
+    path = site_path(name, world)
+    # The month's one line (tests/access_world.py), at the amount it holds: a valid push that changes nothing.
+    body = {"lines": [{"kode_komponen": "051", "kode_akun": "521211", "realisasi": 10_000_000}]}
+    assert observe(people, world, "put", path, keys, body) == expected(API_WRITES[name]), f"PUT {path}"
 
 
 @pytest.mark.parametrize(("name", "fmt"), [(name, fmt) for name, formats in EXPORTS.items() for fmt in formats])
@@ -484,7 +557,7 @@ def test_admin_reads_every_model_it_administers(world: World, people: dict) -> N
     assert checked > 40
 
 
-def test_the_secret_words_are_on_the_pages_that_may_show_them(world: World, people: dict) -> None:
+def test_the_secret_words_are_on_the_pages_that_may_show_them(world: World, people: dict, keys: dict) -> None:
     """The leak check above is not vacuous: the pages do carry the provinces' words, each where
     it belongs (the registry lists every enterprise to a reviewer, the officer's own to them)."""
     own, other = secret_of(world.own.satker.province), secret_of(world.other.satker.province)
@@ -494,3 +567,9 @@ def test_the_secret_words_are_on_the_pages_that_may_show_them(world: World, peop
     _code, officer_export = outcome(client_for(people["officer"]), "get", f"{registry}?format=xlsx")
     assert own in reviewer_sees and other in reviewer_sees
     assert own in officer_sees and own in officer_export
+    # And the API's registry, with the tokens (its other province's absence is checked above).
+    _code, reviewer_reads = outcome(
+        client_of(people["reviewer"], keys["reviewer"], "/api/"), "get", "/api/v1/registry/"
+    )
+    _code, officer_reads = outcome(client_of(people["officer"], keys["officer"], "/api/"), "get", "/api/v1/registry/")
+    assert own in reviewer_reads and other in reviewer_reads and own in officer_reads

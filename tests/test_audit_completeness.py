@@ -40,6 +40,7 @@ WITHOUT_HISTORY = {
     "programs.RegistrySummary": "a summary derived from the registry",
     "programs.ReportOutput": "a summary derived from the programme records",
     "imports.Upload": "the import's own record (file, uploader, confirmer, counts); moved by the workflow only",
+    "accounts.ApiTokenUse": "the API's log: one row per request made with a token, written by the system",
 }
 
 

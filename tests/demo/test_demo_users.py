@@ -13,6 +13,7 @@ from django.urls import reverse
 from accounts.demo import DEMO_PASSWORD
 from accounts.roles import PROFILES, PROVINCE_ROLES
 from budgets.models import Province
+from demo.api_tokens import SYSTEMS
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +35,8 @@ def test_creates_contract_accounts_and_prints_them() -> None:
     users = get_user_model().objects
     # One account per directorate role, and one per province for each role of a province.
     directorate = len(PROFILES) - len(PROVINCE_ROLES)
-    accounts = directorate + Province.objects.count() * len(PROVINCE_ROLES)
+    # And the system accounts of the demo's API tokens (demo/api_tokens.py).
+    accounts = directorate + Province.objects.count() * len(PROVINCE_ROLES) + len(SYSTEMS)
     assert (Province.objects.count(), users.count()) == (38, accounts)
     assert {u.username: u.role for u in users.filter(username__in=["admin", "reviewer", "viewer"])} == {
         "admin": "ADMIN",
