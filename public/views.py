@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
@@ -19,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from budgets.models import FiscalYear
-from budgets.selectors import published_fiscal_years, published_years
+from budgets.selectors import published_fiscal_years
 from core import fresh_cache, safe_json
 from core.exports.csv_dialect import DIALECT_PARAM, INDONESIAN, dialect_from, unknown_dialect_message
 from core.formats import MONTH_NAMES
@@ -71,8 +72,11 @@ def _not_published(year: int) -> PublicError:
     return PublicError(404, _("Angka tahun %(year)s belum dipublikasikan.") % {"year": year})
 
 
-def _answer(request: HttpRequest, name: str, params: set[str], make: Callable[[FiscalYear | None], Any]) -> Any:
-    """``make(fiscal_year)`` for the published year asked for (None: nothing is published), or the
+def _answer(
+    request: HttpRequest, name: str, params: set[str], make: Callable[[FiscalYear | None, list[int]], Any]
+) -> Any:
+    """``make(fiscal_year, years)`` for the published year asked for (None: nothing is published)
+    and every published year, or the
     refusal as ``{"status", "error", "years"}``, from the cache. The published years are read inside
     the cached build: a publication switch raises the data versions, so a cached answer costs
     the versions' read alone."""
@@ -82,11 +86,11 @@ def _answer(request: HttpRequest, name: str, params: set[str], make: Callable[[F
         published = published_fiscal_years()
         years = [fiscal_year.year for fiscal_year in published]
         if year is None:
-            return make(published[0] if published else None)
+            return make(published[0] if published else None, years)
         found = next((fiscal_year for fiscal_year in published if fiscal_year.year == year), None)
         if found is None:
             return {"status": 404, "error": _not_published(year).message, "years": years}
-        return make(found)
+        return make(found, years)
 
     return _cached(request, name, build, params)
 
@@ -116,7 +120,8 @@ def _error_page(request: HttpRequest, error: PublicError, years: list[int]) -> H
 def public_page(request: HttpRequest) -> HttpResponse:
     with translation.override(_language(request)):
         try:
-            answer = _answer(request, "public-page", {"year", "lang"}, lambda year: _page_html(request, year))
+            answer = _answer(request, "public-page", {"year", "lang"},
+                             lambda year, years: _page_html(request, year, years))  # fmt: skip
         except PublicError as error:
             return _error_page(request, error, [])
         if _refused(answer):
@@ -124,8 +129,7 @@ def public_page(request: HttpRequest) -> HttpResponse:
         return _public(HttpResponse(answer))
 
 
-def _page_html(request: HttpRequest, fiscal_year: FiscalYear | None) -> str:
-    years = published_years()
+def _page_html(request: HttpRequest, fiscal_year: FiscalYear | None, years: list[int]) -> str:
     language = translation.get_language()
     context: dict[str, Any] = {"years": years, "lang": language, "licence": LICENCE, "datasets": DATASETS}
     if fiscal_year is not None:
@@ -159,7 +163,7 @@ def _year_context(request: HttpRequest, figures: PublicYear) -> dict[str, Any]:
 
 
 def _with_query(path: str, query: dict[str, Any]) -> str:
-    return path + "?" + "&".join(f"{key}={value}" for key, value in query.items())
+    return f"{path}?{urlencode(query)}"
 
 
 @require_safe
@@ -177,7 +181,7 @@ def public_json(request: HttpRequest) -> HttpResponse:
         return _public(HttpResponse(answer, content_type=JSON_CONTENT_TYPE), open_data=True)
 
 
-def _json_body(fiscal_year: FiscalYear | None) -> bytes | dict[str, Any]:
+def _json_body(fiscal_year: FiscalYear | None, years: list[int]) -> bytes | dict[str, Any]:
     if fiscal_year is None:
         return {"status": 404, "error": _("Belum ada tahun yang dipublikasikan."), "years": []}
     figures = public_year(fiscal_year, today=timezone.localdate())
@@ -208,13 +212,12 @@ def public_csv(request: HttpRequest, slug: str) -> HttpResponse:
     with translation.override(_language(request)):
         dialect = dialect_from(request.GET.get(DIALECT_PARAM))
 
-        def make(fiscal_year: FiscalYear | None) -> dict[str, Any]:
+        def make(fiscal_year: FiscalYear | None, years: list[int]) -> dict[str, Any]:
             if fiscal_year is None:
                 return {"status": 404, "error": _("Belum ada tahun yang dipublikasikan."), "years": []}
             figures = public_year(fiscal_year, today=timezone.localdate())
             if not figures.month:
-                return {"status": 404, "error": _("Belum ada angka yang dapat dipublikasikan."),
-                        "years": published_years()}  # fmt: skip
+                return {"status": 404, "error": _("Belum ada angka yang dapat dipublikasikan."), "years": years}
             response = as_csv(dataset.spec, figures.result(slug), f"ikma-{slug}-{fiscal_year.year}", dialect)
             return {"body": response.content, "disposition": response["Content-Disposition"]}
 
